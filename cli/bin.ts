@@ -1,0 +1,15 @@
+// Entry point of the `firebreak` binary (bundled to dist/cli.js).
+import { main } from './main';
+
+main(process.argv.slice(2), process.env, {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`firebreak: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

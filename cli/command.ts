@@ -1,0 +1,34 @@
+// The shape of a CLI command, shared by every command module.
+import type { ParseArgsConfig } from 'node:util';
+import type { Logger } from '../core/github-client';
+import type { CliContext } from './context';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface RunContext {
+  readonly io: Io;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly json: boolean;
+  readonly log: Logger;
+  /** Built on first use, so commands that need no repository (sandbox, drill, help) never touch git or config. */
+  context(): CliContext;
+}
+
+export type OptionValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  run(values: OptionValues, positionals: string[], ctx: RunContext): Promise<number | void>;
+}
+
+export function stringOption(values: OptionValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}

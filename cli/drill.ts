@@ -1,0 +1,169 @@
+// `firebreak sandbox` (a local GitHub-compatible server) and `firebreak drill` (`npm start`): a scripted practice
+// incident against an embedded sandbox, so a new user sees the whole flow with no token and no network.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildCodeRef, parseRemoteUrl } from '../core/code-ref';
+import { InputError } from '../core/errors';
+import { createGitHubClient } from '../core/github-client';
+import { IncidentService } from '../core/incident-service';
+import { OctokitIssueGateway } from '../core/issue-gateway';
+import { createRenderer } from '../core/render';
+import { startSandbox, type Sandbox } from '../sandbox/server';
+import { stringOption, type Command, type RunContext } from './command';
+import { loadConfigFile } from './context';
+import { headCommit, originUrl, repositoryRoot } from './git';
+import { describeIncident } from './incident-commands';
+
+export const SANDBOX_TOKEN = 'sandbox-token';
+const DRILL_REPO = { owner: 'acme', name: 'shop' };
+
+export const sandboxCommand: Command = {
+  name: 'sandbox',
+  summary: 'Start a local GitHub-compatible sandbox server',
+  usage: 'firebreak sandbox [--port P] [--state-file FILE]',
+  options: { port: { type: 'string', short: 'p' }, 'state-file': { type: 'string' } },
+  async run(values, _positionals, ctx) {
+    const portText = stringOption(values, 'port') ?? '0';
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port "${portText}" is not a port number.`);
+    const stateFile = stringOption(values, 'state-file');
+    const sandbox = await startSandbox({ port, validate: false, ...(stateFile ? { stateFile } : {}) });
+    ctx.io.out(
+      ctx.json
+        ? JSON.stringify({ url: sandbox.url, token: SANDBOX_TOKEN })
+        : [
+            `Sandbox listening on ${sandbox.url}`,
+            '',
+            'Point Firebreak at it:',
+            `  export GITHUB_API_URL=${sandbox.url} GITHUB_TOKEN=${SANDBOX_TOKEN}`,
+            '  firebreak declare --repo acme/shop --title "Checkout is slow" --severity minor',
+            '',
+            'Press Ctrl+C to stop.',
+          ].join('\n'),
+    );
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await sandbox.close();
+  },
+};
+
+export const drillCommand: Command = {
+  name: 'drill',
+  summary: 'Run a scripted practice incident against an embedded sandbox (no token, no network)',
+  usage: 'firebreak drill',
+  options: {},
+  async run(_values, _positionals, ctx) {
+    const sandbox = await startSandbox({ validate: false });
+    try {
+      await runDrill(sandbox, ctx);
+    } finally {
+      await sandbox.close();
+    }
+  },
+};
+
+async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
+  const { io } = ctx;
+  const root = repositoryRoot(ctx.cwd) ?? ctx.cwd;
+  const config = loadConfigFile(root);
+  const client = createGitHubClient({ token: SANDBOX_TOKEN, baseUrl: sandbox.url, writeSpacingMs: 0, log: ctx.log });
+  const gateway = new OctokitIssueGateway(DRILL_REPO, client, sandbox.webUrl);
+  const service = new IncidentService({ config: { ...config, repository: DRILL_REPO }, gateway, renderer: createRenderer(), actor: 'firebreak-dev' });
+
+  let mark = sandbox.requests.length;
+  const step = (text: string) => {
+    const requests = sandbox.requests.length - mark;
+    mark = sandbox.requests.length;
+    io.out(`  ✔ ${text}  (${requests} request${requests === 1 ? '' : 's'})`);
+  };
+
+  io.out(`Firebreak drill: a practice incident against an embedded GitHub sandbox at ${sandbox.url}\n`);
+  let incident = await service.declare({
+    title: 'Checkout requests time out',
+    description: 'Customers report that paying takes more than 30 s; some payments fail.',
+    drill: true,
+  });
+  step(`Declared drill #${incident.number} "${incident.title}" as ${incident.severity}, lead @${incident.roles['lead']}`);
+
+  await service.log(incident, { kind: 'observation', text: 'p95 latency of POST /checkout went from 300 ms to 28 s at 10:02 UTC.' });
+  step('Logged an observation');
+
+  const code = drillCodeRef(root, sandbox.webUrl);
+  await service.log(incident, {
+    kind: 'theory',
+    text: 'The retry loop in the declare path might hammer the API when it is slow.',
+    ...(code ? { code } : {}),
+  });
+  step(code ? `Logged a theory with a permalink to ${code.path}#L${code.startLine}-L${code.endLine}` : 'Logged a theory');
+
+  incident = await service.setSeverity(incident, 'major', 'About 20% of checkouts fail.');
+  step('Changed severity to major (deploys freeze)');
+
+  incident = await service.assignRole(incident, 'comms', 'octo-comms');
+  step('Gave the comms role to @octo-comms');
+
+  await service.log(incident, { kind: 'action', text: 'Restarted the payment workers (drill: nothing was restarted).', destructive: true });
+  step('Logged a destructive action, with what and why');
+
+  await service.log(incident, { kind: 'decision', text: 'Roll back to yesterday\'s release before looking for the root cause.' });
+  step('Logged a decision: stop the bleeding first');
+
+  incident = await service.postUpdate(incident, { text: 'Rolled back; checkout latency is back to normal. Watching error rates.', status: 'monitoring' });
+  step('Posted an update: monitoring');
+
+  incident = await service.assignRole(incident, 'lead', 'octo-lead', 'End of shift.');
+  step('Handed the lead over to @octo-lead');
+
+  incident = await service.resolve(incident, 'Error rates are normal for 30 minutes. Resolved; the retro follows.');
+  step('Resolved and closed the incident');
+
+  const shown = await service.show(incident.number);
+  step('Read the incident back, folded from its timeline');
+
+  io.out(`\n${describeIncident(shown)}\n`);
+  io.out('─── The issue as GitHub shows it ───\n');
+  const issue = sandbox.store.issues(`${DRILL_REPO.owner}/${DRILL_REPO.name}`).find((i) => i.number === incident.number);
+  io.out(stripMarkers(`# ${issue?.title ?? incident.title}\n\n${issue?.body ?? ''}`));
+  for (const entry of shown.timeline) {
+    const comment = sandbox.store.comments(`${DRILL_REPO.owner}/${DRILL_REPO.name}`, incident.number).find((c) => c.id === entry.commentId);
+    if (comment) io.out(`---\n**@${comment.user.login}** commented:\n\n${stripMarkers(comment.body)}`);
+  }
+  io.out(
+    [
+      '',
+      '─── Next ───',
+      'Run Firebreak against a real repository:',
+      '  export GITHUB_TOKEN=$(gh auth token)        # a token with issues: write',
+      '  npx firebreak declare --repo OWNER/REPO --title "What is wrong" --severity minor',
+      'Or install the VS Code extension (npm run package) and run "Firebreak: Declare Incident".',
+      'Configure severities, roles and services in .github/incidents.yml (see README.md).',
+    ].join('\n'),
+  );
+}
+
+function drillCodeRef(root: string, webUrl: string) {
+  const path = 'core/incident-service.ts';
+  const commit = headCommit(root);
+  const file = join(root, path);
+  if (!commit || !existsSync(file)) return undefined;
+  const text = readFileSync(file, 'utf8');
+  const line = text.split('\n').findIndex((l) => l.includes('async declare(')) + 1;
+  if (line < 1) return undefined;
+  const remote = originUrl(root);
+  return buildCodeRef({
+    repo: (remote && parseRemoteUrl(remote)) || { owner: 'firebreak', name: 'firebreak' },
+    webUrl,
+    commit,
+    path,
+    startLine: line,
+    endLine: line + 4,
+    fileText: text,
+  });
+}
+
+function stripMarkers(markdown: string): string {
+  return markdown.replace(/<!-- firebreak:[a-z-]+ \{.*?\} -->\n?/g, '').trim();
+}

@@ -1,0 +1,111 @@
+// The `firebreak` CLI: parses arguments, runs one command, and turns errors into a message and an exit code.
+import { parseArgs } from 'node:util';
+import { describeError, FirebreakError } from '../core/errors';
+import type { Logger } from '../core/github-client';
+import type { Command, Io, RunContext } from './command';
+import { buildContext, type CliContext } from './context';
+import { drillCommand, sandboxCommand } from './drill';
+import { incidentCommands } from './incident-commands';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+const GLOBAL_OPTIONS = {
+  repo: { type: 'string', short: 'R' },
+  'api-url': { type: 'string' },
+  config: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function allCommands(extra: readonly Command[] = []): Command[] {
+  return [...incidentCommands, ...extra, sandboxCommand, drillCommand];
+}
+
+function helpText(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'firebreak: run incidents with GitHub issues as the system of record',
+    '',
+    'Usage: firebreak <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options for every command:',
+    '  --repo, -R owner/name   incident repository (default: config `repository`, else the origin remote)',
+    '  --api-url URL           GitHub API base (default: GITHUB_API_URL, else https://api.github.com)',
+    '  --config PATH           config file (default: .github/incidents.yml)',
+    '  --json                  machine-readable output',
+    '  --verbose, -v           log requests and retries to stderr',
+    '',
+    'The token comes from GITHUB_TOKEN or GH_TOKEN. Try it without one: `firebreak drill`.',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io, cwd = process.cwd(), extraCommands: readonly Command[] = []): Promise<number> {
+  const commands = allCommands(extraCommands);
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(helpText(commands));
+    return name ? EXIT_OK : EXIT_USAGE;
+  }
+  if (name === '--version') {
+    io.out('firebreak 0.1.0');
+    return EXIT_OK;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`firebreak: unknown command "${name}".\n\n${helpText(commands)}`);
+    return EXIT_USAGE;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...rest], options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.err(`firebreak ${name}: ${(error as Error).message}\nUsage: ${command.usage}`);
+    return EXIT_USAGE;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(`${command.summary}\n\nUsage: ${command.usage}`);
+    return EXIT_OK;
+  }
+  const verbose = values.verbose === true;
+  const log: Logger = {
+    debug: (m) => verbose && io.err(`debug: ${m}`),
+    info: (m) => io.err(m),
+    warn: (m) => io.err(`warning: ${m}`),
+  };
+  let context: CliContext | undefined;
+  const ctx: RunContext = {
+    io,
+    env,
+    cwd,
+    json: values.json === true,
+    log,
+    context: () =>
+      (context ??= buildContext(
+        {
+          ...(typeof values.repo === 'string' ? { repo: values.repo } : {}),
+          ...(typeof values['api-url'] === 'string' ? { apiUrl: values['api-url'] } : {}),
+          ...(typeof values.config === 'string' ? { config: values.config } : {}),
+        },
+        env,
+        cwd,
+        log,
+      )),
+  };
+  try {
+    const code = await command.run(values, positionals, ctx);
+    return code ?? EXIT_OK;
+  } catch (error) {
+    const message = describeError(error);
+    if (ctx.json) io.err(JSON.stringify({ error: message, code: error instanceof FirebreakError ? error.code : 'internal' }));
+    else io.err(`firebreak ${name}: ${message}`);
+    if (!(error instanceof FirebreakError) && verbose && error instanceof Error && error.stack) io.err(error.stack);
+    return error instanceof FirebreakError && error.code === 'input' ? EXIT_USAGE : EXIT_FAILED;
+  }
+}

@@ -1,0 +1,130 @@
+// Builds the octokit client every gateway shares: throttling (primary and secondary rate limits, GitHub's advice
+// on spacing writes), retries of safe requests, per-request timeouts, and ETag caching so polling costs no quota.
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck/light.js';
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {} };
+
+export const GITHUB_API_URL = 'https://api.github.com';
+
+export interface ClientOptions {
+  /** A token; never logged. Absent means anonymous (reads of public repositories only). */
+  readonly token?: string;
+  /** API base: `https://api.github.com`, `https://HOST/api/v3` for GitHub Enterprise Server, or a sandbox. */
+  readonly baseUrl?: string;
+  readonly userAgent?: string;
+  readonly log?: Logger;
+  /** Base of the backoff between retries of a failed request (GitHub's advice and octokit's default: 1 s). */
+  readonly retryBaseMs?: number;
+  /** How often a failed request is retried. */
+  readonly retries?: number;
+  /** Minimum spacing between content-creating requests of this client (GitHub advises 1 s); 0 for a sandbox. */
+  readonly writeSpacingMs?: number;
+  /** Wait for a primary rate limit reset when it is at most this far away; fail otherwise. */
+  readonly maxRateLimitWaitSeconds?: number;
+  /** Abort a request that takes longer than this. */
+  readonly timeoutMs?: number;
+}
+
+const ThrottledOctokit = Octokit.plugin(throttling, retry);
+export type GitHubOctokit = InstanceType<typeof ThrottledOctokit>;
+
+export interface GitHubClient {
+  readonly octokit: GitHubOctokit;
+  readonly baseUrl: string;
+  readonly log: Logger;
+  readonly retryBaseMs: number;
+  readonly retries: number;
+}
+
+interface CachedResponse {
+  readonly etag: string;
+  readonly response: { status: number; url: string; headers: Record<string, unknown>; data: unknown };
+}
+
+const ETAG_CACHE_SIZE = 500;
+
+export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
+  const log = options.log ?? silentLogger;
+  const baseUrl = (options.baseUrl ?? GITHUB_API_URL).replace(/\/+$/, '');
+  const retryBaseMs = options.retryBaseMs ?? 1000;
+  const retries = options.retries ?? 3;
+  const maxWait = options.maxRateLimitWaitSeconds ?? 15 * 60;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  // Each client gets its own limiter groups: octokit's defaults are process-wide, which would make independent
+  // clients in one process (the CLI's sandbox drill, tests) wait on each other's writes.
+  const group = (settings: Bottleneck.ConstructorOptions) => new Bottleneck.Group(settings);
+  const octokit = new ThrottledOctokit({
+    ...(options.token ? { auth: options.token } : {}),
+    baseUrl,
+    userAgent: options.userAgent ?? 'firebreak',
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => log.debug(m), error: (m: string) => log.debug(m) },
+    retry: { retries, retryAfterBaseValue: retryBaseMs },
+    // The limiter groups are accepted at run time but missing from the plugin's option types.
+    throttle: {
+      global: group({ maxConcurrent: 10 }),
+      write: group({ maxConcurrent: 1, minTime: options.writeSpacingMs ?? 1000 }),
+      search: group({ maxConcurrent: 1, minTime: 2000 }),
+      // octokit spaces requests that notify people (issues, comments) 3 s apart; GitHub's documented advice for
+      // content creation is 1 s, and a responder logging entries should not wait longer than that.
+      notifications: group({ maxConcurrent: 1, minTime: options.writeSpacingMs ?? 1000 }),
+      auth: group({ maxConcurrent: 1 }),
+      // retry-after and x-ratelimit-reset are in seconds: honour them exactly, whatever our own backoff base.
+      retryAfterBaseValue: 1000,
+      fallbackSecondaryRateRetryAfter: 60,
+      onRateLimit: (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        if (retryCount >= 2 || retryAfter > maxWait) {
+          log.warn(`GitHub API rate limit exhausted for ${request.method} ${request.url}; it resets in ${retryAfter} s, longer than Firebreak waits.`);
+          return false;
+        }
+        log.warn(`GitHub API rate limit exhausted; waiting ${retryAfter} s for the reset instead of retrying now.`);
+        return true;
+      },
+      onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        if (retryCount >= 5) return false;
+        log.warn(`GitHub secondary rate limit on ${request.method} ${request.url}; waiting ${retryAfter} s as GitHub asks.`);
+        return true;
+      },
+    } as ConstructorParameters<typeof ThrottledOctokit>[0] extends infer O ? (O extends { throttle?: infer T } ? T : never) : never,
+  });
+
+  const cache = new Map<string, CachedResponse>();
+  octokit.hook.wrap('request', async (request, endpointOptions) => {
+    const requestOptions = (endpointOptions.request ??= {}) as { signal?: AbortSignal };
+    requestOptions.signal ??= AbortSignal.timeout(timeoutMs);
+    if (endpointOptions.method !== 'GET') return request(endpointOptions);
+    const key = octokit.request.endpoint.parse(endpointOptions).url;
+    const cached = cache.get(key);
+    if (cached) endpointOptions.headers = { ...endpointOptions.headers, 'if-none-match': cached.etag };
+    try {
+      const response = await request(endpointOptions);
+      const etag = response.headers.etag;
+      if (typeof etag === 'string') {
+        cache.delete(key);
+        cache.set(key, { etag, response: response as CachedResponse['response'] });
+        if (cache.size > ETAG_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      return response;
+    } catch (error) {
+      if (cached && (error as { status?: number }).status === 304) return cached.response as Awaited<ReturnType<typeof request>>;
+      throw error;
+    }
+  });
+
+  return { octokit, baseUrl, log, retryBaseMs, retries };
+}
+
+/** The web base for an API base: github.com for api.github.com, `https://HOST` for `https://HOST/api/v3`. */
+export function webUrlFor(apiUrl: string): string {
+  const url = apiUrl.replace(/\/+$/, '');
+  if (url === GITHUB_API_URL) return 'https://github.com';
+  return url.replace(/\/api\/v3$/, '');
+}

@@ -1,0 +1,197 @@
+// The one vocabulary every edge speaks: incidents, severities, roles, milestones and timeline entries.
+// Plain data only; behaviour lives in event-log.ts (folding) and incident-service.ts (use cases).
+
+export interface RepoRef {
+  readonly owner: string;
+  readonly name: string;
+}
+
+export function repoSlug(repo: RepoRef): string {
+  return `${repo.owner}/${repo.name}`;
+}
+
+/** Lifecycle milestones, in order. `declared` is where every incident starts. */
+export const MILESTONES = ['declared', 'investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type Milestone = (typeof MILESTONES)[number];
+
+export function isMilestone(value: string): value is Milestone {
+  return (MILESTONES as readonly string[]).includes(value);
+}
+
+/** Kinds a person logs by hand, next to the code. */
+export const LOG_KINDS = ['action', 'observation', 'decision', 'question', 'theory'] as const;
+export type LogKind = (typeof LOG_KINDS)[number];
+
+export function isLogKind(value: string): value is LogKind {
+  return (LOG_KINDS as readonly string[]).includes(value);
+}
+
+export const ENTRY_KINDS = [
+  ...LOG_KINDS,
+  'update',
+  'role',
+  'severity',
+  'status',
+  'handoff',
+  'bypass',
+  'retro',
+] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+/** The severity every incident has until someone assesses its impact. */
+export const TRIAGE = 'triage';
+/** The role that is always staffed. */
+export const LEAD = 'lead';
+
+export interface CodeRef {
+  /** owner/name of the repository the code lives in (may differ from the incident repository). */
+  readonly repo: string;
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly commit: string;
+  readonly permalink: string;
+  readonly snippet?: string;
+  readonly language?: string;
+}
+
+interface EntryBase {
+  /** Client-generated idempotency key: the same key is one entry, however often it is written. */
+  readonly key: string;
+  /** When it happened (client clock), ISO 8601. */
+  readonly at: string;
+  /** GitHub login of whoever wrote it (the comment's author wins over anything claimed). */
+  readonly by: string;
+  /** Comment id and URL once it is on GitHub. */
+  readonly commentId?: number;
+  readonly url?: string;
+}
+
+export interface LogEntry extends EntryBase {
+  readonly kind: LogKind;
+  readonly text: string;
+  readonly destructive?: boolean;
+  readonly code?: CodeRef;
+}
+
+export interface UpdateEntry extends EntryBase {
+  readonly kind: 'update';
+  readonly text: string;
+  /** Milestone the update moves the incident to, if any. */
+  readonly status?: Milestone;
+  /** When the next update is promised, ISO 8601. */
+  readonly nextUpdateBy?: string;
+}
+
+export interface RoleEntry extends EntryBase {
+  readonly kind: 'role';
+  readonly role: string;
+  /** New holder; absent when the role is released. */
+  readonly login?: string;
+}
+
+export interface HandoffEntry extends EntryBase {
+  readonly kind: 'handoff';
+  readonly role: string;
+  readonly from: string;
+  readonly to: string;
+  readonly note?: string;
+}
+
+export interface SeverityEntry extends EntryBase {
+  readonly kind: 'severity';
+  readonly from: string;
+  readonly to: string;
+  readonly reason?: string;
+}
+
+export interface StatusEntry extends EntryBase {
+  readonly kind: 'status';
+  readonly from: Milestone;
+  readonly to: Milestone;
+  readonly text?: string;
+}
+
+export interface BypassEntry extends EntryBase {
+  readonly kind: 'bypass';
+  readonly actor: string;
+  readonly reason: string;
+  readonly runUrl?: string;
+  readonly ref?: string;
+  readonly sha?: string;
+}
+
+export interface RetroEntry extends EntryBase {
+  readonly kind: 'retro';
+  /** The retro document as Markdown (with its follow-up checklist). */
+  readonly text: string;
+}
+
+export type TimelineEntry =
+  | LogEntry
+  | UpdateEntry
+  | RoleEntry
+  | HandoffEntry
+  | SeverityEntry
+  | StatusEntry
+  | BypassEntry
+  | RetroEntry;
+
+/** What is known when an incident is declared: the first event, carried by the issue itself. */
+export interface Declaration {
+  readonly key: string;
+  readonly title: string;
+  readonly description: string;
+  readonly severity: string;
+  readonly lead: string;
+  readonly declaredBy: string;
+  readonly declaredAt: string;
+  readonly private: boolean;
+  readonly drill: boolean;
+  readonly services: readonly string[];
+}
+
+export interface Timestamps {
+  readonly declared: string;
+  readonly acknowledged?: string;
+  readonly mitigated?: string;
+  readonly resolved?: string;
+}
+
+/** The folded state of an incident: what the comments say, whatever the body or labels claim. */
+export interface IncidentState {
+  readonly key: string;
+  readonly title: string;
+  readonly description: string;
+  readonly severity: string;
+  readonly status: Milestone;
+  /** role name -> login of the holder now. `lead` is always present. */
+  readonly roles: Readonly<Record<string, string>>;
+  readonly private: boolean;
+  readonly drill: boolean;
+  readonly services: readonly string[];
+  readonly declaredBy: string;
+  readonly timestamps: Timestamps;
+  readonly lastUpdate?: { readonly at: string; readonly text: string; readonly by: string; readonly nextUpdateBy?: string };
+}
+
+/** An incident as the edges see it: the folded state plus where it lives on GitHub. */
+export interface Incident extends IncidentState {
+  /** What was known at declaration (from the body marker, or reconstructed from the issue). */
+  readonly declaration: Declaration;
+  readonly repo: RepoRef;
+  readonly number: number;
+  readonly url: string;
+  readonly open: boolean;
+  /** Labels on the issue that Firebreak does not manage; kept when labels are rewritten. */
+  readonly otherLabels: readonly string[];
+  readonly assignees: readonly string[];
+  /** Full timeline, oldest first; empty when only the summary (issue list) was loaded. */
+  readonly timeline: readonly TimelineEntry[];
+  readonly timelineLoaded: boolean;
+  readonly updatedAt: string;
+}
+
+export function isActive(incident: Pick<IncidentState, 'status'>): boolean {
+  return incident.status !== 'resolved';
+}

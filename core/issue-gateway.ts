@@ -1,0 +1,454 @@
+// The only module that talks to GitHub: issues, comments, labels, assignees and sub-issues of one repository.
+// Creates are idempotent: each carries a client key in a hidden marker, and after an ambiguous failure (timeout,
+// reset, 5xx) the gateway looks for that key before it writes again, so a retry never creates a second copy.
+import { GitHubError } from './errors';
+import { hasMarkerKey } from './event-log';
+import { createGitHubClient, webUrlFor, type ClientOptions, type GitHubClient } from './github-client';
+import { repoSlug, type RepoRef } from './incident';
+
+export interface IssueRecord {
+  readonly id: number;
+  readonly number: number;
+  readonly title: string;
+  readonly body: string;
+  readonly state: 'open' | 'closed';
+  readonly stateReason?: string;
+  readonly labels: readonly string[];
+  readonly assignees: readonly string[];
+  readonly author: string;
+  readonly authorAssociation: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly closedAt?: string;
+  readonly url: string;
+  readonly comments: number;
+}
+
+export interface CommentRecord {
+  readonly id: number;
+  readonly body: string;
+  readonly author: string;
+  readonly authorType: string;
+  readonly authorAssociation: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly url: string;
+}
+
+export interface LabelRecord {
+  readonly name: string;
+  readonly color: string;
+  readonly description: string | null;
+}
+
+export interface NewIssue {
+  readonly title: string;
+  readonly body: string;
+  readonly labels?: readonly string[];
+  readonly assignees?: readonly string[];
+}
+
+export interface IssuePatch {
+  readonly title?: string;
+  readonly body?: string;
+  readonly state?: 'open' | 'closed';
+  readonly stateReason?: 'completed' | 'not_planned' | 'duplicate' | 'reopened';
+  readonly labels?: readonly string[];
+  readonly assignees?: readonly string[];
+}
+
+export interface IssueFilter {
+  /** Issues carrying ALL of these labels. */
+  readonly labels?: readonly string[];
+  readonly state?: 'open' | 'closed' | 'all';
+  /** Only issues updated at or after this time (ISO 8601). */
+  readonly since?: string;
+  readonly sort?: 'created' | 'updated' | 'comments';
+  readonly direction?: 'asc' | 'desc';
+  /** Stop after this many issues (default: all pages). */
+  readonly limit?: number;
+}
+
+export interface IssueGateway {
+  readonly repo: RepoRef;
+  /** Web base URL (e.g. https://github.com), for permalinks. */
+  readonly webUrl: string;
+  createIssue(issue: NewIssue, key: string): Promise<IssueRecord>;
+  getIssue(issueNumber: number): Promise<IssueRecord>;
+  updateIssue(issueNumber: number, patch: IssuePatch): Promise<IssueRecord>;
+  listIssues(filter: IssueFilter): Promise<IssueRecord[]>;
+  listComments(issueNumber: number, options?: { since?: string }): Promise<CommentRecord[]>;
+  createComment(issueNumber: number, body: string, key: string): Promise<CommentRecord>;
+  updateComment(commentId: number, body: string): Promise<CommentRecord>;
+  listLabels(): Promise<LabelRecord[]>;
+  upsertLabel(label: LabelRecord): Promise<void>;
+  listAssignable(): Promise<string[]>;
+  addSubIssue(parentNumber: number, childId: number): Promise<void>;
+  listSubIssues(parentNumber: number): Promise<IssueRecord[]>;
+  currentUser(): Promise<string>;
+}
+
+export interface GatewayOptions extends ClientOptions {
+  /** Web base URL; derived from the API URL when absent (GITHUB_SERVER_URL in Actions). */
+  readonly webUrl?: string;
+  /** How many times an ambiguous create is retried after the key lookup found nothing. */
+  readonly createAttempts?: number;
+}
+
+/** Errors after which a write may or may not have been applied. */
+function isAmbiguous(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  return status === undefined || status >= 500;
+}
+
+type RawIssue = {
+  id: number;
+  number: number;
+  title: string;
+  body?: string | null;
+  state: string;
+  state_reason?: string | null;
+  labels: (string | { name?: string })[];
+  assignees?: { login: string }[] | null;
+  user: { login: string } | null;
+  author_association: string;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  html_url: string;
+  comments: number;
+  pull_request?: unknown;
+};
+
+type RawComment = {
+  id: number;
+  body?: string;
+  user: { login: string; type: string } | null;
+  author_association: string;
+  created_at: string;
+  updated_at: string;
+  html_url: string;
+};
+
+export function toIssueRecord(raw: RawIssue): IssueRecord {
+  return {
+    id: raw.id,
+    number: raw.number,
+    title: raw.title,
+    body: raw.body ?? '',
+    state: raw.state === 'closed' ? 'closed' : 'open',
+    ...(raw.state_reason ? { stateReason: raw.state_reason } : {}),
+    labels: raw.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+    assignees: (raw.assignees ?? []).map((a) => a.login),
+    author: raw.user?.login ?? 'ghost',
+    authorAssociation: raw.author_association,
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
+    ...(raw.closed_at ? { closedAt: raw.closed_at } : {}),
+    url: raw.html_url,
+    comments: raw.comments,
+  };
+}
+
+function toCommentRecord(raw: RawComment): CommentRecord {
+  return {
+    id: raw.id,
+    body: raw.body ?? '',
+    author: raw.user?.login ?? 'ghost',
+    authorType: raw.user?.type ?? 'User',
+    authorAssociation: raw.author_association,
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
+    url: raw.html_url,
+  };
+}
+
+export class OctokitIssueGateway implements IssueGateway {
+  readonly webUrl: string;
+  private readonly client: GitHubClient;
+  private readonly createAttempts: number;
+  private login: string | undefined;
+
+  constructor(
+    readonly repo: RepoRef,
+    options: GatewayOptions | GitHubClient = {},
+    webUrl?: string,
+  ) {
+    this.client = 'octokit' in options ? options : createGitHubClient(options);
+    this.webUrl = (webUrl ?? ('octokit' in options ? undefined : options.webUrl) ?? webUrlFor(this.client.baseUrl)).replace(/\/+$/, '');
+    this.createAttempts = 'octokit' in options ? 4 : (options.createAttempts ?? 4);
+  }
+
+  private get octokit() {
+    return this.client.octokit;
+  }
+
+  private get params() {
+    return { owner: this.repo.owner, repo: this.repo.name };
+  }
+
+  async createIssue(issue: NewIssue, key: string): Promise<IssueRecord> {
+    return this.idempotentCreate(
+      'create an issue',
+      async () => {
+        const { data } = await this.octokit.rest.issues.create({
+          ...this.params,
+          title: issue.title,
+          body: issue.body,
+          ...(issue.labels ? { labels: [...issue.labels] } : {}),
+          ...(issue.assignees ? { assignees: [...issue.assignees] } : {}),
+          request: { retries: 0 },
+        });
+        return toIssueRecord(data as RawIssue);
+      },
+      (since) => this.findIssueByKey(key, since),
+    );
+  }
+
+  async getIssue(issueNumber: number): Promise<IssueRecord> {
+    return this.call(`read ${this.ref(issueNumber)}`, async () => {
+      const { data } = await this.octokit.rest.issues.get({ ...this.params, issue_number: issueNumber });
+      if ((data as RawIssue).pull_request) {
+        throw new GitHubError('not-found', `${this.ref(issueNumber)} is a pull request, not an issue.`, 404);
+      }
+      return toIssueRecord(data as RawIssue);
+    });
+  }
+
+  async updateIssue(issueNumber: number, patch: IssuePatch): Promise<IssueRecord> {
+    return this.call(`update ${this.ref(issueNumber)}`, async () => {
+      const { data } = await this.octokit.rest.issues.update({
+        ...this.params,
+        issue_number: issueNumber,
+        ...(patch.title !== undefined ? { title: patch.title } : {}),
+        ...(patch.body !== undefined ? { body: patch.body } : {}),
+        ...(patch.state ? { state: patch.state } : {}),
+        ...(patch.stateReason ? { state_reason: patch.stateReason } : {}),
+        ...(patch.labels ? { labels: [...patch.labels] } : {}),
+        ...(patch.assignees ? { assignees: [...patch.assignees] } : {}),
+      });
+      return toIssueRecord(data as RawIssue);
+    });
+  }
+
+  async listIssues(filter: IssueFilter): Promise<IssueRecord[]> {
+    return this.call(`list issues in ${repoSlug(this.repo)}`, async () => {
+      const issues: IssueRecord[] = [];
+      const iterator = this.octokit.paginate.iterator(this.octokit.rest.issues.listForRepo, {
+        ...this.params,
+        state: filter.state ?? 'open',
+        per_page: 100,
+        ...(filter.labels?.length ? { labels: filter.labels.join(',') } : {}),
+        ...(filter.since ? { since: filter.since } : {}),
+        ...(filter.sort ? { sort: filter.sort } : {}),
+        ...(filter.direction ? { direction: filter.direction } : {}),
+      });
+      for await (const page of iterator) {
+        for (const raw of page.data as RawIssue[]) {
+          // The issues endpoint lists pull requests too.
+          if (raw.pull_request) continue;
+          issues.push(toIssueRecord(raw));
+          if (filter.limit !== undefined && issues.length >= filter.limit) return issues;
+        }
+      }
+      return issues;
+    });
+  }
+
+  async listComments(issueNumber: number, options: { since?: string } = {}): Promise<CommentRecord[]> {
+    return this.call(`read the comments of ${this.ref(issueNumber)}`, async () => {
+      const raw = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+        ...this.params,
+        issue_number: issueNumber,
+        per_page: 100,
+        ...(options.since ? { since: options.since } : {}),
+      });
+      return (raw as RawComment[]).map(toCommentRecord);
+    });
+  }
+
+  async createComment(issueNumber: number, body: string, key: string): Promise<CommentRecord> {
+    return this.idempotentCreate(
+      `comment on ${this.ref(issueNumber)}`,
+      async () => {
+        const { data } = await this.octokit.rest.issues.createComment({
+          ...this.params,
+          issue_number: issueNumber,
+          body,
+          request: { retries: 0 },
+        });
+        return toCommentRecord(data as RawComment);
+      },
+      async (since) => (await this.listComments(issueNumber, { since })).find((c) => hasMarkerKey(c.body, key)),
+    );
+  }
+
+  async updateComment(commentId: number, body: string): Promise<CommentRecord> {
+    return this.call(`update comment ${commentId}`, async () => {
+      const { data } = await this.octokit.rest.issues.updateComment({ ...this.params, comment_id: commentId, body });
+      return toCommentRecord(data as RawComment);
+    });
+  }
+
+  async listLabels(): Promise<LabelRecord[]> {
+    return this.call(`list labels of ${repoSlug(this.repo)}`, async () => {
+      const raw = await this.octokit.paginate(this.octokit.rest.issues.listLabelsForRepo, { ...this.params, per_page: 100 });
+      return raw.map((l) => ({ name: l.name, color: l.color, description: l.description ?? null }));
+    });
+  }
+
+  async upsertLabel(label: LabelRecord): Promise<void> {
+    await this.call(`set up label "${label.name}"`, async () => {
+      const fields = { color: label.color, ...(label.description !== null ? { description: label.description } : {}) };
+      try {
+        await this.octokit.rest.issues.updateLabel({ ...this.params, name: label.name, ...fields });
+      } catch (error) {
+        if ((error as { status?: number }).status !== 404) throw error;
+        await this.octokit.rest.issues.createLabel({ ...this.params, name: label.name, ...fields });
+      }
+    });
+  }
+
+  async listAssignable(): Promise<string[]> {
+    return this.call(`list assignable users of ${repoSlug(this.repo)}`, async () => {
+      const raw = await this.octokit.paginate(this.octokit.rest.issues.listAssignees, { ...this.params, per_page: 100 });
+      return raw.map((u) => u.login);
+    });
+  }
+
+  async addSubIssue(parentNumber: number, childId: number): Promise<void> {
+    await this.call(`link a sub-issue to ${this.ref(parentNumber)}`, async () => {
+      try {
+        await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues', {
+          ...this.params,
+          issue_number: parentNumber,
+          sub_issue_id: childId,
+        });
+      } catch (error) {
+        // Already linked (a rerun, or a retry whose first attempt landed) is success.
+        if ((error as { status?: number }).status === 422) {
+          const children = await this.listSubIssues(parentNumber);
+          if (children.some((c) => c.id === childId)) return;
+        }
+        throw error;
+      }
+    });
+  }
+
+  async listSubIssues(parentNumber: number): Promise<IssueRecord[]> {
+    return this.call(`list sub-issues of ${this.ref(parentNumber)}`, async () => {
+      const raw = await this.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues', {
+        ...this.params,
+        issue_number: parentNumber,
+        per_page: 100,
+      });
+      return (raw as RawIssue[]).map(toIssueRecord);
+    });
+  }
+
+  async currentUser(): Promise<string> {
+    if (this.login) return this.login;
+    const login = await this.call('identify the signed-in user', async () => (await this.octokit.rest.users.getAuthenticated()).data.login);
+    this.login = login;
+    return login;
+  }
+
+  private ref(issueNumber: number): string {
+    return `${repoSlug(this.repo)}#${issueNumber}`;
+  }
+
+  private async findIssueByKey(key: string, since: string): Promise<IssueRecord | undefined> {
+    // Listing is consistent (search is not): newest first, back to just before the first attempt.
+    const recent = await this.listIssues({ state: 'all', since, sort: 'created', direction: 'desc', limit: 300 });
+    return recent.find((issue) => hasMarkerKey(issue.body, key));
+  }
+
+  private async idempotentCreate<T>(what: string, create: () => Promise<T>, find: (since: string) => Promise<T | undefined>): Promise<T> {
+    // Server clocks and ours differ; look back generously. Listing filters on updated_at, which a create sets.
+    const since = new Date(Date.now() - 10 * 60_000).toISOString();
+    let lastError: unknown;
+    for (let attempt = 0; attempt < this.createAttempts; attempt++) {
+      if (attempt > 0) {
+        await sleep(this.client.retryBaseMs * attempt * attempt);
+        try {
+          const existing = await find(since);
+          if (existing) {
+            this.client.log.debug(`${what}: an earlier attempt had landed; not writing again`);
+            return existing;
+          }
+        } catch (error) {
+          lastError = error;
+          continue;
+        }
+      }
+      try {
+        return await create();
+      } catch (error) {
+        lastError = error;
+        if (!isAmbiguous(error)) break;
+        this.client.log.debug(`${what}: ${describeStatus(error)}; checking whether it landed before retrying`);
+      }
+    }
+    throw toGitHubError(lastError, what, this.repo);
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toGitHubError(error, what, this.repo);
+    }
+  }
+}
+
+function describeStatus(error: unknown): string {
+  const status = (error as { status?: number }).status;
+  return status ? `HTTP ${status}` : 'no answer';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** One place that turns octokit's errors into messages that say what to fix, without request headers. */
+export function toGitHubError(error: unknown, what: string, repo: RepoRef): GitHubError {
+  if (error instanceof GitHubError) return error;
+  const e = error as { status?: number; message?: string; response?: { headers?: Record<string, string>; data?: unknown } };
+  const status = e.status;
+  const slug = repoSlug(repo);
+  const detail = githubMessage(e.response?.data) ?? e.message ?? 'unknown error';
+  const headers = e.response?.headers ?? {};
+  const options = { cause: error };
+  if (status === 401) {
+    return new GitHubError('auth', `Could not ${what}: GitHub did not accept the token (401 ${detail}).`, status, 'Sign in again, or set GITHUB_TOKEN to a valid token.', options);
+  }
+  if ((status === 403 || status === 429) && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(detail))) {
+    const reset = Number(headers['x-ratelimit-reset']);
+    const retryAfter = Number(headers['retry-after']) || (reset ? Math.max(0, Math.ceil(reset - Date.now() / 1000)) : undefined);
+    return new GitHubError(
+      'rate-limited',
+      `Could not ${what}: the GitHub API rate limit is exhausted${retryAfter !== undefined ? ` (resets in ${retryAfter} s)` : ''}.`,
+      status,
+      'Wait for the reset, or use a token with a higher limit.',
+      retryAfter !== undefined ? { ...options, retryAfterSeconds: retryAfter } : options,
+    );
+  }
+  if (status === 403) {
+    return new GitHubError('permission', `Could not ${what}: the token may not do this in ${slug} (403 ${detail}).`, status, `Use a token with write access to issues in ${slug}.`, options);
+  }
+  if (status === 404 || status === 410) {
+    return new GitHubError('not-found', `Could not ${what}: not found in ${slug}, or the token cannot see it (${status}).`, status, 'Check the repository name and that the token has access to it.', options);
+  }
+  if (status === 422) {
+    return new GitHubError('validation', `Could not ${what}: GitHub rejected the request (422 ${detail}).`, status, undefined, options);
+  }
+  return new GitHubError('unavailable', `Could not ${what}: GitHub is not answering (${status ? `HTTP ${status}` : detail}).`, status, 'Check your connection and https://www.githubstatus.com, then retry.', options);
+}
+
+function githubMessage(data: unknown): string | undefined {
+  if (!data || typeof data !== 'object') return undefined;
+  const d = data as { message?: unknown; errors?: { message?: string; field?: string; code?: string }[] };
+  if (typeof d.message !== 'string') return undefined;
+  const errors = (d.errors ?? []).map((x) => x.message ?? [x.field, x.code].filter(Boolean).join(' ')).filter(Boolean);
+  return errors.length ? `${d.message}: ${errors.join('; ')}` : d.message;
+}

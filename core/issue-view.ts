@@ -1,0 +1,112 @@
+// The views derived from the folded state: the issue's labels, assignees and body, and the Incident the edges see.
+// Anything here can be recomputed from the comments at any time (`firebreak repair`).
+import { findSeverity, type FirebreakConfig, type LabelConfig } from './config';
+import { declarationFromIssue, entriesFromComments, fold, initialState, readIncidentMarker } from './event-log';
+import { isMilestone, LEAD, MILESTONES, type Declaration, type Incident, type IncidentState, type RepoRef, type TimelineEntry } from './incident';
+import type { CommentRecord, IssueRecord, LabelRecord } from './issue-gateway';
+
+export function isManagedLabel(label: string, labels: LabelConfig): boolean {
+  return (
+    label === labels.incident ||
+    label === labels.drill ||
+    label.startsWith(labels.severityPrefix) ||
+    label.startsWith(labels.statusPrefix) ||
+    label.startsWith(labels.rolePrefix)
+  );
+}
+
+/** The labels an incident in this state carries: ours from the state, everyone else's kept as they were. */
+export function labelsFor(state: IncidentState, config: FirebreakConfig, otherLabels: readonly string[] = []): string[] {
+  const l = config.labels;
+  const ours = [
+    l.incident,
+    `${l.severityPrefix}${state.severity}`,
+    `${l.statusPrefix}${state.status}`,
+    ...Object.keys(state.roles)
+      .sort((a, b) => (a === LEAD ? -1 : b === LEAD ? 1 : a.localeCompare(b)))
+      .map((role) => `${l.rolePrefix}${role}`),
+    ...(state.drill ? [l.drill] : []),
+  ];
+  return [...new Set([...ours, ...otherLabels])];
+}
+
+/** Role holders are the assignees, the lead first. */
+export function assigneesFor(state: IncidentState): string[] {
+  const lead = state.roles[LEAD];
+  return [...new Set([...(lead ? [lead] : []), ...Object.values(state.roles)])].slice(0, 10);
+}
+
+/** State from labels alone, for issues whose body marker is gone (opened by hand, or edited). */
+function stateFromLabels(state: IncidentState, issue: IssueRecord, config: FirebreakConfig): IncidentState {
+  const l = config.labels;
+  const severity = issue.labels.find((x) => x.startsWith(l.severityPrefix))?.slice(l.severityPrefix.length);
+  const status = issue.labels.find((x) => x.startsWith(l.statusPrefix))?.slice(l.statusPrefix.length);
+  return {
+    ...state,
+    ...(severity && findSeverity(config, severity) ? { severity } : {}),
+    ...(status && isMilestone(status) ? { status } : {}),
+    ...(issue.state === 'closed' ? { status: 'resolved' as const } : {}),
+  };
+}
+
+interface Located {
+  readonly repo: RepoRef;
+  readonly issue: IssueRecord;
+  readonly config: FirebreakConfig;
+}
+
+function toIncident({ repo, issue, config }: Located, declaration: Declaration, state: IncidentState, timeline: readonly TimelineEntry[] | undefined): Incident {
+  return {
+    ...state,
+    declaration,
+    repo,
+    number: issue.number,
+    url: issue.url,
+    open: issue.state === 'open',
+    otherLabels: issue.labels.filter((label) => !isManagedLabel(label, config.labels)),
+    assignees: issue.assignees,
+    timeline: timeline ?? [],
+    timelineLoaded: timeline !== undefined,
+    updatedAt: issue.updatedAt,
+  };
+}
+
+/** An incident from its issue alone (one list request for many): the state cached in the body marker. */
+export function incidentFromIssue(located: Located): Incident {
+  const marker = readIncidentMarker(located.issue.body);
+  const declaration = marker?.declaration ?? declarationFromIssue(located.issue, located.config);
+  const state = marker?.state ?? stateFromLabels(initialState(declaration), located.issue, located.config);
+  return toIncident(located, declaration, state, undefined);
+}
+
+/** An incident folded from its comments: the truth, whatever the body and labels say. */
+export function incidentFromComments(located: Located, comments: readonly CommentRecord[]): { incident: Incident; declaration: Declaration } {
+  const declaration = declarationFromIssue(located.issue, located.config);
+  const timeline = entriesFromComments(comments);
+  const folded = fold(declaration, timeline);
+  // An incident closed by hand on GitHub is resolved, even without an entry that says so.
+  const state = located.issue.state === 'closed' && folded.status !== 'resolved' ? { ...folded, status: 'resolved' as const } : folded;
+  return { incident: toIncident(located, declaration, state, timeline), declaration };
+}
+
+const STATUS_COLORS: Readonly<Record<string, string>> = {
+  declared: 'c5def5',
+  investigating: 'fbca04',
+  identified: 'f9a825',
+  monitoring: '0e8a16',
+  resolved: 'cfd3d7',
+};
+
+/** Every label Firebreak manages, with the color and description it should have. */
+export function managedLabelSpecs(config: FirebreakConfig): LabelRecord[] {
+  const l = config.labels;
+  const cut = (text: string) => (text.length > 100 ? `${text.slice(0, 99)}…` : text);
+  return [
+    { name: l.incident, color: 'b60205', description: 'Firebreak: an incident. The timeline is in the comments.' },
+    { name: l.drill, color: '0052cc', description: 'Firebreak: a practice incident; never freezes deploys or counts in metrics.' },
+    { name: l.followUp, color: 'a2eeef', description: 'Firebreak: an action item from an incident retro.' },
+    ...config.severities.map((s) => ({ name: `${l.severityPrefix}${s.name}`, color: s.color, description: cut(`Firebreak severity: ${s.description}`) })),
+    ...MILESTONES.map((m) => ({ name: `${l.statusPrefix}${m}`, color: STATUS_COLORS[m] ?? 'ededed', description: `Firebreak: incident status ${m}.` })),
+    ...config.roles.map((r) => ({ name: `${l.rolePrefix}${r.name}`, color: 'bfdadc', description: cut(`Firebreak role staffed: ${r.description}`) })),
+  ];
+}

@@ -1,0 +1,277 @@
+// Renders Markdown from handlebars templates (built in, or overridden by the user's repo). User text is made safe
+// in the view before rendering, so overridden templates are as safe as ours; hidden markers are added by code,
+// never by templates, so an override cannot lose them.
+import Handlebars from 'handlebars';
+import entryTemplate from '../templates/entry.hbs';
+import followUpTemplate from '../templates/follow-up.hbs';
+import incidentBodyTemplate from '../templates/incident-body.hbs';
+import reminderTemplate from '../templates/reminder.hbs';
+import retroTemplate from '../templates/retro.hbs';
+import summaryTemplate from '../templates/summary.hbs';
+import { formatDuration, findSeverity, TRIAGE_SEVERITY, type FirebreakConfig } from './config';
+import { InputError } from './errors';
+import { entryMarker, incidentMarker } from './event-log';
+import { LEAD, type Declaration, type IncidentState, type TimelineEntry } from './incident';
+import { fenceFor, SAFE_BODY_LIMIT, truncateWithNote, userLine, userMarkdown } from './markdown';
+import { nextUpdateDue } from './cadence';
+
+export const TEMPLATE_NAMES = ['incident-body', 'entry', 'retro', 'follow-up', 'summary', 'reminder'] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+export const BUILT_IN_TEMPLATES: Readonly<Record<TemplateName, string>> = {
+  'incident-body': incidentBodyTemplate,
+  entry: entryTemplate,
+  retro: retroTemplate,
+  'follow-up': followUpTemplate,
+  summary: summaryTemplate,
+  reminder: reminderTemplate,
+};
+
+export interface Renderer {
+  render(name: TemplateName, view: object): string;
+}
+
+/** `2026-11-23 10:32 UTC`: absolute and unambiguous for readers in any time zone. */
+export function formatTime(iso: unknown): string {
+  if (typeof iso !== 'string' && !(iso instanceof Date)) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Compiles templates once; overrides (file name without `.hbs` -> text) replace built-ins. */
+export function createRenderer(overrides: Partial<Record<string, string>> = {}): Renderer {
+  const hb = Handlebars.create();
+  hb.registerHelper('time', (value: unknown) => formatTime(value));
+  hb.registerHelper('join', (items: unknown, separator: unknown) =>
+    Array.isArray(items) ? items.join(typeof separator === 'string' ? separator : ', ') : '',
+  );
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  const compiled = new Map<TemplateName, Handlebars.TemplateDelegate>();
+  for (const name of TEMPLATE_NAMES) {
+    const source = overrides[name] ?? BUILT_IN_TEMPLATES[name];
+    try {
+      // noEscape: views carry Markdown that is already made safe; HTML-escaping it again would mangle `code`.
+      hb.parse(source); // compile() is lazy; parse now so a broken override fails at load, not mid-incident
+      compiled.set(name, hb.compile(source, { noEscape: true, strict: false }));
+    } catch (error) {
+      throw new InputError(`The template "${name}.hbs" does not compile: ${(error as Error).message.split('\n')[0]}`, 'Fix the template override, or delete it to use the built-in one.');
+    }
+  }
+  return {
+    render(name, view) {
+      const template = compiled.get(name);
+      if (!template) throw new InputError(`Unknown template "${name}".`);
+      try {
+        return template(view).replace(/\n{3,}/g, '\n\n').trim() + '\n';
+      } catch (error) {
+        throw new InputError(`The template "${name}.hbs" failed: ${(error as Error).message.split('\n')[0]}`, 'Fix the template override, or delete it to use the built-in one.');
+      }
+    },
+  };
+}
+
+export const KIND_LABELS: Readonly<Record<TimelineEntry['kind'], { label: string; icon: string }>> = {
+  action: { label: 'Action', icon: '🛠️' },
+  observation: { label: 'Observation', icon: '👀' },
+  decision: { label: 'Decision', icon: '✅' },
+  question: { label: 'Question', icon: '❓' },
+  theory: { label: 'Theory', icon: '💡' },
+  update: { label: 'Update', icon: '📣' },
+  role: { label: 'Role', icon: '👤' },
+  handoff: { label: 'Handoff', icon: '🤝' },
+  severity: { label: 'Severity', icon: '🚦' },
+  status: { label: 'Status', icon: '📍' },
+  bypass: { label: 'Freeze bypass', icon: '⛔' },
+  retro: { label: 'Retro', icon: '📝' },
+};
+
+/** One line that says what an entry did, for timelines and trees. Plain text, not yet Markdown-safe. */
+export function summarizeEntry(entry: TimelineEntry): string {
+  switch (entry.kind) {
+    case 'role':
+      return entry.login ? `@${entry.login} is now ${entry.role}` : `${entry.role} released`;
+    case 'handoff':
+      return `${entry.role} handed over from @${entry.from} to @${entry.to}${entry.note ? ` (${entry.note})` : ''}`;
+    case 'severity':
+      return `severity ${entry.from} → ${entry.to}${entry.reason ? ` (${entry.reason})` : ''}`;
+    case 'status':
+      return `status ${entry.from} → ${entry.to}${entry.text ? `: ${entry.text}` : ''}`;
+    case 'bypass':
+      return `deploy freeze bypassed by @${entry.actor}: ${entry.reason}`;
+    case 'retro':
+      return 'retro document posted';
+    case 'update':
+      return `${entry.status ? `[${entry.status}] ` : ''}${entry.text}`;
+    default:
+      return entry.text;
+  }
+}
+
+const ENTRY_TEXT_LIMIT = 20_000;
+
+function entryDetail(entry: TimelineEntry): string | undefined {
+  switch (entry.kind) {
+    case 'role':
+    case 'handoff':
+    case 'severity':
+    case 'status':
+      return userMarkdown(summarizeEntry(entry).replace(/^./, (c) => c.toUpperCase()) + '.');
+    case 'bypass':
+      return userMarkdown(`Deploy freeze bypassed by @${entry.actor}.\n\nReason: ${entry.reason}`) + (entry.runUrl ? `\n\nRun: ${entry.runUrl}` : '');
+    default:
+      return undefined;
+  }
+}
+
+function entryView(entry: TimelineEntry, textLimit: number) {
+  const { label, icon } = KIND_LABELS[entry.kind];
+  const text = 'text' in entry && entry.text && entry.kind !== 'status' ? truncateWithNote(userMarkdown(entry.text), textLimit) : '';
+  const code = 'code' in entry && entry.code ? entry.code : undefined;
+  const snippet = code?.snippet ? truncateWithNote(code.snippet, Math.min(4000, textLimit)) : undefined;
+  return {
+    kind: entry.kind,
+    icon,
+    label,
+    at: entry.at,
+    by: entry.by,
+    text,
+    detail: entryDetail(entry),
+    destructive: 'destructive' in entry && entry.destructive === true,
+    status: entry.kind === 'update' ? entry.status : undefined,
+    nextUpdateBy: entry.kind === 'update' ? entry.nextUpdateBy : undefined,
+    code: code && {
+      repo: userLine(code.repo),
+      path: userLine(code.path, 1000),
+      startLine: code.startLine,
+      endLine: code.endLine,
+      multiline: code.endLine !== code.startLine,
+      permalink: code.permalink.replace(/[()\s]/g, encodeURIComponent),
+      shortCommit: code.commit.slice(0, 7),
+      snippet: snippet && stripForFence(snippet),
+      fence: snippet ? fenceFor(snippet) : '```',
+      language: (code.language ?? '').replace(/[^\w+#-]/g, ''),
+    },
+  };
+}
+
+function stripForFence(snippet: string): string {
+  return snippet.replace(/\r\n?/g, '\n');
+}
+
+/** The whole comment for an entry: marker line first, then readable Markdown; always within GitHub's limit. */
+export function renderEntryComment(entry: TimelineEntry, renderer: Renderer): string {
+  // The marker carries the text too; very long text is cut in both so the comment always fits.
+  let current = entry;
+  for (let limit = ENTRY_TEXT_LIMIT; ; limit = Math.floor(limit / 2)) {
+    const body = `${entryMarker(current)}\n${renderer.render('entry', entryView(current, limit))}`;
+    if (body.length <= SAFE_BODY_LIMIT || limit < 500) return body;
+    current = shortenEntry(entry, limit);
+  }
+}
+
+function shortenEntry(entry: TimelineEntry, limit: number): TimelineEntry {
+  const cut = <T extends object>(e: T): T => {
+    const next = { ...e } as Record<string, unknown>;
+    if (typeof next['text'] === 'string') next['text'] = truncateWithNote(next['text'] as string, limit);
+    if (typeof next['reason'] === 'string') next['reason'] = truncateWithNote(next['reason'] as string, limit);
+    const code = next['code'] as { snippet?: string } | undefined;
+    if (code?.snippet) next['code'] = { ...code, snippet: truncateWithNote(code.snippet, Math.floor(limit / 4)) };
+    return next as T;
+  };
+  return cut(entry);
+}
+
+/** Truncates user-supplied declaration text so that the body always fits. */
+export function boundedDescription(text: string): string {
+  return truncateWithNote(text, 20_000);
+}
+
+/** The issue body: the folded state in a marker, then the readable summary. */
+export function renderIncidentBody(declaration: Declaration, state: IncidentState, config: FirebreakConfig, renderer: Renderer): string {
+  const severity = findSeverity(config, state.severity) ?? { ...TRIAGE_SEVERITY, name: state.severity, description: 'Not in the configured severities.' };
+  const due = nextUpdateDue(state, config);
+  const roster = config.roles.map((role) => ({
+    name: role.name === LEAD ? 'Lead' : capitalize(role.name),
+    role: role.name,
+    description: role.description,
+    holder: state.roles[role.name],
+  }));
+  for (const [role, holder] of Object.entries(state.roles)) {
+    if (!config.roles.some((r) => r.name === role)) roster.push({ name: capitalize(role), role, description: '', holder });
+  }
+  const view = {
+    title: userLine(state.title),
+    description: truncateWithNote(userMarkdown(state.description), 20_000),
+    severity: { name: severity.name, description: userLine(severity.description, 300) },
+    status: state.status,
+    statusIcon: state.status === 'resolved' ? '✅' : state.drill ? '🧯' : '🔥',
+    lead: state.roles[LEAD],
+    declaredBy: state.declaredBy,
+    declaredAt: state.timestamps.declared,
+    mitigatedAt: state.timestamps.mitigated,
+    resolvedAt: state.timestamps.resolved,
+    services: state.services.map((s) => userLine(s, 100)),
+    drill: state.drill,
+    private: state.private,
+    roster,
+    lastUpdate: state.lastUpdate && {
+      ...state.lastUpdate,
+      text: truncateWithNote(userMarkdown(state.lastUpdate.text), 10_000),
+    },
+    nextUpdateDue: due?.toISOString(),
+  };
+  let marker = incidentMarker(declaration, state);
+  if (marker.length > 30_000) {
+    // Only free text can make the marker large: keep the structure, cut the prose.
+    const short = (s: string) => truncateWithNote(s, 2_000);
+    marker = incidentMarker(
+      { ...declaration, description: short(declaration.description) },
+      { ...state, description: short(state.description), ...(state.lastUpdate ? { lastUpdate: { ...state.lastUpdate, text: short(state.lastUpdate.text) } } : {}) },
+    );
+  }
+  return `${marker}\n${renderer.render('incident-body', view)}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function durationBetween(fromIso: string | undefined, toIso: string | undefined): string | undefined {
+  if (!fromIso || !toIso) return undefined;
+  const minutes = Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000);
+  return minutes >= 0 ? formatDuration(Math.max(1, minutes)) : undefined;
+}
+
+export interface RetroInput {
+  readonly url: string;
+  readonly state: IncidentState;
+  readonly timeline: readonly TimelineEntry[];
+  readonly now: Date;
+}
+
+/** The retro document (Markdown) with the timeline generated from the log and an action-item checklist. */
+export function renderRetro(input: RetroInput, renderer: Renderer): string {
+  const { state } = input;
+  const due = new Date(input.now.getTime() + 14 * 86_400_000).toISOString().slice(0, 10);
+  return renderer.render('retro', {
+    title: userLine(state.title),
+    url: input.url,
+    severity: state.severity,
+    lead: state.roles[LEAD],
+    declaredAt: state.timestamps.declared,
+    description: userMarkdown(state.description),
+    timeToMitigate: durationBetween(state.timestamps.declared, state.timestamps.mitigated),
+    timeToResolve: durationBetween(state.timestamps.declared, state.timestamps.resolved),
+    timeline: input.timeline
+      .filter((e) => e.kind !== 'retro')
+      .map((e) => ({
+        at: e.at,
+        by: e.by,
+        ...KIND_LABELS[e.kind],
+        destructive: 'destructive' in e && e.destructive === true,
+        summary: userLine(summarizeEntry(e), 300),
+      })),
+    suggestedDue: due,
+  });
+}

@@ -1,0 +1,273 @@
+// JSON representations of store records, field for field as api.github.com sends them (checked against the
+// OpenAPI description by the sandbox's own tests).
+import { authorAssociation, canPush, canTriage } from './auth';
+import type { CommentRecord, IssueRecord, LabelRecord, RepoRecord, SandboxStore, UserRecord } from './store';
+
+export interface Urls {
+  api: string;
+  web: string;
+}
+
+type Payload = Record<string, unknown>;
+
+function reactions(url: string): Payload {
+  return {
+    url, total_count: 0, '+1': 0, '-1': 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0,
+  };
+}
+
+export class Payloads {
+  constructor(private readonly store: SandboxStore, private readonly urls: Urls) {}
+
+  repoApiUrl(repo: RepoRecord): string {
+    return `${this.urls.api}/repos/${repo.owner}/${repo.name}`;
+  }
+
+  issueApiUrl(repo: RepoRecord, number: number): string {
+    return `${this.repoApiUrl(repo)}/issues/${number}`;
+  }
+
+  commentApiUrl(repo: RepoRecord, comment: CommentRecord): string {
+    return `${this.repoApiUrl(repo)}/issues/comments/${comment.id}`;
+  }
+
+  labelApiUrl(repo: RepoRecord, label: LabelRecord): string {
+    return `${this.repoApiUrl(repo)}/labels/${encodeURIComponent(label.name)}`;
+  }
+
+  /** simple-user; logins that are not sandbox users (organisations owning repositories) render as organisations. */
+  simpleUser(login: string, fallbackId = 0): Payload {
+    const user = this.store.user(login);
+    const id = user?.id ?? fallbackId;
+    const name = user?.login ?? login;
+    const type = user?.type ?? 'Organization';
+    const url = `${this.urls.api}/users/${encodeURIComponent(name)}`;
+    const isBot = type === 'Bot';
+    return {
+      login: name,
+      id,
+      node_id: Buffer.from(`${isBot ? 'Bot' : type}:${id}`).toString('base64url'),
+      avatar_url: `${this.urls.web}/avatars/u/${id}?v=4`,
+      gravatar_id: '',
+      url,
+      html_url: isBot ? `${this.urls.web}/apps/${encodeURIComponent(name.replace(/\[bot\]$/, ''))}` : `${this.urls.web}/${encodeURIComponent(name)}`,
+      followers_url: `${url}/followers`,
+      following_url: `${url}/following{/other_user}`,
+      gists_url: `${url}/gists{/gist_id}`,
+      starred_url: `${url}/starred{/owner}{/repo}`,
+      subscriptions_url: `${url}/subscriptions`,
+      organizations_url: `${url}/orgs`,
+      repos_url: `${url}/repos`,
+      events_url: `${url}/events{/privacy}`,
+      received_events_url: `${url}/received_events`,
+      type,
+      user_view_type: 'public',
+      site_admin: false,
+    };
+  }
+
+  publicUser(user: UserRecord): Payload {
+    return {
+      ...this.simpleUser(user.login),
+      name: null, company: null, blog: '', location: null, email: null, hireable: null, bio: null,
+      twitter_username: null, public_repos: 0, public_gists: 0, followers: 0, following: 0,
+      created_at: user.created_at, updated_at: user.created_at,
+    };
+  }
+
+  /** GET /user: the public profile plus the private counters GitHub shows only to the user themself. */
+  privateUser(user: UserRecord): Payload {
+    return {
+      ...this.publicUser(user),
+      private_gists: 0, total_private_repos: 0, owned_private_repos: 0, disk_usage: 0, collaborators: 0,
+      two_factor_authentication: true,
+      plan: { name: 'free', space: 976562499, collaborators: 0, private_repos: 10000 },
+    };
+  }
+
+  label(repo: RepoRecord, label: LabelRecord): Payload {
+    return {
+      id: label.id, node_id: label.node_id, url: this.labelApiUrl(repo, label), name: label.name, color: label.color,
+      default: label.default, description: label.description,
+    };
+  }
+
+  /** `detail` adds what GitHub only sends for a single issue (closed_by). */
+  issue(repo: RepoRecord, issue: IssueRecord, options: { detail?: boolean } = {}): Payload {
+    const url = this.issueApiUrl(repo, issue.number);
+    const webRepo = `${this.urls.web}/${repo.owner}/${repo.name}`;
+    const children = issue.subIssueIds.flatMap((id) => this.store.issueById(id)?.issue ?? []);
+    const completed = children.filter((child) => child.state === 'closed').length;
+    const parent = issue.parentId === null ? undefined : this.store.issueById(issue.parentId);
+    const assignees = issue.assignees.map((login) => this.simpleUser(login));
+    const payload: Payload = {
+      url,
+      repository_url: this.repoApiUrl(repo),
+      labels_url: `${url}/labels{/name}`,
+      comments_url: `${url}/comments`,
+      events_url: `${url}/events`,
+      html_url: `${webRepo}/${issue.pullRequest ? 'pull' : 'issues'}/${issue.number}`,
+      id: issue.id,
+      node_id: issue.node_id,
+      number: issue.number,
+      title: issue.title,
+      user: this.simpleUser(issue.user.login),
+      labels: this.store.issueLabels(repo, issue).map((label) => this.label(repo, label)),
+      state: issue.state,
+      locked: issue.locked,
+      assignee: assignees[0] ?? null,
+      assignees,
+      milestone: null,
+      comments: issue.comments,
+      created_at: issue.created_at,
+      updated_at: issue.updated_at,
+      closed_at: issue.closed_at,
+      author_association: issue.authorAssociation ?? authorAssociation(this.store.user(issue.user.login), repo),
+      type: null,
+      active_lock_reason: null,
+      sub_issues_summary: {
+        total: children.length,
+        completed,
+        percent_completed: children.length === 0 ? 0 : Math.floor((completed * 100) / children.length),
+      },
+      parent_issue_url: parent ? this.issueApiUrl(parent.repo, parent.issue.number) : null,
+      body: issue.body,
+      reactions: reactions(`${url}/reactions`),
+      timeline_url: `${url}/timeline`,
+      performed_via_github_app: null,
+      state_reason: issue.state_reason,
+    };
+    if (issue.pullRequest) {
+      const pullUrl = `${this.repoApiUrl(repo)}/pulls/${issue.number}`;
+      payload.draft = false;
+      payload.pull_request = {
+        url: pullUrl,
+        html_url: `${webRepo}/pull/${issue.number}`,
+        diff_url: `${webRepo}/pull/${issue.number}.diff`,
+        patch_url: `${webRepo}/pull/${issue.number}.patch`,
+        merged_at: null,
+      };
+    }
+    if (options.detail) payload.closed_by = issue.closed_by ? this.simpleUser(issue.closed_by) : null;
+    return payload;
+  }
+
+  comment(repo: RepoRecord, comment: CommentRecord): Payload {
+    const url = this.commentApiUrl(repo, comment);
+    return {
+      url,
+      html_url: `${this.urls.web}/${repo.owner}/${repo.name}/issues/${comment.issueNumber}#issuecomment-${comment.id}`,
+      issue_url: this.issueApiUrl(repo, comment.issueNumber),
+      id: comment.id,
+      node_id: comment.node_id,
+      user: this.simpleUser(comment.user.login),
+      created_at: comment.created_at,
+      updated_at: comment.updated_at,
+      author_association: comment.authorAssociation ?? authorAssociation(this.store.user(comment.user.login), repo),
+      body: comment.body,
+      reactions: reactions(`${url}/reactions`),
+      performed_via_github_app: null,
+    };
+  }
+
+  /** full-repository, with `permissions` for the caller as GitHub adds for authenticated requests. */
+  repository(repo: RepoRecord, viewer: UserRecord | undefined): Payload {
+    const api = this.repoApiUrl(repo);
+    const web = `${this.urls.web}/${repo.owner}/${repo.name}`;
+    const openIssues = repo.issues.filter((issue) => issue.state === 'open').length;
+    const host = new URL(this.urls.web).host;
+    const payload: Payload = {
+      id: repo.id,
+      node_id: repo.node_id,
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      private: repo.private,
+      owner: this.simpleUser(repo.owner, repo.id + 5_000_000),
+      html_url: web,
+      description: null,
+      fork: false,
+      url: api,
+      archive_url: `${api}/{archive_format}{/ref}`,
+      assignees_url: `${api}/assignees{/user}`,
+      blobs_url: `${api}/git/blobs{/sha}`,
+      branches_url: `${api}/branches{/branch}`,
+      collaborators_url: `${api}/collaborators{/collaborator}`,
+      comments_url: `${api}/comments{/number}`,
+      commits_url: `${api}/commits{/sha}`,
+      compare_url: `${api}/compare/{base}...{head}`,
+      contents_url: `${api}/contents/{+path}`,
+      contributors_url: `${api}/contributors`,
+      deployments_url: `${api}/deployments`,
+      downloads_url: `${api}/downloads`,
+      events_url: `${api}/events`,
+      forks_url: `${api}/forks`,
+      git_commits_url: `${api}/git/commits{/sha}`,
+      git_refs_url: `${api}/git/refs{/sha}`,
+      git_tags_url: `${api}/git/tags{/sha}`,
+      git_url: `git://${host}/${repo.owner}/${repo.name}.git`,
+      issue_comment_url: `${api}/issues/comments{/number}`,
+      issue_events_url: `${api}/issues/events{/number}`,
+      issues_url: `${api}/issues{/number}`,
+      keys_url: `${api}/keys{/key_id}`,
+      labels_url: `${api}/labels{/name}`,
+      languages_url: `${api}/languages`,
+      merges_url: `${api}/merges`,
+      milestones_url: `${api}/milestones{/number}`,
+      notifications_url: `${api}/notifications{?since,all,participating}`,
+      pulls_url: `${api}/pulls{/number}`,
+      releases_url: `${api}/releases{/id}`,
+      ssh_url: `git@${host}:${repo.owner}/${repo.name}.git`,
+      stargazers_url: `${api}/stargazers`,
+      statuses_url: `${api}/statuses/{sha}`,
+      subscribers_url: `${api}/subscribers`,
+      subscription_url: `${api}/subscription`,
+      tags_url: `${api}/tags`,
+      teams_url: `${api}/teams`,
+      trees_url: `${api}/git/trees{/sha}`,
+      clone_url: `${web}.git`,
+      mirror_url: null,
+      hooks_url: `${api}/hooks`,
+      svn_url: web,
+      homepage: null,
+      language: null,
+      forks_count: 0,
+      stargazers_count: 0,
+      watchers_count: 0,
+      size: 0,
+      default_branch: 'main',
+      open_issues_count: openIssues,
+      is_template: false,
+      topics: [],
+      has_issues: true,
+      has_projects: false,
+      has_wiki: false,
+      has_pages: false,
+      has_downloads: true,
+      has_discussions: false,
+      archived: false,
+      disabled: false,
+      visibility: repo.private ? 'private' : 'public',
+      pushed_at: repo.created_at,
+      created_at: repo.created_at,
+      updated_at: repo.updated_at,
+      allow_forking: true,
+      web_commit_signoff_required: false,
+      license: null,
+      forks: 0,
+      open_issues: openIssues,
+      watchers: 0,
+      network_count: 0,
+      subscribers_count: 0,
+    };
+    if (viewer) {
+      payload.permissions = {
+        admin: viewer.permission === 'admin',
+        maintain: viewer.permission === 'admin',
+        push: canPush(viewer),
+        triage: canTriage(viewer),
+        pull: viewer.permission !== 'none' || !repo.private,
+      };
+    }
+    return payload;
+  }
+}

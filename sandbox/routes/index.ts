@@ -1,0 +1,14 @@
+// Every route the sandbox serves; templates are spelled exactly as in GitHub's OpenAPI description.
+import { assigneeRoutes } from './assignees';
+import { commentRoutes } from './comments';
+import type { Route } from './context';
+import { issueRoutes } from './issues';
+import { labelRoutes } from './labels';
+import { metaRoutes } from './meta';
+import { subIssueRoutes } from './sub-issues';
+
+export const sandboxRoutes: readonly Route[] = [
+  ...metaRoutes, ...issueRoutes, ...commentRoutes, ...labelRoutes, ...assigneeRoutes, ...subIssueRoutes,
+];
+
+export const sandboxTemplates: readonly string[] = [...new Set(sandboxRoutes.map((route) => route.template))];
