@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'action/dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', '.e2e/**', 'test/e2e/fixtures/**'] },
+  { ignores: ['dist/**', 'action/dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', '.e2e/**', 'test/e2e/fixtures/**', 'test/e2e/.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,6 +4,7 @@ import { describeError, FirebreakError } from '../core/errors';
 import type { Logger } from '../core/github-client';
 import type { Command, Io, RunContext } from './command';
 import { buildContext, type CliContext } from './context';
+import { actionCommands } from './action-commands';
 import { drillCommand, sandboxCommand } from './drill';
 import { incidentCommands } from './incident-commands';
 
@@ -21,7 +22,7 @@ const GLOBAL_OPTIONS = {
 } as const;
 
 export function allCommands(extra: readonly Command[] = []): Command[] {
-  return [...incidentCommands, ...extra, sandboxCommand, drillCommand];
+  return [...incidentCommands, ...actionCommands, ...extra, sandboxCommand, drillCommand];
 }
 
 function helpText(commands: readonly Command[]): string {

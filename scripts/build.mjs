@@ -1,8 +1,10 @@
-// Bundles the CLI with esbuild; templates ship inside the bundle as text.
+// Bundles the CLI and the Action with esbuild; templates ship inside the bundles as text.
+// `--check` rebuilds the committed Action bundle in memory and fails when it differs (npm run check-dist).
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const { values } = parseArgs({ options: { check: { type: 'boolean' }, only: { type: 'string' } } });
 
 const common = {
   bundle: true,
@@ -19,10 +21,19 @@ const common = {
 export const targets = {
 
   cli: { ...common, entryPoints: ['cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-
+  action: { ...common, entryPoints: ['action/main.ts'], outfile: 'action/dist/index.js', minify: true, keepNames: true },
 };
 
-{
+if (values.check) {
+  const result = await build({ ...targets.action, write: false });
+  const fresh = result.outputFiles[0].text;
+  const committed = readFileSync(targets.action.outfile, 'utf8');
+  if (fresh !== committed) {
+    console.error('action/dist/index.js is out of date with the sources. Run `npm run build` and commit action/dist/index.js.');
+    process.exit(1);
+  }
+  console.log('action/dist/index.js is current.');
+} else {
   const names = values.only ? values.only.split(',') : Object.keys(targets);
   for (const name of names) {
     if (!targets[name]) throw new Error(`unknown build target ${name}`);

@@ -102,6 +102,32 @@ describe('firebreak CLI', () => {
     assert.ok(!badToken.err.includes('ghp_secret_value_1'));
   });
 
+  it('checks the deploy freeze, opens follow-ups from the retro and prints the status summary', async () => {
+    const cwd = aCheckout('repository: acme/cli-action\n');
+    const clear = await run(['freeze', '--json'], cwd);
+    assert.equal(clear.code, 0, clear.err);
+    assert.equal((JSON.parse(clear.out) as { frozen: boolean }).frozen, false);
+
+    const declared = await run(['declare', '--title', 'Database failover', '--severity', 'critical', '--json'], cwd);
+    const { number } = JSON.parse(declared.out) as { number: number };
+    const frozen = await run(['freeze'], cwd);
+    assert.equal(frozen.code, 1, 'exit 1 while frozen');
+    assert.match(frozen.out, /Database failover/);
+
+    writeFileSync(join(cwd, 'retro.md'), '# Retro\n\n## Action items\n- [ ] Add a failover runbook @octo-lead due:2026-12-01 priority:P1 type:process\n');
+    const posted = await run(['retro', String(number), '--post', 'retro.md'], cwd);
+    assert.equal(posted.code, 0, posted.err);
+    const followUps = await run(['follow-ups', String(number), '--json'], cwd);
+    assert.equal(followUps.code, 0, followUps.err);
+    assert.equal((JSON.parse(followUps.out) as { created: unknown[] }).created.length, 1);
+    const rerun = await run(['follow-ups', String(number), '--json'], cwd);
+    assert.equal((JSON.parse(rerun.out) as { created: unknown[] }).created.length, 0, 'a rerun creates nothing');
+
+    const summary = await run(['summary'], cwd);
+    assert.equal(summary.code, 0, summary.err);
+    assert.match(summary.out, /Database failover/);
+  });
+
   it('reports a broken config with file, line and field', async () => {
     const cwd = aCheckout('severities:\n  - name: critical\n    freeze: sometimes\n');
     const result = await run(['list'], cwd);

@@ -1,0 +1,206 @@
+// The Action: reads the inputs, runs one core use case (freeze, follow-ups or status), and writes the outputs and
+// the job summary. Failures are thrown to main.ts, the one place that fails the step.
+import * as core from '@actions/core';
+import { describeError, FirebreakError, GitHubError } from '../core/errors';
+import { FollowUps, renderFollowUpReport } from '../core/follow-ups';
+import { checkFreeze, recordBypass, renderFreezeReport, summarizeIncident, type FreezeDecision } from '../core/freeze';
+import { createGitHubClient, type Logger } from '../core/github-client';
+import { IncidentService } from '../core/incident-service';
+import { repoSlug } from '../core/incident';
+import { OctokitIssueGateway, type IssueGateway } from '../core/issue-gateway';
+import { incidentFromIssue } from '../core/issue-view';
+import { createRenderer, type Renderer } from '../core/render';
+import { StatusSummary } from '../core/status-summary';
+import { postWebhook, statusMessage, type IncidentEvent } from '../core/webhook';
+import { eventIssue, readInputs, type Inputs } from './inputs';
+
+/** A deliberate failure of the step (e.g. frozen), as opposed to an error. */
+export class StepFailure extends Error {
+  override readonly name = 'StepFailure';
+}
+
+/** The one message for a failed step: what went wrong and what to do, never a token or a stack. */
+export function formatError(error: unknown): string {
+  if (error instanceof StepFailure || error instanceof FirebreakError) return describeError(error);
+  return `Firebreak failed unexpectedly: ${describeError(error)}. Re-run with debug logging (ACTIONS_STEP_DEBUG) and report it if it persists.`;
+}
+
+const log: Logger = { debug: (m) => core.debug(m), info: (m) => core.info(m), warn: (m) => core.warning(m) };
+
+interface Wiring {
+  readonly gateway: IssueGateway;
+  readonly renderer: Renderer;
+}
+
+function wire(inputs: Inputs): Wiring {
+  const client = createGitHubClient({
+    token: inputs.token,
+    baseUrl: inputs.runner.apiUrl,
+    log,
+    retries: inputs.apiRetries,
+    userAgent: 'firebreak-action',
+  });
+  return { gateway: new OctokitIssueGateway(inputs.repository, client, inputs.runner.serverUrl), renderer: createRenderer({ ...inputs.templates }) };
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  core.setOutput('summary', markdown);
+  // Outside a runner (or with summaries disabled) there is no file to write to.
+  if (!process.env['GITHUB_STEP_SUMMARY']) return;
+  await core.summary.addRaw(markdown, true).write();
+}
+
+export async function run(): Promise<void> {
+  const inputs = readInputs();
+  const wiring = wire(inputs);
+  core.info(`Firebreak ${inputs.mode} for ${repoSlug(inputs.repository)} (config: ${inputs.config.source})`);
+  switch (inputs.mode) {
+    case 'freeze':
+      return freeze(inputs, wiring);
+    case 'follow-ups':
+      return followUps(inputs, wiring);
+    case 'status':
+      return status(inputs, wiring);
+  }
+}
+
+const BYPASS_HINT = [
+  'Run the workflow again with the bypass inputs set, for example from a `workflow_dispatch` form:',
+  '',
+  '```yaml',
+  '- uses: firebreak/firebreak/action@v1',
+  '  with:',
+  '    mode: freeze',
+  '    bypass: true',
+  '    bypass-reason: "Hotfix for the incident itself"',
+  '```',
+  '',
+  'The bypass is recorded on every incident above with who deployed, the run link and the reason.',
+].join('\n');
+
+async function freeze(inputs: Inputs, { gateway, renderer }: Wiring): Promise<void> {
+  const now = new Date();
+  let decision: FreezeDecision;
+  try {
+    decision = await checkFreeze(gateway, inputs.config, {
+      ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
+      services: inputs.services,
+      now,
+    });
+  } catch (error) {
+    if (!(error instanceof GitHubError)) throw error;
+    const allow = inputs.onApiError === 'allow';
+    core.setOutput('frozen', allow ? 'false' : 'true');
+    core.setOutput('bypassed', 'false');
+    core.setOutput('incidents', '[]');
+    await writeSummary(
+      [
+        `## ${allow ? '⚠️ Freeze not checked: deploy allowed' : '🧊 Freeze not checked: deploy stopped'}`,
+        '',
+        `Firebreak could not read the incidents in ${repoSlug(inputs.repository)}: ${describeError(error).replace(/\n/g, ' ')}`,
+        '',
+        allow
+          ? 'The workflow sets `on-api-error: allow`, so the deploy goes ahead (fail open). Check the incidents by hand.'
+          : 'The workflow sets `on-api-error: fail` (the default), so the deploy stops (fail closed). Re-run when GitHub answers again, or set `on-api-error: allow` to fail open.',
+        '',
+      ].join('\n'),
+    );
+    if (allow) {
+      core.warning(`Could not check the deploy freeze; allowing the deploy (on-api-error: allow). ${describeError(error)}`);
+      return;
+    }
+    throw new GitHubError(error.code, `Could not check the deploy freeze, so the deploy stops (on-api-error: fail). ${error.message}`, error.status, error.hint);
+  }
+
+  let bypass: { actor: string; reason: string; recorded: number } | undefined;
+  if (decision.frozen && inputs.bypass && inputs.bypassReason) {
+    const service = new IncidentService({ config: inputs.config, gateway, renderer, actor: inputs.runner.actor });
+    const recorded = await recordBypass(service, decision, {
+      actor: inputs.runner.actor,
+      reason: inputs.bypassReason,
+      key: `bypass-${inputs.runner.runKey}`,
+      now,
+      ...(inputs.runner.runUrl ? { runUrl: inputs.runner.runUrl } : {}),
+      ...(inputs.runner.ref ? { ref: inputs.runner.ref } : {}),
+      ...(inputs.runner.sha ? { sha: inputs.runner.sha } : {}),
+    });
+    bypass = { actor: inputs.runner.actor, reason: inputs.bypassReason, recorded: recorded.length };
+  }
+  const incidents = decision.freezing.map((i) => summarizeIncident(i, now));
+  core.setOutput('frozen', String(decision.frozen));
+  core.setOutput('bypassed', String(bypass !== undefined));
+  core.setOutput('incidents', JSON.stringify(incidents.map(({ number, title, severity, url, lead, age }) => ({ number, title, severity, url, lead, age }))));
+  await writeSummary(renderFreezeReport({ decision, now, bypassHint: BYPASS_HINT, ...(bypass ? { bypass } : {}) }));
+
+  const list = incidents.map((i) => `#${i.number} (${i.severity}, lead @${i.lead})`).join(', ');
+  if (!decision.frozen) {
+    core.info('Deploys are not frozen.');
+    if (inputs.bypass) core.info('bypass is set, but there is no freeze to bypass; nothing was recorded.');
+  } else if (bypass) {
+    core.warning(`Deploy freeze bypassed by @${bypass.actor}: ${list}. Recorded on ${bypass.recorded} incident(s).`);
+  } else if (inputs.failOnFreeze) {
+    throw new StepFailure(`Deploys are frozen by ${list}. See the job summary for the incidents and how to bypass (bypass: true with a bypass-reason).`);
+  } else {
+    core.warning(`Deploys are frozen by ${list} (fail-on-freeze is false, so this step passes).`);
+  }
+}
+
+async function followUps(inputs: Inputs, { gateway, renderer }: Wiring): Promise<void> {
+  const incident = inputs.incident;
+  if (!incident) return;
+  if (incident.fromEvent && incident.labels && !incident.labels.includes(inputs.config.labels.incident)) {
+    core.notice(`#${incident.number} is not an incident (no "${inputs.config.labels.incident}" label); no follow-ups to create.`);
+    core.setOutput('created', '[]');
+    return;
+  }
+  const result = await new FollowUps({ gateway, config: inputs.config, renderer }).run(incident.number);
+  for (const problem of result.problems) {
+    core.warning(`Action item not tracked (${problem.source}, line ${problem.line}): ${problem.message}\n  ${problem.text}`, { title: 'Malformed action item' });
+  }
+  result.warnings.forEach((w) => core.warning(w));
+  core.setOutput('created', JSON.stringify(result.created.map((c) => c.number)));
+  await writeSummary(renderFollowUpReport(result));
+  core.info(
+    `Follow-ups for #${incident.number}: ${result.created.length} created, ${result.existing.length} already tracked, ${result.problems.length} line(s) need fixing.`,
+  );
+}
+
+function incidentEvent(inputs: Inputs): IncidentEvent | undefined {
+  const issue = eventIssue(inputs.runner);
+  if (inputs.runner.eventName !== 'issues' || !issue || !issue.labels.includes(inputs.config.labels.incident)) return undefined;
+  if (issue.action === 'opened' || (issue.action === 'labeled' && (inputs.runner.payload['label'] as { name?: string } | undefined)?.name === inputs.config.labels.incident)) return 'declared';
+  if (issue.action === 'closed') return 'resolved';
+  if (issue.action === 'reopened') return 'reopened';
+  return undefined;
+}
+
+async function status(inputs: Inputs, { gateway, renderer }: Wiring): Promise<void> {
+  const result = await new StatusSummary({ gateway, config: inputs.config, renderer }).run({
+    remind: inputs.remind,
+    ...(inputs.summaryIssue !== undefined ? { summaryIssue: inputs.summaryIssue } : {}),
+  });
+  result.warnings.forEach((w) => core.warning(w));
+  core.setOutput('incidents', JSON.stringify(result.active.map(({ number, title, severity, url, lead, age }) => ({ number, title, severity, url, lead, age }))));
+  const posted = result.reminders.filter((r) => r.posted);
+  const lines = [result.markdown.trimEnd()];
+  if (posted.length > 0) lines.push('', `Reminded ${posted.map((r) => `[#${r.number}](${r.url})`).join(', ')}: update overdue.`);
+  if (result.summaryIssue) lines.push('', `Digest kept in [#${result.summaryIssue.number}](${result.summaryIssue.url}).`);
+  await writeSummary(`${lines.join('\n')}\n`);
+
+  if (inputs.webhookUrl) {
+    const kind = incidentEvent(inputs);
+    const issue = kind ? eventIssue(inputs.runner) : undefined;
+    // News only: a declare, resolve or reopen, or a scheduled/manual digest while incidents are active. Other issue
+    // events (label edits as an incident changes) and quiet schedules post nothing.
+    if (kind || (inputs.runner.eventName !== 'issues' && result.active.length > 0)) {
+      let event: Parameters<typeof statusMessage>[1];
+      if (kind && issue) {
+        const record = await gateway.getIssue(issue.number);
+        event = { kind, incident: summarizeIncident(incidentFromIssue({ repo: gateway.repo, issue: record, config: inputs.config }), new Date()) };
+      }
+      await postWebhook(inputs.webhookUrl, statusMessage(result.active, event));
+      core.info('Posted the status to the webhook.');
+    }
+  }
+  core.info(`${result.active.length} active incident(s); ${posted.length} reminder(s) posted.`);
+}

@@ -1,0 +1,110 @@
+// `firebreak freeze|follow-ups|summary`: the Action's three use cases from a terminal, thin wrappers over the core.
+import { InputError } from '../core/errors';
+import { FollowUps, renderFollowUpReport } from '../core/follow-ups';
+import { checkFreeze, recordBypass, renderFreezeReport, summarizeIncident } from '../core/freeze';
+import { StatusSummary } from '../core/status-summary';
+import { postWebhook, statusMessage } from '../core/webhook';
+import { stringOption, type Command, type OptionValues } from './command';
+
+/** Exit code of `firebreak freeze` while deploys are frozen, so scripts can gate on it. */
+const EXIT_FROZEN = 1;
+
+function commaList(values: OptionValues, name: string): string[] | undefined {
+  const raw = values[name];
+  const items = (Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [])
+    .flatMap((v) => String(v).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : undefined;
+}
+
+function issueNumber(text: string | undefined, what: string, usage: string): number {
+  const number = Number(text?.replace(/^#/, ''));
+  if (!text || !Number.isInteger(number) || number <= 0) throw new InputError(`Missing or invalid ${what}${text ? ` "${text}"` : ''}.`, `Usage: ${usage}`);
+  return number;
+}
+
+export const freezeCommand: Command = {
+  name: 'freeze',
+  summary: 'Check whether active incidents freeze deploys (exit 1 while frozen); --bypass records a bypass',
+  usage: 'firebreak freeze [--service NAME|PATH]... [--severities a,b] [--bypass --reason TEXT]',
+  options: {
+    service: { type: 'string', multiple: true },
+    severities: { type: 'string' },
+    bypass: { type: 'boolean' },
+    reason: { type: 'string' },
+  },
+  async run(values, _positionals, ctx) {
+    const context = ctx.context();
+    const reason = stringOption(values, 'reason');
+    if (values['bypass'] === true && !reason?.trim()) {
+      throw new InputError('--bypass needs --reason.', 'Say why this deploy cannot wait; the reason is recorded on every freezing incident.');
+    }
+    const now = new Date();
+    const severities = commaList(values, 'severities');
+    const services = commaList(values, 'service');
+    const decision = await checkFreeze(context.gateway, context.config, { ...(severities ? { severities } : {}), ...(services ? { services } : {}), now });
+    let bypass: { actor: string; reason: string; recorded: number } | undefined;
+    if (decision.frozen && values['bypass'] === true && reason) {
+      const service = await context.service();
+      const recorded = await recordBypass(service, decision, { actor: service.actor, reason, key: `bypass-cli-${now.getTime()}`, now });
+      bypass = { actor: service.actor, reason, recorded: recorded.length };
+    }
+    if (ctx.json) {
+      ctx.io.out(JSON.stringify({ frozen: decision.frozen, bypassed: bypass !== undefined, incidents: decision.freezing.map((i) => summarizeIncident(i, now)) }));
+    } else {
+      ctx.io.out(renderFreezeReport({ decision, now, bypassHint: 'Run `firebreak freeze --bypass --reason "why this cannot wait"`; the bypass is recorded on every incident above.', ...(bypass ? { bypass } : {}) }));
+    }
+    return decision.frozen && !bypass ? EXIT_FROZEN : 0;
+  },
+};
+
+export const followUpsCommand: Command = {
+  name: 'follow-ups',
+  summary: "Open follow-up issues for an incident retro's unchecked action items (idempotent)",
+  usage: 'firebreak follow-ups N [--dry-run]',
+  options: { 'dry-run': { type: 'boolean' } },
+  async run(values, positionals, ctx) {
+    const number = issueNumber(positionals[0], 'incident number', this.usage);
+    const context = ctx.context();
+    const dryRun = values['dry-run'] === true;
+    // Writing needs a token; service() says how to get one.
+    if (!dryRun) await context.service();
+    const result = await new FollowUps({ gateway: context.gateway, config: context.config, renderer: context.renderer }).run(number, { dryRun });
+    if (ctx.json) {
+      ctx.io.out(JSON.stringify({ created: result.created, existing: result.existing, duplicatesClosed: result.duplicatesClosed, problems: result.problems, warnings: result.warnings }));
+    } else {
+      ctx.io.out(renderFollowUpReport(result));
+    }
+    result.warnings.forEach((w) => ctx.log.warn(w));
+  },
+};
+
+export const summaryCommand: Command = {
+  name: 'summary',
+  summary: 'Status digest of active incidents and metrics; optionally remind overdue ones, keep a digest issue, post to a webhook',
+  usage: 'firebreak summary [--remind] [--summary-issue N] [--webhook-url URL (or FIREBREAK_WEBHOOK_URL)]',
+  options: {
+    remind: { type: 'boolean' },
+    'summary-issue': { type: 'string' },
+    'webhook-url': { type: 'string' },
+  },
+  async run(values, _positionals, ctx) {
+    const context = ctx.context();
+    const remind = values['remind'] === true;
+    const issueText = stringOption(values, 'summary-issue');
+    const summaryIssue = issueText !== undefined ? issueNumber(issueText, '--summary-issue', this.usage) : undefined;
+    if (remind || summaryIssue !== undefined) await context.service();
+    const result = await new StatusSummary({ gateway: context.gateway, config: context.config, renderer: context.renderer }).run({
+      remind,
+      ...(summaryIssue !== undefined ? { summaryIssue } : {}),
+    });
+    const webhook = stringOption(values, 'webhook-url') ?? ctx.env['FIREBREAK_WEBHOOK_URL'];
+    if (webhook) await postWebhook(webhook, statusMessage(result.active));
+    if (ctx.json) ctx.io.out(JSON.stringify({ active: result.active, metrics: result.metrics, reminders: result.reminders, summaryIssue: result.summaryIssue }));
+    else ctx.io.out(result.markdown);
+    result.warnings.forEach((w) => ctx.log.warn(w));
+  },
+};
+
+export const actionCommands: readonly Command[] = [freezeCommand, followUpsCommand, summaryCommand];

@@ -1,0 +1,236 @@
+// The deploy freeze: whether active incidents stop a deploy now (one list request), why, and the audit record of a
+// deliberate bypass on every incident that froze it. Drills never freeze.
+import picomatch from 'picomatch';
+import { findSeverity, type FirebreakConfig } from './config';
+import { InputError } from './errors';
+import { LEAD, type BypassEntry, type Incident } from './incident';
+import type { IncidentService } from './incident-service';
+import type { IssueGateway } from './issue-gateway';
+import { incidentFromIssue } from './issue-view';
+import { stripControl, userLine } from './markdown';
+import { durationBetween } from './render';
+
+export interface FreezeOptions {
+  /** Severities that freeze; default: those with `freeze: true` in the config. */
+  readonly severities?: readonly string[];
+  /**
+   * What is being deployed: service names, or paths that the config's service `paths` globs map to services.
+   * Incidents that name other services only do not freeze it; incidents that name none freeze everything.
+   */
+  readonly services?: readonly string[];
+  readonly now?: Date;
+}
+
+export type IgnoredReason = 'drill' | 'severity' | 'service' | 'resolved';
+
+export interface FreezeDecision {
+  readonly frozen: boolean;
+  /** Active incidents that freeze this deploy, most severe first. */
+  readonly freezing: readonly Incident[];
+  /** Active incidents that do not, and why. */
+  readonly ignored: readonly { readonly incident: Incident; readonly reason: IgnoredReason }[];
+  readonly severities: readonly string[];
+  /** The services the deploy was scoped to (resolved from names and paths); empty means all. */
+  readonly services: readonly string[];
+  readonly checkedAt: string;
+}
+
+/** The freeze severities: the given list checked against the config, or the config's `freeze: true` ones. */
+export function freezeSeverities(config: FirebreakConfig, given?: readonly string[]): string[] {
+  if (given === undefined) return config.severities.filter((s) => s.freeze).map((s) => s.name);
+  const names = given.map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const unknown = names.filter((name) => !findSeverity(config, name));
+  if (unknown.length > 0) {
+    throw new InputError(
+      `Unknown freeze severit${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((s) => `"${s}"`).join(', ')}.`,
+      `Use a comma list of: ${config.severities.map((s) => s.name).join(', ')} (configured in ${config.source}).`,
+    );
+  }
+  return [...new Set(names)];
+}
+
+/**
+ * Deploy services from names or paths. A name matches a configured service (any case); anything else is taken as
+ * a path and matched against the services' `paths` globs. With no services configured, names are taken as given.
+ */
+export function resolveServices(config: FirebreakConfig, given: readonly string[]): string[] {
+  const wanted = given.map((s) => s.trim()).filter(Boolean);
+  if (config.services.length === 0) return [...new Set(wanted.map((s) => s.toLowerCase()))];
+  const resolved = new Set<string>();
+  const unknown: string[] = [];
+  for (const value of wanted) {
+    const byName = config.services.find((s) => s.name.toLowerCase() === value.toLowerCase());
+    if (byName) {
+      resolved.add(byName.name.toLowerCase());
+      continue;
+    }
+    const path = value.replace(/^\.?\/+/, '');
+    const byPath = config.services.filter((s) => s.paths.some((glob) => picomatch(glob, { dot: true })(path)));
+    if (byPath.length === 0) unknown.push(value);
+    byPath.forEach((s) => resolved.add(s.name.toLowerCase()));
+  }
+  if (unknown.length > 0) {
+    throw new InputError(
+      `${unknown.map((s) => `"${s}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} neither a configured service nor a path of one.`,
+      `Use one of: ${config.services.map((s) => s.name).join(', ')} (configured in ${config.source}), or a path their \`paths\` globs match.`,
+    );
+  }
+  return [...resolved];
+}
+
+function severityRank(config: FirebreakConfig, severity: string): number {
+  const index = config.severities.findIndex((s) => s.name === severity);
+  return index < 0 ? config.severities.length : index;
+}
+
+/** Decides the freeze from the open incidents: one list request (more only past 100 open incidents). */
+export async function checkFreeze(gateway: IssueGateway, config: FirebreakConfig, options: FreezeOptions = {}): Promise<FreezeDecision> {
+  const now = options.now ?? new Date();
+  const severities = freezeSeverities(config, options.severities);
+  const services = resolveServices(config, options.services ?? []);
+  const issues = await gateway.listIssues({ labels: [config.labels.incident], state: 'open' });
+  const freezing: Incident[] = [];
+  const ignored: { incident: Incident; reason: IgnoredReason }[] = [];
+  for (const issue of issues) {
+    const incident = incidentFromIssue({ repo: gateway.repo, issue, config });
+    const named = incident.services.map((s) => s.trim().toLowerCase());
+    if (incident.status === 'resolved') ignored.push({ incident, reason: 'resolved' });
+    else if (incident.drill) ignored.push({ incident, reason: 'drill' });
+    else if (!severities.includes(incident.severity)) ignored.push({ incident, reason: 'severity' });
+    else if (services.length > 0 && named.length > 0 && !named.some((s) => services.includes(s))) ignored.push({ incident, reason: 'service' });
+    else freezing.push(incident);
+  }
+  freezing.sort(
+    (a, b) => severityRank(config, a.severity) - severityRank(config, b.severity) || Date.parse(a.timestamps.declared) - Date.parse(b.timestamps.declared),
+  );
+  return { frozen: freezing.length > 0, freezing, ignored, severities, services, checkedAt: now.toISOString() };
+}
+
+/** What the outputs and the job summary say about an incident. */
+export interface IncidentSummary {
+  readonly number: number;
+  readonly title: string;
+  readonly severity: string;
+  readonly status: string;
+  readonly url: string;
+  readonly lead: string;
+  readonly age: string;
+  readonly drill: boolean;
+  readonly services: readonly string[];
+}
+
+export function summarizeIncident(incident: Incident, now: Date): IncidentSummary {
+  return {
+    number: incident.number,
+    title: incident.title,
+    severity: incident.severity,
+    status: incident.status,
+    url: incident.url,
+    lead: incident.roles[LEAD] ?? incident.declaredBy,
+    age: durationBetween(incident.timestamps.declared, now.toISOString()) ?? '0m',
+    drill: incident.drill,
+    services: incident.services,
+  };
+}
+
+export interface BypassInput {
+  /** Who deploys anyway (the workflow actor). */
+  readonly actor: string;
+  readonly reason: string;
+  readonly runUrl?: string;
+  readonly ref?: string;
+  readonly sha?: string;
+  /** Same key, same record: a retried step writes each record once. Made unique per incident here. */
+  readonly key: string;
+  readonly now?: Date;
+}
+
+/** Records the bypass as a `bypass` entry on every freezing incident (one comment each). */
+export async function recordBypass(service: IncidentService, decision: FreezeDecision, input: BypassInput): Promise<BypassEntry[]> {
+  const reason = stripControl(input.reason).trim();
+  if (!reason) throw new InputError('A freeze bypass needs a reason.', 'Say why this deploy cannot wait, e.g. "hotfix for the incident itself".');
+  const at = (input.now ?? new Date()).toISOString();
+  const recorded: BypassEntry[] = [];
+  for (const incident of decision.freezing) {
+    const entry: BypassEntry = {
+      kind: 'bypass',
+      key: `${input.key}-${incident.number}`.slice(0, 200),
+      at,
+      by: input.actor,
+      actor: input.actor,
+      reason,
+      ...(input.runUrl ? { runUrl: input.runUrl } : {}),
+      ...(input.ref ? { ref: input.ref } : {}),
+      ...(input.sha ? { sha: input.sha } : {}),
+    };
+    recorded.push((await service.append(incident, entry)) as BypassEntry);
+  }
+  return recorded;
+}
+
+export interface FreezeReportInput {
+  readonly decision: FreezeDecision;
+  readonly now: Date;
+  /** Set when the deploy went ahead anyway. */
+  readonly bypass?: { readonly actor: string; readonly reason: string; readonly recorded: number };
+  /** How to bypass, in the words of the edge (workflow inputs, CLI flags). */
+  readonly bypassHint: string;
+}
+
+const REASON_TEXT: Readonly<Record<IgnoredReason, string>> = {
+  drill: 'a drill (drills never freeze)',
+  severity: 'severity does not freeze',
+  service: 'affects other services only',
+  resolved: 'resolved',
+};
+
+/** The Markdown that explains a freeze decision: which incidents, their severity and lead, and how to bypass. */
+export function renderFreezeReport(input: FreezeReportInput): string {
+  const { decision, now } = input;
+  const row = (incident: Incident, extra = '') => {
+    const s = summarizeIncident(incident, now);
+    return `| [#${s.number}](${s.url}) ${userLine(s.title, 120)} | \`${s.severity}\` | ${s.status} | @${s.lead} | ${s.age} |${extra}`;
+  };
+  const scope = decision.services.length > 0 ? ` for ${decision.services.map((s) => `\`${s}\``).join(', ')}` : '';
+  const severities = decision.severities.length > 0 ? decision.severities.map((s) => `\`${s}\``).join(', ') : '_none_';
+  const lines: string[] = [];
+  if (!decision.frozen) {
+    lines.push(`## ✅ Deploys are not frozen${scope}`, '', `No active incident with a freezing severity (${severities}) affects this deploy.`);
+  } else if (input.bypass) {
+    lines.push(
+      `## ⛔ Deploy freeze bypassed${scope}`,
+      '',
+      `@${input.bypass.actor} deployed during a freeze. Reason: ${userLine(input.bypass.reason, 500)}`,
+      '',
+      `The bypass is recorded on ${input.bypass.recorded} incident${input.bypass.recorded === 1 ? '' : 's'}:`,
+    );
+  } else {
+    const count = decision.freezing.length;
+    lines.push(
+      `## 🧊 Deploys are frozen${scope}`,
+      '',
+      `${count} active incident${count === 1 ? '' : 's'} with a freezing severity (${severities}) ${count === 1 ? 'affects' : 'affect'} this deploy. ` +
+        'Deploying now could make things worse or hide the cause; the freeze ends by itself when the incidents are resolved or downgraded.',
+    );
+  }
+  if (decision.freezing.length > 0) {
+    lines.push('', '| Incident | Severity | Status | Lead | Age |', '|---|---|---|---|---|', ...decision.freezing.map((i) => row(i)));
+  }
+  if (decision.frozen && !input.bypass) {
+    lines.push('', '### How to deploy anyway', '', input.bypassHint, '', 'Ask the incident lead first: they may be relying on the system staying as it is.');
+  }
+  if (decision.ignored.length > 0) {
+    lines.push(
+      '',
+      '<details><summary>Active incidents that do not freeze this deploy</summary>',
+      '',
+      '| Incident | Severity | Status | Lead | Age | Why not |',
+      '|---|---|---|---|---|---|',
+      ...decision.ignored.map(({ incident, reason }) => row(incident, ` ${REASON_TEXT[reason]} |`)),
+      '',
+      '</details>',
+    );
+  }
+  lines.push('', `_Checked ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC by Firebreak._`);
+  return `${lines.join('\n')}\n`;
+}

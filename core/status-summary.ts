@@ -1,0 +1,241 @@
+// The status digest: active incidents with their update cadence, reminders on overdue ones (at most one per overdue
+// period), metrics over resolved incidents (drills excluded), and an optional issue whose body is kept as the digest.
+import { cadenceMinutes, nextUpdateDue } from './cadence';
+import { formatDuration, type FirebreakConfig } from './config';
+import { GitHubError, InputError } from './errors';
+import { formatMarker, hasMarkerKey, isTrustedAuthor } from './event-log';
+import { isActive, repoSlug, type Incident } from './incident';
+import type { IssueGateway, IssueRecord } from './issue-gateway';
+import { incidentFromIssue } from './issue-view';
+import { userLine } from './markdown';
+import { durationBetween, type Renderer } from './render';
+import { summarizeIncident, type IncidentSummary } from './freeze';
+
+export interface StatusDeps {
+  readonly gateway: IssueGateway;
+  readonly config: FirebreakConfig;
+  readonly renderer: Renderer;
+  readonly now?: () => Date;
+}
+
+export interface StatusOptions {
+  /** Post a reminder on incidents whose update is overdue. */
+  readonly remind?: boolean;
+  /** Keep this issue's body as the live digest. */
+  readonly summaryIssue?: number;
+  /** Metrics cover incidents resolved in this many days (default 90). */
+  readonly metricsDays?: number;
+}
+
+export interface ActiveIncident extends IncidentSummary {
+  readonly lastUpdateAt?: string;
+  readonly nextUpdateDue?: string;
+  readonly overdue: boolean;
+}
+
+export interface SeverityMetrics {
+  readonly severity: string;
+  readonly count: number;
+  /** Median minutes from declared to mitigated; undefined when none is known. */
+  readonly medianMinutesToMitigate?: number;
+  readonly medianMinutesToResolve?: number;
+}
+
+export interface Reminder {
+  readonly number: number;
+  readonly key: string;
+  readonly url: string;
+  /** False when an earlier run had already reminded for this overdue period. */
+  readonly posted: boolean;
+}
+
+export interface StatusResult {
+  readonly active: readonly ActiveIncident[];
+  readonly metrics: { readonly days: number; readonly resolved: number; readonly rows: readonly SeverityMetrics[] };
+  readonly markdown: string;
+  readonly reminders: readonly Reminder[];
+  readonly summaryIssue?: { readonly number: number; readonly url: string; readonly updated: boolean };
+  readonly generatedAt: string;
+  readonly warnings: readonly string[];
+}
+
+const DIGEST_KEY = 'firebreak-status-digest';
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : Math.round(((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2);
+}
+
+function minutesBetween(from: string | undefined, to: string | undefined): number | undefined {
+  if (!from || !to) return undefined;
+  const minutes = Math.round((Date.parse(to) - Date.parse(from)) / 60_000);
+  return Number.isFinite(minutes) && minutes >= 0 ? minutes : undefined;
+}
+
+/** The key of the reminder for the overdue period `now` falls in: one period is one cadence long, from the due time. */
+export function reminderKey(incident: Pick<Incident, 'number' | 'severity'>, due: Date, now: Date, config: FirebreakConfig): string {
+  const period = Math.max(0, Math.floor((now.getTime() - due.getTime()) / (cadenceMinutes(incident, config) * 60_000)));
+  return `reminder-${incident.number}-${due.toISOString().slice(0, 16)}-${period}`;
+}
+
+export class StatusSummary {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: StatusDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async run(options: StatusOptions = {}): Promise<StatusResult> {
+    const { gateway, config } = this.deps;
+    const now = this.now();
+    const days = options.metricsDays ?? 90;
+    const windowStart = new Date(now.getTime() - days * 86_400_000).toISOString();
+    // Summary issue first: a wrong number should fail before anything is posted.
+    const digestIssue = options.summaryIssue !== undefined ? await this.digestIssue(options.summaryIssue) : undefined;
+    const [open, closed] = await Promise.all([
+      gateway.listIssues({ labels: [config.labels.incident], state: 'open' }),
+      gateway.listIssues({ labels: [config.labels.incident], state: 'closed', since: windowStart }),
+    ]);
+    const incidents = open
+      .map((issue) => incidentFromIssue({ repo: gateway.repo, issue, config }))
+      // Private incidents never appear in a digest that may be public.
+      .filter((i) => isActive(i) && !i.private)
+      .sort((a, b) => Date.parse(b.timestamps.declared) - Date.parse(a.timestamps.declared));
+    const active = incidents.map((incident) => this.activeRow(incident, now));
+    const metrics = this.metrics(closed, windowStart, days);
+
+    const warnings: string[] = [];
+    const reminders: Reminder[] = [];
+    if (options.remind) {
+      for (const incident of incidents) {
+        const reminder = await this.remind(incident, now, warnings);
+        if (reminder) reminders.push(reminder);
+      }
+    }
+
+    const markdown = this.render(active, metrics, now);
+    let summaryIssue: StatusResult['summaryIssue'];
+    if (digestIssue) {
+      const body = `${formatMarker('digest', { key: DIGEST_KEY })}\n${markdown}`;
+      const updated = digestIssue.body !== body;
+      if (updated) await gateway.updateIssue(digestIssue.number, { body });
+      summaryIssue = { number: digestIssue.number, url: digestIssue.url, updated };
+    }
+    return {
+      active,
+      metrics,
+      markdown,
+      reminders,
+      ...(summaryIssue ? { summaryIssue } : {}),
+      generatedAt: now.toISOString(),
+      warnings,
+    };
+  }
+
+  private async digestIssue(issueNumber: number): Promise<IssueRecord> {
+    const issue = await this.deps.gateway.getIssue(issueNumber);
+    if (issue.labels.includes(this.deps.config.labels.incident)) {
+      throw new InputError(
+        `${repoSlug(this.deps.gateway.repo)}#${issueNumber} is an incident; its body is the incident's summary.`,
+        'Set summary-issue to a separate issue (e.g. a pinned "Incident status" issue) whose body Firebreak may replace.',
+      );
+    }
+    return issue;
+  }
+
+  private activeRow(incident: Incident, now: Date): ActiveIncident {
+    const due = nextUpdateDue(incident, this.deps.config);
+    return {
+      ...summarizeIncident(incident, now),
+      ...(incident.lastUpdate ? { lastUpdateAt: incident.lastUpdate.at } : {}),
+      ...(due ? { nextUpdateDue: due.toISOString() } : {}),
+      overdue: due !== undefined && due.getTime() < now.getTime(),
+    };
+  }
+
+  private metrics(closed: readonly IssueRecord[], windowStart: string, days: number): StatusResult['metrics'] {
+    const bySeverity = new Map<string, { mitigate: number[]; resolve: number[]; count: number }>();
+    let resolved = 0;
+    for (const issue of closed) {
+      // Closed as not planned or duplicate: declared by mistake, not an incident that happened.
+      if (issue.stateReason === 'not_planned' || issue.stateReason === 'duplicate') continue;
+      const incident = incidentFromIssue({ repo: this.deps.gateway.repo, issue, config: this.deps.config });
+      if (incident.drill) continue;
+      const resolvedAt = incident.timestamps.resolved ?? issue.closedAt;
+      if (!resolvedAt || resolvedAt < windowStart) continue;
+      const row = bySeverity.get(incident.severity) ?? { mitigate: [], resolve: [], count: 0 };
+      row.count++;
+      const toMitigate = minutesBetween(incident.timestamps.declared, incident.timestamps.mitigated ?? resolvedAt);
+      const toResolve = minutesBetween(incident.timestamps.declared, resolvedAt);
+      if (toMitigate !== undefined) row.mitigate.push(toMitigate);
+      if (toResolve !== undefined) row.resolve.push(toResolve);
+      bySeverity.set(incident.severity, row);
+      resolved++;
+    }
+    const order = this.deps.config.severities.map((s) => s.name);
+    const rank = (s: string) => (order.includes(s) ? order.indexOf(s) : order.length);
+    const rows = [...bySeverity.entries()]
+      .sort(([a], [b]) => rank(a) - rank(b))
+      .map(([severity, r]) => {
+        const m = median(r.mitigate);
+        const t = median(r.resolve);
+        return { severity, count: r.count, ...(m !== undefined ? { medianMinutesToMitigate: m } : {}), ...(t !== undefined ? { medianMinutesToResolve: t } : {}) };
+      });
+    return { days, resolved, rows };
+  }
+
+  /** One reminder per overdue period: the period's key is in a marker, looked for among comments since the due time. */
+  private async remind(incident: Incident, now: Date, warnings: string[]): Promise<Reminder | undefined> {
+    const { gateway, config, renderer } = this.deps;
+    const due = nextUpdateDue(incident, config);
+    if (!due || due.getTime() >= now.getTime()) return undefined;
+    const key = reminderKey(incident, due, now, config);
+    try {
+      const comments = await gateway.listComments(incident.number, { since: due.toISOString() });
+      const earlier = comments.find((c) => isTrustedAuthor(c) && hasMarkerKey(c.body, key));
+      if (earlier) return { number: incident.number, key, url: earlier.url, posted: false };
+      const body = `${formatMarker('reminder', { key, due: due.toISOString() })}\n${renderer.render('reminder', {
+        number: incident.number,
+        title: userLine(incident.title, 200),
+        severity: incident.severity,
+        lastUpdateAt: incident.lastUpdate?.at,
+        cadence: formatDuration(cadenceMinutes(incident, config)),
+        dueAt: due.toISOString(),
+        overdueBy: durationBetween(due.toISOString(), now.toISOString()),
+        lead: incident.roles['lead'] ?? incident.declaredBy,
+        comms: incident.roles['comms'],
+      })}`;
+      const comment = await gateway.createComment(incident.number, body, key);
+      return { number: incident.number, key, url: comment.url, posted: true };
+    } catch (error) {
+      // One incident that cannot be commented on must not hide the digest for the others.
+      if (!(error instanceof GitHubError)) throw error;
+      warnings.push(`Could not remind #${incident.number}: ${error.message}`);
+      return undefined;
+    }
+  }
+
+  private render(active: readonly ActiveIncident[], metrics: StatusResult['metrics'], now: Date): string {
+    const duration = (minutes: number | undefined) => (minutes === undefined ? '_n/a_' : formatDuration(Math.max(1, minutes)));
+    return this.deps.renderer.render('summary', {
+      active: active.map((a) => ({ ...a, title: userLine(a.title, 120) })),
+      single: active.length === 1,
+      metrics:
+        metrics.rows.length > 0
+          ? {
+              window: `last ${metrics.days} days`,
+              rows: metrics.rows.map((r) => ({
+                severity: r.severity,
+                count: r.count,
+                timeToMitigate: duration(r.medianMinutesToMitigate),
+                timeToResolve: duration(r.medianMinutesToResolve),
+              })),
+            }
+          : undefined,
+      metricsWindow: `last ${metrics.days} days`,
+      generatedAt: now.toISOString(),
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ROOT } from './support';
+
+interface ActionMetadata {
+  name: string;
+  description: string;
+  branding: { icon: string; color: string };
+  inputs: Record<string, { description: string; required?: boolean; default?: string }>;
+  outputs: Record<string, { description: string }>;
+  runs: { using: string; main: string };
+}
+
+const metadata = parse(readFileSync(join(ROOT, 'action/action.yml'), 'utf8')) as ActionMetadata;
+
+describe('action.yml', () => {
+  it('runs the committed bundle on node24, with branding', () => {
+    assert.deepEqual(metadata.runs, { using: 'node24', main: 'dist/index.js' });
+    assert.ok(metadata.branding.icon && metadata.branding.color);
+  });
+
+  it('declares the public contract: every input and output, each described', () => {
+    assert.deepEqual(Object.keys(metadata.inputs).sort(), [
+      'api-retries', 'bypass', 'bypass-reason', 'config-path', 'fail-on-freeze', 'freeze-severities', 'github-token', 'incident', 'mode',
+      'on-api-error', 'remind', 'repository', 'service', 'summary-issue', 'webhook-url',
+    ]);
+    assert.deepEqual(Object.keys(metadata.outputs).sort(), ['bypassed', 'created', 'frozen', 'incidents', 'summary']);
+    for (const [name, spec] of [...Object.entries(metadata.inputs), ...Object.entries(metadata.outputs)]) assert.ok(spec.description.length > 20, `${name} needs a description`);
+    assert.equal(metadata.inputs['github-token']?.default, '${{ github.token }}');
+    assert.equal(metadata.inputs['mode']?.required, true);
+    assert.equal(metadata.inputs['fail-on-freeze']?.default, 'true');
+    assert.equal(metadata.inputs['on-api-error']?.default, 'fail');
+    assert.equal(metadata.inputs['config-path']?.default, '.github/incidents.yml');
+  });
+
+  it('inputs.ts reads exactly the inputs action.yml declares', () => {
+    const source = readFileSync(join(ROOT, 'action/inputs.ts'), 'utf8');
+    const read = new Set([...source.matchAll(/(?:input|booleanInput|issueNumberInput|listInput)\('([a-z-]+)'/g)].map((m) => m[1]));
+    assert.deepEqual([...read].sort(), Object.keys(metadata.inputs).sort());
+  });
+});

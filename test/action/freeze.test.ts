@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { entriesFromComments } from '../../core/event-log';
+import { useSandbox } from '../sandbox/support';
+import { issueFormBody, world } from '../core/world';
+import { buildAction, errorOf, REPO, runAction, TOKEN, warningsOf } from './support';
+
+const CONFIG = ['services:', '  checkout:', '    paths: ["src/checkout/**"]', '  search:', '    paths: ["src/search/**"]'].join('\n');
+
+describe('action: freeze', function () {
+  this.timeout(30_000);
+  const sandbox = useSandbox();
+  before(buildAction);
+
+  it('passes with frozen=false when no incident freezes, and says so in the job summary', async () => {
+    await world(sandbox()).service().declare({ title: 'Slow search', severity: 'minor' });
+    const run = await runAction(sandbox(), { inputs: { mode: 'freeze' } });
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(run.outputs['frozen'], 'false');
+    assert.equal(run.outputs['incidents'], '[]');
+    assert.match(run.summary, /## ✅ Deploys are not frozen/);
+    assert.equal(run.outputs['summary'], run.summary.trimEnd() + '\n');
+  });
+
+  it('fails while a critical incident is active, naming it, its lead and how to bypass', async () => {
+    const incident = await world(sandbox()).service().declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const run = await runAction(sandbox(), { inputs: { mode: 'freeze' }, eventName: 'pull_request', event: { pull_request: { number: 9 } } });
+    assert.equal(run.code, 1);
+    assert.match(errorOf(run), new RegExp(`^Deploys are frozen by #${incident.number} \\(critical, lead @octo-lead\\)`));
+    assert.equal(run.outputs['frozen'], 'true');
+    const [listed] = JSON.parse(run.outputs['incidents'] ?? '[]') as Record<string, unknown>[];
+    assert.deepEqual(Object.keys(listed ?? {}).sort(), ['age', 'lead', 'number', 'severity', 'title', 'url']);
+    assert.equal(listed?.['url'], incident.url);
+    assert.match(run.summary, /## 🧊 Deploys are frozen/);
+    assert.match(run.summary, /\| `critical` \| declared \| @octo-lead \|/);
+    assert.match(run.summary, /### How to deploy anyway[\s\S]*bypass: true[\s\S]*bypass-reason:/);
+    // One list request decided it.
+    assert.deepEqual(sandbox().requests.filter((r) => r.token === TOKEN).map((r) => `${r.method} ${r.path}`), [`GET /repos/${REPO}/issues`]);
+  });
+
+  it('a drill never freezes, whatever its severity', async () => {
+    await world(sandbox()).service().declare({ title: 'Game day', severity: 'critical', drill: true });
+    const run = await runAction(sandbox(), { inputs: { mode: 'freeze' } });
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(run.outputs['frozen'], 'false');
+    assert.match(run.summary, /a drill \(drills never freeze\)/);
+  });
+
+  it('scopes the freeze to the deployed service from the config in the checkout', async () => {
+    sandbox().store.createIssueDirect(REPO, { title: 'Search down', body: issueFormBody({ severity: 'critical', what: 'x', services: 'search' }), labels: ['incident'] });
+    const files = { '.github/incidents.yml': CONFIG };
+    const [checkout, search, unknown] = await Promise.all(
+      ['checkout', 'src/search/index.ts', 'billing'].map((service) => runAction(sandbox(), { inputs: { mode: 'freeze', service }, files })),
+    );
+    assert.equal(checkout?.code, 0, checkout?.stdout);
+    assert.match(checkout?.summary ?? '', /Deploys are not frozen for `checkout`/);
+    assert.match(checkout?.summary ?? '', /affects other services only/);
+    assert.equal(search?.code, 1);
+    assert.equal(search?.outputs['frozen'], 'true');
+    assert.ok(unknown);
+    assert.equal(unknown.code, 1);
+    assert.match(errorOf(unknown), /"billing" is neither a configured service nor a path of one\.\nUse one of: checkout, search/);
+  });
+
+  it('with fail-on-freeze false it only reports the freeze', async () => {
+    await world(sandbox()).service().declare({ title: 'Checkout down', severity: 'major' });
+    const run = await runAction(sandbox(), { inputs: { mode: 'freeze', 'fail-on-freeze': 'false' } });
+    assert.equal(run.code, 0);
+    assert.equal(run.outputs['frozen'], 'true');
+    assert.match(warningsOf(run).join('\n'), /fail-on-freeze is false/);
+  });
+
+  it('a bypass passes the step and is recorded on every freezing incident with actor, run URL and reason', async () => {
+    const service = world(sandbox()).service();
+    const a = await service.declare({ title: 'Checkout down', severity: 'critical' });
+    const b = await service.declare({ title: 'Payments slow', severity: 'major' });
+    const minor = await service.declare({ title: 'Typo', severity: 'minor' });
+    const run = await runAction(sandbox(), {
+      inputs: { mode: 'freeze', bypass: 'true', 'bypass-reason': 'Hotfix for the checkout outage' },
+      eventName: 'workflow_dispatch',
+    });
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(run.outputs['frozen'], 'true');
+    assert.equal(run.outputs['bypassed'], 'true');
+    assert.match(run.summary, /## ⛔ Deploy freeze bypassed/);
+    assert.match(run.summary, /@octo-lead deployed during a freeze\. Reason: Hotfix for the checkout outage/);
+    const gateway = world(sandbox()).gateway;
+    for (const incident of [a, b]) {
+      const [entry, ...rest] = entriesFromComments(await gateway.listComments(incident.number));
+      assert.deepEqual(rest, []);
+      assert.equal(entry?.kind, 'bypass');
+      if (entry?.kind !== 'bypass') continue;
+      assert.equal(entry.actor, 'octo-lead');
+      assert.equal(entry.by, 'github-actions[bot]');
+      assert.equal(entry.reason, 'Hotfix for the checkout outage');
+      assert.equal(entry.runUrl, `${sandbox().webUrl}/${REPO}/actions/runs/4242/attempts/1`);
+      assert.equal(entry.sha, 'ffac537e6cbbf934b08745a378932722df287a53');
+    }
+    assert.equal((await gateway.listComments(minor.number)).length, 0);
+  });
+
+  it('a bypass without a reason is refused before anything is read', async () => {
+    const run = await runAction(sandbox(), { inputs: { mode: 'freeze', bypass: 'true' } });
+    assert.equal(run.code, 1);
+    assert.match(errorOf(run), /^Input bypass is true but bypass-reason is empty\./);
+    assert.equal(sandbox().requests.length, 0);
+  });
+
+  it('fails closed when GitHub cannot be read (on-api-error: fail)', async () => {
+    sandbox().setDown(true);
+    const run = await runAction(sandbox(), { inputs: { mode: 'freeze', 'api-retries': '1' } });
+    sandbox().setDown(false);
+    assert.equal(run.code, 1);
+    assert.match(errorOf(run), /^Could not check the deploy freeze, so the deploy stops \(on-api-error: fail\)\. Could not list issues in acme\/shop: GitHub is not answering/);
+    assert.equal(run.outputs['frozen'], 'true');
+    assert.match(run.summary, /Freeze not checked: deploy stopped/);
+  });
+
+  it('fails open with a warning when GitHub cannot be read (on-api-error: allow)', async () => {
+    sandbox().setDown(true);
+    const run = await runAction(sandbox(), { inputs: { mode: 'freeze', 'on-api-error': 'allow', 'api-retries': '0' } });
+    sandbox().setDown(false);
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(run.outputs['frozen'], 'false');
+    assert.match(warningsOf(run).join('\n'), /Could not check the deploy freeze; allowing the deploy \(on-api-error: allow\)/);
+    assert.match(run.summary, /Freeze not checked: deploy allowed/);
+  });
+
+  it('a token GitHub rejects is an API error too, and is never printed', async () => {
+    const secret = 'ghp_thisIsNotARealTokenButLooksLikeOne0000';
+    const run = await runAction(sandbox(), { inputs: { mode: 'freeze', 'github-token': secret, 'api-retries': '0' }, secrets: [secret] });
+    assert.equal(run.code, 1);
+    assert.match(errorOf(run), /GitHub did not accept the token \(401/);
+    assert.ok(run.stdout.includes(`::add-mask::${secret}`), 'the token is masked for the runner');
+  });
+
+  it('says which input is wrong and what to write instead', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ mode: '' }, /^Input mode must be one of freeze, follow-ups, status\./],
+      [{ mode: 'freeze', 'on-api-error': 'ignore' }, /^Input on-api-error must be fail or allow, not "ignore"\./],
+      [{ mode: 'freeze', 'fail-on-freeze': 'yes' }, /^Input fail-on-freeze must be true or false, not "yes"\./],
+      [{ mode: 'freeze', 'freeze-severities': 'sev1' }, /^Unknown freeze severity "sev1"\.\nUse a comma list of: critical, major, minor, triage/],
+      [{ mode: 'freeze', repository: 'not a repo' }, /^Input repository must be owner\/name/],
+      [{ mode: 'freeze', 'config-path': 'missing.yml' }, /^Input config-path: missing\.yml does not exist in the checkout\./],
+    ];
+    const runs = await Promise.all(cases.map(([inputs]) => runAction(sandbox(), { inputs })));
+    runs.forEach((run, i) => {
+      assert.equal(run.code, 1, JSON.stringify(cases[i]?.[0]));
+      assert.match(errorOf(run), cases[i]?.[1] ?? /./);
+    });
+  });
+});

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { readMarker } from '../../core/event-log';
+import { FollowUps, renderFollowUpReport } from '../../core/follow-ups';
+import { createGitHubClient } from '../../core/github-client';
+import { OctokitIssueGateway } from '../../core/issue-gateway';
+import { parseRetroChecklist } from '../../core/retro-checklist';
+import { useSandbox } from '../sandbox/support';
+import { REPO, requestsTo, world, type World } from './world';
+
+const RETRO = [
+  '# Retro: Checkout 500s',
+  '',
+  '## Action items',
+  '- [ ] Add an alert on queue depth @octo-lead due:2026-12-01 priority:P1 type:detective',
+  '- [ ] Document the rollback @outside-person',
+  '- [x] Roll back the deploy',
+  '- [ ] Broken line due:someday',
+  '```',
+  '- [ ] Not an item: in a code block',
+  '```',
+].join('\n');
+
+describe('follow-ups', () => {
+  const sandbox = useSandbox();
+
+  async function incidentWithRetro(w: World, retro = RETRO): Promise<number> {
+    const service = w.service();
+    const incident = await service.declare({ title: 'Checkout 500s', severity: 'major' });
+    await service.resolve(incident);
+    await service.postRetro(incident.number, retro);
+    return incident.number;
+  }
+
+  function followUpIssues() {
+    return sandbox().store.issues(REPO).filter((i) => sandbox().store.issueLabels(sandbox().store.ensureRepo(REPO), i).some((l) => l.name === 'follow-up'));
+  }
+
+  it('opens one issue per unchecked item, linked to the incident, and annotates the checklist', async () => {
+    const w = world(sandbox());
+    const number = await incidentWithRetro(w);
+    const result = await new FollowUps(w).run(number);
+
+    assert.equal(result.created.length, 2);
+    assert.equal(result.checked, 1);
+    assert.deepEqual(result.problems.map((p) => [p.line, p.message]), [[10, 'due:someday is not a date; write due:YYYY-MM-DD']]);
+    const [alert, docs] = result.created;
+    const store = sandbox().store;
+    const alertIssue = store.issue(REPO, alert?.number ?? 0);
+    assert.equal(alertIssue?.title, 'Add an alert on queue depth');
+    assert.deepEqual(alertIssue?.assignees, ['octo-lead']);
+    assert.match(alertIssue?.body ?? '', /Follow-up from incident \[#1\]\(.*\/acme\/shop\/issues\/1\): \*\*Checkout 500s\*\*/);
+    assert.match(alertIssue?.body ?? '', /\| \*\*Due\*\* \| 2026-12-01 \|/);
+    assert.equal(readMarker(alertIssue?.body ?? '', 'follow-up')?.['incident'], number);
+    // Not a collaborator: mentioned, not assigned.
+    const docsIssue = store.issue(REPO, docs?.number ?? 0);
+    assert.deepEqual(docsIssue?.assignees, []);
+    assert.match(docsIssue?.body ?? '', /@outside-person _\(could not be assigned/);
+    assert.equal(docs?.assigned, false);
+
+    const parent = store.issue(REPO, number);
+    assert.deepEqual(parent?.subIssueIds, [alertIssue?.id, docsIssue?.id]);
+    const retroComment = store.comments(REPO, number).find((c) => c.body.includes('Action items'));
+    assert.match(retroComment?.body ?? '', new RegExp(`queue depth @octo-lead due:2026-12-01 priority:P1 type:detective \\(#${alert?.number}\\) <!-- firebreak:retro-item`));
+    assert.match(retroComment?.body ?? '', new RegExp(`@outside-person \\(#${docs?.number}\\)`));
+    assert.equal(result.annotated, 2);
+  });
+
+  it('a rerun creates nothing and writes nothing', async () => {
+    const w = world(sandbox());
+    const number = await incidentWithRetro(w);
+    await new FollowUps(w).run(number);
+    sandbox().resetStats();
+    const again = await new FollowUps(w).run(number);
+    assert.deepEqual(again.created, []);
+    assert.equal(again.existing.length, 2);
+    assert.equal(sandbox().requests.filter((r) => r.method !== 'GET').length, 0);
+    assert.equal(followUpIssues().length, 2);
+  });
+
+  it('an edited retro creates only the new item, even when existing lines changed owner or wording', async () => {
+    const w = world(sandbox());
+    const number = await incidentWithRetro(w);
+    await new FollowUps(w).run(number);
+    const store = sandbox().store;
+    const comment = store.comments(REPO, number).find((c) => c.body.includes('Action items'));
+    assert.ok(comment);
+    // Edit what people see (below the marker line), as on GitHub.
+    const [markerLine, ...visible] = comment.body.split('\n');
+    const edited = visible
+      .join('\n')
+      .replace('Add an alert on queue depth @octo-lead', 'Add an alert on queue depth and lag @octo-comms')
+      .replace('- [x] Roll back', '- [ ] Load-test the checkout @octo-scribe\n- [x] Roll back');
+    store.updateComment(store.ensureRepo(REPO), comment, `${markerLine}\n${edited}`);
+    const result = await new FollowUps(w).run(number);
+    assert.deepEqual(result.created.map((c) => c.text), ['Load-test the checkout']);
+    assert.equal(followUpIssues().length, 3);
+  });
+
+  it('reads the incident description too, and ignores action items from people without write access', async () => {
+    const w = world(sandbox());
+    const issue = sandbox().store.createIssueDirect(REPO, { title: 'Outage', body: '### Severity\n\nmajor\n\n## Follow-ups\n- [ ] Add a runbook', labels: ['incident'], author: 'octo-lead' });
+    sandbox().store.createCommentDirect(REPO, issue.number, { body: '## Action items\n- [ ] Give me admin', author: 'drive-by', authorAssociation: 'NONE' });
+    const result = await new FollowUps(w).run(issue.number);
+    assert.deepEqual(result.created.map((c) => c.text), ['Add a runbook']);
+    assert.equal(result.untrustedSources, 1);
+    assert.match(sandbox().store.issue(REPO, issue.number)?.body ?? '', /- \[ \] Add a runbook \(#2\) <!-- firebreak:retro-item/);
+  });
+
+  it('two concurrent runs leave exactly one open follow-up per item; the later duplicate is closed as a duplicate', async () => {
+    const w = world(sandbox());
+    const number = await incidentWithRetro(w);
+    // Two independent clients, as two workflow runs would be.
+    const other = new OctokitIssueGateway(w.gateway.repo, createGitHubClient({ token: 'sandbox-actions-token', baseUrl: sandbox().url, writeSpacingMs: 0 }), sandbox().webUrl);
+    sandbox().setLatency(30);
+    const [a, b] = await Promise.all([new FollowUps(w).run(number), new FollowUps({ ...w, gateway: other }).run(number)]);
+    sandbox().setLatency(0);
+
+    const issues = followUpIssues();
+    const open = issues.filter((i) => i.state === 'open');
+    assert.deepEqual(open.map((i) => i.title).sort(), ['Add an alert on queue depth', 'Document the rollback']);
+    for (const closed of issues.filter((i) => i.state === 'closed')) {
+      assert.equal(closed.state_reason, 'duplicate');
+      const note = sandbox().store.comments(REPO, closed.number)[0];
+      const keeper = open.find((i) => i.title === closed.title);
+      assert.ok(keeper && keeper.number < closed.number);
+      assert.match(note?.body ?? '', new RegExp(`Duplicate of #${keeper.number}`));
+    }
+    assert.equal(a.duplicatesClosed.length + b.duplicatesClosed.length, issues.length - 2);
+    assert.ok(issues.length > 2, 'both runs created their own copies: the race this test is about happened');
+    // Only the keepers are sub-issues, and the checklist points at them.
+    assert.deepEqual(sandbox().store.issue(REPO, number)?.subIssueIds.sort(), open.map((i) => i.id).sort());
+    const retro = sandbox().store.comments(REPO, number).find((c) => c.body.includes('Action items'))?.body ?? '';
+    const tracked = parseRetroChecklist(retro).items.filter((i) => !i.checked).map((i) => i.tracked).sort();
+    assert.deepEqual(tracked, open.map((i) => i.number).sort());
+  });
+
+  it('a create that GitHub applied but answered with a 502 is not created again', async () => {
+    const w = world(sandbox());
+    const number = await incidentWithRetro(w);
+    sandbox().failNext('applied-502', 1, { method: 'POST', pathIncludes: `/repos/${REPO}/issues` });
+    const result = await new FollowUps(w).run(number);
+    assert.ok(sandbox().requests.some((r) => r.fault === 'applied-502' && r.method === 'POST' && r.path === `/repos/${REPO}/issues`));
+    assert.equal(result.created.length, 2);
+    assert.equal(followUpIssues().length, 2);
+  });
+
+  it('parses the retro document Firebreak drafts, whose example line sits in an HTML comment', async () => {
+    const w = world(sandbox());
+    const service = w.service();
+    const incident = await service.declare({ title: 'Checkout 500s', severity: 'major', lead: 'octo-lead' });
+    const draft = await service.draftRetro(incident.number);
+    const parsed = parseRetroChecklist(draft);
+    assert.deepEqual(parsed.problems, []);
+    assert.equal(parsed.items.length, 1);
+    assert.equal(parsed.items[0]?.owner, 'octo-lead');
+    assert.equal(parsed.items[0]?.type, 'corrective');
+  });
+
+  it('a dry run reports what it would create and writes nothing', async () => {
+    const w = world(sandbox());
+    const number = await incidentWithRetro(w);
+    sandbox().resetStats();
+    const result = await new FollowUps(w).run(number, { dryRun: true });
+    assert.equal(result.created.length, 2);
+    assert.equal(requestsTo(sandbox(), 'POST') + requestsTo(sandbox(), 'PATCH'), 0);
+    assert.match(renderFollowUpReport(result), /_\(dry run\)_ \| Add an alert on queue depth \| @octo-lead \|[\s\S]*_\(dry run\)_ \| Document the rollback \| @outside-person \(mentioned; not assignable\) \|/);
+  });
+
+  it('refuses an issue that is not an incident', async () => {
+    const w = world(sandbox());
+    const issue = sandbox().store.createIssueDirect(REPO, { title: 'Feature request' });
+    await assert.rejects(new FollowUps(w).run(issue.number), /acme\/shop#1 is not an incident/);
+  });
+
+  it('the report lists created issues and the lines that need fixing', async () => {
+    const w = world(sandbox());
+    const number = await incidentWithRetro(w);
+    const report = renderFollowUpReport(await new FollowUps(w).run(number));
+    assert.match(report, /Created 2 follow-ups:/);
+    assert.match(report, /\| \[#2\]\(.*\) \| Add an alert on queue depth \| @octo-lead \|/);
+    assert.match(report, /### ⚠️ 1 line not tracked: please fix/);
+    assert.match(report, /\[comment\]\(.*#issuecomment-\d+\) \| 10 \| `- \[ \] Broken line due:someday` \| due:someday is not a date/);
+  });
+});

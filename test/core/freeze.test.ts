@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { parseConfig } from '../../core/config';
+import { InputError } from '../../core/errors';
+import { entriesFromComments } from '../../core/event-log';
+import { checkFreeze, freezeSeverities, recordBypass, renderFreezeReport, resolveServices } from '../../core/freeze';
+import { useSandbox } from '../sandbox/support';
+import { issueFormBody, REPO, requestsTo, world } from './world';
+
+const SERVICES_CONFIG = parseConfig(
+  ['services:', '  checkout:', '    paths: ["src/checkout/**"]', '  search:', '    paths: ["src/search/**", "infra/search/*.tf"]'].join('\n'),
+);
+
+describe('freeze', () => {
+  const sandbox = useSandbox();
+
+  it('is not frozen without active incidents, and decides with one list request', async () => {
+    const w = world(sandbox());
+    sandbox().resetStats();
+    const decision = await checkFreeze(w.gateway, w.config);
+    assert.equal(decision.frozen, false);
+    assert.deepEqual(decision.severities, ['critical', 'major']);
+    assert.deepEqual(sandbox().requests.map((r) => `${r.method} ${r.path}`), [`GET /repos/${REPO}/issues`]);
+  });
+
+  it('a critical or major incident freezes; minor, triage and resolved ones do not', async () => {
+    const w = world(sandbox());
+    const service = w.service();
+    const critical = await service.declare({ title: 'Checkout down', severity: 'critical' });
+    await service.declare({ title: 'Slow search', severity: 'minor' });
+    await service.declare({ title: 'Something odd' });
+    const resolved = await service.declare({ title: 'Was bad', severity: 'major' });
+    await service.resolve(resolved);
+    const decision = await checkFreeze(w.gateway, w.config);
+    assert.equal(decision.frozen, true);
+    assert.deepEqual(decision.freezing.map((i) => i.number), [critical.number]);
+    assert.deepEqual(decision.ignored.map((i) => i.reason).sort(), ['severity', 'severity']);
+  });
+
+  it('drills never freeze, whatever their severity', async () => {
+    const w = world(sandbox());
+    await w.service().declare({ title: 'Game day', severity: 'critical', drill: true });
+    const decision = await checkFreeze(w.gateway, w.config);
+    assert.equal(decision.frozen, false);
+    assert.equal(decision.ignored[0]?.reason, 'drill');
+  });
+
+  it('an incident declared from the issue form freezes by the severity it names', async () => {
+    const w = world(sandbox());
+    sandbox().store.createIssueDirect(REPO, { title: 'Payments failing', body: issueFormBody({ severity: 'critical', what: 'All card payments fail' }), labels: ['incident'] });
+    const decision = await checkFreeze(w.gateway, w.config);
+    assert.equal(decision.frozen, true);
+    assert.equal(decision.freezing[0]?.title, 'Payments failing');
+  });
+
+  it('scoped to a service: incidents of other services do not freeze it, incidents naming none do', async () => {
+    const w = world(sandbox(), { config: SERVICES_CONFIG });
+    const service = w.service();
+    const search = await service.declare({ title: 'Search down', severity: 'critical', services: ['search'] });
+    const decision = await checkFreeze(w.gateway, w.config, { services: ['checkout'] });
+    assert.equal(decision.frozen, false);
+    assert.equal(decision.ignored[0]?.reason, 'service');
+
+    const searchDeploy = await checkFreeze(w.gateway, w.config, { services: ['infra/search/main.tf'] });
+    assert.deepEqual(searchDeploy.services, ['search']);
+    assert.deepEqual(searchDeploy.freezing.map((i) => i.number), [search.number]);
+
+    const unscoped = await service.declare({ title: 'Everything slow', severity: 'major' });
+    const again = await checkFreeze(w.gateway, w.config, { services: ['CHECKOUT'] });
+    assert.deepEqual(again.freezing.map((i) => i.number), [unscoped.number]);
+  });
+
+  it('names the configured services when the service input matches none', () => {
+    assert.throws(() => resolveServices(SERVICES_CONFIG, ['billing']), (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.match(error.message, /"billing" is neither a configured service nor a path of one/);
+      assert.match(error.hint ?? '', /checkout, search/);
+      return true;
+    });
+    assert.deepEqual(resolveServices(SERVICES_CONFIG, ['src/checkout/api/pay.ts']), ['checkout']);
+  });
+
+  it('freeze severities can be overridden, and unknown ones are refused with the allowed list', async () => {
+    const w = world(sandbox());
+    const minor = await w.service().declare({ title: 'Slow search', severity: 'minor' });
+    const decision = await checkFreeze(w.gateway, w.config, { severities: ['Minor'] });
+    assert.deepEqual(decision.freezing.map((i) => i.number), [minor.number]);
+    assert.throws(() => freezeSeverities(w.config, ['sev1']), /Unknown freeze severity "sev1"/);
+  });
+
+  it('pages past 100 open incidents only when there are more', async () => {
+    const w = world(sandbox());
+    for (let i = 0; i < 101; i++) sandbox().store.createIssueDirect(REPO, { title: `minor ${i}`, body: issueFormBody({ severity: i === 0 ? 'major' : 'minor', what: 'x' }), labels: ['incident'] });
+    sandbox().resetStats();
+    const decision = await checkFreeze(w.gateway, w.config);
+    assert.equal(requestsTo(sandbox(), 'GET'), 2);
+    assert.equal(decision.freezing.length, 1);
+    assert.equal(decision.ignored.length, 100);
+  });
+
+  it('records a bypass on every freezing incident with actor, run URL and reason', async () => {
+    const w = world(sandbox());
+    const service = w.service();
+    const a = await service.declare({ title: 'Checkout down', severity: 'critical' });
+    const b = await service.declare({ title: 'Payments slow', severity: 'major' });
+    const decision = await checkFreeze(w.gateway, w.config);
+    const recorded = await recordBypass(service, decision, { actor: 'octo-lead', reason: 'Hotfix for #1', key: 'bypass-run-7-1', runUrl: 'https://github.com/acme/shop/actions/runs/7' });
+    assert.equal(recorded.length, 2);
+    for (const incident of [a, b]) {
+      const entries = entriesFromComments(await w.gateway.listComments(incident.number));
+      assert.equal(entries.length, 1);
+      const entry = entries[0];
+      assert.equal(entry?.kind, 'bypass');
+      if (entry?.kind !== 'bypass') return;
+      assert.equal(entry.actor, 'octo-lead');
+      assert.equal(entry.reason, 'Hotfix for #1');
+      assert.equal(entry.runUrl, 'https://github.com/acme/shop/actions/runs/7');
+    }
+    await assert.rejects(recordBypass(service, decision, { actor: 'x', reason: '  ', key: 'k' }), /needs a reason/);
+  });
+
+  it('the report says which incidents freeze, their severity and lead, and how to bypass', async () => {
+    const w = world(sandbox());
+    const incident = await w.service().declare({ title: 'Checkout <b>down</b>', severity: 'critical', lead: 'octo-lead' });
+    await w.service().declare({ title: 'Game day', severity: 'critical', drill: true });
+    const now = new Date();
+    const decision = await checkFreeze(w.gateway, w.config, { now });
+    const report = renderFreezeReport({ decision, now, bypassHint: 'Set bypass: true.' });
+    assert.match(report, /## 🧊 Deploys are frozen/);
+    assert.ok(report.includes(`| [#${incident.number}](${incident.url}) Checkout <b>down</b> | \`critical\` | declared | @octo-lead |`));
+    assert.match(report, /### How to deploy anyway\n\nSet bypass: true\./);
+    assert.match(report, /a drill \(drills never freeze\)/);
+  });
+});
