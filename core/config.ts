@@ -1,6 +1,6 @@
 // Loads and validates `.github/incidents.yml`. Every field is optional; errors name the file, line and field and
 // say what is allowed.
-import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Alias, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, InputError, type ConfigProblem } from './errors';
 import { LEAD, TRIAGE, type RepoRef } from './incident';
@@ -227,7 +227,13 @@ export function parseConfig(text: string, file: string = DEFAULT_CONFIG_PATH): F
       doc.errors.map((e) => ({ file, ...at(e.pos[0]), field: '', message: `invalid YAML: ${firstLine(e.message)}` })),
     );
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    // Aliases resolve only here: one to a missing anchor, or an alias bomb, is a mistake in the file, not a crash.
+    throw new ConfigError([{ file, ...at(firstAlias(doc)?.range?.[0]), field: '', message: `invalid YAML: ${firstLine((error as Error).message)}` }]);
+  }
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError([{ file, line: 1, column: 1, field: '', message: 'the file must be a mapping of keys (repository, severities, roles, services, labels, templates)' }]);
   }
@@ -349,10 +355,27 @@ function nodeOffset(doc: ReturnType<typeof parseDocument>, path: string[]): numb
   return (doc.getIn(path, true) as YamlNode | undefined)?.range?.[0];
 }
 
+/** The first alias that does not resolve, else the first alias: where an alias problem starts. */
+function firstAlias(doc: ReturnType<typeof parseDocument>): Alias | undefined {
+  let first: Alias | undefined;
+  let unresolved: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      first ??= node;
+      if (!node.resolve(doc)) {
+        unresolved = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return unresolved ?? first;
+}
+
 function findKeyNode(parent: unknown, key: string): YamlNode | undefined {
   if (!isMap(parent)) return undefined;
   for (const item of parent.items) {
-    if (isScalar(item.key) && item.key.value === key) return item.key;
+    if (isScalar(item.key) && String(item.key.value) === key) return item.key;
   }
   return undefined;
 }

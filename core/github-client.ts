@@ -62,9 +62,16 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
   // Each client gets its own limiter groups: octokit's defaults are process-wide, which would make independent
   // clients in one process (the CLI's sandbox drill, tests) wait on each other's writes.
   const group = (settings: Bottleneck.ConstructorOptions) => new Bottleneck.Group(settings);
+  // The timeout is per attempt: retries and rate-limit waits run inside the plugins, so one signal per call would
+  // abort every retry after a timeout, and every wait for a reset longer than the timeout.
+  const timedFetch: typeof fetch = (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
   const octokit = new ThrottledOctokit({
     ...(options.token ? { auth: options.token } : {}),
     baseUrl,
+    request: { fetch: timedFetch },
     userAgent: options.userAgent ?? 'firebreak',
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log.debug(m), error: (m: string) => log.debug(m) },
     retry: { retries, retryAfterBaseValue: retryBaseMs },
@@ -98,8 +105,6 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
 
   const cache = new Map<string, CachedResponse>();
   octokit.hook.wrap('request', async (request, endpointOptions) => {
-    const requestOptions = (endpointOptions.request ??= {}) as { signal?: AbortSignal };
-    requestOptions.signal ??= AbortSignal.timeout(timeoutMs);
     if (endpointOptions.method !== 'GET') return request(endpointOptions);
     const key = octokit.request.endpoint.parse(endpointOptions).url;
     const cached = cache.get(key);

@@ -278,7 +278,8 @@ export function annotateItem(markdown: string, key: string, issueNumber: number,
   const item = parsed.items.find((i) => i.key === key);
   if (!item) return undefined;
   const newline = markdown.includes('\r\n') ? '\r\n' : '\n';
-  const lines = markdown.split(/\r?\n/);
+  // Split as parseRetroChecklist does (a lone CR is a line break too), or line numbers point at the wrong line.
+  const lines = markdown.split(/\r\n?|\n/);
   const current = lines[item.line - 1];
   if (current === undefined) return undefined;
   lines[item.line - 1] = annotateLine(current, key, issueNumber);

@@ -1,4 +1,4 @@
-// Bundles the CLI and the Action with esbuild; templates ship inside the bundles as text.
+// Bundles the extension, the CLI and the Action with esbuild; templates ship inside the bundles as text.
 // `--check` rebuilds the committed Action bundle in memory and fails when it differs (npm run check-dist).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
@@ -19,7 +19,8 @@ const common = {
 };
 
 export const targets = {
-
+  // octokit probes `navigator` for its user agent; in the extension host that access logs a deprecation error.
+  extension: { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], minify: true, keepNames: true, define: { navigator: 'undefined' } },
   cli: { ...common, entryPoints: ['cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   action: { ...common, entryPoints: ['action/main.ts'], outfile: 'action/dist/index.js', minify: true, keepNames: true },
 };

@@ -1,0 +1,156 @@
+// Registers every Firebreak command: each asks (through a flow), calls the core, shows the result, and hands any
+// error to showError with a Retry that runs the same command again.
+import * as vscode from 'vscode';
+import { GitHubError } from '../core/errors';
+import type { CodeRef } from '../core/incident';
+import type { CodeMention } from '../core/code-index';
+import type { OfflineQueue } from '../core/offline-queue';
+import type { GitHubAuth } from './auth';
+import type { FlowContext, IncidentArg } from './flows/context';
+import { declareIncident } from './flows/declare';
+import { logDestructiveAction, logEntry } from './flows/log-entry';
+import { involveOwners } from './flows/owners';
+import { postUpdate } from './flows/post-update';
+import { resolveIncident } from './flows/resolve';
+import { postRetro, startRetro } from './flows/retro';
+import { assignRole } from './flows/roles';
+import { openIncident, selectIncident } from './flows/select';
+import { changeSeverity } from './flows/severity';
+import type { IncidentStore } from './incident-store';
+import type { SessionManager } from './session';
+import { readSettings } from './settings';
+import { showError, type ErrorSurface } from './show-error';
+import { showCodeMentions } from './views/code-lens';
+import { incidentOfNode, type TreeNode } from './views/incidents-tree';
+
+export interface CommandDeps {
+  readonly flows: FlowContext;
+  readonly sessions: SessionManager;
+  readonly auth: GitHubAuth;
+  readonly store: IncidentStore;
+  readonly queue: OfflineQueue;
+  readonly errors: ErrorSurface;
+  /** Reloads incidents (and flushes the queue); `interactive` shows errors. */
+  readonly refresh: (interactive: boolean) => Promise<void>;
+  /** Called by every command: the person acts, so polling may start. */
+  readonly acted: () => void;
+  readonly signedInChanged: () => Promise<void>;
+  readonly openCode: (code: CodeRef) => Promise<void>;
+}
+
+export const COMMAND_TITLES: Readonly<Record<string, string>> = {
+  'firebreak.declareIncident': 'Declare incident',
+  'firebreak.logEntry': 'Log entry',
+  'firebreak.logDestructiveAction': 'Log destructive action',
+  'firebreak.postUpdate': 'Post update',
+  'firebreak.assignRole': 'Assign role',
+  'firebreak.changeSeverity': 'Change severity',
+  'firebreak.resolveIncident': 'Resolve incident',
+  'firebreak.startRetro': 'Start retro',
+  'firebreak.postRetro': 'Post retro',
+  'firebreak.selectIncident': 'Select incident',
+  'firebreak.openIncident': 'Open incident',
+  'firebreak.involveOwners': 'Involve code owners',
+  'firebreak.startDrill': 'Start drill',
+  'firebreak.signIn': 'Sign in',
+  'firebreak.signOut': 'Sign out',
+  'firebreak.refresh': 'Refresh incidents',
+  'firebreak.showLog': 'Show log',
+  'firebreak.openCodeRef': 'Open code',
+  'firebreak.showCodeMentions': 'Show incident entries',
+  'firebreak.discardPending': 'Discard entry',
+  'firebreak.retryPending': 'Retry entry',
+};
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { flows } = deps;
+  const arg = (node: unknown): IncidentArg => incidentOfNode(node);
+
+  const handlers: Record<string, (...args: unknown[]) => Promise<unknown>> = {
+    'firebreak.declareIncident': () => declareIncident(flows),
+    'firebreak.startDrill': () => declareIncident(flows, { drill: true }),
+    'firebreak.logEntry': (node) => logEntry(flows, arg(node)),
+    'firebreak.logDestructiveAction': (node) => logDestructiveAction(flows, arg(node)),
+    'firebreak.postUpdate': (node) => postUpdate(flows, arg(node)),
+    'firebreak.assignRole': (node) => assignRole(flows, arg(node), (node as Extract<TreeNode, { type: 'role' }> | undefined)?.role?.name),
+    'firebreak.changeSeverity': (node) => changeSeverity(flows, arg(node)),
+    'firebreak.resolveIncident': (node) => resolveIncident(flows, arg(node)),
+    'firebreak.startRetro': (node) => startRetro(flows, arg(node)),
+    'firebreak.postRetro': () => postRetro(flows, vscode.window.activeTextEditor?.document.getText()),
+    'firebreak.selectIncident': (node) => selectIncident(flows, arg(node)),
+    'firebreak.openIncident': (node) => openIncident(flows, arg(node)),
+    'firebreak.involveOwners': (node) => involveOwners(flows, arg(node)),
+    'firebreak.signIn': () => signIn(deps),
+    'firebreak.signOut': () => signOut(deps),
+    'firebreak.refresh': () => deps.refresh(true),
+    'firebreak.showLog': async () => deps.errors.log.show(),
+    'firebreak.openCodeRef': (code) => deps.openCode(code as CodeRef),
+    'firebreak.showCodeMentions': (mentions) => showCodeMentions((mentions as CodeMention[] | undefined) ?? []),
+    'firebreak.discardPending': (node) => discardPending(deps, node),
+    'firebreak.retryPending': (node) => retryPending(deps, node),
+  };
+
+  return Object.entries(handlers).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      deps.acted();
+      try {
+        await handler(...args);
+      } catch (error) {
+        void showError(deps.errors, error, COMMAND_TITLES[id] ?? id, () => vscode.commands.executeCommand(id, ...args));
+      }
+    }),
+  );
+}
+
+async function signIn(deps: CommandDeps): Promise<void> {
+  const { apiUrl } = readSettings();
+  const token = await deps.auth.signIn(apiUrl);
+  if (!token) return;
+  deps.sessions.reset();
+  try {
+    const session = await deps.sessions.get(false);
+    await deps.signedInChanged();
+    if (!session) return;
+    void vscode.window.showInformationMessage(`Signed in to GitHub as @${session.actor}. Incidents of ${session.repo.owner}/${session.repo.name} are in the Incidents view.`);
+    await deps.refresh(false);
+  } catch (error) {
+    // A token GitHub rejects is not kept.
+    if (error instanceof GitHubError && error.code === 'auth') {
+      await deps.auth.forgetToken(apiUrl);
+      await deps.signedInChanged();
+    }
+    throw error;
+  }
+}
+
+async function signOut(deps: CommandDeps): Promise<void> {
+  await deps.auth.signOut(readSettings().apiUrl);
+  deps.sessions.reset();
+  await deps.store.clear({ keepCurrent: true });
+  await deps.signedInChanged();
+  void vscode.window.showInformationMessage('Signed out of Firebreak. Entries waiting to be delivered are kept until you sign in again.');
+}
+
+function pendingKey(node: unknown): string | undefined {
+  const item = (node as Extract<TreeNode, { type: 'pending' }> | undefined)?.item;
+  return item?.key;
+}
+
+async function discardPending(deps: CommandDeps, node: unknown): Promise<void> {
+  const key = pendingKey(node);
+  const item = deps.queue.pending.find((p) => p.key === key);
+  if (!item) return;
+  const choice = await vscode.window.showWarningMessage(
+    `Discard this ${item.write.type === 'update' ? 'update' : item.write.kind} for #${item.issue}? It was never delivered to GitHub.`,
+    { modal: true, detail: item.write.text },
+    'Discard',
+  );
+  if (choice === 'Discard') await deps.queue.discard(item.key);
+}
+
+async function retryPending(deps: CommandDeps, node: unknown): Promise<void> {
+  const key = pendingKey(node);
+  if (!key) return;
+  await deps.queue.retry(key);
+  await deps.refresh(true);
+}

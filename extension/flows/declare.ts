@@ -1,0 +1,66 @@
+// "Declare Incident" and "Start Drill": title, severity, optional description; one request; it becomes current.
+import { formatAge } from '../presentation';
+import { TRIAGE, type Incident } from '../../core/incident';
+import { optionalText, requiredText, type FlowContext } from './context';
+
+const TITLE_MAX = 200;
+
+export async function declareIncident(ctx: FlowContext, options: { drill?: boolean } = {}): Promise<Incident | undefined> {
+  const session = await ctx.session();
+  if (!session) return undefined;
+  const drill = options.drill === true;
+  const title = drill ? 'Start drill' : 'Declare incident';
+  const { config } = session;
+
+  const name = await ctx.prompter.input({
+    title,
+    step: 1,
+    totalSteps: 3,
+    prompt: drill ? 'What are you practising? (the drill issue title)' : 'What is wrong, in a few words? (the issue title; anyone can declare)',
+    placeholder: drill ? 'e.g. Checkout database fails over' : 'e.g. Checkout returns 500s',
+    validate: requiredText('The title', TITLE_MAX, 'say what is wrong, e.g. "Checkout returns 500s"'),
+  });
+  if (name === undefined) return undefined;
+
+  const severity = await ctx.prompter.pick({
+    title,
+    step: 2,
+    totalSteps: 3,
+    placeholder: 'How bad is it? Pick triage when you do not know yet; you can change it any time.',
+    items: config.severities.map((s) => ({
+      label: s.name,
+      description: [s.freeze ? 'freezes deploys' : undefined, `updates every ${formatAge(s.updateEveryMinutes * 60_000)}`].filter(Boolean).join(' · '),
+      detail: s.description,
+      value: s.name,
+    })),
+    active: TRIAGE,
+    matchOnDescription: true,
+  });
+  if (severity === undefined) return undefined;
+
+  const description = await ctx.prompter.input({
+    title,
+    step: 3,
+    totalSteps: 3,
+    prompt: 'What is happening and who is affected? (optional: press Enter to skip)',
+    placeholder: 'e.g. Payments fail for about 20% of customers since 10:02 UTC',
+    validate: optionalText(20_000),
+  });
+  if (description === undefined) return undefined;
+
+  const incident = await ctx.prompter.progress(drill ? 'Starting the drill…' : 'Declaring the incident…', () =>
+    session.service.declare({ title: name, severity, ...(description.trim() ? { description } : {}), drill }),
+  );
+  await ctx.store.setCurrent(incident);
+  ctx.log.info(`declared ${drill ? 'drill ' : ''}#${incident.number} (${incident.severity}) in ${session.repo.owner}/${session.repo.name}`);
+  // Label colors are cosmetic: fixed in the background, once per repository.
+  void session.service.syncLabels(incident.repo).catch((error: unknown) => ctx.log.debug(`label colors not set: ${String(error)}`));
+  void ctx.prompter
+    .info(`${drill ? 'Drill' : 'Incident'} #${incident.number} declared (${incident.severity}): ${incident.title}. It is your current incident.`, 'Open issue', 'Log action')
+    .then((choice) => {
+      if (choice === 'Open issue') return ctx.host.openUrl(incident.url);
+      if (choice === 'Log action') return ctx.host.execute('firebreak.logEntry', incident.number);
+      return undefined;
+    });
+  return incident;
+}

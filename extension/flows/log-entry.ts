@@ -1,0 +1,120 @@
+// "Log Entry" and "Log Destructive Action": kind and text, with a permalink to the selected lines; saved durably
+// first, so an entry typed while GitHub is unreachable is delivered later instead of lost.
+import { LOG_KINDS, repoSlug, type Incident, type LogKind } from '../../core/incident';
+import type { Delivery } from '../../core/offline-queue';
+import { KIND_LABELS } from '../../core/render';
+import { LOG_KIND_HINTS } from '../presentation';
+import type { Session } from '../session';
+import { codeRefFor, requiredText, targetIncident, type ActiveCode, type FlowContext, type IncidentArg } from './context';
+
+const TEXT_MAX = 20_000;
+
+const PROMPTS: Readonly<Record<LogKind, string>> = {
+  action: 'What did you do (or are doing)?',
+  observation: 'What did you see?',
+  decision: 'What was decided, and why?',
+  question: 'What needs finding out?',
+  theory: 'What might be the cause?',
+};
+
+export async function logEntry(ctx: FlowContext, arg?: IncidentArg): Promise<Delivery | undefined> {
+  const session = await ctx.session();
+  if (!session) return undefined;
+  const incident = await targetIncident(ctx, session, arg, 'Log entry');
+  if (!incident) return undefined;
+  const active = await ctx.code.activeCode();
+  const where = active?.selection ? ` (linked to ${active.path}#L${active.selection.startLine}${active.selection.endLine !== active.selection.startLine ? `-L${active.selection.endLine}` : ''})` : '';
+  const title = `Log entry on #${incident.number}`;
+
+  const kind = await ctx.prompter.pick<LogKind>({
+    title,
+    step: 1,
+    totalSteps: 2,
+    placeholder: `What kind of entry?${where}`,
+    items: LOG_KINDS.map((k) => ({ label: k, description: LOG_KIND_HINTS[k], value: k })),
+    active: 'action',
+    matchOnDescription: true,
+  });
+  if (kind === undefined) return undefined;
+
+  const text = await ctx.prompter.input({
+    title,
+    step: 2,
+    totalSteps: 2,
+    prompt: `${PROMPTS[kind]}${where}`,
+    placeholder: `${KIND_LABELS[kind].label}: press Enter to log`,
+    validate: requiredText(`The ${kind}`, TEXT_MAX),
+  });
+  if (text === undefined) return undefined;
+  return deliverLog(ctx, session, incident, { kind, text: text.trim(), destructive: false }, active);
+}
+
+export async function logDestructiveAction(ctx: FlowContext, arg?: IncidentArg): Promise<Delivery | undefined> {
+  const session = await ctx.session();
+  if (!session) return undefined;
+  const incident = await targetIncident(ctx, session, arg, 'Log destructive action');
+  if (!incident) return undefined;
+  const active = await ctx.code.activeCode();
+  const title = `Log destructive action on #${incident.number}`;
+
+  const what = await ctx.prompter.input({
+    title,
+    step: 1,
+    totalSteps: 3,
+    prompt: 'What destructive or hard-to-undo action? (restart, delete, failover, data fix)',
+    placeholder: 'e.g. Failing over the orders database to the replica',
+    validate: requiredText('What you do', TEXT_MAX, 'name the action and what it touches'),
+  });
+  if (what === undefined) return undefined;
+  const why = await ctx.prompter.input({
+    title,
+    step: 2,
+    totalSteps: 3,
+    prompt: 'Why is it needed, and what is the way back?',
+    placeholder: 'e.g. The primary stopped accepting writes; fail back after the fix',
+    validate: requiredText('Why', TEXT_MAX, 'others need the reason to follow and to learn later'),
+  });
+  if (why === undefined) return undefined;
+  const confirmed = await ctx.prompter.confirm({
+    message: `Log a destructive action on #${incident.number}?`,
+    detail: `${what.trim()}\n\nWhy: ${why.trim()}`,
+    confirm: 'Log destructive action',
+  });
+  if (!confirmed) return undefined;
+  return deliverLog(ctx, session, incident, { kind: 'action', text: `${what.trim()}\n\nWhy: ${why.trim()}`, destructive: true }, active);
+}
+
+async function deliverLog(
+  ctx: FlowContext,
+  session: Session,
+  incident: Incident,
+  input: { kind: LogKind; text: string; destructive: boolean },
+  active: ActiveCode | undefined,
+): Promise<Delivery> {
+  const { code, warnings } = codeRefFor(session, active);
+  for (const warning of warnings) void ctx.prompter.warn(warning);
+  const delivery = await ctx.prompter.progress(`Logging to #${incident.number}…`, () =>
+    ctx.queue.submit(session.service, { incident }, {
+      type: 'log',
+      kind: input.kind,
+      text: input.text,
+      ...(input.destructive ? { destructive: true } : {}),
+      ...(code ? { code } : {}),
+    }),
+  );
+  const label = input.destructive ? 'destructive action' : input.kind;
+  if (delivery.status === 'delivered') {
+    if (delivery.entry) ctx.store.addEntry(incident, delivery.entry);
+    ctx.log.info(`logged ${label} on ${repoSlug(incident.repo)}#${incident.number}${code ? ` with ${code.permalink}` : ''}`);
+    void ctx.prompter.info(`Logged ${label} on #${incident.number}${code ? ` with a link to ${code.path}#L${code.startLine}` : ''}.`);
+  } else if (delivery.status === 'queued') {
+    const waiting = ctx.queue.pending.length;
+    void ctx.prompter.warn(
+      `GitHub is not answering: the ${label} is saved and will be posted to #${incident.number} when it answers (${waiting} waiting).`,
+      'Show log',
+    ).then((choice) => (choice ? ctx.host.execute('firebreak.showLog') : undefined));
+  } else {
+    void ctx.prompter.warn(`GitHub did not take the ${label} on #${incident.number}: ${delivery.reason} It is kept in the Incidents view.`);
+  }
+  return delivery;
+}

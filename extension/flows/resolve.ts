@@ -1,0 +1,30 @@
+// "Resolve Incident": the final update, then the issue is closed; offers to start the retro.
+import type { Incident } from '../../core/incident';
+import { requiredText, targetIncident, type FlowContext, type IncidentArg } from './context';
+
+export async function resolveIncident(ctx: FlowContext, arg?: IncidentArg): Promise<Incident | undefined> {
+  const session = await ctx.session();
+  if (!session) return undefined;
+  const incident = await targetIncident(ctx, session, arg, 'Resolve incident');
+  if (!incident) return undefined;
+
+  const text = await ctx.prompter.input({
+    title: `Resolve #${incident.number}`,
+    step: 1,
+    totalSteps: 1,
+    prompt: 'Final update: what fixed it, and the impact in one or two sentences',
+    placeholder: 'e.g. Rolled back the 10:00 deploy; checkout failed for ~20% of customers for 35 minutes',
+    validate: requiredText('The final update', 20_000, 'people read it first, so say what fixed it'),
+  });
+  if (text === undefined) return undefined;
+
+  const resolved = await ctx.prompter.progress(`Resolving #${incident.number}…`, () => session.service.resolve(incident, text.trim()));
+  ctx.store.upsert(resolved);
+  ctx.log.info(`resolved #${resolved.number}`);
+  void ctx.prompter.info(`Resolved #${resolved.number} and closed the issue.`, 'Start retro', 'Open issue').then((choice) => {
+    if (choice === 'Start retro') return ctx.host.execute('firebreak.startRetro', resolved.number);
+    if (choice === 'Open issue') return ctx.host.openUrl(resolved.url);
+    return undefined;
+  });
+  return resolved;
+}

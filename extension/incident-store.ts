@@ -1,0 +1,188 @@
+// What the views show: the active incidents of the repository, their timelines, and which one is current. Filled
+// by refreshes and by the results of commands; the current incident survives a window reload (workspace state).
+import { repoSlug, type Incident, type RepoRef, type TimelineEntry } from '../core/incident';
+import type { Session } from './session';
+
+/** VS Code's Memento, or a Map in tests. */
+export interface KeyValueStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): PromiseLike<void>;
+}
+
+export type LoadState = 'idle' | 'loading' | 'loaded' | 'error';
+
+const CURRENT_KEY = 'firebreak.currentIncident';
+/** Timelines are read for this many incidents per refresh (the current one first); ETags make repeats cheap. */
+const DETAILS_PER_REFRESH = 10;
+
+interface SavedCurrent {
+  readonly repo: string;
+  readonly number: number;
+  /** The incident as last seen, so the status bar can show it before the first request. */
+  readonly snapshot?: Incident;
+}
+
+export class IncidentStore {
+  private list: Incident[] = [];
+  private readonly details = new Map<string, Incident>();
+  private repoSlug: string | undefined;
+  private saved: SavedCurrent | undefined;
+  private readonly listeners = new Set<() => void>();
+  state: LoadState = 'idle';
+  lastError: unknown;
+
+  constructor(private readonly memento: KeyValueStore) {
+    this.saved = memento.get<SavedCurrent>(CURRENT_KEY);
+  }
+
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  get incidents(): readonly Incident[] {
+    return this.list;
+  }
+
+  get repo(): string | undefined {
+    return this.repoSlug;
+  }
+
+  /** The current incident: the freshest copy known (with its timeline when loaded). */
+  get current(): Incident | undefined {
+    const saved = this.saved;
+    if (!saved) return undefined;
+    return this.find(saved.number, saved.repo) ?? saved.snapshot;
+  }
+
+  get currentNumber(): number | undefined {
+    return this.saved?.number;
+  }
+
+  find(number: number, repo: string | undefined = this.repoSlug ?? this.saved?.repo): Incident | undefined {
+    const key = `${repo}#${number}`;
+    return this.details.get(key) ?? this.list.find((i) => i.number === number && repoSlug(i.repo) === repo);
+  }
+
+  /** The incident with its timeline, if it was loaded. */
+  detail(number: number): Incident | undefined {
+    const found = this.details.get(`${this.repoSlug ?? this.saved?.repo}#${number}`);
+    return found?.timelineLoaded ? found : undefined;
+  }
+
+  /** Incidents whose timelines are loaded (for CodeLens). */
+  get detailed(): Incident[] {
+    return [...this.details.values()].filter((i) => i.timelineLoaded && this.list.some((l) => l.number === i.number));
+  }
+
+  /** Reloads the active incidents and their timelines. Throws (after recording the error) when GitHub fails. */
+  async refresh(session: Session): Promise<void> {
+    this.useRepo(session.repo);
+    this.state = 'loading';
+    this.fire();
+    try {
+      const active = await session.service.listActive();
+      this.list = active;
+      const current = this.saved && this.saved.repo === this.repoSlug ? this.saved.number : undefined;
+      const wanted = [...active].sort((a, b) => (a.number === current ? -1 : b.number === current ? 1 : 0)).slice(0, DETAILS_PER_REFRESH);
+      const shown = await Promise.all(wanted.map((incident) => session.service.show(incident)));
+      for (const incident of shown) this.details.set(keyOf(incident), incident);
+      for (const key of [...this.details.keys()]) {
+        if (!active.some((i) => keyOf(i) === key)) this.details.delete(key);
+      }
+      if (current !== undefined) {
+        const fresh = this.find(current);
+        // Resolved elsewhere (or closed on GitHub): it is no longer current.
+        await this.saveCurrent(fresh && fresh.status !== 'resolved' ? fresh : undefined);
+      }
+      this.state = 'loaded';
+      this.lastError = undefined;
+    } catch (error) {
+      this.state = 'error';
+      this.lastError = error;
+      throw error;
+    } finally {
+      this.fire();
+    }
+  }
+
+  /** Records a failure to load that happened before any list request (e.g. the session could not open). */
+  fail(error: unknown): void {
+    this.state = 'error';
+    this.lastError = error;
+    this.fire();
+  }
+
+  async loadDetail(session: Session, number: number): Promise<Incident> {
+    this.useRepo(session.repo);
+    const incident = await session.service.show(this.find(number) ?? number);
+    this.upsert(incident);
+    return incident;
+  }
+
+  async setCurrent(incident: Incident | undefined): Promise<void> {
+    if (incident) this.upsert(incident, { silent: true });
+    await this.saveCurrent(incident);
+    this.fire();
+  }
+
+  /** Takes a newer copy of an incident (from a command's result); a resolved one leaves the active list. */
+  upsert(incident: Incident, options: { silent?: boolean } = {}): void {
+    if (this.repoSlug === undefined) this.repoSlug = repoSlug(incident.repo);
+    const key = keyOf(incident);
+    const known = this.details.get(key);
+    const merged = !incident.timelineLoaded && known?.timelineLoaded ? { ...incident, timeline: known.timeline, timelineLoaded: true } : incident;
+    if (merged.timelineLoaded) this.details.set(key, merged);
+    const active = merged.status !== 'resolved';
+    const index = this.list.findIndex((i) => keyOf(i) === key);
+    if (!active) {
+      if (index >= 0) this.list.splice(index, 1);
+      this.details.delete(key);
+    } else if (index >= 0) this.list[index] = merged;
+    else this.list.unshift(merged);
+    if (this.saved && `${this.saved.repo}#${this.saved.number}` === key) {
+      void this.saveCurrent(active ? merged : undefined);
+    }
+    if (!options.silent) this.fire();
+  }
+
+  /** Adds an entry a command just wrote to the incident's loaded timeline. */
+  addEntry(incident: Incident, entry: TimelineEntry): void {
+    const known = this.details.get(keyOf(incident));
+    if (!known?.timelineLoaded || known.timeline.some((e) => e.key === entry.key)) return;
+    this.details.set(keyOf(incident), { ...known, timeline: [...known.timeline, entry] });
+    this.fire();
+  }
+
+  /** Forgets everything (sign-out, another repository). */
+  async clear(options: { keepCurrent?: boolean } = {}): Promise<void> {
+    this.list = [];
+    this.details.clear();
+    this.state = 'idle';
+    this.lastError = undefined;
+    if (!options.keepCurrent) await this.saveCurrent(undefined);
+    this.fire();
+  }
+
+  private useRepo(repo: RepoRef): void {
+    const slug = repoSlug(repo);
+    if (this.repoSlug !== undefined && this.repoSlug !== slug) {
+      this.list = [];
+      this.details.clear();
+    }
+    this.repoSlug = slug;
+  }
+
+  private async saveCurrent(incident: Incident | undefined): Promise<void> {
+    this.saved = incident ? { repo: repoSlug(incident.repo), number: incident.number, snapshot: { ...incident, timeline: [], timelineLoaded: false } } : undefined;
+    await this.memento.update(CURRENT_KEY, this.saved);
+  }
+
+  private fire(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function keyOf(incident: Pick<Incident, 'repo' | 'number'>): string {
+  return `${repoSlug(incident.repo)}#${incident.number}`;
+}

@@ -1,0 +1,99 @@
+// A signed-in session on one incident repository: the gateway and the incident service, built on first use so
+// that activating the extension costs no request. Rebuilt when settings, the config file or the sign-in change.
+import type { FirebreakConfig } from '../core/config';
+import type { Logger } from '../core/github-client';
+import { IncidentService } from '../core/incident-service';
+import type { RepoRef } from '../core/incident';
+import { OctokitIssueGateway, type IssueGateway } from '../core/issue-gateway';
+import { createRenderer } from '../core/render';
+
+export interface SessionInputs {
+  /** Never logged, never stored outside SecretStorage or the auth provider. */
+  readonly token: string;
+  readonly apiUrl: string;
+  readonly repo: RepoRef;
+  readonly config: FirebreakConfig;
+  /** Template overrides from the repository (file name without .hbs -> text). */
+  readonly templates: Readonly<Record<string, string>>;
+  readonly log: Logger;
+  readonly retryBaseMs?: number;
+  readonly writeSpacingMs?: number;
+}
+
+export interface Session {
+  readonly service: IncidentService;
+  readonly gateway: IssueGateway;
+  readonly config: FirebreakConfig;
+  readonly repo: RepoRef;
+  readonly apiUrl: string;
+  /** Web base for permalinks (https://github.com, https://HOST for GHES, the sandbox URL in tests). */
+  readonly webUrl: string;
+  readonly actor: string;
+}
+
+/** Builds the gateway and service; one request (who am I) to learn the actor. */
+export async function openSession(inputs: SessionInputs): Promise<Session> {
+  const gateway = new OctokitIssueGateway(inputs.repo, {
+    token: inputs.token,
+    baseUrl: inputs.apiUrl,
+    log: inputs.log,
+    userAgent: 'firebreak-vscode',
+    retries: 2,
+    timeoutMs: 20_000,
+    // The offline queue retries writes durably, so a person should not wait through long in-call retries.
+    createAttempts: 2,
+    ...(inputs.retryBaseMs !== undefined ? { retryBaseMs: inputs.retryBaseMs } : {}),
+    ...(inputs.writeSpacingMs !== undefined ? { writeSpacingMs: inputs.writeSpacingMs } : {}),
+  });
+  const actor = await gateway.currentUser();
+  const service = new IncidentService({ config: inputs.config, gateway, renderer: createRenderer({ ...inputs.templates }), actor });
+  return { service, gateway, config: inputs.config, repo: inputs.repo, apiUrl: inputs.apiUrl, webUrl: gateway.webUrl, actor };
+}
+
+export interface SessionSource {
+  /** Everything a session needs; signs in when `interactive` (undefined: not signed in, or the person cancelled). */
+  inputs(interactive: boolean): Promise<SessionInputs | undefined>;
+}
+
+/** Hands out one session at a time, built lazily; `reset` drops it when its inputs changed. */
+export class SessionManager {
+  private pending: Promise<Session | undefined> | undefined;
+  private generation = 0;
+
+  constructor(
+    private readonly source: SessionSource,
+    private readonly open: (inputs: SessionInputs) => Promise<Session> = openSession,
+  ) {}
+
+  /** The session, signing in first when `interactive`; undefined when there is none and none was made. */
+  async get(interactive: boolean): Promise<Session | undefined> {
+    if (this.pending) {
+      const existing = await this.pending.catch(() => undefined);
+      if (existing) return existing;
+    }
+    const generation = ++this.generation;
+    const attempt = (async () => {
+      const inputs = await this.source.inputs(interactive);
+      return inputs ? this.open(inputs) : undefined;
+    })();
+    this.pending = attempt;
+    try {
+      const session = await attempt;
+      if (!session && this.generation === generation) this.pending = undefined;
+      return session;
+    } catch (error) {
+      if (this.generation === generation) this.pending = undefined;
+      throw error;
+    }
+  }
+
+  /** The session if one is open already; never signs in, never sends a request. */
+  async peek(): Promise<Session | undefined> {
+    return this.pending ? this.pending.catch(() => undefined) : undefined;
+  }
+
+  reset(): void {
+    this.generation++;
+    this.pending = undefined;
+  }
+}

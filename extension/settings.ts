@@ -1,0 +1,30 @@
+// The `firebreak.*` settings, read when needed (they can change at any time). Tokens are never settings.
+import * as vscode from 'vscode';
+import { DEFAULT_CONFIG_PATH } from '../core/config';
+import { GITHUB_API_URL } from '../core/github-client';
+
+export const SECTION = 'firebreak';
+
+export interface Settings {
+  /** owner/name; empty means: from the config file, else the origin remote. */
+  readonly repository: string;
+  readonly apiUrl: string;
+  readonly pollIntervalSeconds: number;
+  readonly updateReminders: boolean;
+  readonly configPath: string;
+}
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return {
+    repository: (c.get<string>('repository') ?? '').trim(),
+    apiUrl: ((c.get<string>('apiUrl') ?? '').trim() || GITHUB_API_URL).replace(/\/+$/, ''),
+    pollIntervalSeconds: Math.max(15, c.get<number>('pollIntervalSeconds') ?? 60),
+    updateReminders: c.get<boolean>('updateReminders') ?? true,
+    configPath: (c.get<string>('configPath') ?? '').trim() || DEFAULT_CONFIG_PATH,
+  };
+}
+
+export function openSettings(): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettings', `@ext:firebreak.firebreak`);
+}
