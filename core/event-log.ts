@@ -1,6 +1,7 @@
 // The event log: hidden `<!-- firebreak:TYPE {json} -->` markers in issue comments and bodies, converted to and from
 // timeline entries, and folded into incident state. Comments are the truth; the body is a cache of the fold.
-import { z } from 'zod';
+// A namespace import lets esbuild drop the parts of zod we do not use (the named `z` export keeps all of it).
+import * as z from 'zod';
 import type { FirebreakConfig } from './config';
 import {
   ENTRY_KINDS,

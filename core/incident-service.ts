@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { requireRole, requireSeverity, TRIAGE_SEVERITY, type FirebreakConfig } from './config';
 import { GitHubError, InputError } from './errors';
-import { applyEntry, incidentMarker, initialState, readIncidentMarker, stateOnly } from './event-log';
+import { applyEntry, initialState, stateOnly } from './event-log';
 import {
   isActive,
   isLogKind,
@@ -134,9 +134,7 @@ export class IncidentService {
     if (!text) throw new InputError('The entry is empty.', 'Write what you did, saw, decided, asked or suspect.');
     const entry: TimelineEntry = {
       kind: input.kind,
-      key: input.key ?? this.newKey(),
-      at: input.at ?? this.now().toISOString(),
-      by: this.deps.actor,
+      ...this.stamp(input.key, input.at),
       text,
       ...(input.destructive ? { destructive: true } : {}),
       ...(input.code ? { code: input.code } : {}),
@@ -152,9 +150,7 @@ export class IncidentService {
     const incident = await this.resolveRef(ref);
     return this.change(incident, {
       kind: 'update',
-      key: input.key ?? this.newKey(),
-      at: this.now().toISOString(),
-      by: this.deps.actor,
+      ...this.stamp(input.key),
       text,
       ...(input.status ? { status: input.status } : {}),
       ...(input.nextUpdateBy ? { nextUpdateBy: input.nextUpdateBy } : {}),
@@ -166,9 +162,7 @@ export class IncidentService {
     const incident = await this.resolveRef(ref);
     return this.change(incident, {
       kind: 'status',
-      key: this.newKey(),
-      at: this.now().toISOString(),
-      by: this.deps.actor,
+      ...this.stamp(),
       from: incident.status,
       to,
       ...(text ? { text: stripControl(text).trim() } : {}),
@@ -181,9 +175,7 @@ export class IncidentService {
     if (incident.severity === severity.name) return incident;
     return this.change(incident, {
       kind: 'severity',
-      key: this.newKey(),
-      at: this.now().toISOString(),
-      by: this.deps.actor,
+      ...this.stamp(),
       from: incident.severity,
       to: severity.name,
       ...(reason ? { reason: stripControl(reason).trim() } : {}),
@@ -197,7 +189,7 @@ export class IncidentService {
     const incident = await this.resolveRef(ref);
     const from = incident.roles[role];
     if (from === to) return incident;
-    const base = { key: this.newKey(), at: this.now().toISOString(), by: this.deps.actor };
+    const base = this.stamp();
     const entry: TimelineEntry = from
       ? { ...base, kind: 'handoff', role, from, to, ...(note ? { note: stripControl(note).trim() } : {}) }
       : { ...base, kind: 'role', role, login: to };
@@ -209,23 +201,21 @@ export class IncidentService {
     if (role === LEAD) throw new InputError('The lead role is always staffed.', 'Hand it over to someone else instead.');
     const incident = await this.resolveRef(ref);
     if (!incident.roles[role]) return incident;
-    return this.change(incident, { kind: 'role', key: this.newKey(), at: this.now().toISOString(), by: this.deps.actor, role });
+    return this.change(incident, { kind: 'role', ...this.stamp(), role });
   }
 
   /** Resolves: a final update entry, then the issue is closed with its body and labels current. */
   async resolve(ref: IncidentRef, text?: string): Promise<Incident> {
     const incident = await this.resolveRef(ref);
     const finalText = stripControl(text ?? '').trim() || 'Resolved.';
-    return this.change(incident, { kind: 'update', key: this.newKey(), at: this.now().toISOString(), by: this.deps.actor, text: finalText, status: 'resolved' });
+    return this.change(incident, { kind: 'update', ...this.stamp(), text: finalText, status: 'resolved' });
   }
 
   async reopen(ref: IncidentRef, text?: string): Promise<Incident> {
     const incident = await this.resolveRef(ref);
     return this.change(incident, {
       kind: 'status',
-      key: this.newKey(),
-      at: this.now().toISOString(),
-      by: this.deps.actor,
+      ...this.stamp(),
       from: incident.status,
       to: 'investigating',
       text: stripControl(text ?? '').trim() || 'Reopened.',
@@ -242,7 +232,7 @@ export class IncidentService {
   async postRetro(ref: IncidentRef, markdown: string, key?: string): Promise<TimelineEntry> {
     const text = stripControl(markdown).trim();
     if (!text) throw new InputError('The retro document is empty.');
-    return this.append(ref, { kind: 'retro', key: key ?? this.newKey(), at: this.now().toISOString(), by: this.deps.actor, text });
+    return this.append(ref, { kind: 'retro', ...this.stamp(key), text });
   }
 
   /** Appends any entry (used by the Action for bypass records). */
@@ -274,9 +264,7 @@ export class IncidentService {
   async repair(ref: IncidentRef): Promise<{ incident: Incident; changed: string[] }> {
     const { gateway, number } = this.locate(ref);
     const issue = await gateway.getIssue(number);
-    if (!this.isIncidentIssue(issue)) {
-      throw new InputError(`${repoSlug(gateway.repo)}#${number} is not an incident.`, `Incidents carry the "${this.config.labels.incident}" label.`);
-    }
+    this.requireIncidentIssue(gateway, issue);
     const comments = await gateway.listComments(number);
     const { incident, declaration } = incidentFromComments({ repo: gateway.repo, issue, config: this.config }, comments);
     const body = renderIncidentBody(declaration, stateOnly(incident), this.config, this.deps.renderer);
@@ -284,8 +272,8 @@ export class IncidentService {
     const assignees = assigneesFor(incident);
     const state = incident.status === 'resolved' ? 'closed' : 'open';
     const changed: string[] = [];
-    const marker = readIncidentMarker(issue.body);
-    if (!marker || incidentMarker(marker.declaration, marker.state) !== incidentMarker(declaration, incident) || issue.body !== body) changed.push('body');
+    // The body carries its marker, and the marker may hold cut text: compare what would be written, nothing else.
+    if (issue.body !== body) changed.push('body');
     if (!sameSet(issue.labels, labels)) changed.push('labels');
     if (!sameSet(issue.assignees, assignees)) changed.push('assignees');
     if (issue.state !== state) changed.push('state');
@@ -332,6 +320,17 @@ export class IncidentService {
     return issue.labels.includes(this.config.labels.incident);
   }
 
+  private requireIncidentIssue(gateway: IssueGateway, issue: IssueRecord): void {
+    if (!this.isIncidentIssue(issue)) {
+      throw new InputError(`${repoSlug(gateway.repo)}#${issue.number} is not an incident.`, `Incidents carry the "${this.config.labels.incident}" label.`);
+    }
+  }
+
+  /** Key, time and author of a new entry; a caller-provided key and time make a retry (or a queued entry) land once. */
+  private stamp(key?: string, at?: string): { key: string; at: string; by: string } {
+    return { key: key ?? this.newKey(), at: at ?? this.now().toISOString(), by: this.deps.actor };
+  }
+
   private gatewayForDeclare(isPrivate: boolean): IssueGateway {
     if (!isPrivate) return this.deps.gateway;
     if (!this.deps.privateGateway) {
@@ -363,18 +362,14 @@ export class IncidentService {
     if (typeof ref !== 'number') return ref;
     const { gateway, number } = this.locate(ref);
     const issue = await gateway.getIssue(number);
-    if (!this.isIncidentIssue(issue)) {
-      throw new InputError(`${repoSlug(gateway.repo)}#${number} is not an incident.`, `Incidents carry the "${this.config.labels.incident}" label.`);
-    }
+    this.requireIncidentIssue(gateway, issue);
     return incidentFromIssue({ repo: gateway.repo, issue, config: this.config });
   }
 
   private async withTimeline(ref: IncidentRef): Promise<Incident> {
     const { gateway, number } = this.locate(ref);
     const [issue, comments] = await Promise.all([gateway.getIssue(number), gateway.listComments(number)]);
-    if (!this.isIncidentIssue(issue)) {
-      throw new InputError(`${repoSlug(gateway.repo)}#${number} is not an incident.`, `Incidents carry the "${this.config.labels.incident}" label.`);
-    }
+    this.requireIncidentIssue(gateway, issue);
     return incidentFromComments({ repo: gateway.repo, issue, config: this.config }, comments).incident;
   }
 

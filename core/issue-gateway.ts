@@ -191,7 +191,7 @@ export class OctokitIssueGateway implements IssueGateway {
     return this.idempotentCreate(
       'create an issue',
       async () => {
-        const { data } = await this.octokit.rest.issues.create({
+        const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues', {
           ...this.params,
           title: issue.title,
           body: issue.body,
@@ -207,7 +207,7 @@ export class OctokitIssueGateway implements IssueGateway {
 
   async getIssue(issueNumber: number): Promise<IssueRecord> {
     return this.call(`read ${this.ref(issueNumber)}`, async () => {
-      const { data } = await this.octokit.rest.issues.get({ ...this.params, issue_number: issueNumber });
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { ...this.params, issue_number: issueNumber });
       if ((data as RawIssue).pull_request) {
         throw new GitHubError('not-found', `${this.ref(issueNumber)} is a pull request, not an issue.`, 404);
       }
@@ -217,7 +217,7 @@ export class OctokitIssueGateway implements IssueGateway {
 
   async updateIssue(issueNumber: number, patch: IssuePatch): Promise<IssueRecord> {
     return this.call(`update ${this.ref(issueNumber)}`, async () => {
-      const { data } = await this.octokit.rest.issues.update({
+      const { data } = await this.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
         ...this.params,
         issue_number: issueNumber,
         ...(patch.title !== undefined ? { title: patch.title } : {}),
@@ -234,7 +234,7 @@ export class OctokitIssueGateway implements IssueGateway {
   async listIssues(filter: IssueFilter): Promise<IssueRecord[]> {
     return this.call(`list issues in ${repoSlug(this.repo)}`, async () => {
       const issues: IssueRecord[] = [];
-      const iterator = this.octokit.paginate.iterator(this.octokit.rest.issues.listForRepo, {
+      const iterator = this.octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues', {
         ...this.params,
         state: filter.state ?? 'open',
         per_page: 100,
@@ -257,7 +257,7 @@ export class OctokitIssueGateway implements IssueGateway {
 
   async listComments(issueNumber: number, options: { since?: string } = {}): Promise<CommentRecord[]> {
     return this.call(`read the comments of ${this.ref(issueNumber)}`, async () => {
-      const raw = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+      const raw = await this.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
         ...this.params,
         issue_number: issueNumber,
         per_page: 100,
@@ -271,7 +271,7 @@ export class OctokitIssueGateway implements IssueGateway {
     return this.idempotentCreate(
       `comment on ${this.ref(issueNumber)}`,
       async () => {
-        const { data } = await this.octokit.rest.issues.createComment({
+        const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
           ...this.params,
           issue_number: issueNumber,
           body,
@@ -285,14 +285,14 @@ export class OctokitIssueGateway implements IssueGateway {
 
   async updateComment(commentId: number, body: string): Promise<CommentRecord> {
     return this.call(`update comment ${commentId}`, async () => {
-      const { data } = await this.octokit.rest.issues.updateComment({ ...this.params, comment_id: commentId, body });
+      const { data } = await this.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...this.params, comment_id: commentId, body });
       return toCommentRecord(data as RawComment);
     });
   }
 
   async listLabels(): Promise<LabelRecord[]> {
     return this.call(`list labels of ${repoSlug(this.repo)}`, async () => {
-      const raw = await this.octokit.paginate(this.octokit.rest.issues.listLabelsForRepo, { ...this.params, per_page: 100 });
+      const raw = await this.octokit.paginate('GET /repos/{owner}/{repo}/labels', { ...this.params, per_page: 100 });
       return raw.map((l) => ({ name: l.name, color: l.color, description: l.description ?? null }));
     });
   }
@@ -301,17 +301,17 @@ export class OctokitIssueGateway implements IssueGateway {
     await this.call(`set up label "${label.name}"`, async () => {
       const fields = { color: label.color, ...(label.description !== null ? { description: label.description } : {}) };
       try {
-        await this.octokit.rest.issues.updateLabel({ ...this.params, name: label.name, ...fields });
+        await this.octokit.request('PATCH /repos/{owner}/{repo}/labels/{name}', { ...this.params, name: label.name, ...fields });
       } catch (error) {
         if ((error as { status?: number }).status !== 404) throw error;
-        await this.octokit.rest.issues.createLabel({ ...this.params, name: label.name, ...fields });
+        await this.octokit.request('POST /repos/{owner}/{repo}/labels', { ...this.params, name: label.name, ...fields });
       }
     });
   }
 
   async listAssignable(): Promise<string[]> {
     return this.call(`list assignable users of ${repoSlug(this.repo)}`, async () => {
-      const raw = await this.octokit.paginate(this.octokit.rest.issues.listAssignees, { ...this.params, per_page: 100 });
+      const raw = await this.octokit.paginate('GET /repos/{owner}/{repo}/assignees', { ...this.params, per_page: 100 });
       return raw.map((u) => u.login);
     });
   }
@@ -348,7 +348,7 @@ export class OctokitIssueGateway implements IssueGateway {
 
   async currentUser(): Promise<string> {
     if (this.login) return this.login;
-    const login = await this.call('identify the signed-in user', async () => (await this.octokit.rest.users.getAuthenticated()).data.login);
+    const login = await this.call('identify the signed-in user', async () => (await this.octokit.request('GET /user')).data.login);
     this.login = login;
     return login;
   }

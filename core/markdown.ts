@@ -8,7 +8,8 @@ export const SAFE_BODY_LIMIT = 60_000;
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-const TEAM_MENTION = /(^|[^\w`])@([A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][\w.-]*)/g;
+// A lookbehind, not a consumed character: mentions written back to back ("@a/x-@a/y") must each be found.
+const TEAM_MENTION = /(?<![\w`])@([A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][\w.-]*)/g;
 const ZERO_WIDTH_SPACE = '\u200B';
 
 /** Strips control and bidi-override characters (they can hide text), keeps newlines and tabs. */
@@ -25,7 +26,7 @@ export function userMarkdown(text: string): string {
   return stripControl(text)
     .replace(/<!--/g, '&lt;!--')
     .replace(/--!?>/g, '--&gt;')
-    .replace(TEAM_MENTION, (_m, before: string, team: string) => `${before}@${ZERO_WIDTH_SPACE}${team}`);
+    .replace(TEAM_MENTION, (_m, team: string) => `@${ZERO_WIDTH_SPACE}${team}`);
 }
 
 /** A single line of user text (titles, names): Markdown-safe and without line breaks. */
@@ -51,7 +52,27 @@ export function fenceFor(snippet: string): string {
   return '`'.repeat(Math.max(3, longest + 1));
 }
 
+/**
+ * The text with a code fence it leaves open closed at its end, so that what a template puts after user text (a code
+ * snippet, which is not escaped) is not read as the inside of the user's code block, or worse, as Markdown.
+ */
+export function closeOpenFence(text: string): string {
+  let open: string | undefined;
+  for (const line of text.split('\n')) {
+    const fence = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (!fence) continue;
+    const [, marker = '', rest = ''] = fence;
+    if (open === undefined) {
+      // A backtick fence's info string has no backticks (otherwise it is inline code).
+      if (!(marker.startsWith('`') && rest.includes('`'))) open = marker;
+    } else if (marker[0] === open[0] && marker.length >= open.length && rest.trim() === '') {
+      open = undefined;
+    }
+  }
+  return open === undefined ? text : `${text}\n${open}`;
+}
+
 /** Team mentions present in text (after sanitizing there must be none). */
 export function teamMentions(text: string): string[] {
-  return [...text.matchAll(TEAM_MENTION)].map((m) => `@${m[2] ?? ''}`);
+  return [...text.matchAll(TEAM_MENTION)].map((m) => `@${m[1] ?? ''}`);
 }

@@ -12,7 +12,7 @@ import { formatDuration, findSeverity, TRIAGE_SEVERITY, type FirebreakConfig } f
 import { InputError } from './errors';
 import { entryMarker, incidentMarker } from './event-log';
 import { LEAD, type Declaration, type IncidentState, type TimelineEntry } from './incident';
-import { fenceFor, SAFE_BODY_LIMIT, truncateWithNote, userLine, userMarkdown } from './markdown';
+import { closeOpenFence, fenceFor, SAFE_BODY_LIMIT, truncateWithNote, userLine, userMarkdown } from './markdown';
 import { nextUpdateDue } from './cadence';
 
 export const TEMPLATE_NAMES = ['incident-body', 'entry', 'retro', 'follow-up', 'summary', 'reminder'] as const;
@@ -52,7 +52,9 @@ export function createRenderer(overrides: Partial<Record<string, string>> = {}):
     const source = overrides[name] ?? BUILT_IN_TEMPLATES[name];
     try {
       // noEscape: views carry Markdown that is already made safe; HTML-escaping it again would mangle `code`.
-      hb.parse(source); // compile() is lazy; parse now so a broken override fails at load, not mid-incident
+      // compile() is lazy; parse an override now so a broken one fails at load, not mid-incident. The built-ins are
+      // known good, and parsing all six costs a cold start (the Action's freeze check renders nothing) 20 ms.
+      if (overrides[name] !== undefined) hb.parse(source);
       compiled.set(name, hb.compile(source, { noEscape: true, strict: false }));
     } catch (error) {
       throw new InputError(`The template "${name}.hbs" does not compile: ${(error as Error).message.split('\n')[0]}`, 'Fix the template override, or delete it to use the built-in one.');
@@ -126,7 +128,7 @@ function entryDetail(entry: TimelineEntry): string | undefined {
 
 function entryView(entry: TimelineEntry, textLimit: number) {
   const { label, icon } = KIND_LABELS[entry.kind];
-  const text = 'text' in entry && entry.text && entry.kind !== 'status' ? truncateWithNote(userMarkdown(entry.text), textLimit) : '';
+  const text = 'text' in entry && entry.text && entry.kind !== 'status' ? closeOpenFence(truncateWithNote(userMarkdown(entry.text), textLimit)) : '';
   const code = 'code' in entry && entry.code ? entry.code : undefined;
   const snippet = code?.snippet ? truncateWithNote(code.snippet, Math.min(4000, textLimit)) : undefined;
   return {
@@ -175,6 +177,7 @@ function shortenEntry(entry: TimelineEntry, limit: number): TimelineEntry {
     const next = { ...e } as Record<string, unknown>;
     if (typeof next['text'] === 'string') next['text'] = truncateWithNote(next['text'] as string, limit);
     if (typeof next['reason'] === 'string') next['reason'] = truncateWithNote(next['reason'] as string, limit);
+    if (typeof next['note'] === 'string') next['note'] = truncateWithNote(next['note'] as string, limit);
     const code = next['code'] as { snippet?: string } | undefined;
     if (code?.snippet) next['code'] = { ...code, snippet: truncateWithNote(code.snippet, Math.floor(limit / 4)) };
     return next as T;
@@ -200,9 +203,10 @@ export function renderIncidentBody(declaration: Declaration, state: IncidentStat
   for (const [role, holder] of Object.entries(state.roles)) {
     if (!config.roles.some((r) => r.name === role)) roster.push({ name: capitalize(role), role, description: '', holder });
   }
+  const kept = cachedTexts(declaration, state);
   const view = {
     title: userLine(state.title),
-    description: truncateWithNote(userMarkdown(state.description), 20_000),
+    description: truncateWithNote(userMarkdown(kept.state.description), 20_000),
     severity: { name: severity.name, description: userLine(severity.description, 300) },
     status: state.status,
     statusIcon: state.status === 'resolved' ? '✅' : state.drill ? '🧯' : '🔥',
@@ -215,22 +219,34 @@ export function renderIncidentBody(declaration: Declaration, state: IncidentStat
     drill: state.drill,
     private: state.private,
     roster,
-    lastUpdate: state.lastUpdate && {
-      ...state.lastUpdate,
-      text: truncateWithNote(userMarkdown(state.lastUpdate.text), 10_000),
+    lastUpdate: kept.state.lastUpdate && {
+      ...kept.state.lastUpdate,
+      text: truncateWithNote(userMarkdown(kept.state.lastUpdate.text), 10_000),
     },
     nextUpdateDue: due?.toISOString(),
   };
-  let marker = incidentMarker(declaration, state);
-  if (marker.length > 30_000) {
-    // Only free text can make the marker large: keep the structure, cut the prose.
-    const short = (s: string) => truncateWithNote(s, 2_000);
-    marker = incidentMarker(
-      { ...declaration, description: short(declaration.description) },
-      { ...state, description: short(state.description), ...(state.lastUpdate ? { lastUpdate: { ...state.lastUpdate, text: short(state.lastUpdate.text) } } : {}) },
-    );
+  return `${incidentMarker(kept.declaration, kept.state)}\n${renderer.render('incident-body', view)}`;
+}
+
+const CACHED_TEXT = 2_000;
+
+/**
+ * The free text the body's marker keeps, which the body also shows: later changes and `repair` render from the
+ * marker, so showing more than it keeps would lose text at the next change. Only prose is cut, and only once: the
+ * description first (it lives nowhere else), then the latest update (its comment keeps it whole) if still needed.
+ */
+function cachedTexts(declaration: Declaration, state: IncidentState): { declaration: Declaration; state: IncidentState } {
+  const short = (text: string) => (text.length <= CACHED_TEXT + 100 ? text : truncateWithNote(text, CACHED_TEXT));
+  const { lastUpdate: _update, ...withoutUpdate } = state;
+  let kept = { declaration, state };
+  if (incidentMarker(declaration, withoutUpdate).length > 30_000) {
+    kept = { declaration: { ...declaration, description: short(declaration.description) }, state: { ...state, description: short(state.description) } };
   }
-  return `${marker}\n${renderer.render('incident-body', view)}`;
+  const update = kept.state.lastUpdate;
+  if (update && incidentMarker(kept.declaration, kept.state).length > 30_000) {
+    kept = { ...kept, state: { ...kept.state, lastUpdate: { ...update, text: short(update.text) } } };
+  }
+  return kept;
 }
 
 function capitalize(text: string): string {

@@ -74,11 +74,20 @@ function minutesBetween(from: string | undefined, to: string | undefined): numbe
   return Number.isFinite(minutes) && minutes >= 0 ? minutes : undefined;
 }
 
-/** The key of the reminder for the overdue period `now` falls in: one period is one cadence long, from the due time. */
-export function reminderKey(incident: Pick<Incident, 'number' | 'severity'>, due: Date, now: Date, config: FirebreakConfig): string {
-  const period = Math.max(0, Math.floor((now.getTime() - due.getTime()) / (cadenceMinutes(incident, config) * 60_000)));
-  return `reminder-${incident.number}-${due.toISOString().slice(0, 16)}-${period}`;
+/** The overdue period `now` falls in: one period is one cadence long, from the due time. */
+function overduePeriod(incident: Pick<Incident, 'severity'>, due: Date, now: Date, config: FirebreakConfig): { index: number; start: Date } {
+  const length = cadenceMinutes(incident, config) * 60_000;
+  const index = Math.max(0, Math.floor((now.getTime() - due.getTime()) / length));
+  return { index, start: new Date(due.getTime() + index * length) };
 }
+
+/** The key of the reminder for the overdue period `now` falls in. */
+export function reminderKey(incident: Pick<Incident, 'number' | 'severity'>, due: Date, now: Date, config: FirebreakConfig): string {
+  return `reminder-${incident.number}-${due.toISOString().slice(0, 16)}-${overduePeriod(incident, due, now, config).index}`;
+}
+
+/** Clock difference between the runner and GitHub that the reminder lookup tolerates. */
+const CLOCK_SLACK_MS = 60_000;
 
 export class StatusSummary {
   private readonly now: () => Date;
@@ -186,14 +195,20 @@ export class StatusSummary {
     return { days, resolved, rows };
   }
 
-  /** One reminder per overdue period: the period's key is in a marker, looked for among comments since the due time. */
+  /**
+   * One reminder per overdue period: the period's key is in a marker, looked for among comments since the due time
+   * when the issue changed during the period. One request (the comment) for a new reminder on a quiet incident.
+   */
   private async remind(incident: Incident, now: Date, warnings: string[]): Promise<Reminder | undefined> {
     const { gateway, config, renderer } = this.deps;
     const due = nextUpdateDue(incident, config);
     if (!due || due.getTime() >= now.getTime()) return undefined;
     const key = reminderKey(incident, due, now, config);
     try {
-      const comments = await gateway.listComments(incident.number, { since: due.toISOString() });
+      // This period's reminder would be a comment made after the period began, and a comment moves the issue's
+      // updated_at: an issue untouched since then has none, and the lookup (a request) can be skipped.
+      const touched = Date.parse(incident.updatedAt) >= overduePeriod(incident, due, now, config).start.getTime() - CLOCK_SLACK_MS;
+      const comments = touched ? await gateway.listComments(incident.number, { since: due.toISOString() }) : [];
       const earlier = comments.find((c) => isTrustedAuthor(c) && hasMarkerKey(c.body, key));
       if (earlier) return { number: incident.number, key, url: earlier.url, posted: false };
       const body = `${formatMarker('reminder', { key, due: due.toISOString() })}\n${renderer.render('reminder', {

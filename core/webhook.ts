@@ -73,6 +73,9 @@ export async function postWebhook(url: string, message: WebhookMessage, options:
   let problem = '';
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (attempt > 0) await sleep((options.retryDelayMs ?? 1000) * attempt);
+    // AbortSignal.timeout does not keep Node running, and fetch can hang holding nothing that does (a connection
+    // accepted, then dropped): without this timer the step would end here with exit code 0, the message unsent.
+    const keepAlive = setTimeout(() => {}, (options.timeoutMs ?? 10_000) + 1000);
     try {
       const response = await doFetch(url, {
         method: 'POST',
@@ -90,6 +93,8 @@ export async function postWebhook(url: string, message: WebhookMessage, options:
       const cause = (error as { cause?: { code?: unknown } }).cause;
       const code = typeof cause?.code === 'string' ? cause.code : (error as { name?: string }).name === 'TimeoutError' ? 'timeout' : 'network error';
       problem = code;
+    } finally {
+      clearTimeout(keepAlive);
     }
   }
   throw new FirebreakError(

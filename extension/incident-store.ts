@@ -12,8 +12,13 @@ export interface KeyValueStore {
 export type LoadState = 'idle' | 'loading' | 'loaded' | 'error';
 
 const CURRENT_KEY = 'firebreak.currentIncident';
-/** Timelines are read for this many incidents per refresh (the current one first); ETags make repeats cheap. */
+/** Timelines are kept for this many incidents (the current one first). */
 const DETAILS_PER_REFRESH = 10;
+/**
+ * A timeline is read again only when the listed issue changed since it was read (a comment moves updated_at). GitHub
+ * keeps updated_at to the second, so an issue that changed this close to the read is read once more to be sure.
+ */
+const SETTLE_MS = 60_000;
 
 interface SavedCurrent {
   readonly repo: string;
@@ -25,13 +30,18 @@ interface SavedCurrent {
 export class IncidentStore {
   private list: Incident[] = [];
   private readonly details = new Map<string, Incident>();
+  /** When the read of each timeline in `details` started (local clock). */
+  private readonly readAt = new Map<string, number>();
   private repoSlug: string | undefined;
   private saved: SavedCurrent | undefined;
   private readonly listeners = new Set<() => void>();
   state: LoadState = 'idle';
   lastError: unknown;
 
-  constructor(private readonly memento: KeyValueStore) {
+  constructor(
+    private readonly memento: KeyValueStore,
+    private readonly now: () => number = Date.now,
+  ) {
     this.saved = memento.get<SavedCurrent>(CURRENT_KEY);
   }
 
@@ -75,7 +85,10 @@ export class IncidentStore {
     return [...this.details.values()].filter((i) => i.timelineLoaded && this.list.some((l) => l.number === i.number));
   }
 
-  /** Reloads the active incidents and their timelines. Throws (after recording the error) when GitHub fails. */
+  /**
+   * Reloads the active incidents (one list request) and the timelines that changed since they were read, so a poll
+   * that finds nothing new is one request (answered 304). Throws (after recording the error) when GitHub fails.
+   */
   async refresh(session: Session): Promise<void> {
     this.useRepo(session.repo);
     this.state = 'loading';
@@ -85,10 +98,12 @@ export class IncidentStore {
       this.list = active;
       const current = this.saved && this.saved.repo === this.repoSlug ? this.saved.number : undefined;
       const wanted = [...active].sort((a, b) => (a.number === current ? -1 : b.number === current ? 1 : 0)).slice(0, DETAILS_PER_REFRESH);
-      const shown = await Promise.all(wanted.map((incident) => session.service.show(incident)));
-      for (const incident of shown) this.details.set(keyOf(incident), incident);
+      const stale = wanted.filter((incident) => !this.isFresh(incident));
+      const readAt = this.now();
+      const shown = await Promise.all(stale.map((incident) => session.service.show(incident)));
+      for (const incident of shown) this.setDetail(incident, readAt);
       for (const key of [...this.details.keys()]) {
-        if (!active.some((i) => keyOf(i) === key)) this.details.delete(key);
+        if (!active.some((i) => keyOf(i) === key)) this.deleteDetail(key);
       }
       if (current !== undefined) {
         const fresh = this.find(current);
@@ -115,7 +130,9 @@ export class IncidentStore {
 
   async loadDetail(session: Session, number: number): Promise<Incident> {
     this.useRepo(session.repo);
+    const readAt = this.now();
     const incident = await session.service.show(this.find(number) ?? number);
+    this.readAt.set(keyOf(incident), readAt);
     this.upsert(incident);
     return incident;
   }
@@ -137,7 +154,7 @@ export class IncidentStore {
     const index = this.list.findIndex((i) => keyOf(i) === key);
     if (!active) {
       if (index >= 0) this.list.splice(index, 1);
-      this.details.delete(key);
+      this.deleteDetail(key);
     } else if (index >= 0) this.list[index] = merged;
     else this.list.unshift(merged);
     if (this.saved && `${this.saved.repo}#${this.saved.number}` === key) {
@@ -158,10 +175,29 @@ export class IncidentStore {
   async clear(options: { keepCurrent?: boolean } = {}): Promise<void> {
     this.list = [];
     this.details.clear();
+    this.readAt.clear();
     this.state = 'idle';
     this.lastError = undefined;
     if (!options.keepCurrent) await this.saveCurrent(undefined);
     this.fire();
+  }
+
+  /** Whether the loaded timeline is current for the incident as listed now. */
+  private isFresh(listed: Incident): boolean {
+    const key = keyOf(listed);
+    const known = this.details.get(key);
+    const readAt = this.readAt.get(key);
+    return known?.timelineLoaded === true && readAt !== undefined && known.updatedAt === listed.updatedAt && Date.parse(listed.updatedAt) < readAt - SETTLE_MS;
+  }
+
+  private setDetail(incident: Incident, readAt: number): void {
+    this.details.set(keyOf(incident), incident);
+    this.readAt.set(keyOf(incident), readAt);
+  }
+
+  private deleteDetail(key: string): void {
+    this.details.delete(key);
+    this.readAt.delete(key);
   }
 
   private useRepo(repo: RepoRef): void {
@@ -169,6 +205,7 @@ export class IncidentStore {
     if (this.repoSlug !== undefined && this.repoSlug !== slug) {
       this.list = [];
       this.details.clear();
+      this.readAt.clear();
     }
     this.repoSlug = slug;
   }

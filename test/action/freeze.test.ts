@@ -6,6 +6,9 @@ import { buildAction, errorOf, REPO, runAction, TOKEN, warningsOf } from './supp
 
 const CONFIG = ['services:', '  checkout:', '    paths: ["src/checkout/**"]', '  search:', '    paths: ["src/search/**"]'].join('\n');
 
+/** Nothing listens on port 1: GitHub unreachable. */
+const UNREACHABLE = 'http://127.0.0.1:1';
+
 describe('action: freeze', function () {
   this.timeout(30_000);
   const sandbox = useSandbox();
@@ -106,9 +109,8 @@ describe('action: freeze', function () {
   });
 
   it('fails closed when GitHub cannot be read (on-api-error: fail)', async () => {
-    sandbox().setDown(true);
-    const run = await runAction(sandbox(), { inputs: { mode: 'freeze', 'api-retries': '1' } });
-    sandbox().setDown(false);
+    // A refused connection fails at once; a dropped one waits for the request timeout (test/reliability covers it).
+    const run = await runAction(sandbox(), { inputs: { mode: 'freeze', 'api-retries': '1' }, env: { GITHUB_API_URL: UNREACHABLE } });
     assert.equal(run.code, 1);
     assert.match(errorOf(run), /^Could not check the deploy freeze, so the deploy stops \(on-api-error: fail\)\. Could not list issues in acme\/shop: GitHub is not answering/);
     assert.equal(run.outputs['frozen'], 'true');
@@ -116,9 +118,7 @@ describe('action: freeze', function () {
   });
 
   it('fails open with a warning when GitHub cannot be read (on-api-error: allow)', async () => {
-    sandbox().setDown(true);
-    const run = await runAction(sandbox(), { inputs: { mode: 'freeze', 'on-api-error': 'allow', 'api-retries': '0' } });
-    sandbox().setDown(false);
+    const run = await runAction(sandbox(), { inputs: { mode: 'freeze', 'on-api-error': 'allow', 'api-retries': '0' }, env: { GITHUB_API_URL: UNREACHABLE } });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.outputs['frozen'], 'false');
     assert.match(warningsOf(run).join('\n'), /Could not check the deploy freeze; allowing the deploy \(on-api-error: allow\)/);

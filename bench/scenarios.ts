@@ -1,0 +1,156 @@
+// The operations the budgets are about, each as an edge runs it: a client with the product's defaults (write
+// spacing, retries, ETag cache), the core use case, and whatever must be reset between runs. The benchmark times
+// them at several latencies; test/bench/budgets.test.ts counts their requests at 0 ms.
+import { defaultConfig, parseRepo, type FirebreakConfig } from '../core/config';
+import { FollowUps } from '../core/follow-ups';
+import { checkFreeze } from '../core/freeze';
+import { createGitHubClient, silentLogger, type ClientOptions } from '../core/github-client';
+import { IncidentService } from '../core/incident-service';
+import type { Incident, RepoRef } from '../core/incident';
+import { OctokitIssueGateway } from '../core/issue-gateway';
+import { incidentFromIssue } from '../core/issue-view';
+import { createRenderer, type Renderer } from '../core/render';
+import { StatusSummary, type StatusResult } from '../core/status-summary';
+import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
+import { openSession, type Session } from '../extension/session';
+import type { Sandbox } from '../sandbox/server';
+import { ACTOR, TOKEN } from './seed';
+
+export interface Env {
+  readonly sandbox: Sandbox;
+  readonly config: FirebreakConfig;
+  /** Shared across runs, as in a session that has rendered before (templates compiled). */
+  readonly renderer: Renderer;
+  /** Client options on top of the product defaults; the benchmark passes none, tests pass `writeSpacingMs: 0`. */
+  readonly client: Partial<ClientOptions>;
+}
+
+export function parseRepoOrThrow(slug: string): RepoRef {
+  const repo = parseRepo(slug);
+  if (!repo) throw new Error(`"${slug}" is not owner/name`);
+  return repo;
+}
+
+export function env(sandbox: Sandbox, client: Partial<ClientOptions> = {}): Env {
+  return { sandbox, config: defaultConfig(), renderer: createRenderer(), client };
+}
+
+/** A fresh gateway and service, as a CLI command or the Action builds them (a new client: empty ETag cache). */
+export function edge(e: Env, repo: string) {
+  const client = createGitHubClient({ token: TOKEN, baseUrl: e.sandbox.url, ...e.client });
+  const gateway = new OctokitIssueGateway(parseRepoOrThrow(repo), client, e.sandbox.webUrl);
+  const service = new IncidentService({ config: e.config, gateway, renderer: e.renderer, actor: ACTOR });
+  return { client, gateway, service };
+}
+
+/** The incident as an edge holds it after listing it (read here, untimed): acting on it needs no extra read. */
+export async function loaded(e: Env, repo: string, issueNumber: number): Promise<Incident> {
+  const { gateway } = edge(e, repo);
+  return incidentFromIssue({ repo: gateway.repo, issue: await gateway.getIssue(issueNumber), config: e.config });
+}
+
+export type Op = () => Promise<unknown>;
+
+export function declareOp(e: Env, repo: string, n: number): Op {
+  const { service } = edge(e, repo);
+  return () => service.declare({ title: `Benchmark declare ${n}`, severity: 'minor', description: 'Latency of the checkout API is up.' });
+}
+
+export function logOp(e: Env, repo: string, incident: Incident, n: number): Op {
+  const { service } = edge(e, repo);
+  return () => service.log(incident, { kind: 'observation', text: `Benchmark observation ${n}: p95 is 1.2 s.` });
+}
+
+export function severityOp(e: Env, repo: string, incident: Incident): Op {
+  const { service } = edge(e, repo);
+  const to = incident.severity === 'major' ? 'critical' : 'major';
+  return () => service.setSeverity(incident, to, 'Benchmark');
+}
+
+export function statusOp(e: Env, repo: string, incident: Incident): Op {
+  const { service } = edge(e, repo);
+  const to = incident.status === 'identified' ? 'investigating' : 'identified';
+  return () => service.setStatus(incident, to);
+}
+
+/** `show` twice on one client: the first reads everything, the second is answered 304 throughout. */
+export function showOps(e: Env, repo: string, issueNumber: number): { first: Op; again: Op } {
+  const { service } = edge(e, repo);
+  return { first: () => service.show(issueNumber), again: () => service.show(issueNumber) };
+}
+
+export function freezeOp(e: Env, repo: string): Op {
+  const { gateway } = edge(e, repo);
+  return () => checkFreeze(gateway, e.config);
+}
+
+export function followUpsOp(e: Env, repo: string, issueNumber: number): Op {
+  const { gateway } = edge(e, repo);
+  return () => new FollowUps({ gateway, config: e.config, renderer: e.renderer }).run(issueNumber);
+}
+
+/** A status run with reminders; `result` holds the last run's result (the budget depends on its reminders). */
+export function statusSummaryOp(e: Env, repo: string, options: { summaryIssue?: number } = {}): { op: Op; result: () => StatusResult | undefined } {
+  const { gateway } = edge(e, repo);
+  let result: StatusResult | undefined;
+  return {
+    op: async () => {
+      result = await new StatusSummary({ gateway, config: e.config, renderer: e.renderer }).run({ remind: true, ...options });
+    },
+    result: () => result,
+  };
+}
+
+/**
+ * Undoes a status run in the store: removes the reminders it posted and puts back the issues' updated_at (and the
+ * digest body), so the next run is again the first one of its overdue period.
+ */
+export function statusRestorer(e: Env, repo: string, digestIssue?: number): () => void {
+  const store = e.sandbox.store;
+  const record = store.repo(repo) ?? store.ensureRepo(repo);
+  const commentIds = new Set(store.comments(repo).map((c) => c.id));
+  const updatedAt = new Map(record.issues.map((i) => [i.number, i.updated_at]));
+  const digestBody = digestIssue !== undefined ? store.issue(repo, digestIssue)?.body : undefined;
+  return () => {
+    for (const comment of store.comments(repo).filter((c) => !commentIds.has(c.id))) store.deleteComment(record, comment);
+    const digest = digestIssue !== undefined ? store.issue(repo, digestIssue) : undefined;
+    if (digest && digestBody !== undefined) digest.body = digestBody;
+    for (const issue of record.issues) {
+      const at = updatedAt.get(issue.number);
+      if (at !== undefined) issue.updated_at = at;
+    }
+  };
+}
+
+export class MemoryMemento implements KeyValueStore {
+  private readonly values = new Map<string, unknown>();
+  get<T>(key: string): T | undefined {
+    return this.values.get(key) as T | undefined;
+  }
+  update(key: string, value: unknown): Promise<void> {
+    this.values.set(key, value);
+    return Promise.resolve();
+  }
+}
+
+/**
+ * The extension's Incidents tree as extension.ts builds it, minus VS Code: a session (openSession, the product's
+ * client settings) and the IncidentStore the tree, status bar and CodeLens read. `current` is the person's current
+ * incident (its timeline is read first).
+ */
+export async function extensionTree(e: Env, repo: RepoRef | string, current?: Incident, now?: () => number): Promise<{ session: Session; store: IncidentStore; refresh: Op }> {
+  const ref = typeof repo === 'string' ? parseRepoOrThrow(repo) : repo;
+  const session = await openSession({
+    token: TOKEN,
+    apiUrl: e.sandbox.url,
+    repo: ref,
+    config: e.config,
+    templates: {},
+    log: silentLogger,
+    ...(e.client.writeSpacingMs !== undefined ? { writeSpacingMs: e.client.writeSpacingMs } : {}),
+    ...(e.client.retryBaseMs !== undefined ? { retryBaseMs: e.client.retryBaseMs } : {}),
+  });
+  const store = new IncidentStore(new MemoryMemento(), now);
+  if (current) await store.setCurrent(current);
+  return { session, store, refresh: () => store.refresh(session) };
+}

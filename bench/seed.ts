@@ -1,0 +1,149 @@
+// Seeds a sandbox through its store (no HTTP), fast enough for 10,000 closed incidents: issues and comments are
+// made exactly as Firebreak writes them (body marker, labels, entry markers), backdated so nothing looks fresh.
+import { defaultConfig, type FirebreakConfig } from '../core/config';
+import { fold } from '../core/event-log';
+import type { Declaration, LogKind, Milestone, TimelineEntry } from '../core/incident';
+import { assigneesFor, labelsFor } from '../core/issue-view';
+import { createRenderer, renderEntryComment, renderIncidentBody, type Renderer } from '../core/render';
+import type { Sandbox } from '../sandbox/server';
+import type { IssueRecord } from '../sandbox/store';
+
+export const ACTOR = 'firebreak-dev';
+export const TOKEN = 'sandbox-token';
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Closed incidents are resolved one per day going back, so the 90-day metrics window holds at most 90 of them. */
+export const CLOSED_PER_DAY = 1;
+const SEVERITIES = ['critical', 'major', 'minor'] as const;
+const LOG_KINDS: readonly LogKind[] = ['observation', 'action', 'theory', 'decision', 'question'];
+
+export interface Seeder {
+  readonly sandbox: Sandbox;
+  readonly config: FirebreakConfig;
+  readonly renderer: Renderer;
+  /** The seeding clock: everything is placed relative to it. */
+  readonly now: Date;
+}
+
+export function seeder(sandbox: Sandbox, now = new Date()): Seeder {
+  return { sandbox, config: defaultConfig(), renderer: createRenderer(), now };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function declaration(key: string, title: string, severity: string, declaredAt: number): Declaration {
+  return {
+    key,
+    title,
+    description: `Seeded by the benchmark. ${title} affects a share of requests; the team is on it.`,
+    severity,
+    lead: ACTOR,
+    declaredBy: ACTOR,
+    declaredAt: iso(declaredAt),
+    private: false,
+    drill: false,
+    services: [],
+  };
+}
+
+function createIncident(s: Seeder, repo: string, decl: Declaration, entries: readonly TimelineEntry[], open: boolean): IssueRecord {
+  const state = fold(decl, entries);
+  return s.sandbox.store.createIssueDirect(repo, {
+    title: decl.title,
+    body: renderIncidentBody(decl, state, s.config, s.renderer),
+    labels: labelsFor(state, s.config),
+    assignees: assigneesFor(state),
+    author: ACTOR,
+    state: open ? 'open' : 'closed',
+    createdAt: new Date(decl.declaredAt),
+  });
+}
+
+function update(key: string, at: number, text: string, status?: Milestone): TimelineEntry {
+  return { kind: 'update', key, at: iso(at), by: ACTOR, text, ...(status ? { status } : {}) };
+}
+
+/** Closed incidents `from`..`to`-1, resolved `perDay` a day going back from the seeding clock. */
+export function seedClosed(s: Seeder, repo: string, from: number, to: number, perDay = CLOSED_PER_DAY): void {
+  for (let i = from; i < to; i++) {
+    const resolvedAt = s.now.getTime() - (i + 1) * (DAY / perDay);
+    const declaredAt = resolvedAt - (1 + (i % 6)) * HOUR;
+    const decl = declaration(`seed-closed-${i}`, `Closed incident ${i}`, SEVERITIES[i % 3] ?? 'minor', declaredAt);
+    const entries = [
+      update(`seed-closed-${i}-m`, declaredAt + 30 * MINUTE, 'Mitigated; watching.', 'monitoring'),
+      update(`seed-closed-${i}-r`, resolvedAt, 'Resolved.', 'resolved'),
+    ];
+    createIncident(s, repo, decl, entries, false);
+  }
+}
+
+export interface ActiveOptions {
+  /** Index of the first incident (numbers the titles and keys). */
+  readonly from: number;
+  readonly count: number;
+  /** How many of them are overdue for an update (critical, last update 45 minutes ago). */
+  readonly overdue: number;
+}
+
+/**
+ * Active incidents declared in the last hours. Those not overdue had an update 5 minutes ago (due 25+ minutes from
+ * now at the shortest cadence), so they stay on time for the whole run; overdue ones are critical (30m cadence) with
+ * the last update 45 minutes ago.
+ */
+export function seedActive(s: Seeder, repo: string, options: ActiveOptions): IssueRecord[] {
+  const now = s.now.getTime();
+  const made: IssueRecord[] = [];
+  for (let k = 0; k < options.count; k++) {
+    const i = options.from + k;
+    const overdue = k < options.overdue;
+    const declaredAt = now - (2 * HOUR + i * MINUTE);
+    const severity = overdue ? 'critical' : (SEVERITIES[i % 3] ?? 'minor');
+    const decl = declaration(`seed-active-${i}`, `Active incident ${i}`, severity, declaredAt);
+    const lastUpdate = overdue ? now - 45 * MINUTE : now - 5 * MINUTE;
+    made.push(createIncident(s, repo, decl, [update(`seed-active-${i}-u`, lastUpdate, 'Investigating.', 'investigating')], true));
+  }
+  return made;
+}
+
+/**
+ * An active incident with a long timeline: `entries` comments, log entries with an update every 50th, spread over
+ * the last two days, the latest update 3 minutes ago.
+ */
+export function seedLongIncident(s: Seeder, repo: string, entries: number): IssueRecord {
+  const now = s.now.getTime();
+  const declaredAt = now - 2 * DAY;
+  const decl = declaration('seed-long', 'Checkout errors (long-running)', 'major', declaredAt);
+  const timeline: TimelineEntry[] = [];
+  const span = now - 3 * MINUTE - declaredAt;
+  for (let n = 0; n < entries; n++) {
+    const at = declaredAt + Math.round(((n + 1) / entries) * span);
+    const key = `seed-long-${n}`;
+    const last = n === entries - 1;
+    timeline.push(
+      last || n % 50 === 49
+        ? update(key, at, `Update ${n}: error rate is down to ${Math.max(1, 40 - n / 25).toFixed(1)}%; next update within the hour.`, 'investigating')
+        : { kind: LOG_KINDS[n % LOG_KINDS.length] ?? 'observation', key, at: iso(at), by: ACTOR, text: `Entry ${n}: p95 of POST /checkout is ${300 + (n % 97) * 7} ms on node ${n % 12}.` },
+    );
+  }
+  const issue = createIncident(s, repo, decl, timeline, true);
+  for (const entry of timeline) {
+    s.sandbox.store.createCommentDirect(repo, issue.number, { body: renderEntryComment(entry, s.renderer), author: ACTOR, createdAt: new Date(entry.at) });
+  }
+  return issue;
+}
+
+/** A resolved incident whose retro comment lists `items` unchecked action items with owners and due dates. */
+export function seedRetro(s: Seeder, repo: string, items: number): IssueRecord {
+  const now = s.now.getTime();
+  const decl = declaration('seed-retro', 'Payments outage (retro done)', 'critical', now - 3 * DAY);
+  const entries = [update('seed-retro-r', now - 2 * DAY, 'Resolved.', 'resolved')];
+  const issue = createIncident(s, repo, decl, entries, false);
+  const lines = Array.from({ length: items }, (_, n) => `- [ ] Action item ${n + 1}: add an alert for failure mode ${n + 1} @octo-lead due:2030-01-${String((n % 28) + 1).padStart(2, '0')} priority:P2 type:corrective`);
+  const retro: TimelineEntry = { kind: 'retro', key: 'seed-retro-doc', at: iso(now - DAY), by: ACTOR, text: `# Retro\n\nWhat happened, and what we change.\n\n## Action items\n\n${lines.join('\n')}\n` };
+  s.sandbox.store.createCommentDirect(repo, issue.number, { body: renderEntryComment(retro, s.renderer), author: ACTOR, createdAt: new Date(retro.at) });
+  return issue;
+}

@@ -1,0 +1,147 @@
+// The request-count budgets of `npm run bench` (bench/README.md), as tests: the same seeds and the same operations as
+// the benchmark, at 0 ms latency and without the client's write spacing, so they run in seconds.
+import assert from 'node:assert/strict';
+import { sample, type Sample } from '../../bench/measure';
+import {
+  declareOp, edge, env, extensionTree, followUpsOp, freezeOp, loaded, logOp, severityOp, showOps, statusOp,
+  statusRestorer, statusSummaryOp, type Env,
+} from '../../bench/scenarios';
+import { seedActive, seedClosed, seeder, seedLongIncident, seedRetro, type Seeder } from '../../bench/seed';
+import { useSandbox } from '../support/sandbox';
+
+const FEW = 'budgets/closed-10';
+const MANY = 'budgets/closed-1000';
+const MINUTE = 60_000;
+
+describe('request budgets (npm run bench counts the same requests)', function () {
+  this.timeout(60_000);
+  const box = useSandbox();
+  const sandbox = () => box.get();
+  let s: Seeder;
+  let e: Env;
+  let long: number;
+  let active: number[];
+
+  const run = (op: () => Promise<unknown>): Promise<Sample> => sample(sandbox(), op);
+
+  before(function () {
+    s = seeder(sandbox());
+    e = env(sandbox(), { writeSpacingMs: 0, retryBaseMs: 5 });
+    // Two data sets as the benchmark seeds them: closed history, one incident with a long timeline, 99 more active.
+    for (const [repo, closed] of [[FEW, 10], [MANY, 1_000]] as const) {
+      seedClosed(s, repo, 0, closed);
+      const first = seedLongIncident(s, repo, 1_000).number;
+      const rest = seedActive(s, repo, { from: 1, count: 99, overdue: 5 }).map((i) => i.number);
+      if (repo === MANY) [long, active] = [first, [first, ...rest]];
+    }
+  });
+
+  it('the freeze check is one request while at most 100 incidents are active, whether 10 or 10,000 are closed', async () => {
+    const [few, many] = ['budgets/freeze-10', 'budgets/freeze-10000'];
+    seedClosed(s, few, 0, 10);
+    seedClosed(s, many, 0, 10_000);
+    let count = 0;
+    for (const step of [1, 10, 100]) {
+      seedActive(s, few, { from: count, count: step - count, overdue: 0 });
+      seedActive(s, many, { from: count, count: step - count, overdue: 0 });
+      count = step;
+      const counts = [(await run(freezeOp(e, few))).requests, (await run(freezeOp(e, many))).requests];
+      assert.deepEqual(counts, [1, 1], `${step} active: 1 request with 10 and with 10,000 closed`);
+    }
+  });
+
+  it('declaring is one request', async () => {
+    const { requests, writes } = await run(declareOp(e, 'budgets/writes', 1));
+    assert.deepEqual({ requests, writes }, { requests: 1, writes: 1 });
+  });
+
+  it('logging an entry on a loaded incident is one request', async () => {
+    const incident = await loaded(e, MANY, active[50] ?? long);
+    assert.equal((await run(logOp(e, MANY, incident, 1))).requests, 1);
+  });
+
+  it('a severity or status change on a loaded incident is at most two requests', async () => {
+    const severity = await run(severityOp(e, MANY, await loaded(e, MANY, active[50] ?? long)));
+    const status = await run(statusOp(e, MANY, await loaded(e, MANY, active[50] ?? long)));
+    assert.deepEqual([severity.requests, status.requests], [2, 2]);
+  });
+
+  it('showing an incident with 1,000 entries is ⌈1000/100⌉ + 1 requests; showing it again costs no quota (all 304)', async () => {
+    const { first, again } = showOps(e, MANY, long);
+    const cold = await run(first);
+    const warm = await run(again);
+    assert.equal(cold.requests, 11);
+    assert.deepEqual({ requests: warm.requests, quota: warm.quota, notModified: warm.notModified }, { requests: 11, quota: 0, notModified: 11 });
+  });
+
+  it('rerunning follow-ups on a 50-item retro writes nothing', async () => {
+    const retro = seedRetro(s, 'budgets/retro', 50).number;
+    const first = await run(followUpsOp(e, 'budgets/retro', retro));
+    assert.ok(first.writes >= 50, 'the first run creates the 50 follow-ups');
+    const again = await run(followUpsOp(e, 'budgets/retro', retro));
+    assert.equal(again.writes, 0);
+  });
+
+  describe('status summary with 100 active incidents', () => {
+    it('is at most 3 requests plus one per overdue reminder, with 10 or 1,000 closed', async () => {
+      for (const repo of [FEW, MANY]) {
+        const restore = statusRestorer(e, repo);
+        const { op, result } = statusSummaryOp(e, repo);
+        const { requests } = await run(op);
+        const reminders = result()?.reminders ?? [];
+        assert.ok(requests <= 3 + reminders.length, `${repo}: ${requests} requests for ${reminders.length} reminders`);
+        restore();
+      }
+    });
+
+    it('posts a new reminder on a quiet overdue incident with one request, and a rerun in the same period posts none', async () => {
+      const repo = 'budgets/status';
+      seedActive(s, repo, { from: 0, count: 3, overdue: 3 });
+      const first = statusSummaryOp(e, repo);
+      const posting = await run(first.op);
+      assert.deepEqual(first.result()?.reminders.map((r) => r.posted), [true, true, true]);
+      assert.equal(posting.requests, 2 + 3, 'two lists and one comment per reminder');
+      // The reminders moved the issues' updated_at into the period: the rerun looks them up instead of posting again.
+      const second = statusSummaryOp(e, repo);
+      const rerun = await run(second.op);
+      assert.deepEqual(second.result()?.reminders.map((r) => r.posted), [false, false, false]);
+      assert.equal(rerun.writes, 0);
+    });
+  });
+
+  describe('the extension tree (IncidentStore, as extension.ts drives it)', () => {
+    it('lists 100 active incidents with one request per refresh; a poll with nothing new is one 304 (no quota)', async () => {
+      const current = await loaded(e, MANY, long);
+      // Polled a while after anything changed (a timeline read within a minute of a change is read once more).
+      const tree = await extensionTree(e, MANY, current, () => Date.now() + 2 * MINUTE);
+      const cold = await run(tree.refresh);
+      assert.equal(cold.trace.filter((t) => /^GET \/repos\/[^/]+\/[^/]+\/issues\?/.test(t)).length, 1, 'one list request');
+      assert.equal(tree.store.incidents.length, 100);
+      assert.equal(tree.store.detail(long)?.timeline.length, 1_000, 'the current incident\'s timeline is loaded');
+      const poll = await run(tree.refresh);
+      assert.deepEqual({ requests: poll.requests, quota: poll.quota }, { requests: 1, quota: 0 });
+    });
+
+    it('a poll reads again only the timeline that changed, and shows the new entry', async () => {
+      let clock = Date.now();
+      const repo = 'budgets/tree';
+      seedActive(s, repo, { from: 0, count: 12, overdue: 0 });
+      const tree = await extensionTree(e, repo, undefined, () => clock);
+      await tree.refresh();
+      const newest = tree.store.incidents[0];
+      assert.ok(newest);
+      await edge(e, repo).service.log(newest, { kind: 'decision', text: 'Roll back first.' });
+      const after = await run(tree.refresh);
+      assert.deepEqual(after.trace.map((t) => t.replace(/\?\S*/, '').replace(/\/\d+/, '/N')).sort(), [
+        'GET /repos/budgets/tree/issues 200',
+        'GET /repos/budgets/tree/issues/N 200',
+        'GET /repos/budgets/tree/issues/N/comments 200',
+      ]);
+      assert.deepEqual(tree.store.detail(newest.number)?.timeline.map((t) => t.kind === 'decision' && t.text), ['Roll back first.']);
+      // Read less than a minute after the change (GitHub keeps updated_at to the second): read once more, then trusted.
+      clock += 2 * MINUTE;
+      assert.equal((await run(tree.refresh)).requests, 3);
+      assert.equal((await run(tree.refresh)).requests, 1);
+    });
+  });
+});
