@@ -32,6 +32,7 @@ describe('offline queue (never lose an entry)', () => {
 
   afterEach(async () => {
     await sandbox.close();
+    assert.deepEqual(sandbox.violations, [], "requests and responses follow GitHub's OpenAPI description");
   });
 
   const comments = () => sandbox.store.comments(SLUG, incident.number);

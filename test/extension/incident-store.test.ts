@@ -14,6 +14,7 @@ describe('incident store against the sandbox', () => {
 
   afterEach(async () => {
     await sandbox.close();
+    assert.deepEqual(sandbox.violations, [], "requests and responses follow GitHub's OpenAPI description");
   });
 
   it('a refresh loads the active incidents, newest first, with their timelines', async () => {

@@ -12,6 +12,7 @@ describe('session', () => {
   });
   afterEach(async () => {
     await sandbox.close();
+    assert.deepEqual(sandbox.violations, [], "requests and responses follow GitHub's OpenAPI description");
   });
 
   const inputs = (token = 'sandbox-token'): SessionInputs => ({
