@@ -278,12 +278,9 @@ export function readIncidentMarker(body: string | null | undefined): BodyMarker 
   const declaration = declarationSchema.safeParse(payload['declaration']);
   if (!declaration.success) return undefined;
   const state = stateSchema.safeParse(payload['state']);
-  const lead = declaration.data.lead;
+  // A cached state without a lead is corrupt: fall back to the declaration, which always names one.
   const cached = state.success && state.data.roles[LEAD] ? (stripUndefined(state.data) as IncidentState) : undefined;
-  return {
-    declaration: declaration.data,
-    state: cached ?? initialState({ ...declaration.data, lead }),
-  };
+  return { declaration: declaration.data, state: cached ?? initialState(declaration.data) };
 }
 
 /**
