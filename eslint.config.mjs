@@ -28,4 +28,36 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The domain is pure: the incident model, event log, config and rendering know nothing of HTTP or GitHub's API.
+    files: ['core/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['vscode', '@actions/*'], message: 'core/domain must not import an edge.' },
+            { group: ['@octokit/*', 'bottleneck', 'bottleneck/*'], message: 'core/domain is pure: GitHub API access lives in core/github.' },
+            { group: ['../github/*', '../use-cases/*', '../chat/*', '../*.ts', '../wiring', '../workspace'], message: 'core/domain depends on nothing else in core.' },
+            { group: ['../../extension/*', '../../action/*', '../../cli/*'], message: 'core/ must not depend on an edge.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['core/github/**/*.ts', 'core/use-cases/**/*.ts', 'core/chat/**/*.ts', 'core/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['vscode'], message: 'core/ must not import vscode: keep the extension a thin edge.' },
+            { group: ['@actions/*'], message: 'core/ must not import @actions/*: keep the Action a thin edge.' },
+            { group: ['../../extension/*', '../../action/*', '../../cli/*', '../extension/*', '../action/*', '../cli/*'], message: 'core/ must not depend on an edge.' },
+          ],
+        },
+      ],
+    },
+  },
 );

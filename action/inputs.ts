@@ -3,12 +3,12 @@
 import * as core from '@actions/core';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_CONFIG_PATH, defaultConfig, parseConfig, parseRepo, type FirebreakConfig } from '../core/config';
-import { InputError } from '../core/errors';
-import { GITHUB_API_URL } from '../core/github-client';
-import type { RepoRef } from '../core/incident';
-import { TEMPLATE_NAMES } from '../core/render';
-import { isWebhookUrl } from '../core/webhook';
+import { DEFAULT_CONFIG_PATH, defaultConfig, parseConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
+import { InputError } from '../core/domain/errors';
+import { GITHUB_API_URL } from '../core/github/github-client';
+import type { RepoRef } from '../core/domain/incident';
+import { TEMPLATE_NAMES } from '../core/domain/render';
+import { isWebhookUrl } from '../core/chat/webhook';
 
 export const MODES = ['freeze', 'follow-ups', 'status'] as const;
 export type Mode = (typeof MODES)[number];

@@ -1,17 +1,17 @@
 // The Action: reads the inputs, runs one core use case (freeze, follow-ups or status), and writes the outputs and
 // the job summary. Failures are thrown to main.ts, the one place that fails the step.
 import * as core from '@actions/core';
-import { describeError, FirebreakError, GitHubError } from '../core/errors';
-import { FollowUps, renderFollowUpReport } from '../core/follow-ups';
-import { checkFreeze, recordBypass, renderFreezeReport, summarizeIncident, type FreezeDecision } from '../core/freeze';
-import { createGitHubClient, type Logger } from '../core/github-client';
-import { IncidentService } from '../core/incident-service';
-import { repoSlug } from '../core/incident';
-import { OctokitIssueGateway, type IssueGateway } from '../core/issue-gateway';
-import { incidentFromIssue } from '../core/issue-view';
-import { createRenderer, type Renderer } from '../core/render';
-import { StatusSummary } from '../core/status-summary';
-import { postWebhook, statusMessage, type IncidentEvent } from '../core/webhook';
+import { describeError, FirebreakError, GitHubError } from '../core/domain/errors';
+import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
+import { checkFreeze, recordBypass, renderFreezeReport, summarizeIncident, type FreezeDecision } from '../core/use-cases/freeze';
+import { createGitHubClient, type Logger } from '../core/github/github-client';
+import { IncidentService } from '../core/use-cases/incident-service';
+import { repoSlug } from '../core/domain/incident';
+import { OctokitIssueGateway, type IssueGateway } from '../core/github/issue-gateway';
+import { incidentFromIssue } from '../core/domain/issue-view';
+import { createRenderer, type Renderer } from '../core/domain/render';
+import { StatusSummary } from '../core/use-cases/status-summary';
+import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
 import { eventIssue, readInputs, type Inputs } from './inputs';
 
 /** A deliberate failure of the step (e.g. frozen), as opposed to an error. */

@@ -1,16 +1,16 @@
 // The operations the budgets are about, each as an edge runs it: a client with the product's defaults (write
 // spacing, retries, ETag cache), the core use case, and whatever must be reset between runs. The benchmark times
 // them at several latencies; test/bench/budgets.test.ts counts their requests at 0 ms.
-import { defaultConfig, parseRepo, type FirebreakConfig } from '../core/config';
-import { FollowUps } from '../core/follow-ups';
-import { checkFreeze } from '../core/freeze';
-import { createGitHubClient, silentLogger, type ClientOptions } from '../core/github-client';
-import { IncidentService } from '../core/incident-service';
-import type { Incident, RepoRef } from '../core/incident';
-import { OctokitIssueGateway } from '../core/issue-gateway';
-import { incidentFromIssue } from '../core/issue-view';
-import { createRenderer, type Renderer } from '../core/render';
-import { StatusSummary, type StatusResult } from '../core/status-summary';
+import { defaultConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
+import { FollowUps } from '../core/use-cases/follow-ups';
+import { checkFreeze } from '../core/use-cases/freeze';
+import { createGitHubClient, silentLogger, type ClientOptions } from '../core/github/github-client';
+import { IncidentService } from '../core/use-cases/incident-service';
+import type { Incident, RepoRef } from '../core/domain/incident';
+import { OctokitIssueGateway } from '../core/github/issue-gateway';
+import { incidentFromIssue } from '../core/domain/issue-view';
+import { createRenderer, type Renderer } from '../core/domain/render';
+import { StatusSummary, type StatusResult } from '../core/use-cases/status-summary';
 import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
 import { openSession, type Session } from '../extension/session';
 import type { Sandbox } from '../sandbox/server';

@@ -1,10 +1,10 @@
 // Seeds a sandbox through its store (no HTTP), fast enough for 10,000 closed incidents: issues and comments are
 // made exactly as Firebreak writes them (body marker, labels, entry markers), backdated so nothing looks fresh.
-import { defaultConfig, type FirebreakConfig } from '../core/config';
-import { fold } from '../core/event-log';
-import type { Declaration, LogKind, Milestone, TimelineEntry } from '../core/incident';
-import { assigneesFor, labelsFor } from '../core/issue-view';
-import { createRenderer, renderEntryComment, renderIncidentBody, type Renderer } from '../core/render';
+import { defaultConfig, type FirebreakConfig } from '../core/domain/config';
+import { fold } from '../core/domain/event-log';
+import type { Declaration, LogKind, Milestone, TimelineEntry } from '../core/domain/incident';
+import { assigneesFor, labelsFor } from '../core/domain/issue-view';
+import { createRenderer, renderEntryComment, renderIncidentBody, type Renderer } from '../core/domain/render';
 import type { Sandbox } from '../sandbox/server';
 import type { IssueRecord } from '../sandbox/store';
 

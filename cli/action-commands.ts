@@ -1,9 +1,9 @@
 // `firebreak freeze|follow-ups|summary`: the Action's three use cases from a terminal, thin wrappers over the core.
-import { InputError } from '../core/errors';
-import { FollowUps, renderFollowUpReport } from '../core/follow-ups';
-import { checkFreeze, recordBypass, renderFreezeReport, summarizeIncident } from '../core/freeze';
-import { StatusSummary } from '../core/status-summary';
-import { postWebhook, statusMessage } from '../core/webhook';
+import { InputError } from '../core/domain/errors';
+import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
+import { checkFreeze, recordBypass, renderFreezeReport, summarizeIncident } from '../core/use-cases/freeze';
+import { StatusSummary } from '../core/use-cases/status-summary';
+import { postWebhook, statusMessage } from '../core/chat/webhook';
 import { stringOption, type Command, type OptionValues } from './command';
 
 /** Exit code of `firebreak freeze` while deploys are frozen, so scripts can gate on it. */

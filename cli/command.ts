@@ -1,6 +1,6 @@
 // The shape of a CLI command, shared by every command module.
 import type { ParseArgsConfig } from 'node:util';
-import type { Logger } from '../core/github-client';
+import type { Logger } from '../core/github/github-client';
 import type { CliContext } from './context';
 
 export interface Io {

@@ -1,14 +1,14 @@
 // Builds the CLI's objects from flags, environment and files: config, repository, gateway and incident service.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_CONFIG_PATH, defaultConfig, parseConfig, parseRepo, type FirebreakConfig } from '../core/config';
-import { InputError } from '../core/errors';
-import { parseRemoteUrl } from '../core/code-ref';
-import { createGitHubClient, GITHUB_API_URL, type Logger } from '../core/github-client';
-import { IncidentService } from '../core/incident-service';
-import type { RepoRef } from '../core/incident';
-import { OctokitIssueGateway, type IssueGateway } from '../core/issue-gateway';
-import { createRenderer, TEMPLATE_NAMES, type Renderer } from '../core/render';
+import { DEFAULT_CONFIG_PATH, defaultConfig, parseConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
+import { InputError } from '../core/domain/errors';
+import { parseRemoteUrl } from '../core/domain/code-ref';
+import { createGitHubClient, GITHUB_API_URL, type Logger } from '../core/github/github-client';
+import { IncidentService } from '../core/use-cases/incident-service';
+import type { RepoRef } from '../core/domain/incident';
+import { OctokitIssueGateway, type IssueGateway } from '../core/github/issue-gateway';
+import { createRenderer, TEMPLATE_NAMES, type Renderer } from '../core/domain/render';
 import { originUrl, repositoryRoot } from './git';
 
 export interface GlobalOptions {

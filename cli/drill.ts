@@ -2,12 +2,12 @@
 // incident against an embedded sandbox, so a new user sees the whole flow with no token and no network.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildCodeRef, parseRemoteUrl } from '../core/code-ref';
-import { InputError } from '../core/errors';
-import { createGitHubClient } from '../core/github-client';
-import { IncidentService } from '../core/incident-service';
-import { OctokitIssueGateway } from '../core/issue-gateway';
-import { createRenderer } from '../core/render';
+import { buildCodeRef, parseRemoteUrl } from '../core/domain/code-ref';
+import { InputError } from '../core/domain/errors';
+import { createGitHubClient } from '../core/github/github-client';
+import { IncidentService } from '../core/use-cases/incident-service';
+import { OctokitIssueGateway } from '../core/github/issue-gateway';
+import { createRenderer } from '../core/domain/render';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { stringOption, type Command, type RunContext } from './command';
 import { loadConfigFile } from './context';

@@ -1,10 +1,10 @@
 // `firebreak declare|log|update|severity|role|resolve|reopen|show|list|repair|retro`: thin wrappers over the core.
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { buildCodeRef, parseLineRange } from '../core/code-ref';
-import { InputError } from '../core/errors';
-import { isLogKind, isMilestone, LEAD, type Incident, type TimelineEntry } from '../core/incident';
-import { formatTime, summarizeEntry, KIND_LABELS } from '../core/render';
+import { buildCodeRef, parseLineRange } from '../core/domain/code-ref';
+import { InputError } from '../core/domain/errors';
+import { isLogKind, isMilestone, LEAD, type Incident, type TimelineEntry } from '../core/domain/incident';
+import { formatTime, summarizeEntry, KIND_LABELS } from '../core/domain/render';
 import { stringOption, type Command, type OptionValues, type RunContext } from './command';
 import { headCommit, isPushed } from './git';
 

@@ -1,7 +1,7 @@
 // The `firebreak` CLI: parses arguments, runs one command, and turns errors into a message and an exit code.
 import { parseArgs } from 'node:util';
-import { describeError, FirebreakError } from '../core/errors';
-import type { Logger } from '../core/github-client';
+import { describeError, FirebreakError } from '../core/domain/errors';
+import type { Logger } from '../core/github/github-client';
 import type { Command, Io, RunContext } from './command';
 import { buildContext, type CliContext } from './context';
 import { actionCommands } from './action-commands';

@@ -1,7 +1,7 @@
 // GitHub sign-in: VS Code's `github` provider (or `github-enterprise` when the API URL is the configured GHES), else
 // a token the person pastes, kept in SecretStorage per API URL. Tokens never go to settings or the log.
 import * as vscode from 'vscode';
-import { GITHUB_API_URL } from '../core/github-client';
+import { GITHUB_API_URL } from '../core/github/github-client';
 import type { Prompter } from './flows/prompter';
 
 export const SCOPES = ['repo'];

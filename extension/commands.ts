@@ -1,10 +1,10 @@
 // Registers every Firebreak command: each asks (through a flow), calls the core, shows the result, and hands any
 // error to showError with a Retry that runs the same command again.
 import * as vscode from 'vscode';
-import { GitHubError } from '../core/errors';
-import type { CodeRef } from '../core/incident';
-import type { CodeMention } from '../core/code-index';
-import type { OfflineQueue } from '../core/offline-queue';
+import { GitHubError } from '../core/domain/errors';
+import type { CodeRef } from '../core/domain/incident';
+import type { CodeMention } from '../core/domain/code-index';
+import type { OfflineQueue } from '../core/use-cases/offline-queue';
 import type { GitHubAuth } from './auth';
 import type { FlowContext, IncidentArg } from './flows/context';
 import { declareIncident } from './flows/declare';

@@ -1,6 +1,6 @@
 // The one place that turns any error into what the person sees: a message that says what to fix and the actions
 // that help ("Sign in", "Open settings", "Retry", "Show log"). Details go to the log, never secrets.
-import { ConfigError, describeError, FirebreakError } from '../core/errors';
+import { ConfigError, describeError, FirebreakError } from '../core/domain/errors';
 
 export type ErrorAction = 'Sign in' | 'Open settings' | 'Open config' | 'Retry' | 'Show log';
 

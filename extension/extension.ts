@@ -1,9 +1,9 @@
 // Composition root: builds the objects, registers commands and views, pushes every disposable. Activation sends
 // no request: the session (and its first request) is built when the person runs a command or opens the view.
 import * as vscode from 'vscode';
-import type { Logger } from '../core/github-client';
-import { repoSlug, type CodeRef } from '../core/incident';
-import { OfflineQueue, type QueuedWrite, type QueueStorage } from '../core/offline-queue';
+import type { Logger } from '../core/github/github-client';
+import { repoSlug, type CodeRef } from '../core/domain/incident';
+import { OfflineQueue, type QueuedWrite, type QueueStorage } from '../core/use-cases/offline-queue';
 import { GitHubAuth } from './auth';
 import { EditorCodeContext } from './code-context';
 import { formatError } from './error-format';

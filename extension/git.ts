@@ -1,8 +1,8 @@
 // The few git facts the extension needs, from VS Code's Git extension (vscode.git, API version 1): a file's
 // repository and HEAD commit, the origin remote, and whether HEAD is on a remote branch (pushed).
 import * as vscode from 'vscode';
-import { parseRemoteUrl } from '../core/code-ref';
-import type { RepoRef } from '../core/incident';
+import { parseRemoteUrl } from '../core/domain/code-ref';
+import type { RepoRef } from '../core/domain/incident';
 
 /** The subset of the Git extension's API (extensions/git/src/api/git.d.ts) used here. */
 interface GitBranchRef {

@@ -1,6 +1,6 @@
 // What the views show: the active incidents of the repository, their timelines, and which one is current. Filled
 // by refreshes and by the results of commands; the current incident survives a window reload (workspace state).
-import { repoSlug, type Incident, type RepoRef, type TimelineEntry } from '../core/incident';
+import { repoSlug, type Incident, type RepoRef, type TimelineEntry } from '../core/domain/incident';
 import type { Session } from './session';
 
 /** VS Code's Memento, or a Map in tests. */

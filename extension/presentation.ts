@@ -1,10 +1,10 @@
 // How incidents and entries read in the tree, the status bar and pickers: short labels, ages, countdowns and
 // icon names (codicons). No VS Code import: the views turn these into TreeItems and StatusBarItems.
-import { cadenceMinutes, nextUpdateDue } from '../core/cadence';
-import type { FirebreakConfig } from '../core/config';
-import { LEAD, TRIAGE, type Incident, type TimelineEntry } from '../core/incident';
-import type { QueuedWrite } from '../core/offline-queue';
-import { formatTime, KIND_LABELS, summarizeEntry } from '../core/render';
+import { cadenceMinutes, nextUpdateDue } from '../core/domain/cadence';
+import type { FirebreakConfig } from '../core/domain/config';
+import { LEAD, TRIAGE, type Incident, type TimelineEntry } from '../core/domain/incident';
+import type { QueuedWrite } from '../core/use-cases/offline-queue';
+import { formatTime, KIND_LABELS, summarizeEntry } from '../core/domain/render';
 
 /** Codicon per entry kind. */
 export const KIND_ICONS: Readonly<Record<TimelineEntry['kind'], string>> = {

@@ -1,11 +1,11 @@
 // A signed-in session on one incident repository: the gateway and the incident service, built on first use so
 // that activating the extension costs no request. Rebuilt when settings, the config file or the sign-in change.
-import type { FirebreakConfig } from '../core/config';
-import type { Logger } from '../core/github-client';
-import { IncidentService } from '../core/incident-service';
-import type { RepoRef } from '../core/incident';
-import { OctokitIssueGateway, type IssueGateway } from '../core/issue-gateway';
-import { createRenderer } from '../core/render';
+import type { FirebreakConfig } from '../core/domain/config';
+import type { Logger } from '../core/github/github-client';
+import { IncidentService } from '../core/use-cases/incident-service';
+import type { RepoRef } from '../core/domain/incident';
+import { OctokitIssueGateway, type IssueGateway } from '../core/github/issue-gateway';
+import { createRenderer } from '../core/domain/render';
 
 export interface SessionInputs {
   /** Never logged, never stored outside SecretStorage or the auth provider. */

@@ -1,7 +1,7 @@
 // The `firebreak.*` settings, read when needed (they can change at any time). Tokens are never settings.
 import * as vscode from 'vscode';
-import { DEFAULT_CONFIG_PATH } from '../core/config';
-import { GITHUB_API_URL } from '../core/github-client';
+import { DEFAULT_CONFIG_PATH } from '../core/domain/config';
+import { GITHUB_API_URL } from '../core/github/github-client';
 
 export const SECTION = 'firebreak';
 

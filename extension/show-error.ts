@@ -1,6 +1,6 @@
 // Shows an error the one Firebreak way: what failed and what to do, with action buttons; details to the log.
 import * as vscode from 'vscode';
-import { FirebreakError } from '../core/errors';
+import { FirebreakError } from '../core/domain/errors';
 import { formatError } from './error-format';
 import { openSettings } from './settings';
 

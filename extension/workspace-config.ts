@@ -1,10 +1,10 @@
 // The incident config of the open workspace, read with vscode.workspace.fs (works in remote and web workspaces):
 // .github/incidents.yml (or firebreak.configPath), its template overrides, and the incident repository.
 import * as vscode from 'vscode';
-import { DEFAULT_CONFIG_PATH, defaultConfig, parseConfig, parseRepo, type FirebreakConfig } from '../core/config';
-import { FirebreakError } from '../core/errors';
-import type { RepoRef } from '../core/incident';
-import { TEMPLATE_NAMES } from '../core/render';
+import { DEFAULT_CONFIG_PATH, defaultConfig, parseConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
+import { FirebreakError } from '../core/domain/errors';
+import type { RepoRef } from '../core/domain/incident';
+import { TEMPLATE_NAMES } from '../core/domain/render';
 import type { GitFacts } from './git';
 import type { Settings } from './settings';
 

@@ -13,7 +13,7 @@ set -euo pipefail
 
 NODE_MAJOR=24
 CODE_SERVER_VERSION=4.139.1
-SETUP_REVISION=1 # bump to invalidate every existing cache
+SETUP_REVISION=3 # bump to invalidate every existing cache
 KEY="rev=${SETUP_REVISION} node=${NODE_MAJOR} code-server=${CODE_SERVER_VERSION}"
 
 TOOLS="${FIREBREAK_E2E_TOOLS:-${HOME}/.cache/firebreak-e2e}"
@@ -27,6 +27,11 @@ LOG_DIR="${TOOLS}/logs"
 APT_BUILD_DEPS=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config)
 
 export DEBIAN_FRONTEND=noninteractive
+# Started from `npm run`, this script inherits npm's whole configuration as npm_config_* variables (and npm_package_*,
+# npm_lifecycle_*, npm_node_execpath pointing at the system Node). A nested `npm install` would take them as its own
+# config: code-server's postinstall reads the Node version from npm_config_user_agent and refuses "node v20" although
+# Node 24 runs it. Start the nested npm from a clean slate and set only what this script means.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(npm_|NPM_CONFIG_|INIT_CWD$)' || true)
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 export npm_config_yes=true
 
@@ -142,9 +147,19 @@ else
   stage_start code-server
   stage_start rebuild
   say "code-server ${CODE_SERVER_VERSION}: npm install (a few minutes) [$(elapsed)]"
-  run_logged npm-code-server npm install --prefix "$TOOLS" "code-server@${CODE_SERVER_VERSION}"
+  # code-server's own postinstall (npm install in lib/vscode and lib/vscode/extensions) is done here, step by step:
+  # whether npm would run it depends on the machine's script policy, and it reads the Node version from
+  # npm_config_user_agent. --ignore-scripts everywhere; step 4 then builds the native modules, and only those.
+  run_logged npm-code-server npm install --ignore-scripts --prefix "$TOOLS" "code-server@${CODE_SERVER_VERSION}"
   [ "$(cs_version)" = "$CODE_SERVER_VERSION" ] || die "code-server version is '$(cs_version)'"
   [ -d "$VSCODE_DIR" ] || die "no ${VSCODE_DIR}"
+  say "code-server ${CODE_SERVER_VERSION}: VS Code's dependencies (a few minutes) [$(elapsed)]"
+  (cd "$VSCODE_DIR" && run_logged npm-vscode npm install --omit=dev --ignore-scripts --no-save)
+  (cd "${VSCODE_DIR}/extensions" && run_logged npm-vscode-extensions npm install --omit=dev --ignore-scripts --no-save)
+  # The links the postinstall makes for the integrated terminal's `code` and `browser` helpers.
+  ln -sfn code-linux.sh "${VSCODE_DIR}/bin/remote-cli/code-server"
+  ln -sfn browser-linux.sh "${VSCODE_DIR}/bin/helpers/browser.sh"
+  [ -d "${VSCODE_DIR}/node_modules/node-pty" ] || die "VS Code's dependencies are missing (no node-pty in ${VSCODE_DIR}/node_modules)"
   stage_end code-server
   say "code-server ${CODE_SERVER_VERSION}: installed [$(elapsed)]"
 fi

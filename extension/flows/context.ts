@@ -1,9 +1,9 @@
 // What every command flow gets: the prompter, the session, the store, the offline queue, the code in the editor and
 // the host (browser, documents, other commands). Flows import no `vscode`, so tests drive them against the sandbox.
-import { buildCodeRef } from '../../core/code-ref';
-import type { Logger } from '../../core/github-client';
-import { repoSlug, type CodeRef, type Incident, type RepoRef } from '../../core/incident';
-import type { OfflineQueue } from '../../core/offline-queue';
+import { buildCodeRef } from '../../core/domain/code-ref';
+import type { Logger } from '../../core/github/github-client';
+import { repoSlug, type CodeRef, type Incident, type RepoRef } from '../../core/domain/incident';
+import type { OfflineQueue } from '../../core/use-cases/offline-queue';
 import type { IncidentStore } from '../incident-store';
 import { incidentDescription } from '../presentation';
 import type { Session } from '../session';

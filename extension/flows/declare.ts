@@ -1,6 +1,6 @@
 // "Declare Incident" and "Start Drill": title, severity, optional description; one request; it becomes current.
 import { formatAge } from '../presentation';
-import { TRIAGE, type Incident } from '../../core/incident';
+import { TRIAGE, type Incident } from '../../core/domain/incident';
 import { optionalText, requiredText, type FlowContext } from './context';
 
 const TITLE_MAX = 200;

@@ -1,8 +1,8 @@
 // "Log Entry" and "Log Destructive Action": kind and text, with a permalink to the selected lines; saved durably
 // first, so an entry typed while GitHub is unreachable is delivered later instead of lost.
-import { LOG_KINDS, repoSlug, type Incident, type LogKind } from '../../core/incident';
-import type { Delivery } from '../../core/offline-queue';
-import { KIND_LABELS } from '../../core/render';
+import { LOG_KINDS, repoSlug, type Incident, type LogKind } from '../../core/domain/incident';
+import type { Delivery } from '../../core/use-cases/offline-queue';
+import { KIND_LABELS } from '../../core/domain/render';
 import { LOG_KIND_HINTS } from '../presentation';
 import type { Session } from '../session';
 import { codeRefFor, requiredText, targetIncident, type ActiveCode, type FlowContext, type IncidentArg } from './context';

@@ -1,7 +1,7 @@
 // "Involve Code Owners": the owners of the file in the editor (CODEOWNERS, and services in incidents.yml) are
 // asked to join with one mention each in a timeline entry; people already on the incident are not pinged again.
-import { CODEOWNERS_PATHS, involvementText, ownersFor, parseCodeowners, planInvolvement, servicesFor } from '../../core/codeowners';
-import type { Delivery } from '../../core/offline-queue';
+import { CODEOWNERS_PATHS, involvementText, ownersFor, parseCodeowners, planInvolvement, servicesFor } from '../../core/domain/codeowners';
+import type { Delivery } from '../../core/use-cases/offline-queue';
 import { codeRefFor, targetIncident, type FlowContext, type IncidentArg } from './context';
 
 export async function involveOwners(ctx: FlowContext, arg?: IncidentArg): Promise<Delivery | undefined> {

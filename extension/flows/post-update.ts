@@ -1,9 +1,9 @@
 // "Post Update": status milestone and text (conditions, actions, needs); resets the update countdown. Saved
 // durably first like log entries, so an update written offline is posted when GitHub answers.
-import { nextUpdateDue } from '../../core/cadence';
-import type { Milestone } from '../../core/incident';
-import type { Delivery } from '../../core/offline-queue';
-import { formatTime } from '../../core/render';
+import { nextUpdateDue } from '../../core/domain/cadence';
+import type { Milestone } from '../../core/domain/incident';
+import type { Delivery } from '../../core/use-cases/offline-queue';
+import { formatTime } from '../../core/domain/render';
 import { requiredText, targetIncident, type FlowContext, type IncidentArg } from './context';
 
 const MILESTONE_HINTS: Readonly<Record<Exclude<Milestone, 'declared' | 'resolved'>, string>> = {

@@ -1,5 +1,5 @@
 // "Resolve Incident": the final update, then the issue is closed; offers to start the retro.
-import type { Incident } from '../../core/incident';
+import type { Incident } from '../../core/domain/incident';
 import { requiredText, targetIncident, type FlowContext, type IncidentArg } from './context';
 
 export async function resolveIncident(ctx: FlowContext, arg?: IncidentArg): Promise<Incident | undefined> {

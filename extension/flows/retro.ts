@@ -1,7 +1,7 @@
 // "Start Retro": the retro document (template, timeline from the log, follow-up checklist) opens as a Markdown
 // draft; "Post Retro" adds the edited draft to the incident's timeline.
-import { InputError } from '../../core/errors';
-import type { TimelineEntry } from '../../core/incident';
+import { InputError } from '../../core/domain/errors';
+import type { TimelineEntry } from '../../core/domain/incident';
 import { targetIncident, type FlowContext, type IncidentArg } from './context';
 
 export async function startRetro(ctx: FlowContext, arg?: IncidentArg): Promise<string | undefined> {

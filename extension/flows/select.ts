@@ -1,5 +1,5 @@
 // "Select Current Incident" and "Open Incident on GitHub".
-import type { Incident } from '../../core/incident';
+import type { Incident } from '../../core/domain/incident';
 import { incidentDescription } from '../presentation';
 import { targetIncident, type FlowContext, type IncidentArg } from './context';
 

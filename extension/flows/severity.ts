@@ -1,7 +1,7 @@
 // "Change Severity": a severity pick (current one marked) and an optional reason; downgrading is as cheap as
 // upgrading.
 import { formatAge } from '../presentation';
-import type { Incident } from '../../core/incident';
+import type { Incident } from '../../core/domain/incident';
 import { optionalText, targetIncident, type FlowContext, type IncidentArg } from './context';
 
 export async function changeSeverity(ctx: FlowContext, arg?: IncidentArg): Promise<Incident | undefined> {

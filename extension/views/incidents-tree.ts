@@ -1,11 +1,11 @@
 // The Incidents tree: active incidents → roster, latest update, entries waiting to be delivered, and the timeline
 // (newest first) whose code links open the file at the line.
 import * as vscode from 'vscode';
-import type { FirebreakConfig, RoleConfig } from '../../core/config';
-import { defaultConfig } from '../../core/config';
-import { LEAD, repoSlug, type CodeRef, type Incident, type TimelineEntry } from '../../core/incident';
-import type { OfflineQueue, QueuedWrite } from '../../core/offline-queue';
-import { formatTime, KIND_LABELS } from '../../core/render';
+import type { FirebreakConfig, RoleConfig } from '../../core/domain/config';
+import { defaultConfig } from '../../core/domain/config';
+import { LEAD, repoSlug, type CodeRef, type Incident, type TimelineEntry } from '../../core/domain/incident';
+import type { OfflineQueue, QueuedWrite } from '../../core/use-cases/offline-queue';
+import { formatTime, KIND_LABELS } from '../../core/domain/render';
 import type { IncidentStore } from '../incident-store';
 import {
   elapsed,

@@ -1,9 +1,9 @@
 // The status bar item while an incident is current: severity, elapsed time and the countdown to the next update;
 // a warning background when the update is overdue, and one reminder per due time offering "Post update".
 import * as vscode from 'vscode';
-import { defaultConfig, type FirebreakConfig } from '../../core/config';
-import { repoSlug } from '../../core/incident';
-import type { OfflineQueue } from '../../core/offline-queue';
+import { defaultConfig, type FirebreakConfig } from '../../core/domain/config';
+import { repoSlug } from '../../core/domain/incident';
+import type { OfflineQueue } from '../../core/use-cases/offline-queue';
 import { formatAge, statusBarView } from '../presentation';
 import type { IncidentStore } from '../incident-store';
 

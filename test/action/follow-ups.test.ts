@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseRetroChecklist } from '../../core/retro-checklist';
+import { parseRetroChecklist } from '../../core/domain/retro-checklist';
 import type { Sandbox } from '../../sandbox/server';
 import { useSandbox } from '../sandbox/support';
 import { world } from '../core/world';

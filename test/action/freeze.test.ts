@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { entriesFromComments } from '../../core/event-log';
+import { entriesFromComments } from '../../core/domain/event-log';
 import { useSandbox } from '../sandbox/support';
 import { issueFormBody, world } from '../core/world';
 import { buildAction, errorOf, REPO, runAction, TOKEN, warningsOf } from './support';

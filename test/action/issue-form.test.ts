@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { defaultConfig } from '../../core/config';
-import { declarationFromIssue } from '../../core/event-log';
-import type { IssueRecord } from '../../core/issue-gateway';
+import { defaultConfig } from '../../core/domain/config';
+import { declarationFromIssue } from '../../core/domain/event-log';
+import type { IssueRecord } from '../../core/github/issue-gateway';
 import { ROOT } from './support';
 
 interface FormField {

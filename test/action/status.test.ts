@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readMarker } from '../../core/event-log';
+import { readMarker } from '../../core/domain/event-log';
 import { useSandbox } from '../sandbox/support';
 import { startReceiver, world } from '../core/world';
 import { buildAction, REPO, runAction } from './support';

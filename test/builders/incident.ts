@@ -1,7 +1,7 @@
 // Builders for domain objects, so tests say only what matters to them.
-import type { Declaration, LogEntry, TimelineEntry } from '../../core/incident';
-import type { CommentRecord } from '../../core/issue-gateway';
-import { entryMarker } from '../../core/event-log';
+import type { Declaration, LogEntry, TimelineEntry } from '../../core/domain/incident';
+import type { CommentRecord } from '../../core/github/issue-gateway';
+import { entryMarker } from '../../core/domain/event-log';
 
 export function aDeclaration(overrides: Partial<Declaration> = {}): Declaration {
   return {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { indexCodeMentions, mentionCountLabel } from '../../core/code-index';
-import type { CodeRef, Incident } from '../../core/incident';
+import { indexCodeMentions, mentionCountLabel } from '../../core/domain/code-index';
+import type { CodeRef, Incident } from '../../core/domain/incident';
 import { anEntry } from '../builders/incident';
 
 function code(path: string, startLine: number, repo = 'acme/shop'): CodeRef {

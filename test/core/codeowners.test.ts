@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { ownersFor, parseCodeowners, planInvolvement, servicesFor, involvementText } from '../../core/codeowners';
-import { parseConfig } from '../../core/config';
+import { ownersFor, parseCodeowners, planInvolvement, servicesFor, involvementText } from '../../core/domain/codeowners';
+import { parseConfig } from '../../core/domain/config';
 import { anEntry } from '../builders/incident';
 
 const CODEOWNERS = [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { defaultConfig, parseConfig, parseDuration } from '../../core/config';
-import { ConfigError } from '../../core/errors';
+import { defaultConfig, parseConfig, parseDuration } from '../../core/domain/config';
+import { ConfigError } from '../../core/domain/errors';
 
 function problemsOf(text: string) {
   try {

@@ -12,10 +12,10 @@ import {
   incidentMarker,
   readIncidentMarker,
   readMarkers,
-} from '../../core/event-log';
-import { defaultConfig } from '../../core/config';
-import { LOG_KINDS, MILESTONES, type TimelineEntry } from '../../core/incident';
-import type { IssueRecord } from '../../core/issue-gateway';
+} from '../../core/domain/event-log';
+import { defaultConfig } from '../../core/domain/config';
+import { LOG_KINDS, MILESTONES, type TimelineEntry } from '../../core/domain/incident';
+import type { IssueRecord } from '../../core/github/issue-gateway';
 import { aComment, aDeclaration, anEntry } from '../builders/incident';
 
 const logins = fc.constantFrom('alice', 'bob', 'carol', 'dave');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readMarker } from '../../core/event-log';
-import { FollowUps, renderFollowUpReport } from '../../core/follow-ups';
-import { createGitHubClient } from '../../core/github-client';
-import { OctokitIssueGateway } from '../../core/issue-gateway';
-import { parseRetroChecklist } from '../../core/retro-checklist';
+import { readMarker } from '../../core/domain/event-log';
+import { FollowUps, renderFollowUpReport } from '../../core/use-cases/follow-ups';
+import { createGitHubClient } from '../../core/github/github-client';
+import { OctokitIssueGateway } from '../../core/github/issue-gateway';
+import { parseRetroChecklist } from '../../core/domain/retro-checklist';
 import { useSandbox } from '../sandbox/support';
 import { REPO, requestsTo, world, type World } from './world';
 

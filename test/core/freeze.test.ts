@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { parseConfig } from '../../core/config';
-import { InputError } from '../../core/errors';
-import { entriesFromComments } from '../../core/event-log';
-import { checkFreeze, freezeSeverities, recordBypass, renderFreezeReport, resolveServices } from '../../core/freeze';
+import { parseConfig } from '../../core/domain/config';
+import { InputError } from '../../core/domain/errors';
+import { entriesFromComments } from '../../core/domain/event-log';
+import { checkFreeze, freezeSeverities, recordBypass, renderFreezeReport, resolveServices } from '../../core/use-cases/freeze';
 import { useSandbox } from '../sandbox/support';
 import { issueFormBody, REPO, requestsTo, world } from './world';
 

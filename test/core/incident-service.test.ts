@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { parseConfig } from '../../core/config';
-import { GitHubError, InputError } from '../../core/errors';
-import { formatMarker } from '../../core/event-log';
+import { parseConfig } from '../../core/domain/config';
+import { GitHubError, InputError } from '../../core/domain/errors';
+import { formatMarker } from '../../core/domain/event-log';
 import type { Sandbox } from '../../sandbox/server';
 import { countRequests, REPO, serviceFor, useSandbox } from '../support/sandbox';
 

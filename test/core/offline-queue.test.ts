@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { defaultConfig } from '../../core/config';
-import { readMarker, readIncidentMarker } from '../../core/event-log';
-import type { Incident } from '../../core/incident';
-import { IncidentService } from '../../core/incident-service';
-import { OctokitIssueGateway } from '../../core/issue-gateway';
-import { memoryQueueStorage, OfflineQueue, type QueuedWrite } from '../../core/offline-queue';
-import { createRenderer } from '../../core/render';
+import { defaultConfig } from '../../core/domain/config';
+import { readMarker, readIncidentMarker } from '../../core/domain/event-log';
+import type { Incident } from '../../core/domain/incident';
+import { IncidentService } from '../../core/use-cases/incident-service';
+import { OctokitIssueGateway } from '../../core/github/issue-gateway';
+import { memoryQueueStorage, OfflineQueue, type QueuedWrite } from '../../core/use-cases/offline-queue';
+import { createRenderer } from '../../core/domain/render';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 
 const REPO = { owner: 'acme', name: 'shop' };

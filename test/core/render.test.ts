@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { defaultConfig } from '../../core/config';
-import { entryFromComment, fold, readIncidentMarker, readMarkers } from '../../core/event-log';
-import type { TimelineEntry } from '../../core/incident';
-import { BODY_LIMIT, teamMentions, userMarkdown } from '../../core/markdown';
-import { createRenderer, renderEntryComment, renderIncidentBody, renderRetro } from '../../core/render';
-import { InputError } from '../../core/errors';
+import { defaultConfig } from '../../core/domain/config';
+import { entryFromComment, fold, readIncidentMarker, readMarkers } from '../../core/domain/event-log';
+import type { TimelineEntry } from '../../core/domain/incident';
+import { BODY_LIMIT, teamMentions, userMarkdown } from '../../core/domain/markdown';
+import { createRenderer, renderEntryComment, renderIncidentBody, renderRetro } from '../../core/domain/render';
+import { InputError } from '../../core/domain/errors';
 import { aComment, aDeclaration, anEntry } from '../builders/incident';
 import { assertGolden } from '../support/golden';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { annotateItem, itemKey, parseRetroChecklist } from '../../core/retro-checklist';
+import { annotateItem, itemKey, parseRetroChecklist } from '../../core/domain/retro-checklist';
 
 const retro = (items: string, heading = '## Action items') => `# Retro: Checkout 500s\n\n## Summary\n- [ ] not an action item\n\n${heading}\n${items}\n\n## Appendix\n- [ ] also not one\n`;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { readMarker } from '../../core/event-log';
-import { StatusSummary } from '../../core/status-summary';
+import { readMarker } from '../../core/domain/event-log';
+import { StatusSummary } from '../../core/use-cases/status-summary';
 import { useSandbox } from '../sandbox/support';
 import { issueFormBody, REPO, world, type World } from './world';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { FirebreakError } from '../../core/errors';
-import type { ActiveIncident } from '../../core/status-summary';
-import { isWebhookUrl, postWebhook, statusMessage } from '../../core/webhook';
+import { FirebreakError } from '../../core/domain/errors';
+import type { ActiveIncident } from '../../core/use-cases/status-summary';
+import { isWebhookUrl, postWebhook, statusMessage } from '../../core/chat/webhook';
 import { startReceiver } from './world';
 
 const incident = (overrides: Partial<ActiveIncident> = {}): ActiveIncident => ({

@@ -2,11 +2,11 @@
 // (freeze, follow-ups, status, webhook) and the Action's suite.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultConfig, parseRepo, type FirebreakConfig } from '../../core/config';
-import { createGitHubClient } from '../../core/github-client';
-import { IncidentService } from '../../core/incident-service';
-import { OctokitIssueGateway } from '../../core/issue-gateway';
-import { createRenderer, type Renderer } from '../../core/render';
+import { defaultConfig, parseRepo, type FirebreakConfig } from '../../core/domain/config';
+import { createGitHubClient } from '../../core/github/github-client';
+import { IncidentService } from '../../core/use-cases/incident-service';
+import { OctokitIssueGateway } from '../../core/github/issue-gateway';
+import { createRenderer, type Renderer } from '../../core/domain/render';
 import type { Sandbox } from '../../sandbox/server';
 
 export const REPO = 'acme/shop';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readMarker } from '../../core/event-log';
+import { readMarker } from '../../core/domain/event-log';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { packageExtension, startSession, type Session } from './support/session';
 import { waitFor } from './support/tools';

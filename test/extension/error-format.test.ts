@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError, FirebreakError, GitHubError, InputError } from '../../core/errors';
+import { ConfigError, FirebreakError, GitHubError, InputError } from '../../core/domain/errors';
 import { formatError } from '../../extension/error-format';
 
 describe('formatError', () => {

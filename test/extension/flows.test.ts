@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readIncidentMarker, readMarker } from '../../core/event-log';
+import { readIncidentMarker, readMarker } from '../../core/domain/event-log';
 import { declareIncident } from '../../extension/flows/declare';
 import { logDestructiveAction, logEntry } from '../../extension/flows/log-entry';
 import { involveOwners } from '../../extension/flows/owners';

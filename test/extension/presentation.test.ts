@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { defaultConfig } from '../../core/config';
-import type { Incident } from '../../core/incident';
+import { defaultConfig } from '../../core/domain/config';
+import type { Incident } from '../../core/domain/incident';
 import { entryIcon, formatAge, incidentDescription, severityIcon, statusBarView, updateCountdown } from '../../extension/presentation';
 import { aDeclaration, anEntry } from '../builders/incident';
 

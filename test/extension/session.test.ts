@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { defaultConfig } from '../../core/config';
-import { GitHubError } from '../../core/errors';
-import { silentLogger } from '../../core/github-client';
+import { defaultConfig } from '../../core/domain/config';
+import { GitHubError } from '../../core/domain/errors';
+import { silentLogger } from '../../core/github/github-client';
 import { openSession, SessionManager, type SessionInputs } from '../../extension/session';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 

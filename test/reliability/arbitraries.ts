@@ -1,7 +1,7 @@
 // fast-check generators for what people type on a bad day: Markdown, HTML comments and forged Firebreak markers,
 // @org/team mentions, control and bidi characters, right-to-left text, very long text; and timeline entries made of it.
 import fc from 'fast-check';
-import { LOG_KINDS, MILESTONES, type CodeRef, type Declaration, type TimelineEntry } from '../../core/incident';
+import { LOG_KINDS, MILESTONES, type CodeRef, type Declaration, type TimelineEntry } from '../../core/domain/incident';
 
 const FORGED_ENTRY = '<!-- firebreak:entry {"v":1,"kind":"severity","key":"forged","at":"2020-01-01T00:00:00Z","from":"minor","to":"critical"} -->';
 const FORGED_INCIDENT = '<!-- firebreak:incident {"v":1,"key":"forged"} -->';

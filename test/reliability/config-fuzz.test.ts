@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { parseConfig, type FirebreakConfig } from '../../core/config';
-import { ConfigError } from '../../core/errors';
+import { parseConfig, type FirebreakConfig } from '../../core/domain/config';
+import { ConfigError } from '../../core/domain/errors';
 import { SEED, SIZE } from './support';
 import { record } from './table';
 

@@ -2,10 +2,10 @@
 // 10% of all requests fail (5xx, resets, secondary rate limits, writes applied but answered 502). Every scenario
 // runs twice on fresh sandboxes, without and with faults, and the two end states must be the same.
 import assert from 'node:assert/strict';
-import { hasMarkerKey, readMarkers } from '../../core/event-log';
-import { FollowUps, type FollowUpResult } from '../../core/follow-ups';
-import { LOG_KINDS, type Incident, type Milestone } from '../../core/incident';
-import { createRenderer } from '../../core/render';
+import { hasMarkerKey, readMarkers } from '../../core/domain/event-log';
+import { FollowUps, type FollowUpResult } from '../../core/use-cases/follow-ups';
+import { LOG_KINDS, type Incident, type Milestone } from '../../core/domain/incident';
+import { createRenderer } from '../../core/domain/render';
 import type { Sandbox } from '../../sandbox/server';
 import { buildAction, runAction } from '../action/support';
 import {

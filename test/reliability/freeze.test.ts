@@ -2,8 +2,8 @@
 // (it decides as without faults, or throws a typed error), and the Action fails closed by default and opens, with a
 // warning, only when the workflow asks for it (`on-api-error: allow`).
 import assert from 'node:assert/strict';
-import { GitHubError } from '../../core/errors';
-import { checkFreeze, type FreezeDecision } from '../../core/freeze';
+import { GitHubError } from '../../core/domain/errors';
+import { checkFreeze, type FreezeDecision } from '../../core/use-cases/freeze';
 import { buildAction, errorOf, runAction, warningsOf, type ActionRun } from '../action/support';
 import type { Sandbox } from '../../sandbox/server';
 import {

@@ -4,12 +4,12 @@
 // body limit (cut with a note); sent to the sandbox, no write is ever refused with a 422.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { defaultConfig } from '../../core/config';
-import { GitHubError } from '../../core/errors';
-import { entryFromComment, fold, initialState, readIncidentMarker } from '../../core/event-log';
-import type { TimelineEntry } from '../../core/incident';
-import { BODY_LIMIT, teamMentions } from '../../core/markdown';
-import { createRenderer, renderEntryComment, renderIncidentBody } from '../../core/render';
+import { defaultConfig } from '../../core/domain/config';
+import { GitHubError } from '../../core/domain/errors';
+import { entryFromComment, fold, initialState, readIncidentMarker } from '../../core/domain/event-log';
+import type { TimelineEntry } from '../../core/domain/incident';
+import { BODY_LIMIT, teamMentions } from '../../core/domain/markdown';
+import { createRenderer, renderEntryComment, renderIncidentBody } from '../../core/domain/render';
 import { codeRef, declaration, entry, hostileText, sometimesHuge } from './arbitraries';
 import {
   assertNoViolations,

@@ -3,9 +3,9 @@
 // answers again, even while ~10% of its answers still fail. Built as the extension builds it: openSession's gateway
 // (two create attempts, two retries) and its log standing in for the Firebreak output channel.
 import assert from 'node:assert/strict';
-import { defaultConfig } from '../../core/config';
-import type { Incident, LogKind } from '../../core/incident';
-import { memoryQueueStorage, OfflineQueue, type PendingWrite } from '../../core/offline-queue';
+import { defaultConfig } from '../../core/domain/config';
+import type { Incident, LogKind } from '../../core/domain/incident';
+import { memoryQueueStorage, OfflineQueue, type PendingWrite } from '../../core/use-cases/offline-queue';
 import { formatError } from '../../extension/error-format';
 import { openSession, type Session } from '../../extension/session';
 import type { Sandbox } from '../../sandbox/server';

@@ -5,11 +5,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseConfig } from '../../core/config';
-import { createRenderer, renderEntryComment } from '../../core/render';
-import { ConfigError } from '../../core/errors';
-import { BODY_LIMIT, teamMentions, userLine, userMarkdown } from '../../core/markdown';
-import { annotateItem, parseRetroChecklist } from '../../core/retro-checklist';
+import { parseConfig } from '../../core/domain/config';
+import { createRenderer, renderEntryComment } from '../../core/domain/render';
+import { ConfigError } from '../../core/domain/errors';
+import { BODY_LIMIT, teamMentions, userLine, userMarkdown } from '../../core/domain/markdown';
+import { annotateItem, parseRetroChecklist } from '../../core/domain/retro-checklist';
 import type { Sandbox } from '../../sandbox/server';
 import { assertNoViolations, clientFor, ENGINEERS, SLUG, startReliabilitySandbox, type Engineer } from './support';
 

@@ -4,7 +4,7 @@
 // annotating one item with its follow-up changes no other item.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { annotateItem, parseRetroChecklist } from '../../core/retro-checklist';
+import { annotateItem, parseRetroChecklist } from '../../core/domain/retro-checklist';
 import { SEED, SIZE } from './support';
 import { record } from './table';
 

@@ -4,13 +4,13 @@
 // and job summary, and everything the sandbox shows is scanned for them. Private incidents, declared under faults,
 // never show up in the public repository, its listings, its freeze decision or its status digest.
 import assert from 'node:assert/strict';
-import { defaultConfig } from '../../core/config';
-import { GitHubError } from '../../core/errors';
-import { checkFreeze } from '../../core/freeze';
-import { OctokitIssueGateway } from '../../core/issue-gateway';
-import { createRenderer } from '../../core/render';
-import { StatusSummary } from '../../core/status-summary';
-import { statusMessage } from '../../core/webhook';
+import { defaultConfig } from '../../core/domain/config';
+import { GitHubError } from '../../core/domain/errors';
+import { checkFreeze } from '../../core/use-cases/freeze';
+import { OctokitIssueGateway } from '../../core/github/issue-gateway';
+import { createRenderer } from '../../core/domain/render';
+import { StatusSummary } from '../../core/use-cases/status-summary';
+import { statusMessage } from '../../core/chat/webhook';
 import { formatError } from '../../extension/error-format';
 import { openSession } from '../../extension/session';
 import { buildAction, runAction } from '../action/support';

@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { main } from '../../cli/main';
-import { defaultConfig, type FirebreakConfig } from '../../core/config';
-import { FirebreakError } from '../../core/errors';
-import { readIncidentMarker, readMarker } from '../../core/event-log';
-import { createGitHubClient, type GitHubClient, type Logger } from '../../core/github-client';
-import { IncidentService } from '../../core/incident-service';
-import type { RepoRef } from '../../core/incident';
-import { OctokitIssueGateway } from '../../core/issue-gateway';
-import { createRenderer } from '../../core/render';
+import { defaultConfig, type FirebreakConfig } from '../../core/domain/config';
+import { FirebreakError } from '../../core/domain/errors';
+import { readIncidentMarker, readMarker } from '../../core/domain/event-log';
+import { createGitHubClient, type GitHubClient, type Logger } from '../../core/github/github-client';
+import { IncidentService } from '../../core/use-cases/incident-service';
+import type { RepoRef } from '../../core/domain/incident';
+import { OctokitIssueGateway } from '../../core/github/issue-gateway';
+import { createRenderer } from '../../core/domain/render';
 import { DEFAULT_USERS, startSandbox, type FaultKind, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 
 /** `full` for `npm run test:reliability`; anything else is the short run inside `npm test`. */

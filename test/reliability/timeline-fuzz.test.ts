@@ -4,13 +4,13 @@
 // body, labels, assignees and open/closed state agree with the comments, and a second repair has nothing to do.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { defaultConfig } from '../../core/config';
-import { entriesFromComments, fold, initialState, readIncidentMarker, stateOnly } from '../../core/event-log';
-import type { Declaration, IncidentState, TimelineEntry } from '../../core/incident';
-import { IncidentService } from '../../core/incident-service';
-import type { CommentRecord, IssueGateway, IssuePatch, IssueRecord } from '../../core/issue-gateway';
-import { assigneesFor, incidentFromComments, labelsFor } from '../../core/issue-view';
-import { createRenderer, renderEntryComment, renderIncidentBody } from '../../core/render';
+import { defaultConfig } from '../../core/domain/config';
+import { entriesFromComments, fold, initialState, readIncidentMarker, stateOnly } from '../../core/domain/event-log';
+import type { Declaration, IncidentState, TimelineEntry } from '../../core/domain/incident';
+import { IncidentService } from '../../core/use-cases/incident-service';
+import type { CommentRecord, IssueGateway, IssuePatch, IssueRecord } from '../../core/github/issue-gateway';
+import { assigneesFor, incidentFromComments, labelsFor } from '../../core/domain/issue-view';
+import { createRenderer, renderEntryComment, renderIncidentBody } from '../../core/domain/render';
 import type { Sandbox } from '../../sandbox/server';
 import { declaration, entry, hostileText } from './arbitraries';
 import {

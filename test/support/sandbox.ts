@@ -1,12 +1,12 @@
 // Starts a sandbox for a test suite and fails the suite if any request or response strayed from GitHub's
 // OpenAPI description, so a client that passes here also passes against GitHub.
 import assert from 'node:assert/strict';
-import { defaultConfig, type FirebreakConfig } from '../../core/config';
-import { createGitHubClient, type Logger } from '../../core/github-client';
-import { IncidentService } from '../../core/incident-service';
-import type { RepoRef } from '../../core/incident';
-import { OctokitIssueGateway } from '../../core/issue-gateway';
-import { createRenderer } from '../../core/render';
+import { defaultConfig, type FirebreakConfig } from '../../core/domain/config';
+import { createGitHubClient, type Logger } from '../../core/github/github-client';
+import { IncidentService } from '../../core/use-cases/incident-service';
+import type { RepoRef } from '../../core/domain/incident';
+import { OctokitIssueGateway } from '../../core/github/issue-gateway';
+import { createRenderer } from '../../core/domain/render';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 
 export const ADMIN_TOKEN = 'sandbox-token';

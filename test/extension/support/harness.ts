@@ -1,9 +1,9 @@
 // Builds the real flow objects (session, store, offline queue) against a sandbox, with a scripted prompter and a
 // fake editor, the way extension.ts builds them against VS Code.
-import { defaultConfig, type FirebreakConfig } from '../../../core/config';
-import { silentLogger } from '../../../core/github-client';
-import type { Incident } from '../../../core/incident';
-import { memoryQueueStorage, OfflineQueue, type QueueStorage } from '../../../core/offline-queue';
+import { defaultConfig, type FirebreakConfig } from '../../../core/domain/config';
+import { silentLogger } from '../../../core/github/github-client';
+import type { Incident } from '../../../core/domain/incident';
+import { memoryQueueStorage, OfflineQueue, type QueueStorage } from '../../../core/use-cases/offline-queue';
 import type { ActiveCode, FlowContext } from '../../../extension/flows/context';
 import { declareIncident } from '../../../extension/flows/declare';
 import { IncidentStore, type KeyValueStore } from '../../../extension/incident-store';

@@ -1,14 +1,14 @@
 // The status digest: active incidents with their update cadence, reminders on overdue ones (at most one per overdue
 // period), metrics over resolved incidents (drills excluded), and an optional issue whose body is kept as the digest.
-import { cadenceMinutes, nextUpdateDue } from './cadence';
-import { formatDuration, type FirebreakConfig } from './config';
-import { GitHubError, InputError } from './errors';
-import { formatMarker, hasMarkerKey, isTrustedAuthor } from './event-log';
-import { isActive, repoSlug, type Incident } from './incident';
-import type { IssueGateway, IssueRecord } from './issue-gateway';
-import { incidentFromIssue } from './issue-view';
-import { userLine } from './markdown';
-import { durationBetween, type Renderer } from './render';
+import { cadenceMinutes, nextUpdateDue } from '../domain/cadence';
+import { formatDuration, type FirebreakConfig } from '../domain/config';
+import { GitHubError, InputError } from '../domain/errors';
+import { formatMarker, hasMarkerKey, isTrustedAuthor } from '../domain/event-log';
+import { isActive, repoSlug, type Incident } from '../domain/incident';
+import type { IssueGateway, IssueRecord } from '../github/issue-gateway';
+import { incidentFromIssue } from '../domain/issue-view';
+import { userLine } from '../domain/markdown';
+import { durationBetween, type Renderer } from '../domain/render';
 import { summarizeIncident, type IncidentSummary } from './freeze';
 
 export interface StatusDeps {

@@ -1,14 +1,14 @@
 // The deploy freeze: whether active incidents stop a deploy now (one list request), why, and the audit record of a
 // deliberate bypass on every incident that froze it. Drills never freeze.
 import picomatch from 'picomatch';
-import { findSeverity, type FirebreakConfig } from './config';
-import { InputError } from './errors';
-import { LEAD, type BypassEntry, type Incident } from './incident';
+import { findSeverity, type FirebreakConfig } from '../domain/config';
+import { InputError } from '../domain/errors';
+import { LEAD, type BypassEntry, type Incident } from '../domain/incident';
 import type { IncidentService } from './incident-service';
-import type { IssueGateway } from './issue-gateway';
-import { incidentFromIssue } from './issue-view';
-import { stripControl, userLine } from './markdown';
-import { durationBetween } from './render';
+import type { IssueGateway } from '../github/issue-gateway';
+import { incidentFromIssue } from '../domain/issue-view';
+import { stripControl, userLine } from '../domain/markdown';
+import { durationBetween } from '../domain/render';
 
 export interface FreezeOptions {
   /** Severities that freeze; default: those with `freeze: true` in the config. */

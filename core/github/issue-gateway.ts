@@ -1,73 +1,13 @@
 // The only module that talks to GitHub: issues, comments, labels, assignees and sub-issues of one repository.
 // Creates are idempotent: each carries a client key in a hidden marker, and after an ambiguous failure (timeout,
 // reset, 5xx) the gateway looks for that key before it writes again, so a retry never creates a second copy.
-import { GitHubError } from './errors';
-import { hasMarkerKey } from './event-log';
+import { GitHubError } from '../domain/errors';
+import { hasMarkerKey } from '../domain/event-log';
 import { createGitHubClient, webUrlFor, type ClientOptions, type GitHubClient } from './github-client';
-import { repoSlug, type RepoRef } from './incident';
+import { repoSlug, type RepoRef } from '../domain/incident';
+import type { CommentRecord, IssueFilter, IssuePatch, IssueRecord, LabelRecord, NewIssue } from '../domain/records';
 
-export interface IssueRecord {
-  readonly id: number;
-  readonly number: number;
-  readonly title: string;
-  readonly body: string;
-  readonly state: 'open' | 'closed';
-  readonly stateReason?: string;
-  readonly labels: readonly string[];
-  readonly assignees: readonly string[];
-  readonly author: string;
-  readonly authorAssociation: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly closedAt?: string;
-  readonly url: string;
-  readonly comments: number;
-}
-
-export interface CommentRecord {
-  readonly id: number;
-  readonly body: string;
-  readonly author: string;
-  readonly authorType: string;
-  readonly authorAssociation: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly url: string;
-}
-
-export interface LabelRecord {
-  readonly name: string;
-  readonly color: string;
-  readonly description: string | null;
-}
-
-export interface NewIssue {
-  readonly title: string;
-  readonly body: string;
-  readonly labels?: readonly string[];
-  readonly assignees?: readonly string[];
-}
-
-export interface IssuePatch {
-  readonly title?: string;
-  readonly body?: string;
-  readonly state?: 'open' | 'closed';
-  readonly stateReason?: 'completed' | 'not_planned' | 'duplicate' | 'reopened';
-  readonly labels?: readonly string[];
-  readonly assignees?: readonly string[];
-}
-
-export interface IssueFilter {
-  /** Issues carrying ALL of these labels. */
-  readonly labels?: readonly string[];
-  readonly state?: 'open' | 'closed' | 'all';
-  /** Only issues updated at or after this time (ISO 8601). */
-  readonly since?: string;
-  readonly sort?: 'created' | 'updated' | 'comments';
-  readonly direction?: 'asc' | 'desc';
-  /** Stop after this many issues (default: all pages). */
-  readonly limit?: number;
-}
+export type { CommentRecord, IssueFilter, IssuePatch, IssueRecord, LabelRecord, NewIssue } from '../domain/records';
 
 export interface IssueGateway {
   readonly repo: RepoRef;

@@ -14,7 +14,7 @@ import {
   type Milestone,
   type TimelineEntry,
 } from './incident';
-import type { CommentRecord, IssueRecord } from './issue-gateway';
+import type { CommentRecord, IssueRecord } from './records';
 
 export const MARKER_VERSION = 1;
 export type MarkerType = 'entry' | 'incident' | 'reminder' | 'follow-up' | 'digest' | 'retro-item';

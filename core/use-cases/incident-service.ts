@@ -1,9 +1,9 @@
 // The incident use cases every edge calls: declare, log, update, severity, roles, resolve, retro, show, list and
 // repair. Each costs the fewest GitHub requests possible: declare and log are one request, changes are two.
 import { randomUUID } from 'node:crypto';
-import { requireRole, requireSeverity, TRIAGE_SEVERITY, type FirebreakConfig } from './config';
-import { GitHubError, InputError } from './errors';
-import { applyEntry, initialState, stateOnly } from './event-log';
+import { requireRole, requireSeverity, TRIAGE_SEVERITY, type FirebreakConfig } from '../domain/config';
+import { GitHubError, InputError } from '../domain/errors';
+import { applyEntry, initialState, stateOnly } from '../domain/event-log';
 import {
   isActive,
   isLogKind,
@@ -17,11 +17,11 @@ import {
   type Milestone,
   type RepoRef,
   type TimelineEntry,
-} from './incident';
-import type { IssueGateway, IssueRecord } from './issue-gateway';
-import { assigneesFor, incidentFromComments, incidentFromIssue, labelsFor, managedLabelSpecs } from './issue-view';
-import { stripControl } from './markdown';
-import { boundedDescription, renderEntryComment, renderIncidentBody, renderRetro, type Renderer } from './render';
+} from '../domain/incident';
+import type { IssueGateway, IssueRecord } from '../github/issue-gateway';
+import { assigneesFor, incidentFromComments, incidentFromIssue, labelsFor, managedLabelSpecs } from '../domain/issue-view';
+import { stripControl } from '../domain/markdown';
+import { boundedDescription, renderEntryComment, renderIncidentBody, renderRetro, type Renderer } from '../domain/render';
 
 export interface IncidentServiceDeps {
   readonly config: FirebreakConfig;

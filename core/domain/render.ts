@@ -2,12 +2,12 @@
 // in the view before rendering, so overridden templates are as safe as ours; hidden markers are added by code,
 // never by templates, so an override cannot lose them.
 import Handlebars from 'handlebars';
-import entryTemplate from '../templates/entry.hbs';
-import followUpTemplate from '../templates/follow-up.hbs';
-import incidentBodyTemplate from '../templates/incident-body.hbs';
-import reminderTemplate from '../templates/reminder.hbs';
-import retroTemplate from '../templates/retro.hbs';
-import summaryTemplate from '../templates/summary.hbs';
+import entryTemplate from '../../templates/entry.hbs';
+import followUpTemplate from '../../templates/follow-up.hbs';
+import incidentBodyTemplate from '../../templates/incident-body.hbs';
+import reminderTemplate from '../../templates/reminder.hbs';
+import retroTemplate from '../../templates/retro.hbs';
+import summaryTemplate from '../../templates/summary.hbs';
 import { formatDuration, findSeverity, TRIAGE_SEVERITY, type FirebreakConfig } from './config';
 import { InputError } from './errors';
 import { entryMarker, incidentMarker } from './event-log';

@@ -1,9 +1,9 @@
 // A durable outbox for timeline writes ("never lose an entry"): an entry is saved before it is sent, delivered in
 // order and exactly once (it keeps its idempotency key and the time it was written), and kept while GitHub fails.
 import { randomUUID } from 'node:crypto';
-import { describeError, FirebreakError } from './errors';
-import { hasMarkerKey } from './event-log';
-import { repoSlug, type CodeRef, type Incident, type LogKind, type Milestone, type TimelineEntry } from './incident';
+import { describeError, FirebreakError } from '../domain/errors';
+import { hasMarkerKey } from '../domain/event-log';
+import { repoSlug, type CodeRef, type Incident, type LogKind, type Milestone, type TimelineEntry } from '../domain/incident';
 import type { IncidentService } from './incident-service';
 
 export interface PendingLog {

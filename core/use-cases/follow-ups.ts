@@ -2,14 +2,14 @@
 // with the checklist line annotated. Idempotent by the item's key in a marker in the follow-up's body, found by
 // listing the follow-up label (never search: its index lags). A duplicate that a concurrent run made is closed by
 // the run that made it, as a duplicate of the lowest-numbered one.
-import type { FirebreakConfig } from './config';
-import { GitHubError, InputError } from './errors';
-import { formatMarker, isTrustedAuthor, readMarkers } from './event-log';
-import { repoSlug } from './incident';
-import type { CommentRecord, IssueGateway, IssueRecord } from './issue-gateway';
-import { userLine, userMarkdown } from './markdown';
-import type { Renderer } from './render';
-import { annotateItem, parseRetroChecklist, type ChecklistProblem, type RetroItem } from './retro-checklist';
+import type { FirebreakConfig } from '../domain/config';
+import { GitHubError, InputError } from '../domain/errors';
+import { formatMarker, isTrustedAuthor, readMarkers } from '../domain/event-log';
+import { repoSlug } from '../domain/incident';
+import type { CommentRecord, IssueGateway, IssueRecord } from '../github/issue-gateway';
+import { userLine, userMarkdown } from '../domain/markdown';
+import type { Renderer } from '../domain/render';
+import { annotateItem, parseRetroChecklist, type ChecklistProblem, type RetroItem } from '../domain/retro-checklist';
 
 export interface FollowUpDeps {
   readonly gateway: IssueGateway;

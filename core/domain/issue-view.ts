@@ -3,7 +3,7 @@
 import { findSeverity, type FirebreakConfig, type LabelConfig } from './config';
 import { declarationFromIssue, entriesFromComments, fold, initialState, readIncidentMarker } from './event-log';
 import { isMilestone, LEAD, MILESTONES, type Declaration, type Incident, type IncidentState, type RepoRef, type TimelineEntry } from './incident';
-import type { CommentRecord, IssueRecord, LabelRecord } from './issue-gateway';
+import type { CommentRecord, IssueRecord, LabelRecord } from './records';
 
 export function isManagedLabel(label: string, labels: LabelConfig): boolean {
   return (

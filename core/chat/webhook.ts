@@ -1,8 +1,8 @@
 // Posts incident news to a Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat, Discord's /slack).
 // The URL is a secret: it never appears in errors or logs.
-import { FirebreakError } from './errors';
-import type { IncidentSummary } from './freeze';
-import type { ActiveIncident } from './status-summary';
+import { FirebreakError } from '../domain/errors';
+import type { IncidentSummary } from '../use-cases/freeze';
+import type { ActiveIncident } from '../use-cases/status-summary';
 
 export interface WebhookMessage {
   /** Slack mrkdwn; also what clients without blocks show. */
