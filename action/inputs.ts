@@ -3,7 +3,13 @@
 import * as core from '@actions/core';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_CONFIG_PATH, defaultConfig, parseConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
+import {
+  DEFAULT_CONFIG_PATH,
+  defaultConfig,
+  parseConfig,
+  parseRepo,
+  type FirebreakConfig,
+} from '../core/domain/config';
 import { InputError } from '../core/domain/errors';
 import { GITHUB_API_URL } from '../core/github/github-client';
 import type { RepoRef } from '../core/domain/incident';
@@ -69,7 +75,8 @@ function issueNumberInput(name: string): number | undefined {
   const value = input(name).replace(/^#/, '');
   if (value === '') return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new InputError(`Input ${name} must be an issue number like 42, not "${input(name)}".`);
+  if (!Number.isInteger(number) || number <= 0)
+    throw new InputError(`Input ${name} must be an issue number like 42, not "${input(name)}".`);
   return number;
 }
 
@@ -101,7 +108,9 @@ export function readRunner(env: NodeJS.ProcessEnv): RunnerContext {
     payload: readPayload(env),
     actor: env['GITHUB_TRIGGERING_ACTOR'] || env['GITHUB_ACTOR'] || 'github-actions',
     ...(repository ? { repository } : {}),
-    ...(runId && env['GITHUB_REPOSITORY'] ? { runUrl: `${serverUrl}/${env['GITHUB_REPOSITORY']}/actions/runs/${runId}/attempts/${attempt}` } : {}),
+    ...(runId && env['GITHUB_REPOSITORY']
+      ? { runUrl: `${serverUrl}/${env['GITHUB_REPOSITORY']}/actions/runs/${runId}/attempts/${attempt}` }
+      : {}),
     runKey: `run-${runId ?? Date.now()}-${attempt}`,
     ...(env['GITHUB_REF'] ? { ref: env['GITHUB_REF'] } : {}),
     ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),
@@ -115,7 +124,10 @@ function loadConfig(workspace: string, path: string): FirebreakConfig {
   const file = resolve(workspace, path || DEFAULT_CONFIG_PATH);
   if (!existsSync(file)) {
     if (path && path !== DEFAULT_CONFIG_PATH) {
-      throw new InputError(`Input config-path: ${path} does not exist in the checkout.`, 'Check out the repository first (actions/checkout), or fix the path.');
+      throw new InputError(
+        `Input config-path: ${path} does not exist in the checkout.`,
+        'Check out the repository first (actions/checkout), or fix the path.',
+      );
     }
     return defaultConfig();
   }
@@ -125,17 +137,23 @@ function loadConfig(workspace: string, path: string): FirebreakConfig {
 function loadTemplates(workspace: string, config: FirebreakConfig): Record<string, string> {
   if (!config.templates) return {};
   const dir = resolve(workspace, config.templates);
-  if (!existsSync(dir)) throw new InputError(`The templates directory ${config.templates} (from ${config.source}) does not exist in the checkout.`);
+  if (!existsSync(dir))
+    throw new InputError(
+      `The templates directory ${config.templates} (from ${config.source}) does not exist in the checkout.`,
+    );
   const overrides: Record<string, string> = {};
   for (const file of readdirSync(dir)) {
     const name = file.replace(/\.hbs$/, '');
-    if (file.endsWith('.hbs') && (TEMPLATE_NAMES as readonly string[]).includes(name)) overrides[name] = readFileSync(join(dir, file), 'utf8');
+    if (file.endsWith('.hbs') && (TEMPLATE_NAMES as readonly string[]).includes(name))
+      overrides[name] = readFileSync(join(dir, file), 'utf8');
   }
   return overrides;
 }
 
 function sameRepo(a: RepoRef | undefined, b: RepoRef): boolean {
-  return a !== undefined && a.owner.toLowerCase() === b.owner.toLowerCase() && a.name.toLowerCase() === b.name.toLowerCase();
+  return (
+    a !== undefined && a.owner.toLowerCase() === b.owner.toLowerCase() && a.name.toLowerCase() === b.name.toLowerCase()
+  );
 }
 
 /** The issue the event is about (issues, issue_comment), if it is an issue and not a pull request. */
@@ -143,9 +161,21 @@ export function eventIssue(runner: RunnerContext): { number: number; labels: str
   const issue = runner.payload['issue'] as { number?: unknown; labels?: unknown; pull_request?: unknown } | undefined;
   if (!issue || typeof issue.number !== 'number' || issue.pull_request) return undefined;
   const labels = Array.isArray(issue.labels)
-    ? issue.labels.map((l: unknown) => (typeof l === 'string' ? l : typeof (l as { name?: unknown }).name === 'string' ? (l as { name: string }).name : '')).filter(Boolean)
+    ? issue.labels
+        .map((l: unknown) =>
+          typeof l === 'string'
+            ? l
+            : typeof (l as { name?: unknown }).name === 'string'
+              ? (l as { name: string }).name
+              : '',
+        )
+        .filter(Boolean)
     : [];
-  return { number: issue.number, labels, action: typeof runner.payload['action'] === 'string' ? runner.payload['action'] : '' };
+  return {
+    number: issue.number,
+    labels,
+    action: typeof runner.payload['action'] === 'string' ? runner.payload['action'] : '',
+  };
 }
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
@@ -156,9 +186,16 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
 
   const mode = input('mode');
   if (!(MODES as readonly string[]).includes(mode)) {
-    throw new InputError(`Input mode must be one of ${MODES.join(', ')}${mode ? `, not "${mode}"` : ''}.`, 'Set `with: mode: freeze` (or follow-ups, or status).');
+    throw new InputError(
+      `Input mode must be one of ${MODES.join(', ')}${mode ? `, not "${mode}"` : ''}.`,
+      'Set `with: mode: freeze` (or follow-ups, or status).',
+    );
   }
-  if (!token) throw new InputError('Input github-token is empty.', 'Leave it out to use the workflow token, or pass a secret: `github-token: ${{ secrets.INCIDENTS_TOKEN }}`.');
+  if (!token)
+    throw new InputError(
+      'Input github-token is empty.',
+      'Leave it out to use the workflow token, or pass a secret: `github-token: ${{ secrets.INCIDENTS_TOKEN }}`.',
+    );
 
   const runner = readRunner(env);
   const config = loadConfig(runner.workspace, input('config-path'));
@@ -166,29 +203,44 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   const fromInput = repoInput ? parseRepo(repoInput) : undefined;
   if (repoInput && !fromInput) throw new InputError(`Input repository must be owner/name, not "${repoInput}".`);
   const repository = fromInput ?? config.repository ?? runner.repository;
-  if (!repository) throw new InputError('No incident repository.', 'Set the repository input (owner/name), `repository:` in the config, or run in a workflow (GITHUB_REPOSITORY).');
+  if (!repository)
+    throw new InputError(
+      'No incident repository.',
+      'Set the repository input (owner/name), `repository:` in the config, or run in a workflow (GITHUB_REPOSITORY).',
+    );
 
   const onApiError = input('on-api-error') || 'fail';
   if (onApiError !== 'fail' && onApiError !== 'allow') {
-    throw new InputError(`Input on-api-error must be fail or allow, not "${onApiError}".`, 'fail keeps deploys frozen when GitHub cannot be read (fail closed); allow lets them through with a warning.');
+    throw new InputError(
+      `Input on-api-error must be fail or allow, not "${onApiError}".`,
+      'fail keeps deploys frozen when GitHub cannot be read (fail closed); allow lets them through with a warning.',
+    );
   }
   const bypass = booleanInput('bypass', false);
   const bypassReason = input('bypass-reason');
   if (bypass && !bypassReason) {
-    throw new InputError('Input bypass is true but bypass-reason is empty.', 'Say why this deploy cannot wait (bypass-reason), e.g. "hotfix for the incident itself"; it is recorded on every freezing incident.');
+    throw new InputError(
+      'Input bypass is true but bypass-reason is empty.',
+      'Say why this deploy cannot wait (bypass-reason), e.g. "hotfix for the incident itself"; it is recorded on every freezing incident.',
+    );
   }
   const retriesText = input('api-retries') || '3';
   const apiRetries = Number(retriesText);
-  if (!Number.isInteger(apiRetries) || apiRetries < 0 || apiRetries > 10) throw new InputError(`Input api-retries must be a whole number from 0 to 10, not "${retriesText}".`);
+  if (!Number.isInteger(apiRetries) || apiRetries < 0 || apiRetries > 10)
+    throw new InputError(`Input api-retries must be a whole number from 0 to 10, not "${retriesText}".`);
   if (webhookUrl && !isWebhookUrl(webhookUrl)) {
-    throw new InputError('Input webhook-url is not an https URL.', 'Pass the incoming-webhook URL from a secret: `webhook-url: ${{ secrets.INCIDENT_WEBHOOK }}`.');
+    throw new InputError(
+      'Input webhook-url is not an https URL.',
+      'Pass the incoming-webhook URL from a secret: `webhook-url: ${{ secrets.INCIDENT_WEBHOOK }}`.',
+    );
   }
 
   let incident: Inputs['incident'];
   const incidentInput = issueNumberInput('incident');
   const fromEvent = eventIssue(runner);
   if (incidentInput !== undefined) incident = { number: incidentInput, fromEvent: false };
-  else if (fromEvent && sameRepo(runner.repository, repository)) incident = { number: fromEvent.number, fromEvent: true, labels: fromEvent.labels };
+  else if (fromEvent && sameRepo(runner.repository, repository))
+    incident = { number: fromEvent.number, fromEvent: true, labels: fromEvent.labels };
   if (mode === 'follow-ups' && !incident) {
     throw new InputError(
       'Input incident is empty and the event names no issue of the incident repository.',

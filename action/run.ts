@@ -3,7 +3,13 @@
 import * as core from '@actions/core';
 import { describeError, FirebreakError, GitHubError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
-import { checkFreeze, recordBypass, renderFreezeReport, summarizeIncident, type FreezeDecision } from '../core/use-cases/freeze';
+import {
+  checkFreeze,
+  recordBypass,
+  renderFreezeReport,
+  summarizeIncident,
+  type FreezeDecision,
+} from '../core/use-cases/freeze';
 import { createGitHubClient, type Logger } from '../core/github/github-client';
 import { IncidentService } from '../core/use-cases/incident-service';
 import { repoSlug } from '../core/domain/incident';
@@ -40,7 +46,10 @@ function wire(inputs: Inputs): Wiring {
     retries: inputs.apiRetries,
     userAgent: 'firebreak-action',
   });
-  return { gateway: new OctokitIssueGateway(inputs.repository, client, inputs.runner.serverUrl), renderer: createRenderer({ ...inputs.templates }) };
+  return {
+    gateway: new OctokitIssueGateway(inputs.repository, client, inputs.runner.serverUrl),
+    renderer: createRenderer({ ...inputs.templates }),
+  };
 }
 
 async function writeSummary(markdown: string): Promise<void> {
@@ -106,10 +115,17 @@ async function freeze(inputs: Inputs, { gateway, renderer }: Wiring): Promise<vo
       ].join('\n'),
     );
     if (allow) {
-      core.warning(`Could not check the deploy freeze; allowing the deploy (on-api-error: allow). ${describeError(error)}`);
+      core.warning(
+        `Could not check the deploy freeze; allowing the deploy (on-api-error: allow). ${describeError(error)}`,
+      );
       return;
     }
-    throw new GitHubError(error.code, `Could not check the deploy freeze, so the deploy stops (on-api-error: fail). ${error.message}`, error.status, error.hint);
+    throw new GitHubError(
+      error.code,
+      `Could not check the deploy freeze, so the deploy stops (on-api-error: fail). ${error.message}`,
+      error.status,
+      error.hint,
+    );
   }
 
   let bypass: { actor: string; reason: string; recorded: number } | undefined;
@@ -129,7 +145,12 @@ async function freeze(inputs: Inputs, { gateway, renderer }: Wiring): Promise<vo
   const incidents = decision.freezing.map((i) => summarizeIncident(i, now));
   core.setOutput('frozen', String(decision.frozen));
   core.setOutput('bypassed', String(bypass !== undefined));
-  core.setOutput('incidents', JSON.stringify(incidents.map(({ number, title, severity, url, lead, age }) => ({ number, title, severity, url, lead, age }))));
+  core.setOutput(
+    'incidents',
+    JSON.stringify(
+      incidents.map(({ number, title, severity, url, lead, age }) => ({ number, title, severity, url, lead, age })),
+    ),
+  );
   await writeSummary(renderFreezeReport({ decision, now, bypassHint: BYPASS_HINT, ...(bypass ? { bypass } : {}) }));
 
   const list = incidents.map((i) => `#${i.number} (${i.severity}, lead @${i.lead})`).join(', ');
@@ -139,7 +160,9 @@ async function freeze(inputs: Inputs, { gateway, renderer }: Wiring): Promise<vo
   } else if (bypass) {
     core.warning(`Deploy freeze bypassed by @${bypass.actor}: ${list}. Recorded on ${bypass.recorded} incident(s).`);
   } else if (inputs.failOnFreeze) {
-    throw new StepFailure(`Deploys are frozen by ${list}. See the job summary for the incidents and how to bypass (bypass: true with a bypass-reason).`);
+    throw new StepFailure(
+      `Deploys are frozen by ${list}. See the job summary for the incidents and how to bypass (bypass: true with a bypass-reason).`,
+    );
   } else {
     core.warning(`Deploys are frozen by ${list} (fail-on-freeze is false, so this step passes).`);
   }
@@ -149,13 +172,18 @@ async function followUps(inputs: Inputs, { gateway, renderer }: Wiring): Promise
   const incident = inputs.incident;
   if (!incident) return;
   if (incident.fromEvent && incident.labels && !incident.labels.includes(inputs.config.labels.incident)) {
-    core.notice(`#${incident.number} is not an incident (no "${inputs.config.labels.incident}" label); no follow-ups to create.`);
+    core.notice(
+      `#${incident.number} is not an incident (no "${inputs.config.labels.incident}" label); no follow-ups to create.`,
+    );
     core.setOutput('created', '[]');
     return;
   }
   const result = await new FollowUps({ gateway, config: inputs.config, renderer }).run(incident.number);
   for (const problem of result.problems) {
-    core.warning(`Action item not tracked (${problem.source}, line ${problem.line}): ${problem.message}\n  ${problem.text}`, { title: 'Malformed action item' });
+    core.warning(
+      `Action item not tracked (${problem.source}, line ${problem.line}): ${problem.message}\n  ${problem.text}`,
+      { title: 'Malformed action item' },
+    );
   }
   result.warnings.forEach((w) => core.warning(w));
   core.setOutput('created', JSON.stringify(result.created.map((c) => c.number)));
@@ -167,8 +195,14 @@ async function followUps(inputs: Inputs, { gateway, renderer }: Wiring): Promise
 
 function incidentEvent(inputs: Inputs): IncidentEvent | undefined {
   const issue = eventIssue(inputs.runner);
-  if (inputs.runner.eventName !== 'issues' || !issue || !issue.labels.includes(inputs.config.labels.incident)) return undefined;
-  if (issue.action === 'opened' || (issue.action === 'labeled' && (inputs.runner.payload['label'] as { name?: string } | undefined)?.name === inputs.config.labels.incident)) return 'declared';
+  if (inputs.runner.eventName !== 'issues' || !issue || !issue.labels.includes(inputs.config.labels.incident))
+    return undefined;
+  if (
+    issue.action === 'opened' ||
+    (issue.action === 'labeled' &&
+      (inputs.runner.payload['label'] as { name?: string } | undefined)?.name === inputs.config.labels.incident)
+  )
+    return 'declared';
   if (issue.action === 'closed') return 'resolved';
   if (issue.action === 'reopened') return 'reopened';
   return undefined;
@@ -180,11 +214,18 @@ async function status(inputs: Inputs, { gateway, renderer }: Wiring): Promise<vo
     ...(inputs.summaryIssue !== undefined ? { summaryIssue: inputs.summaryIssue } : {}),
   });
   result.warnings.forEach((w) => core.warning(w));
-  core.setOutput('incidents', JSON.stringify(result.active.map(({ number, title, severity, url, lead, age }) => ({ number, title, severity, url, lead, age }))));
+  core.setOutput(
+    'incidents',
+    JSON.stringify(
+      result.active.map(({ number, title, severity, url, lead, age }) => ({ number, title, severity, url, lead, age })),
+    ),
+  );
   const posted = result.reminders.filter((r) => r.posted);
   const lines = [result.markdown.trimEnd()];
-  if (posted.length > 0) lines.push('', `Reminded ${posted.map((r) => `[#${r.number}](${r.url})`).join(', ')}: update overdue.`);
-  if (result.summaryIssue) lines.push('', `Digest kept in [#${result.summaryIssue.number}](${result.summaryIssue.url}).`);
+  if (posted.length > 0)
+    lines.push('', `Reminded ${posted.map((r) => `[#${r.number}](${r.url})`).join(', ')}: update overdue.`);
+  if (result.summaryIssue)
+    lines.push('', `Digest kept in [#${result.summaryIssue.number}](${result.summaryIssue.url}).`);
   await writeSummary(`${lines.join('\n')}\n`);
 
   if (inputs.webhookUrl) {
@@ -196,7 +237,13 @@ async function status(inputs: Inputs, { gateway, renderer }: Wiring): Promise<vo
       let event: Parameters<typeof statusMessage>[1];
       if (kind && issue) {
         const record = await gateway.getIssue(issue.number);
-        event = { kind, incident: summarizeIncident(incidentFromIssue({ repo: gateway.repo, issue: record, config: inputs.config }), new Date()) };
+        event = {
+          kind,
+          incident: summarizeIncident(
+            incidentFromIssue({ repo: gateway.repo, issue: record, config: inputs.config }),
+            new Date(),
+          ),
+        };
       }
       await postWebhook(inputs.webhookUrl, statusMessage(result.active, event));
       core.info('Posted the status to the webhook.');

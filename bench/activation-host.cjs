@@ -113,7 +113,10 @@ class Position {
 }
 class Range {
   constructor(a, b, c, d) {
-    Object.assign(this, typeof a === 'number' ? { start: new Position(a, b), end: new Position(c, d) } : { start: a, end: b });
+    Object.assign(
+      this,
+      typeof a === 'number' ? { start: new Position(a, b), end: new Position(c, d) } : { start: a, end: b },
+    );
   }
 }
 class Selection extends Range {}
@@ -241,8 +244,24 @@ const vscode = {
   QuickPickItemKind: { Separator: -1, Default: 0 },
   window: namespace('window', {
     createOutputChannel: (name) => outputChannel(name),
-    createTreeView: () => ({ visible: false, badge: undefined, onDidChangeVisibility: event('TreeView.onDidChangeVisibility'), onDidExpandElement: event('TreeView.onDidExpandElement'), onDidCollapseElement: event('TreeView.onDidCollapseElement'), onDidChangeSelection: event('TreeView.onDidChangeSelection'), reveal: resolved(undefined), dispose() {} }),
-    createStatusBarItem: () => ({ text: '', tooltip: undefined, command: undefined, show() {}, hide() {}, dispose() {} }),
+    createTreeView: () => ({
+      visible: false,
+      badge: undefined,
+      onDidChangeVisibility: event('TreeView.onDidChangeVisibility'),
+      onDidExpandElement: event('TreeView.onDidExpandElement'),
+      onDidCollapseElement: event('TreeView.onDidCollapseElement'),
+      onDidChangeSelection: event('TreeView.onDidChangeSelection'),
+      reveal: resolved(undefined),
+      dispose() {},
+    }),
+    createStatusBarItem: () => ({
+      text: '',
+      tooltip: undefined,
+      command: undefined,
+      show() {},
+      hide() {},
+      dispose() {},
+    }),
     showInformationMessage: resolved(undefined),
     showWarningMessage: resolved(undefined),
     showErrorMessage: resolved(undefined),
@@ -262,16 +281,25 @@ const vscode = {
     isTrusted: true,
     getConfiguration: (section) => configuration(section),
     getWorkspaceFolder: () => ({ uri: folderUri, name: path.basename(folder), index: 0 }),
-    createFileSystemWatcher: () => ({ onDidChange: event('FileSystemWatcher.onDidChange'), onDidCreate: event('FileSystemWatcher.onDidCreate'), onDidDelete: event('FileSystemWatcher.onDidDelete'), dispose() {} }),
+    createFileSystemWatcher: () => ({
+      onDidChange: event('FileSystemWatcher.onDidChange'),
+      onDidCreate: event('FileSystemWatcher.onDidCreate'),
+      onDidDelete: event('FileSystemWatcher.onDidDelete'),
+      dispose() {},
+    }),
     onDidChangeConfiguration: event('workspace.onDidChangeConfiguration'),
     onDidGrantWorkspaceTrust: event('workspace.onDidGrantWorkspaceTrust'),
     onDidChangeWorkspaceFolders: event('workspace.onDidChangeWorkspaceFolders'),
     onDidSaveTextDocument: event('workspace.onDidSaveTextDocument'),
     onDidChangeTextDocument: event('workspace.onDidChangeTextDocument'),
     fs: {
-      stat: (uri) => fs.promises.stat(uri.fsPath).then((s) => ({ type: s.isDirectory() ? 2 : 1, size: s.size, ctime: 0, mtime: 0 })),
+      stat: (uri) =>
+        fs.promises.stat(uri.fsPath).then((s) => ({ type: s.isDirectory() ? 2 : 1, size: s.size, ctime: 0, mtime: 0 })),
       readFile: (uri) => fs.promises.readFile(uri.fsPath),
-      readDirectory: (uri) => fs.promises.readdir(uri.fsPath, { withFileTypes: true }).then((entries) => entries.map((e) => [e.name, e.isDirectory() ? 2 : 1])),
+      readDirectory: (uri) =>
+        fs.promises
+          .readdir(uri.fsPath, { withFileTypes: true })
+          .then((entries) => entries.map((e) => [e.name, e.isDirectory() ? 2 : 1])),
     },
   }),
   languages: namespace('languages', {

@@ -42,7 +42,11 @@ export async function measureActivation(runs: number): Promise<Activation> {
   writeFileSync(join(folder, '.github', 'incidents.yml'), 'repository: acme/shop\n');
   const results: HostResult[] = [];
   for (let i = 0; i < runs + 1; i++) {
-    const { stdout } = await promisify(execFile)(process.execPath, [HOST, EXTENSION_BUNDLE, folder, join(ROOT, 'package.json')], { env: { PATH: process.env['PATH'] ?? '' } });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [HOST, EXTENSION_BUNDLE, folder, join(ROOT, 'package.json')],
+      { env: { PATH: process.env['PATH'] ?? '' } },
+    );
     // The first run warms the disk cache and is not counted.
     if (i > 0) results.push(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as HostResult);
   }

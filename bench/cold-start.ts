@@ -36,8 +36,14 @@ function runnerEnv(sandbox: Sandbox, repo: string): Record<string, string> {
   writeFileSync(files.output, '');
   writeFileSync(files.summary, '');
   const inputs: Record<string, string> = {
-    mode: 'freeze', 'github-token': ACTIONS_TOKEN, 'config-path': '.github/incidents.yml', 'fail-on-freeze': 'true',
-    'on-api-error': 'fail', bypass: 'false', remind: 'true', 'api-retries': '3',
+    mode: 'freeze',
+    'github-token': ACTIONS_TOKEN,
+    'config-path': '.github/incidents.yml',
+    'fail-on-freeze': 'true',
+    'on-api-error': 'fail',
+    bypass: 'false',
+    remind: 'true',
+    'api-retries': '3',
   };
   return {
     PATH: process.env['PATH'] ?? '',
@@ -64,7 +70,11 @@ function runnerEnv(sandbox: Sandbox, repo: string): Record<string, string> {
 function timeProcess(script: string, env: Record<string, string>): Promise<number> {
   return new Promise((done, fail) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [script], { env, cwd: env['GITHUB_WORKSPACE'], stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], {
+      env,
+      cwd: env['GITHUB_WORKSPACE'],
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

@@ -13,6 +13,9 @@ for (const name of ['extension', 'action']) {
     const key = pkg ? pkg[1] : file.includes(':') ? file.split(':')[0] : `${file.split('/')[0]}/`;
     parts[key] = (parts[key] ?? 0) + input.bytesInOutput;
   }
-  composition[name] = { bytes: output.bytes, parts: Object.fromEntries(Object.entries(parts).sort((a, b) => b[1] - a[1])) };
+  composition[name] = {
+    bytes: output.bytes,
+    parts: Object.fromEntries(Object.entries(parts).sort((a, b) => b[1] - a[1])),
+  };
 }
 process.stdout.write(`${JSON.stringify(composition)}\n`);

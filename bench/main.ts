@@ -13,8 +13,20 @@ import { ACTION_BUNDLE, measureColdStart, ROOT } from './cold-start';
 import { measure, type Measurement } from './measure';
 import { bytes, markdownTable, notes, table, type Row, type Verdict } from './report';
 import {
-  declareOp, edge, env, extensionTree, followUpsOp, freezeOp, loaded, logOp, severityOp, showOps, statusOp,
-  statusRestorer, statusSummaryOp, type Env,
+  declareOp,
+  edge,
+  env,
+  extensionTree,
+  followUpsOp,
+  freezeOp,
+  loaded,
+  logOp,
+  severityOp,
+  showOps,
+  statusOp,
+  statusRestorer,
+  statusSummaryOp,
+  type Env,
 } from './scenarios';
 import { seedActive, seedClosed, seeder, seedLongIncident, seedRetro, type Seeder } from './seed';
 
@@ -81,7 +93,9 @@ async function freezeRows(sandbox: Sandbox, e: Env, s: Seeder): Promise<Map<numb
     const t0 = performance.now();
     seedClosed(s, repo, 0, closed);
     const long = seedLongIncident(s, repo, LONG_TIMELINE);
-    log(`seeded ${repo}: ${fmt(closed)} closed, 1 active with ${fmt(LONG_TIMELINE)} entries (${Math.round(performance.now() - t0)} ms)`);
+    log(
+      `seeded ${repo}: ${fmt(closed)} closed, 1 active with ${fmt(LONG_TIMELINE)} entries (${Math.round(performance.now() - t0)} ms)`,
+    );
     const activeIssues: number[] = [long.number];
     let active = 1;
     let overdue = 0;
@@ -89,7 +103,9 @@ async function freezeRows(sandbox: Sandbox, e: Env, s: Seeder): Promise<Map<numb
       if (step > active) {
         // A twentieth of the active incidents are overdue for an update (the status summary reminds them).
         const more = Math.floor(step / 20) - overdue;
-        activeIssues.push(...seedActive(s, repo, { from: active, count: step - active, overdue: more }).map((i) => i.number));
+        activeIssues.push(
+          ...seedActive(s, repo, { from: active, count: step - active, overdue: more }).map((i) => i.number),
+        );
         active = step;
         overdue += more;
       }
@@ -154,7 +170,12 @@ async function statusRows(sandbox: Sandbox, e: Env, seeded: Map<number, Seeded>,
   // The Action's documented configuration also keeps a digest issue: one read (refuses an incident) and one write.
   const big = seeded.get(10_000);
   if (big) {
-    const digest = s.sandbox.store.createIssueDirect(big.repo, { title: 'Incident status', body: 'The digest goes here.', author: 'firebreak-dev', createdAt: new Date(Date.now() - 86_400_000) });
+    const digest = s.sandbox.store.createIssueDirect(big.repo, {
+      title: 'Incident status',
+      body: 'The digest goes here.',
+      author: 'firebreak-dev',
+      createdAt: new Date(Date.now() - 86_400_000),
+    });
     const { m, reminders } = await budgeted(big.repo, { 0: 2 }, digest.number);
     rows.push({
       id: 'status-digest-10000',
@@ -221,7 +242,7 @@ async function treeRows(sandbox: Sandbox, e: Env, seeded: Seeded): Promise<void>
     operation: 'extension tree: poll after another person logged',
     setting: '100 active, 1 changed',
     measurements: changed,
-    budget: 'info (1 list + the changed incident\'s timeline)',
+    budget: "info (1 list + the changed incident's timeline)",
     verdict: 'INFO',
   });
 }
@@ -284,7 +305,8 @@ async function writeRows(sandbox: Sandbox, e: Env, seeded: Seeded): Promise<void
       // Keep the data set at 100 active incidents.
       const last = store.issues(repo).at(-1);
       const record = store.repo(repo);
-      if (last && record && last.title.startsWith('Benchmark declare')) store.updateIssue(record, last, { state: 'closed' });
+      if (last && record && last.title.startsWith('Benchmark declare'))
+        store.updateIssue(record, last, { state: 'closed' });
     },
   );
   const slow = (m: Measurement[]) => m.find((x) => x.latencyMs === 100);
@@ -308,11 +330,38 @@ async function writeRows(sandbox: Sandbox, e: Env, seeded: Seeded): Promise<void
     budget: '1 request; ≤ 1.3 × RTT',
     verdict: verdict(all(logged, (m) => m.requests.max === 1) && rttOk(logged, 1.3)),
   });
-  const spacing = 'wall time includes the client\'s 1 s spacing between the two writes (GitHub\'s advice for mutating requests)';
-  const severity = await atLatencies(sandbox, async () => severityOp(e, repo, await loaded(e, repo, target)), undefined, SPACED_RUNS);
-  rows.push({ id: 'severity', operation: 'severity change', setting: 'incident loaded', measurements: severity, budget: '≤ 2 requests', verdict: verdict(all(severity, (m) => m.requests.max <= 2)), note: spacing });
-  const status = await atLatencies(sandbox, async () => statusOp(e, repo, await loaded(e, repo, target)), undefined, SPACED_RUNS);
-  rows.push({ id: 'status-change', operation: 'status change', setting: 'incident loaded', measurements: status, budget: '≤ 2 requests', verdict: verdict(all(status, (m) => m.requests.max <= 2)), note: spacing });
+  const spacing =
+    "wall time includes the client's 1 s spacing between the two writes (GitHub's advice for mutating requests)";
+  const severity = await atLatencies(
+    sandbox,
+    async () => severityOp(e, repo, await loaded(e, repo, target)),
+    undefined,
+    SPACED_RUNS,
+  );
+  rows.push({
+    id: 'severity',
+    operation: 'severity change',
+    setting: 'incident loaded',
+    measurements: severity,
+    budget: '≤ 2 requests',
+    verdict: verdict(all(severity, (m) => m.requests.max <= 2)),
+    note: spacing,
+  });
+  const status = await atLatencies(
+    sandbox,
+    async () => statusOp(e, repo, await loaded(e, repo, target)),
+    undefined,
+    SPACED_RUNS,
+  );
+  rows.push({
+    id: 'status-change',
+    operation: 'status change',
+    setting: 'incident loaded',
+    measurements: status,
+    budget: '≤ 2 requests',
+    verdict: verdict(all(status, (m) => m.requests.max <= 2)),
+    note: spacing,
+  });
 }
 
 // ---- outside the sandbox's request log ---------------------------------------------------------------------------
@@ -334,19 +383,30 @@ function sizeRows(composition: unknown): void {
       figure: `${bytes(actual)} (${fmt(actual)} B)`,
       budget: `≤ ${bytes(limit)}`,
       verdict: verdict(actual <= limit),
-      ...(id === 'size-vsix' && stale ? { note: 'the .vsix is older than dist/extension.js: run `npm run package` first' } : {}),
+      ...(id === 'size-vsix' && stale
+        ? { note: 'the .vsix is older than dist/extension.js: run `npm run package` first' }
+        : {}),
       ...(id === 'size-vsix' && !existsSync(vsix) ? { note: 'no .vsix: run `npm run package` first' } : {}),
-      ...(id !== 'size-vsix' ? { details: (composition as Record<string, unknown> | undefined)?.[id === 'size-extension' ? 'extension' : 'action'] } : {}),
+      ...(id !== 'size-vsix'
+        ? {
+            details: (composition as Record<string, unknown> | undefined)?.[
+              id === 'size-extension' ? 'extension' : 'action'
+            ],
+          }
+        : {}),
     });
   }
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
-  if (!existsSync(EXTENSION_BUNDLE) || !existsSync(ACTION_BUNDLE)) throw new Error('Build first: `npm run package` (the bench script does).');
+  if (!existsSync(EXTENSION_BUNDLE) || !existsSync(ACTION_BUNDLE))
+    throw new Error('Build first: `npm run package` (the bench script does).');
 
   log('sizes and bundle composition');
-  const composition = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bench', 'composition.mjs')], { cwd: ROOT, encoding: 'utf8' })) as unknown;
+  const composition = JSON.parse(
+    execFileSync(process.execPath, [join(ROOT, 'bench', 'composition.mjs')], { cwd: ROOT, encoding: 'utf8' }),
+  ) as unknown;
   sizeRows(composition);
 
   log('extension activation');
@@ -400,18 +460,36 @@ async function main(): Promise<void> {
     await sandbox.close();
   }
 
-  const order = ['declare', 'log', 'severity', 'status-change', 'show', 'freeze', 'follow-ups', 'status', 'action', 'activation', 'size', 'tree'];
+  const order = [
+    'declare',
+    'log',
+    'severity',
+    'status-change',
+    'show',
+    'freeze',
+    'follow-ups',
+    'status',
+    'action',
+    'activation',
+    'size',
+    'tree',
+  ];
   const rank = (id: string) => {
     const i = order.findIndex((p) => id.startsWith(p));
     return i < 0 ? order.length : i;
   };
-  const sorted = rows.map((row, i) => ({ row, i })).sort((a, b) => rank(a.row.id) - rank(b.row.id) || a.i - b.i).map((x) => x.row);
+  const sorted = rows
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => rank(a.row.id) - rank(b.row.id) || a.i - b.i)
+    .map((x) => x.row);
   const failed = sorted.filter((r) => r.verdict === 'FAIL');
   const seconds = (performance.now() - started) / 1000;
 
   process.stdout.write(`\n${table(sorted)}\n\nNotes:\n${notes(sorted)}\n\n`);
-  process.stdout.write(`${sorted.filter((r) => r.verdict === 'PASS').length} PASS, ${failed.length} FAIL, ${sorted.filter((r) => r.verdict === 'INFO').length} INFO in ${seconds.toFixed(0)} s. ` +
-    `Requests are counted by the sandbox; bytes are HTTP bodies; RTT is the injected latency.\n`);
+  process.stdout.write(
+    `${sorted.filter((r) => r.verdict === 'PASS').length} PASS, ${failed.length} FAIL, ${sorted.filter((r) => r.verdict === 'INFO').length} INFO in ${seconds.toFixed(0)} s. ` +
+      `Requests are counted by the sandbox; bytes are HTTP bodies; RTT is the injected latency.\n`,
+  );
 
   const commit = (() => {
     try {
@@ -433,7 +511,11 @@ async function main(): Promise<void> {
         runs: RUNS,
         latenciesMs: LATENCIES,
         seconds,
-        summary: { pass: sorted.filter((r) => r.verdict === 'PASS').length, fail: failed.length, info: sorted.filter((r) => r.verdict === 'INFO').length },
+        summary: {
+          pass: sorted.filter((r) => r.verdict === 'PASS').length,
+          fail: failed.length,
+          info: sorted.filter((r) => r.verdict === 'INFO').length,
+        },
         rows: sorted,
         manifestVersion: (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
       },

@@ -52,7 +52,8 @@ export function stats(values: readonly number[]): Stats {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return { min: Number.NaN, median: Number.NaN, max: Number.NaN };
   const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  const median =
+    sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
   return { min: sorted[0] ?? Number.NaN, median, max: sorted[sorted.length - 1] ?? Number.NaN };
 }
 
@@ -86,7 +87,9 @@ export function aggregate(latencyMs: number, samples: readonly Sample[]): Measur
     bytesSent: of((s) => s.bytesSent),
     bytesReceived: of((s) => s.bytesReceived),
     wallMs,
-    ...(latencyMs > 0 ? { wallPerRtt: { min: wallMs.min / latencyMs, median: wallMs.median / latencyMs, max: wallMs.max / latencyMs } } : {}),
+    ...(latencyMs > 0
+      ? { wallPerRtt: { min: wallMs.min / latencyMs, median: wallMs.median / latencyMs, max: wallMs.max / latencyMs } }
+      : {}),
     trace: samples[0]?.trace ?? [],
   };
 }

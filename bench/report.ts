@@ -59,7 +59,9 @@ function cells(row: Row): Cells {
   return {
     operation: row.operation,
     setting: row.setting,
-    requests: first ? `${range(first.requests, fmtInt)} (${range(first.quota, fmtInt)} quota${first.writes.max > 0 ? `, ${range(first.writes, fmtInt)} writes` : ''})` : (row.figure ?? ''),
+    requests: first
+      ? `${range(first.requests, fmtInt)} (${range(first.quota, fmtInt)} quota${first.writes.max > 0 ? `, ${range(first.writes, fmtInt)} writes` : ''})`
+      : (row.figure ?? ''),
     bytes: first ? `${bytes(first.bytesSent.median)} / ${bytes(first.bytesReceived.median)}` : '',
     wall0: minMedian(at(0)?.wallMs, ms),
     wall100: minMedian(slow?.wallMs, ms),
@@ -84,8 +86,15 @@ const HEADERS: Cells = {
 export function table(rows: readonly Row[]): string {
   const all = [HEADERS, ...rows.map(cells)];
   const keys = Object.keys(HEADERS) as (keyof Cells)[];
-  const width = Object.fromEntries(keys.map((k) => [k, Math.max(...all.map((c) => c[k].length))])) as Record<keyof Cells, number>;
-  const line = (c: Cells) => keys.map((k) => c[k].padEnd(width[k])).join(' | ').trimEnd();
+  const width = Object.fromEntries(keys.map((k) => [k, Math.max(...all.map((c) => c[k].length))])) as Record<
+    keyof Cells,
+    number
+  >;
+  const line = (c: Cells) =>
+    keys
+      .map((k) => c[k].padEnd(width[k]))
+      .join(' | ')
+      .trimEnd();
   const rule = keys.map((k) => '-'.repeat(width[k])).join('-|-');
   return [line(HEADERS), rule, ...all.slice(1).map(line)].join('\n');
 }
@@ -93,7 +102,11 @@ export function table(rows: readonly Row[]): string {
 /** A narrower table in Markdown for the README: medians only. */
 export function markdownTable(rows: readonly Row[]): string {
   const esc = (text: string) => text.replace(/\|/g, '\\|');
-  const median = (m: Measurement | undefined, pick: (m: Measurement) => Stats | undefined, format: (n: number) => string) => {
+  const median = (
+    m: Measurement | undefined,
+    pick: (m: Measurement) => Stats | undefined,
+    format: (n: number) => string,
+  ) => {
     const value = m ? pick(m) : undefined;
     return value ? format(value.median) : '';
   };

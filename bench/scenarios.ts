@@ -53,7 +53,12 @@ export type Op = () => Promise<unknown>;
 
 export function declareOp(e: Env, repo: string, n: number): Op {
   const { service } = edge(e, repo);
-  return () => service.declare({ title: `Benchmark declare ${n}`, severity: 'minor', description: 'Latency of the checkout API is up.' });
+  return () =>
+    service.declare({
+      title: `Benchmark declare ${n}`,
+      severity: 'minor',
+      description: 'Latency of the checkout API is up.',
+    });
 }
 
 export function logOp(e: Env, repo: string, incident: Incident, n: number): Op {
@@ -90,12 +95,19 @@ export function followUpsOp(e: Env, repo: string, issueNumber: number): Op {
 }
 
 /** A status run with reminders; `result` holds the last run's result (the budget depends on its reminders). */
-export function statusSummaryOp(e: Env, repo: string, options: { summaryIssue?: number } = {}): { op: Op; result: () => StatusResult | undefined } {
+export function statusSummaryOp(
+  e: Env,
+  repo: string,
+  options: { summaryIssue?: number } = {},
+): { op: Op; result: () => StatusResult | undefined } {
   const { gateway } = edge(e, repo);
   let result: StatusResult | undefined;
   return {
     op: async () => {
-      result = await new StatusSummary({ gateway, config: e.config, renderer: e.renderer }).run({ remind: true, ...options });
+      result = await new StatusSummary({ gateway, config: e.config, renderer: e.renderer }).run({
+        remind: true,
+        ...options,
+      });
     },
     result: () => result,
   };
@@ -112,7 +124,8 @@ export function statusRestorer(e: Env, repo: string, digestIssue?: number): () =
   const updatedAt = new Map(record.issues.map((i) => [i.number, i.updated_at]));
   const digestBody = digestIssue !== undefined ? store.issue(repo, digestIssue)?.body : undefined;
   return () => {
-    for (const comment of store.comments(repo).filter((c) => !commentIds.has(c.id))) store.deleteComment(record, comment);
+    for (const comment of store.comments(repo).filter((c) => !commentIds.has(c.id)))
+      store.deleteComment(record, comment);
     const digest = digestIssue !== undefined ? store.issue(repo, digestIssue) : undefined;
     if (digest && digestBody !== undefined) digest.body = digestBody;
     for (const issue of record.issues) {
@@ -138,7 +151,12 @@ export class MemoryMemento implements KeyValueStore {
  * client settings) and the IncidentStore the tree, status bar and CodeLens read. `current` is the person's current
  * incident (its timeline is read first).
  */
-export async function extensionTree(e: Env, repo: RepoRef | string, current?: Incident, now?: () => number): Promise<{ session: Session; store: IncidentStore; refresh: Op }> {
+export async function extensionTree(
+  e: Env,
+  repo: RepoRef | string,
+  current?: Incident,
+  now?: () => number,
+): Promise<{ session: Session; store: IncidentStore; refresh: Op }> {
   const ref = typeof repo === 'string' ? parseRepoOrThrow(repo) : repo;
   const session = await openSession({
     token: TOKEN,

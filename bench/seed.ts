@@ -50,7 +50,13 @@ function declaration(key: string, title: string, severity: string, declaredAt: n
   };
 }
 
-function createIncident(s: Seeder, repo: string, decl: Declaration, entries: readonly TimelineEntry[], open: boolean): IssueRecord {
+function createIncident(
+  s: Seeder,
+  repo: string,
+  decl: Declaration,
+  entries: readonly TimelineEntry[],
+  open: boolean,
+): IssueRecord {
   const state = fold(decl, entries);
   return s.sandbox.store.createIssueDirect(repo, {
     title: decl.title,
@@ -104,7 +110,15 @@ export function seedActive(s: Seeder, repo: string, options: ActiveOptions): Iss
     const severity = overdue ? 'critical' : (SEVERITIES[i % 3] ?? 'minor');
     const decl = declaration(`seed-active-${i}`, `Active incident ${i}`, severity, declaredAt);
     const lastUpdate = overdue ? now - 45 * MINUTE : now - 5 * MINUTE;
-    made.push(createIncident(s, repo, decl, [update(`seed-active-${i}-u`, lastUpdate, 'Investigating.', 'investigating')], true));
+    made.push(
+      createIncident(
+        s,
+        repo,
+        decl,
+        [update(`seed-active-${i}-u`, lastUpdate, 'Investigating.', 'investigating')],
+        true,
+      ),
+    );
   }
   return made;
 }
@@ -125,13 +139,28 @@ export function seedLongIncident(s: Seeder, repo: string, entries: number): Issu
     const last = n === entries - 1;
     timeline.push(
       last || n % 50 === 49
-        ? update(key, at, `Update ${n}: error rate is down to ${Math.max(1, 40 - n / 25).toFixed(1)}%; next update within the hour.`, 'investigating')
-        : { kind: LOG_KINDS[n % LOG_KINDS.length] ?? 'observation', key, at: iso(at), by: ACTOR, text: `Entry ${n}: p95 of POST /checkout is ${300 + (n % 97) * 7} ms on node ${n % 12}.` },
+        ? update(
+            key,
+            at,
+            `Update ${n}: error rate is down to ${Math.max(1, 40 - n / 25).toFixed(1)}%; next update within the hour.`,
+            'investigating',
+          )
+        : {
+            kind: LOG_KINDS[n % LOG_KINDS.length] ?? 'observation',
+            key,
+            at: iso(at),
+            by: ACTOR,
+            text: `Entry ${n}: p95 of POST /checkout is ${300 + (n % 97) * 7} ms on node ${n % 12}.`,
+          },
     );
   }
   const issue = createIncident(s, repo, decl, timeline, true);
   for (const entry of timeline) {
-    s.sandbox.store.createCommentDirect(repo, issue.number, { body: renderEntryComment(entry, s.renderer), author: ACTOR, createdAt: new Date(entry.at) });
+    s.sandbox.store.createCommentDirect(repo, issue.number, {
+      body: renderEntryComment(entry, s.renderer),
+      author: ACTOR,
+      createdAt: new Date(entry.at),
+    });
   }
   return issue;
 }
@@ -142,8 +171,22 @@ export function seedRetro(s: Seeder, repo: string, items: number): IssueRecord {
   const decl = declaration('seed-retro', 'Payments outage (retro done)', 'critical', now - 3 * DAY);
   const entries = [update('seed-retro-r', now - 2 * DAY, 'Resolved.', 'resolved')];
   const issue = createIncident(s, repo, decl, entries, false);
-  const lines = Array.from({ length: items }, (_, n) => `- [ ] Action item ${n + 1}: add an alert for failure mode ${n + 1} @octo-lead due:2030-01-${String((n % 28) + 1).padStart(2, '0')} priority:P2 type:corrective`);
-  const retro: TimelineEntry = { kind: 'retro', key: 'seed-retro-doc', at: iso(now - DAY), by: ACTOR, text: `# Retro\n\nWhat happened, and what we change.\n\n## Action items\n\n${lines.join('\n')}\n` };
-  s.sandbox.store.createCommentDirect(repo, issue.number, { body: renderEntryComment(retro, s.renderer), author: ACTOR, createdAt: new Date(retro.at) });
+  const lines = Array.from(
+    { length: items },
+    (_, n) =>
+      `- [ ] Action item ${n + 1}: add an alert for failure mode ${n + 1} @octo-lead due:2030-01-${String((n % 28) + 1).padStart(2, '0')} priority:P2 type:corrective`,
+  );
+  const retro: TimelineEntry = {
+    kind: 'retro',
+    key: 'seed-retro-doc',
+    at: iso(now - DAY),
+    by: ACTOR,
+    text: `# Retro\n\nWhat happened, and what we change.\n\n## Action items\n\n${lines.join('\n')}\n`,
+  };
+  s.sandbox.store.createCommentDirect(repo, issue.number, {
+    body: renderEntryComment(retro, s.renderer),
+    author: ACTOR,
+    createdAt: new Date(retro.at),
+  });
   return issue;
 }

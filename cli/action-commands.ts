@@ -20,7 +20,8 @@ function commaList(values: OptionValues, name: string): string[] | undefined {
 
 function issueNumber(text: string | undefined, what: string, usage: string): number {
   const number = Number(text?.replace(/^#/, ''));
-  if (!text || !Number.isInteger(number) || number <= 0) throw new InputError(`Missing or invalid ${what}${text ? ` "${text}"` : ''}.`, `Usage: ${usage}`);
+  if (!text || !Number.isInteger(number) || number <= 0)
+    throw new InputError(`Missing or invalid ${what}${text ? ` "${text}"` : ''}.`, `Usage: ${usage}`);
   return number;
 }
 
@@ -38,22 +39,48 @@ export const freezeCommand: Command = {
     const context = ctx.context();
     const reason = stringOption(values, 'reason');
     if (values['bypass'] === true && !reason?.trim()) {
-      throw new InputError('--bypass needs --reason.', 'Say why this deploy cannot wait; the reason is recorded on every freezing incident.');
+      throw new InputError(
+        '--bypass needs --reason.',
+        'Say why this deploy cannot wait; the reason is recorded on every freezing incident.',
+      );
     }
     const now = new Date();
     const severities = commaList(values, 'severities');
     const services = commaList(values, 'service');
-    const decision = await checkFreeze(context.gateway, context.config, { ...(severities ? { severities } : {}), ...(services ? { services } : {}), now });
+    const decision = await checkFreeze(context.gateway, context.config, {
+      ...(severities ? { severities } : {}),
+      ...(services ? { services } : {}),
+      now,
+    });
     let bypass: { actor: string; reason: string; recorded: number } | undefined;
     if (decision.frozen && values['bypass'] === true && reason) {
       const service = await context.service();
-      const recorded = await recordBypass(service, decision, { actor: service.actor, reason, key: `bypass-cli-${now.getTime()}`, now });
+      const recorded = await recordBypass(service, decision, {
+        actor: service.actor,
+        reason,
+        key: `bypass-cli-${now.getTime()}`,
+        now,
+      });
       bypass = { actor: service.actor, reason, recorded: recorded.length };
     }
     if (ctx.json) {
-      ctx.io.out(JSON.stringify({ frozen: decision.frozen, bypassed: bypass !== undefined, incidents: decision.freezing.map((i) => summarizeIncident(i, now)) }));
+      ctx.io.out(
+        JSON.stringify({
+          frozen: decision.frozen,
+          bypassed: bypass !== undefined,
+          incidents: decision.freezing.map((i) => summarizeIncident(i, now)),
+        }),
+      );
     } else {
-      ctx.io.out(renderFreezeReport({ decision, now, bypassHint: 'Run `firebreak freeze --bypass --reason "why this cannot wait"`; the bypass is recorded on every incident above.', ...(bypass ? { bypass } : {}) }));
+      ctx.io.out(
+        renderFreezeReport({
+          decision,
+          now,
+          bypassHint:
+            'Run `firebreak freeze --bypass --reason "why this cannot wait"`; the bypass is recorded on every incident above.',
+          ...(bypass ? { bypass } : {}),
+        }),
+      );
     }
     return decision.frozen && !bypass ? EXIT_FROZEN : 0;
   },
@@ -70,9 +97,21 @@ export const followUpsCommand: Command = {
     const dryRun = values['dry-run'] === true;
     // Writing needs a token; service() says how to get one.
     if (!dryRun) await context.service();
-    const result = await new FollowUps({ gateway: context.gateway, config: context.config, renderer: context.renderer }).run(number, { dryRun });
+    const result = await new FollowUps({
+      gateway: context.gateway,
+      config: context.config,
+      renderer: context.renderer,
+    }).run(number, { dryRun });
     if (ctx.json) {
-      ctx.io.out(JSON.stringify({ created: result.created, existing: result.existing, duplicatesClosed: result.duplicatesClosed, problems: result.problems, warnings: result.warnings }));
+      ctx.io.out(
+        JSON.stringify({
+          created: result.created,
+          existing: result.existing,
+          duplicatesClosed: result.duplicatesClosed,
+          problems: result.problems,
+          warnings: result.warnings,
+        }),
+      );
     } else {
       ctx.io.out(renderFollowUpReport(result));
     }
@@ -82,7 +121,8 @@ export const followUpsCommand: Command = {
 
 export const summaryCommand: Command = {
   name: 'summary',
-  summary: 'Status digest of active incidents and metrics; optionally remind overdue ones, keep a digest issue, post to a webhook',
+  summary:
+    'Status digest of active incidents and metrics; optionally remind overdue ones, keep a digest issue, post to a webhook',
   usage: 'firebreak summary [--remind] [--summary-issue N] [--webhook-url URL (or FIREBREAK_WEBHOOK_URL)]',
   options: {
     remind: { type: 'boolean' },
@@ -95,13 +135,25 @@ export const summaryCommand: Command = {
     const issueText = stringOption(values, 'summary-issue');
     const summaryIssue = issueText !== undefined ? issueNumber(issueText, '--summary-issue', this.usage) : undefined;
     if (remind || summaryIssue !== undefined) await context.service();
-    const result = await new StatusSummary({ gateway: context.gateway, config: context.config, renderer: context.renderer }).run({
+    const result = await new StatusSummary({
+      gateway: context.gateway,
+      config: context.config,
+      renderer: context.renderer,
+    }).run({
       remind,
       ...(summaryIssue !== undefined ? { summaryIssue } : {}),
     });
     const webhook = stringOption(values, 'webhook-url') ?? ctx.env['FIREBREAK_WEBHOOK_URL'];
     if (webhook) await postWebhook(webhook, statusMessage(result.active));
-    if (ctx.json) ctx.io.out(JSON.stringify({ active: result.active, metrics: result.metrics, reminders: result.reminders, summaryIssue: result.summaryIssue }));
+    if (ctx.json)
+      ctx.io.out(
+        JSON.stringify({
+          active: result.active,
+          metrics: result.metrics,
+          reminders: result.reminders,
+          summaryIssue: result.summaryIssue,
+        }),
+      );
     else ctx.io.out(result.markdown);
     result.warnings.forEach((w) => ctx.log.warn(w));
   },

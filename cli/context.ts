@@ -1,7 +1,13 @@
 // Builds the CLI's objects from flags, environment and files: config, repository, gateway and incident service.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_CONFIG_PATH, defaultConfig, parseConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
+import {
+  DEFAULT_CONFIG_PATH,
+  defaultConfig,
+  parseConfig,
+  parseRepo,
+  type FirebreakConfig,
+} from '../core/domain/config';
 import { InputError } from '../core/domain/errors';
 import { parseRemoteUrl } from '../core/domain/code-ref';
 import { createGitHubClient, GITHUB_API_URL, type Logger } from '../core/github/github-client';
@@ -36,7 +42,11 @@ export interface CliContext {
 export function loadConfigFile(root: string, path?: string): FirebreakConfig {
   const file = resolve(root, path ?? DEFAULT_CONFIG_PATH);
   if (!existsSync(file)) {
-    if (path) throw new InputError(`Config file ${path} does not exist.`, 'Pass an existing file to --config, or leave it out to use the defaults.');
+    if (path)
+      throw new InputError(
+        `Config file ${path} does not exist.`,
+        'Pass an existing file to --config, or leave it out to use the defaults.',
+      );
     return defaultConfig();
   }
   return parseConfig(readFileSync(file, 'utf8'), path ?? DEFAULT_CONFIG_PATH);
@@ -45,11 +55,13 @@ export function loadConfigFile(root: string, path?: string): FirebreakConfig {
 export function loadTemplateOverrides(root: string, config: FirebreakConfig): Record<string, string> {
   if (!config.templates) return {};
   const dir = resolve(root, config.templates);
-  if (!existsSync(dir)) throw new InputError(`The templates directory ${config.templates} (from ${config.source}) does not exist.`);
+  if (!existsSync(dir))
+    throw new InputError(`The templates directory ${config.templates} (from ${config.source}) does not exist.`);
   const overrides: Record<string, string> = {};
   for (const file of readdirSync(dir)) {
     const name = file.replace(/\.hbs$/, '');
-    if (file.endsWith('.hbs') && (TEMPLATE_NAMES as readonly string[]).includes(name)) overrides[name] = readFileSync(join(dir, file), 'utf8');
+    if (file.endsWith('.hbs') && (TEMPLATE_NAMES as readonly string[]).includes(name))
+      overrides[name] = readFileSync(join(dir, file), 'utf8');
   }
   return overrides;
 }
@@ -63,7 +75,9 @@ export function buildContext(options: GlobalOptions, env: NodeJS.ProcessEnv, cwd
   const client = createGitHubClient({ ...(token ? { token } : {}), baseUrl: apiUrl, log, userAgent: 'firebreak-cli' });
   const webUrl = env['GITHUB_SERVER_URL'];
   const gateway = new OctokitIssueGateway(repo, client, webUrl);
-  const privateGateway = config.privateRepository ? new OctokitIssueGateway(config.privateRepository, client, webUrl) : undefined;
+  const privateGateway = config.privateRepository
+    ? new OctokitIssueGateway(config.privateRepository, client, webUrl)
+    : undefined;
   const renderer = createRenderer(loadTemplateOverrides(root, config));
   let service: Promise<IncidentService> | undefined;
   const remote = originUrl(root);
@@ -83,10 +97,14 @@ export function buildContext(options: GlobalOptions, env: NodeJS.ProcessEnv, cwd
     service() {
       service ??= (async () => {
         if (!token) {
-          throw new InputError('No GitHub token.', 'Set GITHUB_TOKEN (or GH_TOKEN) to a token with issues: write on the incident repository, e.g. GITHUB_TOKEN=$(gh auth token).');
+          throw new InputError(
+            'No GitHub token.',
+            'Set GITHUB_TOKEN (or GH_TOKEN) to a token with issues: write on the incident repository, e.g. GITHUB_TOKEN=$(gh auth token).',
+          );
         }
         // In Actions the token is an installation token, which cannot read /user; the runner names the actor.
-        const actor = env['GITHUB_ACTIONS'] === 'true' && env['GITHUB_ACTOR'] ? env['GITHUB_ACTOR'] : await gateway.currentUser();
+        const actor =
+          env['GITHUB_ACTIONS'] === 'true' && env['GITHUB_ACTOR'] ? env['GITHUB_ACTOR'] : await gateway.currentUser();
         return new IncidentService({ config, gateway, ...(privateGateway ? { privateGateway } : {}), renderer, actor });
       })();
       return service;
@@ -97,12 +115,19 @@ export function buildContext(options: GlobalOptions, env: NodeJS.ProcessEnv, cwd
 function resolveRepo(flag: string | undefined, config: FirebreakConfig, root: string): RepoRef {
   if (flag) {
     const repo = parseRepo(flag);
-    if (!repo) throw new InputError(`--repo "${flag}" is not owner/name.`, 'Pass the incident repository as owner/name, e.g. --repo acme/incidents.');
+    if (!repo)
+      throw new InputError(
+        `--repo "${flag}" is not owner/name.`,
+        'Pass the incident repository as owner/name, e.g. --repo acme/incidents.',
+      );
     return repo;
   }
   if (config.repository) return config.repository;
   const remote = originUrl(root);
   const fromRemote = remote ? parseRemoteUrl(remote) : undefined;
   if (fromRemote) return fromRemote;
-  throw new InputError('No incident repository.', 'Pass --repo owner/name, set repository: in .github/incidents.yml, or run inside a clone with an origin remote.');
+  throw new InputError(
+    'No incident repository.',
+    'Pass --repo owner/name, set repository: in .github/incidents.yml, or run inside a clone with an origin remote.',
+  );
 }

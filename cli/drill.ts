@@ -25,7 +25,8 @@ export const sandboxCommand: Command = {
   async run(values, _positionals, ctx) {
     const portText = stringOption(values, 'port') ?? '0';
     const port = Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port "${portText}" is not a port number.`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new InputError(`--port "${portText}" is not a port number.`);
     const stateFile = stringOption(values, 'state-file');
     const sandbox = await startSandbox({ port, validate: false, ...(stateFile ? { stateFile } : {}) });
     ctx.io.out(
@@ -71,7 +72,12 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
   const config = loadConfigFile(root);
   const client = createGitHubClient({ token: SANDBOX_TOKEN, baseUrl: sandbox.url, writeSpacingMs: 0, log: ctx.log });
   const gateway = new OctokitIssueGateway(DRILL_REPO, client, sandbox.webUrl);
-  const service = new IncidentService({ config: { ...config, repository: DRILL_REPO }, gateway, renderer: createRenderer(), actor: 'firebreak-dev' });
+  const service = new IncidentService({
+    config: { ...config, repository: DRILL_REPO },
+    gateway,
+    renderer: createRenderer(),
+    actor: 'firebreak-dev',
+  });
 
   let mark = sandbox.requests.length;
   const step = (text: string) => {
@@ -86,9 +92,14 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
     description: 'Customers report that paying takes more than 30 s; some payments fail.',
     drill: true,
   });
-  step(`Declared drill #${incident.number} "${incident.title}" as ${incident.severity}, lead @${incident.roles['lead']}`);
+  step(
+    `Declared drill #${incident.number} "${incident.title}" as ${incident.severity}, lead @${incident.roles['lead']}`,
+  );
 
-  await service.log(incident, { kind: 'observation', text: 'p95 latency of POST /checkout went from 300 ms to 28 s at 10:02 UTC.' });
+  await service.log(incident, {
+    kind: 'observation',
+    text: 'p95 latency of POST /checkout went from 300 ms to 28 s at 10:02 UTC.',
+  });
   step('Logged an observation');
 
   const code = drillCodeRef(root, sandbox.webUrl);
@@ -97,7 +108,9 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
     text: 'The retry loop in the declare path might hammer the API when it is slow.',
     ...(code ? { code } : {}),
   });
-  step(code ? `Logged a theory with a permalink to ${code.path}#L${code.startLine}-L${code.endLine}` : 'Logged a theory');
+  step(
+    code ? `Logged a theory with a permalink to ${code.path}#L${code.startLine}-L${code.endLine}` : 'Logged a theory',
+  );
 
   incident = await service.setSeverity(incident, 'major', 'About 20% of checkouts fail.');
   step('Changed severity to major (deploys freeze)');
@@ -105,13 +118,23 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
   incident = await service.assignRole(incident, 'comms', 'octo-comms');
   step('Gave the comms role to @octo-comms');
 
-  await service.log(incident, { kind: 'action', text: 'Restarted the payment workers (drill: nothing was restarted).', destructive: true });
+  await service.log(incident, {
+    kind: 'action',
+    text: 'Restarted the payment workers (drill: nothing was restarted).',
+    destructive: true,
+  });
   step('Logged a destructive action, with what and why');
 
-  await service.log(incident, { kind: 'decision', text: 'Roll back to yesterday\'s release before looking for the root cause.' });
+  await service.log(incident, {
+    kind: 'decision',
+    text: "Roll back to yesterday's release before looking for the root cause.",
+  });
   step('Logged a decision: stop the bleeding first');
 
-  incident = await service.postUpdate(incident, { text: 'Rolled back; checkout latency is back to normal. Watching error rates.', status: 'monitoring' });
+  incident = await service.postUpdate(incident, {
+    text: 'Rolled back; checkout latency is back to normal. Watching error rates.',
+    status: 'monitoring',
+  });
   step('Posted an update: monitoring');
 
   incident = await service.assignRole(incident, 'lead', 'octo-lead', 'End of shift.');
@@ -125,10 +148,14 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
 
   io.out(`\n${describeIncident(shown)}\n`);
   io.out('─── The issue as GitHub shows it ───\n');
-  const issue = sandbox.store.issues(`${DRILL_REPO.owner}/${DRILL_REPO.name}`).find((i) => i.number === incident.number);
+  const issue = sandbox.store
+    .issues(`${DRILL_REPO.owner}/${DRILL_REPO.name}`)
+    .find((i) => i.number === incident.number);
   io.out(stripMarkers(`# ${issue?.title ?? incident.title}\n\n${issue?.body ?? ''}`));
   for (const entry of shown.timeline) {
-    const comment = sandbox.store.comments(`${DRILL_REPO.owner}/${DRILL_REPO.name}`, incident.number).find((c) => c.id === entry.commentId);
+    const comment = sandbox.store
+      .comments(`${DRILL_REPO.owner}/${DRILL_REPO.name}`, incident.number)
+      .find((c) => c.id === entry.commentId);
     if (comment) io.out(`---\n**@${comment.user.login}** commented:\n\n${stripMarkers(comment.body)}`);
   }
   io.out(

@@ -11,7 +11,8 @@ import { headCommit, isPushed } from './git';
 function incidentNumber(positionals: string[], usage: string): number {
   const raw = positionals[0];
   const number = Number(raw?.replace(/^#/, ''));
-  if (!raw || !Number.isInteger(number) || number <= 0) throw new InputError(`Missing or invalid incident number${raw ? ` "${raw}"` : ''}.`, `Usage: ${usage}`);
+  if (!raw || !Number.isInteger(number) || number <= 0)
+    throw new InputError(`Missing or invalid incident number${raw ? ` "${raw}"` : ''}.`, `Usage: ${usage}`);
   return number;
 }
 
@@ -36,10 +37,20 @@ export function incidentJson(incident: Incident) {
 
 function printIncident(ctx: RunContext, incident: Incident, verb: string): void {
   if (ctx.json) {
-    ctx.io.out(JSON.stringify({ number: incident.number, url: incident.url, severity: incident.severity, status: incident.status, lead: incident.roles[LEAD] }));
+    ctx.io.out(
+      JSON.stringify({
+        number: incident.number,
+        url: incident.url,
+        severity: incident.severity,
+        status: incident.status,
+        lead: incident.roles[LEAD],
+      }),
+    );
     return;
   }
-  ctx.io.out(`${verb} #${incident.number}: ${incident.title} [${incident.severity}, ${incident.status}, lead @${incident.roles[LEAD]}]\n${incident.url}`);
+  ctx.io.out(
+    `${verb} #${incident.number}: ${incident.title} [${incident.severity}, ${incident.status}, lead @${incident.roles[LEAD]}]\n${incident.url}`,
+  );
 }
 
 function entryLine(entry: TimelineEntry): string {
@@ -50,7 +61,9 @@ function entryLine(entry: TimelineEntry): string {
 }
 
 export function describeIncident(incident: Incident): string {
-  const roles = Object.entries(incident.roles).map(([role, login]) => `${role} @${login}`).join(', ');
+  const roles = Object.entries(incident.roles)
+    .map(([role, login]) => `${role} @${login}`)
+    .join(', ');
   const lines = [
     `#${incident.number} ${incident.drill ? '[drill] ' : ''}${incident.title}`,
     `  ${incident.url}`,
@@ -59,7 +72,8 @@ export function describeIncident(incident: Incident): string {
       (incident.timestamps.mitigated ? ` · mitigated ${formatTime(incident.timestamps.mitigated)}` : '') +
       (incident.timestamps.resolved ? ` · resolved ${formatTime(incident.timestamps.resolved)}` : ''),
   ];
-  if (incident.lastUpdate) lines.push(`  last update ${formatTime(incident.lastUpdate.at)}: ${incident.lastUpdate.text.split('\n')[0]}`);
+  if (incident.lastUpdate)
+    lines.push(`  last update ${formatTime(incident.lastUpdate.at)}: ${incident.lastUpdate.text.split('\n')[0]}`);
   if (incident.timelineLoaded) {
     lines.push('', `Timeline (${incident.timeline.length} entries):`, ...incident.timeline.map(entryLine));
   }
@@ -69,7 +83,8 @@ export function describeIncident(incident: Incident): string {
 export const declareCommand: Command = {
   name: 'declare',
   summary: 'Declare an incident (one request)',
-  usage: 'firebreak declare --title T [--severity S] [--lead LOGIN] [--description D] [--service NAME]... [--private] [--drill]',
+  usage:
+    'firebreak declare --title T [--severity S] [--lead LOGIN] [--description D] [--service NAME]... [--private] [--drill]',
   options: {
     title: { type: 'string', short: 't' },
     severity: { type: 'string', short: 's' },
@@ -96,14 +111,17 @@ export const declareCommand: Command = {
       drill: values['drill'] === true,
     });
     printIncident(ctx, incident, 'Declared');
-    await service.syncLabels(incident.repo).catch((error: unknown) => ctx.log.debug(`label colors not set: ${String(error)}`));
+    await service
+      .syncLabels(incident.repo)
+      .catch((error: unknown) => ctx.log.debug(`label colors not set: ${String(error)}`));
   },
 };
 
 export const logCommand: Command = {
   name: 'log',
   summary: 'Log an action, observation, decision, question or theory (one request)',
-  usage: 'firebreak log N --kind action|observation|decision|question|theory --text T [--file PATH --lines A-B] [--destructive]',
+  usage:
+    'firebreak log N --kind action|observation|decision|question|theory --text T [--file PATH --lines A-B] [--destructive]',
   options: {
     kind: { type: 'string', short: 'k' },
     text: { type: 'string', short: 'm' },
@@ -114,18 +132,22 @@ export const logCommand: Command = {
   async run(values, positionals, ctx) {
     const number = incidentNumber(positionals, this.usage);
     const kind = stringOption(values, 'kind') ?? 'action';
-    if (!isLogKind(kind)) throw new InputError(`Unknown --kind "${kind}".`, 'Use action, observation, decision, question or theory.');
+    if (!isLogKind(kind))
+      throw new InputError(`Unknown --kind "${kind}".`, 'Use action, observation, decision, question or theory.');
     const text = stringOption(values, 'text');
     if (!text) throw new InputError('Missing --text.', `Usage: ${this.usage}`);
     const context = ctx.context();
     const code = codeRefFrom(values, ctx);
-    const entry = await (await context.service()).log(number, {
+    const entry = await (
+      await context.service()
+    ).log(number, {
       kind,
       text,
       ...(values['destructive'] === true ? { destructive: true } : {}),
       ...(code ? { code } : {}),
     });
-    if (ctx.json) ctx.io.out(JSON.stringify({ key: entry.key, kind: entry.kind, url: entry.url, commentId: entry.commentId }));
+    if (ctx.json)
+      ctx.io.out(JSON.stringify({ key: entry.key, kind: entry.kind, url: entry.url, commentId: entry.commentId }));
     else ctx.io.out(`Logged ${entry.kind} on #${number}: ${entry.url ?? ''}`);
   },
 };
@@ -147,8 +169,12 @@ function codeRefFrom(values: OptionValues, ctx: RunContext) {
     throw new InputError(`Cannot read ${file}.`, 'Pass a file inside this repository.');
   }
   const commit = headCommit(context.root);
-  if (!commit) throw new InputError('No git commit to link to.', 'Run inside a git repository with at least one commit.');
-  if (!isPushed(context.root, commit)) ctx.io.err(`warning: commit ${commit.slice(0, 7)} is not pushed; the permalink will not resolve for others until it is.`);
+  if (!commit)
+    throw new InputError('No git commit to link to.', 'Run inside a git repository with at least one commit.');
+  if (!isPushed(context.root, commit))
+    ctx.io.err(
+      `warning: commit ${commit.slice(0, 7)} is not pushed; the permalink will not resolve for others until it is.`,
+    );
   return buildCodeRef({
     repo: codeRepo(ctx),
     webUrl: context.webUrl,
@@ -176,7 +202,8 @@ export const updateCommand: Command = {
     const text = stringOption(values, 'text');
     if (!text) throw new InputError('Missing --text.', `Usage: ${this.usage}`);
     const status = stringOption(values, 'status');
-    if (status !== undefined && !isMilestone(status)) throw new InputError(`Unknown --status "${status}".`, 'Use investigating, identified, monitoring or resolved.');
+    if (status !== undefined && !isMilestone(status))
+      throw new InputError(`Unknown --status "${status}".`, 'Use investigating, identified, monitoring or resolved.');
     const incident = await (await ctx.context().service()).postUpdate(number, { text, ...(status ? { status } : {}) });
     printIncident(ctx, incident, 'Updated');
   },
@@ -206,7 +233,9 @@ export const roleCommand: Command = {
     const number = incidentNumber(positionals, this.usage);
     const [, role, login] = positionals;
     if (!role || !login) throw new InputError('Missing ROLE or LOGIN.', `Usage: ${this.usage}`);
-    const incident = await (await ctx.context().service()).assignRole(number, role, login, stringOption(values, 'note'));
+    const incident = await (
+      await ctx.context().service()
+    ).assignRole(number, role, login, stringOption(values, 'note'));
     printIncident(ctx, incident, `@${incident.roles[role.toLowerCase()] ?? login} is ${role} on`);
   },
 };
@@ -267,7 +296,12 @@ export const repairCommand: Command = {
     const number = incidentNumber(positionals, this.usage);
     const { incident, changed } = await (await ctx.context().service()).repair(number);
     if (ctx.json) ctx.io.out(JSON.stringify({ number, changed }));
-    else ctx.io.out(changed.length ? `Repaired #${incident.number}: rewrote ${changed.join(', ')}.` : `#${incident.number} is consistent with its timeline; nothing to repair.`);
+    else
+      ctx.io.out(
+        changed.length
+          ? `Repaired #${incident.number}: rewrote ${changed.join(', ')}.`
+          : `#${incident.number} is consistent with its timeline; nothing to repair.`,
+      );
   },
 };
 

@@ -46,7 +46,13 @@ function helpText(commands: readonly Command[]): string {
   ].join('\n');
 }
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io, cwd = process.cwd(), extraCommands: readonly Command[] = []): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  io: Io,
+  cwd = process.cwd(),
+  extraCommands: readonly Command[] = [],
+): Promise<number> {
   const commands = allCommands(extraCommands);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -64,7 +70,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: [...rest], options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...rest],
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     io.err(`firebreak ${name}: ${(error as Error).message}\nUsage: ${command.usage}`);
     return EXIT_USAGE;
@@ -104,7 +115,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     return code ?? EXIT_OK;
   } catch (error) {
     const message = describeError(error);
-    if (ctx.json) io.err(JSON.stringify({ error: message, code: error instanceof FirebreakError ? error.code : 'internal' }));
+    if (ctx.json)
+      io.err(JSON.stringify({ error: message, code: error instanceof FirebreakError ? error.code : 'internal' }));
     else io.err(`firebreak ${name}: ${message}`);
     if (!(error instanceof FirebreakError) && verbose && error instanceof Error && error.stack) io.err(error.stack);
     return error instanceof FirebreakError && error.code === 'input' ? EXIT_USAGE : EXIT_FAILED;

@@ -78,7 +78,9 @@ export class GitHubAuth implements vscode.Disposable {
           return session.accessToken;
         }
       } catch (error) {
-        this.log.warn(`${provider} sign-in did not complete: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.warn(
+          `${provider} sign-in did not complete: ${error instanceof Error ? error.message : String(error)}`,
+        );
         const choice = await this.prompter.warn('GitHub sign-in did not complete.', 'Use a token instead');
         if (choice !== 'Use a token instead') return undefined;
       }

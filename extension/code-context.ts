@@ -13,13 +13,17 @@ export class EditorCodeContext implements CodeContext {
 
   async activeCode(): Promise<ActiveCode | undefined> {
     const editor = vscode.window.activeTextEditor;
-    if (!editor || editor.document.uri.scheme === 'untitled' || editor.document.uri.scheme === 'output') return undefined;
+    if (!editor || editor.document.uri.scheme === 'untitled' || editor.document.uri.scheme === 'output')
+      return undefined;
     const { document, selection } = editor;
     const repository = await this.git.repositoryFor(document.uri);
     const path = this.git.relativePath(repository, document.uri);
     if (!path) return undefined;
     // A selection that ends at the start of a line (whole lines selected with Shift+Down) does not include it.
-    const endLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line : selection.end.line + 1;
+    const endLine =
+      selection.end.character === 0 && selection.end.line > selection.start.line
+        ? selection.end.line
+        : selection.end.line + 1;
     const commit = repository?.state.HEAD?.commit;
     const codeRepo = repository ? this.git.originRepo(repository) : undefined;
     const pushed = repository && commit ? await this.git.isPushed(repository, commit) : undefined;

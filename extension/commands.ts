@@ -72,7 +72,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'firebreak.logEntry': (node) => logEntry(flows, arg(node)),
     'firebreak.logDestructiveAction': (node) => logDestructiveAction(flows, arg(node)),
     'firebreak.postUpdate': (node) => postUpdate(flows, arg(node)),
-    'firebreak.assignRole': (node) => assignRole(flows, arg(node), (node as Extract<TreeNode, { type: 'role' }> | undefined)?.role?.name),
+    'firebreak.assignRole': (node) =>
+      assignRole(flows, arg(node), (node as Extract<TreeNode, { type: 'role' }> | undefined)?.role?.name),
     'firebreak.changeSeverity': (node) => changeSeverity(flows, arg(node)),
     'firebreak.resolveIncident': (node) => resolveIncident(flows, arg(node)),
     'firebreak.startRetro': (node) => startRetro(flows, arg(node)),
@@ -111,7 +112,9 @@ async function signIn(deps: CommandDeps): Promise<void> {
     const session = await deps.sessions.get(false);
     await deps.signedInChanged();
     if (!session) return;
-    void vscode.window.showInformationMessage(`Signed in to GitHub as @${session.actor}. Incidents of ${session.repo.owner}/${session.repo.name} are in the Incidents view.`);
+    void vscode.window.showInformationMessage(
+      `Signed in to GitHub as @${session.actor}. Incidents of ${session.repo.owner}/${session.repo.name} are in the Incidents view.`,
+    );
     await deps.refresh(false);
   } catch (error) {
     // A token GitHub rejects is not kept.
@@ -128,7 +131,9 @@ async function signOut(deps: CommandDeps): Promise<void> {
   deps.sessions.reset();
   await deps.store.clear({ keepCurrent: true });
   await deps.signedInChanged();
-  void vscode.window.showInformationMessage('Signed out of Firebreak. Entries waiting to be delivered are kept until you sign in again.');
+  void vscode.window.showInformationMessage(
+    'Signed out of Firebreak. Entries waiting to be delivered are kept until you sign in again.',
+  );
 }
 
 function pendingKey(node: unknown): string | undefined {

@@ -41,7 +41,7 @@ export function formatError(error: unknown, doing: string): FormattedError {
   }
 }
 
-/** Messages of the cause chain (e.g. "fetch failed" <- "connect ECONNREFUSED"): messages only, never request objects. */
+/** Messages of the cause chain (e.g. "fetch failed" <- "connect ECONNREFUSED"): never request objects. */
 export function causeMessages(error: unknown, depth = 4): string[] {
   const messages: string[] = [];
   let cause = (error as { cause?: unknown } | undefined)?.cause;

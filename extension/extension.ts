@@ -59,13 +59,17 @@ export function activate(context: vscode.ExtensionContext): void {
       const folder = workspaceConfig.folder;
       if (!folder) return;
       const file = vscode.Uri.joinPath(folder.uri, readSettings().configPath);
-      const exists = await vscode.workspace.fs.stat(file).then(() => true, () => false);
+      const exists = await vscode.workspace.fs.stat(file).then(
+        () => true,
+        () => false,
+      );
       // A missing file opens as a new one at its place, started with the key most people need first.
       const document = exists
         ? await vscode.workspace.openTextDocument(file)
         : await vscode.workspace.openTextDocument(file.with({ scheme: 'untitled' }));
       const editor = await vscode.window.showTextDocument(document);
-      if (!exists && document.getText() === '') await editor.insertSnippet(new vscode.SnippetString('repository: ${1:owner/name}\n'));
+      if (!exists && document.getText() === '')
+        await editor.insertSnippet(new vscode.SnippetString('repository: ${1:owner/name}\n'));
     },
   };
 
@@ -93,9 +97,9 @@ export function activate(context: vscode.ExtensionContext): void {
       await updateSignedIn(true);
       if (!session) {
         if (interactive) {
-          void vscode.window.showInformationMessage('Sign in to GitHub to see the incidents.', 'Sign in').then((choice) =>
-            choice ? vscode.commands.executeCommand('firebreak.signIn') : undefined,
-          );
+          void vscode.window
+            .showInformationMessage('Sign in to GitHub to see the incidents.', 'Sign in')
+            .then((choice) => (choice ? vscode.commands.executeCommand('firebreak.signIn') : undefined));
         }
         return;
       }
@@ -104,7 +108,8 @@ export function activate(context: vscode.ExtensionContext): void {
       if (queue.pending.length > 0) await queue.flush(session.service, { force: true });
     } catch (error) {
       if (store.state !== 'error') store.fail(error);
-      if (interactive) void showError(errors, error, 'Refresh incidents', () => vscode.commands.executeCommand('firebreak.refresh'));
+      if (interactive)
+        void showError(errors, error, 'Refresh incidents', () => vscode.commands.executeCommand('firebreak.refresh'));
       else log.warn(formatError(error, 'Refresh incidents').logLine);
     }
   };
@@ -129,7 +134,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const view = vscode.window.createTreeView('firebreak.incidents', { treeDataProvider: tree, showCollapseAll: true });
 
   let acted = false;
-  const poller = new Poller(() => refresh(false), () => readSettings().pollIntervalSeconds * 1000);
+  const poller = new Poller(
+    () => refresh(false),
+    () => readSettings().pollIntervalSeconds * 1000,
+  );
   const updatePolling = () => poller.setActive(acted && (view.visible || store.current !== undefined));
   const markActed = () => {
     if (acted) return;
@@ -138,7 +146,12 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   const retryTimer = new RetryTimer(() => queue.nextRetryDelay(), flushQueue);
-  const statusBar = new IncidentStatusBar({ store, queue, config: () => workspaceConfig.current, remindersOn: () => readSettings().updateReminders });
+  const statusBar = new IncidentStatusBar({
+    store,
+    queue,
+    config: () => workspaceConfig.current,
+    remindersOn: () => readSettings().updateReminders,
+  });
   const codeLens = new IncidentCodeLens(store, git);
 
   const openCode = async (code: CodeRef) => {
@@ -151,7 +164,10 @@ export function activate(context: vscode.ExtensionContext): void {
       try {
         await vscode.workspace.fs.stat(uri);
         const lastLine = Math.max(code.startLine, code.endLine) - 1;
-        await vscode.window.showTextDocument(uri, { selection: new vscode.Range(code.startLine - 1, 0, lastLine, Number.MAX_SAFE_INTEGER), preview: true });
+        await vscode.window.showTextDocument(uri, {
+          selection: new vscode.Range(code.startLine - 1, 0, lastLine, Number.MAX_SAFE_INTEGER),
+          preview: true,
+        });
         return;
       } catch {
         log.info(`${code.path} is not in this workspace; opening the permalink`);
@@ -200,7 +216,18 @@ export function activate(context: vscode.ExtensionContext): void {
     retryTimer,
     configWatcher,
     vscode.languages.registerCodeLensProvider({ scheme: 'file' }, codeLens),
-    ...registerCommands({ flows, sessions, auth, store, queue, errors, refresh, acted: markActed, signedInChanged: () => updateSignedIn(), openCode }),
+    ...registerCommands({
+      flows,
+      sessions,
+      auth,
+      store,
+      queue,
+      errors,
+      refresh,
+      acted: markActed,
+      signedInChanged: () => updateSignedIn(),
+      openCode,
+    }),
     view.onDidChangeVisibility((e) => {
       if (e.visible) {
         markActed();
@@ -211,7 +238,13 @@ export function activate(context: vscode.ExtensionContext): void {
     store.onDidChange(() => {
       updateStoreContext();
       updatePolling();
-      view.badge = store.incidents.length > 0 ? { value: store.incidents.length, tooltip: `${store.incidents.length} active incident${store.incidents.length === 1 ? '' : 's'}` } : undefined;
+      view.badge =
+        store.incidents.length > 0
+          ? {
+              value: store.incidents.length,
+              tooltip: `${store.incidents.length} active incident${store.incidents.length === 1 ? '' : 's'}`,
+            }
+          : undefined;
     }),
     queue.onDidChange(() => retryTimer.reschedule()),
     auth.onDidChange(() => {
@@ -242,7 +275,9 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   }, 0);
   if (queue.pending.length > 0) {
-    log.info(`${queue.pending.length} entr${queue.pending.length === 1 ? 'y waits' : 'ies wait'} to be delivered; retrying shortly`);
+    log.info(
+      `${queue.pending.length} entr${queue.pending.length === 1 ? 'y waits' : 'ies wait'} to be delivered; retrying shortly`,
+    );
     const first = setTimeout(() => retryTimer.reschedule(), FIRST_QUEUE_RETRY_MS);
     context.subscriptions.push({ dispose: () => clearTimeout(first) });
   }

@@ -15,7 +15,12 @@ interface GitBranchRef {
 export interface GitRepository {
   readonly rootUri: vscode.Uri;
   readonly state: {
-    readonly HEAD?: { readonly name?: string; readonly commit?: string; readonly upstream?: { readonly remote: string; readonly name: string }; readonly ahead?: number };
+    readonly HEAD?: {
+      readonly name?: string;
+      readonly commit?: string;
+      readonly upstream?: { readonly remote: string; readonly name: string };
+      readonly ahead?: number;
+    };
     readonly remotes: readonly { readonly name: string; readonly fetchUrl?: string; readonly pushUrl?: string }[];
     readonly workingTreeChanges: readonly { readonly uri: vscode.Uri }[];
     readonly indexChanges: readonly { readonly uri: vscode.Uri }[];

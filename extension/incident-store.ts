@@ -97,7 +97,9 @@ export class IncidentStore {
       const active = await session.service.listActive();
       this.list = active;
       const current = this.saved && this.saved.repo === this.repoSlug ? this.saved.number : undefined;
-      const wanted = [...active].sort((a, b) => (a.number === current ? -1 : b.number === current ? 1 : 0)).slice(0, DETAILS_PER_REFRESH);
+      const wanted = [...active]
+        .sort((a, b) => (a.number === current ? -1 : b.number === current ? 1 : 0))
+        .slice(0, DETAILS_PER_REFRESH);
       const stale = wanted.filter((incident) => !this.isFresh(incident));
       const readAt = this.now();
       const shown = await Promise.all(stale.map((incident) => session.service.show(incident)));
@@ -148,7 +150,10 @@ export class IncidentStore {
     if (this.repoSlug === undefined) this.repoSlug = repoSlug(incident.repo);
     const key = keyOf(incident);
     const known = this.details.get(key);
-    const merged = !incident.timelineLoaded && known?.timelineLoaded ? { ...incident, timeline: known.timeline, timelineLoaded: true } : incident;
+    const merged =
+      !incident.timelineLoaded && known?.timelineLoaded
+        ? { ...incident, timeline: known.timeline, timelineLoaded: true }
+        : incident;
     if (merged.timelineLoaded) this.details.set(key, merged);
     const active = merged.status !== 'resolved';
     const index = this.list.findIndex((i) => keyOf(i) === key);
@@ -187,7 +192,12 @@ export class IncidentStore {
     const key = keyOf(listed);
     const known = this.details.get(key);
     const readAt = this.readAt.get(key);
-    return known?.timelineLoaded === true && readAt !== undefined && known.updatedAt === listed.updatedAt && Date.parse(listed.updatedAt) < readAt - SETTLE_MS;
+    return (
+      known?.timelineLoaded === true &&
+      readAt !== undefined &&
+      known.updatedAt === listed.updatedAt &&
+      Date.parse(listed.updatedAt) < readAt - SETTLE_MS
+    );
   }
 
   private setDetail(incident: Incident, readAt: number): void {
@@ -211,7 +221,13 @@ export class IncidentStore {
   }
 
   private async saveCurrent(incident: Incident | undefined): Promise<void> {
-    this.saved = incident ? { repo: repoSlug(incident.repo), number: incident.number, snapshot: { ...incident, timeline: [], timelineLoaded: false } } : undefined;
+    this.saved = incident
+      ? {
+          repo: repoSlug(incident.repo),
+          number: incident.number,
+          snapshot: { ...incident, timeline: [], timelineLoaded: false },
+        }
+      : undefined;
     await this.memento.update(CURRENT_KEY, this.saved);
   }
 

@@ -68,7 +68,13 @@ export function elapsed(incident: Pick<Incident, 'timestamps'>, now: Date): stri
 /** Tree description of an incident: number, severity, age and lead. */
 export function incidentDescription(incident: Incident, now: Date): string {
   const lead = incident.roles[LEAD];
-  return [`#${incident.number}`, incident.severity, incident.status === 'declared' ? undefined : incident.status, elapsed(incident, now), lead ? `@${lead}` : undefined]
+  return [
+    `#${incident.number}`,
+    incident.severity,
+    incident.status === 'declared' ? undefined : incident.status,
+    elapsed(incident, now),
+    lead ? `@${lead}` : undefined,
+  ]
     .filter(Boolean)
     .join(' · ');
 }
@@ -88,7 +94,9 @@ export function updateCountdown(incident: Incident, config: FirebreakConfig, now
   const due = nextUpdateDue(incident, config);
   if (!due) return { overdue: false, text: 'resolved' };
   const left = due.getTime() - now.getTime();
-  return left < 0 ? { due, overdue: true, text: `update overdue ${formatAge(-left)}` } : { due, overdue: false, text: `update in ${formatAge(left)}` };
+  return left < 0
+    ? { due, overdue: true, text: `update overdue ${formatAge(-left)}` }
+    : { due, overdue: false, text: `update in ${formatAge(left)}` };
 }
 
 export interface StatusBarView {
@@ -109,7 +117,9 @@ export function statusBarView(incident: Incident, config: FirebreakConfig, now: 
     `**${incident.drill ? 'Drill' : 'Incident'} #${incident.number}: ${escapeMarkdown(incident.title)}**`,
     `Severity **${incident.severity}**, status **${incident.status}**, lead ${roleHolderText(incident.roles[LEAD])}`,
     `Declared ${formatTime(incident.timestamps.declared)} (${elapsed(incident, now)} ago)`,
-    countdown.due ? `Next update due ${formatTime(countdown.due.toISOString())} (every ${formatAge(cadence * 60_000)} at ${incident.severity})` : undefined,
+    countdown.due
+      ? `Next update due ${formatTime(countdown.due.toISOString())} (every ${formatAge(cadence * 60_000)} at ${incident.severity})`
+      : undefined,
     pending > 0 ? `${pending} entr${pending === 1 ? 'y' : 'ies'} waiting to be delivered to GitHub` : undefined,
     'Click to post an update.',
   ]
@@ -133,7 +143,9 @@ export function pendingLabel(item: QueuedWrite): string {
 
 export function pendingDescription(item: QueuedWrite): string {
   const what = item.write.type === 'update' ? 'update' : item.write.kind;
-  return item.failed ? `${what} · not delivered: GitHub rejected it` : `${what} · waiting to be delivered · ${formatTime(item.at).slice(11)}`;
+  return item.failed
+    ? `${what} · not delivered: GitHub rejected it`
+    : `${what} · waiting to be delivered · ${formatTime(item.at).slice(11)}`;
 }
 
 export function oneLine(text: string, max: number): string {

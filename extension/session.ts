@@ -46,8 +46,21 @@ export async function openSession(inputs: SessionInputs): Promise<Session> {
     ...(inputs.writeSpacingMs !== undefined ? { writeSpacingMs: inputs.writeSpacingMs } : {}),
   });
   const actor = await gateway.currentUser();
-  const service = new IncidentService({ config: inputs.config, gateway, renderer: createRenderer({ ...inputs.templates }), actor });
-  return { service, gateway, config: inputs.config, repo: inputs.repo, apiUrl: inputs.apiUrl, webUrl: gateway.webUrl, actor };
+  const service = new IncidentService({
+    config: inputs.config,
+    gateway,
+    renderer: createRenderer({ ...inputs.templates }),
+    actor,
+  });
+  return {
+    service,
+    gateway,
+    config: inputs.config,
+    repo: inputs.repo,
+    apiUrl: inputs.apiUrl,
+    webUrl: gateway.webUrl,
+    actor,
+  };
 }
 
 export interface SessionSource {

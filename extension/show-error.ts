@@ -11,10 +11,15 @@ export interface ErrorSurface {
 }
 
 /** Not awaited by commands: the notification stays until the person acts on it. */
-export async function showError(surface: ErrorSurface, error: unknown, doing: string, retry?: () => Thenable<unknown>): Promise<void> {
+export async function showError(
+  surface: ErrorSurface,
+  error: unknown,
+  doing: string,
+  retry?: () => Thenable<unknown>,
+): Promise<void> {
   const formatted = formatError(error, doing);
   surface.log.error(formatted.logLine);
-  // Stacks of our own code help a bug report; typed errors (with causes holding request details) are logged as text only.
+  // Stacks of our own code help a bug report; typed errors (causes hold request details) are logged as text only.
   if (!(error instanceof FirebreakError) && error instanceof Error && error.stack) surface.log.debug(error.stack);
   const actions = formatted.actions.filter((a) => a !== 'Retry' || retry !== undefined);
   const choice = await vscode.window.showErrorMessage(formatted.message, ...actions);

@@ -58,7 +58,11 @@ export class VsCodePrompter implements Prompter {
   }
 
   async confirm(request: ConfirmRequest): Promise<boolean> {
-    const choice = await vscode.window.showWarningMessage(request.message, { modal: true, ...(request.detail ? { detail: request.detail } : {}) }, request.confirm);
+    const choice = await vscode.window.showWarningMessage(
+      request.message,
+      { modal: true, ...(request.detail ? { detail: request.detail } : {}) },
+      request.confirm,
+    );
     return choice === request.confirm;
   }
 

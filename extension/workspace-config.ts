@@ -1,7 +1,13 @@
 // The incident config of the open workspace, read with vscode.workspace.fs (works in remote and web workspaces):
 // .github/incidents.yml (or firebreak.configPath), its template overrides, and the incident repository.
 import * as vscode from 'vscode';
-import { DEFAULT_CONFIG_PATH, defaultConfig, parseConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
+import {
+  DEFAULT_CONFIG_PATH,
+  defaultConfig,
+  parseConfig,
+  parseRepo,
+  type FirebreakConfig,
+} from '../core/domain/config';
 import { FirebreakError } from '../core/domain/errors';
 import type { RepoRef } from '../core/domain/incident';
 import { TEMPLATE_NAMES } from '../core/domain/render';
@@ -50,7 +56,12 @@ export class WorkspaceConfig {
   async resolveRepo(settings: Settings, config: FirebreakConfig, git: GitFacts): Promise<RepoRef> {
     if (settings.repository) {
       const repo = parseRepo(settings.repository);
-      if (!repo) throw new FirebreakError('config', `The setting firebreak.repository ("${settings.repository}") is not owner/name.`, 'Set it to the incident repository, e.g. acme/incidents, or clear it.');
+      if (!repo)
+        throw new FirebreakError(
+          'config',
+          `The setting firebreak.repository ("${settings.repository}") is not owner/name.`,
+          'Set it to the incident repository, e.g. acme/incidents, or clear it.',
+        );
       return repo;
     }
     if (config.repository) return config.repository;
@@ -72,7 +83,11 @@ export class WorkspaceConfig {
     const text = await readText(file);
     if (text === undefined) {
       if (settings.configPath !== DEFAULT_CONFIG_PATH) {
-        throw new FirebreakError('config', `The config file ${settings.configPath} (setting firebreak.configPath) does not exist.`, 'Point the setting at an existing file, or clear it to use .github/incidents.yml.');
+        throw new FirebreakError(
+          'config',
+          `The config file ${settings.configPath} (setting firebreak.configPath) does not exist.`,
+          'Point the setting at an existing file, or clear it to use .github/incidents.yml.',
+        );
       }
       this.log.info(`no ${DEFAULT_CONFIG_PATH} in ${folder.name}: using the default severities and roles`);
       return { config: defaultConfig(), templates: {} };
@@ -80,9 +95,17 @@ export class WorkspaceConfig {
     const config = parseConfig(text, settings.configPath);
     // Template overrides are code-like content from the repository: only in trusted workspaces.
     const useTemplates = config.templates !== undefined && vscode.workspace.isTrusted;
-    if (config.templates && !useTemplates) this.log.info('Restricted Mode: template overrides of this workspace are ignored; the built-in templates are used');
-    const templates = useTemplates && config.templates ? await this.readTemplates(vscode.Uri.joinPath(folder.uri, config.templates), config) : {};
-    this.log.info(`loaded ${settings.configPath}${Object.keys(templates).length ? ` with template overrides: ${Object.keys(templates).join(', ')}` : ''}`);
+    if (config.templates && !useTemplates)
+      this.log.info(
+        'Restricted Mode: template overrides of this workspace are ignored; the built-in templates are used',
+      );
+    const templates =
+      useTemplates && config.templates
+        ? await this.readTemplates(vscode.Uri.joinPath(folder.uri, config.templates), config)
+        : {};
+    this.log.info(
+      `loaded ${settings.configPath}${Object.keys(templates).length ? ` with template overrides: ${Object.keys(templates).join(', ')}` : ''}`,
+    );
     return { config, templates, file };
   }
 
@@ -91,12 +114,21 @@ export class WorkspaceConfig {
     try {
       entries = await vscode.workspace.fs.readDirectory(dir);
     } catch {
-      throw new FirebreakError('config', `The templates directory ${config.templates ?? ''} (from ${config.source}) does not exist.`, 'Fix "templates:" in the config file, or remove it to use the built-in templates.');
+      throw new FirebreakError(
+        'config',
+        `The templates directory ${config.templates ?? ''} (from ${config.source}) does not exist.`,
+        'Fix "templates:" in the config file, or remove it to use the built-in templates.',
+      );
     }
     const overrides: Record<string, string> = {};
     for (const [name, type] of entries) {
       const base = name.replace(/\.hbs$/, '');
-      if (type !== vscode.FileType.File || !name.endsWith('.hbs') || !(TEMPLATE_NAMES as readonly string[]).includes(base)) continue;
+      if (
+        type !== vscode.FileType.File ||
+        !name.endsWith('.hbs') ||
+        !(TEMPLATE_NAMES as readonly string[]).includes(base)
+      )
+        continue;
       const text = await readText(vscode.Uri.joinPath(dir, name));
       if (text !== undefined) overrides[base] = text;
     }
@@ -110,7 +142,8 @@ export async function readText(uri: vscode.Uri): Promise<string | undefined> {
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   } catch (error) {
     if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
-    if ((error as { code?: string }).code === 'FileNotFound' || (error as { code?: string }).code === 'ENOENT') return undefined;
+    if ((error as { code?: string }).code === 'FileNotFound' || (error as { code?: string }).code === 'ENOENT')
+      return undefined;
     throw error;
   }
 }

@@ -51,5 +51,7 @@ export function authorAssociation(user: UserRecord | undefined, repo: RepoRecord
 
 /** The 403 message GitHub gives tokens that lack a permission: App/Actions tokens and personal tokens differ. */
 export function notAccessibleMessage(user: UserRecord | undefined): string {
-  return user?.type === 'Bot' ? 'Resource not accessible by integration' : 'Resource not accessible by personal access token';
+  return user?.type === 'Bot'
+    ? 'Resource not accessible by integration'
+    : 'Resource not accessible by personal access token';
 }

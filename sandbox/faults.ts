@@ -3,7 +3,14 @@
 
 export type FaultKind = 'http500' | 'http502' | 'http503' | 'reset' | 'secondary-rate-limit' | 'applied-502';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['http500', 'http502', 'http503', 'reset', 'secondary-rate-limit', 'applied-502'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'http500',
+  'http502',
+  'http503',
+  'reset',
+  'secondary-rate-limit',
+  'applied-502',
+];
 
 export interface FaultPlan {
   rate: number;
@@ -44,7 +51,8 @@ export class FaultInjector {
   private readonly queue: Queued[] = [];
 
   setPlan(plan: FaultPlan | undefined): void {
-    if (plan !== undefined && (plan.rate < 0 || plan.rate > 1)) throw new RangeError(`fault rate must be within 0..1, got ${plan.rate}`);
+    if (plan !== undefined && (plan.rate < 0 || plan.rate > 1))
+      throw new RangeError(`fault rate must be within 0..1, got ${plan.rate}`);
     this.plan = plan;
     this.random = mulberry32(plan?.seed ?? Date.now());
   }

@@ -60,8 +60,22 @@ function isObject(value: unknown): value is JsonObject {
 
 // JSON Schema keywords that survive conversion; OpenAPI-only and annotation keywords are dropped.
 const KEPT_KEYWORDS = new Set([
-  'type', 'enum', 'const', 'format', 'minimum', 'maximum', 'multipleOf', 'minLength', 'maxLength', 'pattern',
-  'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'required',
+  'type',
+  'enum',
+  'const',
+  'format',
+  'minimum',
+  'maximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'required',
 ]);
 
 /**
@@ -86,7 +100,8 @@ export function toJsonSchema(schema: unknown, options: { dropPatterns?: boolean 
   }
   if (schema.items !== undefined) out.items = toJsonSchema(schema.items, options);
   if (typeof schema.additionalProperties === 'boolean') out.additionalProperties = schema.additionalProperties;
-  else if (isObject(schema.additionalProperties)) out.additionalProperties = toJsonSchema(schema.additionalProperties, options);
+  else if (isObject(schema.additionalProperties))
+    out.additionalProperties = toJsonSchema(schema.additionalProperties, options);
   for (const key of ['oneOf', 'anyOf', 'allOf'] as const) {
     const list = schema[key];
     if (Array.isArray(list)) out[key === 'oneOf' ? 'anyOf' : key] = list.map((sub) => toJsonSchema(sub, options));
@@ -142,8 +157,10 @@ function formatErrors(errors: readonly ErrorObject[] | null | undefined, prefix 
     const where = `${prefix}${error.instancePath}` || '(root)';
     const params = error.params as Record<string, unknown>;
     const detail =
-      error.keyword === 'additionalProperties' ? ` '${String(params.additionalProperty)}'`
-        : error.keyword === 'enum' ? ` ${JSON.stringify(params.allowedValues)}`
+      error.keyword === 'additionalProperties'
+        ? ` '${String(params.additionalProperty)}'`
+        : error.keyword === 'enum'
+          ? ` ${JSON.stringify(params.allowedValues)}`
           : '';
     return `${where} ${error.message ?? error.keyword}${detail}`;
   });
@@ -161,7 +178,9 @@ function compileCheck(openApiSchema: unknown): Check {
     const itemCheck = compileCheck(isObject(openApiSchema) ? openApiSchema.items : undefined);
     check = (value) => {
       if (!Array.isArray(value)) return ['(root) must be array'];
-      return value.flatMap((item, index) => itemCheck(item).map((message) => `/${index}${message.startsWith('(root)') ? message.slice(6) : message}`));
+      return value.flatMap((item, index) =>
+        itemCheck(item).map((message) => `/${index}${message.startsWith('(root)') ? message.slice(6) : message}`),
+      );
     };
   } else {
     let validate: ValidateFunction;
@@ -191,16 +210,20 @@ function readOperation(raw: JsonObject, shared: Json | undefined): Operation {
   const responses = new Map<string, { schema: Json | undefined }>();
   if (isObject(raw.responses)) {
     for (const [status, response] of Object.entries(raw.responses)) {
-      const content = isObject(response) && isObject(response.content) ? response.content['application/json'] : undefined;
+      const content =
+        isObject(response) && isObject(response.content) ? response.content['application/json'] : undefined;
       responses.set(status, { schema: isObject(content) ? content.schema : undefined });
     }
   }
-  const docs = isObject(raw.externalDocs) && typeof raw.externalDocs.url === 'string' ? raw.externalDocs.url : undefined;
+  const docs =
+    isObject(raw.externalDocs) && typeof raw.externalDocs.url === 'string' ? raw.externalDocs.url : undefined;
   return {
     operationId: typeof raw.operationId === 'string' ? raw.operationId : '(no operationId)',
     docsUrl: docs,
     parameters,
-    requestBody: body ? { required: body.required === true, schema: isObject(bodyContent) ? bodyContent.schema : undefined } : undefined,
+    requestBody: body
+      ? { required: body.required === true, schema: isObject(bodyContent) ? bodyContent.schema : undefined }
+      : undefined,
     responses,
   };
 }
@@ -239,7 +262,8 @@ export class OpenApiCatalog {
         if (!isObject(raw)) continue;
         operations.set(method.toUpperCase(), keep ? readOperation(raw, rawItem.parameters) : null);
         if (Array.isArray(raw.parameters)) {
-          for (const p of raw.parameters) if (isObject(p) && p['x-multi-segment'] === true && typeof p.name === 'string') multi.add(p.name);
+          for (const p of raw.parameters)
+            if (isObject(p) && p['x-multi-segment'] === true && typeof p.name === 'string') multi.add(p.name);
         }
       }
       index.add(template, operations, multi);
@@ -283,7 +307,11 @@ export class OpenApiCatalog {
       const value = found.params[parameter.name];
       if (value === undefined) continue;
       const check = this.check(`${operation.operationId} path ${parameter.name}`, parameter.schema);
-      problems.push(...check(coerce(value, parameter.schema)).map((m) => `path parameter ${parameter.name}: ${m.replace('(root) ', '')}`));
+      problems.push(
+        ...check(coerce(value, parameter.schema)).map(
+          (m) => `path parameter ${parameter.name}: ${m.replace('(root) ', '')}`,
+        ),
+      );
     }
     const queryParameters = new Map(operation.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p]));
     for (const [name, value] of request.query) {
@@ -293,18 +321,24 @@ export class OpenApiCatalog {
         continue;
       }
       const check = this.check(`${operation.operationId} query ${name}`, parameter.schema);
-      problems.push(...check(coerce(value, parameter.schema)).map((m) => `query parameter ${name}: ${m.replace('(root) ', '')}`));
+      problems.push(
+        ...check(coerce(value, parameter.schema)).map((m) => `query parameter ${name}: ${m.replace('(root) ', '')}`),
+      );
     }
     for (const parameter of queryParameters.values()) {
-      if (parameter.required && !request.query.has(parameter.name)) problems.push(`missing required query parameter '${parameter.name}'`);
+      if (parameter.required && !request.query.has(parameter.name))
+        problems.push(`missing required query parameter '${parameter.name}'`);
     }
     const body = operation.requestBody;
     if (request.body === undefined) {
       if (body?.required) problems.push('request body is required');
     } else if (body === undefined) {
-      if (!(isObject(request.body) && Object.keys(request.body).length === 0)) problems.push('request body sent to an operation that takes none');
+      if (!(isObject(request.body) && Object.keys(request.body).length === 0))
+        problems.push('request body sent to an operation that takes none');
     } else if (body.schema !== undefined) {
-      problems.push(...this.check(`${operation.operationId} request`, body.schema)(request.body).map((m) => `request body: ${m}`));
+      problems.push(
+        ...this.check(`${operation.operationId} request`, body.schema)(request.body).map((m) => `request body: ${m}`),
+      );
     }
     return problems.map((problem) => `${label}: ${problem}`);
   }
@@ -319,15 +353,25 @@ export class OpenApiCatalog {
     const operation = found.operation;
     const label = `${request.method} ${request.path} [${operation.operationId}] response ${response.status}`;
     const status = String(response.status);
-    const described = operation.responses.get(status) ?? operation.responses.get(`${status[0] ?? ''}XX`) ?? operation.responses.get('default');
+    const described =
+      operation.responses.get(status) ??
+      operation.responses.get(`${status[0] ?? ''}XX`) ??
+      operation.responses.get('default');
     if (described === undefined) {
-      return response.status < 400 ? [`${label}: status not in GitHub's description (has ${[...operation.responses.keys()].join(', ')})`] : [];
+      return response.status < 400
+        ? [`${label}: status not in GitHub's description (has ${[...operation.responses.keys()].join(', ')})`]
+        : [];
     }
     if (described.schema === undefined) {
-      return response.body === undefined || response.status >= 400 ? [] : [`${label}: body sent where GitHub's description has none`];
+      return response.body === undefined || response.status >= 400
+        ? []
+        : [`${label}: body sent where GitHub's description has none`];
     }
     if (response.body === undefined) return [`${label}: body missing`];
-    return this.check(`${operation.operationId} ${status}`, described.schema)(response.body).map((m) => `${label}: ${m}`);
+    return this.check(
+      `${operation.operationId} ${status}`,
+      described.schema,
+    )(response.body).map((m) => `${label}: ${m}`);
   }
 
   /** GitHub's documentation page for the operation, for `documentation_url` in error bodies. */
@@ -368,7 +412,8 @@ export function sharedCatalog(retainedTemplates: readonly string[]): Promise<Ope
   let catalog = catalogs.get(key);
   if (catalog === undefined) {
     const file = findDescriptionFile();
-    if (file === undefined) return Promise.reject(new Error(`GitHub's OpenAPI description was not found (${DESCRIPTION})`));
+    if (file === undefined)
+      return Promise.reject(new Error(`GitHub's OpenAPI description was not found (${DESCRIPTION})`));
     const retained = new Set(retainedTemplates);
     catalog = OpenApiCatalog.load({ file, retain: (template) => retained.has(template) });
     catalogs.set(key, catalog);

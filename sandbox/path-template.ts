@@ -30,13 +30,22 @@ function parseTemplate(template: string, multiSegmentParams: ReadonlySet<string>
 /** Splits a raw (still percent-encoded) pathname into decoded segments; undefined when it cannot be decoded. */
 export function splitPath(pathname: string): string[] | undefined {
   try {
-    return pathname.split('/').slice(1).map((part) => decodeURIComponent(part));
+    return pathname
+      .split('/')
+      .slice(1)
+      .map((part) => decodeURIComponent(part));
   } catch {
     return undefined;
   }
 }
 
-function matchSegments(segments: readonly Segment[], parts: readonly string[], from: number, at: number, params: Record<string, string>): boolean {
+function matchSegments(
+  segments: readonly Segment[],
+  parts: readonly string[],
+  from: number,
+  at: number,
+  params: Record<string, string>,
+): boolean {
   for (let i = from; i < segments.length; i++, at++) {
     const segment = segments[i] as Segment;
     if (segment.kind === 'param' && segment.multi) {

@@ -12,12 +12,24 @@ type Payload = Record<string, unknown>;
 
 function reactions(url: string): Payload {
   return {
-    url, total_count: 0, '+1': 0, '-1': 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0,
+    url,
+    total_count: 0,
+    '+1': 0,
+    '-1': 0,
+    laugh: 0,
+    hooray: 0,
+    confused: 0,
+    heart: 0,
+    rocket: 0,
+    eyes: 0,
   };
 }
 
 export class Payloads {
-  constructor(private readonly store: SandboxStore, private readonly urls: Urls) {}
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly urls: Urls,
+  ) {}
 
   repoApiUrl(repo: RepoRecord): string {
     return `${this.urls.api}/repos/${repo.owner}/${repo.name}`;
@@ -50,7 +62,9 @@ export class Payloads {
       avatar_url: `${this.urls.web}/avatars/u/${id}?v=4`,
       gravatar_id: '',
       url,
-      html_url: isBot ? `${this.urls.web}/apps/${encodeURIComponent(name.replace(/\[bot\]$/, ''))}` : `${this.urls.web}/${encodeURIComponent(name)}`,
+      html_url: isBot
+        ? `${this.urls.web}/apps/${encodeURIComponent(name.replace(/\[bot\]$/, ''))}`
+        : `${this.urls.web}/${encodeURIComponent(name)}`,
       followers_url: `${url}/followers`,
       following_url: `${url}/following{/other_user}`,
       gists_url: `${url}/gists{/gist_id}`,
@@ -69,9 +83,20 @@ export class Payloads {
   publicUser(user: UserRecord): Payload {
     return {
       ...this.simpleUser(user.login),
-      name: null, company: null, blog: '', location: null, email: null, hireable: null, bio: null,
-      twitter_username: null, public_repos: 0, public_gists: 0, followers: 0, following: 0,
-      created_at: user.created_at, updated_at: user.created_at,
+      name: null,
+      company: null,
+      blog: '',
+      location: null,
+      email: null,
+      hireable: null,
+      bio: null,
+      twitter_username: null,
+      public_repos: 0,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+      created_at: user.created_at,
+      updated_at: user.created_at,
     };
   }
 
@@ -79,7 +104,11 @@ export class Payloads {
   privateUser(user: UserRecord): Payload {
     return {
       ...this.publicUser(user),
-      private_gists: 0, total_private_repos: 0, owned_private_repos: 0, disk_usage: 0, collaborators: 0,
+      private_gists: 0,
+      total_private_repos: 0,
+      owned_private_repos: 0,
+      disk_usage: 0,
+      collaborators: 0,
       two_factor_authentication: true,
       plan: { name: 'free', space: 976562499, collaborators: 0, private_repos: 10000 },
     };
@@ -87,8 +116,13 @@ export class Payloads {
 
   label(repo: RepoRecord, label: LabelRecord): Payload {
     return {
-      id: label.id, node_id: label.node_id, url: this.labelApiUrl(repo, label), name: label.name, color: label.color,
-      default: label.default, description: label.description,
+      id: label.id,
+      node_id: label.node_id,
+      url: this.labelApiUrl(repo, label),
+      name: label.name,
+      color: label.color,
+      default: label.default,
+      description: label.description,
     };
   }
 

@@ -34,7 +34,12 @@ export class RateLimiter {
 
   state(key: string, limit: number): RateLimitState {
     const window = this.window(key, limit);
-    return { limit: window.limit, remaining: Math.max(0, window.limit - window.used), used: window.used, reset: window.resetAt };
+    return {
+      limit: window.limit,
+      remaining: Math.max(0, window.limit - window.used),
+      used: window.used,
+      reset: window.resetAt,
+    };
   }
 
   exhausted(key: string, limit: number): boolean {

@@ -140,7 +140,10 @@ class SandboxServer implements Sandbox {
   private readonly catalog: Promise<OpenApiCatalog | undefined> | undefined;
   private payloads: Payloads;
 
-  constructor(private readonly server: Server, options: SandboxOptions) {
+  constructor(
+    private readonly server: Server,
+    options: SandboxOptions,
+  ) {
     this.now = options.now ?? (() => new Date());
     this.latencyMs = options.latencyMs ?? 0;
     this.limit = options.rateLimit?.limit ?? 5000;
@@ -230,8 +233,14 @@ class SandboxServer implements Sandbox {
     const header = req.headers.authorization;
     const token = readToken(Array.isArray(header) ? header[0] : header);
     const record: RecordedRequest = {
-      method, path: url.pathname, query: url.search.replace(/^\?/, ''), status: 0, conditional: false,
-      bytesIn: raw.length, bytesOut: 0, at,
+      method,
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ''),
+      status: 0,
+      conditional: false,
+      bytesIn: raw.length,
+      bytesOut: 0,
+      at,
     };
     if (typeof token === 'string') record.token = token;
 
@@ -263,7 +272,10 @@ class SandboxServer implements Sandbox {
     const bytes = outcome.text === undefined || method === 'HEAD' ? 0 : Buffer.byteLength(outcome.text);
     record.conditional = outcome.conditional;
     this.record(record, outcome.status, bytes);
-    res.writeHead(outcome.status, { ...outcome.headers, ...(outcome.text !== undefined ? { 'content-length': String(Buffer.byteLength(outcome.text)) } : {}) });
+    res.writeHead(outcome.status, {
+      ...outcome.headers,
+      ...(outcome.text !== undefined ? { 'content-length': String(Buffer.byteLength(outcome.text)) } : {}),
+    });
     res.end(method === 'HEAD' ? undefined : outcome.text);
   }
 
@@ -272,7 +284,10 @@ class SandboxServer implements Sandbox {
     const page = webPage(this.store, pathname);
     if (!page) return false;
     if (this.latencyMs > 0) await delay(this.latencyMs);
-    res.writeHead(page.status, { 'content-type': page.contentType, 'content-length': String(Buffer.byteLength(page.text)) });
+    res.writeHead(page.status, {
+      'content-type': page.contentType,
+      'content-length': String(Buffer.byteLength(page.text)),
+    });
     res.end(page.text);
     return true;
   }
@@ -288,11 +303,18 @@ class SandboxServer implements Sandbox {
     const alias = /^\/repositories\/(\d+)(\/.*)?$/.exec(pathname);
     if (!alias) return pathname;
     const repo = this.store.repoById(Number(alias[1]));
-    return repo ? `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.name)}${alias[2] ?? ''}` : undefined;
+    return repo
+      ? `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.name)}${alias[2] ?? ''}`
+      : undefined;
   }
 
   private async process(
-    req: IncomingMessage, method: string, url: URL, raw: Buffer, token: string | undefined | null, rate: RateKey,
+    req: IncomingMessage,
+    method: string,
+    url: URL,
+    raw: Buffer,
+    token: string | undefined | null,
+    rate: RateKey,
   ): Promise<Outcome> {
     const id = requestId();
     const admitted = this.admit(req, token, rate, url.pathname, id);
@@ -312,12 +334,21 @@ class SandboxServer implements Sandbox {
       reply = this.route(routeMethod, canonical, url, body.value, actor, state());
     } catch (error) {
       if (!(error instanceof ApiError)) {
-        this.violations.push(`${method} ${url.pathname}: sandbox error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        this.violations.push(
+          `${method} ${url.pathname}: sandbox error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
         return this.errorOutcome(new ApiError(500, 'Server Error'), state(), id, GENERIC_DOCS);
       }
-      reply = { status: error.status, body: error.toBody(catalog?.docsUrl(routeMethod, checkPath) ?? GENERIC_DOCS), headers: error.headers };
+      reply = {
+        status: error.status,
+        body: error.toBody(catalog?.docsUrl(routeMethod, checkPath) ?? GENERIC_DOCS),
+        headers: error.headers,
+      };
     }
-    if (catalog) this.violations.push(...catalog.checkResponse({ method: routeMethod, path: checkPath }, { status: reply.status, body: reply.body }));
+    if (catalog)
+      this.violations.push(
+        ...catalog.checkResponse({ method: routeMethod, path: checkPath }, { status: reply.status, body: reply.body }),
+      );
 
     const text = reply.body === undefined ? undefined : JSON.stringify(reply.body);
     const headers: Record<string, string> = { ...reply.headers };
@@ -337,16 +368,30 @@ class SandboxServer implements Sandbox {
 
   /** Authentication and the primary rate limit: an answer when the request stops here, else who is calling. */
   private admit(
-    req: IncomingMessage, token: string | undefined | null, rate: RateKey, pathname: string, id: string,
+    req: IncomingMessage,
+    token: string | undefined | null,
+    rate: RateKey,
+    pathname: string,
+    id: string,
   ): Outcome | { actor: Actor; counted: boolean } {
     const user = typeof token === 'string' ? this.store.userByToken(token) : undefined;
     if (token === null || (typeof token === 'string' && user === undefined)) {
-      return this.errorOutcome(new ApiError(401, 'Bad credentials'), this.limiter.state(rate.key, rate.limit), id, GENERIC_DOCS);
+      return this.errorOutcome(
+        new ApiError(401, 'Bad credentials'),
+        this.limiter.state(rate.key, rate.limit),
+        id,
+        GENERIC_DOCS,
+      );
     }
     const counted = pathname !== '/rate_limit';
     if (counted && this.limiter.exhausted(rate.key, rate.limit)) {
       const who = user ? `user ID ${user.id}` : (req.socket.remoteAddress ?? 'your IP');
-      const error = new ApiError(403, `API rate limit exceeded for ${who}.`, undefined, `${RATE_LIMIT_DOCS}#about-the-primary-rate-limit`);
+      const error = new ApiError(
+        403,
+        `API rate limit exceeded for ${who}.`,
+        undefined,
+        `${RATE_LIMIT_DOCS}#about-the-primary-rate-limit`,
+      );
       return this.errorOutcome(error, this.limiter.state(rate.key, rate.limit), id, GENERIC_DOCS);
     }
     if (counted) this.limiter.consume(rate.key, rate.limit);
@@ -354,18 +399,32 @@ class SandboxServer implements Sandbox {
   }
 
   /** Records request violations, and calls to GitHub routes the sandbox lacks (which it answers 404). */
-  private checkRequest(catalog: OpenApiCatalog, method: string, url: URL, canonical: string | undefined, body: unknown): void {
+  private checkRequest(
+    catalog: OpenApiCatalog,
+    method: string,
+    url: URL,
+    canonical: string | undefined,
+    body: unknown,
+  ): void {
     const path = canonical ?? url.pathname;
     this.violations.push(...catalog.checkRequest({ method, path, query: url.searchParams, body }));
     if (canonical === undefined || this.router.match(method, canonical)) return;
     const onGitHub = catalog.find(method, canonical);
     if (onGitHub !== undefined && onGitHub !== 'wrong-method') {
-      this.violations.push(`${method} ${url.pathname}: GitHub has this route (${onGitHub.template}) but the sandbox does not implement it; answered 404`);
+      this.violations.push(
+        `${method} ${url.pathname}: GitHub has this route (${onGitHub.template}) but the sandbox does not implement it; answered 404`,
+      );
     }
   }
 
   /** Adds ETag, Last-Modified and cache-control; true when the request's validators say "not modified". */
-  private cacheValidators(req: IncomingMessage, reply: Reply, text: string, headers: Record<string, string>, authenticated: boolean): boolean {
+  private cacheValidators(
+    req: IncomingMessage,
+    reply: Reply,
+    text: string,
+    headers: Record<string, string>,
+    authenticated: boolean,
+  ): boolean {
     const etag = weakEtag(text);
     headers.etag = etag;
     headers['cache-control'] = `${authenticated ? 'private' : 'public'}, max-age=60, s-maxage=60`;
@@ -373,10 +432,21 @@ class SandboxServer implements Sandbox {
     const ifNoneMatch = req.headers['if-none-match'];
     if (ifNoneMatch !== undefined) return etagMatches(ifNoneMatch, etag);
     const ifModifiedSince = req.headers['if-modified-since'];
-    return ifModifiedSince !== undefined && reply.lastModified !== undefined && notModifiedSince(ifModifiedSince, new Date(reply.lastModified));
+    return (
+      ifModifiedSince !== undefined &&
+      reply.lastModified !== undefined &&
+      notModifiedSince(ifModifiedSince, new Date(reply.lastModified))
+    );
   }
 
-  private route(method: string, canonical: string | undefined, url: URL, body: unknown, actor: Actor, rateLimit: RateLimitState): Reply {
+  private route(
+    method: string,
+    canonical: string | undefined,
+    url: URL,
+    body: unknown,
+    actor: Actor,
+    rateLimit: RateLimitState,
+  ): Reply {
     const match = canonical === undefined ? undefined : this.router.match(method, canonical);
     if (!match) throw notFound();
     let repo: RepoRecord | undefined;
@@ -385,7 +455,9 @@ class SandboxServer implements Sandbox {
       if (owner === undefined || name === undefined) return url.pathname;
       const found = this.store.repo(`${owner}/${name}`);
       const prefix = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
-      return found && canonical?.startsWith(prefix) ? `/repositories/${found.id}${canonical.slice(prefix.length)}` : url.pathname;
+      return found && canonical?.startsWith(prefix)
+        ? `/repositories/${found.id}${canonical.slice(prefix.length)}`
+        : url.pathname;
     })();
     const ctx: RequestContext = {
       method,
@@ -421,7 +493,14 @@ class SandboxServer implements Sandbox {
   /** Faulted requests are still checked: a malformed request is the client's bug whatever the network does. */
   private async checkFaultedRequest(method: string, url: URL, raw: Buffer): Promise<void> {
     const catalog = this.catalog ? await this.catalog : undefined;
-    if (catalog) this.checkRequest(catalog, method === 'HEAD' ? 'GET' : method, url, this.canonicalPath(url.pathname), this.parseBody(raw).value);
+    if (catalog)
+      this.checkRequest(
+        catalog,
+        method === 'HEAD' ? 'GET' : method,
+        url,
+        this.canonicalPath(url.pathname),
+        this.parseBody(raw).value,
+      );
   }
 
   private faultOutcome(fault: FaultKind, rate: RateKey): Outcome {
@@ -440,7 +519,9 @@ class SandboxServer implements Sandbox {
           'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ' +
           `If you reach out to GitHub Support for help, please include the request ID ${id}.`;
         const retryAfter = String(this.faults.retryAfterSeconds());
-        const error = new ApiError(403, message, undefined, `${RATE_LIMIT_DOCS}#about-secondary-rate-limits`, { 'retry-after': retryAfter });
+        const error = new ApiError(403, message, undefined, `${RATE_LIMIT_DOCS}#about-secondary-rate-limits`, {
+          'retry-after': retryAfter,
+        });
         return this.errorOutcome(error, state, id, GENERIC_DOCS);
       }
       case 'reset':
@@ -450,7 +531,12 @@ class SandboxServer implements Sandbox {
 
   private errorOutcome(error: ApiError, state: RateLimitState, id: string, docs: string): Outcome {
     const text = JSON.stringify(error.toBody(docs));
-    return { status: error.status, headers: { ...this.commonHeaders(state, id, true), ...error.headers }, text, conditional: false };
+    return {
+      status: error.status,
+      headers: { ...this.commonHeaders(state, id, true), ...error.headers },
+      text,
+      conditional: false,
+    };
   }
 
   private commonHeaders(state: RateLimitState, id: string, hasBody: boolean): Record<string, string> {
@@ -476,7 +562,8 @@ class SandboxServer implements Sandbox {
   private corsPreflightHeaders(): Record<string, string> {
     return {
       'access-control-allow-origin': '*',
-      'access-control-allow-headers': 'Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, X-GitHub-OTP, X-Requested-With',
+      'access-control-allow-headers':
+        'Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, X-GitHub-OTP, X-Requested-With',
       'access-control-allow-methods': 'GET, POST, PATCH, PUT, DELETE',
       'access-control-max-age': '86400',
     };
@@ -490,7 +577,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   server.on('connection', (socket: Socket) => sandbox.trackSocket(socket));
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     sandbox.handle(req, res).catch((error: unknown) => {
-      sandbox.violations.push(`${req.method ?? '?'} ${req.url ?? '?'}: sandbox error: ${error instanceof Error ? error.message : String(error)}`);
+      sandbox.violations.push(
+        `${req.method ?? '?'} ${req.url ?? '?'}: sandbox error: ${error instanceof Error ? error.message : String(error)}`,
+      );
       res.destroy();
     });
   });

@@ -8,7 +8,10 @@ export class StateFile {
   private dirty = false;
   private scheduled: NodeJS.Immediate | undefined;
 
-  constructor(readonly file: string, private readonly snapshot: () => StoreSnapshot) {}
+  constructor(
+    readonly file: string,
+    private readonly snapshot: () => StoreSnapshot,
+  ) {}
 
   /** The saved snapshot, or undefined when the file does not exist yet. */
   read(): StoreSnapshot | undefined {

@@ -51,7 +51,7 @@ export interface IssueRecord {
   subIssueIds: number[];
   /** Pull requests share the issue number space and show up in issue lists; the sandbox never creates them itself. */
   pullRequest: boolean;
-  /** Forces author_association (to simulate forged or foreign content); otherwise derived from the author's permission. */
+  /** Forces author_association (forged or foreign content); otherwise derived from the author's permission. */
   authorAssociation?: AuthorAssociation;
 }
 
@@ -202,8 +202,17 @@ export class SandboxStore {
       const id = this.nextId.repo++;
       const created = timestamp(this.now());
       repo = {
-        id, node_id: nodeId('R', 'Repository', id), owner, name, private: options.private ?? false,
-        created_at: created, updated_at: created, nextNumber: 1, issues: [], labels: [], comments: [],
+        id,
+        node_id: nodeId('R', 'Repository', id),
+        owner,
+        name,
+        private: options.private ?? false,
+        created_at: created,
+        updated_at: created,
+        nextNumber: 1,
+        issues: [],
+        labels: [],
+        comments: [],
       };
       this.repoMap.set(key, repo);
       this.changed();
@@ -286,8 +295,10 @@ export class SandboxStore {
     const before = fingerprint();
     if (changes.title !== undefined) issue.title = changes.title;
     if (changes.body !== undefined) issue.body = changes.body;
-    if (changes.labels !== undefined) issue.labelIds = this.resolveLabels(repo, changes.labels).map((label) => label.id);
-    if (changes.assignees !== undefined) issue.assignees = this.dedupe(changes.assignees.map((login) => this.author(login)));
+    if (changes.labels !== undefined)
+      issue.labelIds = this.resolveLabels(repo, changes.labels).map((label) => label.id);
+    if (changes.assignees !== undefined)
+      issue.assignees = this.dedupe(changes.assignees.map((login) => this.author(login)));
     if (changes.state === 'closed' && issue.state === 'open') {
       issue.state = 'closed';
       issue.state_reason = changes.stateReason ?? 'completed';
@@ -356,8 +367,13 @@ export class SandboxStore {
     const at = timestamp(input.createdAt ?? this.now());
     const id = this.nextId.comment++;
     const comment: CommentRecord = {
-      id, node_id: nodeId('IC', 'IssueComment', id), issueNumber, body: input.body, user: { login: this.author(input.author) },
-      created_at: at, updated_at: at,
+      id,
+      node_id: nodeId('IC', 'IssueComment', id),
+      issueNumber,
+      body: input.body,
+      user: { login: this.author(input.author) },
+      created_at: at,
+      updated_at: at,
     };
     if (input.authorAssociation) comment.authorAssociation = input.authorAssociation;
     repo.comments.push(comment);
@@ -394,20 +410,30 @@ export class SandboxStore {
   createLabel(repo: RepoRecord, input: { name: string; color?: string; description?: string | null }): LabelRecord {
     const id = this.nextId.label++;
     const label: LabelRecord = {
-      id, node_id: nodeId('LA', 'Label', id), name: input.name, color: input.color ?? DEFAULT_LABEL_COLOR,
-      description: input.description ?? null, default: false,
+      id,
+      node_id: nodeId('LA', 'Label', id),
+      name: input.name,
+      color: input.color ?? DEFAULT_LABEL_COLOR,
+      description: input.description ?? null,
+      default: false,
     };
     repo.labels.push(label);
     this.changed();
     return label;
   }
 
-  createLabelDirect(fullName: string, input: { name: string; color?: string; description?: string | null }): LabelRecord {
+  createLabelDirect(
+    fullName: string,
+    input: { name: string; color?: string; description?: string | null },
+  ): LabelRecord {
     const repo = this.ensureRepo(fullName);
     return this.label(repo, input.name) ?? this.createLabel(repo, input);
   }
 
-  updateLabel(label: LabelRecord, changes: { name?: string; color?: string; description?: string | null }): LabelRecord {
+  updateLabel(
+    label: LabelRecord,
+    changes: { name?: string; color?: string; description?: string | null },
+  ): LabelRecord {
     if (changes.name !== undefined) label.name = changes.name;
     if (changes.color !== undefined) label.color = changes.color;
     if (changes.description !== undefined) label.description = changes.description;

@@ -8,7 +8,18 @@ export interface WebPage {
   text: string;
 }
 
-const API_ROOTS = new Set(['repos', 'repositories', 'user', 'users', 'orgs', 'rate_limit', 'search', 'app', 'installation', 'graphql']);
+const API_ROOTS = new Set([
+  'repos',
+  'repositories',
+  'user',
+  'users',
+  'orgs',
+  'rate_limit',
+  'search',
+  'app',
+  'installation',
+  'graphql',
+]);
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -23,13 +34,16 @@ function page(title: string, body: string): WebPage {
 
 /** The page for a GET to `pathname`, or undefined when the path is an API path (or nothing the sandbox shows). */
 export function webPage(store: SandboxStore, pathname: string): WebPage | undefined {
-  const parts = pathname.split('/').slice(1).map((part) => {
-    try {
-      return decodeURIComponent(part);
-    } catch {
-      return part;
-    }
-  });
+  const parts = pathname
+    .split('/')
+    .slice(1)
+    .map((part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return part;
+      }
+    });
   const [first, second, kind, number] = parts;
   if (first === undefined || API_ROOTS.has(first)) return undefined;
   if (first === 'avatars' && second === 'u') {
@@ -43,17 +57,26 @@ export function webPage(store: SandboxStore, pathname: string): WebPage | undefi
   if (parts.length === 3 && kind === 'issues') {
     const items = repo.issues
       .filter((issue) => issue.state === 'open')
-      .map((issue) => `<li><a href="/${escape(fullName)}/issues/${issue.number}">#${issue.number} ${escape(issue.title)}</a></li>`)
+      .map(
+        (issue) =>
+          `<li><a href="/${escape(fullName)}/issues/${issue.number}">#${issue.number} ${escape(issue.title)}</a></li>`,
+      )
       .join('');
     return page(`Issues · ${fullName}`, `<h1>${escape(fullName)}: open issues</h1><ul>${items}</ul>`);
   }
   if (parts.length === 4 && (kind === 'issues' || kind === 'pull') && number !== undefined && /^\d+$/.test(number)) {
     const issue = repo.issues.find((candidate) => candidate.number === Number(number));
     if (!issue) return undefined;
-    const labels = store.issueLabels(repo, issue).map((label) => escape(label.name)).join(', ');
+    const labels = store
+      .issueLabels(repo, issue)
+      .map((label) => escape(label.name))
+      .join(', ');
     const comments = repo.comments
       .filter((comment) => comment.issueNumber === issue.number)
-      .map((comment) => `<h3 id="issuecomment-${comment.id}" class="meta">@${escape(comment.user.login)} · ${comment.created_at}</h3><pre>${escape(comment.body)}</pre>`)
+      .map(
+        (comment) =>
+          `<h3 id="issuecomment-${comment.id}" class="meta">@${escape(comment.user.login)} · ${comment.created_at}</h3><pre>${escape(comment.body)}</pre>`,
+      )
       .join('');
     return page(
       `${issue.title} · #${issue.number}`,

@@ -11,7 +11,10 @@ const withoutSourceMap = {
   name: 'without-source-map',
   setup(build) {
     build.onResolve({ filter: /^source-map$/ }, () => ({ path: 'source-map', namespace: 'without-source-map' }));
-    build.onLoad({ filter: /.*/, namespace: 'without-source-map' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'without-source-map' }, () => ({
+      contents: 'module.exports = {};',
+      loader: 'js',
+    }));
   },
 };
 
@@ -35,7 +38,9 @@ const withoutOidcHttpClient = {
   name: 'without-oidc-http-client',
   setup(build) {
     build.onResolve({ filter: /^@actions\/http-client(\/lib\/auth)?$/ }, (args) =>
-      /[\\/]@actions[\\/]core[\\/]lib[\\/]oidc-utils\.js$/.test(args.importer) ? { path: args.path, namespace: 'without-oidc-http-client' } : undefined,
+      /[\\/]@actions[\\/]core[\\/]lib[\\/]oidc-utils\.js$/.test(args.importer)
+        ? { path: args.path, namespace: 'without-oidc-http-client' }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'without-oidc-http-client' }, () => ({
       contents: [
@@ -51,10 +56,23 @@ const withoutOidcHttpClient = {
 export const targets = {
   // octokit probes `navigator` for its user agent; in the extension host that access logs a deprecation error.
   // No keepNames: nothing reads function or class names (errors set `name` explicitly), and it costs 27 KB here.
-  extension: { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], minify: true, define: { navigator: 'undefined' } },
+  extension: {
+    ...common,
+    entryPoints: ['extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    minify: true,
+    define: { navigator: 'undefined' },
+  },
   cli: { ...common, entryPoints: ['cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // No keepNames either: messages never show function or class names, and the Action starts cold on every run.
-  action: { ...common, entryPoints: ['action/main.ts'], outfile: 'action/dist/index.js', minify: true, plugins: [...common.plugins, withoutOidcHttpClient] },
+  action: {
+    ...common,
+    entryPoints: ['action/main.ts'],
+    outfile: 'action/dist/index.js',
+    minify: true,
+    plugins: [...common.plugins, withoutOidcHttpClient],
+  },
 };
 
 async function main() {
@@ -64,7 +82,9 @@ async function main() {
     const fresh = result.outputFiles[0].text;
     const committed = readFileSync(targets.action.outfile, 'utf8');
     if (fresh !== committed) {
-      console.error('action/dist/index.js is out of date with the sources. Run `npm run build` and commit action/dist/index.js.');
+      console.error(
+        'action/dist/index.js is out of date with the sources. Run `npm run build` and commit action/dist/index.js.',
+      );
       process.exit(1);
     }
     console.log('action/dist/index.js is current.');

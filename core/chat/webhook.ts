@@ -23,7 +23,10 @@ export type IncidentEvent = 'declared' | 'resolved' | 'reopened';
 export function isWebhookUrl(text: string): boolean {
   try {
     const url = new URL(text);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
+    return (
+      url.protocol === 'https:' ||
+      (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))
+    );
   } catch {
     return false;
   }
@@ -51,7 +54,10 @@ const EVENT_TEXT: Readonly<Record<IncidentEvent, string>> = {
 };
 
 /** The message for a status run: an event first when one triggered it, then the active incidents. */
-export function statusMessage(active: readonly ActiveIncident[], event?: { readonly kind: IncidentEvent; readonly incident: IncidentSummary }): WebhookMessage {
+export function statusMessage(
+  active: readonly ActiveIncident[],
+  event?: { readonly kind: IncidentEvent; readonly incident: IncidentSummary },
+): WebhookMessage {
   const lines: string[] = [];
   if (event) lines.push(`${EVENT_TEXT[event.kind]}: ${incidentLine(event.incident).slice(2)}`, '');
   if (active.length === 0) lines.push(':white_check_mark: No active incidents.');
@@ -66,7 +72,11 @@ function sleep(ms: number): Promise<void> {
 /** POSTs the message as JSON. Throws a FirebreakError that never contains the URL. */
 export async function postWebhook(url: string, message: WebhookMessage, options: WebhookOptions = {}): Promise<void> {
   if (!isWebhookUrl(url)) {
-    throw new FirebreakError('input', 'The webhook URL is not an https URL.', 'Set webhook-url to the incoming-webhook URL your chat tool gave you (keep it in a secret).');
+    throw new FirebreakError(
+      'input',
+      'The webhook URL is not an https URL.',
+      'Set webhook-url to the incoming-webhook URL your chat tool gave you (keep it in a secret).',
+    );
   }
   const doFetch = options.fetch ?? fetch;
   const retries = options.retries ?? 1;
@@ -91,7 +101,12 @@ export async function postWebhook(url: string, message: WebhookMessage, options:
     } catch (error) {
       // Only the error code: messages of network errors can carry the host and path, and the path is the secret.
       const cause = (error as { cause?: { code?: unknown } }).cause;
-      const code = typeof cause?.code === 'string' ? cause.code : (error as { name?: string }).name === 'TimeoutError' ? 'timeout' : 'network error';
+      const code =
+        typeof cause?.code === 'string'
+          ? cause.code
+          : (error as { name?: string }).name === 'TimeoutError'
+            ? 'timeout'
+            : 'network error';
       problem = code;
     } finally {
       clearTimeout(keepAlive);
@@ -100,6 +115,8 @@ export async function postWebhook(url: string, message: WebhookMessage, options:
   throw new FirebreakError(
     'unavailable',
     `The webhook did not accept the message (${problem}).`,
-    problem.startsWith('HTTP 4') ? 'Check that the webhook URL is current (chat tools revoke URLs that leak).' : 'The chat service may be down; the next run posts again.',
+    problem.startsWith('HTTP 4')
+      ? 'Check that the webhook URL is current (chat tools revoke URLs that leak).'
+      : 'The chat service may be down; the next run posts again.',
   );
 }

@@ -11,7 +11,9 @@ export function nextUpdateDue(state: IncidentState, config: FirebreakConfig): Da
   if (!isActive(state)) return undefined;
   const since = state.lastUpdate?.at ?? state.timestamps.declared;
   const byCadence = Date.parse(since) + cadenceMinutes(state, config) * 60_000;
-  const promised = state.lastUpdate?.nextUpdateBy ? Date.parse(state.lastUpdate.nextUpdateBy) : Number.POSITIVE_INFINITY;
+  const promised = state.lastUpdate?.nextUpdateBy
+    ? Date.parse(state.lastUpdate.nextUpdateBy)
+    : Number.POSITIVE_INFINITY;
   return new Date(Math.min(byCadence, promised));
 }
 

@@ -24,7 +24,10 @@ export function indexCodeMentions(incidents: readonly Incident[], codeRepo?: str
       if (codeRepo && entry.code.repo.toLowerCase() !== codeRepo.toLowerCase()) continue;
       const lines = byPath.get(entry.code.path) ?? new Map<number, CodeMention[]>();
       const mentions = lines.get(entry.code.startLine) ?? [];
-      mentions.push({ incident: { number: incident.number, title: incident.title, url: incident.url, repo: incident.repo }, entry: entry as CodeMention['entry'] });
+      mentions.push({
+        incident: { number: incident.number, title: incident.title, url: incident.url, repo: incident.repo },
+        entry: entry as CodeMention['entry'],
+      });
       lines.set(entry.code.startLine, mentions);
       byPath.set(entry.code.path, lines);
     }

@@ -7,9 +7,33 @@ const SNIPPET_MAX_LINES = 30;
 const SNIPPET_MAX_CHARS = 3000;
 
 const LANGUAGES: Readonly<Record<string, string>> = {
-  ts: 'ts', tsx: 'tsx', js: 'js', jsx: 'jsx', mjs: 'js', cjs: 'js', py: 'python', go: 'go', rs: 'rust', java: 'java',
-  kt: 'kotlin', rb: 'ruby', php: 'php', cs: 'csharp', c: 'c', h: 'c', cpp: 'cpp', sh: 'bash', yml: 'yaml', yaml: 'yaml',
-  json: 'json', md: 'markdown', sql: 'sql', tf: 'hcl', swift: 'swift', scala: 'scala', hbs: 'handlebars',
+  ts: 'ts',
+  tsx: 'tsx',
+  js: 'js',
+  jsx: 'jsx',
+  mjs: 'js',
+  cjs: 'js',
+  py: 'python',
+  go: 'go',
+  rs: 'rust',
+  java: 'java',
+  kt: 'kotlin',
+  rb: 'ruby',
+  php: 'php',
+  cs: 'csharp',
+  c: 'c',
+  h: 'c',
+  cpp: 'cpp',
+  sh: 'bash',
+  yml: 'yaml',
+  yaml: 'yaml',
+  json: 'json',
+  md: 'markdown',
+  sql: 'sql',
+  tf: 'hcl',
+  swift: 'swift',
+  scala: 'scala',
+  hbs: 'handlebars',
 };
 
 /** owner/name from a git remote URL (https, ssh or scp-like), or undefined when it is not a GitHub-style remote. */
@@ -24,7 +48,8 @@ export function parseLineRange(text: string): [number, number] {
   const match = /^(\d+)(?:\s*[-:]\s*(\d+))?$/.exec(text.trim());
   const start = Number(match?.[1]);
   const end = Number(match?.[2] ?? match?.[1]);
-  if (!match || start < 1 || end < start) throw new InputError(`"${text}" is not a line range.`, 'Use START-END with 1 <= START <= END, e.g. 12-18.');
+  if (!match || start < 1 || end < start)
+    throw new InputError(`"${text}" is not a line range.`, 'Use START-END with 1 <= START <= END, e.g. 12-18.');
   return [start, end];
 }
 

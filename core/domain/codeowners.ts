@@ -86,9 +86,18 @@ export interface Involvement {
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 
 /** Splits owners into whom to ask now and who is on the incident already. */
-export function planInvolvement(owners: readonly string[], incident: Pick<Incident, 'roles' | 'timeline'>, actor?: string): Involvement {
+export function planInvolvement(
+  owners: readonly string[],
+  incident: Pick<Incident, 'roles' | 'timeline'>,
+  actor?: string,
+): Involvement {
   const seen = new Set<string>();
-  const result = { people: [] as string[], teams: [] as string[], alreadyInvolved: [] as string[], unreachable: [] as string[] };
+  const result = {
+    people: [] as string[],
+    teams: [] as string[],
+    alreadyInvolved: [] as string[],
+    unreachable: [] as string[],
+  };
   const holders = new Set(Object.values(incident.roles).map((l) => l.toLowerCase()));
   for (const owner of owners) {
     const key = owner.toLowerCase();
@@ -97,7 +106,8 @@ export function planInvolvement(owners: readonly string[], incident: Pick<Incide
     if (owner.includes('@')) result.unreachable.push(owner);
     else if (owner.includes('/')) result.teams.push(owner);
     else if (!LOGIN.test(owner)) result.unreachable.push(owner);
-    else if (holders.has(key) || key === actor?.toLowerCase() || wasMentioned(incident.timeline, owner)) result.alreadyInvolved.push(owner);
+    else if (holders.has(key) || key === actor?.toLowerCase() || wasMentioned(incident.timeline, owner))
+      result.alreadyInvolved.push(owner);
     else result.people.push(owner);
   }
   return result;
@@ -111,6 +121,8 @@ function wasMentioned(timeline: Incident['timeline'], login: string): boolean {
 /** The entry text that asks owners to join: one mention each, and why they are asked. */
 export function involvementText(path: string, people: readonly string[], teams: readonly string[] = []): string {
   const who = people.map((login) => `@${login}`).join(' ');
-  const teamNote = teams.length ? `\n\nAlso owned by ${teams.map((t) => `${t}`).join(', ')} (teams are not notified from here; reach them directly).` : '';
+  const teamNote = teams.length
+    ? `\n\nAlso owned by ${teams.map((t) => `${t}`).join(', ')} (teams are not notified from here; reach them directly).`
+    : '';
   return `Asked the owners of \`${path}\` to join: ${who}.${teamNote}`;
 }

@@ -165,10 +165,9 @@ const serviceSchema = z
       error: 'paths must be a list of globs',
     }),
     owners: z
-      .array(
-        z.string().regex(/^@?[A-Za-z0-9-]+(\/[A-Za-z0-9-_.]+)?$/, 'an owner is a GitHub login or @org/team'),
-        { error: 'owners must be a list of logins or @org/team names' },
-      )
+      .array(z.string().regex(/^@?[A-Za-z0-9-]+(\/[A-Za-z0-9-_.]+)?$/, 'an owner is a GitHub login or @org/team'), {
+        error: 'owners must be a list of logins or @org/team names',
+      })
       .optional(),
   })
   .strict();
@@ -186,18 +185,25 @@ const labelsSchema = z
 
 const configSchema = z
   .object({
-    repository: z.string({ error: 'repository must be "owner/name"' }).regex(REPO, 'repository must be "owner/name"').optional(),
+    repository: z
+      .string({ error: 'repository must be "owner/name"' })
+      .regex(REPO, 'repository must be "owner/name"')
+      .optional(),
     'private-repository': z
       .string({ error: 'private-repository must be "owner/name"' })
       .regex(REPO, 'private-repository must be "owner/name"')
       .optional(),
     severities: z
-      .array(severitySchema, { error: 'severities must be a list of { name, description, color, freeze, update-every }' })
+      .array(severitySchema, {
+        error: 'severities must be a list of { name, description, color, freeze, update-every }',
+      })
       .min(1, 'severities needs at least one entry')
       .max(8, 'keep severities to a few levels (at most 8)')
       .optional(),
     roles: z.array(roleSchema, { error: 'roles must be a list of { name, description }' }).optional(),
-    services: z.record(name('a service name'), serviceSchema, { error: 'services must map a service name to { paths, owners }' }).optional(),
+    services: z
+      .record(name('a service name'), serviceSchema, { error: 'services must map a service name to { paths, owners }' })
+      .optional(),
     labels: labelsSchema.optional(),
     templates: z.string({ error: 'templates must be a directory path' }).optional(),
   })
@@ -233,10 +239,25 @@ export function parseConfig(text: string, file: string = DEFAULT_CONFIG_PATH): F
     value = doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (error) {
     // Aliases resolve only here: one to a missing anchor, or an alias bomb, is a mistake in the file, not a crash.
-    throw new ConfigError([{ file, ...at(firstAlias(doc)?.range?.[0]), field: '', message: `invalid YAML: ${firstLine((error as Error).message)}` }]);
+    throw new ConfigError([
+      {
+        file,
+        ...at(firstAlias(doc)?.range?.[0]),
+        field: '',
+        message: `invalid YAML: ${firstLine((error as Error).message)}`,
+      },
+    ]);
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError([{ file, line: 1, column: 1, field: '', message: 'the file must be a mapping of keys (repository, severities, roles, services, labels, templates)' }]);
+    throw new ConfigError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        field: '',
+        message: 'the file must be a mapping of keys (repository, severities, roles, services, labels, templates)',
+      },
+    ]);
   }
   const result = configSchema.safeParse(value);
   if (!result.success) {
@@ -276,7 +297,12 @@ function normalize(
     };
   });
   duplicates(severities.map((s) => s.name)).forEach((dup) =>
-    problems.push({ file, ...at(nodeOffset(doc, ['severities'])), field: 'severities', message: `severity "${dup}" is listed twice` }),
+    problems.push({
+      file,
+      ...at(nodeOffset(doc, ['severities'])),
+      field: 'severities',
+      message: `severity "${dup}" is listed twice`,
+    }),
   );
   if (!severities.some((s) => s.name === TRIAGE)) severities.push(TRIAGE_SEVERITY);
 
@@ -287,10 +313,18 @@ function normalize(
       : (DEFAULT_ROLES[0] as RoleConfig),
     ...configured
       .filter((r) => r.name !== LEAD)
-      .map((r) => ({ name: r.name, description: r.description ?? DEFAULT_ROLES.find((d) => d.name === r.name)?.description ?? `Role ${r.name}.` })),
+      .map((r) => ({
+        name: r.name,
+        description: r.description ?? DEFAULT_ROLES.find((d) => d.name === r.name)?.description ?? `Role ${r.name}.`,
+      })),
   ];
   duplicates(roles.map((r) => r.name)).forEach((dup) =>
-    problems.push({ file, ...at(nodeOffset(doc, ['roles'])), field: 'roles', message: `role "${dup}" is listed twice` }),
+    problems.push({
+      file,
+      ...at(nodeOffset(doc, ['roles'])),
+      field: 'roles',
+      message: `role "${dup}" is listed twice`,
+    }),
   );
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -321,7 +355,13 @@ function normalize(
 }
 
 function toRaw(s: SeverityConfig) {
-  return { name: s.name, description: s.description, color: s.color, freeze: s.freeze, 'update-every': `${s.updateEveryMinutes}m` };
+  return {
+    name: s.name,
+    description: s.description,
+    color: s.color,
+    freeze: s.freeze,
+    'update-every': `${s.updateEveryMinutes}m`,
+  };
 }
 
 export function findSeverity(config: FirebreakConfig, severityName: string): SeverityConfig | undefined {
@@ -343,7 +383,10 @@ export function requireSeverity(config: FirebreakConfig, severityName: string): 
 export function requireRole(config: FirebreakConfig, roleName: string): RoleConfig {
   const found = config.roles.find((r) => r.name === roleName.trim().toLowerCase());
   if (!found) {
-    throw new InputError(`Unknown role "${roleName}".`, `Use one of: ${config.roles.map((r) => r.name).join(', ')} (configured in ${config.source}).`);
+    throw new InputError(
+      `Unknown role "${roleName}".`,
+      `Use one of: ${config.roles.map((r) => r.name).join(', ')} (configured in ${config.source}).`,
+    );
   }
   return found;
 }

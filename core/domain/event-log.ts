@@ -85,11 +85,36 @@ const codeRef = z.object({
 });
 const base = { key: z.string().min(1).max(200), at: isoDate };
 const entrySchema = z.discriminatedUnion('kind', [
-  z.object({ ...base, kind: z.enum(LOG_KINDS), text: z.string(), destructive: z.boolean().optional(), code: codeRef.optional() }),
-  z.object({ ...base, kind: z.literal('update'), text: z.string(), status: milestone.optional(), nextUpdateBy: isoDate.optional() }),
+  z.object({
+    ...base,
+    kind: z.enum(LOG_KINDS),
+    text: z.string(),
+    destructive: z.boolean().optional(),
+    code: codeRef.optional(),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('update'),
+    text: z.string(),
+    status: milestone.optional(),
+    nextUpdateBy: isoDate.optional(),
+  }),
   z.object({ ...base, kind: z.literal('role'), role: z.string().min(1), login: z.string().min(1).optional() }),
-  z.object({ ...base, kind: z.literal('handoff'), role: z.string().min(1), from: z.string(), to: z.string().min(1), note: z.string().optional() }),
-  z.object({ ...base, kind: z.literal('severity'), from: z.string(), to: z.string().min(1), reason: z.string().optional() }),
+  z.object({
+    ...base,
+    kind: z.literal('handoff'),
+    role: z.string().min(1),
+    from: z.string(),
+    to: z.string().min(1),
+    note: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('severity'),
+    from: z.string(),
+    to: z.string().min(1),
+    reason: z.string().optional(),
+  }),
   z.object({ ...base, kind: z.literal('status'), from: milestone, to: milestone, text: z.string().optional() }),
   z.object({
     ...base,
@@ -117,7 +142,12 @@ export function entryFromComment(comment: CommentRecord): TimelineEntry | undefi
   if (!payload) return undefined;
   const parsed = entrySchema.safeParse(payload);
   if (!parsed.success) return undefined;
-  return { ...stripUndefined(parsed.data), by: comment.author, commentId: comment.id, url: comment.url } as TimelineEntry;
+  return {
+    ...stripUndefined(parsed.data),
+    by: comment.author,
+    commentId: comment.id,
+    url: comment.url,
+  } as TimelineEntry;
 }
 
 /** Entries in comment order, once per key (a retried write that landed twice counts once). */
@@ -181,7 +211,12 @@ export function applyEntry(previous: IncidentState, entry: TimelineEntry): Incid
     case 'update':
       next = {
         ...next,
-        lastUpdate: { at: entry.at, text: entry.text, by: entry.by, ...(entry.nextUpdateBy ? { nextUpdateBy: entry.nextUpdateBy } : {}) },
+        lastUpdate: {
+          at: entry.at,
+          text: entry.text,
+          by: entry.by,
+          ...(entry.nextUpdateBy ? { nextUpdateBy: entry.nextUpdateBy } : {}),
+        },
       };
       return entry.status && entry.status !== next.status ? moveTo(next, entry.status, entry.at) : next;
     case 'status':
@@ -239,7 +274,12 @@ const stateSchema = z.object({
   drill: z.boolean(),
   services: z.array(z.string()),
   declaredBy: z.string(),
-  timestamps: z.object({ declared: isoDate, acknowledged: isoDate.optional(), mitigated: isoDate.optional(), resolved: isoDate.optional() }),
+  timestamps: z.object({
+    declared: isoDate,
+    acknowledged: isoDate.optional(),
+    mitigated: isoDate.optional(),
+    resolved: isoDate.optional(),
+  }),
   lastUpdate: z.object({ at: isoDate, text: z.string(), by: z.string(), nextUpdateBy: isoDate.optional() }).optional(),
 });
 
@@ -291,14 +331,17 @@ export function declarationFromIssue(issue: IssueRecord, config: FirebreakConfig
   const fromMarker = readIncidentMarker(issue.body);
   if (fromMarker) return fromMarker.declaration;
   const form = parseFormSections(issue.body ?? '');
-  const severityLabel = issue.labels.find((l) => l.startsWith(config.labels.severityPrefix))?.slice(config.labels.severityPrefix.length);
+  const severityLabel = issue.labels
+    .find((l) => l.startsWith(config.labels.severityPrefix))
+    ?.slice(config.labels.severityPrefix.length);
   const formSeverity = form.get('severity')?.toLowerCase();
   const known = (s: string | undefined) => (s && config.severities.some((c) => c.name === s) ? s : undefined);
   const formLead = form.get('lead')?.replace(/^@/, '');
   return {
     key: `issue-${issue.number}`,
     title: issue.title,
-    description: form.get('what is happening') ?? form.get('description') ?? form.get('summary') ?? (issue.body ?? '').trim(),
+    description:
+      form.get('what is happening') ?? form.get('description') ?? form.get('summary') ?? (issue.body ?? '').trim(),
     severity: known(severityLabel) ?? known(formSeverity) ?? TRIAGE,
     lead: (formLead && /^[A-Za-z0-9-]+$/.test(formLead) ? formLead : undefined) ?? issue.assignees[0] ?? issue.author,
     declaredBy: issue.author,

@@ -128,14 +128,7 @@ export interface RetroEntry extends EntryBase {
 }
 
 export type TimelineEntry =
-  | LogEntry
-  | UpdateEntry
-  | RoleEntry
-  | HandoffEntry
-  | SeverityEntry
-  | StatusEntry
-  | BypassEntry
-  | RetroEntry;
+  LogEntry | UpdateEntry | RoleEntry | HandoffEntry | SeverityEntry | StatusEntry | BypassEntry | RetroEntry;
 
 /** What is known when an incident is declared: the first event, carried by the issue itself. */
 export interface Declaration {
@@ -172,7 +165,12 @@ export interface IncidentState {
   readonly services: readonly string[];
   readonly declaredBy: string;
   readonly timestamps: Timestamps;
-  readonly lastUpdate?: { readonly at: string; readonly text: string; readonly by: string; readonly nextUpdateBy?: string };
+  readonly lastUpdate?: {
+    readonly at: string;
+    readonly text: string;
+    readonly by: string;
+    readonly nextUpdateBy?: string;
+  };
 }
 
 /** An incident as the edges see it: the folded state plus where it lives on GitHub. */

@@ -2,7 +2,16 @@
 // Anything here can be recomputed from the comments at any time (`firebreak repair`).
 import { findSeverity, type FirebreakConfig, type LabelConfig } from './config';
 import { declarationFromIssue, entriesFromComments, fold, initialState, readIncidentMarker } from './event-log';
-import { isMilestone, LEAD, MILESTONES, type Declaration, type Incident, type IncidentState, type RepoRef, type TimelineEntry } from './incident';
+import {
+  isMilestone,
+  LEAD,
+  MILESTONES,
+  type Declaration,
+  type Incident,
+  type IncidentState,
+  type RepoRef,
+  type TimelineEntry,
+} from './incident';
 import type { CommentRecord, IssueRecord, LabelRecord } from './records';
 
 export function isManagedLabel(label: string, labels: LabelConfig): boolean {
@@ -16,7 +25,11 @@ export function isManagedLabel(label: string, labels: LabelConfig): boolean {
 }
 
 /** The labels an incident in this state carries: ours from the state, everyone else's kept as they were. */
-export function labelsFor(state: IncidentState, config: FirebreakConfig, otherLabels: readonly string[] = []): string[] {
+export function labelsFor(
+  state: IncidentState,
+  config: FirebreakConfig,
+  otherLabels: readonly string[] = [],
+): string[] {
   const l = config.labels;
   const ours = [
     l.incident,
@@ -55,7 +68,12 @@ interface Located {
   readonly config: FirebreakConfig;
 }
 
-function toIncident({ repo, issue, config }: Located, declaration: Declaration, state: IncidentState, timeline: readonly TimelineEntry[] | undefined): Incident {
+function toIncident(
+  { repo, issue, config }: Located,
+  declaration: Declaration,
+  state: IncidentState,
+  timeline: readonly TimelineEntry[] | undefined,
+): Incident {
   return {
     ...state,
     declaration,
@@ -80,12 +98,18 @@ export function incidentFromIssue(located: Located): Incident {
 }
 
 /** An incident folded from its comments: the truth, whatever the body and labels say. */
-export function incidentFromComments(located: Located, comments: readonly CommentRecord[]): { incident: Incident; declaration: Declaration } {
+export function incidentFromComments(
+  located: Located,
+  comments: readonly CommentRecord[],
+): { incident: Incident; declaration: Declaration } {
   const declaration = declarationFromIssue(located.issue, located.config);
   const timeline = entriesFromComments(comments);
   const folded = fold(declaration, timeline);
   // An incident closed by hand on GitHub is resolved, even without an entry that says so.
-  const state = located.issue.state === 'closed' && folded.status !== 'resolved' ? { ...folded, status: 'resolved' as const } : folded;
+  const state =
+    located.issue.state === 'closed' && folded.status !== 'resolved'
+      ? { ...folded, status: 'resolved' as const }
+      : folded;
   return { incident: toIncident(located, declaration, state, timeline), declaration };
 }
 
@@ -103,10 +127,26 @@ export function managedLabelSpecs(config: FirebreakConfig): LabelRecord[] {
   const cut = (text: string) => (text.length > 100 ? `${text.slice(0, 99)}…` : text);
   return [
     { name: l.incident, color: 'b60205', description: 'Firebreak: an incident. The timeline is in the comments.' },
-    { name: l.drill, color: '0052cc', description: 'Firebreak: a practice incident; never freezes deploys or counts in metrics.' },
+    {
+      name: l.drill,
+      color: '0052cc',
+      description: 'Firebreak: a practice incident; never freezes deploys or counts in metrics.',
+    },
     { name: l.followUp, color: 'a2eeef', description: 'Firebreak: an action item from an incident retro.' },
-    ...config.severities.map((s) => ({ name: `${l.severityPrefix}${s.name}`, color: s.color, description: cut(`Firebreak severity: ${s.description}`) })),
-    ...MILESTONES.map((m) => ({ name: `${l.statusPrefix}${m}`, color: STATUS_COLORS[m] ?? 'ededed', description: `Firebreak: incident status ${m}.` })),
-    ...config.roles.map((r) => ({ name: `${l.rolePrefix}${r.name}`, color: 'bfdadc', description: cut(`Firebreak role staffed: ${r.description}`) })),
+    ...config.severities.map((s) => ({
+      name: `${l.severityPrefix}${s.name}`,
+      color: s.color,
+      description: cut(`Firebreak severity: ${s.description}`),
+    })),
+    ...MILESTONES.map((m) => ({
+      name: `${l.statusPrefix}${m}`,
+      color: STATUS_COLORS[m] ?? 'ededed',
+      description: `Firebreak: incident status ${m}.`,
+    })),
+    ...config.roles.map((r) => ({
+      name: `${l.rolePrefix}${r.name}`,
+      color: 'bfdadc',
+      description: cut(`Firebreak role staffed: ${r.description}`),
+    })),
   ];
 }

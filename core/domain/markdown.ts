@@ -31,7 +31,12 @@ export function userMarkdown(text: string): string {
 
 /** A single line of user text (titles, names): Markdown-safe and without line breaks. */
 export function userLine(text: string, max = 256): string {
-  return truncate(userMarkdown(text).replace(/\s*\n\s*/g, ' ').trim(), max);
+  return truncate(
+    userMarkdown(text)
+      .replace(/\s*\n\s*/g, ' ')
+      .trim(),
+    max,
+  );
 }
 
 export function truncate(text: string, max: number): string {

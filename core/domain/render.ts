@@ -57,7 +57,10 @@ export function createRenderer(overrides: Partial<Record<string, string>> = {}):
       if (overrides[name] !== undefined) hb.parse(source);
       compiled.set(name, hb.compile(source, { noEscape: true, strict: false }));
     } catch (error) {
-      throw new InputError(`The template "${name}.hbs" does not compile: ${(error as Error).message.split('\n')[0]}`, 'Fix the template override, or delete it to use the built-in one.');
+      throw new InputError(
+        `The template "${name}.hbs" does not compile: ${(error as Error).message.split('\n')[0]}`,
+        'Fix the template override, or delete it to use the built-in one.',
+      );
     }
   }
   return {
@@ -65,9 +68,16 @@ export function createRenderer(overrides: Partial<Record<string, string>> = {}):
       const template = compiled.get(name);
       if (!template) throw new InputError(`Unknown template "${name}".`);
       try {
-        return template(view).replace(/\n{3,}/g, '\n\n').trim() + '\n';
+        return (
+          template(view)
+            .replace(/\n{3,}/g, '\n\n')
+            .trim() + '\n'
+        );
       } catch (error) {
-        throw new InputError(`The template "${name}.hbs" failed: ${(error as Error).message.split('\n')[0]}`, 'Fix the template override, or delete it to use the built-in one.');
+        throw new InputError(
+          `The template "${name}.hbs" failed: ${(error as Error).message.split('\n')[0]}`,
+          'Fix the template override, or delete it to use the built-in one.',
+        );
       }
     },
   };
@@ -120,7 +130,10 @@ function entryDetail(entry: TimelineEntry): string | undefined {
     case 'status':
       return userMarkdown(summarizeEntry(entry).replace(/^./, (c) => c.toUpperCase()) + '.');
     case 'bypass':
-      return userMarkdown(`Deploy freeze bypassed by @${entry.actor}.\n\nReason: ${entry.reason}`) + (entry.runUrl ? `\n\nRun: ${entry.runUrl}` : '');
+      return (
+        userMarkdown(`Deploy freeze bypassed by @${entry.actor}.\n\nReason: ${entry.reason}`) +
+        (entry.runUrl ? `\n\nRun: ${entry.runUrl}` : '')
+      );
     default:
       return undefined;
   }
@@ -128,7 +141,10 @@ function entryDetail(entry: TimelineEntry): string | undefined {
 
 function entryView(entry: TimelineEntry, textLimit: number) {
   const { label, icon } = KIND_LABELS[entry.kind];
-  const text = 'text' in entry && entry.text && entry.kind !== 'status' ? closeOpenFence(truncateWithNote(userMarkdown(entry.text), textLimit)) : '';
+  const text =
+    'text' in entry && entry.text && entry.kind !== 'status'
+      ? closeOpenFence(truncateWithNote(userMarkdown(entry.text), textLimit))
+      : '';
   const code = 'code' in entry && entry.code ? entry.code : undefined;
   const snippet = code?.snippet ? truncateWithNote(code.snippet, Math.min(4000, textLimit)) : undefined;
   return {
@@ -191,8 +207,17 @@ export function boundedDescription(text: string): string {
 }
 
 /** The issue body: the folded state in a marker, then the readable summary. */
-export function renderIncidentBody(declaration: Declaration, state: IncidentState, config: FirebreakConfig, renderer: Renderer): string {
-  const severity = findSeverity(config, state.severity) ?? { ...TRIAGE_SEVERITY, name: state.severity, description: 'Not in the configured severities.' };
+export function renderIncidentBody(
+  declaration: Declaration,
+  state: IncidentState,
+  config: FirebreakConfig,
+  renderer: Renderer,
+): string {
+  const severity = findSeverity(config, state.severity) ?? {
+    ...TRIAGE_SEVERITY,
+    name: state.severity,
+    description: 'Not in the configured severities.',
+  };
   const due = nextUpdateDue(state, config);
   const roster = config.roles.map((role) => ({
     name: role.name === LEAD ? 'Lead' : capitalize(role.name),
@@ -201,7 +226,8 @@ export function renderIncidentBody(declaration: Declaration, state: IncidentStat
     holder: state.roles[role.name],
   }));
   for (const [role, holder] of Object.entries(state.roles)) {
-    if (!config.roles.some((r) => r.name === role)) roster.push({ name: capitalize(role), role, description: '', holder });
+    if (!config.roles.some((r) => r.name === role))
+      roster.push({ name: capitalize(role), role, description: '', holder });
   }
   const kept = cachedTexts(declaration, state);
   const view = {
@@ -235,12 +261,18 @@ const CACHED_TEXT = 2_000;
  * marker, so showing more than it keeps would lose text at the next change. Only prose is cut, and only once: the
  * description first (it lives nowhere else), then the latest update (its comment keeps it whole) if still needed.
  */
-function cachedTexts(declaration: Declaration, state: IncidentState): { declaration: Declaration; state: IncidentState } {
+function cachedTexts(
+  declaration: Declaration,
+  state: IncidentState,
+): { declaration: Declaration; state: IncidentState } {
   const short = (text: string) => (text.length <= CACHED_TEXT + 100 ? text : truncateWithNote(text, CACHED_TEXT));
   const { lastUpdate: _update, ...withoutUpdate } = state;
   let kept = { declaration, state };
   if (incidentMarker(declaration, withoutUpdate).length > 30_000) {
-    kept = { declaration: { ...declaration, description: short(declaration.description) }, state: { ...state, description: short(state.description) } };
+    kept = {
+      declaration: { ...declaration, description: short(declaration.description) },
+      state: { ...state, description: short(state.description) },
+    };
   }
   const update = kept.state.lastUpdate;
   if (update && incidentMarker(kept.declaration, kept.state).length > 30_000) {

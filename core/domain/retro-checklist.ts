@@ -76,7 +76,11 @@ function stripAnnotation(line: string): string {
 
 /** Key of an item from its text: case, spacing and trailing punctuation do not matter. */
 export function itemKey(text: string, scope = ''): string {
-  const normalized = text.toLowerCase().replace(/\s+/g, ' ').replace(/[.!;,:\s]+$/, '').trim();
+  const normalized = text
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[.!;,:\s]+$/, '')
+    .trim();
   return `fu-${createHash('sha256').update(`${scope}\n${normalized}`).digest('hex').slice(0, 20)}`;
 }
 
@@ -164,7 +168,11 @@ export function parseRetroChecklist(markdown: string, options: ParseOptions = {}
   let inComment = false;
 
   const heading = (level: number, title: string) => {
-    const name = title.replace(/[*_`]/g, '').replace(/[:\s]+$/, '').replace(/^[^\p{L}\p{N}]+/u, '').trim();
+    const name = title
+      .replace(/[*_`]/g, '')
+      .replace(/[:\s]+$/, '')
+      .replace(/^[^\p{L}\p{N}]+/u, '')
+      .trim();
     if (SECTION_NAME.test(name)) {
       section = { level };
       hasSection = true;
@@ -178,7 +186,13 @@ export function parseRetroChecklist(markdown: string, options: ParseOptions = {}
     const lineNumber = index + 1;
     const fenceMatch = FENCE.exec(raw);
     if (fence !== undefined) {
-      if (fenceMatch && fenceMatch[1]?.[0] === fence[0] && (fenceMatch[1]?.length ?? 0) >= fence.length && raw.trim() === fenceMatch[1]) fence = undefined;
+      if (
+        fenceMatch &&
+        fenceMatch[1]?.[0] === fence[0] &&
+        (fenceMatch[1]?.length ?? 0) >= fence.length &&
+        raw.trim() === fenceMatch[1]
+      )
+        fence = undefined;
       continue;
     }
     if (fenceMatch && !inComment) {
@@ -209,7 +223,13 @@ export function parseRetroChecklist(markdown: string, options: ParseOptions = {}
       continue;
     }
     const next = lines[index + 1];
-    if (next !== undefined && SETEXT.test(next) && !LIST_ITEM.test(line) && line.trim() !== '' && !/^\s{4,}/.test(line)) {
+    if (
+      next !== undefined &&
+      SETEXT.test(next) &&
+      !LIST_ITEM.test(line) &&
+      line.trim() !== '' &&
+      !/^\s{4,}/.test(line)
+    ) {
       // A setext heading (`Title` underlined with === or ---).
       heading(next.trim().startsWith('=') ? 1 : 2, line.trim());
       index++;
@@ -220,12 +240,20 @@ export function parseRetroChecklist(markdown: string, options: ParseOptions = {}
     const task = TASK.exec(line);
     if (!task) {
       if (NEAR_TASK.test(line)) {
-        problems.push({ line: lineNumber, text: shorten(raw), message: 'not a task-list item; write "- [ ] what @owner due:YYYY-MM-DD priority:P2 type:corrective"' });
+        problems.push({
+          line: lineNumber,
+          text: shorten(raw),
+          message: 'not a task-list item; write "- [ ] what @owner due:YYYY-MM-DD priority:P2 type:corrective"',
+        });
       } else {
         const item = LIST_ITEM.exec(line);
         // A plain bullet directly in the section is most likely an action item without its checkbox.
         if (item && (item[1] ?? '').length < 2 && (item[2] ?? '').trim() !== '') {
-          problems.push({ line: lineNumber, text: shorten(raw), message: 'a list item without a checkbox is not tracked; write "- [ ] …" to make it a follow-up' });
+          problems.push({
+            line: lineNumber,
+            text: shorten(raw),
+            message: 'a list item without a checkbox is not tracked; write "- [ ] …" to make it a follow-up',
+          });
         }
       }
       continue;
@@ -234,7 +262,11 @@ export function parseRetroChecklist(markdown: string, options: ParseOptions = {}
     const tokens = readTokens((task[3] ?? '').trim());
     const issueOnly = ISSUE_ONLY.exec(tokens.text);
     if (tokens.text === '') {
-      problems.push({ line: lineNumber, text: shorten(raw), message: 'the item says nothing to do; write what should happen after "- [ ]"' });
+      problems.push({
+        line: lineNumber,
+        text: shorten(raw),
+        message: 'the item says nothing to do; write what should happen after "- [ ]"',
+      });
       continue;
     }
     if (tokens.errors.length > 0) {
@@ -247,7 +279,11 @@ export function parseRetroChecklist(markdown: string, options: ParseOptions = {}
     const key = annotatedKey ?? itemKey(tokens.text, options.scope);
     const existing = byKey.get(key);
     if (existing) {
-      problems.push({ line: lineNumber, text: shorten(raw), message: `the same item as line ${existing.line}; it is tracked once` });
+      problems.push({
+        line: lineNumber,
+        text: shorten(raw),
+        message: `the same item as line ${existing.line}; it is tracked once`,
+      });
       continue;
     }
     const item: RetroItem = {
@@ -273,7 +309,12 @@ export function parseRetroChecklist(markdown: string, options: ParseOptions = {}
  * between reading and writing that moved lines does not annotate the wrong one. Returns undefined when the item is
  * no longer there.
  */
-export function annotateItem(markdown: string, key: string, issueNumber: number, options: ParseOptions = {}): string | undefined {
+export function annotateItem(
+  markdown: string,
+  key: string,
+  issueNumber: number,
+  options: ParseOptions = {},
+): string | undefined {
   const parsed = parseRetroChecklist(markdown, options);
   const item = parsed.items.find((i) => i.key === key);
   if (!item) return undefined;

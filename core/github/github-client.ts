@@ -119,18 +119,31 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
       fallbackSecondaryRateRetryAfter: 60,
       onRateLimit: (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
         if (retryCount >= 2 || retryAfter > maxWait) {
-          log.warn(`GitHub API rate limit exhausted for ${request.method} ${request.url}; it resets in ${retryAfter} s, longer than Firebreak waits.`);
+          log.warn(
+            `GitHub API rate limit exhausted for ${request.method} ${request.url}; it resets in ${retryAfter} s, longer than Firebreak waits.`,
+          );
           return false;
         }
         log.warn(`GitHub API rate limit exhausted; waiting ${retryAfter} s for the reset instead of retrying now.`);
         return true;
       },
-      onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
+      onSecondaryRateLimit: (
+        retryAfter: number,
+        request: { method: string; url: string },
+        _o: unknown,
+        retryCount: number,
+      ) => {
         if (retryCount >= 5) return false;
-        log.warn(`GitHub secondary rate limit on ${request.method} ${request.url}; waiting ${retryAfter} s as GitHub asks.`);
+        log.warn(
+          `GitHub secondary rate limit on ${request.method} ${request.url}; waiting ${retryAfter} s as GitHub asks.`,
+        );
         return true;
       },
-    } as ConstructorParameters<typeof ThrottledOctokit>[0] extends infer O ? (O extends { throttle?: infer T } ? T : never) : never,
+    } as ConstructorParameters<typeof ThrottledOctokit>[0] extends infer O
+      ? O extends { throttle?: infer T }
+        ? T
+        : never
+      : never,
   });
 
   const cache = new Map<string, CachedResponse>();
@@ -149,7 +162,8 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
       }
       return response;
     } catch (error) {
-      if (cached && (error as { status?: number }).status === 304) return cached.response as Awaited<ReturnType<typeof request>>;
+      if (cached && (error as { status?: number }).status === 304)
+        return cached.response as Awaited<ReturnType<typeof request>>;
       throw error;
     }
   });

@@ -115,7 +115,11 @@ export class OctokitIssueGateway implements IssueGateway {
     webUrl?: string,
   ) {
     this.client = 'octokit' in options ? options : createGitHubClient(options);
-    this.webUrl = (webUrl ?? ('octokit' in options ? undefined : options.webUrl) ?? webUrlFor(this.client.baseUrl)).replace(/\/+$/, '');
+    this.webUrl = (
+      webUrl ??
+      ('octokit' in options ? undefined : options.webUrl) ??
+      webUrlFor(this.client.baseUrl)
+    ).replace(/\/+$/, '');
     this.createAttempts = 'octokit' in options ? 4 : (options.createAttempts ?? 4);
   }
 
@@ -147,7 +151,10 @@ export class OctokitIssueGateway implements IssueGateway {
 
   async getIssue(issueNumber: number): Promise<IssueRecord> {
     return this.call(`read ${this.ref(issueNumber)}`, async () => {
-      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { ...this.params, issue_number: issueNumber });
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
+        ...this.params,
+        issue_number: issueNumber,
+      });
       if ((data as RawIssue).pull_request) {
         throw new GitHubError('not-found', `${this.ref(issueNumber)} is a pull request, not an issue.`, 404);
       }
@@ -225,7 +232,11 @@ export class OctokitIssueGateway implements IssueGateway {
 
   async updateComment(commentId: number, body: string): Promise<CommentRecord> {
     return this.call(`update comment ${commentId}`, async () => {
-      const { data } = await this.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...this.params, comment_id: commentId, body });
+      const { data } = await this.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+        ...this.params,
+        comment_id: commentId,
+        body,
+      });
       return toCommentRecord(data as RawComment);
     });
   }
@@ -241,10 +252,18 @@ export class OctokitIssueGateway implements IssueGateway {
     await this.call(`set up label "${label.name}"`, async () => {
       const fields = { color: label.color, ...(label.description !== null ? { description: label.description } : {}) };
       try {
-        await this.octokit.request('PATCH /repos/{owner}/{repo}/labels/{name}', { ...this.params, name: label.name, ...fields });
+        await this.octokit.request('PATCH /repos/{owner}/{repo}/labels/{name}', {
+          ...this.params,
+          name: label.name,
+          ...fields,
+        });
       } catch (error) {
         if ((error as { status?: number }).status !== 404) throw error;
-        await this.octokit.request('POST /repos/{owner}/{repo}/labels', { ...this.params, name: label.name, ...fields });
+        await this.octokit.request('POST /repos/{owner}/{repo}/labels', {
+          ...this.params,
+          name: label.name,
+          ...fields,
+        });
       }
     });
   }
@@ -288,7 +307,10 @@ export class OctokitIssueGateway implements IssueGateway {
 
   async currentUser(): Promise<string> {
     if (this.login) return this.login;
-    const login = await this.call('identify the signed-in user', async () => (await this.octokit.request('GET /user')).data.login);
+    const login = await this.call(
+      'identify the signed-in user',
+      async () => (await this.octokit.request('GET /user')).data.login,
+    );
     this.login = login;
     return login;
   }
@@ -303,7 +325,11 @@ export class OctokitIssueGateway implements IssueGateway {
     return recent.find((issue) => hasMarkerKey(issue.body, key));
   }
 
-  private async idempotentCreate<T>(what: string, create: () => Promise<T>, find: (since: string) => Promise<T | undefined>): Promise<T> {
+  private async idempotentCreate<T>(
+    what: string,
+    create: () => Promise<T>,
+    find: (since: string) => Promise<T | undefined>,
+  ): Promise<T> {
     // Server clocks and ours differ; look back generously. Listing filters on updated_at, which a create sets.
     const since = new Date(Date.now() - 10 * 60_000).toISOString();
     let lastError: unknown;
@@ -353,18 +379,29 @@ function sleep(ms: number): Promise<void> {
 /** One place that turns octokit's errors into messages that say what to fix, without request headers. */
 export function toGitHubError(error: unknown, what: string, repo: RepoRef): GitHubError {
   if (error instanceof GitHubError) return error;
-  const e = error as { status?: number; message?: string; response?: { headers?: Record<string, string>; data?: unknown } };
+  const e = error as {
+    status?: number;
+    message?: string;
+    response?: { headers?: Record<string, string>; data?: unknown };
+  };
   const status = e.status;
   const slug = repoSlug(repo);
   const detail = githubMessage(e.response?.data) ?? e.message ?? 'unknown error';
   const headers = e.response?.headers ?? {};
   const options = { cause: error };
   if (status === 401) {
-    return new GitHubError('auth', `Could not ${what}: GitHub did not accept the token (401 ${detail}).`, status, 'Sign in again, or set GITHUB_TOKEN to a valid token.', options);
+    return new GitHubError(
+      'auth',
+      `Could not ${what}: GitHub did not accept the token (401 ${detail}).`,
+      status,
+      'Sign in again, or set GITHUB_TOKEN to a valid token.',
+      options,
+    );
   }
   if ((status === 403 || status === 429) && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(detail))) {
     const reset = Number(headers['x-ratelimit-reset']);
-    const retryAfter = Number(headers['retry-after']) || (reset ? Math.max(0, Math.ceil(reset - Date.now() / 1000)) : undefined);
+    const retryAfter =
+      Number(headers['retry-after']) || (reset ? Math.max(0, Math.ceil(reset - Date.now() / 1000)) : undefined);
     return new GitHubError(
       'rate-limited',
       `Could not ${what}: the GitHub API rate limit is exhausted${retryAfter !== undefined ? ` (resets in ${retryAfter} s)` : ''}.`,
@@ -374,15 +411,39 @@ export function toGitHubError(error: unknown, what: string, repo: RepoRef): GitH
     );
   }
   if (status === 403) {
-    return new GitHubError('permission', `Could not ${what}: the token may not do this in ${slug} (403 ${detail}).`, status, `Use a token with write access to issues in ${slug}.`, options);
+    return new GitHubError(
+      'permission',
+      `Could not ${what}: the token may not do this in ${slug} (403 ${detail}).`,
+      status,
+      `Use a token with write access to issues in ${slug}.`,
+      options,
+    );
   }
   if (status === 404 || status === 410) {
-    return new GitHubError('not-found', `Could not ${what}: not found in ${slug}, or the token cannot see it (${status}).`, status, 'Check the repository name and that the token has access to it.', options);
+    return new GitHubError(
+      'not-found',
+      `Could not ${what}: not found in ${slug}, or the token cannot see it (${status}).`,
+      status,
+      'Check the repository name and that the token has access to it.',
+      options,
+    );
   }
   if (status === 422) {
-    return new GitHubError('validation', `Could not ${what}: GitHub rejected the request (422 ${detail}).`, status, undefined, options);
+    return new GitHubError(
+      'validation',
+      `Could not ${what}: GitHub rejected the request (422 ${detail}).`,
+      status,
+      undefined,
+      options,
+    );
   }
-  return new GitHubError('unavailable', `Could not ${what}: GitHub is not answering (${status ? `HTTP ${status}` : detail}).`, status, 'Check your connection and https://www.githubstatus.com, then retry.', options);
+  return new GitHubError(
+    'unavailable',
+    `Could not ${what}: GitHub is not answering (${status ? `HTTP ${status}` : detail}).`,
+    status,
+    'Check your connection and https://www.githubstatus.com, then retry.',
+    options,
+  );
 }
 
 function githubMessage(data: unknown): string | undefined {

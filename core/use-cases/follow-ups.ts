@@ -93,7 +93,10 @@ export class FollowUps {
     const { gateway, config } = this.deps;
     const incident = await gateway.getIssue(incidentNumber);
     if (!incident.labels.includes(config.labels.incident)) {
-      throw new InputError(`${repoSlug(gateway.repo)}#${incidentNumber} is not an incident.`, `Incidents carry the "${config.labels.incident}" label.`);
+      throw new InputError(
+        `${repoSlug(gateway.repo)}#${incidentNumber} is not an incident.`,
+        `Incidents carry the "${config.labels.incident}" label.`,
+      );
     }
     const scope = `${repoSlug(gateway.repo).toLowerCase()}#${incidentNumber}`;
     const comments = await gateway.listComments(incidentNumber);
@@ -120,7 +123,11 @@ export class FollowUps {
     const wanted = located.filter(({ item }) => !item.checked && !tracked.has(item.key) && item.tracked === undefined);
     const existing = located
       .filter(({ item }) => !item.checked && (tracked.has(item.key) || item.tracked !== undefined))
-      .map(({ item }) => ({ key: item.key, text: item.text, number: canonical(tracked.get(item.key) ?? [])?.number ?? item.tracked ?? 0 }));
+      .map(({ item }) => ({
+        key: item.key,
+        text: item.text,
+        number: canonical(tracked.get(item.key) ?? [])?.number ?? item.tracked ?? 0,
+      }));
     const base = {
       incident: { number: incident.number, title: incident.title, url: incident.url },
       items: located.map((l) => l.item),
@@ -164,12 +171,23 @@ export class FollowUps {
       const winner = canonical([...(after.get(key) ?? []).filter((i) => i.number !== issue.number), issue]) ?? issue;
       if (winner.number !== issue.number) {
         const noteKey = `${key}-duplicate-${issue.number}`;
-        await gateway.createComment(issue.number, `${formatMarker('follow-up', { key: noteKey, duplicateOf: winner.number })}\nDuplicate of #${winner.number}`, noteKey);
+        await gateway.createComment(
+          issue.number,
+          `${formatMarker('follow-up', { key: noteKey, duplicateOf: winner.number })}\nDuplicate of #${winner.number}`,
+          noteKey,
+        );
         await gateway.updateIssue(issue.number, { state: 'closed', stateReason: 'duplicate' });
         duplicatesClosed.push({ number: issue.number, duplicateOf: winner.number });
         continue;
       }
-      created.push({ number: issue.number, url: issue.url, key, text: item.text, ...(item.owner ? { owner: item.owner } : {}), assigned });
+      created.push({
+        number: issue.number,
+        url: issue.url,
+        key,
+        text: item.text,
+        ...(item.owner ? { owner: item.owner } : {}),
+        assigned,
+      });
     }
 
     const winners = new Map<string, IssueRecord>();
@@ -182,19 +200,38 @@ export class FollowUps {
     return { ...base, created, duplicatesClosed, annotated, warnings };
   }
 
-  private sources(incident: IssueRecord, comments: readonly CommentRecord[], scope: string): { sources: Source[]; untrusted: number } {
+  private sources(
+    incident: IssueRecord,
+    comments: readonly CommentRecord[],
+    scope: string,
+  ): { sources: Source[]; untrusted: number } {
     const sources: Source[] = [];
     let untrusted = 0;
-    const issueAuthor = { authorAssociation: incident.authorAssociation, authorType: incident.author.endsWith('[bot]') ? 'Bot' : 'User' };
+    const issueAuthor = {
+      authorAssociation: incident.authorAssociation,
+      authorType: incident.author.endsWith('[bot]') ? 'Bot' : 'User',
+    };
     // Anyone may open an issue from the form on a public repository; only people with write access define follow-ups.
     if (isTrustedAuthor(issueAuthor)) {
-      sources.push({ kind: 'body', id: incident.number, label: 'the incident description', text: incident.body, updatedAt: incident.updatedAt });
+      sources.push({
+        kind: 'body',
+        id: incident.number,
+        label: 'the incident description',
+        text: incident.body,
+        updatedAt: incident.updatedAt,
+      });
     } else if (parseRetroChecklist(incident.body, { scope }).hasSection) {
       untrusted++;
     }
     for (const comment of comments) {
       if (isTrustedAuthor(comment)) {
-        sources.push({ kind: 'comment', id: comment.id, label: comment.url, text: comment.body, updatedAt: comment.updatedAt });
+        sources.push({
+          kind: 'comment',
+          id: comment.id,
+          label: comment.url,
+          text: comment.body,
+          updatedAt: comment.updatedAt,
+        });
       } else if (parseRetroChecklist(comment.body, { scope }).hasSection) {
         untrusted++;
       }
@@ -226,7 +263,11 @@ export class FollowUps {
     }
   }
 
-  private async create(incident: IssueRecord, item: RetroItem, assignable: ReadonlySet<string>): Promise<{ issue: IssueRecord; assigned: boolean }> {
+  private async create(
+    incident: IssueRecord,
+    item: RetroItem,
+    assignable: ReadonlySet<string>,
+  ): Promise<{ issue: IssueRecord; assigned: boolean }> {
     const { gateway, config, renderer } = this.deps;
     const drill = incident.labels.includes(config.labels.drill);
     const canAssign = item.owner !== undefined && assignable.has(item.owner.toLowerCase());
@@ -247,7 +288,10 @@ export class FollowUps {
     const labels = [config.labels.followUp, ...(drill ? [config.labels.drill] : [])];
     if (canAssign && item.owner) {
       try {
-        return { issue: await gateway.createIssue({ title, body: render(true), labels, assignees: [item.owner] }, item.key), assigned: true };
+        return {
+          issue: await gateway.createIssue({ title, body: render(true), labels, assignees: [item.owner] }, item.key),
+          assigned: true,
+        };
       } catch (error) {
         // The assignable list can be stale (someone left the team): mention them instead.
         if (!(error instanceof GitHubError && error.code === 'validation')) throw error;
@@ -256,7 +300,12 @@ export class FollowUps {
     return { issue: await gateway.createIssue({ title, body: render(false), labels }, item.key), assigned: false };
   }
 
-  private async linkSubIssues(incidentNumber: number, located: readonly Located[], winners: ReadonlyMap<string, IssueRecord>, warnings: string[]): Promise<void> {
+  private async linkSubIssues(
+    incidentNumber: number,
+    located: readonly Located[],
+    winners: ReadonlyMap<string, IssueRecord>,
+    warnings: string[],
+  ): Promise<void> {
     const wanted = located.flatMap(({ item }) => {
       const winner = item.checked ? undefined : winners.get(item.key);
       return winner && winner.state === 'open' ? [winner] : [];
@@ -269,7 +318,9 @@ export class FollowUps {
       }
     } catch (error) {
       if (!(error instanceof GitHubError) || !['not-found', 'validation'].includes(error.code)) throw error;
-      warnings.push(`Could not link the follow-ups as sub-issues of #${incidentNumber} (${error.message}); they link back in their descriptions.`);
+      warnings.push(
+        `Could not link the follow-ups as sub-issues of #${incidentNumber} (${error.message}); they link back in their descriptions.`,
+      );
     }
   }
 
@@ -294,7 +345,8 @@ export class FollowUps {
         const current =
           source.kind === 'body'
             ? (await gateway.getIssue(incidentNumber)).body
-            : (await gateway.listComments(incidentNumber, { since: source.updatedAt })).find((c) => c.id === source.id)?.body;
+            : (await gateway.listComments(incidentNumber, { since: source.updatedAt })).find((c) => c.id === source.id)
+                ?.body;
         if (current === undefined) continue;
         let text = current;
         for (const note of notes) {
@@ -309,7 +361,9 @@ export class FollowUps {
         else await gateway.updateComment(source.id, text);
       } catch (error) {
         if (!(error instanceof GitHubError)) throw error;
-        warnings.push(`Could not annotate the checklist in ${source.label} (${error.message}); the follow-ups exist all the same.`);
+        warnings.push(
+          `Could not annotate the checklist in ${source.label} (${error.message}); the follow-ups exist all the same.`,
+        );
       }
     }
     return count;
@@ -329,17 +383,27 @@ export function renderFollowUpReport(result: FollowUpResult): string {
   if (result.created.length > 0) {
     const dryRun = result.created.every((c) => c.number === 0);
     const count = `${result.created.length} follow-up${result.created.length === 1 ? '' : 's'}`;
-    lines.push(dryRun ? `Would create ${count} (dry run):` : `Created ${count}:`, '', '| Issue | Action item | Owner |', '|---|---|---|');
+    lines.push(
+      dryRun ? `Would create ${count} (dry run):` : `Created ${count}:`,
+      '',
+      '| Issue | Action item | Owner |',
+      '|---|---|---|',
+    );
     for (const c of result.created) {
       const owner = c.owner ? `@${c.owner}${c.assigned ? '' : ' (mentioned; not assignable)'}` : '_none_';
-      lines.push(`| ${c.number > 0 ? `[#${c.number}](${c.url})` : '_(dry run)_'} | ${userLine(c.text, 200).replace(/\|/g, '\\|')} | ${owner} |`);
+      lines.push(
+        `| ${c.number > 0 ? `[#${c.number}](${c.url})` : '_(dry run)_'} | ${userLine(c.text, 200).replace(/\|/g, '\\|')} | ${owner} |`,
+      );
     }
     lines.push('');
   } else if (result.hasSection) {
     lines.push('No new follow-ups: every open action item is tracked.', '');
   }
   if (result.existing.length > 0) {
-    lines.push(`Already tracked: ${result.existing.map((e) => (e.number > 0 ? `#${e.number}` : userLine(e.text, 60))).join(', ')}.`, '');
+    lines.push(
+      `Already tracked: ${result.existing.map((e) => (e.number > 0 ? `#${e.number}` : userLine(e.text, 60))).join(', ')}.`,
+      '',
+    );
   }
   if (result.duplicatesClosed.length > 0) {
     lines.push(
@@ -348,14 +412,24 @@ export function renderFollowUpReport(result: FollowUpResult): string {
     );
   }
   if (result.problems.length > 0) {
-    lines.push(`### ⚠️ ${result.problems.length} line${result.problems.length === 1 ? '' : 's'} not tracked: please fix`, '', '| Where | Line | Text | Problem |', '|---|---|---|---|');
+    lines.push(
+      `### ⚠️ ${result.problems.length} line${result.problems.length === 1 ? '' : 's'} not tracked: please fix`,
+      '',
+      '| Where | Line | Text | Problem |',
+      '|---|---|---|---|',
+    );
     for (const p of result.problems) {
-      lines.push(`| ${p.source.startsWith('http') ? `[comment](${p.source})` : p.source} | ${p.line} | \`${p.text.replace(/`/g, "'").replace(/\|/g, '\\|')}\` | ${userLine(p.message, 300).replace(/\|/g, '\\|')} |`);
+      lines.push(
+        `| ${p.source.startsWith('http') ? `[comment](${p.source})` : p.source} | ${p.line} | \`${p.text.replace(/`/g, "'").replace(/\|/g, '\\|')}\` | ${userLine(p.message, 300).replace(/\|/g, '\\|')} |`,
+      );
     }
     lines.push('');
   }
   if (result.untrustedSources > 0) {
-    lines.push(`_Ignored action items in ${result.untrustedSources} place(s) written by people without write access to the repository._`, '');
+    lines.push(
+      `_Ignored action items in ${result.untrustedSources} place(s) written by people without write access to the repository._`,
+      '',
+    );
   }
   for (const warning of result.warnings) lines.push(`> [!WARNING]\n> ${userLine(warning, 500)}`, '');
   return `${lines.join('\n').trimEnd()}\n`;

@@ -84,7 +84,11 @@ function severityRank(config: FirebreakConfig, severity: string): number {
 }
 
 /** Decides the freeze from the open incidents: one list request (more only past 100 open incidents). */
-export async function checkFreeze(gateway: IssueGateway, config: FirebreakConfig, options: FreezeOptions = {}): Promise<FreezeDecision> {
+export async function checkFreeze(
+  gateway: IssueGateway,
+  config: FirebreakConfig,
+  options: FreezeOptions = {},
+): Promise<FreezeDecision> {
   const now = options.now ?? new Date();
   const severities = freezeSeverities(config, options.severities);
   const services = resolveServices(config, options.services ?? []);
@@ -97,11 +101,14 @@ export async function checkFreeze(gateway: IssueGateway, config: FirebreakConfig
     if (incident.status === 'resolved') ignored.push({ incident, reason: 'resolved' });
     else if (incident.drill) ignored.push({ incident, reason: 'drill' });
     else if (!severities.includes(incident.severity)) ignored.push({ incident, reason: 'severity' });
-    else if (services.length > 0 && named.length > 0 && !named.some((s) => services.includes(s))) ignored.push({ incident, reason: 'service' });
+    else if (services.length > 0 && named.length > 0 && !named.some((s) => services.includes(s)))
+      ignored.push({ incident, reason: 'service' });
     else freezing.push(incident);
   }
   freezing.sort(
-    (a, b) => severityRank(config, a.severity) - severityRank(config, b.severity) || Date.parse(a.timestamps.declared) - Date.parse(b.timestamps.declared),
+    (a, b) =>
+      severityRank(config, a.severity) - severityRank(config, b.severity) ||
+      Date.parse(a.timestamps.declared) - Date.parse(b.timestamps.declared),
   );
   return { frozen: freezing.length > 0, freezing, ignored, severities, services, checkedAt: now.toISOString() };
 }
@@ -146,9 +153,17 @@ export interface BypassInput {
 }
 
 /** Records the bypass as a `bypass` entry on every freezing incident (one comment each). */
-export async function recordBypass(service: IncidentService, decision: FreezeDecision, input: BypassInput): Promise<BypassEntry[]> {
+export async function recordBypass(
+  service: IncidentService,
+  decision: FreezeDecision,
+  input: BypassInput,
+): Promise<BypassEntry[]> {
   const reason = stripControl(input.reason).trim();
-  if (!reason) throw new InputError('A freeze bypass needs a reason.', 'Say why this deploy cannot wait, e.g. "hotfix for the incident itself".');
+  if (!reason)
+    throw new InputError(
+      'A freeze bypass needs a reason.',
+      'Say why this deploy cannot wait, e.g. "hotfix for the incident itself".',
+    );
   const at = (input.now ?? new Date()).toISOString();
   const recorded: BypassEntry[] = [];
   for (const incident of decision.freezing) {
@@ -195,7 +210,11 @@ export function renderFreezeReport(input: FreezeReportInput): string {
   const severities = decision.severities.length > 0 ? decision.severities.map((s) => `\`${s}\``).join(', ') : '_none_';
   const lines: string[] = [];
   if (!decision.frozen) {
-    lines.push(`## ✅ Deploys are not frozen${scope}`, '', `No active incident with a freezing severity (${severities}) affects this deploy.`);
+    lines.push(
+      `## ✅ Deploys are not frozen${scope}`,
+      '',
+      `No active incident with a freezing severity (${severities}) affects this deploy.`,
+    );
   } else if (input.bypass) {
     lines.push(
       `## ⛔ Deploy freeze bypassed${scope}`,
@@ -214,10 +233,22 @@ export function renderFreezeReport(input: FreezeReportInput): string {
     );
   }
   if (decision.freezing.length > 0) {
-    lines.push('', '| Incident | Severity | Status | Lead | Age |', '|---|---|---|---|---|', ...decision.freezing.map((i) => row(i)));
+    lines.push(
+      '',
+      '| Incident | Severity | Status | Lead | Age |',
+      '|---|---|---|---|---|',
+      ...decision.freezing.map((i) => row(i)),
+    );
   }
   if (decision.frozen && !input.bypass) {
-    lines.push('', '### How to deploy anyway', '', input.bypassHint, '', 'Ask the incident lead first: they may be relying on the system staying as it is.');
+    lines.push(
+      '',
+      '### How to deploy anyway',
+      '',
+      input.bypassHint,
+      '',
+      'Ask the incident lead first: they may be relying on the system staying as it is.',
+    );
   }
   if (decision.ignored.length > 0) {
     lines.push(

@@ -19,9 +19,21 @@ import {
   type TimelineEntry,
 } from '../domain/incident';
 import type { IssueGateway, IssueRecord } from '../github/issue-gateway';
-import { assigneesFor, incidentFromComments, incidentFromIssue, labelsFor, managedLabelSpecs } from '../domain/issue-view';
+import {
+  assigneesFor,
+  incidentFromComments,
+  incidentFromIssue,
+  labelsFor,
+  managedLabelSpecs,
+} from '../domain/issue-view';
 import { stripControl } from '../domain/markdown';
-import { boundedDescription, renderEntryComment, renderIncidentBody, renderRetro, type Renderer } from '../domain/render';
+import {
+  boundedDescription,
+  renderEntryComment,
+  renderIncidentBody,
+  renderRetro,
+  type Renderer,
+} from '../domain/render';
 
 export interface IncidentServiceDeps {
   readonly config: FirebreakConfig;
@@ -99,7 +111,11 @@ export class IncidentService {
   /** Declares an incident: one request that creates the issue with its labels, lead assignee and body. */
   async declare(input: DeclareInput): Promise<Incident> {
     const title = stripControl(input.title).replace(/\s+/g, ' ').trim();
-    if (!title) throw new InputError('An incident needs a title.', 'Say in a few words what is wrong, e.g. "Checkout returns 500s".');
+    if (!title)
+      throw new InputError(
+        'An incident needs a title.',
+        'Say in a few words what is wrong, e.g. "Checkout returns 500s".',
+      );
     const severity = input.severity ? requireSeverity(this.config, input.severity).name : TRIAGE_SEVERITY.name;
     const services = [...new Set(input.services ?? [])];
     this.checkServices(services);
@@ -118,18 +134,26 @@ export class IncidentService {
       services,
     };
     const state = initialState(declaration);
-    const issue = await this.createWithAssigneeFallback(gateway, {
-      title: `${declaration.drill ? '[drill] ' : ''}${declaration.title}`,
-      body: renderIncidentBody(declaration, state, this.config, this.deps.renderer),
-      labels: labelsFor(state, this.config),
-      assignees: assigneesFor(state),
-    }, declaration.key);
+    const issue = await this.createWithAssigneeFallback(
+      gateway,
+      {
+        title: `${declaration.drill ? '[drill] ' : ''}${declaration.title}`,
+        body: renderIncidentBody(declaration, state, this.config, this.deps.renderer),
+        labels: labelsFor(state, this.config),
+        assignees: assigneesFor(state),
+      },
+      declaration.key,
+    );
     return incidentFromIssue({ repo: gateway.repo, issue, config: this.config });
   }
 
   /** Logs an entry: one request (a comment). The body does not change, so nothing else is written. */
   async log(ref: IncidentRef, input: LogInput): Promise<TimelineEntry> {
-    if (!isLogKind(input.kind)) throw new InputError(`Unknown entry kind "${String(input.kind)}".`, 'Use action, observation, decision, question or theory.');
+    if (!isLogKind(input.kind))
+      throw new InputError(
+        `Unknown entry kind "${String(input.kind)}".`,
+        'Use action, observation, decision, question or theory.',
+      );
     const text = stripControl(input.text).trim();
     if (!text) throw new InputError('The entry is empty.', 'Write what you did, saw, decided, asked or suspect.');
     const entry: TimelineEntry = {
@@ -145,8 +169,16 @@ export class IncidentService {
   /** Posts a status update (and optionally moves the milestone): a comment, then the body and labels. */
   async postUpdate(ref: IncidentRef, input: UpdateInput): Promise<Incident> {
     const text = stripControl(input.text).trim();
-    if (!text) throw new InputError('The update is empty.', 'Say the current status, the impact, what is being done and when the next update comes.');
-    if (input.status && !isMilestone(input.status)) throw new InputError(`Unknown status "${input.status}".`, 'Use investigating, identified, monitoring or resolved.');
+    if (!text)
+      throw new InputError(
+        'The update is empty.',
+        'Say the current status, the impact, what is being done and when the next update comes.',
+      );
+    if (input.status && !isMilestone(input.status))
+      throw new InputError(
+        `Unknown status "${input.status}".`,
+        'Use investigating, identified, monitoring or resolved.',
+      );
     const incident = await this.resolveRef(ref);
     return this.change(incident, {
       kind: 'update',
@@ -158,7 +190,8 @@ export class IncidentService {
   }
 
   async setStatus(ref: IncidentRef, to: Milestone, text?: string): Promise<Incident> {
-    if (!isMilestone(to)) throw new InputError(`Unknown status "${String(to)}".`, 'Use investigating, identified, monitoring or resolved.');
+    if (!isMilestone(to))
+      throw new InputError(`Unknown status "${String(to)}".`, 'Use investigating, identified, monitoring or resolved.');
     const incident = await this.resolveRef(ref);
     return this.change(incident, {
       kind: 'status',
@@ -198,7 +231,8 @@ export class IncidentService {
 
   async releaseRole(ref: IncidentRef, roleName: string): Promise<Incident> {
     const role = requireRole(this.config, roleName).name;
-    if (role === LEAD) throw new InputError('The lead role is always staffed.', 'Hand it over to someone else instead.');
+    if (role === LEAD)
+      throw new InputError('The lead role is always staffed.', 'Hand it over to someone else instead.');
     const incident = await this.resolveRef(ref);
     if (!incident.roles[role]) return incident;
     return this.change(incident, { kind: 'role', ...this.stamp(), role });
@@ -225,7 +259,10 @@ export class IncidentService {
   /** The retro document for an incident (not posted). */
   async draftRetro(ref: IncidentRef): Promise<string> {
     const incident = await this.withTimeline(ref);
-    return renderRetro({ url: incident.url, state: incident, timeline: incident.timeline, now: this.now() }, this.deps.renderer);
+    return renderRetro(
+      { url: incident.url, state: incident, timeline: incident.timeline, now: this.now() },
+      this.deps.renderer,
+    );
   }
 
   /** Posts a retro document as a timeline entry (one request). */
@@ -249,7 +286,10 @@ export class IncidentService {
 
   /** Active incidents, newest first, from one list request (more only past 100): the state cached in bodies. */
   async listActive(options: { includePrivate?: boolean } = {}): Promise<Incident[]> {
-    const gateways = [this.deps.gateway, ...(options.includePrivate && this.deps.privateGateway ? [this.deps.privateGateway] : [])];
+    const gateways = [
+      this.deps.gateway,
+      ...(options.includePrivate && this.deps.privateGateway ? [this.deps.privateGateway] : []),
+    ];
     const lists = await Promise.all(
       gateways.map(async (gateway) =>
         (await gateway.listIssues({ labels: [this.config.labels.incident], state: 'open' })).map((issue) =>
@@ -257,7 +297,10 @@ export class IncidentService {
         ),
       ),
     );
-    return lists.flat().filter(isActive).sort((a, b) => Date.parse(b.timestamps.declared) - Date.parse(a.timestamps.declared));
+    return lists
+      .flat()
+      .filter(isActive)
+      .sort((a, b) => Date.parse(b.timestamps.declared) - Date.parse(a.timestamps.declared));
   }
 
   /** Recomputes the body, labels, assignees and open/closed state from the comments; writes only if they differ. */
@@ -266,7 +309,10 @@ export class IncidentService {
     const issue = await gateway.getIssue(number);
     this.requireIncidentIssue(gateway, issue);
     const comments = await gateway.listComments(number);
-    const { incident, declaration } = incidentFromComments({ repo: gateway.repo, issue, config: this.config }, comments);
+    const { incident, declaration } = incidentFromComments(
+      { repo: gateway.repo, issue, config: this.config },
+      comments,
+    );
     const body = renderIncidentBody(declaration, stateOnly(incident), this.config, this.deps.renderer);
     const labels = labelsFor(incident, this.config, incident.otherLabels);
     const assignees = assigneesFor(incident);
@@ -322,7 +368,10 @@ export class IncidentService {
 
   private requireIncidentIssue(gateway: IssueGateway, issue: IssueRecord): void {
     if (!this.isIncidentIssue(issue)) {
-      throw new InputError(`${repoSlug(gateway.repo)}#${issue.number} is not an incident.`, `Incidents carry the "${this.config.labels.incident}" label.`);
+      throw new InputError(
+        `${repoSlug(gateway.repo)}#${issue.number} is not an incident.`,
+        `Incidents carry the "${this.config.labels.incident}" label.`,
+      );
     }
   }
 
@@ -346,7 +395,10 @@ export class IncidentService {
     if (this.config.services.length === 0) return;
     const unknown = services.filter((s) => !this.config.services.some((c) => c.name === s));
     if (unknown.length > 0) {
-      throw new InputError(`Unknown service ${unknown.map((s) => `"${s}"`).join(', ')}.`, `Use one of: ${this.config.services.map((s) => s.name).join(', ')}.`);
+      throw new InputError(
+        `Unknown service ${unknown.map((s) => `"${s}"`).join(', ')}.`,
+        `Use one of: ${this.config.services.map((s) => s.name).join(', ')}.`,
+      );
     }
   }
 
@@ -433,7 +485,10 @@ export class IncidentService {
 export function normalizeLogin(login: string): string {
   const value = login.trim().replace(/^@/, '');
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(value)) {
-    throw new InputError(`"${login}" is not a GitHub login.`, 'Use a GitHub username like octocat (with or without @).');
+    throw new InputError(
+      `"${login}" is not a GitHub login.`,
+      'Use a GitHub username like octocat (with or without @).',
+    );
   }
   return value;
 }

@@ -3,7 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { describeError, FirebreakError } from '../domain/errors';
 import { hasMarkerKey } from '../domain/event-log';
-import { repoSlug, type CodeRef, type Incident, type LogKind, type Milestone, type TimelineEntry } from '../domain/incident';
+import {
+  repoSlug,
+  type CodeRef,
+  type Incident,
+  type LogKind,
+  type Milestone,
+  type TimelineEntry,
+} from '../domain/incident';
 import type { IncidentService } from './incident-service';
 
 export interface PendingLog {
@@ -51,7 +58,9 @@ export interface QueueStorage {
   write(items: readonly QueuedWrite[]): Promise<void>;
 }
 
-export function memoryQueueStorage(initial: readonly QueuedWrite[] = []): QueueStorage & { items: readonly QueuedWrite[] } {
+export function memoryQueueStorage(
+  initial: readonly QueuedWrite[] = [],
+): QueueStorage & { items: readonly QueuedWrite[] } {
   const storage = {
     items: initial,
     read: () => storage.items,
@@ -147,7 +156,12 @@ export class OfflineQueue {
    * Saves the write, then delivers it (with anything queued before it) unless GitHub failed recently and the
    * retry is not due yet. Resolves once the write is on GitHub or safely queued.
    */
-  async submit(service: IncidentService, target: SubmitTarget, write: PendingWrite, options: { key?: string; at?: string } = {}): Promise<Delivery> {
+  async submit(
+    service: IncidentService,
+    target: SubmitTarget,
+    write: PendingWrite,
+    options: { key?: string; at?: string } = {},
+  ): Promise<Delivery> {
     const { incident } = target;
     const item: QueuedWrite = {
       key: options.key ?? this.newKey(),
@@ -158,28 +172,46 @@ export class OfflineQueue {
       write,
       attempts: 0,
     };
-    const waitingBefore = this.items.some((queued) => !queued.failed && queued.nextAttemptAt && Date.parse(queued.nextAttemptAt) > this.now().getTime());
+    const waitingBefore = this.items.some(
+      (queued) => !queued.failed && queued.nextAttemptAt && Date.parse(queued.nextAttemptAt) > this.now().getTime(),
+    );
     this.items.push(item);
     this.loaded.set(item.key, incident);
     await this.save();
     if (waitingBefore) {
-      return { status: 'queued', key: item.key, reason: 'GitHub did not answer a moment ago; earlier entries are waiting too.' };
+      return {
+        status: 'queued',
+        key: item.key,
+        reason: 'GitHub did not answer a moment ago; earlier entries are waiting too.',
+      };
     }
     const outcome = await this.flush(service, { force: true, until: item.key });
     const stillQueued = this.items.find((queued) => queued.key === item.key);
     if (!stillQueued) {
       const delivered = outcome.results.get(item.key);
-      return { status: 'delivered', key: item.key, ...(delivered?.entry ? { entry: delivered.entry } : {}), ...(delivered?.incident ? { incident: delivered.incident } : {}) };
+      return {
+        status: 'delivered',
+        key: item.key,
+        ...(delivered?.entry ? { entry: delivered.entry } : {}),
+        ...(delivered?.incident ? { incident: delivered.incident } : {}),
+      };
     }
     if (stillQueued.failed) return { status: 'failed', key: item.key, reason: stillQueued.failed };
-    return { status: 'queued', key: item.key, reason: stillQueued.lastError ?? outcome.stoppedBy ?? 'Earlier entries are still waiting to be delivered.' };
+    return {
+      status: 'queued',
+      key: item.key,
+      reason: stillQueued.lastError ?? outcome.stoppedBy ?? 'Earlier entries are still waiting to be delivered.',
+    };
   }
 
   /**
    * Delivers queued writes in order. Stops at the first write GitHub does not take for a transient reason (so
    * order holds); parks writes GitHub rejects for good. `force` ignores the backoff (GitHub just answered).
    */
-  flush(service: IncidentService, options: { force?: boolean; until?: string } = {}): Promise<FlushResult & { results: Map<string, { entry?: TimelineEntry; incident?: Incident }> }> {
+  flush(
+    service: IncidentService,
+    options: { force?: boolean; until?: string } = {},
+  ): Promise<FlushResult & { results: Map<string, { entry?: TimelineEntry; incident?: Incident }> }> {
     const run = this.tail.then(() => this.doFlush(service, options));
     this.tail = run.catch(() => undefined);
     return run;
@@ -220,7 +252,10 @@ export class OfflineQueue {
       if (!options.force && item.nextAttemptAt && Date.parse(item.nextAttemptAt) > this.now().getTime()) {
         return { delivered, results, stoppedBy: item.lastError ?? 'waiting to retry' };
       }
-      item = await this.replace(item, { attempts: item.attempts + 1, firstAttemptAt: item.firstAttemptAt ?? this.now().toISOString() });
+      item = await this.replace(item, {
+        attempts: item.attempts + 1,
+        firstAttemptAt: item.firstAttemptAt ?? this.now().toISOString(),
+      });
       try {
         const result = await this.deliver(service, item);
         results.set(item.key, result);
@@ -233,19 +268,29 @@ export class OfflineQueue {
         const reason = describeError(error);
         if (isTransient(error) || needsSignIn(error)) {
           const delay = Math.min(this.maxRetryMs, this.baseRetryMs * 2 ** Math.max(0, item.attempts - 1));
-          await this.replace(item, { lastError: reason, nextAttemptAt: new Date(this.now().getTime() + delay).toISOString() });
-          this.options.log?.warn(`could not deliver ${item.write.type} on ${item.repo}#${item.issue} yet (${reason.split('\n')[0]}); retrying in ${Math.round(delay / 1000)} s`);
+          await this.replace(item, {
+            lastError: reason,
+            nextAttemptAt: new Date(this.now().getTime() + delay).toISOString(),
+          });
+          this.options.log?.warn(
+            `could not deliver ${item.write.type} on ${item.repo}#${item.issue} yet (${reason.split('\n')[0]}); retrying in ${Math.round(delay / 1000)} s`,
+          );
           return { delivered, results, stoppedBy: reason };
         }
         await this.replace(item, { lastError: reason, failed: reason });
-        this.options.log?.warn(`GitHub rejected the queued ${item.write.type} on ${item.repo}#${item.issue}: ${reason.split('\n')[0]}`);
+        this.options.log?.warn(
+          `GitHub rejected the queued ${item.write.type} on ${item.repo}#${item.issue}: ${reason.split('\n')[0]}`,
+        );
       }
       if (options.until === item.key) break;
     }
     return { delivered, results };
   }
 
-  private async deliver(service: IncidentService, item: QueuedWrite): Promise<{ entry?: TimelineEntry; incident?: Incident }> {
+  private async deliver(
+    service: IncidentService,
+    item: QueuedWrite,
+  ): Promise<{ entry?: TimelineEntry; incident?: Incident }> {
     const loaded = this.loaded.get(item.key);
     // The session's repository is the item's (checked by the caller), so the number locates it.
     const ref = loaded ?? item.issue;

@@ -75,14 +75,24 @@ function minutesBetween(from: string | undefined, to: string | undefined): numbe
 }
 
 /** The overdue period `now` falls in: one period is one cadence long, from the due time. */
-function overduePeriod(incident: Pick<Incident, 'severity'>, due: Date, now: Date, config: FirebreakConfig): { index: number; start: Date } {
+function overduePeriod(
+  incident: Pick<Incident, 'severity'>,
+  due: Date,
+  now: Date,
+  config: FirebreakConfig,
+): { index: number; start: Date } {
   const length = cadenceMinutes(incident, config) * 60_000;
   const index = Math.max(0, Math.floor((now.getTime() - due.getTime()) / length));
   return { index, start: new Date(due.getTime() + index * length) };
 }
 
 /** The key of the reminder for the overdue period `now` falls in. */
-export function reminderKey(incident: Pick<Incident, 'number' | 'severity'>, due: Date, now: Date, config: FirebreakConfig): string {
+export function reminderKey(
+  incident: Pick<Incident, 'number' | 'severity'>,
+  due: Date,
+  now: Date,
+  config: FirebreakConfig,
+): string {
   return `reminder-${incident.number}-${due.toISOString().slice(0, 16)}-${overduePeriod(incident, due, now, config).index}`;
 }
 
@@ -190,7 +200,12 @@ export class StatusSummary {
       .map(([severity, r]) => {
         const m = median(r.mitigate);
         const t = median(r.resolve);
-        return { severity, count: r.count, ...(m !== undefined ? { medianMinutesToMitigate: m } : {}), ...(t !== undefined ? { medianMinutesToResolve: t } : {}) };
+        return {
+          severity,
+          count: r.count,
+          ...(m !== undefined ? { medianMinutesToMitigate: m } : {}),
+          ...(t !== undefined ? { medianMinutesToResolve: t } : {}),
+        };
       });
     return { days, resolved, rows };
   }
@@ -207,7 +222,8 @@ export class StatusSummary {
     try {
       // This period's reminder would be a comment made after the period began, and a comment moves the issue's
       // updated_at: an issue untouched since then has none, and the lookup (a request) can be skipped.
-      const touched = Date.parse(incident.updatedAt) >= overduePeriod(incident, due, now, config).start.getTime() - CLOCK_SLACK_MS;
+      const touched =
+        Date.parse(incident.updatedAt) >= overduePeriod(incident, due, now, config).start.getTime() - CLOCK_SLACK_MS;
       const comments = touched ? await gateway.listComments(incident.number, { since: due.toISOString() }) : [];
       const earlier = comments.find((c) => isTrustedAuthor(c) && hasMarkerKey(c.body, key));
       if (earlier) return { number: incident.number, key, url: earlier.url, posted: false };
@@ -233,7 +249,8 @@ export class StatusSummary {
   }
 
   private render(active: readonly ActiveIncident[], metrics: StatusResult['metrics'], now: Date): string {
-    const duration = (minutes: number | undefined) => (minutes === undefined ? '_n/a_' : formatDuration(Math.max(1, minutes)));
+    const duration = (minutes: number | undefined) =>
+      minutes === undefined ? '_n/a_' : formatDuration(Math.max(1, minutes));
     return this.deps.renderer.render('summary', {
       active: active.map((a) => ({ ...a, title: userLine(a.title, 120) })),
       single: active.length === 1,

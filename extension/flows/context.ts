@@ -66,14 +66,20 @@ export function requiredText(what: string, max: number, example?: string): (valu
 }
 
 export function optionalText(max: number): (value: string) => string | undefined {
-  return (value) => (value.trim().length > max ? `Keep it under ${max} characters (now ${value.trim().length}).` : undefined);
+  return (value) =>
+    value.trim().length > max ? `Keep it under ${max} characters (now ${value.trim().length}).` : undefined;
 }
 
 /**
  * The incident a command acts on: the one passed in (tree, CodeLens), else the current one, else the person
  * picks among the active ones (and it becomes current). Undefined when there is none or the person cancelled.
  */
-export async function targetIncident(ctx: FlowContext, session: Session, arg: IncidentArg, doing: string): Promise<Incident | undefined> {
+export async function targetIncident(
+  ctx: FlowContext,
+  session: Session,
+  arg: IncidentArg,
+  doing: string,
+): Promise<Incident | undefined> {
   if (typeof arg === 'object') return arg;
   if (typeof arg === 'number') return ctx.store.find(arg) ?? (await session.service.show(arg));
   const current = ctx.store.current;
@@ -92,7 +98,11 @@ export async function targetIncident(ctx: FlowContext, session: Session, arg: In
   const picked = await ctx.prompter.pick({
     title: `${doing}: which incident?`,
     placeholder: 'Pick the incident (it becomes your current incident)',
-    items: active.map((incident) => ({ label: incident.title, description: incidentDescription(incident, now), value: incident })),
+    items: active.map((incident) => ({
+      label: incident.title,
+      description: incidentDescription(incident, now),
+      value: incident,
+    })),
     matchOnDescription: true,
   });
   if (picked) await ctx.store.setCurrent(picked);
@@ -103,7 +113,11 @@ export async function targetIncident(ctx: FlowContext, session: Session, arg: In
 export function codeRefFor(session: Session, active: ActiveCode | undefined): { code?: CodeRef; warnings: string[] } {
   if (!active?.selection) return { warnings: [] };
   if (!active.commit) {
-    return { warnings: [`${active.path} is not in a git repository with a commit: the entry is logged without a link to the code.`] };
+    return {
+      warnings: [
+        `${active.path} is not in a git repository with a commit: the entry is logged without a link to the code.`,
+      ],
+    };
   }
   const code = buildCodeRef({
     repo: active.codeRepo ?? session.repo,
@@ -117,9 +131,14 @@ export function codeRefFor(session: Session, active: ActiveCode | undefined): { 
   const warnings: string[] = [];
   const short = active.commit.slice(0, 7);
   if (active.pushed === false) {
-    warnings.push(`Commit ${short} is not on any remote branch: the permalink to ${active.path} will not resolve for others until you push it.`);
+    warnings.push(
+      `Commit ${short} is not on any remote branch: the permalink to ${active.path} will not resolve for others until you push it.`,
+    );
   }
-  if (active.dirty) warnings.push(`${active.path} has changes that are not committed: the permalink shows the file as it is at ${short}.`);
+  if (active.dirty)
+    warnings.push(
+      `${active.path} has changes that are not committed: the permalink shows the file as it is at ${short}.`,
+    );
   return { code, warnings };
 }
 

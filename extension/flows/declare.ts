@@ -5,7 +5,10 @@ import { optionalText, requiredText, type FlowContext } from './context';
 
 const TITLE_MAX = 200;
 
-export async function declareIncident(ctx: FlowContext, options: { drill?: boolean } = {}): Promise<Incident | undefined> {
+export async function declareIncident(
+  ctx: FlowContext,
+  options: { drill?: boolean } = {},
+): Promise<Incident | undefined> {
   const session = await ctx.session();
   if (!session) return undefined;
   const drill = options.drill === true;
@@ -16,7 +19,9 @@ export async function declareIncident(ctx: FlowContext, options: { drill?: boole
     title,
     step: 1,
     totalSteps: 3,
-    prompt: drill ? 'What are you practising? (the drill issue title)' : 'What is wrong, in a few words? (the issue title; anyone can declare)',
+    prompt: drill
+      ? 'What are you practising? (the drill issue title)'
+      : 'What is wrong, in a few words? (the issue title; anyone can declare)',
     placeholder: drill ? 'e.g. Checkout database fails over' : 'e.g. Checkout returns 500s',
     validate: requiredText('The title', TITLE_MAX, 'say what is wrong, e.g. "Checkout returns 500s"'),
   });
@@ -29,7 +34,12 @@ export async function declareIncident(ctx: FlowContext, options: { drill?: boole
     placeholder: 'How bad is it? Pick triage when you do not know yet; you can change it any time.',
     items: config.severities.map((s) => ({
       label: s.name,
-      description: [s.freeze ? 'freezes deploys' : undefined, `updates every ${formatAge(s.updateEveryMinutes * 60_000)}`].filter(Boolean).join(' · '),
+      description: [
+        s.freeze ? 'freezes deploys' : undefined,
+        `updates every ${formatAge(s.updateEveryMinutes * 60_000)}`,
+      ]
+        .filter(Boolean)
+        .join(' · '),
       detail: s.description,
       value: s.name,
     })),
@@ -52,11 +62,19 @@ export async function declareIncident(ctx: FlowContext, options: { drill?: boole
     session.service.declare({ title: name, severity, ...(description.trim() ? { description } : {}), drill }),
   );
   await ctx.store.setCurrent(incident);
-  ctx.log.info(`declared ${drill ? 'drill ' : ''}#${incident.number} (${incident.severity}) in ${session.repo.owner}/${session.repo.name}`);
+  ctx.log.info(
+    `declared ${drill ? 'drill ' : ''}#${incident.number} (${incident.severity}) in ${session.repo.owner}/${session.repo.name}`,
+  );
   // Label colors are cosmetic: fixed in the background, once per repository.
-  void session.service.syncLabels(incident.repo).catch((error: unknown) => ctx.log.debug(`label colors not set: ${String(error)}`));
+  void session.service
+    .syncLabels(incident.repo)
+    .catch((error: unknown) => ctx.log.debug(`label colors not set: ${String(error)}`));
   void ctx.prompter
-    .info(`${drill ? 'Drill' : 'Incident'} #${incident.number} declared (${incident.severity}): ${incident.title}. It is your current incident.`, 'Open issue', 'Log action')
+    .info(
+      `${drill ? 'Drill' : 'Incident'} #${incident.number} declared (${incident.severity}): ${incident.title}. It is your current incident.`,
+      'Open issue',
+      'Log action',
+    )
     .then((choice) => {
       if (choice === 'Open issue') return ctx.host.openUrl(incident.url);
       if (choice === 'Log action') return ctx.host.execute('firebreak.logEntry', incident.number);

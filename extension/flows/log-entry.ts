@@ -5,7 +5,14 @@ import type { Delivery } from '../../core/use-cases/offline-queue';
 import { KIND_LABELS } from '../../core/domain/render';
 import { LOG_KIND_HINTS } from '../presentation';
 import type { Session } from '../session';
-import { codeRefFor, requiredText, targetIncident, type ActiveCode, type FlowContext, type IncidentArg } from './context';
+import {
+  codeRefFor,
+  requiredText,
+  targetIncident,
+  type ActiveCode,
+  type FlowContext,
+  type IncidentArg,
+} from './context';
 
 const TEXT_MAX = 20_000;
 
@@ -23,7 +30,9 @@ export async function logEntry(ctx: FlowContext, arg?: IncidentArg): Promise<Del
   const incident = await targetIncident(ctx, session, arg, 'Log entry');
   if (!incident) return undefined;
   const active = await ctx.code.activeCode();
-  const where = active?.selection ? ` (linked to ${active.path}#L${active.selection.startLine}${active.selection.endLine !== active.selection.startLine ? `-L${active.selection.endLine}` : ''})` : '';
+  const where = active?.selection
+    ? ` (linked to ${active.path}#L${active.selection.startLine}${active.selection.endLine !== active.selection.startLine ? `-L${active.selection.endLine}` : ''})`
+    : '';
   const title = `Log entry on #${incident.number}`;
 
   const kind = await ctx.prompter.pick<LogKind>({
@@ -81,7 +90,13 @@ export async function logDestructiveAction(ctx: FlowContext, arg?: IncidentArg):
     confirm: 'Log destructive action',
   });
   if (!confirmed) return undefined;
-  return deliverLog(ctx, session, incident, { kind: 'action', text: `${what.trim()}\n\nWhy: ${why.trim()}`, destructive: true }, active);
+  return deliverLog(
+    ctx,
+    session,
+    incident,
+    { kind: 'action', text: `${what.trim()}\n\nWhy: ${why.trim()}`, destructive: true },
+    active,
+  );
 }
 
 async function deliverLog(
@@ -94,27 +109,39 @@ async function deliverLog(
   const { code, warnings } = codeRefFor(session, active);
   for (const warning of warnings) void ctx.prompter.warn(warning);
   const delivery = await ctx.prompter.progress(`Logging to #${incident.number}…`, () =>
-    ctx.queue.submit(session.service, { incident }, {
-      type: 'log',
-      kind: input.kind,
-      text: input.text,
-      ...(input.destructive ? { destructive: true } : {}),
-      ...(code ? { code } : {}),
-    }),
+    ctx.queue.submit(
+      session.service,
+      { incident },
+      {
+        type: 'log',
+        kind: input.kind,
+        text: input.text,
+        ...(input.destructive ? { destructive: true } : {}),
+        ...(code ? { code } : {}),
+      },
+    ),
   );
   const label = input.destructive ? 'destructive action' : input.kind;
   if (delivery.status === 'delivered') {
     if (delivery.entry) ctx.store.addEntry(incident, delivery.entry);
-    ctx.log.info(`logged ${label} on ${repoSlug(incident.repo)}#${incident.number}${code ? ` with ${code.permalink}` : ''}`);
-    void ctx.prompter.info(`Logged ${label} on #${incident.number}${code ? ` with a link to ${code.path}#L${code.startLine}` : ''}.`);
+    ctx.log.info(
+      `logged ${label} on ${repoSlug(incident.repo)}#${incident.number}${code ? ` with ${code.permalink}` : ''}`,
+    );
+    void ctx.prompter.info(
+      `Logged ${label} on #${incident.number}${code ? ` with a link to ${code.path}#L${code.startLine}` : ''}.`,
+    );
   } else if (delivery.status === 'queued') {
     const waiting = ctx.queue.pending.length;
-    void ctx.prompter.warn(
-      `GitHub is not answering: the ${label} is saved and will be posted to #${incident.number} when it answers (${waiting} waiting).`,
-      'Show log',
-    ).then((choice) => (choice ? ctx.host.execute('firebreak.showLog') : undefined));
+    void ctx.prompter
+      .warn(
+        `GitHub is not answering: the ${label} is saved and will be posted to #${incident.number} when it answers (${waiting} waiting).`,
+        'Show log',
+      )
+      .then((choice) => (choice ? ctx.host.execute('firebreak.showLog') : undefined));
   } else {
-    void ctx.prompter.warn(`GitHub did not take the ${label} on #${incident.number}: ${delivery.reason} It is kept in the Incidents view.`);
+    void ctx.prompter.warn(
+      `GitHub did not take the ${label} on #${incident.number}: ${delivery.reason} It is kept in the Incidents view.`,
+    );
   }
   return delivery;
 }

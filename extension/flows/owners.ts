@@ -1,6 +1,13 @@
 // "Involve Code Owners": the owners of the file in the editor (CODEOWNERS, and services in incidents.yml) are
 // asked to join with one mention each in a timeline entry; people already on the incident are not pinged again.
-import { CODEOWNERS_PATHS, involvementText, ownersFor, parseCodeowners, planInvolvement, servicesFor } from '../../core/domain/codeowners';
+import {
+  CODEOWNERS_PATHS,
+  involvementText,
+  ownersFor,
+  parseCodeowners,
+  planInvolvement,
+  servicesFor,
+} from '../../core/domain/codeowners';
 import type { Delivery } from '../../core/use-cases/offline-queue';
 import { codeRefFor, targetIncident, type FlowContext, type IncidentArg } from './context';
 
@@ -14,7 +21,9 @@ export async function involveOwners(ctx: FlowContext, arg?: IncidentArg): Promis
   }
   const target = await targetIncident(ctx, session, arg, 'Involve code owners');
   if (!target) return undefined;
-  const incident = target.timelineLoaded ? target : await ctx.prompter.progress(`Reading #${target.number}…`, () => ctx.store.loadDetail(session, target.number));
+  const incident = target.timelineLoaded
+    ? target
+    : await ctx.prompter.progress(`Reading #${target.number}…`, () => ctx.store.loadDetail(session, target.number));
 
   const codeowners = await ctx.code.readRepoFile(CODEOWNERS_PATHS);
   const fromCodeowners = codeowners ? ownersFor(parseCodeowners(codeowners.text), active.path).owners : [];
@@ -29,7 +38,9 @@ export async function involveOwners(ctx: FlowContext, arg?: IncidentArg): Promis
   const plan = planInvolvement(owners, incident, session.actor);
   if (plan.people.length === 0) {
     const teams = plan.teams.length ? ` Teams to reach directly: ${plan.teams.join(', ')}.` : '';
-    void ctx.prompter.info(`The owners of ${active.path} are already on #${incident.number}${plan.alreadyInvolved.length ? ` (@${plan.alreadyInvolved.join(', @')})` : ''}.${teams}`);
+    void ctx.prompter.info(
+      `The owners of ${active.path} are already on #${incident.number}${plan.alreadyInvolved.length ? ` (@${plan.alreadyInvolved.join(', @')})` : ''}.${teams}`,
+    );
     return undefined;
   }
   const people = await ctx.prompter.pickMany({
@@ -41,7 +52,16 @@ export async function involveOwners(ctx: FlowContext, arg?: IncidentArg): Promis
   const { code, warnings } = codeRefFor(session, active);
   for (const warning of warnings) void ctx.prompter.warn(warning);
   const delivery = await ctx.prompter.progress(`Asking the owners to join #${incident.number}…`, () =>
-    ctx.queue.submit(session.service, { incident }, { type: 'log', kind: 'action', text: involvementText(active.path, people, plan.teams), ...(code ? { code } : {}) }),
+    ctx.queue.submit(
+      session.service,
+      { incident },
+      {
+        type: 'log',
+        kind: 'action',
+        text: involvementText(active.path, people, plan.teams),
+        ...(code ? { code } : {}),
+      },
+    ),
   );
   if (delivery.status === 'delivered' && delivery.entry) ctx.store.addEntry(incident, delivery.entry);
   const asked = people.map((login) => `@${login}`).join(', ');

@@ -49,15 +49,23 @@ export async function postUpdate(ctx: FlowContext, arg?: IncidentArg): Promise<D
   if (text === undefined) return undefined;
 
   const delivery = await ctx.prompter.progress(`Posting the update to #${incident.number}…`, () =>
-    ctx.queue.submit(session.service, { incident }, { type: 'update', text: text.trim(), ...(status !== keep ? { status } : {}) }),
+    ctx.queue.submit(
+      session.service,
+      { incident },
+      { type: 'update', text: text.trim(), ...(status !== keep ? { status } : {}) },
+    ),
   );
   if (delivery.status === 'delivered') {
     const updated = delivery.incident;
     if (updated) ctx.store.upsert(updated);
     const due = updated ? nextUpdateDue(updated, session.config) : undefined;
-    void ctx.prompter.info(`Posted the update on #${incident.number}.${due ? ` Next update due ${formatTime(due.toISOString())}.` : ''}`);
+    void ctx.prompter.info(
+      `Posted the update on #${incident.number}.${due ? ` Next update due ${formatTime(due.toISOString())}.` : ''}`,
+    );
   } else if (delivery.status === 'queued') {
-    void ctx.prompter.warn(`GitHub is not answering: the update is saved and will be posted to #${incident.number} when it answers.`);
+    void ctx.prompter.warn(
+      `GitHub is not answering: the update is saved and will be posted to #${incident.number} when it answers.`,
+    );
   } else {
     void ctx.prompter.warn(`GitHub did not take the update on #${incident.number}: ${delivery.reason}`);
   }

@@ -18,13 +18,17 @@ export async function resolveIncident(ctx: FlowContext, arg?: IncidentArg): Prom
   });
   if (text === undefined) return undefined;
 
-  const resolved = await ctx.prompter.progress(`Resolving #${incident.number}…`, () => session.service.resolve(incident, text.trim()));
+  const resolved = await ctx.prompter.progress(`Resolving #${incident.number}…`, () =>
+    session.service.resolve(incident, text.trim()),
+  );
   ctx.store.upsert(resolved);
   ctx.log.info(`resolved #${resolved.number}`);
-  void ctx.prompter.info(`Resolved #${resolved.number} and closed the issue.`, 'Start retro', 'Open issue').then((choice) => {
-    if (choice === 'Start retro') return ctx.host.execute('firebreak.startRetro', resolved.number);
-    if (choice === 'Open issue') return ctx.host.openUrl(resolved.url);
-    return undefined;
-  });
+  void ctx.prompter
+    .info(`Resolved #${resolved.number} and closed the issue.`, 'Start retro', 'Open issue')
+    .then((choice) => {
+      if (choice === 'Start retro') return ctx.host.execute('firebreak.startRetro', resolved.number);
+      if (choice === 'Open issue') return ctx.host.openUrl(resolved.url);
+      return undefined;
+    });
   return resolved;
 }

@@ -9,10 +9,15 @@ export async function startRetro(ctx: FlowContext, arg?: IncidentArg): Promise<s
   if (!session) return undefined;
   const incident = await targetIncident(ctx, session, arg, 'Start retro');
   if (!incident) return undefined;
-  const markdown = await ctx.prompter.progress(`Drafting the retro of #${incident.number}…`, () => session.service.draftRetro(incident.number));
+  const markdown = await ctx.prompter.progress(`Drafting the retro of #${incident.number}…`, () =>
+    session.service.draftRetro(incident.number),
+  );
   await ctx.host.openMarkdown(markdown);
   void ctx.prompter
-    .info(`Retro draft for #${incident.number} opened. Fill it in (blameless), then post it to the incident.`, 'Post retro')
+    .info(
+      `Retro draft for #${incident.number} opened. Fill it in (blameless), then post it to the incident.`,
+      'Post retro',
+    )
     .then((choice) => (choice ? ctx.host.execute('firebreak.postRetro') : undefined));
   return markdown;
 }
@@ -25,7 +30,10 @@ export function retroIncidentNumber(markdown: string): number | undefined {
 
 export async function postRetro(ctx: FlowContext, markdown: string | undefined): Promise<TimelineEntry | undefined> {
   if (!markdown?.trim()) {
-    throw new InputError('There is no retro draft to post.', 'Run "Firebreak: Start Retro", edit the draft, and run "Firebreak: Post Retro" with the draft in the active editor.');
+    throw new InputError(
+      'There is no retro draft to post.',
+      'Run "Firebreak: Start Retro", edit the draft, and run "Firebreak: Post Retro" with the draft in the active editor.',
+    );
   }
   const session = await ctx.session();
   if (!session) return undefined;
@@ -38,7 +46,11 @@ export async function postRetro(ctx: FlowContext, markdown: string | undefined):
     confirm: 'Post retro',
   });
   if (!confirmed) return undefined;
-  const entry = await ctx.prompter.progress(`Posting the retro to #${incident.number}…`, () => session.service.postRetro(incident, markdown));
-  void ctx.prompter.info(`Posted the retro to #${incident.number}.`, 'Open issue').then((choice) => (choice && entry.url ? ctx.host.openUrl(entry.url) : undefined));
+  const entry = await ctx.prompter.progress(`Posting the retro to #${incident.number}…`, () =>
+    session.service.postRetro(incident, markdown),
+  );
+  void ctx.prompter
+    .info(`Posted the retro to #${incident.number}.`, 'Open issue')
+    .then((choice) => (choice && entry.url ? ctx.host.openUrl(entry.url) : undefined));
   return entry;
 }

@@ -17,7 +17,11 @@ function loginProblem(value: string): string | undefined {
   }
 }
 
-export async function assignRole(ctx: FlowContext, arg?: IncidentArg, presetRole?: string): Promise<Incident | undefined> {
+export async function assignRole(
+  ctx: FlowContext,
+  arg?: IncidentArg,
+  presetRole?: string,
+): Promise<Incident | undefined> {
   const session = await ctx.session();
   if (!session) return undefined;
   const incident = await targetIncident(ctx, session, arg, 'Assign role');
@@ -43,7 +47,9 @@ export async function assignRole(ctx: FlowContext, arg?: IncidentArg, presetRole
   if (role === undefined) return undefined;
   const holder = incident.roles[role];
 
-  const assignable = await ctx.prompter.progress('Loading who can be assigned…', () => session.gateway.listAssignable());
+  const assignable = await ctx.prompter.progress('Loading who can be assigned…', () =>
+    session.gateway.listAssignable(),
+  );
   const people = [...new Set([session.actor, ...assignable])];
   const picked = await ctx.prompter.pick({
     title,
@@ -53,7 +59,9 @@ export async function assignRole(ctx: FlowContext, arg?: IncidentArg, presetRole
     items: [
       ...people.map((login) => ({
         label: login,
-        description: [login === session.actor ? 'you' : undefined, login === holder ? `holds ${role} now` : undefined].filter(Boolean).join(' · '),
+        description: [login === session.actor ? 'you' : undefined, login === holder ? `holds ${role} now` : undefined]
+          .filter(Boolean)
+          .join(' · '),
         value: login,
       })),
       { label: 'Someone else…', description: 'Type a GitHub login', value: SOMEONE_ELSE },
@@ -63,7 +71,14 @@ export async function assignRole(ctx: FlowContext, arg?: IncidentArg, presetRole
   if (picked === undefined) return undefined;
   const login =
     picked === SOMEONE_ELSE
-      ? await ctx.prompter.input({ title, step: 2, totalSteps: 2, prompt: `GitHub login of the new ${role}`, placeholder: 'e.g. octocat', validate: loginProblem })
+      ? await ctx.prompter.input({
+          title,
+          step: 2,
+          totalSteps: 2,
+          prompt: `GitHub login of the new ${role}`,
+          placeholder: 'e.g. octocat',
+          validate: loginProblem,
+        })
       : picked;
   if (login === undefined) return undefined;
   if (holder && holder.toLowerCase() === normalizeLogin(login).toLowerCase()) {
@@ -90,7 +105,9 @@ export async function assignRole(ctx: FlowContext, arg?: IncidentArg, presetRole
   ctx.store.upsert(updated);
   const now = updated.roles[role];
   void ctx.prompter.info(
-    holder ? `@${holder} handed ${role} over to @${now} on #${incident.number}.` : `@${now} is now ${role === LEAD ? 'the lead' : role} on #${incident.number}.`,
+    holder
+      ? `@${holder} handed ${role} over to @${now} on #${incident.number}.`
+      : `@${now} is now ${role === LEAD ? 'the lead' : role} on #${incident.number}.`,
   );
   return updated;
 }

@@ -15,9 +15,9 @@ export async function selectIncident(ctx: FlowContext, arg?: IncidentArg): Promi
   const active = ctx.store.incidents;
   if (active.length === 0) {
     await ctx.store.setCurrent(undefined);
-    void ctx.prompter.info(`No active incidents in ${session.repo.owner}/${session.repo.name}.`, 'Declare incident').then((choice) =>
-      choice ? ctx.host.execute('firebreak.declareIncident') : undefined,
-    );
+    void ctx.prompter
+      .info(`No active incidents in ${session.repo.owner}/${session.repo.name}.`, 'Declare incident')
+      .then((choice) => (choice ? ctx.host.execute('firebreak.declareIncident') : undefined));
     return undefined;
   }
   const now = ctx.now();
@@ -33,7 +33,15 @@ export async function selectIncident(ctx: FlowContext, arg?: IncidentArg): Promi
         ...(incident.lastUpdate ? { detail: `Last update: ${incident.lastUpdate.text.split('\n')[0] ?? ''}` } : {}),
         value: incident as Incident | typeof none,
       })),
-      ...(current !== undefined ? [{ label: 'No current incident', description: 'Hide the status bar item', value: none as Incident | typeof none }] : []),
+      ...(current !== undefined
+        ? [
+            {
+              label: 'No current incident',
+              description: 'Hide the status bar item',
+              value: none as Incident | typeof none,
+            },
+          ]
+        : []),
     ],
     ...activeItem(active.find((i) => i.number === current)),
     matchOnDescription: true,

@@ -18,7 +18,11 @@ export async function changeSeverity(ctx: FlowContext, arg?: IncidentArg): Promi
     placeholder: `Severity now: ${incident.severity}`,
     items: session.config.severities.map((s) => ({
       label: s.name,
-      description: [s.name === incident.severity ? 'current' : undefined, s.freeze ? 'freezes deploys' : undefined, `updates every ${formatAge(s.updateEveryMinutes * 60_000)}`]
+      description: [
+        s.name === incident.severity ? 'current' : undefined,
+        s.freeze ? 'freezes deploys' : undefined,
+        `updates every ${formatAge(s.updateEveryMinutes * 60_000)}`,
+      ]
         .filter(Boolean)
         .join(' · '),
       detail: s.description,

@@ -1,6 +1,11 @@
 // CodeLens on lines that active incidents' entries point at ("2 incident entries"); choosing it lists them.
 import * as vscode from 'vscode';
-import { indexCodeMentions, mentionCountLabel, type CodeMention, type LineMentions } from '../../core/domain/code-index';
+import {
+  indexCodeMentions,
+  mentionCountLabel,
+  type CodeMention,
+  type LineMentions,
+} from '../../core/domain/code-index';
 import type { IncidentStore } from '../incident-store';
 import type { GitFacts } from '../git';
 

@@ -113,7 +113,9 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         return [...detail.timeline].reverse().map((entry) => ({ type: 'entry', incident: detail, entry }));
       }
       case 'entry':
-        return 'code' in node.entry && node.entry.code ? [{ type: 'code', incident: node.incident, code: node.entry.code }] : [];
+        return 'code' in node.entry && node.entry.code
+          ? [{ type: 'code', incident: node.incident, code: node.entry.code }]
+          : [];
       case 'pending-group':
         return node.items.map((item) => ({ type: 'pending', item }));
       default:
@@ -148,14 +150,18 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         const detail = this.deps.store.detail(node.incident.number);
         const item = new vscode.TreeItem('Timeline', vscode.TreeItemCollapsibleState.Expanded);
         item.id = `${idOf(node.incident)}/timeline`;
-        if (detail) item.description = `${detail.timeline.length} entr${detail.timeline.length === 1 ? 'y' : 'ies'}, newest first`;
+        if (detail)
+          item.description = `${detail.timeline.length} entr${detail.timeline.length === 1 ? 'y' : 'ies'}, newest first`;
         item.iconPath = new vscode.ThemeIcon('history');
         return item;
       }
       case 'entry':
         return this.entryItem(node.incident, node.entry);
       case 'code': {
-        const lines = node.code.startLine === node.code.endLine ? `${node.code.startLine}` : `${node.code.startLine}-${node.code.endLine}`;
+        const lines =
+          node.code.startLine === node.code.endLine
+            ? `${node.code.startLine}`
+            : `${node.code.startLine}-${node.code.endLine}`;
         const item = new vscode.TreeItem(`${node.code.path}:${lines}`, vscode.TreeItemCollapsibleState.None);
         item.description = `at ${node.code.commit.slice(0, 7)}`;
         item.iconPath = new vscode.ThemeIcon('file-code');
@@ -166,10 +172,16 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
       }
       case 'pending-group': {
         const failed = node.items.filter((i) => i.failed).length;
-        const item = new vscode.TreeItem(node.incident ? 'Waiting to be delivered' : 'Entries waiting to be delivered', vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(
+          node.incident ? 'Waiting to be delivered' : 'Entries waiting to be delivered',
+          vscode.TreeItemCollapsibleState.Expanded,
+        );
         item.id = node.incident ? `${idOf(node.incident)}/pending` : 'pending';
         item.description = `${node.items.length}${failed ? ` (${failed} rejected)` : ''}`;
-        item.iconPath = themeIcon({ id: failed ? 'warning' : 'cloud-upload', ...(failed ? { color: 'list.warningForeground' } : {}) });
+        item.iconPath = themeIcon({
+          id: failed ? 'warning' : 'cloud-upload',
+          ...(failed ? { color: 'list.warningForeground' } : {}),
+        });
         item.tooltip = 'Saved on this machine; delivered in order, once, when GitHub answers again.';
         return item;
       }
@@ -177,12 +189,18 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         const item = new vscode.TreeItem(pendingLabel(node.item), vscode.TreeItemCollapsibleState.None);
         item.id = `pending/${node.item.key}`;
         item.description = pendingDescription(node.item);
-        item.iconPath = themeIcon(node.item.failed ? { id: 'error', color: 'list.errorForeground' } : { id: 'cloud-upload' });
+        item.iconPath = themeIcon(
+          node.item.failed ? { id: 'error', color: 'list.errorForeground' } : { id: 'cloud-upload' },
+        );
         item.tooltip = new vscode.MarkdownString(
           [
             `**${node.item.write.type === 'update' ? 'Update' : KIND_LABELS[node.item.write.kind].label}** for #${node.item.issue} (${escapeMarkdown(node.item.title)}), written ${formatTime(node.item.at)}`,
             escapeMarkdown(node.item.write.text),
-            node.item.failed ? `GitHub rejected it: ${escapeMarkdown(node.item.failed)}` : node.item.lastError ? `Last try: ${escapeMarkdown(node.item.lastError)}` : '',
+            node.item.failed
+              ? `GitHub rejected it: ${escapeMarkdown(node.item.failed)}`
+              : node.item.lastError
+                ? `Last try: ${escapeMarkdown(node.item.lastError)}`
+                : '',
           ]
             .filter(Boolean)
             .join('\n\n'),
@@ -200,7 +218,10 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
 
   private incidentItem(incident: Incident): vscode.TreeItem {
     const current = this.deps.store.currentNumber === incident.number;
-    const item = new vscode.TreeItem(incident.title, current ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      incident.title,
+      current ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = idOf(incident);
     item.description = `${incidentDescription(incident, this.now)}${current ? ' · current' : ''}`;
     item.iconPath = themeIcon(severityIcon(incident, this.config));
@@ -226,10 +247,18 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   private updateItem(incident: Incident): vscode.TreeItem {
     const countdown = updateCountdown(incident, this.config, this.now);
     const last = incident.lastUpdate;
-    const item = new vscode.TreeItem(last ? oneLine(last.text, 80) : 'No update posted yet', vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      last ? oneLine(last.text, 80) : 'No update posted yet',
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `${idOf(incident)}/update`;
-    item.description = [last ? `${formatAge(this.now.getTime() - Date.parse(last.at))} ago` : undefined, countdown.text].filter(Boolean).join(' · ');
-    item.iconPath = themeIcon({ id: countdown.overdue ? 'warning' : 'megaphone', ...(countdown.overdue ? { color: 'list.warningForeground' } : {}) });
+    item.description = [last ? `${formatAge(this.now.getTime() - Date.parse(last.at))} ago` : undefined, countdown.text]
+      .filter(Boolean)
+      .join(' · ');
+    item.iconPath = themeIcon({
+      id: countdown.overdue ? 'warning' : 'megaphone',
+      ...(countdown.overdue ? { color: 'list.warningForeground' } : {}),
+    });
     item.tooltip = new vscode.MarkdownString(
       [
         last ? `**Latest update** by @${last.by}, ${formatTime(last.at)}` : '**No update posted yet**',
@@ -245,14 +274,21 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
 
   private entryItem(incident: Incident, entry: TimelineEntry): vscode.TreeItem {
     const hasCode = 'code' in entry && entry.code !== undefined;
-    const item = new vscode.TreeItem(entryLabel(entry), hasCode ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      entryLabel(entry),
+      hasCode ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `${idOf(incident)}/entry/${entry.key}`;
     item.description = entryDescription(entry);
     item.iconPath = themeIcon(entryIcon(entry));
     const text = 'text' in entry && typeof entry.text === 'string' ? entry.text : '';
     const destructive = 'destructive' in entry && entry.destructive ? ' · ⚠️ destructive' : '';
     item.tooltip = new vscode.MarkdownString(
-      [`**${KIND_LABELS[entry.kind].label}**${destructive} by @${entry.by}, ${formatTime(entry.at)}`, escapeMarkdown(text), entry.url ? `[Open on GitHub](${entry.url})` : '']
+      [
+        `**${KIND_LABELS[entry.kind].label}**${destructive} by @${entry.by}, ${formatTime(entry.at)}`,
+        escapeMarkdown(text),
+        entry.url ? `[Open on GitHub](${entry.url})` : '',
+      ]
         .filter(Boolean)
         .join('\n\n'),
     );

@@ -44,7 +44,9 @@ export class IncidentStatusBar implements vscode.Disposable {
     this.item.tooltip = new vscode.MarkdownString(view.tooltip);
     this.item.backgroundColor = view.overdue ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.command = { command: 'firebreak.postUpdate', title: 'Post update', arguments: [incident.number] };
-    this.item.accessibilityInformation = { label: `Current incident ${incident.number}, ${incident.severity}, ${view.text.replace(/\$\([^)]*\)\s*/g, '')}` };
+    this.item.accessibilityInformation = {
+      label: `Current incident ${incident.number}, ${incident.severity}, ${view.text.replace(/\$\([^)]*\)\s*/g, '')}`,
+    };
     this.item.show();
     if (view.overdue && view.due) this.remind(incident.number, incident.title, view.due, now);
   }
@@ -54,7 +56,10 @@ export class IncidentStatusBar implements vscode.Disposable {
     if (!this.deps.remindersOn() || this.reminded.has(key)) return;
     this.reminded.add(key);
     void vscode.window
-      .showWarningMessage(`The update on #${number} (${title}) is overdue by ${formatAge(now.getTime() - due.getTime())}.`, 'Post update')
+      .showWarningMessage(
+        `The update on #${number} (${title}) is overdue by ${formatAge(now.getTime() - due.getTime())}.`,
+        'Post update',
+      )
       .then((choice) => (choice ? vscode.commands.executeCommand('firebreak.postUpdate', number) : undefined));
   }
 

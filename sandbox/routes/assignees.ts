@@ -3,18 +3,35 @@
 import { notFound } from '../api-error';
 import { canPush, canTriage } from '../auth';
 import type { IssueRecord, RepoRecord, SandboxStore, UserRecord } from '../store';
-import { findIssue, noContent, objectBody, optionalStringArray, pageOf, requireUser, type Reply, type RequestContext, type Route } from './context';
+import {
+  findIssue,
+  noContent,
+  objectBody,
+  optionalStringArray,
+  pageOf,
+  requireUser,
+  type Reply,
+  type RequestContext,
+  type Route,
+} from './context';
 
 /**
  * Users with push access can be assigned anywhere; on a public repository, so can anyone who commented on the issue
  * (GitHub's rule). Bots cannot be assigned.
  */
-export function assignableUser(store: SandboxStore, repo: RepoRecord, login: string, issue?: IssueRecord): UserRecord | undefined {
+export function assignableUser(
+  store: SandboxStore,
+  repo: RepoRecord,
+  login: string,
+  issue?: IssueRecord,
+): UserRecord | undefined {
   const user = store.user(login);
   if (user === undefined || user.type === 'Bot') return undefined;
   if (canPush(user)) return user;
   if (issue && !repo.private) {
-    const commented = repo.comments.some((c) => c.issueNumber === issue.number && c.user.login.toLowerCase() === user.login.toLowerCase());
+    const commented = repo.comments.some(
+      (c) => c.issueNumber === issue.number && c.user.login.toLowerCase() === user.login.toLowerCase(),
+    );
     if (commented) return user;
   }
   return undefined;
@@ -53,9 +70,13 @@ function addAssignees(ctx: RequestContext): Reply {
 function removeAssignees(ctx: RequestContext): Reply {
   const user = requireUser(ctx);
   const { repo, issue } = findIssue(ctx);
-  const removed = new Set((optionalStringArray(objectBody(ctx), 'assignees') ?? []).map((login) => login.toLowerCase()));
+  const removed = new Set(
+    (optionalStringArray(objectBody(ctx), 'assignees') ?? []).map((login) => login.toLowerCase()),
+  );
   if (canTriage(user)) {
-    ctx.store.updateIssue(repo, issue, { assignees: issue.assignees.filter((login) => !removed.has(login.toLowerCase())) });
+    ctx.store.updateIssue(repo, issue, {
+      assignees: issue.assignees.filter((login) => !removed.has(login.toLowerCase())),
+    });
   }
   return { status: 200, body: ctx.payloads.issue(repo, issue) };
 }
@@ -63,7 +84,11 @@ function removeAssignees(ctx: RequestContext): Reply {
 export const assigneeRoutes: Route[] = [
   { method: 'GET', template: '/repos/{owner}/{repo}/assignees', handle: listAssignees },
   { method: 'GET', template: '/repos/{owner}/{repo}/assignees/{assignee}', handle: checkRepoAssignee },
-  { method: 'GET', template: '/repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}', handle: checkIssueAssignee },
+  {
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}',
+    handle: checkIssueAssignee,
+  },
   { method: 'POST', template: '/repos/{owner}/{repo}/issues/{issue_number}/assignees', handle: addAssignees },
   { method: 'DELETE', template: '/repos/{owner}/{repo}/issues/{issue_number}/assignees', handle: removeAssignees },
 ];

@@ -4,8 +4,19 @@ import { forbidden, invalidRequest, notFound, validationFailed } from '../api-er
 import { canPush, notAccessibleMessage } from '../auth';
 import type { CommentRecord, RepoRecord } from '../store';
 import {
-  checkBodyLength, created, findIssue, noContent, objectBody, ok, optionalString, pageOf, requireUser, sortBy,
-  type Reply, type RequestContext, type Route,
+  checkBodyLength,
+  created,
+  findIssue,
+  noContent,
+  objectBody,
+  ok,
+  optionalString,
+  pageOf,
+  requireUser,
+  sortBy,
+  type Reply,
+  type RequestContext,
+  type Route,
 } from './context';
 
 function since(ctx: RequestContext, comments: CommentRecord[]): CommentRecord[] {
@@ -27,7 +38,12 @@ function readCommentBody(ctx: RequestContext): string {
   if (body === undefined) throw invalidRequest(`"body" wasn't supplied.`);
   if (body === null) throw invalidRequest(`For 'properties/body', nil is not a string.`);
   if (body.trim() === '') {
-    throw validationFailed({ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Body cannot be blank' });
+    throw validationFailed({
+      resource: 'IssueComment',
+      code: 'unprocessable',
+      field: 'data',
+      message: 'Body cannot be blank',
+    });
   }
   checkBodyLength(body, 'IssueComment');
   return body;
@@ -35,12 +51,16 @@ function readCommentBody(ctx: RequestContext): string {
 
 function requireAuthorOrPush(ctx: RequestContext, comment: CommentRecord): void {
   const user = requireUser(ctx);
-  if (!canPush(user) && comment.user.login.toLowerCase() !== user.login.toLowerCase()) throw forbidden(notAccessibleMessage(user));
+  if (!canPush(user) && comment.user.login.toLowerCase() !== user.login.toLowerCase())
+    throw forbidden(notAccessibleMessage(user));
 }
 
 function listIssueComments(ctx: RequestContext): Reply {
   const { repo, issue } = findIssue(ctx);
-  const comments = since(ctx, repo.comments.filter((comment) => comment.issueNumber === issue.number));
+  const comments = since(
+    ctx,
+    repo.comments.filter((comment) => comment.issueNumber === issue.number),
+  );
   return pageOf(ctx, comments, (comment) => ctx.payloads.comment(repo, comment));
 }
 
@@ -60,7 +80,10 @@ function createComment(ctx: RequestContext): Reply {
   const user = requireUser(ctx);
   const { repo, issue } = findIssue(ctx);
   const body = readCommentBody(ctx);
-  const comment = ctx.store.createCommentDirect(`${repo.owner}/${repo.name}`, issue.number, { body, author: user.login });
+  const comment = ctx.store.createCommentDirect(`${repo.owner}/${repo.name}`, issue.number, {
+    body,
+    author: user.login,
+  });
   return created(ctx.payloads.comment(repo, comment), ctx.payloads.commentApiUrl(repo, comment));
 }
 
@@ -83,8 +106,12 @@ export const commentRoutes: Route[] = [
   { method: 'POST', template: '/repos/{owner}/{repo}/issues/{issue_number}/comments', handle: createComment },
   { method: 'GET', template: '/repos/{owner}/{repo}/issues/comments', handle: listRepoComments },
   {
-    method: 'GET', template: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
-    handle: (ctx) => { const { repo, comment } = findComment(ctx); return ok(ctx.payloads.comment(repo, comment), comment.updated_at); },
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
+    handle: (ctx) => {
+      const { repo, comment } = findComment(ctx);
+      return ok(ctx.payloads.comment(repo, comment), comment.updated_at);
+    },
   },
   { method: 'PATCH', template: '/repos/{owner}/{repo}/issues/comments/{comment_id}', handle: updateComment },
   { method: 'DELETE', template: '/repos/{owner}/{repo}/issues/comments/{comment_id}', handle: deleteComment },

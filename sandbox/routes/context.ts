@@ -79,7 +79,11 @@ function describe(value: unknown): string {
   return value === null ? 'nil' : JSON.stringify(value);
 }
 
-export function optionalString(body: Record<string, unknown>, field: string, options: { nullable?: boolean } = {}): string | null | undefined {
+export function optionalString(
+  body: Record<string, unknown>,
+  field: string,
+  options: { nullable?: boolean } = {},
+): string | null | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
   if (value === null && options.nullable) return null;
@@ -106,7 +110,10 @@ export function checkBodyLength(body: string | null | undefined, resource: 'Issu
   if (typeof body !== 'string' || body.length <= MAX_BODY_CHARACTERS) return;
   if ([...body].length <= MAX_BODY_CHARACTERS) return;
   throw validationFailed({
-    resource, code: 'custom', field: 'body', message: `body is too long (maximum is ${MAX_BODY_CHARACTERS} characters)`,
+    resource,
+    code: 'custom',
+    field: 'body',
+    message: `body is too long (maximum is ${MAX_BODY_CHARACTERS} characters)`,
   });
 }
 
@@ -127,7 +134,11 @@ export function pageOf<T>(ctx: RequestContext, all: readonly T[], render: (item:
 }
 
 /** Newest first unless direction=asc; ties keep id order so pages are stable. */
-export function sortBy<T extends { id: number }>(items: T[], key: (item: T) => string | number, direction: 'asc' | 'desc'): T[] {
+export function sortBy<T extends { id: number }>(
+  items: T[],
+  key: (item: T) => string | number,
+  direction: 'asc' | 'desc',
+): T[] {
   const factor = direction === 'asc' ? 1 : -1;
   return [...items].sort((a, b) => {
     const x = key(a);

@@ -8,7 +8,12 @@ import { metaRoutes } from './meta';
 import { subIssueRoutes } from './sub-issues';
 
 export const sandboxRoutes: readonly Route[] = [
-  ...metaRoutes, ...issueRoutes, ...commentRoutes, ...labelRoutes, ...assigneeRoutes, ...subIssueRoutes,
+  ...metaRoutes,
+  ...issueRoutes,
+  ...commentRoutes,
+  ...labelRoutes,
+  ...assigneeRoutes,
+  ...subIssueRoutes,
 ];
 
 export const sandboxTemplates: readonly string[] = [...new Set(sandboxRoutes.map((route) => route.template))];

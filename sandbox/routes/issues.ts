@@ -5,8 +5,19 @@ import { canTriage, notAccessibleMessage } from '../auth';
 import type { IssueChanges, IssueRecord, RepoRecord, StateReason } from '../store';
 import { assignableUser } from './assignees';
 import {
-  checkBodyLength, created, findIssue, objectBody, ok, optionalString, optionalStringArray, pageOf, requireUser,
-  sortBy, type Reply, type RequestContext, type Route,
+  checkBodyLength,
+  created,
+  findIssue,
+  objectBody,
+  ok,
+  optionalString,
+  optionalStringArray,
+  pageOf,
+  requireUser,
+  sortBy,
+  type Reply,
+  type RequestContext,
+  type Route,
 } from './context';
 
 const STATE_REASONS: readonly StateReason[] = ['completed', 'not_planned', 'duplicate', 'reopened'];
@@ -68,7 +79,11 @@ function createIssue(ctx: RequestContext): Reply {
     assignees = undefined;
   }
   const issue = ctx.store.createIssueDirect(`${repo.owner}/${repo.name}`, {
-    title, body: text ?? null, author: user.login, ...(labels ? { labels } : {}), ...(assignees ? { assignees } : {}),
+    title,
+    body: text ?? null,
+    author: user.login,
+    ...(labels ? { labels } : {}),
+    ...(assignees ? { assignees } : {}),
   });
   return created(ctx.payloads.issue(repo, issue), ctx.payloads.issueApiUrl(repo, issue.number));
 }
@@ -77,10 +92,14 @@ function listIssues(ctx: RequestContext): Reply {
   const repo = ctx.repo();
   const q = ctx.query;
   const state = q.get('state') ?? 'open';
-  if (!['open', 'closed', 'all'].includes(state)) throw validationFailed({ resource: 'Issue', code: 'invalid', field: 'state', value: state });
+  if (!['open', 'closed', 'all'].includes(state))
+    throw validationFailed({ resource: 'Issue', code: 'invalid', field: 'state', value: state });
   let issues = repo.issues.filter((issue) => state === 'all' || issue.state === state);
 
-  const labels = (q.get('labels') ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const labels = (q.get('labels') ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   if (labels.length > 0) {
     issues = issues.filter((issue) => {
       const names = new Set(ctx.store.issueLabels(repo, issue).map((label) => label.name.toLowerCase()));
@@ -90,11 +109,13 @@ function listIssues(ctx: RequestContext): Reply {
   const assignee = q.get('assignee');
   if (assignee === 'none') issues = issues.filter((issue) => issue.assignees.length === 0);
   else if (assignee === '*') issues = issues.filter((issue) => issue.assignees.length > 0);
-  else if (assignee !== null) issues = issues.filter((issue) => issue.assignees.some((login) => login.toLowerCase() === assignee.toLowerCase()));
+  else if (assignee !== null)
+    issues = issues.filter((issue) => issue.assignees.some((login) => login.toLowerCase() === assignee.toLowerCase()));
   const creator = q.get('creator');
   if (creator !== null) issues = issues.filter((issue) => issue.user.login.toLowerCase() === creator.toLowerCase());
   const mentioned = q.get('mentioned');
-  if (mentioned !== null) issues = issues.filter((issue) => (issue.body ?? '').toLowerCase().includes(`@${mentioned.toLowerCase()}`));
+  if (mentioned !== null)
+    issues = issues.filter((issue) => (issue.body ?? '').toLowerCase().includes(`@${mentioned.toLowerCase()}`));
   // The sandbox has no milestones: "any milestone" and a specific one match nothing, "none" matches everything.
   const milestone = q.get('milestone');
   if (milestone !== null && milestone !== 'none') issues = [];
@@ -107,8 +128,10 @@ function listIssues(ctx: RequestContext): Reply {
   const sort = q.get('sort') ?? 'created';
   const direction = q.get('direction') === 'asc' ? 'asc' : 'desc';
   const key =
-    sort === 'updated' ? (issue: IssueRecord) => issue.updated_at
-      : sort === 'comments' ? (issue: IssueRecord) => issue.comments
+    sort === 'updated'
+      ? (issue: IssueRecord) => issue.updated_at
+      : sort === 'comments'
+        ? (issue: IssueRecord) => issue.comments
         : (issue: IssueRecord) => issue.created_at;
   return pageOf(ctx, sortBy(issues, key, direction), (issue) => ctx.payloads.issue(repo, issue));
 }
@@ -126,7 +149,8 @@ function updateIssue(ctx: RequestContext): Reply {
   const user = requireUser(ctx);
   const { repo, issue } = findIssue(ctx);
   const triage = canTriage(user);
-  if (!triage && issue.user.login.toLowerCase() !== user.login.toLowerCase()) throw forbidden(notAccessibleMessage(user));
+  if (!triage && issue.user.login.toLowerCase() !== user.login.toLowerCase())
+    throw forbidden(notAccessibleMessage(user));
   const body = objectBody(ctx);
   const changes: IssueChanges = { actor: user.login };
 
@@ -138,7 +162,8 @@ function updateIssue(ctx: RequestContext): Reply {
 
   const state = body.state;
   if (state !== undefined) {
-    if (state !== 'open' && state !== 'closed') throw validationFailed({ resource: 'Issue', code: 'invalid', field: 'state', value: state });
+    if (state !== 'open' && state !== 'closed')
+      throw validationFailed({ resource: 'Issue', code: 'invalid', field: 'state', value: state });
     changes.state = state;
   }
   const reason = body.state_reason;

@@ -4,7 +4,17 @@ import { ApiError, forbidden, invalidRequest, notFound, validationFailed } from 
 import { canPush, notAccessibleMessage } from '../auth';
 import type { LabelRecord, RepoRecord } from '../store';
 import {
-  created, findIssue, noContent, objectBody, ok, optionalString, pageOf, requireTriage, requireUser, type Reply, type RequestContext,
+  created,
+  findIssue,
+  noContent,
+  objectBody,
+  ok,
+  optionalString,
+  pageOf,
+  requireTriage,
+  requireUser,
+  type Reply,
+  type RequestContext,
   type Route,
 } from './context';
 
@@ -27,7 +37,8 @@ function readColor(body: Record<string, unknown>): string | undefined {
   const raw = optionalString(body, 'color');
   if (raw === undefined || raw === null) return undefined;
   const color = raw.replace(/^#/, '');
-  if (!/^[0-9a-fA-F]{6}$/.test(color)) throw validationFailed({ resource: 'Label', code: 'invalid', field: 'color', value: raw });
+  if (!/^[0-9a-fA-F]{6}$/.test(color))
+    throw validationFailed({ resource: 'Label', code: 'invalid', field: 'color', value: raw });
   return color.toLowerCase();
 }
 
@@ -35,7 +46,10 @@ function readDescription(body: Record<string, unknown>): string | null | undefin
   const description = optionalString(body, 'description', { nullable: true });
   if (typeof description === 'string' && description.length > MAX_DESCRIPTION) {
     throw validationFailed({
-      resource: 'Label', code: 'custom', field: 'description', message: `description is too long (maximum is ${MAX_DESCRIPTION} characters)`,
+      resource: 'Label',
+      code: 'custom',
+      field: 'description',
+      message: `description is too long (maximum is ${MAX_DESCRIPTION} characters)`,
     });
   }
   return description;
@@ -55,7 +69,11 @@ function createLabel(ctx: RequestContext): Reply {
   if (ctx.store.label(repo, name)) throw alreadyExists();
   const color = readColor(body);
   const description = readDescription(body);
-  const label = ctx.store.createLabel(repo, { name, ...(color ? { color } : {}), ...(description !== undefined ? { description } : {}) });
+  const label = ctx.store.createLabel(repo, {
+    name,
+    ...(color ? { color } : {}),
+    ...(description !== undefined ? { description } : {}),
+  });
   return created(ctx.payloads.label(repo, label), ctx.payloads.labelApiUrl(repo, label));
 }
 
@@ -71,7 +89,8 @@ function updateLabel(ctx: RequestContext): Reply {
   const color = readColor(body);
   const description = readDescription(body);
   ctx.store.updateLabel(label, {
-    ...(typeof newName === 'string' ? { name: newName } : {}), ...(color ? { color } : {}),
+    ...(typeof newName === 'string' ? { name: newName } : {}),
+    ...(color ? { color } : {}),
     ...(description !== undefined ? { description } : {}),
   });
   return ok(ctx.payloads.label(repo, label));
@@ -87,12 +106,17 @@ function deleteLabel(ctx: RequestContext): Reply {
 /** `{labels: [...]}` as GitHub documents it; a bare array is accepted too (and reported by the OpenAPI check). */
 function labelNames(ctx: RequestContext): string[] {
   const body = ctx.body;
-  const list = Array.isArray(body) ? body : typeof body === 'object' && body !== null ? (body as { labels?: unknown }).labels : undefined;
+  const list = Array.isArray(body)
+    ? body
+    : typeof body === 'object' && body !== null
+      ? (body as { labels?: unknown }).labels
+      : undefined;
   if (list === undefined) return [];
   if (!Array.isArray(list)) throw invalidRequest(`For 'properties/labels', ${JSON.stringify(list)} is not an array.`);
   return list.map((item: unknown) => {
     if (typeof item === 'string') return item;
-    if (typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string') return (item as { name: string }).name;
+    if (typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string')
+      return (item as { name: string }).name;
     throw invalidRequest(`For 'items', ${JSON.stringify(item)} is not a string.`);
   });
 }
@@ -129,19 +153,39 @@ function removeIssueLabel(ctx: RequestContext): Reply {
   const wanted = (ctx.params.name ?? '').toLowerCase();
   const current = ctx.store.issueLabels(repo, issue);
   if (!current.some((label) => label.name.toLowerCase() === wanted)) throw new ApiError(404, 'Label does not exist');
-  ctx.store.updateIssue(repo, issue, { labels: current.filter((label) => label.name.toLowerCase() !== wanted).map((label) => label.name) });
+  ctx.store.updateIssue(repo, issue, {
+    labels: current.filter((label) => label.name.toLowerCase() !== wanted).map((label) => label.name),
+  });
   return issueLabelsReply(ctx, repo, ctx.store.issueLabels(repo, issue));
 }
 
 export const labelRoutes: Route[] = [
-  { method: 'GET', template: '/repos/{owner}/{repo}/labels', handle: (ctx) => { const repo = ctx.repo(); return pageOf(ctx, repo.labels, (label) => ctx.payloads.label(repo, label)); } },
+  {
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/labels',
+    handle: (ctx) => {
+      const repo = ctx.repo();
+      return pageOf(ctx, repo.labels, (label) => ctx.payloads.label(repo, label));
+    },
+  },
   { method: 'POST', template: '/repos/{owner}/{repo}/labels', handle: createLabel },
-  { method: 'GET', template: '/repos/{owner}/{repo}/labels/{name}', handle: (ctx) => { const { repo, label } = findLabel(ctx); return ok(ctx.payloads.label(repo, label)); } },
+  {
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/labels/{name}',
+    handle: (ctx) => {
+      const { repo, label } = findLabel(ctx);
+      return ok(ctx.payloads.label(repo, label));
+    },
+  },
   { method: 'PATCH', template: '/repos/{owner}/{repo}/labels/{name}', handle: updateLabel },
   { method: 'DELETE', template: '/repos/{owner}/{repo}/labels/{name}', handle: deleteLabel },
   {
-    method: 'GET', template: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
-    handle: (ctx) => { const { repo, issue } = findIssue(ctx); return pageOf(ctx, ctx.store.issueLabels(repo, issue), (label) => ctx.payloads.label(repo, label)); },
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
+    handle: (ctx) => {
+      const { repo, issue } = findIssue(ctx);
+      return pageOf(ctx, ctx.store.issueLabels(repo, issue), (label) => ctx.payloads.label(repo, label));
+    },
   },
   { method: 'POST', template: '/repos/{owner}/{repo}/issues/{issue_number}/labels', handle: addIssueLabels },
   { method: 'PUT', template: '/repos/{owner}/{repo}/issues/{issue_number}/labels', handle: setIssueLabels },

@@ -32,7 +32,11 @@ export const metaRoutes: Route[] = [
   { method: 'GET', template: '/users/{username}', handle: userByName },
   { method: 'GET', template: '/rate_limit', handle: rateLimit },
   {
-    method: 'GET', template: '/repos/{owner}/{repo}',
-    handle: (ctx) => { const repo = ctx.repo(); return ok(ctx.payloads.repository(repo, ctx.actor.user), repo.updated_at); },
+    method: 'GET',
+    template: '/repos/{owner}/{repo}',
+    handle: (ctx) => {
+      const repo = ctx.repo();
+      return ok(ctx.payloads.repository(repo, ctx.actor.user), repo.updated_at);
+    },
   },
 ];

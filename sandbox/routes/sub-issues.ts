@@ -2,7 +2,17 @@
 // and have at most one parent.
 import { invalidRequest, notFound, validationFailed } from '../api-error';
 import type { IssueRecord, RepoRecord } from '../store';
-import { created, findIssue, objectBody, ok, pageOf, requireTriage, type Reply, type RequestContext, type Route } from './context';
+import {
+  created,
+  findIssue,
+  objectBody,
+  ok,
+  pageOf,
+  requireTriage,
+  type Reply,
+  type RequestContext,
+  type Route,
+} from './context';
 
 function subIssueId(ctx: RequestContext): number {
   const value = objectBody(ctx).sub_issue_id;
@@ -18,7 +28,7 @@ function subIssueError(message: string): Error {
 }
 
 function isAncestor(ctx: RequestContext, candidate: IssueRecord, of: IssueRecord): boolean {
-  for (let parentId = of.parentId; parentId !== null; ) {
+  for (let parentId = of.parentId; parentId !== null;) {
     if (parentId === candidate.id) return true;
     parentId = ctx.store.issueById(parentId)?.issue.parentId ?? null;
   }
@@ -66,8 +76,12 @@ function getParent(ctx: RequestContext): Reply {
 export const subIssueRoutes: Route[] = [
   { method: 'POST', template: '/repos/{owner}/{repo}/issues/{issue_number}/sub_issues', handle: addSubIssue },
   {
-    method: 'GET', template: '/repos/{owner}/{repo}/issues/{issue_number}/sub_issues',
-    handle: (ctx) => { const { issue } = findIssue(ctx); return pageOf(ctx, children(ctx, issue), (child) => ctx.payloads.issue(child.repo, child.issue)); },
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/issues/{issue_number}/sub_issues',
+    handle: (ctx) => {
+      const { issue } = findIssue(ctx);
+      return pageOf(ctx, children(ctx, issue), (child) => ctx.payloads.issue(child.repo, child.issue));
+    },
   },
   { method: 'DELETE', template: '/repos/{owner}/{repo}/issues/{issue_number}/sub_issue', handle: removeSubIssue },
   { method: 'GET', template: '/repos/{owner}/{repo}/issues/{issue_number}/parent', handle: getParent },

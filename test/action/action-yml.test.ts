@@ -23,11 +23,25 @@ describe('action.yml', () => {
 
   it('declares the public contract: every input and output, each described', () => {
     assert.deepEqual(Object.keys(metadata.inputs).sort(), [
-      'api-retries', 'bypass', 'bypass-reason', 'config-path', 'fail-on-freeze', 'freeze-severities', 'github-token', 'incident', 'mode',
-      'on-api-error', 'remind', 'repository', 'service', 'summary-issue', 'webhook-url',
+      'api-retries',
+      'bypass',
+      'bypass-reason',
+      'config-path',
+      'fail-on-freeze',
+      'freeze-severities',
+      'github-token',
+      'incident',
+      'mode',
+      'on-api-error',
+      'remind',
+      'repository',
+      'service',
+      'summary-issue',
+      'webhook-url',
     ]);
     assert.deepEqual(Object.keys(metadata.outputs).sort(), ['bypassed', 'created', 'frozen', 'incidents', 'summary']);
-    for (const [name, spec] of [...Object.entries(metadata.inputs), ...Object.entries(metadata.outputs)]) assert.ok(spec.description.length > 20, `${name} needs a description`);
+    for (const [name, spec] of [...Object.entries(metadata.inputs), ...Object.entries(metadata.outputs)])
+      assert.ok(spec.description.length > 20, `${name} needs a description`);
     assert.equal(metadata.inputs['github-token']?.default, '${{ github.token }}');
     assert.equal(metadata.inputs['mode']?.required, true);
     assert.equal(metadata.inputs['fail-on-freeze']?.default, 'true');
@@ -37,7 +51,9 @@ describe('action.yml', () => {
 
   it('inputs.ts reads exactly the inputs action.yml declares', () => {
     const source = readFileSync(join(ROOT, 'action/inputs.ts'), 'utf8');
-    const read = new Set([...source.matchAll(/(?:input|booleanInput|issueNumberInput|listInput)\('([a-z-]+)'/g)].map((m) => m[1]));
+    const read = new Set(
+      [...source.matchAll(/(?:input|booleanInput|issueNumberInput|listInput)\('([a-z-]+)'/g)].map((m) => m[1]),
+    );
     assert.deepEqual([...read].sort(), Object.keys(metadata.inputs).sort());
   });
 });

@@ -25,22 +25,36 @@ describe('workflows', () => {
       const lint = await createLinter();
       findings.push(...lint(readFileSync(join(ROOT, file), 'utf8'), file));
     }
-    assert.deepEqual(findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`), []);
+    assert.deepEqual(
+      findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`),
+      [],
+    );
   });
 
   it('grant nothing at the top and only what each job needs', () => {
     for (const file of workflowFiles()) {
-      const workflow = parse(readFileSync(join(ROOT, file), 'utf8')) as { permissions?: unknown; jobs: Record<string, { permissions?: Record<string, string> }> };
+      const workflow = parse(readFileSync(join(ROOT, file), 'utf8')) as {
+        permissions?: unknown;
+        jobs: Record<string, { permissions?: Record<string, string> }>;
+      };
       assert.ok(workflow.permissions !== undefined, `${file}: set top-level permissions`);
-      const granted = Object.values(workflow.jobs).flatMap((job) => Object.entries(job.permissions ?? {}).map(([scope, level]) => `${scope}:${level}`));
+      const granted = Object.values(workflow.jobs).flatMap((job) =>
+        Object.entries(job.permissions ?? {}).map(([scope, level]) => `${scope}:${level}`),
+      );
       const allowed = new Set(['contents:read', 'issues:read', 'issues:write']);
-      assert.deepEqual(granted.filter((g) => !allowed.has(g)), [], `${file} grants more than issues and reading contents`);
+      assert.deepEqual(
+        granted.filter((g) => !allowed.has(g)),
+        [],
+        `${file} grants more than issues and reading contents`,
+      );
     }
   });
 
   it('the follow-ups workflows serialize runs per incident with a concurrency group', () => {
     for (const file of ['.github/workflows/follow-ups.yml', 'action/examples/follow-ups.yml']) {
-      const workflow = parse(readFileSync(join(ROOT, file), 'utf8')) as { concurrency?: { group?: string; 'cancel-in-progress'?: boolean } };
+      const workflow = parse(readFileSync(join(ROOT, file), 'utf8')) as {
+        concurrency?: { group?: string; 'cancel-in-progress'?: boolean };
+      };
       assert.match(workflow.concurrency?.group ?? '', /github\.event\.issue\.number/);
       assert.equal(workflow.concurrency?.['cancel-in-progress'], false);
     }

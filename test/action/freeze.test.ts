@@ -4,7 +4,13 @@ import { useSandbox } from '../sandbox/support';
 import { issueFormBody, world } from '../core/world';
 import { buildAction, errorOf, REPO, runAction, TOKEN, warningsOf } from './support';
 
-const CONFIG = ['services:', '  checkout:', '    paths: ["src/checkout/**"]', '  search:', '    paths: ["src/search/**"]'].join('\n');
+const CONFIG = [
+  'services:',
+  '  checkout:',
+  '    paths: ["src/checkout/**"]',
+  '  search:',
+  '    paths: ["src/search/**"]',
+].join('\n');
 
 /** Nothing listens on port 1: GitHub unreachable. */
 const UNREACHABLE = 'http://127.0.0.1:1';
@@ -25,10 +31,19 @@ describe('action: freeze', function () {
   });
 
   it('fails while a critical incident is active, naming it, its lead and how to bypass', async () => {
-    const incident = await world(sandbox()).service().declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
-    const run = await runAction(sandbox(), { inputs: { mode: 'freeze' }, eventName: 'pull_request', event: { pull_request: { number: 9 } } });
+    const incident = await world(sandbox())
+      .service()
+      .declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const run = await runAction(sandbox(), {
+      inputs: { mode: 'freeze' },
+      eventName: 'pull_request',
+      event: { pull_request: { number: 9 } },
+    });
     assert.equal(run.code, 1);
-    assert.match(errorOf(run), new RegExp(`^Deploys are frozen by #${incident.number} \\(critical, lead @octo-lead\\)`));
+    assert.match(
+      errorOf(run),
+      new RegExp(`^Deploys are frozen by #${incident.number} \\(critical, lead @octo-lead\\)`),
+    );
     assert.equal(run.outputs['frozen'], 'true');
     const [listed] = JSON.parse(run.outputs['incidents'] ?? '[]') as Record<string, unknown>[];
     assert.deepEqual(Object.keys(listed ?? {}).sort(), ['age', 'lead', 'number', 'severity', 'title', 'url']);
@@ -37,7 +52,12 @@ describe('action: freeze', function () {
     assert.match(run.summary, /\| `critical` \| declared \| @octo-lead \|/);
     assert.match(run.summary, /### How to deploy anyway[\s\S]*bypass: true[\s\S]*bypass-reason:/);
     // One list request decided it.
-    assert.deepEqual(sandbox().requests.filter((r) => r.token === TOKEN).map((r) => `${r.method} ${r.path}`), [`GET /repos/${REPO}/issues`]);
+    assert.deepEqual(
+      sandbox()
+        .requests.filter((r) => r.token === TOKEN)
+        .map((r) => `${r.method} ${r.path}`),
+      [`GET /repos/${REPO}/issues`],
+    );
   });
 
   it('a drill never freezes, whatever its severity', async () => {
@@ -49,10 +69,16 @@ describe('action: freeze', function () {
   });
 
   it('scopes the freeze to the deployed service from the config in the checkout', async () => {
-    sandbox().store.createIssueDirect(REPO, { title: 'Search down', body: issueFormBody({ severity: 'critical', what: 'x', services: 'search' }), labels: ['incident'] });
+    sandbox().store.createIssueDirect(REPO, {
+      title: 'Search down',
+      body: issueFormBody({ severity: 'critical', what: 'x', services: 'search' }),
+      labels: ['incident'],
+    });
     const files = { '.github/incidents.yml': CONFIG };
     const [checkout, search, unknown] = await Promise.all(
-      ['checkout', 'src/search/index.ts', 'billing'].map((service) => runAction(sandbox(), { inputs: { mode: 'freeze', service }, files })),
+      ['checkout', 'src/search/index.ts', 'billing'].map((service) =>
+        runAction(sandbox(), { inputs: { mode: 'freeze', service }, files }),
+      ),
     );
     assert.equal(checkout?.code, 0, checkout?.stdout);
     assert.match(checkout?.summary ?? '', /Deploys are not frozen for `checkout`/);
@@ -61,7 +87,10 @@ describe('action: freeze', function () {
     assert.equal(search?.outputs['frozen'], 'true');
     assert.ok(unknown);
     assert.equal(unknown.code, 1);
-    assert.match(errorOf(unknown), /"billing" is neither a configured service nor a path of one\.\nUse one of: checkout, search/);
+    assert.match(
+      errorOf(unknown),
+      /"billing" is neither a configured service nor a path of one\.\nUse one of: checkout, search/,
+    );
   });
 
   it('with fail-on-freeze false it only reports the freeze', async () => {
@@ -110,24 +139,39 @@ describe('action: freeze', function () {
 
   it('fails closed when GitHub cannot be read (on-api-error: fail)', async () => {
     // A refused connection fails at once; a dropped one waits for the request timeout (test/reliability covers it).
-    const run = await runAction(sandbox(), { inputs: { mode: 'freeze', 'api-retries': '1' }, env: { GITHUB_API_URL: UNREACHABLE } });
+    const run = await runAction(sandbox(), {
+      inputs: { mode: 'freeze', 'api-retries': '1' },
+      env: { GITHUB_API_URL: UNREACHABLE },
+    });
     assert.equal(run.code, 1);
-    assert.match(errorOf(run), /^Could not check the deploy freeze, so the deploy stops \(on-api-error: fail\)\. Could not list issues in acme\/shop: GitHub is not answering/);
+    assert.match(
+      errorOf(run),
+      /^Could not check the deploy freeze, so the deploy stops \(on-api-error: fail\)\. Could not list issues in acme\/shop: GitHub is not answering/,
+    );
     assert.equal(run.outputs['frozen'], 'true');
     assert.match(run.summary, /Freeze not checked: deploy stopped/);
   });
 
   it('fails open with a warning when GitHub cannot be read (on-api-error: allow)', async () => {
-    const run = await runAction(sandbox(), { inputs: { mode: 'freeze', 'on-api-error': 'allow', 'api-retries': '0' }, env: { GITHUB_API_URL: UNREACHABLE } });
+    const run = await runAction(sandbox(), {
+      inputs: { mode: 'freeze', 'on-api-error': 'allow', 'api-retries': '0' },
+      env: { GITHUB_API_URL: UNREACHABLE },
+    });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.outputs['frozen'], 'false');
-    assert.match(warningsOf(run).join('\n'), /Could not check the deploy freeze; allowing the deploy \(on-api-error: allow\)/);
+    assert.match(
+      warningsOf(run).join('\n'),
+      /Could not check the deploy freeze; allowing the deploy \(on-api-error: allow\)/,
+    );
     assert.match(run.summary, /Freeze not checked: deploy allowed/);
   });
 
   it('a token GitHub rejects is an API error too, and is never printed', async () => {
     const secret = 'ghp_thisIsNotARealTokenButLooksLikeOne0000';
-    const run = await runAction(sandbox(), { inputs: { mode: 'freeze', 'github-token': secret, 'api-retries': '0' }, secrets: [secret] });
+    const run = await runAction(sandbox(), {
+      inputs: { mode: 'freeze', 'github-token': secret, 'api-retries': '0' },
+      secrets: [secret],
+    });
     assert.equal(run.code, 1);
     assert.match(errorOf(run), /GitHub did not accept the token \(401/);
     assert.ok(run.stdout.includes(`::add-mask::${secret}`), 'the token is masked for the runner');
@@ -138,9 +182,15 @@ describe('action: freeze', function () {
       [{ mode: '' }, /^Input mode must be one of freeze, follow-ups, status\./],
       [{ mode: 'freeze', 'on-api-error': 'ignore' }, /^Input on-api-error must be fail or allow, not "ignore"\./],
       [{ mode: 'freeze', 'fail-on-freeze': 'yes' }, /^Input fail-on-freeze must be true or false, not "yes"\./],
-      [{ mode: 'freeze', 'freeze-severities': 'sev1' }, /^Unknown freeze severity "sev1"\.\nUse a comma list of: critical, major, minor, triage/],
+      [
+        { mode: 'freeze', 'freeze-severities': 'sev1' },
+        /^Unknown freeze severity "sev1"\.\nUse a comma list of: critical, major, minor, triage/,
+      ],
       [{ mode: 'freeze', repository: 'not a repo' }, /^Input repository must be owner\/name/],
-      [{ mode: 'freeze', 'config-path': 'missing.yml' }, /^Input config-path: missing\.yml does not exist in the checkout\./],
+      [
+        { mode: 'freeze', 'config-path': 'missing.yml' },
+        /^Input config-path: missing\.yml does not exist in the checkout\./,
+      ],
     ];
     const runs = await Promise.all(cases.map(([inputs]) => runAction(sandbox(), { inputs })));
     runs.forEach((run, i) => {

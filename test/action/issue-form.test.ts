@@ -13,7 +13,10 @@ interface FormField {
   attributes: { label?: string; options?: string[] };
 }
 
-const form = parse(readFileSync(join(ROOT, '.github/ISSUE_TEMPLATE/incident.yml'), 'utf8')) as { labels: string[]; body: FormField[] };
+const form = parse(readFileSync(join(ROOT, '.github/ISSUE_TEMPLATE/incident.yml'), 'utf8')) as {
+  labels: string[];
+  body: FormField[];
+};
 
 /** The issue body GitHub writes for a submitted form: `### Label`, a blank line, the value or `_No response_`. */
 function submit(values: Record<string, string>): string {
@@ -25,8 +28,19 @@ function submit(values: Record<string, string>): string {
 
 function issue(body: string): IssueRecord {
   return {
-    id: 1, number: 7, title: 'Incident: checkout 500s', body, state: 'open', labels: form.labels, assignees: [], author: 'octo-scribe',
-    authorAssociation: 'COLLABORATOR', createdAt: '2026-11-23T10:00:00Z', updatedAt: '2026-11-23T10:00:00Z', url: 'https://github.com/acme/shop/issues/7', comments: 0,
+    id: 1,
+    number: 7,
+    title: 'Incident: checkout 500s',
+    body,
+    state: 'open',
+    labels: form.labels,
+    assignees: [],
+    author: 'octo-scribe',
+    authorAssociation: 'COLLABORATOR',
+    createdAt: '2026-11-23T10:00:00Z',
+    updatedAt: '2026-11-23T10:00:00Z',
+    url: 'https://github.com/acme/shop/issues/7',
+    comments: 0,
   };
 }
 
@@ -41,7 +55,14 @@ describe('incident issue form', () => {
 
   it('produces an issue the core reads like any other declaration', () => {
     const declaration = declarationFromIssue(
-      issue(submit({ severity: 'critical', what: 'Checkout returns 500s since 10:20 UTC.', services: 'checkout, payments', lead: '@octo-lead' })),
+      issue(
+        submit({
+          severity: 'critical',
+          what: 'Checkout returns 500s since 10:20 UTC.',
+          services: 'checkout, payments',
+          lead: '@octo-lead',
+        }),
+      ),
       config,
     );
     assert.equal(declaration.severity, 'critical');

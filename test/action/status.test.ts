@@ -18,22 +18,35 @@ describe('action: status', function () {
 
   it('writes the digest to the job summary, the summary issue and the outputs, and reminds overdue incidents once', async () => {
     const w = world(sandbox());
-    const overdue = await w.service({ now: new Date(Date.now() - 2 * HOUR) }).declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const overdue = await w
+      .service({ now: new Date(Date.now() - 2 * HOUR) })
+      .declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
     const onTime = await w.service().declare({ title: 'Search slow', severity: 'minor' });
     const digest = sandbox().store.createIssueDirect(REPO, { title: 'Incident status', body: '' });
 
-    const run = await runAction(sandbox(), { inputs: { mode: 'status', 'summary-issue': String(digest.number) }, eventName: 'schedule' });
+    const run = await runAction(sandbox(), {
+      inputs: { mode: 'status', 'summary-issue': String(digest.number) },
+      eventName: 'schedule',
+    });
     assert.equal(run.code, 0, run.stdout);
     assert.match(run.summary, /## 🔥 2 active incidents/);
     assert.match(run.summary, /Checkout down.*⚠️ \*\*overdue\*\*/);
     assert.match(run.summary, new RegExp(`Reminded \\[#${overdue.number}\\]`));
-    assert.deepEqual((JSON.parse(run.outputs['incidents'] ?? '[]') as { number: number }[]).map((i) => i.number), [onTime.number, overdue.number]);
+    assert.deepEqual(
+      (JSON.parse(run.outputs['incidents'] ?? '[]') as { number: number }[]).map((i) => i.number),
+      [onTime.number, overdue.number],
+    );
     assert.match(run.outputs['summary'] ?? '', /## 🔥 2 active incidents/);
     assert.match(sandbox().store.issue(REPO, digest.number)?.body ?? '', /## 🔥 2 active incidents/);
 
-    const again = await runAction(sandbox(), { inputs: { mode: 'status', 'summary-issue': String(digest.number) }, eventName: 'schedule' });
+    const again = await runAction(sandbox(), {
+      inputs: { mode: 'status', 'summary-issue': String(digest.number) },
+      eventName: 'schedule',
+    });
     assert.equal(again.code, 0, again.stdout);
-    const reminders = sandbox().store.comments(REPO, overdue.number).filter((c) => readMarker(c.body, 'reminder'));
+    const reminders = sandbox()
+      .store.comments(REPO, overdue.number)
+      .filter((c) => readMarker(c.body, 'reminder'));
     assert.equal(reminders.length, 1, 'one reminder per overdue period, however often the schedule runs');
     const [posted] = (await w.gateway.listComments(overdue.number)).filter((c) => readMarker(c.body, 'reminder'));
     assert.equal(posted?.author, 'github-actions[bot]');
@@ -53,28 +66,43 @@ describe('action: status', function () {
     assert.ok(run.stdout.includes(`::add-mask::${receiver.url}`));
     assert.equal(receiver.received.length, 1);
     const text = (receiver.received[0]?.body as { text: string }).text;
-    assert.match(text, new RegExp(`^:fire: \\*Incident declared\\*: <${incident.url}\\|#${incident.number} Checkout down> · \`critical\``));
+    assert.match(
+      text,
+      new RegExp(
+        `^:fire: \\*Incident declared\\*: <${incident.url}\\|#${incident.number} Checkout down> · \`critical\``,
+      ),
+    );
     assert.match(text, /\*1 active incident\*/);
 
     // A severity change relabels the issue: not news for the channel.
     const relabeled = await runAction(sandbox(), {
       inputs: { mode: 'status', remind: 'false', 'webhook-url': receiver.url },
       eventName: 'issues',
-      event: { action: 'labeled', label: { name: 'severity:major' }, issue: { number: incident.number, labels: [{ name: 'incident' }, { name: 'severity:major' }] } },
+      event: {
+        action: 'labeled',
+        label: { name: 'severity:major' },
+        issue: { number: incident.number, labels: [{ name: 'incident' }, { name: 'severity:major' }] },
+      },
     });
     assert.equal(relabeled.code, 0, relabeled.stdout);
     assert.equal(receiver.received.length, 1);
   });
 
   it('a scheduled run with nothing active stays quiet on the webhook; a failing webhook fails the step without the URL', async () => {
-    const quiet = await runAction(sandbox(), { inputs: { mode: 'status', 'webhook-url': receiver.url }, eventName: 'schedule' });
+    const quiet = await runAction(sandbox(), {
+      inputs: { mode: 'status', 'webhook-url': receiver.url },
+      eventName: 'schedule',
+    });
     assert.equal(quiet.code, 0, quiet.stdout);
     assert.equal(receiver.received.length, 0);
     assert.match(quiet.summary, /## ✅ No active incidents/);
 
     await world(sandbox()).service().declare({ title: 'Checkout down', severity: 'critical' });
     receiver.answers.push(404);
-    const failing = await runAction(sandbox(), { inputs: { mode: 'status', remind: 'false', 'webhook-url': receiver.url }, eventName: 'schedule' });
+    const failing = await runAction(sandbox(), {
+      inputs: { mode: 'status', remind: 'false', 'webhook-url': receiver.url },
+      eventName: 'schedule',
+    });
     assert.equal(failing.code, 1);
     assert.match(failing.stdout, /::error::The webhook did not accept the message \(HTTP 404\)\./);
   });

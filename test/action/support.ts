@@ -19,7 +19,9 @@ let built: Promise<void> | undefined;
 
 /** Builds action/dist/index.js once per test process, as `npm run build` does. */
 export function buildAction(): Promise<void> {
-  built ??= promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'action'], { cwd: ROOT }).then(() => undefined);
+  built ??= promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'action'], {
+    cwd: ROOT,
+  }).then(() => undefined);
   return built;
 }
 
@@ -76,11 +78,22 @@ export async function runAction(sandbox: Sandbox, options: RunOptions): Promise<
   const summaryPath = join(dir, 'summary.md');
   writeFileSync(outputPath, '');
   writeFileSync(summaryPath, '');
-  const inputs: Record<string, string> = { 'github-token': TOKEN, 'config-path': '.github/incidents.yml', 'fail-on-freeze': 'true', 'on-api-error': 'fail', bypass: 'false', remind: 'true', 'api-retries': '3', ...options.inputs };
+  const inputs: Record<string, string> = {
+    'github-token': TOKEN,
+    'config-path': '.github/incidents.yml',
+    'fail-on-freeze': 'true',
+    'on-api-error': 'fail',
+    bypass: 'false',
+    remind: 'true',
+    'api-retries': '3',
+    ...options.inputs,
+  };
   // Only what a runner provides: nothing of the test process's environment leaks in.
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
-    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])),
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]),
+    ),
     GITHUB_ACTIONS: 'true',
     GITHUB_REPOSITORY: REPO,
     GITHUB_EVENT_NAME: options.eventName ?? 'push',
@@ -132,7 +145,11 @@ export function assertNoLeak(run: ActionRun, secrets: readonly string[]): void {
 /** The step's error message (`::error::…`), decoded. */
 export function errorOf(run: ActionRun): string {
   const line = run.stdout.split('\n').find((l) => l.startsWith('::error'));
-  return (line ?? '').replace(/^::error[^:]*::/, '').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+  return (line ?? '')
+    .replace(/^::error[^:]*::/, '')
+    .replace(/%0A/g, '\n')
+    .replace(/%0D/g, '\r')
+    .replace(/%25/g, '%');
 }
 
 /** Warnings (`::warning …::…`), decoded. */
@@ -140,5 +157,10 @@ export function warningsOf(run: ActionRun): string[] {
   return run.stdout
     .split('\n')
     .filter((l) => l.startsWith('::warning'))
-    .map((l) => l.replace(/^::warning[^:]*::/, '').replace(/%0A/g, '\n').replace(/%25/g, '%'));
+    .map((l) =>
+      l
+        .replace(/^::warning[^:]*::/, '')
+        .replace(/%0A/g, '\n')
+        .replace(/%25/g, '%'),
+    );
 }

@@ -3,8 +3,20 @@
 import assert from 'node:assert/strict';
 import { sample, type Sample } from '../../bench/measure';
 import {
-  declareOp, edge, env, extensionTree, followUpsOp, freezeOp, loaded, logOp, severityOp, showOps, statusOp,
-  statusRestorer, statusSummaryOp, type Env,
+  declareOp,
+  edge,
+  env,
+  extensionTree,
+  followUpsOp,
+  freezeOp,
+  loaded,
+  logOp,
+  severityOp,
+  showOps,
+  statusOp,
+  statusRestorer,
+  statusSummaryOp,
+  type Env,
 } from '../../bench/scenarios';
 import { seedActive, seedClosed, seeder, seedLongIncident, seedRetro, type Seeder } from '../../bench/seed';
 import { useSandbox } from '../support/sandbox';
@@ -28,7 +40,10 @@ describe('request budgets (npm run bench counts the same requests)', function ()
     s = seeder(sandbox());
     e = env(sandbox(), { writeSpacingMs: 0, retryBaseMs: 5 });
     // Two data sets as the benchmark seeds them: closed history, one incident with a long timeline, 99 more active.
-    for (const [repo, closed] of [[FEW, 10], [MANY, 1_000]] as const) {
+    for (const [repo, closed] of [
+      [FEW, 10],
+      [MANY, 1_000],
+    ] as const) {
       seedClosed(s, repo, 0, closed);
       const first = seedLongIncident(s, repo, 1_000).number;
       const rest = seedActive(s, repo, { from: 1, count: 99, overdue: 5 }).map((i) => i.number);
@@ -71,7 +86,10 @@ describe('request budgets (npm run bench counts the same requests)', function ()
     const cold = await run(first);
     const warm = await run(again);
     assert.equal(cold.requests, 11);
-    assert.deepEqual({ requests: warm.requests, quota: warm.quota, notModified: warm.notModified }, { requests: 11, quota: 0, notModified: 11 });
+    assert.deepEqual(
+      { requests: warm.requests, quota: warm.quota, notModified: warm.notModified },
+      { requests: 11, quota: 0, notModified: 11 },
+    );
   });
 
   it('rerunning follow-ups on a 50-item retro writes nothing', async () => {
@@ -99,12 +117,18 @@ describe('request budgets (npm run bench counts the same requests)', function ()
       seedActive(s, repo, { from: 0, count: 3, overdue: 3 });
       const first = statusSummaryOp(e, repo);
       const posting = await run(first.op);
-      assert.deepEqual(first.result()?.reminders.map((r) => r.posted), [true, true, true]);
+      assert.deepEqual(
+        first.result()?.reminders.map((r) => r.posted),
+        [true, true, true],
+      );
       assert.equal(posting.requests, 2 + 3, 'two lists and one comment per reminder');
       // The reminders moved the issues' updated_at into the period: the rerun looks them up instead of posting again.
       const second = statusSummaryOp(e, repo);
       const rerun = await run(second.op);
-      assert.deepEqual(second.result()?.reminders.map((r) => r.posted), [false, false, false]);
+      assert.deepEqual(
+        second.result()?.reminders.map((r) => r.posted),
+        [false, false, false],
+      );
       assert.equal(rerun.writes, 0);
     });
   });
@@ -115,9 +139,13 @@ describe('request budgets (npm run bench counts the same requests)', function ()
       // Polled a while after anything changed (a timeline read within a minute of a change is read once more).
       const tree = await extensionTree(e, MANY, current, () => Date.now() + 2 * MINUTE);
       const cold = await run(tree.refresh);
-      assert.equal(cold.trace.filter((t) => /^GET \/repos\/[^/]+\/[^/]+\/issues\?/.test(t)).length, 1, 'one list request');
+      assert.equal(
+        cold.trace.filter((t) => /^GET \/repos\/[^/]+\/[^/]+\/issues\?/.test(t)).length,
+        1,
+        'one list request',
+      );
       assert.equal(tree.store.incidents.length, 100);
-      assert.equal(tree.store.detail(long)?.timeline.length, 1_000, 'the current incident\'s timeline is loaded');
+      assert.equal(tree.store.detail(long)?.timeline.length, 1_000, "the current incident's timeline is loaded");
       const poll = await run(tree.refresh);
       assert.deepEqual({ requests: poll.requests, quota: poll.quota }, { requests: 1, quota: 0 });
     });
@@ -137,7 +165,10 @@ describe('request budgets (npm run bench counts the same requests)', function ()
         'GET /repos/budgets/tree/issues/N 200',
         'GET /repos/budgets/tree/issues/N/comments 200',
       ]);
-      assert.deepEqual(tree.store.detail(newest.number)?.timeline.map((t) => t.kind === 'decision' && t.text), ['Roll back first.']);
+      assert.deepEqual(
+        tree.store.detail(newest.number)?.timeline.map((t) => t.kind === 'decision' && t.text),
+        ['Roll back first.'],
+      );
       // Read less than a minute after the change (GitHub keeps updated_at to the second): read once more, then trusted.
       clock += 2 * MINUTE;
       assert.equal((await run(tree.refresh)).requests, 3);

@@ -20,7 +20,14 @@ export function aDeclaration(overrides: Partial<Declaration> = {}): Declaration 
 }
 
 export function anEntry(overrides: Partial<LogEntry> = {}): LogEntry {
-  return { kind: 'action', key: 'k-1', at: '2026-11-23T10:05:00.000Z', by: 'alice', text: 'Restarted the workers', ...overrides };
+  return {
+    kind: 'action',
+    key: 'k-1',
+    at: '2026-11-23T10:05:00.000Z',
+    by: 'alice',
+    text: 'Restarted the workers',
+    ...overrides,
+  };
 }
 
 let nextCommentId = 1000;

@@ -17,7 +17,10 @@ function aCheckout(config?: string): string {
   git('config', 'user.name', 'Dev');
   git('remote', 'add', 'origin', 'https://github.com/acme/shop.git');
   mkdirSync(join(dir, 'src'));
-  writeFileSync(join(dir, 'src', 'worker.ts'), ['export function restart() {', '  queue.drain();', '  process.exit(1);', '}', ''].join('\n'));
+  writeFileSync(
+    join(dir, 'src', 'worker.ts'),
+    ['export function restart() {', '  queue.drain();', '  process.exit(1);', '}', ''].join('\n'),
+  );
   if (config !== undefined) {
     mkdirSync(join(dir, '.github'));
     writeFileSync(join(dir, '.github', 'incidents.yml'), config);
@@ -34,7 +37,12 @@ describe('firebreak CLI', () => {
   async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(args, { GITHUB_API_URL: sandbox().url, GITHUB_TOKEN: 'sandbox-token', GITHUB_SERVER_URL: sandbox().webUrl, ...env }, { out: (t) => out.push(t), err: (t) => err.push(t) }, cwd);
+    const code = await main(
+      args,
+      { GITHUB_API_URL: sandbox().url, GITHUB_TOKEN: 'sandbox-token', GITHUB_SERVER_URL: sandbox().webUrl, ...env },
+      { out: (t) => out.push(t), err: (t) => err.push(t) },
+      cwd,
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
 
@@ -42,16 +50,39 @@ describe('firebreak CLI', () => {
     const cwd = aCheckout('repository: acme/cli\n');
     const declared = await run(['declare', '--title', 'Queue backs up', '--severity', 'minor', '--json'], cwd);
     assert.equal(declared.code, 0, declared.err);
-    const { number, url, severity, status } = JSON.parse(declared.out) as { number: number; url: string; severity: string; status: string };
+    const { number, url, severity, status } = JSON.parse(declared.out) as {
+      number: number;
+      url: string;
+      severity: string;
+      status: string;
+    };
     assert.deepEqual({ severity, status }, { severity: 'minor', status: 'declared' });
     assert.equal(url, `${sandbox().webUrl}/acme/cli/issues/${number}`);
 
-    const logged = await run(['log', String(number), '--kind', 'action', '--text', 'Drained the queue', '--file', 'src/worker.ts', '--lines', '2-3', '--destructive'], cwd);
+    const logged = await run(
+      [
+        'log',
+        String(number),
+        '--kind',
+        'action',
+        '--text',
+        'Drained the queue',
+        '--file',
+        'src/worker.ts',
+        '--lines',
+        '2-3',
+        '--destructive',
+      ],
+      cwd,
+    );
     assert.equal(logged.code, 0, logged.err);
     assert.match(logged.err, /is not pushed/, 'warns that the permalink will not resolve yet');
     const comment = sandbox().store.comments('acme/cli', number)[0];
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
-    assert.ok(comment?.body.includes(`${sandbox().webUrl}/acme/shop/blob/${commit}/src/worker.ts#L2-L3`), comment?.body);
+    assert.ok(
+      comment?.body.includes(`${sandbox().webUrl}/acme/shop/blob/${commit}/src/worker.ts#L2-L3`),
+      comment?.body,
+    );
     assert.ok(comment?.body.includes('process.exit(1);'));
 
     for (const args of [
@@ -63,11 +94,19 @@ describe('firebreak CLI', () => {
       assert.equal(result.code, 0, `${args.join(' ')}: ${result.err}`);
     }
     const shown = await run(['show', String(number), '--json'], cwd);
-    const incident = JSON.parse(shown.out) as { severity: string; status: string; roles: Record<string, string>; timeline: { kind: string }[] };
+    const incident = JSON.parse(shown.out) as {
+      severity: string;
+      status: string;
+      roles: Record<string, string>;
+      timeline: { kind: string }[];
+    };
     assert.equal(incident.severity, 'major');
     assert.equal(incident.status, 'identified');
     assert.equal(incident.roles['comms'], 'octo-comms');
-    assert.deepEqual(incident.timeline.map((e) => e.kind), ['action', 'update', 'severity', 'role']);
+    assert.deepEqual(
+      incident.timeline.map((e) => e.kind),
+      ['action', 'update', 'severity', 'role'],
+    );
 
     const listed = await run(['list'], cwd);
     assert.match(listed.out, /Queue backs up/);
@@ -114,7 +153,10 @@ describe('firebreak CLI', () => {
     assert.equal(frozen.code, 1, 'exit 1 while frozen');
     assert.match(frozen.out, /Database failover/);
 
-    writeFileSync(join(cwd, 'retro.md'), '# Retro\n\n## Action items\n- [ ] Add a failover runbook @octo-lead due:2026-12-01 priority:P1 type:process\n');
+    writeFileSync(
+      join(cwd, 'retro.md'),
+      '# Retro\n\n## Action items\n- [ ] Add a failover runbook @octo-lead due:2026-12-01 priority:P1 type:process\n',
+    );
     const posted = await run(['retro', String(number), '--post', 'retro.md'], cwd);
     assert.equal(posted.code, 0, posted.err);
     const followUps = await run(['follow-ups', String(number), '--json'], cwd);
@@ -144,7 +186,11 @@ describe('firebreak binary', () => {
 
   it('`npm start` runs a drill with no token and no network, and says how to go on', function () {
     this.timeout(60_000);
-    const result = spawnSync('node', ['dist/cli.js', 'drill'], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+    const result = spawnSync('node', ['dist/cli.js', 'drill'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Declared drill #1 .* \(1 request\)/);
     assert.match(result.stdout, /Logged an observation {2}\(1 request\)/);

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { ownersFor, parseCodeowners, planInvolvement, servicesFor, involvementText } from '../../core/domain/codeowners';
+import {
+  ownersFor,
+  parseCodeowners,
+  planInvolvement,
+  servicesFor,
+  involvementText,
+} from '../../core/domain/codeowners';
 import { parseConfig } from '../../core/domain/config';
 import { anEntry } from '../builders/incident';
 
@@ -19,16 +25,19 @@ describe('CODEOWNERS', () => {
   const rules = parseCodeowners(CODEOWNERS);
 
   it('reads patterns and owners, skipping comments and blank lines', () => {
-    assert.deepEqual(rules.map((r) => [r.pattern, r.owners, r.line]), [
-      ['*', ['octocat'], 2],
-      ['*.js', ['js-owner'], 3],
-      ['/build/logs/', ['doctocat'], 4],
-      ['docs/*', ['docs@example.com'], 5],
-      ['apps/', ['octo-apps'], 6],
-      ['/src/checkout/', ['acme/payments', 'octo-lead'], 7],
-      ['/src/checkout/vendor/', [], 8],
-      ['\\#notes.md', ['hash-owner'], 9],
-    ]);
+    assert.deepEqual(
+      rules.map((r) => [r.pattern, r.owners, r.line]),
+      [
+        ['*', ['octocat'], 2],
+        ['*.js', ['js-owner'], 3],
+        ['/build/logs/', ['doctocat'], 4],
+        ['docs/*', ['docs@example.com'], 5],
+        ['apps/', ['octo-apps'], 6],
+        ['/src/checkout/', ['acme/payments', 'octo-lead'], 7],
+        ['/src/checkout/vendor/', [], 8],
+        ['\\#notes.md', ['hash-owner'], 9],
+      ],
+    );
   });
 
   it('the last matching rule wins, as on GitHub', () => {
@@ -39,7 +48,11 @@ describe('CODEOWNERS', () => {
 
   it('directories match everything below them; unanchored names match at any depth', () => {
     assert.deepEqual(ownersFor(rules, 'build/logs/2026/today.log').owners, ['doctocat']);
-    assert.deepEqual(ownersFor(rules, 'nested/build/logs/x.log').owners, ['octocat'], '/build/logs/ is anchored to the root');
+    assert.deepEqual(
+      ownersFor(rules, 'nested/build/logs/x.log').owners,
+      ['octocat'],
+      '/build/logs/ is anchored to the root',
+    );
     assert.deepEqual(ownersFor(rules, 'services/apps/api/main.go').owners, ['octo-apps']);
   });
 
@@ -51,15 +64,28 @@ describe('CODEOWNERS', () => {
   });
 
   it('services in incidents.yml add their owners for the paths they cover', () => {
-    const config = parseConfig('services:\n  checkout:\n    paths: ["src/checkout/**"]\n    owners: ["@acme/payments", octo-comms]\n');
-    assert.deepEqual(servicesFor(config, 'src/checkout/pay.ts'), [{ name: 'checkout', owners: ['acme/payments', 'octo-comms'] }]);
+    const config = parseConfig(
+      'services:\n  checkout:\n    paths: ["src/checkout/**"]\n    owners: ["@acme/payments", octo-comms]\n',
+    );
+    assert.deepEqual(servicesFor(config, 'src/checkout/pay.ts'), [
+      { name: 'checkout', owners: ['acme/payments', 'octo-comms'] },
+    ]);
     assert.deepEqual(servicesFor(config, 'src/search/index.ts'), []);
   });
 
   it('asks people once: role holders, the actor and people mentioned before are already involved', () => {
     const incident = { roles: { lead: 'alice' }, timeline: [anEntry({ text: 'Asked the owners to join: @bob.' })] };
-    const plan = planInvolvement(['alice', 'bob', 'carol', 'Carol', 'acme/payments', 'ops@example.com', 'me'], incident, 'me');
-    assert.deepEqual(plan, { people: ['carol'], teams: ['acme/payments'], alreadyInvolved: ['alice', 'bob', 'me'], unreachable: ['ops@example.com'] });
+    const plan = planInvolvement(
+      ['alice', 'bob', 'carol', 'Carol', 'acme/payments', 'ops@example.com', 'me'],
+      incident,
+      'me',
+    );
+    assert.deepEqual(plan, {
+      people: ['carol'],
+      teams: ['acme/payments'],
+      alreadyInvolved: ['alice', 'bob', 'me'],
+      unreachable: ['ops@example.com'],
+    });
   });
 
   it('a mention of a longer login does not count as a mention of a shorter one', () => {

@@ -15,13 +15,19 @@ function problemsOf(text: string) {
 describe('config', () => {
   it('an empty file gives the defaults: critical, major, minor and triage; lead, comms and scribe', () => {
     const config = parseConfig('', '.github/incidents.yml');
-    assert.deepEqual(config.severities.map((s) => [s.name, s.freeze, s.updateEveryMinutes]), [
-      ['critical', true, 30],
-      ['major', true, 60],
-      ['minor', false, 240],
-      ['triage', false, 60],
-    ]);
-    assert.deepEqual(config.roles.map((r) => r.name), ['lead', 'comms', 'scribe']);
+    assert.deepEqual(
+      config.severities.map((s) => [s.name, s.freeze, s.updateEveryMinutes]),
+      [
+        ['critical', true, 30],
+        ['major', true, 60],
+        ['minor', false, 240],
+        ['triage', false, 60],
+      ],
+    );
+    assert.deepEqual(
+      config.roles.map((r) => r.name),
+      ['lead', 'comms', 'scribe'],
+    );
     assert.equal(config.labels.incident, 'incident');
     assert.deepEqual(defaultConfig().severities, config.severities);
   });
@@ -54,13 +60,17 @@ describe('config', () => {
     );
     assert.deepEqual(config.repository, { owner: 'acme', name: 'incidents' });
     assert.deepEqual(config.privateRepository, { owner: 'acme', name: 'incidents-private' });
-    assert.deepEqual(config.severities.map((s) => `${s.name}:${s.color}:${s.freeze}:${s.updateEveryMinutes}`), [
-      'SEV1:ff0000:true:15',
-      'SEV2:ededed:false:90',
-      'triage:c5def5:false:60',
+    assert.deepEqual(
+      config.severities.map((s) => `${s.name}:${s.color}:${s.freeze}:${s.updateEveryMinutes}`),
+      ['SEV1:ff0000:true:15', 'SEV2:ededed:false:90', 'triage:c5def5:false:60'],
+    );
+    assert.deepEqual(
+      config.roles.map((r) => r.name),
+      ['lead', 'comms', 'sme'],
+    );
+    assert.deepEqual(config.services, [
+      { name: 'checkout', paths: ['src/checkout/**'], owners: ['acme/payments', 'octocat'] },
     ]);
-    assert.deepEqual(config.roles.map((r) => r.name), ['lead', 'comms', 'sme']);
-    assert.deepEqual(config.services, [{ name: 'checkout', paths: ['src/checkout/**'], owners: ['acme/payments', 'octocat'] }]);
     assert.equal(config.labels.severityPrefix, 'sev/');
     assert.equal(config.labels.statusPrefix, 'status:');
     assert.equal(config.templates, '.github/firebreak');
@@ -78,7 +88,10 @@ describe('config', () => {
     const [problem] = problemsOf('repository: acme/x\nseverites: []\n');
     assert.equal(problem?.line, 2);
     assert.equal(problem?.field, 'severites');
-    assert.match(problem?.message ?? '', /unknown key "severites"; allowed here: repository, private-repository, severities/);
+    assert.match(
+      problem?.message ?? '',
+      /unknown key "severites"; allowed here: repository, private-repository, severities/,
+    );
   });
 
   it('reports YAML syntax errors with their line', () => {

@@ -19,15 +19,66 @@ import type { IssueRecord } from '../../core/github/issue-gateway';
 import { aComment, aDeclaration, anEntry } from '../builders/incident';
 
 const logins = fc.constantFrom('alice', 'bob', 'carol', 'dave');
-const at = fc.integer({ min: 0, max: 10_000 }).map((m) => new Date(Date.parse('2026-11-23T10:00:00Z') + m * 60_000).toISOString());
+const at = fc
+  .integer({ min: 0, max: 10_000 })
+  .map((m) => new Date(Date.parse('2026-11-23T10:00:00Z') + m * 60_000).toISOString());
 const anyEntry: fc.Arbitrary<TimelineEntry> = fc.oneof(
-  fc.record({ kind: fc.constantFrom(...LOG_KINDS), key: fc.uuid(), at, by: logins, text: fc.string(), destructive: fc.boolean() }),
-  fc.record({ kind: fc.constant('update' as const), key: fc.uuid(), at, by: logins, text: fc.string(), status: fc.constantFrom(...MILESTONES) }),
-  fc.record({ kind: fc.constant('severity' as const), key: fc.uuid(), at, by: logins, from: fc.constant('triage'), to: fc.constantFrom('critical', 'major', 'minor') }),
-  fc.record({ kind: fc.constant('status' as const), key: fc.uuid(), at, by: logins, from: fc.constantFrom(...MILESTONES), to: fc.constantFrom(...MILESTONES) }),
-  fc.record({ kind: fc.constant('role' as const), key: fc.uuid(), at, by: logins, role: fc.constantFrom('lead', 'comms', 'scribe'), login: logins }),
-  fc.record({ kind: fc.constant('role' as const), key: fc.uuid(), at, by: logins, role: fc.constantFrom('lead', 'comms', 'scribe') }),
-  fc.record({ kind: fc.constant('handoff' as const), key: fc.uuid(), at, by: logins, role: fc.constantFrom('lead', 'comms'), from: logins, to: logins }),
+  fc.record({
+    kind: fc.constantFrom(...LOG_KINDS),
+    key: fc.uuid(),
+    at,
+    by: logins,
+    text: fc.string(),
+    destructive: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('update' as const),
+    key: fc.uuid(),
+    at,
+    by: logins,
+    text: fc.string(),
+    status: fc.constantFrom(...MILESTONES),
+  }),
+  fc.record({
+    kind: fc.constant('severity' as const),
+    key: fc.uuid(),
+    at,
+    by: logins,
+    from: fc.constant('triage'),
+    to: fc.constantFrom('critical', 'major', 'minor'),
+  }),
+  fc.record({
+    kind: fc.constant('status' as const),
+    key: fc.uuid(),
+    at,
+    by: logins,
+    from: fc.constantFrom(...MILESTONES),
+    to: fc.constantFrom(...MILESTONES),
+  }),
+  fc.record({
+    kind: fc.constant('role' as const),
+    key: fc.uuid(),
+    at,
+    by: logins,
+    role: fc.constantFrom('lead', 'comms', 'scribe'),
+    login: logins,
+  }),
+  fc.record({
+    kind: fc.constant('role' as const),
+    key: fc.uuid(),
+    at,
+    by: logins,
+    role: fc.constantFrom('lead', 'comms', 'scribe'),
+  }),
+  fc.record({
+    kind: fc.constant('handoff' as const),
+    key: fc.uuid(),
+    at,
+    by: logins,
+    role: fc.constantFrom('lead', 'comms'),
+    from: logins,
+    to: logins,
+  }),
 );
 
 describe('event log', () => {
@@ -74,14 +125,29 @@ describe('event log', () => {
 
     it('ignores entries whose fields do not validate', () => {
       const comment = aComment(anEntry());
-      assert.equal(entryFromComment({ ...comment, body: formatMarker('entry', { kind: 'action', key: 'x', at: 'not a date', text: 'x' }) }), undefined);
-      assert.equal(entryFromComment({ ...comment, body: formatMarker('entry', { kind: 'explode', key: 'x', at: '2026-11-23T10:00:00Z' }) }), undefined);
+      assert.equal(
+        entryFromComment({
+          ...comment,
+          body: formatMarker('entry', { kind: 'action', key: 'x', at: 'not a date', text: 'x' }),
+        }),
+        undefined,
+      );
+      assert.equal(
+        entryFromComment({
+          ...comment,
+          body: formatMarker('entry', { kind: 'explode', key: 'x', at: '2026-11-23T10:00:00Z' }),
+        }),
+        undefined,
+      );
     });
 
     it('keeps the first copy of a key that landed twice', () => {
       const entry = anEntry({ key: 'dup' });
       const entries = entriesFromComments([aComment(entry), aComment(anEntry({ key: 'other' })), aComment(entry)]);
-      assert.deepEqual(entries.map((e) => e.key), ['dup', 'other']);
+      assert.deepEqual(
+        entries.map((e) => e.key),
+        ['dup', 'other'],
+      );
     });
   });
 
@@ -109,7 +175,15 @@ describe('event log', () => {
 
     it('a handoff moves the role; the lead can never be released', () => {
       const state = fold(aDeclaration(), [
-        { kind: 'handoff', key: 'h', at: '2026-11-23T10:10:00.000Z', by: 'alice', role: 'lead', from: 'alice', to: 'bob' },
+        {
+          kind: 'handoff',
+          key: 'h',
+          at: '2026-11-23T10:10:00.000Z',
+          by: 'alice',
+          role: 'lead',
+          from: 'alice',
+          to: 'bob',
+        },
         { kind: 'role', key: 'r', at: '2026-11-23T10:11:00.000Z', by: 'bob', role: 'lead' },
         { kind: 'role', key: 'c', at: '2026-11-23T10:12:00.000Z', by: 'bob', role: 'comms', login: 'carol' },
         { kind: 'role', key: 'c2', at: '2026-11-23T10:13:00.000Z', by: 'bob', role: 'comms' },
@@ -128,18 +202,25 @@ describe('event log', () => {
 
     it('property: replaying the same log gives the same state, whatever duplicates a retry left', () => {
       fc.assert(
-        fc.property(fc.array(anyEntry, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 10 }), (entries, dupIndexes) => {
-          const withDuplicates = [...entries];
-          for (const i of dupIndexes) {
-            if (entries.length > 0) withDuplicates.splice(i % (withDuplicates.length + 1), 0, entries[i % entries.length] as TimelineEntry);
-          }
-          // Duplicates must come after their first copy to be "retries"; fold keeps the first.
-          const firstSeen = new Map<string, number>();
-          const ordered = withDuplicates.filter((e, i) => (firstSeen.has(e.key) ? true : (firstSeen.set(e.key, i), true)));
-          const deduped = ordered.filter((e, i) => ordered.findIndex((x) => x.key === e.key) === i);
-          assert.deepEqual(fold(aDeclaration(), ordered), fold(aDeclaration(), deduped));
-          assert.deepEqual(fold(aDeclaration(), entries), fold(aDeclaration(), entries));
-        }),
+        fc.property(
+          fc.array(anyEntry, { maxLength: 40 }),
+          fc.array(fc.nat(), { maxLength: 10 }),
+          (entries, dupIndexes) => {
+            const withDuplicates = [...entries];
+            for (const i of dupIndexes) {
+              if (entries.length > 0)
+                withDuplicates.splice(i % (withDuplicates.length + 1), 0, entries[i % entries.length] as TimelineEntry);
+            }
+            // Duplicates must come after their first copy to be "retries"; fold keeps the first.
+            const firstSeen = new Map<string, number>();
+            const ordered = withDuplicates.filter((e, i) =>
+              firstSeen.has(e.key) ? true : (firstSeen.set(e.key, i), true),
+            );
+            const deduped = ordered.filter((e, i) => ordered.findIndex((x) => x.key === e.key) === i);
+            assert.deepEqual(fold(aDeclaration(), ordered), fold(aDeclaration(), deduped));
+            assert.deepEqual(fold(aDeclaration(), entries), fold(aDeclaration(), entries));
+          },
+        ),
         { numRuns: 300 },
       );
     });
@@ -184,13 +265,27 @@ describe('event log', () => {
 
   describe('issues without a marker', () => {
     const issue = (overrides: Partial<IssueRecord>): IssueRecord => ({
-      id: 1, number: 7, title: 'Search is down', body: '', state: 'open', labels: ['incident'], assignees: [], author: 'erin',
-      authorAssociation: 'NONE', createdAt: '2026-11-23T09:00:00Z', updatedAt: '2026-11-23T09:00:00Z', url: 'u', comments: 0, ...overrides,
+      id: 1,
+      number: 7,
+      title: 'Search is down',
+      body: '',
+      state: 'open',
+      labels: ['incident'],
+      assignees: [],
+      author: 'erin',
+      authorAssociation: 'NONE',
+      createdAt: '2026-11-23T09:00:00Z',
+      updatedAt: '2026-11-23T09:00:00Z',
+      url: 'u',
+      comments: 0,
+      ...overrides,
     });
 
     it('reads an issue opened from the web form', () => {
       const declaration = declarationFromIssue(
-        issue({ body: '### What is happening\n\nSearch returns nothing.\n\n### Severity\n\nMajor\n\n### Services\n\nsearch, api\n\n### Lead\n\n_No response_' }),
+        issue({
+          body: '### What is happening\n\nSearch returns nothing.\n\n### Severity\n\nMajor\n\n### Services\n\nsearch, api\n\n### Lead\n\n_No response_',
+        }),
         defaultConfig(),
       );
       assert.equal(declaration.description, 'Search returns nothing.');
@@ -201,8 +296,14 @@ describe('event log', () => {
     });
 
     it('falls back to labels and triage for a hand-made issue', () => {
-      assert.equal(declarationFromIssue(issue({ labels: ['incident', 'severity:minor'] }), defaultConfig()).severity, 'minor');
-      assert.equal(declarationFromIssue(issue({ labels: ['incident', 'severity:bogus'] }), defaultConfig()).severity, 'triage');
+      assert.equal(
+        declarationFromIssue(issue({ labels: ['incident', 'severity:minor'] }), defaultConfig()).severity,
+        'minor',
+      );
+      assert.equal(
+        declarationFromIssue(issue({ labels: ['incident', 'severity:bogus'] }), defaultConfig()).severity,
+        'triage',
+      );
       assert.equal(declarationFromIssue(issue({ assignees: ['zed'] }), defaultConfig()).lead, 'zed');
     });
   });

@@ -32,7 +32,13 @@ describe('follow-ups', () => {
   }
 
   function followUpIssues() {
-    return sandbox().store.issues(REPO).filter((i) => sandbox().store.issueLabels(sandbox().store.ensureRepo(REPO), i).some((l) => l.name === 'follow-up'));
+    return sandbox()
+      .store.issues(REPO)
+      .filter((i) =>
+        sandbox()
+          .store.issueLabels(sandbox().store.ensureRepo(REPO), i)
+          .some((l) => l.name === 'follow-up'),
+      );
   }
 
   it('opens one issue per unchecked item, linked to the incident, and annotates the checklist', async () => {
@@ -42,13 +48,19 @@ describe('follow-ups', () => {
 
     assert.equal(result.created.length, 2);
     assert.equal(result.checked, 1);
-    assert.deepEqual(result.problems.map((p) => [p.line, p.message]), [[10, 'due:someday is not a date; write due:YYYY-MM-DD']]);
+    assert.deepEqual(
+      result.problems.map((p) => [p.line, p.message]),
+      [[10, 'due:someday is not a date; write due:YYYY-MM-DD']],
+    );
     const [alert, docs] = result.created;
     const store = sandbox().store;
     const alertIssue = store.issue(REPO, alert?.number ?? 0);
     assert.equal(alertIssue?.title, 'Add an alert on queue depth');
     assert.deepEqual(alertIssue?.assignees, ['octo-lead']);
-    assert.match(alertIssue?.body ?? '', /Follow-up from incident \[#1\]\(.*\/acme\/shop\/issues\/1\): \*\*Checkout 500s\*\*/);
+    assert.match(
+      alertIssue?.body ?? '',
+      /Follow-up from incident \[#1\]\(.*\/acme\/shop\/issues\/1\): \*\*Checkout 500s\*\*/,
+    );
     assert.match(alertIssue?.body ?? '', /\| \*\*Due\*\* \| 2026-12-01 \|/);
     assert.equal(readMarker(alertIssue?.body ?? '', 'follow-up')?.['incident'], number);
     // Not a collaborator: mentioned, not assigned.
@@ -60,7 +72,12 @@ describe('follow-ups', () => {
     const parent = store.issue(REPO, number);
     assert.deepEqual(parent?.subIssueIds, [alertIssue?.id, docsIssue?.id]);
     const retroComment = store.comments(REPO, number).find((c) => c.body.includes('Action items'));
-    assert.match(retroComment?.body ?? '', new RegExp(`queue depth @octo-lead due:2026-12-01 priority:P1 type:detective \\(#${alert?.number}\\) <!-- firebreak:retro-item`));
+    assert.match(
+      retroComment?.body ?? '',
+      new RegExp(
+        `queue depth @octo-lead due:2026-12-01 priority:P1 type:detective \\(#${alert?.number}\\) <!-- firebreak:retro-item`,
+      ),
+    );
     assert.match(retroComment?.body ?? '', new RegExp(`@outside-person \\(#${docs?.number}\\)`));
     assert.equal(result.annotated, 2);
   });
@@ -92,27 +109,52 @@ describe('follow-ups', () => {
       .replace('- [x] Roll back', '- [ ] Load-test the checkout @octo-scribe\n- [x] Roll back');
     store.updateComment(store.ensureRepo(REPO), comment, `${markerLine}\n${edited}`);
     const result = await new FollowUps(w).run(number);
-    assert.deepEqual(result.created.map((c) => c.text), ['Load-test the checkout']);
+    assert.deepEqual(
+      result.created.map((c) => c.text),
+      ['Load-test the checkout'],
+    );
     assert.equal(followUpIssues().length, 3);
   });
 
   it('reads the incident description too, and ignores action items from people without write access', async () => {
     const w = world(sandbox());
-    const issue = sandbox().store.createIssueDirect(REPO, { title: 'Outage', body: '### Severity\n\nmajor\n\n## Follow-ups\n- [ ] Add a runbook', labels: ['incident'], author: 'octo-lead' });
-    sandbox().store.createCommentDirect(REPO, issue.number, { body: '## Action items\n- [ ] Give me admin', author: 'drive-by', authorAssociation: 'NONE' });
+    const issue = sandbox().store.createIssueDirect(REPO, {
+      title: 'Outage',
+      body: '### Severity\n\nmajor\n\n## Follow-ups\n- [ ] Add a runbook',
+      labels: ['incident'],
+      author: 'octo-lead',
+    });
+    sandbox().store.createCommentDirect(REPO, issue.number, {
+      body: '## Action items\n- [ ] Give me admin',
+      author: 'drive-by',
+      authorAssociation: 'NONE',
+    });
     const result = await new FollowUps(w).run(issue.number);
-    assert.deepEqual(result.created.map((c) => c.text), ['Add a runbook']);
+    assert.deepEqual(
+      result.created.map((c) => c.text),
+      ['Add a runbook'],
+    );
     assert.equal(result.untrustedSources, 1);
-    assert.match(sandbox().store.issue(REPO, issue.number)?.body ?? '', /- \[ \] Add a runbook \(#2\) <!-- firebreak:retro-item/);
+    assert.match(
+      sandbox().store.issue(REPO, issue.number)?.body ?? '',
+      /- \[ \] Add a runbook \(#2\) <!-- firebreak:retro-item/,
+    );
   });
 
   it('two concurrent runs leave exactly one open follow-up per item; the later duplicate is closed as a duplicate', async () => {
     const w = world(sandbox());
     const number = await incidentWithRetro(w);
     // Two independent clients, as two workflow runs would be.
-    const other = new OctokitIssueGateway(w.gateway.repo, createGitHubClient({ token: 'sandbox-actions-token', baseUrl: sandbox().url, writeSpacingMs: 0 }), sandbox().webUrl);
+    const other = new OctokitIssueGateway(
+      w.gateway.repo,
+      createGitHubClient({ token: 'sandbox-actions-token', baseUrl: sandbox().url, writeSpacingMs: 0 }),
+      sandbox().webUrl,
+    );
     sandbox().setLatency(30);
-    const [a, b] = await Promise.all([new FollowUps(w).run(number), new FollowUps({ ...w, gateway: other }).run(number)]);
+    const [a, b] = await Promise.all([
+      new FollowUps(w).run(number),
+      new FollowUps({ ...w, gateway: other }).run(number),
+    ]);
     sandbox().setLatency(0);
 
     const issues = followUpIssues();
@@ -129,8 +171,14 @@ describe('follow-ups', () => {
     assert.ok(issues.length > 2, 'both runs created their own copies: the race this test is about happened');
     // Only the keepers are sub-issues, and the checklist points at them.
     assert.deepEqual(sandbox().store.issue(REPO, number)?.subIssueIds.sort(), open.map((i) => i.id).sort());
-    const retro = sandbox().store.comments(REPO, number).find((c) => c.body.includes('Action items'))?.body ?? '';
-    const tracked = parseRetroChecklist(retro).items.filter((i) => !i.checked).map((i) => i.tracked).sort();
+    const retro =
+      sandbox()
+        .store.comments(REPO, number)
+        .find((c) => c.body.includes('Action items'))?.body ?? '';
+    const tracked = parseRetroChecklist(retro)
+      .items.filter((i) => !i.checked)
+      .map((i) => i.tracked)
+      .sort();
     assert.deepEqual(tracked, open.map((i) => i.number).sort());
   });
 
@@ -139,7 +187,11 @@ describe('follow-ups', () => {
     const number = await incidentWithRetro(w);
     sandbox().failNext('applied-502', 1, { method: 'POST', pathIncludes: `/repos/${REPO}/issues` });
     const result = await new FollowUps(w).run(number);
-    assert.ok(sandbox().requests.some((r) => r.fault === 'applied-502' && r.method === 'POST' && r.path === `/repos/${REPO}/issues`));
+    assert.ok(
+      sandbox().requests.some(
+        (r) => r.fault === 'applied-502' && r.method === 'POST' && r.path === `/repos/${REPO}/issues`,
+      ),
+    );
     assert.equal(result.created.length, 2);
     assert.equal(followUpIssues().length, 2);
   });
@@ -163,7 +215,10 @@ describe('follow-ups', () => {
     const result = await new FollowUps(w).run(number, { dryRun: true });
     assert.equal(result.created.length, 2);
     assert.equal(requestsTo(sandbox(), 'POST') + requestsTo(sandbox(), 'PATCH'), 0);
-    assert.match(renderFollowUpReport(result), /_\(dry run\)_ \| Add an alert on queue depth \| @octo-lead \|[\s\S]*_\(dry run\)_ \| Document the rollback \| @outside-person \(mentioned; not assignable\) \|/);
+    assert.match(
+      renderFollowUpReport(result),
+      /_\(dry run\)_ \| Add an alert on queue depth \| @octo-lead \|[\s\S]*_\(dry run\)_ \| Document the rollback \| @outside-person \(mentioned; not assignable\) \|/,
+    );
   });
 
   it('refuses an issue that is not an incident', async () => {
@@ -179,6 +234,9 @@ describe('follow-ups', () => {
     assert.match(report, /Created 2 follow-ups:/);
     assert.match(report, /\| \[#2\]\(.*\) \| Add an alert on queue depth \| @octo-lead \|/);
     assert.match(report, /### ⚠️ 1 line not tracked: please fix/);
-    assert.match(report, /\[comment\]\(.*#issuecomment-\d+\) \| 10 \| `- \[ \] Broken line due:someday` \| due:someday is not a date/);
+    assert.match(
+      report,
+      /\[comment\]\(.*#issuecomment-\d+\) \| 10 \| `- \[ \] Broken line due:someday` \| due:someday is not a date/,
+    );
   });
 });

@@ -2,12 +2,24 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../core/domain/config';
 import { InputError } from '../../core/domain/errors';
 import { entriesFromComments } from '../../core/domain/event-log';
-import { checkFreeze, freezeSeverities, recordBypass, renderFreezeReport, resolveServices } from '../../core/use-cases/freeze';
+import {
+  checkFreeze,
+  freezeSeverities,
+  recordBypass,
+  renderFreezeReport,
+  resolveServices,
+} from '../../core/use-cases/freeze';
 import { useSandbox } from '../sandbox/support';
 import { issueFormBody, REPO, requestsTo, world } from './world';
 
 const SERVICES_CONFIG = parseConfig(
-  ['services:', '  checkout:', '    paths: ["src/checkout/**"]', '  search:', '    paths: ["src/search/**", "infra/search/*.tf"]'].join('\n'),
+  [
+    'services:',
+    '  checkout:',
+    '    paths: ["src/checkout/**"]',
+    '  search:',
+    '    paths: ["src/search/**", "infra/search/*.tf"]',
+  ].join('\n'),
 );
 
 describe('freeze', () => {
@@ -19,7 +31,10 @@ describe('freeze', () => {
     const decision = await checkFreeze(w.gateway, w.config);
     assert.equal(decision.frozen, false);
     assert.deepEqual(decision.severities, ['critical', 'major']);
-    assert.deepEqual(sandbox().requests.map((r) => `${r.method} ${r.path}`), [`GET /repos/${REPO}/issues`]);
+    assert.deepEqual(
+      sandbox().requests.map((r) => `${r.method} ${r.path}`),
+      [`GET /repos/${REPO}/issues`],
+    );
   });
 
   it('a critical or major incident freezes; minor, triage and resolved ones do not', async () => {
@@ -32,7 +47,10 @@ describe('freeze', () => {
     await service.resolve(resolved);
     const decision = await checkFreeze(w.gateway, w.config);
     assert.equal(decision.frozen, true);
-    assert.deepEqual(decision.freezing.map((i) => i.number), [critical.number]);
+    assert.deepEqual(
+      decision.freezing.map((i) => i.number),
+      [critical.number],
+    );
     assert.deepEqual(decision.ignored.map((i) => i.reason).sort(), ['severity', 'severity']);
   });
 
@@ -46,7 +64,11 @@ describe('freeze', () => {
 
   it('an incident declared from the issue form freezes by the severity it names', async () => {
     const w = world(sandbox());
-    sandbox().store.createIssueDirect(REPO, { title: 'Payments failing', body: issueFormBody({ severity: 'critical', what: 'All card payments fail' }), labels: ['incident'] });
+    sandbox().store.createIssueDirect(REPO, {
+      title: 'Payments failing',
+      body: issueFormBody({ severity: 'critical', what: 'All card payments fail' }),
+      labels: ['incident'],
+    });
     const decision = await checkFreeze(w.gateway, w.config);
     assert.equal(decision.frozen, true);
     assert.equal(decision.freezing[0]?.title, 'Payments failing');
@@ -62,20 +84,29 @@ describe('freeze', () => {
 
     const searchDeploy = await checkFreeze(w.gateway, w.config, { services: ['infra/search/main.tf'] });
     assert.deepEqual(searchDeploy.services, ['search']);
-    assert.deepEqual(searchDeploy.freezing.map((i) => i.number), [search.number]);
+    assert.deepEqual(
+      searchDeploy.freezing.map((i) => i.number),
+      [search.number],
+    );
 
     const unscoped = await service.declare({ title: 'Everything slow', severity: 'major' });
     const again = await checkFreeze(w.gateway, w.config, { services: ['CHECKOUT'] });
-    assert.deepEqual(again.freezing.map((i) => i.number), [unscoped.number]);
+    assert.deepEqual(
+      again.freezing.map((i) => i.number),
+      [unscoped.number],
+    );
   });
 
   it('names the configured services when the service input matches none', () => {
-    assert.throws(() => resolveServices(SERVICES_CONFIG, ['billing']), (error: unknown) => {
-      assert.ok(error instanceof InputError);
-      assert.match(error.message, /"billing" is neither a configured service nor a path of one/);
-      assert.match(error.hint ?? '', /checkout, search/);
-      return true;
-    });
+    assert.throws(
+      () => resolveServices(SERVICES_CONFIG, ['billing']),
+      (error: unknown) => {
+        assert.ok(error instanceof InputError);
+        assert.match(error.message, /"billing" is neither a configured service nor a path of one/);
+        assert.match(error.hint ?? '', /checkout, search/);
+        return true;
+      },
+    );
     assert.deepEqual(resolveServices(SERVICES_CONFIG, ['src/checkout/api/pay.ts']), ['checkout']);
   });
 
@@ -83,13 +114,21 @@ describe('freeze', () => {
     const w = world(sandbox());
     const minor = await w.service().declare({ title: 'Slow search', severity: 'minor' });
     const decision = await checkFreeze(w.gateway, w.config, { severities: ['Minor'] });
-    assert.deepEqual(decision.freezing.map((i) => i.number), [minor.number]);
+    assert.deepEqual(
+      decision.freezing.map((i) => i.number),
+      [minor.number],
+    );
     assert.throws(() => freezeSeverities(w.config, ['sev1']), /Unknown freeze severity "sev1"/);
   });
 
   it('pages past 100 open incidents only when there are more', async () => {
     const w = world(sandbox());
-    for (let i = 0; i < 101; i++) sandbox().store.createIssueDirect(REPO, { title: `minor ${i}`, body: issueFormBody({ severity: i === 0 ? 'major' : 'minor', what: 'x' }), labels: ['incident'] });
+    for (let i = 0; i < 101; i++)
+      sandbox().store.createIssueDirect(REPO, {
+        title: `minor ${i}`,
+        body: issueFormBody({ severity: i === 0 ? 'major' : 'minor', what: 'x' }),
+        labels: ['incident'],
+      });
     sandbox().resetStats();
     const decision = await checkFreeze(w.gateway, w.config);
     assert.equal(requestsTo(sandbox(), 'GET'), 2);
@@ -103,7 +142,12 @@ describe('freeze', () => {
     const a = await service.declare({ title: 'Checkout down', severity: 'critical' });
     const b = await service.declare({ title: 'Payments slow', severity: 'major' });
     const decision = await checkFreeze(w.gateway, w.config);
-    const recorded = await recordBypass(service, decision, { actor: 'octo-lead', reason: 'Hotfix for #1', key: 'bypass-run-7-1', runUrl: 'https://github.com/acme/shop/actions/runs/7' });
+    const recorded = await recordBypass(service, decision, {
+      actor: 'octo-lead',
+      reason: 'Hotfix for #1',
+      key: 'bypass-run-7-1',
+      runUrl: 'https://github.com/acme/shop/actions/runs/7',
+    });
     assert.equal(recorded.length, 2);
     for (const incident of [a, b]) {
       const entries = entriesFromComments(await w.gateway.listComments(incident.number));
@@ -120,13 +164,19 @@ describe('freeze', () => {
 
   it('the report says which incidents freeze, their severity and lead, and how to bypass', async () => {
     const w = world(sandbox());
-    const incident = await w.service().declare({ title: 'Checkout <b>down</b>', severity: 'critical', lead: 'octo-lead' });
+    const incident = await w
+      .service()
+      .declare({ title: 'Checkout <b>down</b>', severity: 'critical', lead: 'octo-lead' });
     await w.service().declare({ title: 'Game day', severity: 'critical', drill: true });
     const now = new Date();
     const decision = await checkFreeze(w.gateway, w.config, { now });
     const report = renderFreezeReport({ decision, now, bypassHint: 'Set bypass: true.' });
     assert.match(report, /## 🧊 Deploys are frozen/);
-    assert.ok(report.includes(`| [#${incident.number}](${incident.url}) Checkout <b>down</b> | \`critical\` | declared | @octo-lead |`));
+    assert.ok(
+      report.includes(
+        `| [#${incident.number}](${incident.url}) Checkout <b>down</b> | \`critical\` | declared | @octo-lead |`,
+      ),
+    );
     assert.match(report, /### How to deploy anyway\n\nSet bypass: true\./);
     assert.match(report, /a drill \(drills never freeze\)/);
   });

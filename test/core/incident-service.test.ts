@@ -22,7 +22,12 @@ describe('incident service against the sandbox', () => {
   it('declaring is one request that creates the issue with labels, lead assignee and body', async () => {
     const { service } = serviceFor(sandbox());
     const { result: incident, requests } = await countRequests(sandbox(), () =>
-      service.declare({ title: 'Checkout returns 500s', severity: 'major', description: 'Payments fail.', lead: 'octo-lead' }),
+      service.declare({
+        title: 'Checkout returns 500s',
+        severity: 'major',
+        description: 'Payments fail.',
+        lead: 'octo-lead',
+      }),
     );
     assert.equal(requests.length, 1);
     assert.equal(requests[0]?.method, 'POST');
@@ -44,16 +49,27 @@ describe('incident service against the sandbox', () => {
 
   it('rejects bad input with a message that says what to fix', async () => {
     const { service } = serviceFor(sandbox());
-    await assert.rejects(service.declare({ title: '   ' }), (e: unknown) => e instanceof InputError && /needs a title/.test(e.message));
-    await assert.rejects(service.declare({ title: 'x', severity: 'apocalyptic' }), (e: unknown) => e instanceof InputError && /critical, major, minor, triage/.test(e.hint ?? ''));
+    await assert.rejects(
+      service.declare({ title: '   ' }),
+      (e: unknown) => e instanceof InputError && /needs a title/.test(e.message),
+    );
+    await assert.rejects(
+      service.declare({ title: 'x', severity: 'apocalyptic' }),
+      (e: unknown) => e instanceof InputError && /critical, major, minor, triage/.test(e.hint ?? ''),
+    );
     await assert.rejects(service.declare({ title: 'x', lead: 'not a login!' }), InputError);
-    await assert.rejects(service.declare({ title: 'x', private: true }), (e: unknown) => e instanceof InputError && /private-repository/.test(e.hint ?? ''));
+    await assert.rejects(
+      service.declare({ title: 'x', private: true }),
+      (e: unknown) => e instanceof InputError && /private-repository/.test(e.hint ?? ''),
+    );
   });
 
   it('logging an entry is one request; changes of severity, role and status are two', async () => {
     const { service } = serviceFor(sandbox());
     let incident = await service.declare({ title: 'Budget check' });
-    const logged = await countRequests(sandbox(), () => service.log(incident, { kind: 'observation', text: 'Error rate 40%' }));
+    const logged = await countRequests(sandbox(), () =>
+      service.log(incident, { kind: 'observation', text: 'Error rate 40%' }),
+    );
     assert.equal(logged.requests.length, 1);
     for (const change of [
       () => service.setSeverity(incident, 'critical'),
@@ -81,7 +97,11 @@ describe('incident service against the sandbox', () => {
     const shown = await service.show(incident.number);
     assert.equal(shown.roles['lead'], 'octo-lead');
     const handoff = shown.timeline.find((e) => e.kind === 'handoff');
-    assert.deepEqual(handoff && { from: handoff.from, to: handoff.to, note: handoff.note }, { from: 'firebreak-dev', to: 'octo-lead', note: 'End of shift' });
+    assert.deepEqual(handoff && { from: handoff.from, to: handoff.to, note: handoff.note }, {
+      from: 'firebreak-dev',
+      to: 'octo-lead',
+      note: 'End of shift',
+    });
   });
 
   it('resolving closes the issue as completed and records the milestones; reopening opens it', async () => {
@@ -106,7 +126,10 @@ describe('incident service against the sandbox', () => {
     const { result, requests } = await countRequests(sandbox(), () => service.show(incident.number));
     assert.equal(requests.length, 1 + Math.ceil(150 / 100));
     assert.equal(result.timeline.length, 150);
-    assert.deepEqual(result.timeline.slice(0, 3).map((e) => ('text' in e ? e.text : '')), ['step 0', 'step 1', 'step 2']);
+    assert.deepEqual(
+      result.timeline.slice(0, 3).map((e) => ('text' in e ? e.text : '')),
+      ['step 0', 'step 1', 'step 2'],
+    );
   });
 
   it('lists active incidents with one request, without pull requests or resolved incidents', async () => {
@@ -114,7 +137,13 @@ describe('incident service against the sandbox', () => {
     const resolved = await service.declare({ title: 'Old one' });
     await service.resolve(resolved);
     const drill = await service.declare({ title: 'Practice', drill: true });
-    sandbox().store.createIssueDirect(slug, { title: 'A PR', body: '', labels: ['incident'], pullRequest: true, author: 'octo-lead' });
+    sandbox().store.createIssueDirect(slug, {
+      title: 'A PR',
+      body: '',
+      labels: ['incident'],
+      pullRequest: true,
+      author: 'octo-lead',
+    });
     const { result, requests } = await countRequests(sandbox(), () => service.listActive());
     assert.equal(requests.length, 1);
     assert.ok(result.some((i) => i.number === drill.number && i.drill));
@@ -135,7 +164,10 @@ describe('incident service against the sandbox', () => {
     const { service, gateway } = serviceFor(sandbox());
     const incident = await service.declare({ title: 'Repair me', severity: 'minor' });
     await service.setSeverity(incident, 'major');
-    await gateway.updateIssue(incident.number, { body: 'someone replaced the body', labels: ['incident', 'customer-facing'] });
+    await gateway.updateIssue(incident.number, {
+      body: 'someone replaced the body',
+      labels: ['incident', 'customer-facing'],
+    });
     const { changed, incident: repaired } = await service.repair(incident.number);
     assert.deepEqual(changed.sort(), ['body', 'labels']);
     assert.equal(repaired.severity, 'major');
@@ -152,7 +184,13 @@ describe('incident service against the sandbox', () => {
     sandbox().store.createCommentDirect(slug, incident.number, {
       author: 'outsider',
       authorAssociation: 'NONE',
-      body: formatMarker('entry', { kind: 'severity', key: 'forged', at: new Date().toISOString(), from: 'minor', to: 'critical' }),
+      body: formatMarker('entry', {
+        kind: 'severity',
+        key: 'forged',
+        at: new Date().toISOString(),
+        from: 'minor',
+        to: 'critical',
+      }),
     });
     const shown = await service.show(incident.number);
     assert.equal(shown.severity, 'minor');
@@ -164,7 +202,11 @@ describe('incident service against the sandbox', () => {
     const { service } = serviceFor(sandbox(), { config });
     const incident = await service.declare({ title: 'Leaked key', private: true });
     assert.deepEqual(incident.repo, { owner: 'acme', name: 'secret' });
-    assert.ok(!sandbox().store.issues(slug).some((i) => i.title.includes('Leaked key')));
+    assert.ok(
+      !sandbox()
+        .store.issues(slug)
+        .some((i) => i.title.includes('Leaked key')),
+    );
     await service.log(incident, { kind: 'action', text: 'Rotated the key' });
     assert.equal(sandbox().store.comments('acme/secret', incident.number).length, 1);
   });
@@ -172,10 +214,20 @@ describe('incident service against the sandbox', () => {
   it('fixes the colors of labels GitHub created grey, once per repository', async () => {
     const { service } = serviceFor(sandbox(), { repo: { owner: 'acme', name: 'labels' } });
     await service.declare({ title: 'Colors', severity: 'critical' });
-    assert.equal(sandbox().store.labels('acme/labels').find((l) => l.name === 'severity:critical')?.color, 'ededed');
+    assert.equal(
+      sandbox()
+        .store.labels('acme/labels')
+        .find((l) => l.name === 'severity:critical')?.color,
+      'ededed',
+    );
     const written = await service.syncLabels();
     assert.ok(written >= 4);
-    assert.equal(sandbox().store.labels('acme/labels').find((l) => l.name === 'severity:critical')?.color, 'b60205');
+    assert.equal(
+      sandbox()
+        .store.labels('acme/labels')
+        .find((l) => l.name === 'severity:critical')?.color,
+      'b60205',
+    );
     const again = await countRequests(sandbox(), () => service.syncLabels());
     assert.equal(again.requests.length, 0);
   });
@@ -209,7 +261,12 @@ describe('gateway under faults', () => {
       sandbox().failNext(kind, 1, { method: 'POST', pathIncludes: '/issues' });
       const incident = await service.declare({ title: `declare under ${kind}` });
       assert.equal(sandbox().store.issues(slug).length, before + 1);
-      assert.equal(sandbox().store.issues(slug).filter((i) => i.title === `declare under ${kind}`).length, 1);
+      assert.equal(
+        sandbox()
+          .store.issues(slug)
+          .filter((i) => i.title === `declare under ${kind}`).length,
+        1,
+      );
       assert.ok(incident.number > 0);
     });
 
@@ -237,7 +294,10 @@ describe('gateway under faults', () => {
     const incident = await service.declare({ title: 'down' });
     sandbox().setDown(true);
     try {
-      await assert.rejects(service.log(incident, { kind: 'action', text: 'x' }), (e: unknown) => e instanceof GitHubError && e.code === 'unavailable');
+      await assert.rejects(
+        service.log(incident, { kind: 'action', text: 'x' }),
+        (e: unknown) => e instanceof GitHubError && e.code === 'unavailable',
+      );
     } finally {
       sandbox().setDown(false);
     }
@@ -245,13 +305,20 @@ describe('gateway under faults', () => {
 
   it('waits for the primary rate limit to reset instead of hammering, and says so', async () => {
     const warnings: string[] = [];
-    const { service } = serviceFor(sandbox(), { log: { debug: () => {}, info: () => {}, warn: (m) => warnings.push(m) } });
+    const { service } = serviceFor(sandbox(), {
+      log: { debug: () => {}, info: () => {}, warn: (m) => warnings.push(m) },
+    });
     sandbox().exhaustRateLimit('sandbox-token', 1);
     const start = sandbox().requests.length;
     const incident = await service.declare({ title: 'after the reset' });
     assert.ok(incident.number > 0);
-    const made = sandbox().requests.slice(start).map((r) => `${r.method} ${r.path} ${r.status}`);
+    const made = sandbox()
+      .requests.slice(start)
+      .map((r) => `${r.method} ${r.path} ${r.status}`);
     assert.ok(made.length <= 2, `one refused request, one after the reset; made ${made.join(', ')}`);
-    assert.ok(warnings.some((w) => /rate limit exhausted; waiting \d+ s/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => /rate limit exhausted; waiting \d+ s/.test(w)),
+      warnings.join('\n'),
+    );
   });
 });

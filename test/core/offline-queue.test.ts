@@ -12,7 +12,14 @@ const REPO = { owner: 'acme', name: 'shop' };
 const SLUG = 'acme/shop';
 
 function serviceFor(sandbox: Sandbox): IncidentService {
-  const gateway = new OctokitIssueGateway(REPO, { token: 'sandbox-token', baseUrl: sandbox.url, retryBaseMs: 5, writeSpacingMs: 0, retries: 1, createAttempts: 2 });
+  const gateway = new OctokitIssueGateway(REPO, {
+    token: 'sandbox-token',
+    baseUrl: sandbox.url,
+    retryBaseMs: 5,
+    writeSpacingMs: 0,
+    retries: 1,
+    createAttempts: 2,
+  });
   return new IncidentService({ config: defaultConfig(), gateway, renderer: createRenderer(), actor: 'firebreak-dev' });
 }
 
@@ -86,7 +93,10 @@ describe('offline queue (never lose an entry)', () => {
     assert.equal(comments().length, 0);
 
     await queue.flush(service, { force: true });
-    assert.deepEqual(markers().map((m) => m.text), ['one', 'two', 'three']);
+    assert.deepEqual(
+      markers().map((m) => m.text),
+      ['one', 'two', 'three'],
+    );
     assert.deepEqual(queue.pending, []);
   });
 
@@ -95,7 +105,11 @@ describe('offline queue (never lose an entry)', () => {
     sandbox.setDown(true);
     const before = new OfflineQueue({ storage, now });
     await before.submit(service, { incident }, log('Failed over to the replica'));
-    await before.submit(service, { incident }, { type: 'update', text: 'Failed over; watching.', status: 'monitoring' });
+    await before.submit(
+      service,
+      { incident },
+      { type: 'update', text: 'Failed over; watching.', status: 'monitoring' },
+    );
     assert.equal(storage.items.length, 2);
 
     sandbox.setDown(false);
@@ -103,9 +117,16 @@ describe('offline queue (never lose an entry)', () => {
     assert.equal(reloaded.pending.length, 2);
     const result = await reloaded.flush(service, { force: true });
     assert.equal(result.delivered.length, 2);
-    assert.deepEqual(markers().map((m) => m.text), ['Failed over to the replica', 'Failed over; watching.']);
+    assert.deepEqual(
+      markers().map((m) => m.text),
+      ['Failed over to the replica', 'Failed over; watching.'],
+    );
     const body = sandbox.store.issue(SLUG, incident.number)?.body;
-    assert.equal(readIncidentMarker(body)?.state.status, 'monitoring', 'a queued update also moves the issue (body and labels)');
+    assert.equal(
+      readIncidentMarker(body)?.state.status,
+      'monitoring',
+      'a queued update also moves the issue (body and labels)',
+    );
   });
 
   it('a write that landed although its answer was lost is not written again', async () => {
@@ -122,13 +143,21 @@ describe('offline queue (never lose an entry)', () => {
     for (let i = 0; i < 10 && queue.pending.length > 0; i++) await queue.flush(service, { force: true });
     assert.deepEqual(queue.pending, []);
     assert.equal(comments().length, 1, 'exactly once');
-    assert.equal(sandbox.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments')).length, 1, 'never posted again');
+    assert.equal(
+      sandbox.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments')).length,
+      1,
+      'never posted again',
+    );
   });
 
   it('an update whose comment landed but whose issue edit failed only finishes the edit', async () => {
     const queue = new OfflineQueue({ storage: memoryQueueStorage(), now });
     sandbox.failNext('http503', 3, { method: 'PATCH' });
-    const delivery = await queue.submit(service, { incident }, { type: 'update', text: 'Identified: a bad config push', status: 'identified' });
+    const delivery = await queue.submit(
+      service,
+      { incident },
+      { type: 'update', text: 'Identified: a bad config push', status: 'identified' },
+    );
     assert.equal(delivery.status, 'queued');
     assert.equal(comments().length, 1);
 

@@ -17,7 +17,14 @@ describe('render', () => {
     const declaration = aDeclaration({ severity: 'major', services: ['checkout'] });
     const state = fold(declaration, [
       { kind: 'role', key: 'r', at: '2026-11-23T10:01:00.000Z', by: 'alice', role: 'comms', login: 'bob' },
-      { kind: 'update', key: 'u', at: '2026-11-23T10:20:00.000Z', by: 'bob', text: 'Rolled back the deploy. Error rate is falling.', status: 'monitoring' },
+      {
+        kind: 'update',
+        key: 'u',
+        at: '2026-11-23T10:20:00.000Z',
+        by: 'bob',
+        text: 'Rolled back the deploy. Error rate is falling.',
+        status: 'monitoring',
+      },
     ]);
     const body = renderIncidentBody(declaration, state, config, renderer);
     assertGolden('incident-body.md', body);
@@ -48,17 +55,35 @@ describe('render', () => {
     assertGolden('entry-action.md', body);
     assert.ok(body.includes('````ts'), 'the fence is longer than any backtick run in the snippet');
     const parsed = entryFromComment(aComment(entry, { body }));
-    assert.deepEqual({ ...parsed, commentId: undefined, url: undefined }, { ...entry, commentId: undefined, url: undefined });
+    assert.deepEqual(
+      { ...parsed, commentId: undefined, url: undefined },
+      { ...entry, commentId: undefined, url: undefined },
+    );
   });
 
   it('renders the retro document with a generated timeline and a checklist (golden)', () => {
     const declaration = aDeclaration({ severity: 'critical' });
     const timeline: TimelineEntry[] = [
       anEntry({ key: 'a', kind: 'observation', text: 'Error rate at 40%', at: '2026-11-23T10:02:00.000Z' }),
-      { kind: 'update', key: 'b', at: '2026-11-23T10:40:00.000Z', by: 'alice', text: 'Mitigated', status: 'monitoring' },
+      {
+        kind: 'update',
+        key: 'b',
+        at: '2026-11-23T10:40:00.000Z',
+        by: 'alice',
+        text: 'Mitigated',
+        status: 'monitoring',
+      },
       { kind: 'update', key: 'c', at: '2026-11-23T11:30:00.000Z', by: 'alice', text: 'Resolved', status: 'resolved' },
     ];
-    const retro = renderRetro({ url: 'https://github.com/acme/shop/issues/1', state: fold(declaration, timeline), timeline, now: new Date('2026-11-24T09:00:00Z') }, renderer);
+    const retro = renderRetro(
+      {
+        url: 'https://github.com/acme/shop/issues/1',
+        state: fold(declaration, timeline),
+        timeline,
+        now: new Date('2026-11-24T09:00:00Z'),
+      },
+      renderer,
+    );
     assertGolden('retro.md', retro);
     assert.match(retro, /\| \*\*Time to mitigate\*\* \| 40m \|/);
     assert.match(retro, /- \[ \] .* @alice due:2026-12-08/);
@@ -66,20 +91,24 @@ describe('render', () => {
 
   it('user text cannot inject markers, HTML comments or team mentions', () => {
     fc.assert(
-      fc.property(fc.string(), fc.constantFrom('<!-- firebreak:entry {"kind":"action"} -->', '@acme/everyone', '-->', '\u202E', '\u0000'), (text, nasty) => {
-        const entry = anEntry({ text: `${text}${nasty}${text}` });
-        const body = renderEntryComment(entry, renderer);
-        assert.equal(readMarkers(body, 'entry').length, 1, 'exactly one marker: ours');
-        assert.deepEqual(teamMentions(body.split('\n').slice(1).join('\n')), []);
-        // eslint-disable-next-line no-control-regex -- asserting that control characters are gone
-        assert.ok(!/[\u0000\u202E]/.test(body.split('\n').slice(1).join('\n')));
-      }),
+      fc.property(
+        fc.string(),
+        fc.constantFrom('<!-- firebreak:entry {"kind":"action"} -->', '@acme/everyone', '-->', '\u202E', '\u0000'),
+        (text, nasty) => {
+          const entry = anEntry({ text: `${text}${nasty}${text}` });
+          const body = renderEntryComment(entry, renderer);
+          assert.equal(readMarkers(body, 'entry').length, 1, 'exactly one marker: ours');
+          assert.deepEqual(teamMentions(body.split('\n').slice(1).join('\n')), []);
+          // eslint-disable-next-line no-control-regex -- asserting that control characters are gone
+          assert.ok(!/[\u0000\u202E]/.test(body.split('\n').slice(1).join('\n')));
+        },
+      ),
       { numRuns: 200 },
     );
     assert.equal(userMarkdown('ping @acme/oncall and @alice'), 'ping @\u200Bacme/oncall and @alice');
   });
 
-  it('very long text is truncated with a note and the comment always fits GitHub\'s limit', () => {
+  it("very long text is truncated with a note and the comment always fits GitHub's limit", () => {
     for (const length of [70_000, 200_000]) {
       const body = renderEntryComment(anEntry({ text: '<'.repeat(length) }), renderer);
       assert.ok(body.length < BODY_LIMIT, `${body.length} < ${BODY_LIMIT}`);
@@ -94,6 +123,9 @@ describe('render', () => {
     const custom = createRenderer({ entry: 'CUSTOM {{label}}: {{text}}' });
     const body = renderEntryComment(anEntry({ text: 'hi <!-- x' }), custom);
     assert.match(body, /^<!-- firebreak:entry .* -->\nCUSTOM Action: hi &lt;!-- x\n$/);
-    assert.throws(() => createRenderer({ entry: '{{#if}' }), (e: unknown) => e instanceof InputError && /entry\.hbs" does not compile/.test(e.message));
+    assert.throws(
+      () => createRenderer({ entry: '{{#if}' }),
+      (e: unknown) => e instanceof InputError && /entry\.hbs" does not compile/.test(e.message),
+    );
   });
 });

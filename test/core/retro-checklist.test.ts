@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { annotateItem, itemKey, parseRetroChecklist } from '../../core/domain/retro-checklist';
 
-const retro = (items: string, heading = '## Action items') => `# Retro: Checkout 500s\n\n## Summary\n- [ ] not an action item\n\n${heading}\n${items}\n\n## Appendix\n- [ ] also not one\n`;
+const retro = (items: string, heading = '## Action items') =>
+  `# Retro: Checkout 500s\n\n## Summary\n- [ ] not an action item\n\n${heading}\n${items}\n\n## Appendix\n- [ ] also not one\n`;
 
 describe('retro checklist', () => {
   it('reads text, owner, due date, priority and type from a task-list line', () => {
-    const { items, problems } = parseRetroChecklist(retro('- [ ] Add an alert on queue depth @octo-lead due:2026-12-01 priority:p1 type:Detective'));
+    const { items, problems } = parseRetroChecklist(
+      retro('- [ ] Add an alert on queue depth @octo-lead due:2026-12-01 priority:p1 type:Detective'),
+    );
     assert.deepEqual(problems, []);
     assert.equal(items.length, 1);
     const [item] = items;
@@ -32,16 +35,31 @@ describe('retro checklist', () => {
   });
 
   it('finds the section under Follow-ups or Action items at any level and in any case', () => {
-    for (const heading of ['# Follow-ups', '### follow ups', '## ACTION ITEMS', '#### Action item:', '## 📋 Follow-ups', '**x**\n\nFollowups\n---------']) {
+    for (const heading of [
+      '# Follow-ups',
+      '### follow ups',
+      '## ACTION ITEMS',
+      '#### Action item:',
+      '## 📋 Follow-ups',
+      '**x**\n\nFollowups\n---------',
+    ]) {
       const { items, hasSection } = parseRetroChecklist(`${heading}\n- [ ] Fix it\n\n# Appendix\n- [ ] not one`);
       assert.equal(hasSection, true, heading);
-      assert.deepEqual(items.map((i) => i.text), ['Fix it'], heading);
+      assert.deepEqual(
+        items.map((i) => i.text),
+        ['Fix it'],
+        heading,
+      );
     }
   });
 
   it('the section ends at the next heading of the same or a higher level, not at a deeper one', () => {
-    const text = '## Action items\n### Preventive\n- [ ] One\n### Detective\n- [ ] Two\n## What went well\n- [ ] Three\n';
-    assert.deepEqual(parseRetroChecklist(text).items.map((i) => i.text), ['One', 'Two']);
+    const text =
+      '## Action items\n### Preventive\n- [ ] One\n### Detective\n- [ ] Two\n## What went well\n- [ ] Three\n';
+    assert.deepEqual(
+      parseRetroChecklist(text).items.map((i) => i.text),
+      ['One', 'Two'],
+    );
   });
 
   it('ignores lines in code blocks and HTML comments, including the template example', () => {
@@ -60,7 +78,10 @@ describe('retro checklist', () => {
       '- [ ] Real item',
     ].join('\n');
     const { items, problems } = parseRetroChecklist(text);
-    assert.deepEqual(items.map((i) => i.text), ['Real item']);
+    assert.deepEqual(
+      items.map((i) => i.text),
+      ['Real item'],
+    );
     assert.deepEqual(problems, []);
   });
 
@@ -77,8 +98,14 @@ describe('retro checklist', () => {
       '- [ ] Good one',
     ].join('\n');
     const { items, problems } = parseRetroChecklist(text);
-    assert.deepEqual(items.map((i) => i.text), ['Good one']);
-    assert.deepEqual(problems.map((p) => p.line), [2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(
+      items.map((i) => i.text),
+      ['Good one'],
+    );
+    assert.deepEqual(
+      problems.map((p) => p.line),
+      [2, 3, 4, 5, 6, 7, 8],
+    );
     assert.match(problems[1]?.message ?? '', /due:2026-02-30 is not a date; write due:YYYY-MM-DD/);
     assert.match(problems[2]?.message ?? '', /priority:P0/);
     assert.match(problems[3]?.message ?? '', /type:detective, type:preventive, type:corrective, type:process/);
@@ -87,16 +114,22 @@ describe('retro checklist', () => {
   });
 
   it('reads checked items as done, and a task that is only an issue reference as already tracked', () => {
-    const { items } = parseRetroChecklist(retro('- [x] Done already\n- [ ] #42\n- [ ] https://github.com/acme/shop/issues/43'));
-    assert.deepEqual(items.map((i) => [i.text, i.checked, i.tracked]), [
-      ['Done already', true, undefined],
-      ['#42', false, 42],
-      ['https://github.com/acme/shop/issues/43', false, 43],
-    ]);
+    const { items } = parseRetroChecklist(
+      retro('- [x] Done already\n- [ ] #42\n- [ ] https://github.com/acme/shop/issues/43'),
+    );
+    assert.deepEqual(
+      items.map((i) => [i.text, i.checked, i.tracked]),
+      [
+        ['Done already', true, undefined],
+        ['#42', false, 42],
+        ['https://github.com/acme/shop/issues/43', false, 43],
+      ],
+    );
   });
 
   it('keys ignore case, spacing, trailing punctuation, owner and tokens, but differ per scope', () => {
-    const a = parseRetroChecklist(retro('- [ ] Add  an alert. @alice due:2026-01-01'), { scope: 'acme/shop#1' }).items[0];
+    const a = parseRetroChecklist(retro('- [ ] Add  an alert. @alice due:2026-01-01'), { scope: 'acme/shop#1' })
+      .items[0];
     const b = parseRetroChecklist(retro('- [ ] add an ALERT @bob priority:P2'), { scope: 'acme/shop#1' }).items[0];
     assert.equal(a?.key, b?.key);
     assert.notEqual(itemKey('add an alert', 'acme/shop#1'), itemKey('add an alert', 'acme/shop#2'));
@@ -106,7 +139,10 @@ describe('retro checklist', () => {
     const text = retro('- [ ] Add an alert @alice\n- [ ] Second');
     const key = parseRetroChecklist(text).items[0]?.key ?? '';
     const annotated = annotateItem(text, key, 17) ?? '';
-    assert.match(annotated, /- \[ \] Add an alert @alice \(#17\) <!-- firebreak:retro-item \{"v":1,"key":"fu-[0-9a-f]+","issue":17\} -->\n- \[ \] Second/);
+    assert.match(
+      annotated,
+      /- \[ \] Add an alert @alice \(#17\) <!-- firebreak:retro-item \{"v":1,"key":"fu-[0-9a-f]+","issue":17\} -->\n- \[ \] Second/,
+    );
     const edited = annotated.replace('Add an alert', 'Add an alert on queue depth');
     const [item] = parseRetroChecklist(edited).items;
     assert.equal(item?.key, key);

@@ -15,34 +15,58 @@ describe('status summary', () => {
 
   it('summarizes active incidents with lead, age, last update and next update due, newest first', async () => {
     const w = world(sandbox());
-    const older = await w.service({ now: new Date(Date.now() - 2 * HOUR) }).declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const older = await w
+      .service({ now: new Date(Date.now() - 2 * HOUR) })
+      .declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
     const newer = await w.service().declare({ title: 'Search slow', severity: 'minor' });
     await w.service().postUpdate(newer.number, { text: 'Looking at the index.' });
     await w.service().declare({ title: 'Game day', severity: 'major', drill: true });
     const result = await status(w).run();
-    assert.deepEqual(result.active.map((a) => a.title), ['Game day', 'Search slow', 'Checkout down']);
+    assert.deepEqual(
+      result.active.map((a) => a.title),
+      ['Game day', 'Search slow', 'Checkout down'],
+    );
     const critical = result.active.find((a) => a.number === older.number);
     assert.equal(critical?.lead, 'octo-lead');
     assert.equal(critical?.age, '2h');
     assert.equal(critical?.overdue, true);
     assert.equal(result.active.find((a) => a.number === newer.number)?.overdue, false);
     assert.match(result.markdown, /## 🔥 3 active incidents/);
-    assert.match(result.markdown, new RegExp(`\\| \\[#${older.number} Checkout down\\]\\(.*\\) \\| \`critical\` \\| declared \\| @octo-lead \\| 2h \\| _none_ \\| .* UTC ⚠️ \\*\\*overdue\\*\\* \\|`));
+    assert.match(
+      result.markdown,
+      new RegExp(
+        `\\| \\[#${older.number} Checkout down\\]\\(.*\\) \\| \`critical\` \\| declared \\| @octo-lead \\| 2h \\| _none_ \\| .* UTC ⚠️ \\*\\*overdue\\*\\* \\|`,
+      ),
+    );
     assert.match(result.markdown, /Game day\]\(.*\) _\(drill\)_/);
   });
 
   it('reminds an overdue incident once per overdue period, with the lead mentioned', async () => {
     const w = world(sandbox());
-    const incident = await w.service({ now: new Date(Date.now() - 2 * HOUR) }).declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const incident = await w
+      .service({ now: new Date(Date.now() - 2 * HOUR) })
+      .declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
     await w.service().assignRole(incident.number, 'comms', 'octo-comms');
-    const reminderComments = () => sandbox().store.comments(REPO, incident.number).filter((c) => readMarker(c.body, 'reminder'));
+    const reminderComments = () =>
+      sandbox()
+        .store.comments(REPO, incident.number)
+        .filter((c) => readMarker(c.body, 'reminder'));
 
     const first = await status(w).run({ remind: true });
-    assert.deepEqual(first.reminders.map((r) => r.posted), [true]);
+    assert.deepEqual(
+      first.reminders.map((r) => r.posted),
+      [true],
+    );
     const again = await status(w).run({ remind: true });
-    assert.deepEqual(again.reminders.map((r) => r.posted), [false]);
+    assert.deepEqual(
+      again.reminders.map((r) => r.posted),
+      [false],
+    );
     assert.equal(reminderComments().length, 1);
-    assert.match(reminderComments()[0]?.body ?? '', /⏰ \*\*Update overdue\.\*\* .*`critical` incidents get an update every 30m.*\n\n@octo-lead @octo-comms: please post an update/s);
+    assert.match(
+      reminderComments()[0]?.body ?? '',
+      /⏰ \*\*Update overdue\.\*\* .*`critical` incidents get an update every 30m.*\n\n@octo-lead @octo-comms: please post an update/s,
+    );
 
     // A cadence later, still without an update: the next overdue period, one more reminder.
     await status(w, new Date(Date.now() + 31 * 60_000)).run({ remind: true });
@@ -70,15 +94,25 @@ describe('status summary', () => {
     const a = await past.declare({ title: 'A', severity: 'major' });
     const b = await past.declare({ title: 'B', severity: 'major' });
     const drill = await past.declare({ title: 'Game day', severity: 'critical', drill: true });
-    await w.service({ now: new Date(declaredAt.getTime() + HOUR) }).postUpdate(a.number, { text: 'Fixed, watching.', status: 'monitoring' });
+    await w
+      .service({ now: new Date(declaredAt.getTime() + HOUR) })
+      .postUpdate(a.number, { text: 'Fixed, watching.', status: 'monitoring' });
     await w.service({ now: new Date(declaredAt.getTime() + 2 * HOUR) }).resolve(a.number);
     await w.service({ now: new Date(declaredAt.getTime() + 4 * HOUR) }).resolve(b.number);
     await w.service().resolve(drill.number);
-    sandbox().store.createIssueDirect(REPO, { title: 'Not an incident after all', body: issueFormBody({ severity: 'critical', what: 'x' }), labels: ['incident'], state: 'closed', stateReason: 'not_planned' });
+    sandbox().store.createIssueDirect(REPO, {
+      title: 'Not an incident after all',
+      body: issueFormBody({ severity: 'critical', what: 'x' }),
+      labels: ['incident'],
+      state: 'closed',
+      stateReason: 'not_planned',
+    });
 
     const result = await status(w).run();
     assert.equal(result.metrics.resolved, 2);
-    assert.deepEqual(result.metrics.rows, [{ severity: 'major', count: 2, medianMinutesToMitigate: 150, medianMinutesToResolve: 180 }]);
+    assert.deepEqual(result.metrics.rows, [
+      { severity: 'major', count: 2, medianMinutesToMitigate: 150, medianMinutesToResolve: 180 },
+    ]);
     assert.match(result.markdown, /\| `major` \| 2 \| 2h30m \| 3h \|/);
     assert.match(result.markdown, /_Drills are not counted\._/);
   });
@@ -100,7 +134,10 @@ describe('status summary', () => {
   it('refuses to overwrite an incident as the summary issue', async () => {
     const w = world(sandbox());
     const incident = await w.service().declare({ title: 'Checkout down', severity: 'critical' });
-    await assert.rejects(status(w).run({ summaryIssue: incident.number }), /is an incident; its body is the incident's summary/);
+    await assert.rejects(
+      status(w).run({ summaryIssue: incident.number }),
+      /is an incident; its body is the incident's summary/,
+    );
   });
 
   it('says so when nothing is active', async () => {

@@ -40,7 +40,10 @@ describe('webhook', () => {
 
   it('leads with the event when a declare or resolve triggered the run', () => {
     const { text } = statusMessage([], { kind: 'resolved', incident: incident({ status: 'resolved' }) });
-    assert.match(text, /^:white_check_mark: \*Incident resolved\*: <https:\/\/github\.com\/acme\/shop\/issues\/12\|#12 .*> · `critical` · resolved/);
+    assert.match(
+      text,
+      /^:white_check_mark: \*Incident resolved\*: <https:\/\/github\.com\/acme\/shop\/issues\/12\|#12 .*> · `critical` · resolved/,
+    );
     assert.match(text, /:white_check_mark: No active incidents\.$/);
   });
 

@@ -19,8 +19,17 @@ export interface World {
   service(options?: { now?: Date; actor?: string }): IncidentService;
 }
 
-export function world(sandbox: Sandbox, options: { token?: string; config?: FirebreakConfig; repo?: string } = {}): World {
-  const client = createGitHubClient({ token: options.token ?? 'sandbox-token', baseUrl: sandbox.url, writeSpacingMs: 0, retryBaseMs: 5, retries: 1 });
+export function world(
+  sandbox: Sandbox,
+  options: { token?: string; config?: FirebreakConfig; repo?: string } = {},
+): World {
+  const client = createGitHubClient({
+    token: options.token ?? 'sandbox-token',
+    baseUrl: sandbox.url,
+    writeSpacingMs: 0,
+    retryBaseMs: 5,
+    retries: 1,
+  });
   const repo = parseRepo(options.repo ?? REPO);
   if (!repo) throw new Error('bad repo');
   const gateway = new OctokitIssueGateway(repo, client, sandbox.webUrl);
@@ -74,14 +83,23 @@ export interface Received {
 }
 
 /** A Slack-like incoming-webhook receiver on 127.0.0.1 that answers with the queued statuses (then 200). */
-export async function startReceiver(): Promise<{ url: string; received: Received[]; answers: number[]; close(): Promise<void> }> {
+export async function startReceiver(): Promise<{
+  url: string;
+  received: Received[];
+  answers: number[];
+  close(): Promise<void>;
+}> {
   const received: Received[] = [];
   const answers: number[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', contentType: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
+      received.push({
+        path: req.url ?? '',
+        contentType: req.headers['content-type'],
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown,
+      });
       const status = answers.shift() ?? 200;
       res.writeHead(status, { 'content-type': 'text/plain' });
       res.end(status === 200 ? 'ok' : 'no_service');

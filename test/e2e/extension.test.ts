@@ -42,7 +42,10 @@ describe('Firebreak in VS Code (code-server)', function () {
   let head: string;
 
   before(async function () {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'extension'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--only', 'extension'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     const vsix = packageExtension(ROOT, join(ROOT, 'test-results', 'e2e-extension', 'firebreak.vsix'));
     sandbox = await startSandbox();
     s = await startSession({
@@ -85,8 +88,15 @@ describe('Firebreak in VS Code (code-server)', function () {
   const comments = (n: number) => sandbox.store.comments(SLUG, n);
 
   it('activates on a workspace with .github/incidents.yml and sends no request before the person acts', async function () {
-    await waitFor('Firebreak to activate', () => extensionHostLog().includes('_doActivateExtension firebreak.firebreak'), { timeoutMs: 60_000 });
-    assert.match(extensionHostLog(), /firebreak\.firebreak, startup: true, activationEvent: 'workspaceContains:\.github\/incidents\.yml'/);
+    await waitFor(
+      'Firebreak to activate',
+      () => extensionHostLog().includes('_doActivateExtension firebreak.firebreak'),
+      { timeoutMs: 60_000 },
+    );
+    assert.match(
+      extensionHostLog(),
+      /firebreak\.firebreak, startup: true, activationEvent: 'workspaceContains:\.github\/incidents\.yml'/,
+    );
     await new Promise((r) => setTimeout(r, 3000));
     assert.deepEqual(sandbox.requests, []);
   });
@@ -104,7 +114,9 @@ describe('Firebreak in VS Code (code-server)', function () {
     await assert.rejects(wb.typeIntoInput('   ', { prompt: /Declare incident \(1\/3\)/ }), /title cannot be empty/);
     await wb.typeIntoInput('Checkout returns 500s', { prompt: /Declare incident \(1\/3\)/ });
     await wb.pickItem('major', { prompt: /Declare incident \(2\/3\)/ });
-    await wb.typeIntoInput('Payments fail for about 20% of customers since 10:02 UTC', { prompt: /Declare incident \(3\/3\)/ });
+    await wb.typeIntoInput('Payments fail for about 20% of customers since 10:02 UTC', {
+      prompt: /Declare incident \(3\/3\)/,
+    });
     await wb.waitForNotification(/Incident #1 declared \(major\): Checkout returns 500s/);
 
     const [issue] = issues();
@@ -113,7 +125,10 @@ describe('Firebreak in VS Code (code-server)', function () {
     const repo = sandbox.store.repo(SLUG);
     assert.ok(repo);
     assert.deepEqual(
-      sandbox.store.issueLabels(repo, issue).map((l) => l.name).slice(0, 3),
+      sandbox.store
+        .issueLabels(repo, issue)
+        .map((l) => l.name)
+        .slice(0, 3),
       ['incident', 'severity:major', 'status:declared'],
     );
     assert.deepEqual(issue.assignees, ['firebreak-dev']);
@@ -131,7 +146,10 @@ describe('Firebreak in VS Code (code-server)', function () {
     const comment = await waitFor('the comment in the sandbox', () => comments(1)[0]);
     const permalink = `${sandbox.webUrl}/acme/shop/blob/${head}/src/checkout.ts#L4-L6`;
     assert.ok(comment.body.includes(`](${permalink})`), `the comment links to the lines:\n${comment.body}`);
-    assert.ok(comment.body.includes('throw new Error(`cart over the limit: ${total}`);'), 'the snippet is in the comment');
+    assert.ok(
+      comment.body.includes('throw new Error(`cart over the limit: ${total}`);'),
+      'the snippet is in the comment',
+    );
     assert.equal(readMarker(comment.body, 'entry')?.['kind'], 'theory');
     const warnings = (await wb.notifications()).filter((n) => /not on any remote branch/.test(n.message));
     assert.deepEqual(warnings, [], 'the commit is pushed: no warning');
@@ -143,7 +161,10 @@ describe('Firebreak in VS Code (code-server)', function () {
     await wb.waitForTreeItem('Incidents', 'Checkout returns 500s');
     await wb.waitForTreeItem('Incidents', 'The limit check throws for large carts', { timeoutMs: 45_000 });
     const labels = await wb.treeItems('Incidents');
-    assert.ok(labels.includes('Roster') && labels.includes('Timeline') && labels.includes('src/checkout.ts:4-6'), JSON.stringify(labels));
+    assert.ok(
+      labels.includes('Roster') && labels.includes('Timeline') && labels.includes('src/checkout.ts:4-6'),
+      JSON.stringify(labels),
+    );
     const status = await wb.statusBarText(/#1 major/);
     assert.match(status, /#1 major · \d+[sm] · update in \d+m/);
     const lens = wb.page.locator('.monaco-editor .codelens-decoration', { hasText: '1 incident entry (#1)' });
@@ -161,7 +182,11 @@ describe('Firebreak in VS Code (code-server)', function () {
     }
     await wb.clickTreeItem('Incidents', 'src/checkout.ts:4-6');
     await wb.page.mouse.move(900, 600);
-    await waitFor('the code link to select the lines', async () => /^Ln 6, Col \d+ \(\d+ selected\)$/.test(await wb.selectionStatus()), { timeoutMs: 10_000 });
+    await waitFor(
+      'the code link to select the lines',
+      async () => /^Ln 6, Col \d+ \(\d+ selected\)$/.test(await wb.selectionStatus()),
+      { timeoutMs: 10_000 },
+    );
     await wb.screenshot(join(ROOT, 'docs', 'images', 'tree-and-status-bar.png'));
   });
 
@@ -177,10 +202,17 @@ describe('Firebreak in VS Code (code-server)', function () {
 
     sandbox.setDown(false);
     await wb.runCommand('Firebreak: Refresh');
-    await waitFor('the queued entry on GitHub', () => comments(1).length === 2, { timeoutMs: 60_000 }).catch((error: unknown) => {
-      console.log(sandbox.requests.slice(-15).map((r) => `${r.method} ${r.path} ${r.status}`).join('\n'));
-      throw error;
-    });
+    await waitFor('the queued entry on GitHub', () => comments(1).length === 2, { timeoutMs: 60_000 }).catch(
+      (error: unknown) => {
+        console.log(
+          sandbox.requests
+            .slice(-15)
+            .map((r) => `${r.method} ${r.path} ${r.status}`)
+            .join('\n'),
+        );
+        throw error;
+      },
+    );
     assert.equal(readMarker(comments(1)[1]?.body ?? '', 'entry')?.['text'], 'Rolled back to v41');
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal(comments(1).length, 2, 'delivered exactly once');

@@ -1,6 +1,7 @@
 /**
  * Proves the e2e harness: a real VS Code (code-server) in a real browser, driven like a person, with a tiny
- * fixture extension (test/e2e/fixtures/hello-extension). Run: bash scripts/e2e-setup.sh && npx mocha --config .mocharc.e2e.json
+ * fixture extension (test/e2e/fixtures/hello-extension).
+ * Run: bash scripts/e2e-setup.sh && npx mocha --config .mocharc.e2e.json
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,7 +26,14 @@ describe('e2e harness (code-server + chromium)', function () {
       vsix,
       files: {
         'README.md': '# shop\n',
-        'src/app.ts': ['// line 1', 'export const a = 1;', 'export const b = 2;', 'export const c = 3;', '// line 5', ''].join('\n'),
+        'src/app.ts': [
+          '// line 1',
+          'export const a = 1;',
+          'export const b = 2;',
+          'export const c = 3;',
+          '// line 5',
+          '',
+        ].join('\n'),
       },
       gitRemote: 'https://github.com/acme/shop.git',
       // What the extension needs from the test goes in as user settings or as environment of the extension host.
@@ -110,4 +118,3 @@ describe('e2e harness (code-server + chromium)', function () {
     await waitFor('the second choice on disk', () => record().answer === 'Again' && record().choice === 'Dismiss');
   });
 });
-

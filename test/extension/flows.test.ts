@@ -25,7 +25,7 @@ describe('command flows against the sandbox', () => {
 
   afterEach(async () => {
     await sandbox.close();
-    assert.deepEqual(sandbox.violations, [], 'requests and responses follow GitHub\'s OpenAPI description');
+    assert.deepEqual(sandbox.violations, [], "requests and responses follow GitHub's OpenAPI description");
   });
 
   const issues = () => sandbox.store.issues(SLUG);
@@ -55,7 +55,12 @@ describe('command flows against the sandbox', () => {
       const issue = sandbox.store.issue(SLUG, incident.number);
       assert.equal(issue?.title, 'Checkout returns 500s');
       assert.deepEqual(issue?.assignees, ['firebreak-dev']);
-      assert.deepEqual(labelsOf(incident.number).slice(0, 4), ['incident', 'severity:major', 'status:declared', 'role:lead']);
+      assert.deepEqual(labelsOf(incident.number).slice(0, 4), [
+        'incident',
+        'severity:major',
+        'status:declared',
+        'role:lead',
+      ]);
       assert.equal(readIncidentMarker(issue?.body)?.declaration.description, 'Payments fail for 20% of customers');
       assert.equal(h.store.current?.number, incident.number);
       const done = h.prompter.messages.find((m) => /declared/.test(m.message));
@@ -97,17 +102,26 @@ describe('command flows against the sandbox', () => {
       const delivery = await logEntry(h.ctx);
 
       assert.equal(delivery?.status, 'delivered');
-      assert.deepEqual(h.prompter.asked.slice(-2).map((a) => [a.title, a.step, a.totalSteps]), [
-        [`Log entry on #${incident.number}`, 1, 2],
-        [`Log entry on #${incident.number}`, 2, 2],
-      ]);
+      assert.deepEqual(
+        h.prompter.asked.slice(-2).map((a) => [a.title, a.step, a.totalSteps]),
+        [
+          [`Log entry on #${incident.number}`, 1, 2],
+          [`Log entry on #${incident.number}`, 2, 2],
+        ],
+      );
       assert.match(h.prompter.asked.at(-2)?.text ?? '', /linked to src\/checkout\.ts#L3-L5/);
       const [comment] = comments(incident.number);
       assert.ok(comment);
       const permalink = `${sandbox.webUrl}/acme/shop/blob/${COMMIT}/src/checkout.ts#L3-L5`;
       assert.ok(comment.body.includes(`](${permalink})`), comment.body);
-      assert.ok(comment.body.includes('throw new Error("limit");'), 'the snippet of the selected lines is in the comment');
-      const marker = readMarker(comment.body, 'entry') as { kind: string; code: { startLine: number; endLine: number } };
+      assert.ok(
+        comment.body.includes('throw new Error("limit");'),
+        'the snippet of the selected lines is in the comment',
+      );
+      const marker = readMarker(comment.body, 'entry') as {
+        kind: string;
+        code: { startLine: number; endLine: number };
+      };
       assert.equal(marker.kind, 'theory');
       assert.deepEqual([marker.code.startLine, marker.code.endLine], [3, 5]);
       assert.equal(h.prompter.messages.filter((m) => m.level === 'warn').length, 0);
@@ -120,7 +134,10 @@ describe('command flows against the sandbox', () => {
       h.answer({ pick: 'observation' }, { input: 'total is NaN for empty carts' });
       await logEntry(h.ctx);
       const warnings = h.prompter.messages.filter((m) => m.level === 'warn').map((m) => m.message);
-      assert.ok(warnings.some((w) => /Commit a1b2c3d is not on any remote branch.*until you push it/.test(w)), warnings.join('\n'));
+      assert.ok(
+        warnings.some((w) => /Commit a1b2c3d is not on any remote branch.*until you push it/.test(w)),
+        warnings.join('\n'),
+      );
       assert.ok(warnings.some((w) => /changes that are not committed/.test(w)));
       assert.match(comments(incident.number)[0]?.body ?? '', /#L2\)/);
     });
@@ -150,7 +167,11 @@ describe('command flows against the sandbox', () => {
     it('with no active incident it offers to declare one instead of asking', async () => {
       h.answer();
       assert.equal(await logEntry(h.ctx), undefined);
-      assert.deepEqual(h.prompter.messages.at(-1), { level: 'info', message: 'No active incidents in acme/shop.', actions: ['Declare incident'] });
+      assert.deepEqual(h.prompter.messages.at(-1), {
+        level: 'info',
+        message: 'No active incidents in acme/shop.',
+        actions: ['Declare incident'],
+      });
     });
   });
 
@@ -161,7 +182,10 @@ describe('command flows against the sandbox', () => {
       h.answer({ pick: 'action' }, { input: 'Rolled back to v41' });
       const delivery = await logEntry(h.ctx);
       assert.equal(delivery?.status, 'queued');
-      assert.match(h.prompter.messages.at(-1)?.message ?? '', /GitHub is not answering: the action is saved and will be posted to #\d+ when it answers \(1 waiting\)/);
+      assert.match(
+        h.prompter.messages.at(-1)?.message ?? '',
+        /GitHub is not answering: the action is saved and will be posted to #\d+ when it answers \(1 waiting\)/,
+      );
       assert.equal(h.queue.pendingFor('acme/shop', incident.number).length, 1);
 
       sandbox.setDown(false);
@@ -175,13 +199,20 @@ describe('command flows against the sandbox', () => {
   describe('Log Destructive Action', () => {
     it('asks what and why, confirms, and flags the entry destructive', async () => {
       const incident = await declareVia(h);
-      h.answer({ input: 'Failing over the orders database' }, { input: 'The primary stopped taking writes; fail back after the fix' }, { confirm: true });
+      h.answer(
+        { input: 'Failing over the orders database' },
+        { input: 'The primary stopped taking writes; fail back after the fix' },
+        { confirm: true },
+      );
       await logDestructiveAction(h.ctx);
       const body = comments(incident.number)[0]?.body ?? '';
       const marker = readMarker(body, 'entry') as { kind: string; destructive: boolean; text: string };
       assert.equal(marker.kind, 'action');
       assert.equal(marker.destructive, true);
-      assert.equal(marker.text, 'Failing over the orders database\n\nWhy: The primary stopped taking writes; fail back after the fix');
+      assert.equal(
+        marker.text,
+        'Failing over the orders database\n\nWhy: The primary stopped taking writes; fail back after the fix',
+      );
       assert.match(body, /destructive/);
     });
 
@@ -232,7 +263,10 @@ describe('command flows against the sandbox', () => {
       assert.equal(updated?.roles['lead'], 'octo-lead');
       assert.deepEqual(h.prompter.asked.at(-1)?.title, `Hand over lead on #${incident.number}`);
       const marker = readMarker(comments(incident.number)[0]?.body ?? '', 'entry');
-      assert.deepEqual([marker?.['kind'], marker?.['from'], marker?.['to'], marker?.['note']], ['handoff', 'firebreak-dev', 'octo-lead', 'Rollback done; watching errors']);
+      assert.deepEqual(
+        [marker?.['kind'], marker?.['from'], marker?.['to'], marker?.['note']],
+        ['handoff', 'firebreak-dev', 'octo-lead', 'Rollback done; watching errors'],
+      );
       assert.match(h.prompter.messages.at(-1)?.message ?? '', /@firebreak-dev handed lead over to @octo-lead/);
     });
 
@@ -319,7 +353,10 @@ describe('command flows against the sandbox', () => {
       h.activeCode = selectionIn('README.md', 1, 1);
       h.answer();
       await involveOwners(h.ctx);
-      assert.match(h.prompter.messages.at(-1)?.message ?? '', /Nobody is listed as owner of README\.md \(no CODEOWNERS file\)/);
+      assert.match(
+        h.prompter.messages.at(-1)?.message ?? '',
+        /Nobody is listed as owner of README\.md \(no CODEOWNERS file\)/,
+      );
     });
   });
 });

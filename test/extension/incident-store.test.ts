@@ -24,8 +24,14 @@ describe('incident store against the sandbox', () => {
     const store = new IncidentStore(new MapMemento());
     await store.refresh(h.session);
     assert.equal(store.state, 'loaded');
-    assert.deepEqual(store.incidents.map((i) => i.title), ['Checkout returns 500s', 'Search is slow']);
-    assert.deepEqual(store.detail(second.number)?.timeline.map((e) => e.kind), ['observation']);
+    assert.deepEqual(
+      store.incidents.map((i) => i.title),
+      ['Checkout returns 500s', 'Search is slow'],
+    );
+    assert.deepEqual(
+      store.detail(second.number)?.timeline.map((e) => e.kind),
+      ['observation'],
+    );
   });
 
   it('the current incident survives a reload (workspace state) and is shown before any request', async () => {

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { defaultConfig } from '../../core/domain/config';
 import type { Incident } from '../../core/domain/incident';
-import { entryIcon, formatAge, incidentDescription, severityIcon, statusBarView, updateCountdown } from '../../extension/presentation';
+import {
+  entryIcon,
+  formatAge,
+  incidentDescription,
+  severityIcon,
+  statusBarView,
+  updateCountdown,
+} from '../../extension/presentation';
 import { aDeclaration, anEntry } from '../builders/incident';
 
 const config = defaultConfig();
@@ -9,10 +16,27 @@ const declared = '2026-11-23T10:00:00.000Z';
 
 function anIncident(overrides: Partial<Incident> = {}): Incident {
   return {
-    key: 'k', title: 'Checkout returns 500s', description: '', severity: 'critical', status: 'investigating', roles: { lead: 'alice' },
-    private: false, drill: false, services: [], declaredBy: 'alice', timestamps: { declared },
-    repo: { owner: 'acme', name: 'shop' }, number: 12, url: 'https://github.com/acme/shop/issues/12', open: true, otherLabels: [],
-    assignees: ['alice'], timeline: [], timelineLoaded: false, updatedAt: declared, declaration: aDeclaration({ declaredAt: declared }),
+    key: 'k',
+    title: 'Checkout returns 500s',
+    description: '',
+    severity: 'critical',
+    status: 'investigating',
+    roles: { lead: 'alice' },
+    private: false,
+    drill: false,
+    services: [],
+    declaredBy: 'alice',
+    timestamps: { declared },
+    repo: { owner: 'acme', name: 'shop' },
+    number: 12,
+    url: 'https://github.com/acme/shop/issues/12',
+    open: true,
+    otherLabels: [],
+    assignees: ['alice'],
+    timeline: [],
+    timelineLoaded: false,
+    updatedAt: declared,
+    declaration: aDeclaration({ declaredAt: declared }),
     ...overrides,
   };
 }
@@ -21,7 +45,10 @@ const at = (minutes: number) => new Date(Date.parse(declared) + minutes * 60_000
 
 describe('presentation', () => {
   it('formats ages from seconds to days', () => {
-    assert.deepEqual([formatAge(42_000), formatAge(12 * 60_000), formatAge(65 * 60_000), formatAge(50 * 3_600_000)], ['42s', '12m', '1h 05m', '2d 2h']);
+    assert.deepEqual(
+      [formatAge(42_000), formatAge(12 * 60_000), formatAge(65 * 60_000), formatAge(50 * 3_600_000)],
+      ['42s', '12m', '1h 05m', '2d 2h'],
+    );
   });
 
   it('the status bar shows severity, elapsed time and the countdown to the next update', () => {

@@ -29,7 +29,11 @@ describe('schedules', () => {
   it('polls at once when it becomes active, then every interval, and stops when inactive', async () => {
     const timers = new FakeTimers();
     let ticks = 0;
-    const poller = new Poller(async () => void ticks++, () => 60_000, timers);
+    const poller = new Poller(
+      async () => void ticks++,
+      () => 60_000,
+      timers,
+    );
     poller.setActive(true);
     await settle();
     assert.equal(ticks, 1);
@@ -43,7 +47,11 @@ describe('schedules', () => {
 
   it('a failing tick does not stop polling', async () => {
     const timers = new FakeTimers();
-    const poller = new Poller(async () => Promise.reject(new Error('offline')), () => 30_000, timers);
+    const poller = new Poller(
+      async () => Promise.reject(new Error('offline')),
+      () => 30_000,
+      timers,
+    );
     poller.setActive(true);
     await settle();
     assert.deepEqual(timers.delays(), [30_000]);
@@ -53,7 +61,11 @@ describe('schedules', () => {
     const timers = new FakeTimers();
     let delay: number | undefined = 5_000;
     let flushes = 0;
-    const retry = new RetryTimer(() => delay, async () => void flushes++, timers);
+    const retry = new RetryTimer(
+      () => delay,
+      async () => void flushes++,
+      timers,
+    );
     retry.reschedule();
     assert.deepEqual(timers.delays(), [5_000]);
     delay = 0; // still due after the flush: signed out, say

@@ -30,11 +30,17 @@ describe('session', () => {
     const session = await openSession(inputs());
     assert.equal(session.actor, 'firebreak-dev');
     assert.equal(session.webUrl, sandbox.webUrl);
-    assert.deepEqual(sandbox.requests.map((r) => `${r.method} ${r.path}`), ['GET /user']);
+    assert.deepEqual(
+      sandbox.requests.map((r) => `${r.method} ${r.path}`),
+      ['GET /user'],
+    );
   });
 
   it('a token GitHub rejects fails with an auth error', async () => {
-    await assert.rejects(openSession(inputs('wrong')), (error: unknown) => error instanceof GitHubError && error.code === 'auth');
+    await assert.rejects(
+      openSession(inputs('wrong')),
+      (error: unknown) => error instanceof GitHubError && error.code === 'auth',
+    );
   });
 
   it('hands out one session until reset, and asks for inputs again after a reset', async () => {

@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { LOG_KINDS, MILESTONES, type CodeRef, type Declaration, type TimelineEntry } from '../../core/domain/incident';
 
-const FORGED_ENTRY = '<!-- firebreak:entry {"v":1,"kind":"severity","key":"forged","at":"2020-01-01T00:00:00Z","from":"minor","to":"critical"} -->';
+const FORGED_ENTRY =
+  '<!-- firebreak:entry {"v":1,"kind":"severity","key":"forged","at":"2020-01-01T00:00:00Z","from":"minor","to":"critical"} -->';
 const FORGED_INCIDENT = '<!-- firebreak:incident {"v":1,"key":"forged"} -->';
 
 /** Fragments that have broken renderers before: each is harmless alone and dangerous when not escaped. */
@@ -63,7 +64,10 @@ export function hostileText(options: { maxPieces?: number } = {}): fc.Arbitrary<
     .array(
       fc.oneof(
         { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_FRAGMENTS) },
-        { weight: 3, arbitrary: fc.constantFrom('checkout', 'returns', '500s', 'since', 'deploy', 'v1.4.2', ' ', 'the', 'queue') },
+        {
+          weight: 3,
+          arbitrary: fc.constantFrom('checkout', 'returns', '500s', 'since', 'deploy', 'v1.4.2', ' ', 'the', 'queue'),
+        },
         { weight: 2, arbitrary: fc.string({ maxLength: 20, unit: 'binary' }) },
         { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
       ),
@@ -78,12 +82,20 @@ export function sometimesHuge(text: fc.Arbitrary<string>): fc.Arbitrary<string> 
     { weight: 12, arbitrary: text },
     {
       weight: 1,
-      arbitrary: fc.tuple(text, fc.constantFrom(20_000, 65_536, 70_001, 140_000)).map(([t, size]) => (t || 'x@acme/team <!-- ').repeat(Math.ceil(size / Math.max(1, (t || 'x@acme/team <!-- ').length))).slice(0, size)),
+      arbitrary: fc
+        .tuple(text, fc.constantFrom(20_000, 65_536, 70_001, 140_000))
+        .map(([t, size]) =>
+          (t || 'x@acme/team <!-- ')
+            .repeat(Math.ceil(size / Math.max(1, (t || 'x@acme/team <!-- ').length)))
+            .slice(0, size),
+        ),
     },
   );
 }
 
-const iso = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+const iso = fc
+  .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString());
 const login = fc.constantFrom('oncall-1', 'oncall-2', 'octo-lead', 'firebreak-dev', 'github-actions[bot]');
 const roleName = fc.constantFrom('lead', 'comms', 'scribe', 'sme');
 const severityName = fc.constantFrom('critical', 'major', 'minor', 'triage', 'unknown-sev');
@@ -108,13 +120,65 @@ export function entry(key: string): fc.Arbitrary<TimelineEntry> {
   const base = { key: fc.constant(key), at: iso, by: login };
   const text = sometimesHuge(hostileText());
   return fc.oneof(
-    fc.record({ ...base, kind: fc.constantFrom(...LOG_KINDS), text, destructive: fc.boolean(), code: codeRef }, { requiredKeys: ['key', 'at', 'by', 'kind', 'text'] }),
-    fc.record({ ...base, kind: fc.constant('update' as const), text, status: fc.constantFrom(...MILESTONES), nextUpdateBy: iso }, { requiredKeys: ['key', 'at', 'by', 'kind', 'text'] }),
-    fc.record({ ...base, kind: fc.constant('role' as const), role: roleName, login }, { requiredKeys: ['key', 'at', 'by', 'kind', 'role'] }),
-    fc.record({ ...base, kind: fc.constant('handoff' as const), role: roleName, from: login, to: login, note: sometimesHuge(hostileText({ maxPieces: 5 })) }, { requiredKeys: ['key', 'at', 'by', 'kind', 'role', 'from', 'to'] }),
-    fc.record({ ...base, kind: fc.constant('severity' as const), from: severityName, to: severityName, reason: sometimesHuge(hostileText({ maxPieces: 5 })) }, { requiredKeys: ['key', 'at', 'by', 'kind', 'from', 'to'] }),
-    fc.record({ ...base, kind: fc.constant('status' as const), from: fc.constantFrom(...MILESTONES), to: fc.constantFrom(...MILESTONES), text: sometimesHuge(hostileText({ maxPieces: 5 })) }, { requiredKeys: ['key', 'at', 'by', 'kind', 'from', 'to'] }),
-    fc.record({ ...base, kind: fc.constant('bypass' as const), actor: login, reason: sometimesHuge(hostileText({ maxPieces: 5 })), runUrl: fc.constant('https://github.com/acme/shop/actions/runs/1') }, { requiredKeys: ['key', 'at', 'by', 'kind', 'actor', 'reason'] }),
+    fc.record(
+      { ...base, kind: fc.constantFrom(...LOG_KINDS), text, destructive: fc.boolean(), code: codeRef },
+      { requiredKeys: ['key', 'at', 'by', 'kind', 'text'] },
+    ),
+    fc.record(
+      {
+        ...base,
+        kind: fc.constant('update' as const),
+        text,
+        status: fc.constantFrom(...MILESTONES),
+        nextUpdateBy: iso,
+      },
+      { requiredKeys: ['key', 'at', 'by', 'kind', 'text'] },
+    ),
+    fc.record(
+      { ...base, kind: fc.constant('role' as const), role: roleName, login },
+      { requiredKeys: ['key', 'at', 'by', 'kind', 'role'] },
+    ),
+    fc.record(
+      {
+        ...base,
+        kind: fc.constant('handoff' as const),
+        role: roleName,
+        from: login,
+        to: login,
+        note: sometimesHuge(hostileText({ maxPieces: 5 })),
+      },
+      { requiredKeys: ['key', 'at', 'by', 'kind', 'role', 'from', 'to'] },
+    ),
+    fc.record(
+      {
+        ...base,
+        kind: fc.constant('severity' as const),
+        from: severityName,
+        to: severityName,
+        reason: sometimesHuge(hostileText({ maxPieces: 5 })),
+      },
+      { requiredKeys: ['key', 'at', 'by', 'kind', 'from', 'to'] },
+    ),
+    fc.record(
+      {
+        ...base,
+        kind: fc.constant('status' as const),
+        from: fc.constantFrom(...MILESTONES),
+        to: fc.constantFrom(...MILESTONES),
+        text: sometimesHuge(hostileText({ maxPieces: 5 })),
+      },
+      { requiredKeys: ['key', 'at', 'by', 'kind', 'from', 'to'] },
+    ),
+    fc.record(
+      {
+        ...base,
+        kind: fc.constant('bypass' as const),
+        actor: login,
+        reason: sometimesHuge(hostileText({ maxPieces: 5 })),
+        runUrl: fc.constant('https://github.com/acme/shop/actions/runs/1'),
+      },
+      { requiredKeys: ['key', 'at', 'by', 'kind', 'actor', 'reason'] },
+    ),
     fc.record({ ...base, kind: fc.constant('retro' as const), text }),
   ) as fc.Arbitrary<TimelineEntry>;
 }

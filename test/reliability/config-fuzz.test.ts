@@ -41,19 +41,78 @@ const EXAMPLE = [
   'templates: .github/firebreak',
 ];
 
-const YAML_CHARS = [...':-[]{}#&*!|>\'"%@`,?~=<\\ \t\n\n\n  ', ...'abcxyz019', 'name', 'roles', 'severities', '- name: ', 'update-every: ', '&a ', '*a', '<<: ', '!!str ', '---', '...', '\r\n', '\u00e9', '\u202e', '\u0000'];
+const YAML_CHARS = [
+  ...':-[]{}#&*!|>\'"%@`,?~=<\\ \t\n\n\n  ',
+  ...'abcxyz019',
+  'name',
+  'roles',
+  'severities',
+  '- name: ',
+  'update-every: ',
+  '&a ',
+  '*a',
+  '<<: ',
+  '!!str ',
+  '---',
+  '...',
+  '\r\n',
+  '\u00e9',
+  '\u202e',
+  '\u0000',
+];
 
 const junkValue = fc.oneof(
-  fc.constantFrom('30m', '1h30m', '0m', '2d', 'soon', '', '~', 'null', 'true', 'yes', '#ff0000', 'b60205', 'zzzzzz', 'acme/x', 'not a repo', '@acme/team', '[a, b]', '{a: 1}', '*a', '&a x', '|', '>-', "'unterminated", '"\\x"', '1e999', '-1', '0x1F', '!!binary aGk=', '2024-02-30'),
+  fc.constantFrom(
+    '30m',
+    '1h30m',
+    '0m',
+    '2d',
+    'soon',
+    '',
+    '~',
+    'null',
+    'true',
+    'yes',
+    '#ff0000',
+    'b60205',
+    'zzzzzz',
+    'acme/x',
+    'not a repo',
+    '@acme/team',
+    '[a, b]',
+    '{a: 1}',
+    '*a',
+    '&a x',
+    '|',
+    '>-',
+    "'unterminated",
+    '"\\x"',
+    '1e999',
+    '-1',
+    '0x1F',
+    '!!binary aGk=',
+    '2024-02-30',
+  ),
   fc.string({ maxLength: 12 }),
   fc.integer().map(String),
 );
 
-/** The example with a few line-level edits: deleted, duplicated, swapped, re-indented, values replaced, junk inserted. */
+/** The example with a few line-level edits: deleted, duplicated, swapped, re-indented, replaced, junk added. */
 const mutatedExample = fc
   .array(
     fc.record({
-      op: fc.constantFrom('delete', 'duplicate', 'swap', 'indent', 'dedent', 'value', 'insert', 'truncate', 'tab', 'anchor'),
+      op: fc.constantFrom(
+        'delete',
+        'duplicate',
+        'swap',
+        'indent',
+        'dedent',
+        'value',
+        'insert',
+        'truncate',
+        'tab',
+        'anchor',
+      ),
       at: fc.nat(),
       junk: junkValue,
     }),
@@ -110,16 +169,40 @@ const configLike = fc
       severities: fc.oneof(
         fc.array(
           fc.record(
-            { name: fc.oneof(fc.constantFrom('critical', 'SEV1', 'triage', 'a b', '-x', ''), fc.anything()), 'update-every': junkValue, color: junkValue, freeze: fc.oneof(fc.boolean(), fc.anything()), description: fc.anything(), extra: fc.anything() },
+            {
+              name: fc.oneof(fc.constantFrom('critical', 'SEV1', 'triage', 'a b', '-x', ''), fc.anything()),
+              'update-every': junkValue,
+              color: junkValue,
+              freeze: fc.oneof(fc.boolean(), fc.anything()),
+              description: fc.anything(),
+              extra: fc.anything(),
+            },
             { requiredKeys: [] },
           ),
           { maxLength: 10 },
         ),
         fc.anything(),
       ),
-      roles: fc.oneof(fc.array(fc.record({ name: fc.oneof(fc.constantFrom('lead', 'comms', 'comms'), fc.anything()), description: fc.anything() }, { requiredKeys: [] })), fc.anything()),
-      services: fc.oneof(fc.dictionary(fc.string({ maxLength: 8 }), fc.record({ paths: fc.anything(), owners: fc.anything() }, { requiredKeys: [] })), fc.anything()),
-      labels: fc.oneof(fc.dictionary(fc.constantFrom('incident', 'severity-prefix', 'drill', 'follow-up', 'nope'), fc.anything()), fc.anything()),
+      roles: fc.oneof(
+        fc.array(
+          fc.record(
+            { name: fc.oneof(fc.constantFrom('lead', 'comms', 'comms'), fc.anything()), description: fc.anything() },
+            { requiredKeys: [] },
+          ),
+        ),
+        fc.anything(),
+      ),
+      services: fc.oneof(
+        fc.dictionary(
+          fc.string({ maxLength: 8 }),
+          fc.record({ paths: fc.anything(), owners: fc.anything() }, { requiredKeys: [] }),
+        ),
+        fc.anything(),
+      ),
+      labels: fc.oneof(
+        fc.dictionary(fc.constantFrom('incident', 'severity-prefix', 'drill', 'follow-up', 'nope'), fc.anything()),
+        fc.anything(),
+      ),
       templates: fc.anything(),
       unknown: fc.anything(),
     },
@@ -142,7 +225,10 @@ export const yamlText = fc.oneof(
 
 function checkValid(config: FirebreakConfig): void {
   assert.ok(config.severities.length > 0, 'severities');
-  assert.ok(config.severities.some((s) => s.name === 'triage'), 'triage is always there');
+  assert.ok(
+    config.severities.some((s) => s.name === 'triage'),
+    'triage is always there',
+  );
   assert.equal(config.roles[0]?.name, 'lead', 'lead comes first');
   for (const s of config.severities) assert.match(s.color, /^[0-9a-f]{6}$/);
 }
@@ -153,13 +239,19 @@ export function checkParse(text: string): 'valid' | 'rejected' {
   try {
     config = parseConfig(text, FILE);
   } catch (error) {
-    assert.ok(error instanceof ConfigError, `not a ConfigError: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    assert.ok(
+      error instanceof ConfigError,
+      `not a ConfigError: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     assert.ok(error.problems.length > 0, 'a ConfigError lists its problems');
     const lines = text.split(/\r\n|\r|\n/);
     const lineCount = lines.length;
     for (const p of error.problems) {
       assert.equal(p.file, FILE);
-      assert.ok(Number.isInteger(p.line) && p.line >= 1 && p.line <= lineCount, `line ${p.line} is inside the file (${lineCount} lines)`);
+      assert.ok(
+        Number.isInteger(p.line) && p.line >= 1 && p.line <= lineCount,
+        `line ${p.line} is inside the file (${lineCount} lines)`,
+      );
       assert.ok(Number.isInteger(p.column) && p.column >= 1, `column ${p.column}`);
       assert.ok(p.message.trim().length > 0, 'says what is wrong');
       // Syntax errors and a non-mapping file have no field; an empty key is named in the message (`unknown key ""`).
@@ -169,7 +261,10 @@ export function checkParse(text: string): 'valid' | 'rejected' {
       // An unknown key is reported on the line that has it (when the key was written plainly, not through an alias).
       const unknown = /^unknown key "([\w-]+)"/.exec(p.message)?.[1];
       if (unknown && !/[*!]|<</.test(text) && text.includes(`${unknown}:`)) {
-        assert.ok(lines[p.line - 1]?.includes(unknown), `"${unknown}" is on line ${p.line}: ${JSON.stringify(lines[p.line - 1])}`);
+        assert.ok(
+          lines[p.line - 1]?.includes(unknown),
+          `"${unknown}" is on line ${p.line}: ${JSON.stringify(lines[p.line - 1])}`,
+        );
       }
     }
     return 'rejected';
@@ -210,7 +305,10 @@ describe('reliability: .github/incidents.yml fuzzing', function () {
 
   // Inputs the generators reach only rarely, kept as examples.
   for (const [name, text] of [
-    ['an alias bomb', 'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nroles: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n'],
+    [
+      'an alias bomb',
+      'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nroles: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n',
+    ],
     ['an alias to an anchor that does not exist', 'severities:\n  - name: critical\nroles: *nope\n'],
     ['a merge key', 'base: &base {name: comms}\nroles:\n  - <<: *base\n'],
     ['deep nesting', `roles: ${'['.repeat(3000)}${']'.repeat(3000)}`],

@@ -52,18 +52,25 @@ function settableClock(): { now: () => Date; set(iso: string): void } {
   return { now: () => current, set: (iso) => void (current = new Date(iso)) };
 }
 
-const secondsAfter = (base: string, offsetSeconds: number) => new Date(Date.parse(base) + offsetSeconds * 1000).toISOString();
+const secondsAfter = (base: string, offsetSeconds: number) =>
+  new Date(Date.parse(base) + offsetSeconds * 1000).toISOString();
 
 /** Starts a fresh sandbox, builds one client per engineer, runs `setup` fault-free and `work` under the plan. */
 async function run(
   start: () => Promise<Sandbox>,
   plan: ReturnType<typeof faultPlan> | undefined,
   setup: (clients: readonly Client[], clocks: readonly ReturnType<typeof settableClock>[]) => Promise<void>,
-  work: (clients: readonly Client[], outcome: Outcome, clocks: readonly ReturnType<typeof settableClock>[]) => Promise<void>,
+  work: (
+    clients: readonly Client[],
+    outcome: Outcome,
+    clocks: readonly ReturnType<typeof settableClock>[],
+  ) => Promise<void>,
 ): Promise<Run> {
   const sandbox = await start();
   const clocks = ENGINEERS.map(() => settableClock());
-  const clients = ENGINEERS.map((engineer, i) => clientFor(sandbox, engineer, { now: () => (clocks[i] ?? settableClock()).now() }));
+  const clients = ENGINEERS.map((engineer, i) =>
+    clientFor(sandbox, engineer, { now: () => (clocks[i] ?? settableClock()).now() }),
+  );
   await setup(clients, clocks);
   const outcome = newOutcome();
   const before = sandbox.requests.length;
@@ -77,12 +84,23 @@ async function run(
     sandbox.injectFaults(undefined);
   }
   const during = sandbox.requests.slice(before);
-  return { sandbox, clients, outcome, requests: during.length, faults: during.filter((r) => r.fault !== undefined).length, seconds: seconds(started) };
+  return {
+    sandbox,
+    clients,
+    outcome,
+    requests: during.length,
+    faults: during.filter((r) => r.fault !== undefined).length,
+    seconds: seconds(started),
+  };
 }
 
 /** Leaks in everything a run captured: log lines, errors (deeply inspected), and what the sandbox shows. */
 function leaksOf(run: Run): number {
-  return countLeaks([...run.clients.flatMap((c) => c.log.lines), ...run.outcome.errors.map(errorText), ...visibleText(run.sandbox)]);
+  return countLeaks([
+    ...run.clients.flatMap((c) => c.log.lines),
+    ...run.outcome.errors.map(errorText),
+    ...visibleText(run.sandbox),
+  ]);
 }
 
 function describeOutcome(run: Run): string {
@@ -114,18 +132,27 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
     const keyOf = (client: number, i: number) => `entry-c${client + 1}-${String(i).padStart(4, '0')}`;
     const setup = async (clients: readonly Client[], clocks: readonly ReturnType<typeof settableClock>[]) => {
       clocks[0]?.set('2026-11-23T09:58:00Z');
-      const incident = await (clients[0] as Client).service.declare({ title: 'Checkout returns 500s', severity: 'major', key: 'incident-under-fire' });
+      const incident = await (clients[0] as Client).service.declare({
+        title: 'Checkout returns 500s',
+        severity: 'major',
+        key: 'incident-under-fire',
+      });
       incidentNumber = incident.number;
     };
-    const work = async (clients: readonly Client[], outcome: Outcome, clocks: readonly ReturnType<typeof settableClock>[]) => {
+    const work = async (
+      clients: readonly Client[],
+      outcome: Outcome,
+      clocks: readonly ReturnType<typeof settableClock>[],
+    ) => {
       await Promise.all(
         clients.map(async (client, c) => {
-          // Client 1 is the lead: every 25th (short run: 5th) of its writes is a status update, so the state has history.
+          // Client 1 is the lead: every 25th (short run: 5th) write is a status update, so the state has history.
           let loaded: Incident | undefined = c === 0 ? await client.service.show(incidentNumber) : undefined;
           for (let i = 0; i < perClient; i++) {
             const key = keyOf(c, i);
             clocks[c]?.set(secondsAfter(`2026-11-23T1${c}:00:00Z`, i));
-            const landed = async () => (await client.gateway.listComments(incidentNumber)).some((comment) => hasMarkerKey(comment.body, key));
+            const landed = async () =>
+              (await client.gateway.listComments(incidentNumber)).some((comment) => hasMarkerKey(comment.body, key));
             if (loaded && i % UPDATE_EVERY === UPDATE_EVERY - 1) {
               const status = STATUSES[Math.floor(i / UPDATE_EVERY) % STATUSES.length] as Milestone;
               const current: Incident = loaded;
@@ -143,7 +170,16 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
               continue;
             }
             const kind = LOG_KINDS[(i + c) % LOG_KINDS.length] ?? 'observation';
-            await deliver(outcome, () => client.service.log(incidentNumber, { kind, text: `Engineer ${c + 1}, entry ${i}: ${kind} while GitHub is flaky.`, key }), landed);
+            await deliver(
+              outcome,
+              () =>
+                client.service.log(incidentNumber, {
+                  kind,
+                  text: `Engineer ${c + 1}, entry ${i}: ${kind} while GitHub is flaky.`,
+                  key,
+                }),
+              landed,
+            );
           }
         }),
       );
@@ -184,7 +220,11 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
     assert.deepEqual(outOfOrder, [], "each client's entries are in the order it wrote them");
     assert.equal(faulty.outcome.crashes, 0, faulty.outcome.errors.map(errorText).join('\n'));
     assert.equal(faulty.outcome.gaveUp, 0);
-    assert.deepEqual(comparable(folded), comparable(cleanFolded), 'the folded incident is the one a fault-free run gives');
+    assert.deepEqual(
+      comparable(folded),
+      comparable(cleanFolded),
+      'the folded incident is the one a fault-free run gives',
+    );
     assert.equal(folded.timeline.length, SIZE.entries);
     assert.deepEqual(repaired.changed, [], 'body, labels and assignees were kept consistent with the timeline');
     assert.equal(
@@ -201,7 +241,11 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
     const perClient = SIZE.declares / CLIENTS;
     const keyOf = (client: number, i: number) => `declare-c${client + 1}-${String(i).padStart(3, '0')}`;
     const severities = ['critical', 'major', 'minor', 'triage'] as const;
-    const work = async (clients: readonly Client[], outcome: Outcome, clocks: readonly ReturnType<typeof settableClock>[]) => {
+    const work = async (
+      clients: readonly Client[],
+      outcome: Outcome,
+      clocks: readonly ReturnType<typeof settableClock>[],
+    ) => {
       await Promise.all(
         clients.map(async (client, c) => {
           for (let i = 0; i < perClient; i++) {
@@ -210,8 +254,15 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
             const severity = severities[(i + c) % severities.length] ?? 'minor';
             await deliver(
               outcome,
-              () => client.service.declare({ title: `Incident ${c + 1}.${i}: payments degraded`, severity, description: `Declared by engineer ${c + 1}.`, key }),
-              async () => (await client.gateway.listIssues({ state: 'all' })).some((issue) => hasMarkerKey(issue.body, key)),
+              () =>
+                client.service.declare({
+                  title: `Incident ${c + 1}.${i}: payments degraded`,
+                  severity,
+                  description: `Declared by engineer ${c + 1}.`,
+                  key,
+                }),
+              async () =>
+                (await client.gateway.listIssues({ state: 'all' })).some((issue) => hasMarkerKey(issue.body, key)),
             );
           }
         }),
@@ -225,7 +276,9 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
     const { lost, duplicated } = lostAndDuplicated(expected, counts);
     const bodies = (sandbox: Sandbox) => new Map(sandbox.store.issues(SLUG).map((i) => [i.title, i.body]));
     const cleanBodies = bodies(clean.sandbox);
-    const differing = [...bodies(faulty.sandbox)].filter(([title, body]) => cleanBodies.get(title) !== body).map(([title]) => title);
+    const differing = [...bodies(faulty.sandbox)]
+      .filter(([title, body]) => cleanBodies.get(title) !== body)
+      .map(([title]) => title);
     const leaked = leaksOf(faulty);
     record({
       scenario: '2. declare: 5 clients',
@@ -257,7 +310,8 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
         '## Follow-ups',
         '',
         ...Array.from({ length: n }, (_, i) => {
-          const owner = i % 3 === 0 ? ` @${ENGINEERS[i % CLIENTS]?.login ?? 'oncall-1'}` : i % 3 === 1 ? ' @someone-who-left' : '';
+          const owner =
+            i % 3 === 0 ? ` @${ENGINEERS[i % CLIENTS]?.login ?? 'oncall-1'}` : i % 3 === 1 ? ' @someone-who-left' : '';
           return `- [ ] Follow-up ${i + 1}: add an alert for failure mode ${i + 1}${owner} due:2030-01-${String((i % 28) + 1).padStart(2, '0')} priority:P${i % 5}`;
         }),
         '',
@@ -266,7 +320,10 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
       ].join('\n');
 
     /** Open follow-up issues of an incident, by item key (from their body marker). */
-    function openFollowUps(sandbox: Sandbox, incident: number): { open: Map<string, number>; closedDuplicates: number } {
+    function openFollowUps(
+      sandbox: Sandbox,
+      incident: number,
+    ): { open: Map<string, number>; closedDuplicates: number } {
       const open = new Map<string, number>();
       let closedDuplicates = 0;
       for (const issue of sandbox.store.issues(SLUG)) {
@@ -279,7 +336,9 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
     }
 
     // The short run races two runs from scratch; the full run also reruns three times in a row, then twice at once.
-    const variants = FULL ? (['3 runs in a row, then 2 at once', '2 runs at once from scratch, then 1 more'] as const) : (['2 runs at once from scratch, then 1 more'] as const);
+    const variants = FULL
+      ? (['3 runs in a row, then 2 at once', '2 runs at once from scratch, then 1 more'] as const)
+      : (['2 runs at once from scratch, then 1 more'] as const);
     for (const variant of variants) {
       it(`${variant}: exactly ${SIZE.checklist} open follow-ups, and reruns create nothing`, async () => {
         let incidentNumber = 0;
@@ -288,15 +347,25 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
           const lead = clients[0] as Client;
           clocks[0]?.set('2026-11-23T09:00:00Z');
           if (variant.startsWith('3')) {
-            const incident = await lead.service.declare({ title: 'Retro with action items', severity: 'major', key: 'follow-up-incident' });
+            const incident = await lead.service.declare({
+              title: 'Retro with action items',
+              severity: 'major',
+              key: 'follow-up-incident',
+            });
             incidentNumber = incident.number;
             await lead.service.postRetro(incident, `# Retro\n\n${checklist(SIZE.checklist)}`, 'retro-doc');
           } else {
-            const incident = await lead.service.declare({ title: 'Action items in the description', severity: 'major', description: checklist(SIZE.checklist), key: 'follow-up-incident' });
+            const incident = await lead.service.declare({
+              title: 'Action items in the description',
+              severity: 'major',
+              description: checklist(SIZE.checklist),
+              key: 'follow-up-incident',
+            });
             incidentNumber = incident.number;
           }
         };
-        const followUps = (client: Client) => new FollowUps({ gateway: client.gateway, config: client.service.config, renderer: createRenderer() });
+        const followUps = (client: Client) =>
+          new FollowUps({ gateway: client.gateway, config: client.service.config, renderer: createRenderer() });
         const once = async (client: Client, outcome: Outcome) => {
           // A run that fails is a failed workflow run: it is run again, as a person re-runs the job.
           for (let attempt = 0; attempt < 5; attempt++) {
@@ -330,13 +399,22 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
 
         // The Action's follow-ups mode, run once more afterwards (full run), creates nothing either.
         const action = FULL
-          ? await runAction(faulty.sandbox, { inputs: { mode: 'follow-ups', 'github-token': ACTION_TOKEN, repository: SLUG, incident: String(incidentNumber) } })
+          ? await runAction(faulty.sandbox, {
+              inputs: {
+                mode: 'follow-ups',
+                'github-token': ACTION_TOKEN,
+                repository: SLUG,
+                incident: String(incidentNumber),
+              },
+            })
           : undefined;
         const { open, closedDuplicates } = openFollowUps(faulty.sandbox, incidentNumber);
         const expected = [...openFollowUps(clean.sandbox, incidentNumber).open.keys()];
         const { lost, duplicated } = lostAndDuplicated(expected, open);
         const reruns = variant.startsWith('3') ? results.slice(1) : results.slice(2);
-        const createdByReruns = reruns.reduce((n, r) => n + (r?.created.length ?? 0), 0) + (action ? (JSON.parse(action.outputs['created'] ?? '[]') as number[]).length : 0);
+        const createdByReruns =
+          reruns.reduce((n, r) => n + (r?.created.length ?? 0), 0) +
+          (action ? (JSON.parse(action.outputs['created'] ?? '[]') as number[]).length : 0);
         const leaked = leaksOf(faulty) + (action ? countLeaks(actionTexts(action)) : 0);
         record({
           scenario: `3. follow-ups: ${variant}`,
@@ -354,7 +432,11 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
         assert.equal(expected.length, SIZE.checklist, 'the fault-free run tracks every item');
         assert.deepEqual(lost, []);
         assert.deepEqual(duplicated, []);
-        assert.equal([...open.values()].reduce((s, n) => s + n, 0), SIZE.checklist, `exactly ${SIZE.checklist} open follow-up issues`);
+        assert.equal(
+          [...open.values()].reduce((s, n) => s + n, 0),
+          SIZE.checklist,
+          `exactly ${SIZE.checklist} open follow-up issues`,
+        );
         assert.equal(createdByReruns, 0, 'reruns create nothing');
         if (action) assert.equal(action.code, 0, action.stdout);
         assert.equal(faulty.outcome.crashes, 0, faulty.outcome.errors.map(errorText).join('\n'));

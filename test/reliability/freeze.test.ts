@@ -107,7 +107,16 @@ describe('reliability: deploy freeze while GitHub fails', function () {
     const started = Date.now();
     // api-retries: 0 is configuration for speed: the Action's default backs off from 1 s between retries.
     const freeze = (onApiError: '' | 'allow', env: Record<string, string> = {}) =>
-      runAction(sandbox, { inputs: { mode: 'freeze', 'github-token': ACTION_TOKEN, repository: SLUG, 'api-retries': '0', 'on-api-error': onApiError }, env });
+      runAction(sandbox, {
+        inputs: {
+          mode: 'freeze',
+          'github-token': ACTION_TOKEN,
+          repository: SLUG,
+          'api-retries': '0',
+          'on-api-error': onApiError,
+        },
+        env,
+      });
     const runs: { outage: string; onApiError: string; run: ActionRun }[] = [];
     // Refused: nothing listens (port 1). 5xx: every answer is a 503. Dropped (full run only): connections are
     // accepted and then dropped, which ends only at the client's 30 s request timeout.
@@ -124,8 +133,16 @@ describe('reliability: deploy freeze while GitHub fails', function () {
     const closed = runs.filter((r) => r.onApiError === 'fail');
     const open = runs.filter((r) => r.onApiError === 'allow');
     const wrong =
-      closed.filter(({ run }) => run.code !== 1 || run.outputs['frozen'] !== 'true' || !/Freeze not checked: deploy stopped/.test(run.summary)).length +
-      open.filter(({ run }) => run.code !== 0 || run.outputs['frozen'] !== 'false' || !warningsOf(run).some((w) => /Could not check the deploy freeze; allowing the deploy/.test(w))).length;
+      closed.filter(
+        ({ run }) =>
+          run.code !== 1 || run.outputs['frozen'] !== 'true' || !/Freeze not checked: deploy stopped/.test(run.summary),
+      ).length +
+      open.filter(
+        ({ run }) =>
+          run.code !== 0 ||
+          run.outputs['frozen'] !== 'false' ||
+          !warningsOf(run).some((w) => /Could not check the deploy freeze; allowing the deploy/.test(w)),
+      ).length;
     const leaked = countLeaks([...runs.flatMap(({ run }) => actionTexts(run)), ...visibleText(sandbox)]);
     record({
       scenario: '6b. Action freeze, GitHub down',
@@ -146,7 +163,12 @@ describe('reliability: deploy freeze while GitHub fails', function () {
     for (const { outage, run } of open) {
       assert.equal(run.code, 0, `${outage}: ${run.stdout}`);
       assert.equal(run.outputs['frozen'], 'false');
-      assert.ok(warningsOf(run).some((w) => /Could not check the deploy freeze; allowing the deploy \(on-api-error: allow\)/.test(w)), run.stdout);
+      assert.ok(
+        warningsOf(run).some((w) =>
+          /Could not check the deploy freeze; allowing the deploy \(on-api-error: allow\)/.test(w),
+        ),
+        run.stdout,
+      );
     }
     assert.equal(wrong, 0);
     assert.equal(leaked, 0);

@@ -29,7 +29,7 @@ const config = defaultConfig();
 // eslint-disable-next-line no-control-regex
 const HIDING = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 
-/** The readable part of a body (after the marker line), with fenced code blocks removed: what GitHub renders as Markdown. */
+/** The readable part of a body (after the marker line), fenced code removed: what GitHub renders as Markdown. */
 function markdownOutsideCode(body: string): string {
   const readable = body.slice(body.indexOf('\n') + 1);
   const lines = readable.split('\n');
@@ -46,12 +46,21 @@ function markdownOutsideCode(body: string): string {
 
 /** What every rendered body must satisfy, whatever went in. */
 function assertSafeBody(body: string, type: 'entry' | 'incident'): void {
-  assert.ok([...body].length <= BODY_LIMIT && body.length <= BODY_LIMIT, `fits GitHub's limit: ${body.length} characters`);
+  assert.ok(
+    [...body].length <= BODY_LIMIT && body.length <= BODY_LIMIT,
+    `fits GitHub's limit: ${body.length} characters`,
+  );
   assert.ok(body.startsWith(`<!-- firebreak:${type} `), 'starts with its marker');
   const firstLine = body.split('\n', 1)[0] ?? '';
-  assert.ok(firstLine.endsWith(' -->') && firstLine.indexOf('-->') === firstLine.length - 3, 'the marker closes once, at the end of its line');
+  assert.ok(
+    firstLine.endsWith(' -->') && firstLine.indexOf('-->') === firstLine.length - 3,
+    'the marker closes once, at the end of its line',
+  );
   const markdown = markdownOutsideCode(body);
-  assert.ok(!markdown.includes('<!--'), 'no HTML comment opens in the readable part (no forged marker, no hidden text)');
+  assert.ok(
+    !markdown.includes('<!--'),
+    'no HTML comment opens in the readable part (no forged marker, no hidden text)',
+  );
   assert.deepEqual(teamMentions(markdown), [], 'no team is mentioned');
   assert.ok(!HIDING.test(markdown), 'no control or bidi characters in the readable part');
 }
@@ -63,9 +72,20 @@ function run(name: string, size: string, fn: () => Promise<void> | void, note: (
     try {
       await fn();
     } catch (error) {
-      failure = (error as Error).message.replace(/([^"\\]|\\.){300,}/g, (m) => `${m.slice(0, 200)}…(${m.length} chars)`).slice(0, 4000);
+      failure = (error as Error).message
+        .replace(/([^"\\]|\\.){300,}/g, (m) => `${m.slice(0, 200)}…(${m.length} chars)`)
+        .slice(0, 4000);
     }
-    record({ scenario: name, size, lost: 0, duplicated: 0, crashes: failure ? 1 : 0, leaked: 0, seconds: (Date.now() - started) / 1000, note: note() });
+    record({
+      scenario: name,
+      size,
+      lost: 0,
+      duplicated: 0,
+      crashes: failure ? 1 : 0,
+      leaked: 0,
+      seconds: (Date.now() - started) / 1000,
+      note: note(),
+    });
     assert.equal(failure, undefined, failure);
   };
 }
@@ -76,41 +96,60 @@ describe('reliability: hostile titles and texts', function () {
   let longest = 0;
   it(
     `${SIZE.cases} entries of every kind: one marker, no comment, no team mention, no hidden characters, within the limit; the entry reads back`,
-    run('P4. render entries (hostile text)', `${SIZE.cases} cases`, () =>
-      fc.assert(
-        fc.property(entry('key-1'), (e: TimelineEntry) => {
-          const body = renderEntryComment(e, renderer);
-          assertSafeBody(body, 'entry');
-          const back = entryFromComment({ id: 1, body, author: e.by, authorType: 'User', authorAssociation: 'COLLABORATOR', createdAt: e.at, updatedAt: e.at, url: '' });
-          assert.ok(back, 'the entry reads back from its comment');
-          assert.equal(back.key, e.key);
-          assert.equal(back.kind, e.kind);
-          longest = Math.max(longest, body.length);
-        }),
-        { numRuns: SIZE.cases, seed: SEED + 20, includeErrorInReport: true },
-      ),
-    () => `longest comment ${longest} characters`,
+    run(
+      'P4. render entries (hostile text)',
+      `${SIZE.cases} cases`,
+      () =>
+        fc.assert(
+          fc.property(entry('key-1'), (e: TimelineEntry) => {
+            const body = renderEntryComment(e, renderer);
+            assertSafeBody(body, 'entry');
+            const back = entryFromComment({
+              id: 1,
+              body,
+              author: e.by,
+              authorType: 'User',
+              authorAssociation: 'COLLABORATOR',
+              createdAt: e.at,
+              updatedAt: e.at,
+              url: '',
+            });
+            assert.ok(back, 'the entry reads back from its comment');
+            assert.equal(back.key, e.key);
+            assert.equal(back.kind, e.kind);
+            longest = Math.max(longest, body.length);
+          }),
+          { numRuns: SIZE.cases, seed: SEED + 20, includeErrorInReport: true },
+        ),
+      () => `longest comment ${longest} characters`,
     ),
   );
 
   let longestBody = 0;
   it(
     `${SIZE.cases} incident bodies with hostile titles, descriptions and updates: safe, within the limit, and the marker reads back`,
-    run('P4. render incident bodies (hostile text)', `${SIZE.cases} cases`, () =>
-      fc.assert(
-        fc.property(declaration, sometimesHuge(hostileText()), fc.boolean(), (d, update, withUpdate) => {
-          const state = withUpdate ? fold(d, [{ kind: 'update', key: 'u', at: d.declaredAt, by: d.lead, text: update, status: 'monitoring' }]) : initialState(d);
-          const body = renderIncidentBody(d, state, config, renderer);
-          assertSafeBody(body, 'incident');
-          const marker = readIncidentMarker(body);
-          assert.ok(marker, 'the marker reads back');
-          assert.equal(marker.declaration.key, d.key);
-          assert.equal(marker.state.status, state.status);
-          longestBody = Math.max(longestBody, body.length);
-        }),
-        { numRuns: SIZE.cases, seed: SEED + 21, includeErrorInReport: true },
-      ),
-    () => `longest body ${longestBody} characters`,
+    run(
+      'P4. render incident bodies (hostile text)',
+      `${SIZE.cases} cases`,
+      () =>
+        fc.assert(
+          fc.property(declaration, sometimesHuge(hostileText()), fc.boolean(), (d, update, withUpdate) => {
+            const state = withUpdate
+              ? fold(d, [
+                  { kind: 'update', key: 'u', at: d.declaredAt, by: d.lead, text: update, status: 'monitoring' },
+                ])
+              : initialState(d);
+            const body = renderIncidentBody(d, state, config, renderer);
+            assertSafeBody(body, 'incident');
+            const marker = readIncidentMarker(body);
+            assert.ok(marker, 'the marker reads back');
+            assert.equal(marker.declaration.key, d.key);
+            assert.equal(marker.state.status, state.status);
+            longestBody = Math.max(longestBody, body.length);
+          }),
+          { numRuns: SIZE.cases, seed: SEED + 21, includeErrorInReport: true },
+        ),
+      () => `longest body ${longestBody} characters`,
     ),
   );
 
@@ -120,53 +159,68 @@ describe('reliability: hostile titles and texts', function () {
     let refused = 0;
     it(
       `${SIZE.sandboxCases} incidents declared, logged, updated and handed over with hostile text: never a 422, and the timeline reads back`,
-      run('P4. hostile text over HTTP (no 422)', `${SIZE.sandboxCases} cases`, async () => {
-        const sandbox = await start();
-        const { service } = clientFor(sandbox, ENGINEERS[0] as Engineer);
-        const errors: string[] = [];
-        await fc.assert(
-          fc.asyncProperty(
-            fc.record({
-              title: hostileText({ maxPieces: 12 }),
-              description: sometimesHuge(hostileText()),
-              text: sometimesHuge(hostileText()),
-              code: fc.option(codeRef, { freq: 3 }),
-              update: sometimesHuge(hostileText()),
-              note: sometimesHuge(hostileText({ maxPieces: 5 })),
-              reason: sometimesHuge(hostileText({ maxPieces: 5 })),
-            }),
-            async (c) => {
-              // Text that is empty once control characters are stripped is refused (InputError) by design: add a letter.
-              const some = (text: string) => `${text} x`;
-              const title = some(c.title);
-              try {
-                const incident = await service.declare({ title, description: c.description });
-                writes++;
-                const logged = await service.log(incident, { kind: 'observation', text: some(c.text), ...(c.code ? { code: c.code } : {}) });
-                writes++;
-                const updated = await service.postUpdate(incident, { text: some(c.update), status: 'identified' });
-                writes += 2;
-                await service.assignRole(updated, 'lead', 'oncall-2', c.note);
-                writes += 2;
-                await service.setSeverity(incident.number, 'critical', c.reason);
-                writes += 2;
-                const shown = await service.show(incident.number);
-                assert.ok(shown.timeline.some((e) => e.key === logged.key), 'the logged entry reads back');
-                for (const stored of [sandbox.store.issue(SLUG, incident.number)?.body ?? '', ...sandbox.store.comments(SLUG, incident.number).map((x) => x.body)]) {
-                  assertSafeBody(stored, stored.startsWith('<!-- firebreak:incident ') ? 'incident' : 'entry');
+      run(
+        'P4. hostile text over HTTP (no 422)',
+        `${SIZE.sandboxCases} cases`,
+        async () => {
+          const sandbox = await start();
+          const { service } = clientFor(sandbox, ENGINEERS[0] as Engineer);
+          const errors: string[] = [];
+          await fc.assert(
+            fc.asyncProperty(
+              fc.record({
+                title: hostileText({ maxPieces: 12 }),
+                description: sometimesHuge(hostileText()),
+                text: sometimesHuge(hostileText()),
+                code: fc.option(codeRef, { freq: 3 }),
+                update: sometimesHuge(hostileText()),
+                note: sometimesHuge(hostileText({ maxPieces: 5 })),
+                reason: sometimesHuge(hostileText({ maxPieces: 5 })),
+              }),
+              async (c) => {
+                // Text that is empty once control characters are stripped is refused by design: add a letter.
+                const some = (text: string) => `${text} x`;
+                const title = some(c.title);
+                try {
+                  const incident = await service.declare({ title, description: c.description });
+                  writes++;
+                  const logged = await service.log(incident, {
+                    kind: 'observation',
+                    text: some(c.text),
+                    ...(c.code ? { code: c.code } : {}),
+                  });
+                  writes++;
+                  const updated = await service.postUpdate(incident, { text: some(c.update), status: 'identified' });
+                  writes += 2;
+                  await service.assignRole(updated, 'lead', 'oncall-2', c.note);
+                  writes += 2;
+                  await service.setSeverity(incident.number, 'critical', c.reason);
+                  writes += 2;
+                  const shown = await service.show(incident.number);
+                  assert.ok(
+                    shown.timeline.some((e) => e.key === logged.key),
+                    'the logged entry reads back',
+                  );
+                  for (const stored of [
+                    sandbox.store.issue(SLUG, incident.number)?.body ?? '',
+                    ...sandbox.store.comments(SLUG, incident.number).map((x) => x.body),
+                  ]) {
+                    assertSafeBody(stored, stored.startsWith('<!-- firebreak:incident ') ? 'incident' : 'entry');
+                  }
+                } catch (error) {
+                  if (error instanceof GitHubError && error.status === 422) refused++;
+                  errors.push(errorText(error));
+                  throw error;
                 }
-              } catch (error) {
-                if (error instanceof GitHubError && error.status === 422) refused++;
-                errors.push(errorText(error));
-                throw error;
-              }
-            },
-          ),
-          { numRuns: SIZE.sandboxCases, seed: SEED + 22, includeErrorInReport: true },
-        );
-        assert.deepEqual(errors, []);
-        assertNoViolations(sandbox);
-      }, () => `${writes} writes, ${refused} refused with 422`),
+              },
+            ),
+            { numRuns: SIZE.sandboxCases, seed: SEED + 22, includeErrorInReport: true },
+          );
+          assert.deepEqual(errors, []);
+          assertNoViolations(sandbox);
+        },
+        () => `${writes} writes, ${refused} refused with 422`,
+      ),
     );
   });
 });

@@ -34,7 +34,12 @@ import { record } from './table';
 const KINDS: readonly LogKind[] = ['action', 'observation', 'decision', 'question', 'theory'];
 
 function writeNumber(i: number): PendingWrite {
-  if (i % 10 === 9) return { type: 'update', text: `Update ${i}: still failing over.`, status: i % 20 === 19 ? 'monitoring' : 'identified' };
+  if (i % 10 === 9)
+    return {
+      type: 'update',
+      text: `Update ${i}: still failing over.`,
+      status: i % 20 === 19 ? 'monitoring' : 'identified',
+    };
   return { type: 'log', kind: KINDS[i % KINDS.length] ?? 'action', text: `Offline entry ${i}` };
 }
 
@@ -56,7 +61,15 @@ async function queueRun(start: () => Promise<Sandbox>, offline: boolean): Promis
   const sandbox = await start();
   const log = captureLog();
   const engineer = ENGINEERS[0] as Engineer;
-  const session: Session = await openSession({ token: engineer.token, apiUrl: sandbox.url, repo: REPO, config: defaultConfig(), templates: {}, log, ...FAST_CLIENT });
+  const session: Session = await openSession({
+    token: engineer.token,
+    apiUrl: sandbox.url,
+    repo: REPO,
+    config: defaultConfig(),
+    templates: {},
+    log,
+    ...FAST_CLIENT,
+  });
   const incident = await session.service.declare({ title: 'Primary database unreachable', severity: 'critical' });
   const storage = memoryQueueStorage();
   const errors: string[] = [];
@@ -69,7 +82,9 @@ async function queueRun(start: () => Promise<Sandbox>, offline: boolean): Promis
   for (let i = 0; i < SIZE.queued; i++) {
     // Halfway, the window reloads: the old queue object is gone, a new one reads the same storage.
     if (i === SIZE.queued / 2) queue = newQueue();
-    const delivery = await queue.submit(session.service, { incident }, writeNumber(i), { key: `queued-${String(i).padStart(4, '0')}` });
+    const delivery = await queue.submit(session.service, { incident }, writeNumber(i), {
+      key: `queued-${String(i).padStart(4, '0')}`,
+    });
     keys.push(delivery.key);
     if (delivery.status === 'failed') errors.push(delivery.reason);
   }
@@ -106,7 +121,15 @@ async function queueRun(start: () => Promise<Sandbox>, offline: boolean): Promis
 }
 
 async function repairChanges(run: QueueRun): Promise<string[]> {
-  const session = await openSession({ token: (ENGINEERS[2] as Engineer).token, apiUrl: run.sandbox.url, repo: REPO, config: defaultConfig(), templates: {}, log: captureLog(), ...FAST_CLIENT });
+  const session = await openSession({
+    token: (ENGINEERS[2] as Engineer).token,
+    apiUrl: run.sandbox.url,
+    repo: REPO,
+    config: defaultConfig(),
+    templates: {},
+    log: captureLog(),
+    ...FAST_CLIENT,
+  });
   return (await session.service.repair(run.incident.number)).changed;
 }
 
@@ -122,7 +145,17 @@ describe('reliability: offline queue (extension)', function () {
     const { lost, duplicated } = lostAndDuplicated(offline.keys, counts);
     const order = entryKeysInOrder(offline.sandbox, SLUG, offline.incident.number);
     const inOrder = JSON.stringify(order) === JSON.stringify(offline.keys);
-    const folded = await (await openSession({ token: (ENGINEERS[1] as Engineer).token, apiUrl: offline.sandbox.url, repo: REPO, config: defaultConfig(), templates: {}, log: captureLog(), ...FAST_CLIENT })).service.show(offline.incident.number);
+    const folded = await (
+      await openSession({
+        token: (ENGINEERS[1] as Engineer).token,
+        apiUrl: offline.sandbox.url,
+        repo: REPO,
+        config: defaultConfig(),
+        templates: {},
+        log: captureLog(),
+        ...FAST_CLIENT,
+      })
+    ).service.show(offline.incident.number);
     const timesKept = folded.timeline.every((entry) => entry.at === offline.ats.get(entry.key));
     const leaked = countLeaks([...offline.log.lines, ...offline.errors, ...visibleText(offline.sandbox)]);
     record({
@@ -145,10 +178,20 @@ describe('reliability: offline queue (extension)', function () {
     assert.ok(timesKept, 'each entry keeps the time it was written, not the time it was delivered');
     assert.deepEqual(offline.errors, []);
     assert.equal(offline.left, 0, 'the queue is empty');
-    const lastUpdate = [...Array(SIZE.queued).keys()].map(writeNumber).filter((w) => w.type === 'update').at(-1);
-    assert.equal(folded.status, lastUpdate?.type === 'update' ? lastUpdate.status : 'declared', 'the queued updates moved the incident');
+    const lastUpdate = [...Array(SIZE.queued).keys()]
+      .map(writeNumber)
+      .filter((w) => w.type === 'update')
+      .at(-1);
+    assert.equal(
+      folded.status,
+      lastUpdate?.type === 'update' ? lastUpdate.status : 'declared',
+      'the queued updates moved the incident',
+    );
     assert.deepEqual(await repairChanges(offline), [], 'body and labels follow the comments');
-    assert.deepEqual(folded.timeline.map((e) => e.key), offline.keys);
+    assert.deepEqual(
+      folded.timeline.map((e) => e.key),
+      offline.keys,
+    );
     assert.equal(leaked, 0);
     assertNoViolations(offline.sandbox);
   });

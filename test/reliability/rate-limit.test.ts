@@ -46,7 +46,10 @@ describe('reliability: primary rate limit exhausted', function () {
       Promise.all(
         clients.map(async (client, i) => {
           const active = await client.service.listActive();
-          await client.service.log(incident.number, { kind: 'observation', text: `Engineer ${i + 1} is still here after the wait.` });
+          await client.service.log(incident.number, {
+            kind: 'observation',
+            text: `Engineer ${i + 1} is still here after the wait.`,
+          });
           return active;
         }),
       ),
@@ -59,8 +62,18 @@ describe('reliability: primary rate limit exhausted', function () {
     const duringWait = requests.filter((r) => r.token !== undefined && r.at < resetAt(r.token));
     const perToken = new Map(tokens.map((t) => [t, duringWait.filter((r) => r.token === t).length]));
     const limited = requests.filter((r) => r.status === 403).length;
-    const warned = [...clients.map((c) => c.log.warnings().some((w) => WAITING.test(w))), WAITING.test(cli.err), warningsOf(action).some((w) => WAITING.test(w))];
-    const leaked = countLeaks([...clients.flatMap((c) => c.log.lines), cli.out, cli.err, ...actionTexts(action), ...visibleText(sandbox)]);
+    const warned = [
+      ...clients.map((c) => c.log.warnings().some((w) => WAITING.test(w))),
+      WAITING.test(cli.err),
+      warningsOf(action).some((w) => WAITING.test(w)),
+    ];
+    const leaked = countLeaks([
+      ...clients.flatMap((c) => c.log.lines),
+      cli.out,
+      cli.err,
+      ...actionTexts(action),
+      ...visibleText(sandbox),
+    ]);
     record({
       scenario: '4. primary rate limit: 5 clients + CLI + Action',
       size: `${tokens.length} callers, ${resetSeconds} s reset`,
@@ -75,16 +88,29 @@ describe('reliability: primary rate limit exhausted', function () {
       note: `${duringWait.length} requests during the wait (at most 1 per caller); ${warned.filter(Boolean).length}/${warned.length} said they waited`,
     });
 
-    for (const [token, count] of perToken) assert.ok(count <= 1, `${count} requests with one token before the reset: hammering (${token.slice(0, 8)}…)`);
+    for (const [token, count] of perToken)
+      assert.ok(count <= 1, `${count} requests with one token before the reset: hammering (${token.slice(0, 8)}…)`);
     assert.ok(finishedAt >= resetAt(ACTION_TOKEN), 'nobody finished before the reset');
     assert.equal(limited, tokens.length, 'each caller was refused once, then waited');
-    for (const active of listed) assert.deepEqual(active.map((i) => i.number), [incident.number]);
-    assert.equal(sandbox.store.comments(SLUG, incident.number).length, ENGINEERS.length, 'every client logged after the wait');
+    for (const active of listed)
+      assert.deepEqual(
+        active.map((i) => i.number),
+        [incident.number],
+      );
+    assert.equal(
+      sandbox.store.comments(SLUG, incident.number).length,
+      ENGINEERS.length,
+      'every client logged after the wait',
+    );
     assert.equal(cli.code, 0, cli.err);
     assert.match(cli.out, /Everything is slow/);
     assert.equal(action.code, 0, `${action.stdout}\n${action.stderr}`);
     assert.equal(action.outputs['frozen'], 'false');
-    assert.deepEqual(warned, warned.map(() => true), 'every client, the CLI (stderr) and the Action (a ::warning::) say they wait for the reset');
+    assert.deepEqual(
+      warned,
+      warned.map(() => true),
+      'every client, the CLI (stderr) and the Action (a ::warning::) say they wait for the reset',
+    );
     assert.equal(leaked, 0);
     assertNoViolations(sandbox);
   });

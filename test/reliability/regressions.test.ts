@@ -17,7 +17,9 @@ const engineer = (i: number): Engineer => ENGINEERS[i] as Engineer;
 
 /** Runs a fixture in its own Node process (where nothing else keeps the event loop alive) and gives its exit code. */
 function exitCodeOf(fixture: string, env: Record<string, string>): Promise<number> {
-  return promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'fixtures', fixture)], { env: { ...process.env, ...env } }).then(
+  return promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'fixtures', fixture)], {
+    env: { ...process.env, ...env },
+  }).then(
     () => 0,
     (error: { code?: number }) => error.code ?? -1,
   );
@@ -56,8 +58,12 @@ describe('reliability: regressions', function () {
   // first later change silently dropped all but 2,000 characters of what people could read.
   it('a long description is cut once, at the declare, with a note: repair finds nothing to do and later changes keep it', async () => {
     const { service } = clientFor(sandbox, engineer(2));
-    const incident = await service.declare({ title: 'Long description', description: 'Customers see errors at checkout. '.repeat(500) });
-    const summary = () => /### Summary\n([\s\S]*?)\n### Roster/.exec(sandbox.store.issue(SLUG, incident.number)?.body ?? '')?.[1];
+    const incident = await service.declare({
+      title: 'Long description',
+      description: 'Customers see errors at checkout. '.repeat(500),
+    });
+    const summary = () =>
+      /### Summary\n([\s\S]*?)\n### Roster/.exec(sandbox.store.issue(SLUG, incident.number)?.body ?? '')?.[1];
     const declared = summary();
     assert.match(declared ?? '', /_\(truncated: \d+ more characters not shown\)_/);
     assert.deepEqual((await service.repair(incident.number)).changed, []);
@@ -71,7 +77,10 @@ describe('reliability: regressions', function () {
   it('after an update with a pasted HTML page, repair finds the body consistent, every time', async () => {
     const { service } = clientFor(sandbox, engineer(3));
     const incident = await service.declare({ title: 'CDN returns its own error page' });
-    const page = '<html><head><title>502</title></head><body><div class="error"><p>Bad gateway</p></div></body></html>\n'.repeat(160);
+    const page =
+      '<html><head><title>502</title></head><body><div class="error"><p>Bad gateway</p></div></body></html>\n'.repeat(
+        160,
+      );
     await service.postUpdate(incident, { text: `The CDN answers with this page:\n${page}` });
     assert.deepEqual((await service.repair(incident.number)).changed, []);
     assert.deepEqual((await service.repair(incident.number)).changed, []);
@@ -100,7 +109,9 @@ describe('reliability: regressions', function () {
     await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}`;
-      const runs = await Promise.all(Array.from({ length: 4 }, () => exitCodeOf('list-issues.ts', { FIREBREAK_API_URL: url })));
+      const runs = await Promise.all(
+        Array.from({ length: 4 }, () => exitCodeOf('list-issues.ts', { FIREBREAK_API_URL: url })),
+      );
       assert.deepEqual(runs, [3, 3, 3, 3], 'every run ends in the typed "GitHub is not answering" error');
     } finally {
       await new Promise((resolve) => dropping.close(resolve));
@@ -114,7 +125,9 @@ describe('reliability: regressions', function () {
     await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}/services/T0/B0/secret`;
-      const runs = await Promise.all(Array.from({ length: 4 }, () => exitCodeOf('post-webhook.ts', { FIREBREAK_WEBHOOK_URL: url })));
+      const runs = await Promise.all(
+        Array.from({ length: 4 }, () => exitCodeOf('post-webhook.ts', { FIREBREAK_WEBHOOK_URL: url })),
+      );
       assert.deepEqual(runs, [3, 3, 3, 3], 'every run ends in the typed "webhook did not accept the message" error');
     } finally {
       await new Promise((resolve) => dropping.close(resolve));
@@ -141,7 +154,10 @@ describe('reliability: regressions in config parsing', () => {
     try {
       parseConfig(text, '.github/incidents.yml');
     } catch (error) {
-      assert.ok(error instanceof ConfigError, `a ConfigError, not ${error instanceof Error ? error.name : String(error)}: ${String(error)}`);
+      assert.ok(
+        error instanceof ConfigError,
+        `a ConfigError, not ${error instanceof Error ? error.name : String(error)}: ${String(error)}`,
+      );
       return error.problems;
     }
     return assert.fail('the config is rejected');
@@ -155,7 +171,8 @@ describe('reliability: regressions in config parsing', () => {
   });
 
   it('an alias bomb is a ConfigError, not a ReferenceError', () => {
-    const bomb = 'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nroles: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n';
+    const bomb =
+      'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nroles: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n';
     const [problem] = problemsOf(bomb);
     assert.match(problem?.message ?? '', /^invalid YAML: Excessive alias count/);
   });
@@ -207,7 +224,15 @@ describe('reliability: regressions in safe rendering', () => {
         at: '2026-11-23T10:00:00Z',
         by: 'oncall-1',
         text: 'The owners file says:\n```',
-        code: { repo: 'acme/shop', path: '.github/CODEOWNERS', startLine: 1, endLine: 2, commit: 'a'.repeat(40), permalink: 'https://github.com/acme/shop/blob/aaaaaaa/.github/CODEOWNERS#L1-L2', snippet: '* @acme/everyone\n<!-- the rest is hidden -->' },
+        code: {
+          repo: 'acme/shop',
+          path: '.github/CODEOWNERS',
+          startLine: 1,
+          endLine: 2,
+          commit: 'a'.repeat(40),
+          permalink: 'https://github.com/acme/shop/blob/aaaaaaa/.github/CODEOWNERS#L1-L2',
+          snippet: '* @acme/everyone\n<!-- the rest is hidden -->',
+        },
       },
       createRenderer(),
     );
@@ -232,6 +257,10 @@ describe('reliability: regressions in safe rendering', () => {
       assert.deepEqual(teamMentions(userMarkdown(text)), [], text);
       assert.deepEqual(teamMentions(userLine(text)), [], text);
     }
-    assert.deepEqual(teamMentions('@acme/payments-@acme/everyone'), ['@acme/payments-', '@acme/everyone'], 'both are found');
+    assert.deepEqual(
+      teamMentions('@acme/payments-@acme/everyone'),
+      ['@acme/payments-', '@acme/everyone'],
+      'both are found',
+    );
   });
 });

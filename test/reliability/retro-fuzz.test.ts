@@ -10,23 +10,101 @@ import { record } from './table';
 
 type Block =
   | { kind: 'heading'; level: number; section: boolean; title: string }
-  | { kind: 'task'; checked: boolean; indent: string; bullet: string; words: string; owner?: string; due?: string; priority?: string; type?: string }
+  | {
+      kind: 'task';
+      checked: boolean;
+      indent: string;
+      bullet: string;
+      words: string;
+      owner?: string;
+      due?: string;
+      priority?: string;
+      type?: string;
+    }
   | { kind: 'malformed'; line: string }
   | { kind: 'fence'; fence: string; lines: string[] }
   | { kind: 'comment'; lines: string[] }
   | { kind: 'prose'; line: string }
   | { kind: 'blank' };
 
-const word = fc.constantFrom('fix', 'the', 'alert', 'on', 'queue', 'depth', 'rollback', 'runbook', 'über', 'مرحبا', 'שלום', '🔥', '`code`', '**bold**', '[link](https://x.y)', 'a:b', 'eta:soon', '#123x', 'v1.2');
+const word = fc.constantFrom(
+  'fix',
+  'the',
+  'alert',
+  'on',
+  'queue',
+  'depth',
+  'rollback',
+  'runbook',
+  'über',
+  'مرحبا',
+  'שלום',
+  '🔥',
+  '`code`',
+  '**bold**',
+  '[link](https://x.y)',
+  'a:b',
+  'eta:soon',
+  '#123x',
+  'v1.2',
+);
 const words = fc.array(word, { minLength: 0, maxLength: 5 }).map((w) => w.join(' '));
-const safeProse = fc.array(fc.constantFrom('We', 'saw', 'errors', 'at', '10:32', 'UTC', '(p99)', 'and', 'paged', '@oncall', 'twice.', 'É', '«quote»', '\u202e', '|', 'x'), { minLength: 1, maxLength: 8 }).map((w) => w.join(' '));
+const safeProse = fc
+  .array(
+    fc.constantFrom(
+      'We',
+      'saw',
+      'errors',
+      'at',
+      '10:32',
+      'UTC',
+      '(p99)',
+      'and',
+      'paged',
+      '@oncall',
+      'twice.',
+      'É',
+      '«quote»',
+      '\u202e',
+      '|',
+      'x',
+    ),
+    { minLength: 1, maxLength: 8 },
+  )
+  .map((w) => w.join(' '));
 
-const sectionTitle = fc.constantFrom('Follow-ups', 'follow ups', 'ACTION ITEMS', 'Action item:', '📋 Follow-ups', '**Followups**', 'Action-Items');
-const otherTitle = fc.constantFrom('Summary', 'Timeline', 'What went well', 'Follow-ups we did not do (notes)', 'Appendix');
-const validDate = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const sectionTitle = fc.constantFrom(
+  'Follow-ups',
+  'follow ups',
+  'ACTION ITEMS',
+  'Action item:',
+  '📋 Follow-ups',
+  '**Followups**',
+  'Action-Items',
+);
+const otherTitle = fc.constantFrom(
+  'Summary',
+  'Timeline',
+  'What went well',
+  'Follow-ups we did not do (notes)',
+  'Appendix',
+);
+const validDate = fc
+  .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 
 const block: fc.Arbitrary<Block> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('heading' as const), level: fc.integer({ min: 1, max: 6 }), section: fc.boolean(), title: fc.oneof(sectionTitle, otherTitle) }).map((h) => ({ ...h, section: SECTION_NAMES.has(h.title) })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({
+        kind: fc.constant('heading' as const),
+        level: fc.integer({ min: 1, max: 6 }),
+        section: fc.boolean(),
+        title: fc.oneof(sectionTitle, otherTitle),
+      })
+      .map((h) => ({ ...h, section: SECTION_NAMES.has(h.title) })),
+  },
   {
     weight: 8,
     arbitrary: fc.record(
@@ -67,18 +145,34 @@ const block: fc.Arbitrary<Block> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .record({ fence: fc.constantFrom('```', '````', '~~~', '```markdown', '~~~~ md'), lines: fc.array(fc.oneof(fc.constant('- [ ] INSIDE_CODE'), safeProse, fc.constant('## Follow-ups'), fc.constant('<!--')), { maxLength: 5 }) })
+      .record({
+        fence: fc.constantFrom('```', '````', '~~~', '```markdown', '~~~~ md'),
+        lines: fc.array(
+          fc.oneof(fc.constant('- [ ] INSIDE_CODE'), safeProse, fc.constant('## Follow-ups'), fc.constant('<!--')),
+          { maxLength: 5 },
+        ),
+      })
       .map((f) => ({ kind: 'fence' as const, ...f })),
   },
   {
     weight: 1,
-    arbitrary: fc.array(fc.oneof(fc.constant('- [ ] INSIDE_COMMENT'), safeProse, fc.constant('```')), { maxLength: 4 }).map((lines) => ({ kind: 'comment' as const, lines })),
+    arbitrary: fc
+      .array(fc.oneof(fc.constant('- [ ] INSIDE_COMMENT'), safeProse, fc.constant('```')), { maxLength: 4 })
+      .map((lines) => ({ kind: 'comment' as const, lines })),
   },
   { weight: 3, arbitrary: safeProse.map((line) => ({ kind: 'prose' as const, line })) },
   { weight: 2, arbitrary: fc.constant({ kind: 'blank' as const }) },
 );
 
-const SECTION_NAMES = new Set(['Follow-ups', 'follow ups', 'ACTION ITEMS', 'Action item:', '📋 Follow-ups', '**Followups**', 'Action-Items']);
+const SECTION_NAMES = new Set([
+  'Follow-ups',
+  'follow ups',
+  'ACTION ITEMS',
+  'Action item:',
+  '📋 Follow-ups',
+  '**Followups**',
+  'Action-Items',
+]);
 
 interface Expected {
   readonly text: string;
@@ -102,8 +196,15 @@ function render(blocks: readonly Block[], crlf: boolean): Expected {
         break;
       case 'task': {
         const text = `ITEM_${n++}${b.words ? ` ${b.words}` : ''}`;
-        const tokens = [b.owner ? `@${b.owner}` : '', b.due ? `due:${b.due}` : '', b.priority ? `priority:${b.priority}` : '', b.type ? `type:${b.type}` : ''].filter(Boolean);
-        lines.push(`${b.indent}${b.bullet} [${b.checked ? 'x' : ' '}] ${text}${tokens.length ? ` ${tokens.join(' ')}` : ''}`);
+        const tokens = [
+          b.owner ? `@${b.owner}` : '',
+          b.due ? `due:${b.due}` : '',
+          b.priority ? `priority:${b.priority}` : '',
+          b.type ? `type:${b.type}` : '',
+        ].filter(Boolean);
+        lines.push(
+          `${b.indent}${b.bullet} [${b.checked ? 'x' : ' '}] ${text}${tokens.length ? ` ${tokens.join(' ')}` : ''}`,
+        );
         if (section !== undefined) items.push({ line: lines.length, text, checked: b.checked });
         break;
       }
@@ -132,7 +233,9 @@ function render(blocks: readonly Block[], crlf: boolean): Expected {
 
 // Most retros have the section near the top; some have it later, twice, or not at all.
 const opening = fc.option(
-  fc.record({ level: fc.integer({ min: 1, max: 3 }), title: sectionTitle }).map((h): Block => ({ kind: 'heading', ...h, section: true })),
+  fc
+    .record({ level: fc.integer({ min: 1, max: 3 }), title: sectionTitle })
+    .map((h): Block => ({ kind: 'heading', ...h, section: true })),
   { freq: 5 },
 );
 const document = fc
@@ -143,7 +246,32 @@ const document = fc
 const anyMarkdown = fc
   .array(
     fc.oneof(
-      fc.constantFrom('## Follow-ups', '# Action items', 'Follow-ups', '---', '===', '```', '~~~', '````', '<!--', '-->', '- [ ] x', '- [x] y @z due:2024-02-29', '- [ ]', '  - [ ] nested', '    - [ ] deep', '1) [X] numbered', '- [ ] (#12) <!-- firebreak:retro-item {"v":1,"key":"k","issue":12} -->', '- [ ] #7', '- [ ] https://github.com/a/b/issues/9', '<!-- firebreak:retro-item {"key":', '\t- [ ] tab', '\u0000', '\r', ''),
+      fc.constantFrom(
+        '## Follow-ups',
+        '# Action items',
+        'Follow-ups',
+        '---',
+        '===',
+        '```',
+        '~~~',
+        '````',
+        '<!--',
+        '-->',
+        '- [ ] x',
+        '- [x] y @z due:2024-02-29',
+        '- [ ]',
+        '  - [ ] nested',
+        '    - [ ] deep',
+        '1) [X] numbered',
+        '- [ ] (#12) <!-- firebreak:retro-item {"v":1,"key":"k","issue":12} -->',
+        '- [ ] #7',
+        '- [ ] https://github.com/a/b/issues/9',
+        '<!-- firebreak:retro-item {"key":',
+        '\t- [ ] tab',
+        '\u0000',
+        '\r',
+        '',
+      ),
       fc.string({ maxLength: 30 }),
       fc.string({ maxLength: 30, unit: 'binary' }),
     ),
@@ -159,7 +287,16 @@ function run(name: string, size: string, fn: () => void, note: () => string): vo
   } catch (error) {
     failure = (error as Error).message;
   }
-  record({ scenario: name, size, lost: 0, duplicated: 0, crashes: failure ? 1 : 0, leaked: 0, seconds: (Date.now() - started) / 1000, note: note() });
+  record({
+    scenario: name,
+    size,
+    lost: 0,
+    duplicated: 0,
+    crashes: failure ? 1 : 0,
+    leaked: 0,
+    seconds: (Date.now() - started) / 1000,
+    note: note(),
+  });
   assert.equal(failure, undefined, failure);
 }
 
@@ -180,9 +317,13 @@ describe('reliability: retro checklist fuzzing', function () {
               parsed.items.map((i) => ({ line: i.line, text: i.text, checked: i.checked })),
               expected.items,
             );
-            assert.ok(!parsed.items.some((i) => /INSIDE_(CODE|COMMENT)/.test(i.text)), 'nothing from code blocks or comments');
+            assert.ok(
+              !parsed.items.some((i) => /INSIDE_(CODE|COMMENT)/.test(i.text)),
+              'nothing from code blocks or comments',
+            );
             const reported = new Set(parsed.problems.map((p) => p.line));
-            for (const line of expected.problemLines) assert.ok(reported.has(line), `line ${line} is reported: ${expected.text.split(/\r?\n/)[line - 1]}`);
+            for (const line of expected.problemLines)
+              assert.ok(reported.has(line), `line ${line} is reported: ${expected.text.split(/\r?\n/)[line - 1]}`);
             items += parsed.items.length;
             problems += parsed.problems.length;
           }),
@@ -202,14 +343,19 @@ describe('reliability: retro checklist fuzzing', function () {
           fc.property(anyMarkdown, fc.nat(), (text, pick) => {
             const parsed = parseRetroChecklist(text);
             const lineCount = text.replace(/\r\n?/g, '\n').split('\n').length;
-            for (const x of [...parsed.items, ...parsed.problems]) assert.ok(x.line >= 1 && x.line <= lineCount, `line ${x.line} of ${lineCount}`);
+            for (const x of [...parsed.items, ...parsed.problems])
+              assert.ok(x.line >= 1 && x.line <= lineCount, `line ${x.line} of ${lineCount}`);
             for (const item of parsed.items) assert.ok(item.text.trim().length > 0);
             const item = parsed.items[pick % Math.max(1, parsed.items.length)];
             if (!item) return;
             const next = annotateItem(text, item.key, 4242);
             assert.ok(next !== undefined, 'the item is found again');
             const reparsed = parseRetroChecklist(next);
-            assert.deepEqual(reparsed.items.map((i) => i.key), parsed.items.map((i) => i.key), 'the same items, in the same order');
+            assert.deepEqual(
+              reparsed.items.map((i) => i.key),
+              parsed.items.map((i) => i.key),
+              'the same items, in the same order',
+            );
             const after = reparsed.items.find((i) => i.key === item.key);
             assert.equal(after?.tracked, 4242);
             for (const other of reparsed.items.filter((i) => i.key !== item.key)) {

@@ -74,14 +74,19 @@ describe('reliability: secrets and private incidents', function () {
       if (FULL) {
         // The CLI spaces writes 1 s apart and backs off from 1 s, as GitHub advises: only the full run pays for more.
         sandbox.failNext('reset', 1, { method: 'GET' });
-        assert.equal((await run(['update', String(number), '--text', 'Keys rotated.', '--status', 'monitoring'])).code, 0);
+        assert.equal(
+          (await run(['update', String(number), '--text', 'Keys rotated.', '--status', 'monitoring'])).code,
+          0,
+        );
         for (const args of [['list'], ['repair', String(number)]]) assert.equal((await run(args)).code, 0);
       }
       assert.equal((await run(['show', String(number), '--json'])).code, 0);
       const unauthorized = await run(['show', String(number)], { GITHUB_TOKEN: UNKNOWN_TOKEN });
       assert.equal(unauthorized.code, 1);
       assert.match(unauthorized.err, /did not accept the token/);
-      const unauthorizedJson = await run(['log', String(number), '--kind', 'action', '--text', 'x', '--json'], { GITHUB_TOKEN: UNKNOWN_TOKEN });
+      const unauthorizedJson = await run(['log', String(number), '--kind', 'action', '--text', 'x', '--json'], {
+        GITHUB_TOKEN: UNKNOWN_TOKEN,
+      });
       assert.equal(unauthorizedJson.code, 1);
       const missing = await runCli(sandbox, ['show', '999', '--repo', 'acme/nothing-here', '--verbose']);
       cli.push(missing);
@@ -94,16 +99,35 @@ describe('reliability: secrets and private incidents', function () {
 
       // The extension's session: its log stands in for the output channel; errors go through its formatError.
       const channel = captureLog();
-      const session = await openSession({ token: engineer(0).token, apiUrl: sandbox.url, repo: REPO, config: defaultConfig(), templates: {}, log: channel, ...FAST_CLIENT });
+      const session = await openSession({
+        token: engineer(0).token,
+        apiUrl: sandbox.url,
+        repo: REPO,
+        config: defaultConfig(),
+        templates: {},
+        log: channel,
+        ...FAST_CLIENT,
+      });
       sandbox.injectFaults(faultPlan(SEED + 30));
-      for (let i = 0; i < 10; i++) await session.service.log(number, { kind: 'observation', text: `Seen ${i}` }).catch((e: unknown) => texts.push(errorText(e)));
+      for (let i = 0; i < 10; i++)
+        await session.service
+          .log(number, { kind: 'observation', text: `Seen ${i}` })
+          .catch((e: unknown) => texts.push(errorText(e)));
       sandbox.injectFaults(undefined);
       for (const [token, doing, repo] of [
         [UNKNOWN_TOKEN, 'Sign in', REPO],
         [engineer(0).token, 'Show incident', { owner: 'acme', name: 'nothing-here' }],
       ] as const) {
         try {
-          const other = await openSession({ token, apiUrl: sandbox.url, repo, config: defaultConfig(), templates: {}, log: channel, ...FAST_CLIENT });
+          const other = await openSession({
+            token,
+            apiUrl: sandbox.url,
+            repo,
+            config: defaultConfig(),
+            templates: {},
+            log: channel,
+            ...FAST_CLIENT,
+          });
           await other.service.show(999);
           assert.fail('refused');
         } catch (error) {
@@ -117,22 +141,66 @@ describe('reliability: secrets and private incidents', function () {
       texts.push(...channel.lines);
 
       // The Action, with its token and a webhook URL, in each mode, also when the webhook fails.
-      const actionRuns = [await runAction(sandbox, { inputs: { mode: 'freeze', 'github-token': ACTION_TOKEN, repository: SLUG, bypass: 'true', 'bypass-reason': 'Hotfix' } })];
+      const actionRuns = [
+        await runAction(sandbox, {
+          inputs: {
+            mode: 'freeze',
+            'github-token': ACTION_TOKEN,
+            repository: SLUG,
+            bypass: 'true',
+            'bypass-reason': 'Hotfix',
+          },
+        }),
+      ];
       if (FULL) {
         actionRuns.push(
-          await runAction(sandbox, { inputs: { mode: 'status', 'github-token': ACTION_TOKEN, repository: SLUG, remind: 'true', 'webhook-url': receiver.url }, eventName: 'schedule' }),
-          await runAction(sandbox, { inputs: { mode: 'follow-ups', 'github-token': ACTION_TOKEN, repository: SLUG, incident: String(number) } }),
+          await runAction(sandbox, {
+            inputs: {
+              mode: 'status',
+              'github-token': ACTION_TOKEN,
+              repository: SLUG,
+              remind: 'true',
+              'webhook-url': receiver.url,
+            },
+            eventName: 'schedule',
+          }),
+          await runAction(sandbox, {
+            inputs: { mode: 'follow-ups', 'github-token': ACTION_TOKEN, repository: SLUG, incident: String(number) },
+          }),
         );
         actionRuns.push(
-          await runAction(sandbox, { inputs: { mode: 'status', 'github-token': ACTION_TOKEN, repository: SLUG, 'webhook-url': receiver.url, 'api-retries': '0' }, eventName: 'schedule', env: { GITHUB_API_URL: 'http://127.0.0.1:1' } }),
+          await runAction(sandbox, {
+            inputs: {
+              mode: 'status',
+              'github-token': ACTION_TOKEN,
+              repository: SLUG,
+              'webhook-url': receiver.url,
+              'api-retries': '0',
+            },
+            eventName: 'schedule',
+            env: { GITHUB_API_URL: 'http://127.0.0.1:1' },
+          }),
         );
       }
       if (FULL) {
         receiver.answers.push(500, 500, 500, 500);
-        actionRuns.push(await runAction(sandbox, { inputs: { mode: 'status', 'github-token': ACTION_TOKEN, repository: SLUG, 'webhook-url': receiver.url }, eventName: 'schedule' }));
+        actionRuns.push(
+          await runAction(sandbox, {
+            inputs: { mode: 'status', 'github-token': ACTION_TOKEN, repository: SLUG, 'webhook-url': receiver.url },
+            eventName: 'schedule',
+          }),
+        );
       }
-      assert.deepEqual(actionRuns.map((r) => r.code), FULL ? [0, 0, 0, 1, 1] : [0], actionRuns.map((r) => r.stdout).join('\n----\n'));
-      texts.push(...actionRuns.flatMap(actionTexts), ...visibleText(sandbox), ...receiver.received.map((r) => JSON.stringify(r.body)));
+      assert.deepEqual(
+        actionRuns.map((r) => r.code),
+        FULL ? [0, 0, 0, 1, 1] : [0],
+        actionRuns.map((r) => r.stdout).join('\n----\n'),
+      );
+      texts.push(
+        ...actionRuns.flatMap(actionTexts),
+        ...visibleText(sandbox),
+        ...receiver.received.map((r) => JSON.stringify(r.body)),
+      );
 
       const leaked = countLeaks(texts, secrets);
       record({
@@ -164,24 +232,48 @@ describe('reliability: secrets and private incidents', function () {
     let surfaced = 0;
     for (let i = 0; i < count; i++) {
       try {
-        const incident = await client.service.declare({ title: `${canary(i)} customer data exposed`, severity: 'critical', private: true, key: `private-${i}` });
-        await client.service.log(incident, { kind: 'observation', text: `${canary(i)}: the export bucket is public`, key: `private-log-${i}` });
-        await client.service.postUpdate(incident, { text: `${canary(i)} contained`, status: 'monitoring', key: `private-update-${i}` });
+        const incident = await client.service.declare({
+          title: `${canary(i)} customer data exposed`,
+          severity: 'critical',
+          private: true,
+          key: `private-${i}`,
+        });
+        await client.service.log(incident, {
+          kind: 'observation',
+          text: `${canary(i)}: the export bucket is public`,
+          key: `private-log-${i}`,
+        });
+        await client.service.postUpdate(incident, {
+          text: `${canary(i)} contained`,
+          status: 'monitoring',
+          key: `private-update-${i}`,
+        });
       } catch (error) {
         assert.ok(error instanceof GitHubError, errorText(error));
         surfaced++;
       }
-      await client.service.declare({ title: `Public incident ${i}`, severity: 'major', key: `public-${i}` }).catch(() => surfaced++);
+      await client.service
+        .declare({ title: `Public incident ${i}`, severity: 'major', key: `public-${i}` })
+        .catch(() => surfaced++);
     }
     sandbox.injectFaults(undefined);
     // A private declare while the private repository fails is refused; it never falls back to the public one.
     const publicBefore = sandbox.store.issues(SLUG).length;
     sandbox.failNext('http503', 50, { pathIncludes: `/repos/${PRIVATE_SLUG}/` });
-    await assert.rejects(client.service.declare({ title: `${canary(99)} while the private repo fails`, private: true }), GitHubError);
-    assert.equal(sandbox.store.issues(SLUG).length, publicBefore, 'nothing was written to the public repository instead');
+    await assert.rejects(
+      client.service.declare({ title: `${canary(99)} while the private repo fails`, private: true }),
+      GitHubError,
+    );
+    assert.equal(
+      sandbox.store.issues(SLUG).length,
+      publicBefore,
+      'nothing was written to the public repository instead',
+    );
     // Use up what is left of the one-off faults before reading.
     for (let i = 0; i < 60; i++) {
-      const response = await fetch(`${sandbox.url}/repos/${PRIVATE_SLUG}/issues`, { headers: { authorization: `token ${engineer(1).token}` } });
+      const response = await fetch(`${sandbox.url}/repos/${PRIVATE_SLUG}/issues`, {
+        headers: { authorization: `token ${engineer(1).token}` },
+      });
       if (response.ok) break;
     }
 
@@ -192,12 +284,20 @@ describe('reliability: secrets and private incidents', function () {
     views.push(JSON.stringify(active.map((i) => [i.title, i.description, i.url])));
     const freeze = await checkFreeze(publicGateway, config);
     views.push(JSON.stringify([...freeze.freezing, ...freeze.ignored.map((x) => x.incident)].map((i) => i.title)));
-    const status = await new StatusSummary({ gateway: publicGateway, config, renderer: createRenderer() }).run({ remind: true });
+    const status = await new StatusSummary({ gateway: publicGateway, config, renderer: createRenderer() }).run({
+      remind: true,
+    });
     views.push(status.markdown, statusMessage(status.active).text);
-    const action = await runAction(sandbox, { inputs: { mode: 'status', 'github-token': ACTION_TOKEN, repository: SLUG, remind: 'true' }, eventName: 'schedule' });
+    const action = await runAction(sandbox, {
+      inputs: { mode: 'status', 'github-token': ACTION_TOKEN, repository: SLUG, remind: 'true' },
+      eventName: 'schedule',
+    });
     views.push(...actionTexts(action));
     const publicRepo = sandbox.store.repo(SLUG);
-    const publicText = [...(publicRepo?.issues ?? []).flatMap((i) => [i.title, i.body ?? '']), ...(publicRepo?.comments ?? []).map((c) => c.body)];
+    const publicText = [
+      ...(publicRepo?.issues ?? []).flatMap((i) => [i.title, i.body ?? '']),
+      ...(publicRepo?.comments ?? []).map((c) => c.body),
+    ];
     const leakedViews = [...views, ...publicText].filter((t) => t.includes('PRIVATE-CANARY')).length;
     const privateIssues = sandbox.store.issues(PRIVATE_SLUG).filter((i) => i.title.includes('PRIVATE-CANARY'));
     const withPrivate = await client.service.listActive({ includePrivate: true });
@@ -212,9 +312,16 @@ describe('reliability: secrets and private incidents', function () {
       seconds: seconds(started),
       note: `${privateIssues.length} private issues; ${surfaced} typed errors surfaced`,
     });
-    assert.equal(leakedViews, 0, 'no private incident in the public repository, its listings, freeze decision or digest');
+    assert.equal(
+      leakedViews,
+      0,
+      'no private incident in the public repository, its listings, freeze decision or digest',
+    );
     assert.ok(privateIssues.length > 0, 'private incidents were declared');
-    assert.ok(withPrivate.some((i) => i.title.includes('PRIVATE-CANARY') && i.repo.name === PRIVATE_REPO.name), 'they are listed for those who ask for private ones');
+    assert.ok(
+      withPrivate.some((i) => i.title.includes('PRIVATE-CANARY') && i.repo.name === PRIVATE_REPO.name),
+      'they are listed for those who ask for private ones',
+    );
     assert.equal(action.code, 0, action.stdout);
     assertNoViolations(sandbox);
   });

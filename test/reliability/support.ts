@@ -52,12 +52,16 @@ export const PRIVATE_REPO: RepoRef = { owner: 'acme', name: 'incidents-private' 
 export const PRIVATE_SLUG = `${PRIVATE_REPO.owner}/${PRIVATE_REPO.name}`;
 
 // Distinctive fake tokens: long enough that a hit in a scan can only be a leak, never a coincidence.
-const canary = (kind: string, n: number) => `${kind}_FbCanary${String(n).padStart(2, '0')}x7Qz9Lr2Vt5Wm8Kp3Hd6Jy4Nc1Bs0`;
+const canary = (kind: string, n: number) =>
+  `${kind}_FbCanary${String(n).padStart(2, '0')}x7Qz9Lr2Vt5Wm8Kp3Hd6Jy4Nc1Bs0`;
 export interface Engineer {
   readonly login: string;
   readonly token: string;
 }
-export const ENGINEERS: readonly Engineer[] = Array.from({ length: CLIENTS }, (_, i) => ({ login: `oncall-${i + 1}`, token: canary('ghp', i + 1) }));
+export const ENGINEERS: readonly Engineer[] = Array.from({ length: CLIENTS }, (_, i) => ({
+  login: `oncall-${i + 1}`,
+  token: canary('ghp', i + 1),
+}));
 /** The engineer at a terminal: the CLI's token. */
 export const CLI_USER: Engineer = { login: 'oncall-cli', token: canary('ghp', 50) };
 export const ACTION_TOKEN = canary('ghs', 90);
@@ -66,9 +70,22 @@ export const ACTION_BOT = 'firebreak-ci[bot]';
 export const UNKNOWN_TOKEN = canary('ghp', 99);
 /** A user who can read but not push: their markers must not count. */
 export const OUTSIDER = { login: 'drive-by', token: canary('ghp', 98) };
-export const SECRETS: readonly string[] = [...ENGINEERS.map((e) => e.token), CLI_USER.token, ACTION_TOKEN, UNKNOWN_TOKEN, OUTSIDER.token];
+export const SECRETS: readonly string[] = [
+  ...ENGINEERS.map((e) => e.token),
+  CLI_USER.token,
+  ACTION_TOKEN,
+  UNKNOWN_TOKEN,
+  OUTSIDER.token,
+];
 
-export const ALL_FAULTS: FaultKind[] = ['http500', 'http502', 'http503', 'reset', 'secondary-rate-limit', 'applied-502'];
+export const ALL_FAULTS: FaultKind[] = [
+  'http500',
+  'http502',
+  'http503',
+  'reset',
+  'secondary-rate-limit',
+  'applied-502',
+];
 
 /**
  * The fault plan of the campaign: ~10% of all requests, every kind. `retryAfterSeconds: 1` is the smallest
@@ -77,7 +94,12 @@ export const ALL_FAULTS: FaultKind[] = ['http500', 'http502', 'http503', 'reset'
  * the full run, to stay within ~30 s.
  */
 export function faultPlan(seed: number, rate = 0.1) {
-  return { rate, seed, kinds: FULL ? ALL_FAULTS : ALL_FAULTS.filter((k) => k !== 'secondary-rate-limit'), retryAfterSeconds: 1 };
+  return {
+    rate,
+    seed,
+    kinds: FULL ? ALL_FAULTS : ALL_FAULTS.filter((k) => k !== 'secondary-rate-limit'),
+    retryAfterSeconds: 1,
+  };
 }
 
 export function sandboxOptions(extra: SandboxOptions = {}): SandboxOptions {
@@ -210,7 +232,10 @@ export function declarationKeyCounts(sandbox: Sandbox, slug: string): Map<string
 }
 
 /** Lost (expected once, found never) and duplicated (found more than once) among the expected keys. */
-export function lostAndDuplicated(expected: readonly string[], counts: ReadonlyMap<string, number>): { lost: string[]; duplicated: string[] } {
+export function lostAndDuplicated(
+  expected: readonly string[],
+  counts: ReadonlyMap<string, number>,
+): { lost: string[]; duplicated: string[] } {
   return {
     lost: expected.filter((k) => !counts.get(k)),
     duplicated: [...counts].filter(([, n]) => n > 1).map(([k]) => k),
@@ -259,7 +284,12 @@ export function newOutcome(): Outcome {
  * Calls `write`; when a typed error reaches the caller, retries it the way the extension's offline queue does: a
  * write that may have landed is looked up by its key (`landed`) before it is sent again. Anything untyped is a crash.
  */
-export async function deliver<T>(outcome: Outcome, write: () => Promise<T>, landed: () => Promise<boolean>, attempts = 5): Promise<T | undefined> {
+export async function deliver<T>(
+  outcome: Outcome,
+  write: () => Promise<T>,
+  landed: () => Promise<boolean>,
+  attempts = 5,
+): Promise<T | undefined> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       if (attempt > 1 && (await landed())) return undefined;
@@ -284,7 +314,11 @@ export interface CliRun {
 }
 
 /** Runs the `firebreak` CLI in-process against the sandbox, in an empty directory, capturing what it prints. */
-export async function runCli(sandbox: Sandbox, args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+export async function runCli(
+  sandbox: Sandbox,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const cwd = mkdtempSync(join(tmpdir(), 'firebreak-reliability-'));
@@ -301,7 +335,12 @@ export async function runCli(sandbox: Sandbox, args: readonly string[], env: Rec
  * What an Action run shows: its log (minus the `::add-mask::` commands, which the runner consumes so that it can
  * mask the secret everywhere else), its outputs and its job summary.
  */
-export function actionTexts(run: { stdout: string; stderr: string; summary: string; outputs: Record<string, string> }): string[] {
+export function actionTexts(run: {
+  stdout: string;
+  stderr: string;
+  summary: string;
+  outputs: Record<string, string>;
+}): string[] {
   const log = `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => !line.startsWith('::add-mask::'));
   return [...log, run.summary, JSON.stringify(run.outputs)];
 }

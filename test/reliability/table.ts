@@ -57,12 +57,20 @@ export function formatTable(unsorted: readonly Figures[]): string {
   const line = (values: readonly string[]) =>
     `| ${values.map((v, i) => (COLUMNS[i]?.left ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (COLUMNS[i]?.left ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  const totals = figures.reduce((t, f) => ({ lost: t.lost + f.lost, duplicated: t.duplicated + f.duplicated, crashes: t.crashes + f.crashes, leaked: t.leaked + f.leaked }), {
-    lost: 0,
-    duplicated: 0,
-    crashes: 0,
-    leaked: 0,
-  });
+  const totals = figures.reduce(
+    (t, f) => ({
+      lost: t.lost + f.lost,
+      duplicated: t.duplicated + f.duplicated,
+      crashes: t.crashes + f.crashes,
+      leaked: t.leaked + f.leaked,
+    }),
+    {
+      lost: 0,
+      duplicated: 0,
+      crashes: 0,
+      leaked: 0,
+    },
+  );
   return [
     line(COLUMNS.map((c) => c.title)),
     rule,

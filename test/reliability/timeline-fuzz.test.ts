@@ -46,13 +46,29 @@ function specs(): fc.Arbitrary<Spec[]> {
     fc.tuple(
       ...rolls.map((roll, i): fc.Arbitrary<Spec> => {
         const key = `key-${i}`;
-        if (roll < 45) return fc.record({ kind: fc.constant('intact' as const), entry: entry(key), association: fc.constantFrom(...TRUSTED, 'BOT' as const) });
+        if (roll < 45)
+          return fc.record({
+            kind: fc.constant('intact' as const),
+            entry: entry(key),
+            association: fc.constantFrom(...TRUSTED, 'BOT' as const),
+          });
         if (roll < 55) return fc.constant({ kind: 'again' as const, of: i });
         if (roll < 62) return entry(key).map((e) => ({ kind: 'marker-deleted' as const, entry: e }));
-        if (roll < 69) return fc.record({ kind: fc.constant('marker-truncated' as const), entry: entry(key), cut: fc.nat() });
-        if (roll < 80) return fc.record({ kind: fc.constant('foreign' as const), text: hostileText(), trusted: fc.boolean() });
-        if (roll < 90) return fc.record({ kind: fc.constant('forged' as const), entry: entry(key), association: fc.constantFrom(...UNTRUSTED) });
-        return fc.record({ kind: fc.constant('quoted' as const), entry: entry(key), how: fc.constantFrom('quote' as const, 'second-line' as const, 'code' as const) });
+        if (roll < 69)
+          return fc.record({ kind: fc.constant('marker-truncated' as const), entry: entry(key), cut: fc.nat() });
+        if (roll < 80)
+          return fc.record({ kind: fc.constant('foreign' as const), text: hostileText(), trusted: fc.boolean() });
+        if (roll < 90)
+          return fc.record({
+            kind: fc.constant('forged' as const),
+            entry: entry(key),
+            association: fc.constantFrom(...UNTRUSTED),
+          });
+        return fc.record({
+          kind: fc.constant('quoted' as const),
+          entry: entry(key),
+          how: fc.constantFrom('quote' as const, 'second-line' as const, 'code' as const),
+        });
       }),
     ),
   );
@@ -73,7 +89,16 @@ function build(list: readonly Spec[]): Built {
   const intact: (CommentRecord | undefined)[] = [];
   const add = (body: string, association: string, authorType = 'User', author = 'oncall-1') => {
     const id = 1000 + comments.length;
-    const comment: CommentRecord = { id, body, author, authorType, authorAssociation: association, createdAt: '2026-11-23T10:00:00Z', updatedAt: '2026-11-23T10:00:00Z', url: `https://github.com/acme/incidents/issues/1#issuecomment-${id}` };
+    const comment: CommentRecord = {
+      id,
+      body,
+      author,
+      authorType,
+      authorAssociation: association,
+      createdAt: '2026-11-23T10:00:00Z',
+      updatedAt: '2026-11-23T10:00:00Z',
+      url: `https://github.com/acme/incidents/issues/1#issuecomment-${id}`,
+    };
     comments.push(comment);
     return comment;
   };
@@ -81,7 +106,12 @@ function build(list: readonly Spec[]): Built {
     switch (spec.kind) {
       case 'intact': {
         const bot = spec.association === 'BOT';
-        intact[i] = add(renderEntryComment(spec.entry, renderer), bot ? 'NONE' : spec.association, bot ? 'Bot' : 'User', bot ? 'github-actions[bot]' : 'oncall-1');
+        intact[i] = add(
+          renderEntryComment(spec.entry, renderer),
+          bot ? 'NONE' : spec.association,
+          bot ? 'Bot' : 'User',
+          bot ? 'github-actions[bot]' : 'oncall-1',
+        );
         if (!expected.includes(spec.entry.key)) expected.push(spec.entry.key);
         break;
       }
@@ -99,7 +129,10 @@ function build(list: readonly Spec[]): Built {
         const body = renderEntryComment(spec.entry, renderer);
         const firstLine = body.split('\n', 1)[0] ?? '';
         // Cut somewhere before the closing `-->`: the marker no longer closes on its line.
-        add(firstLine.slice(0, spec.cut % Math.max(1, firstLine.length - 3)) + body.slice(firstLine.length), 'COLLABORATOR');
+        add(
+          firstLine.slice(0, spec.cut % Math.max(1, firstLine.length - 3)) + body.slice(firstLine.length),
+          'COLLABORATOR',
+        );
         forbidden.add(spec.entry.key);
         break;
       }
@@ -113,7 +146,15 @@ function build(list: readonly Spec[]): Built {
         break;
       case 'quoted': {
         const body = renderEntryComment(spec.entry, renderer);
-        const quoted = spec.how === 'quote' ? body.split('\n').map((l) => `> ${l}`).join('\n') : spec.how === 'second-line' ? `Look what I found:\n${body}` : `\`\`\`\n${body}\n\`\`\``;
+        const quoted =
+          spec.how === 'quote'
+            ? body
+                .split('\n')
+                .map((l) => `> ${l}`)
+                .join('\n')
+            : spec.how === 'second-line'
+              ? `Look what I found:\n${body}`
+              : `\`\`\`\n${body}\n\`\`\``;
         add(quoted, 'COLLABORATOR');
         forbidden.add(spec.entry.key);
         break;
@@ -131,7 +172,20 @@ function issueArbitrary(): fc.Arbitrary<{ issue: IssueRecord; declaration: Decla
       declaration,
       body: fc.constantFrom('rendered', 'marker-deleted', 'marker-corrupted', 'form', 'junk', 'empty'),
       junk: hostileText(),
-      labels: fc.array(fc.constantFrom('incident', 'severity:major', 'severity:bogus', 'status:monitoring', 'status:nope', 'role:comms', 'drill', 'customer-impact', 'p1'), { maxLength: 6 }),
+      labels: fc.array(
+        fc.constantFrom(
+          'incident',
+          'severity:major',
+          'severity:bogus',
+          'status:monitoring',
+          'status:nope',
+          'role:comms',
+          'drill',
+          'customer-impact',
+          'p1',
+        ),
+        { maxLength: 6 },
+      ),
       state: fc.constantFrom('open' as const, 'closed' as const),
       assignees: fc.array(fc.constantFrom('oncall-1', 'oncall-2', 'stranger'), { maxLength: 3 }),
     })
@@ -172,10 +226,18 @@ function issueArbitrary(): fc.Arbitrary<{ issue: IssueRecord; declaration: Decla
 /** Prose the marker had to cut (with a note) is the start of the full text; everything else is the fold itself. */
 function assertCachedState(cached: IncidentState, folded: IncidentState): void {
   const cut = (kept: string | undefined, full: string | undefined) =>
-    kept === full || (kept !== undefined && full !== undefined && /_\(truncated: \d+ more characters not shown\)_$/.test(kept) && full.startsWith(kept.replace(/\n\n_\(truncated: \d+ more characters not shown\)_$/, '')));
+    kept === full ||
+    (kept !== undefined &&
+      full !== undefined &&
+      /_\(truncated: \d+ more characters not shown\)_$/.test(kept) &&
+      full.startsWith(kept.replace(/\n\n_\(truncated: \d+ more characters not shown\)_$/, '')));
   assert.ok(cut(cached.description, folded.description), 'the cached description is the description, or its start');
   assert.ok(cut(cached.lastUpdate?.text, folded.lastUpdate?.text), 'the cached update is the update, or its start');
-  const prose = (s: IncidentState) => ({ ...s, description: '', ...(s.lastUpdate ? { lastUpdate: { ...s.lastUpdate, text: '' } } : {}) });
+  const prose = (s: IncidentState) => ({
+    ...s,
+    description: '',
+    ...(s.lastUpdate ? { lastUpdate: { ...s.lastUpdate, text: '' } } : {}),
+  });
   assert.deepEqual(prose(cached), prose(folded), 'the cached state is the fold of the comments');
 }
 
@@ -197,7 +259,13 @@ class OneIssueGateway implements IssueGateway {
   async updateIssue(_n: number, patch: IssuePatch): Promise<IssueRecord> {
     this.writes++;
     const { stateReason: _reason, ...rest } = patch;
-    this.issue = { ...this.issue, ...rest, labels: patch.labels ?? this.issue.labels, assignees: patch.assignees ?? this.issue.assignees, updatedAt: new Date().toISOString() };
+    this.issue = {
+      ...this.issue,
+      ...rest,
+      labels: patch.labels ?? this.issue.labels,
+      assignees: patch.assignees ?? this.issue.assignees,
+      updatedAt: new Date().toISOString(),
+    };
     return this.issue;
   }
   createIssue = unexpected;
@@ -230,7 +298,16 @@ function property(name: string, size: string, fn: () => Promise<void> | void, no
     } catch (error) {
       failure = shorten((error as Error).message);
     }
-    record({ scenario: name, size, lost: 0, duplicated: 0, crashes: failure ? 1 : 0, leaked: 0, seconds: (Date.now() - started) / 1000, note: note() });
+    record({
+      scenario: name,
+      size,
+      lost: 0,
+      duplicated: 0,
+      crashes: failure ? 1 : 0,
+      leaked: 0,
+      seconds: (Date.now() - started) / 1000,
+      note: note(),
+    });
     assert.equal(failure, undefined, failure);
   };
 }
@@ -241,54 +318,76 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
   let folded = 0;
   it(
     `${SIZE.cases} timelines: folding keeps every trusted intact entry once, in order, and nothing forged, quoted or broken`,
-    property('P3. fold hand-edited timelines', `${SIZE.cases} cases`, () =>
-      fc.assert(
-        fc.property(specs(), issueArbitrary(), (list, { issue, declaration: d, intactBody }) => {
-          const { comments, expected, forbidden } = build(list);
-          const entries = entriesFromComments(comments);
-          assert.deepEqual(
-            entries.map((e) => e.key),
-            expected,
-          );
-          for (const e of entries) assert.ok(!forbidden.has(e.key), `${e.key} must not count`);
-          const { incident } = incidentFromComments({ repo: { owner: 'acme', name: 'incidents' }, issue, config }, comments);
-          assert.deepEqual(incident.timeline.map((e) => e.key), expected);
-          if (intactBody) assert.equal(incident.declaration.key, d.key);
-          const state = fold(incident.declaration, entries);
-          assert.deepEqual(stateOnly(incident), issue.state === 'closed' && state.status !== 'resolved' ? { ...state, status: 'resolved' } : state);
-          folded += entries.length;
-        }),
-        { numRuns: SIZE.cases, seed: SEED + 10, includeErrorInReport: true },
-      ),
-    () => `${folded} entries folded`,
+    property(
+      'P3. fold hand-edited timelines',
+      `${SIZE.cases} cases`,
+      () =>
+        fc.assert(
+          fc.property(specs(), issueArbitrary(), (list, { issue, declaration: d, intactBody }) => {
+            const { comments, expected, forbidden } = build(list);
+            const entries = entriesFromComments(comments);
+            assert.deepEqual(
+              entries.map((e) => e.key),
+              expected,
+            );
+            for (const e of entries) assert.ok(!forbidden.has(e.key), `${e.key} must not count`);
+            const { incident } = incidentFromComments(
+              { repo: { owner: 'acme', name: 'incidents' }, issue, config },
+              comments,
+            );
+            assert.deepEqual(
+              incident.timeline.map((e) => e.key),
+              expected,
+            );
+            if (intactBody) assert.equal(incident.declaration.key, d.key);
+            const state = fold(incident.declaration, entries);
+            assert.deepEqual(
+              stateOnly(incident),
+              issue.state === 'closed' && state.status !== 'resolved' ? { ...state, status: 'resolved' } : state,
+            );
+            folded += entries.length;
+          }),
+          { numRuns: SIZE.cases, seed: SEED + 10, includeErrorInReport: true },
+        ),
+      () => `${folded} entries folded`,
     ),
   );
 
   let repaired = 0;
   it(
     `${SIZE.cases} hand-edited incidents: repair makes body, labels, assignees and state agree with the timeline, and a second repair does nothing`,
-    property('P3. repair (gateway in memory)', `${SIZE.cases} cases`, () =>
-      fc.assert(
-        fc.asyncProperty(specs(), issueArbitrary(), async (list, { issue }) => {
-          const { comments } = build(list);
-          const gateway = new OneIssueGateway(issue, comments);
-          const service = new IncidentService({ config, gateway, renderer, actor: 'oncall-1' });
-          const first = await service.repair(1);
-          const writes = gateway.writes;
-          const second = await service.repair(1);
-          assert.deepEqual(second.changed, [], `the second repair has nothing to do (the first changed ${first.changed.join(', ')})`);
-          assert.equal(gateway.writes, writes, 'and writes nothing');
-          const marker = readIncidentMarker(gateway.issue.body);
-          assert.ok(marker, 'the body carries an intact marker');
-          assertCachedState(marker.state, stateOnly(second.incident));
-          assert.deepEqual([...gateway.issue.labels].sort(), [...labelsFor(second.incident, config, second.incident.otherLabels)].sort());
-          assert.deepEqual(gateway.issue.assignees, assigneesFor(second.incident));
-          assert.equal(gateway.issue.state, second.incident.status === 'resolved' ? 'closed' : 'open');
-          repaired++;
-        }),
-        { numRuns: SIZE.cases, seed: SEED + 11, includeErrorInReport: true },
-      ),
-    () => `${repaired} incidents repaired`,
+    property(
+      'P3. repair (gateway in memory)',
+      `${SIZE.cases} cases`,
+      () =>
+        fc.assert(
+          fc.asyncProperty(specs(), issueArbitrary(), async (list, { issue }) => {
+            const { comments } = build(list);
+            const gateway = new OneIssueGateway(issue, comments);
+            const service = new IncidentService({ config, gateway, renderer, actor: 'oncall-1' });
+            const first = await service.repair(1);
+            const writes = gateway.writes;
+            const second = await service.repair(1);
+            assert.deepEqual(
+              second.changed,
+              [],
+              `the second repair has nothing to do (the first changed ${first.changed.join(', ')})`,
+            );
+            assert.equal(gateway.writes, writes, 'and writes nothing');
+            const marker = readIncidentMarker(gateway.issue.body);
+            assert.ok(marker, 'the body carries an intact marker');
+            assertCachedState(marker.state, stateOnly(second.incident));
+            assert.deepEqual(
+              [...gateway.issue.labels].sort(),
+              [...labelsFor(second.incident, config, second.incident.otherLabels)].sort(),
+            );
+            assert.deepEqual(gateway.issue.assignees, assigneesFor(second.incident));
+            assert.equal(gateway.issue.state, second.incident.status === 'resolved' ? 'closed' : 'open');
+            repaired++;
+          }),
+          { numRuns: SIZE.cases, seed: SEED + 11, includeErrorInReport: true },
+        ),
+      () => `${repaired} incidents repaired`,
     ),
   );
 
@@ -298,75 +397,106 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
     let forgedIgnored = 0;
     it(
       `${SIZE.sandboxCases} incidents edited by hand on GitHub, with forged comments from a reader: repair restores a consistent view`,
-      property('P3. repair (sandbox, forged comments)', `${SIZE.sandboxCases} cases`, async () => {
-        const sandbox: Sandbox = await start();
-        const lead = clientFor(sandbox, ENGINEERS[0] as Engineer);
-        const repo = sandbox.store.repo(SLUG);
-        assert.ok(repo);
-        await fc.assert(
-          fc.asyncProperty(
-            fc.record({
-              title: hostileText({ maxPieces: 6 }),
-              description: hostileText(),
-              logs: fc.array(hostileText({ maxPieces: 8 }), { maxLength: 4 }),
-              severity: fc.constantFrom('critical', 'minor'),
-              edit: fc.constantFrom('body-deleted', 'body-replaced', 'marker-corrupted', 'none'),
-              junk: hostileText(),
-              labels: fc.array(fc.constantFrom('severity:bogus', 'status:resolved', 'role:scribe', 'customer-impact'), { maxLength: 3 }),
-              dropLabels: fc.boolean(),
-              close: fc.boolean(),
-              assignees: fc.array(fc.constantFrom('oncall-2', 'oncall-3', 'octo-lead'), { maxLength: 2 }),
-              forged: fc.array(fc.constantFrom('severity', 'status', 'role'), { maxLength: 3 }),
-              corruptComment: fc.boolean(),
-            }),
-            async (c) => {
-              // Text that is empty once control characters are stripped is refused by design: add a letter.
-              const declared = await lead.service.declare({ title: `${c.title} x`, description: c.description });
-              for (const text of c.logs) await lead.service.log(declared, { kind: 'observation', text: `${text} x` });
-              const issue = sandbox.store.issue(SLUG, declared.number);
-              assert.ok(issue);
-              const body = issue.body ?? '';
-              const newBody =
-                c.edit === 'body-deleted' ? '' : c.edit === 'body-replaced' ? c.junk : c.edit === 'marker-corrupted' ? body.replace('"state"', '"stat') : body;
-              const labels = c.dropLabels ? ['incident', ...c.labels] : [...sandbox.store.issueLabels(repo, issue).map((l) => l.name), ...c.labels];
-              sandbox.store.updateIssue(repo, issue, { body: newBody, labels, assignees: c.assignees, ...(c.close ? { state: 'closed' as const } : {}) });
-              // A reader without push access forges entries that would escalate the incident.
-              const forgedKeys = c.forged.map((kind, i) => `forged-${declared.number}-${i}`);
-              c.forged.forEach((kind, i) => {
-                const base = { key: forgedKeys[i] ?? '', at: '2026-11-23T10:00:00Z', by: OUTSIDER.login };
-                const forged: TimelineEntry =
-                  kind === 'severity'
-                    ? { ...base, kind: 'severity', from: 'minor', to: 'critical' }
-                    : kind === 'status'
-                      ? { ...base, kind: 'status', from: 'declared', to: 'resolved' }
-                      : { ...base, kind: 'role', role: 'lead', login: OUTSIDER.login };
-                sandbox.store.createCommentDirect(SLUG, declared.number, { body: renderEntryComment(forged, renderer), author: OUTSIDER.login });
-              });
-              const firstComment = sandbox.store.comments(SLUG, declared.number)[0];
-              if (c.corruptComment && firstComment) sandbox.store.updateComment(repo, firstComment, firstComment.body.replace('"key"', '"kee"'));
+      property(
+        'P3. repair (sandbox, forged comments)',
+        `${SIZE.sandboxCases} cases`,
+        async () => {
+          const sandbox: Sandbox = await start();
+          const lead = clientFor(sandbox, ENGINEERS[0] as Engineer);
+          const repo = sandbox.store.repo(SLUG);
+          assert.ok(repo);
+          await fc.assert(
+            fc.asyncProperty(
+              fc.record({
+                title: hostileText({ maxPieces: 6 }),
+                description: hostileText(),
+                logs: fc.array(hostileText({ maxPieces: 8 }), { maxLength: 4 }),
+                severity: fc.constantFrom('critical', 'minor'),
+                edit: fc.constantFrom('body-deleted', 'body-replaced', 'marker-corrupted', 'none'),
+                junk: hostileText(),
+                labels: fc.array(
+                  fc.constantFrom('severity:bogus', 'status:resolved', 'role:scribe', 'customer-impact'),
+                  { maxLength: 3 },
+                ),
+                dropLabels: fc.boolean(),
+                close: fc.boolean(),
+                assignees: fc.array(fc.constantFrom('oncall-2', 'oncall-3', 'octo-lead'), { maxLength: 2 }),
+                forged: fc.array(fc.constantFrom('severity', 'status', 'role'), { maxLength: 3 }),
+                corruptComment: fc.boolean(),
+              }),
+              async (c) => {
+                // Text that is empty once control characters are stripped is refused by design: add a letter.
+                const declared = await lead.service.declare({ title: `${c.title} x`, description: c.description });
+                for (const text of c.logs) await lead.service.log(declared, { kind: 'observation', text: `${text} x` });
+                const issue = sandbox.store.issue(SLUG, declared.number);
+                assert.ok(issue);
+                const body = issue.body ?? '';
+                const newBody =
+                  c.edit === 'body-deleted'
+                    ? ''
+                    : c.edit === 'body-replaced'
+                      ? c.junk
+                      : c.edit === 'marker-corrupted'
+                        ? body.replace('"state"', '"stat')
+                        : body;
+                const labels = c.dropLabels
+                  ? ['incident', ...c.labels]
+                  : [...sandbox.store.issueLabels(repo, issue).map((l) => l.name), ...c.labels];
+                sandbox.store.updateIssue(repo, issue, {
+                  body: newBody,
+                  labels,
+                  assignees: c.assignees,
+                  ...(c.close ? { state: 'closed' as const } : {}),
+                });
+                // A reader without push access forges entries that would escalate the incident.
+                const forgedKeys = c.forged.map((kind, i) => `forged-${declared.number}-${i}`);
+                c.forged.forEach((kind, i) => {
+                  const base = { key: forgedKeys[i] ?? '', at: '2026-11-23T10:00:00Z', by: OUTSIDER.login };
+                  const forged: TimelineEntry =
+                    kind === 'severity'
+                      ? { ...base, kind: 'severity', from: 'minor', to: 'critical' }
+                      : kind === 'status'
+                        ? { ...base, kind: 'status', from: 'declared', to: 'resolved' }
+                        : { ...base, kind: 'role', role: 'lead', login: OUTSIDER.login };
+                  sandbox.store.createCommentDirect(SLUG, declared.number, {
+                    body: renderEntryComment(forged, renderer),
+                    author: OUTSIDER.login,
+                  });
+                });
+                const firstComment = sandbox.store.comments(SLUG, declared.number)[0];
+                if (c.corruptComment && firstComment)
+                  sandbox.store.updateComment(repo, firstComment, firstComment.body.replace('"key"', '"kee"'));
 
-              const first = await lead.service.repair(declared.number);
-              const second = await lead.service.repair(declared.number);
-              assert.deepEqual(second.changed, [], `nothing left to repair after: ${first.changed.join(', ')}`);
-              const shown = await lead.service.show(declared.number);
-              for (const key of forgedKeys) assert.ok(!shown.timeline.some((e) => e.key === key), 'a forged entry never counts');
-              // Only the body marker records the declaration: without it the lead is read from the assignees.
-              if (c.edit === 'none') assert.equal(shown.roles['lead'], lead.engineer.login, 'the forged handover did not happen');
-              else assert.notEqual(shown.roles['lead'], OUTSIDER.login, 'the forged handover did not happen');
-              assert.equal(shown.status === 'resolved', c.close, 'only closing by hand resolves it, never a forged marker');
-              const after = sandbox.store.issue(SLUG, declared.number);
-              const cached = readIncidentMarker(after?.body)?.state;
-              assert.ok(cached, 'the body carries an intact marker');
-              assertCachedState(cached, stateOnly(shown));
-              assert.equal(after?.state, c.close ? 'closed' : 'open');
-              forgedIgnored += forgedKeys.length;
-              sandboxRepaired++;
-            },
-          ),
-          { numRuns: SIZE.sandboxCases, seed: SEED + 12, includeErrorInReport: true },
-        );
-        assertNoViolations(sandbox);
-      }, () => `${sandboxRepaired} repaired over HTTP, ${forgedIgnored} forged entries ignored`),
+                const first = await lead.service.repair(declared.number);
+                const second = await lead.service.repair(declared.number);
+                assert.deepEqual(second.changed, [], `nothing left to repair after: ${first.changed.join(', ')}`);
+                const shown = await lead.service.show(declared.number);
+                for (const key of forgedKeys)
+                  assert.ok(!shown.timeline.some((e) => e.key === key), 'a forged entry never counts');
+                // Only the body marker records the declaration: without it the lead is read from the assignees.
+                if (c.edit === 'none')
+                  assert.equal(shown.roles['lead'], lead.engineer.login, 'the forged handover did not happen');
+                else assert.notEqual(shown.roles['lead'], OUTSIDER.login, 'the forged handover did not happen');
+                assert.equal(
+                  shown.status === 'resolved',
+                  c.close,
+                  'only closing by hand resolves it, never a forged marker',
+                );
+                const after = sandbox.store.issue(SLUG, declared.number);
+                const cached = readIncidentMarker(after?.body)?.state;
+                assert.ok(cached, 'the body carries an intact marker');
+                assertCachedState(cached, stateOnly(shown));
+                assert.equal(after?.state, c.close ? 'closed' : 'open');
+                forgedIgnored += forgedKeys.length;
+                sandboxRepaired++;
+              },
+            ),
+            { numRuns: SIZE.sandboxCases, seed: SEED + 12, includeErrorInReport: true },
+          );
+          assertNoViolations(sandbox);
+        },
+        () => `${sandboxRepaired} repaired over HTTP, ${forgedIgnored} forged entries ignored`,
+      ),
     );
   });
 });

@@ -5,7 +5,7 @@ describe('sandbox: authentication and permissions', () => {
   const sandbox = useSandbox();
   const base = `/repos/${REPO}`;
 
-  it('an unknown token is a 401 Bad credentials with GitHub\'s error shape', async () => {
+  it("an unknown token is a 401 Bad credentials with GitHub's error shape", async () => {
     const response = await call<Json>(sandbox(), 'GET', '/user', { token: 'ghp_wrong' });
     assert.equal(response.status, 401);
     assert.equal(response.body.message, 'Bad credentials');
@@ -43,37 +43,53 @@ describe('sandbox: authentication and permissions', () => {
   it('a read-only user can open issues and comment, but labels and assignees they pass are dropped silently', async () => {
     sandbox().store.addUser({ login: 'reader', token: 'reader-token', permission: 'read' });
     const issue = await call<Json>(sandbox(), 'POST', `${base}/issues`, {
-      token: 'reader-token', body: { title: 'from a reader', labels: ['incident'], assignees: ['octo-lead'] },
+      token: 'reader-token',
+      body: { title: 'from a reader', labels: ['incident'], assignees: ['octo-lead'] },
     });
     assert.equal(issue.status, 201);
     assert.deepEqual(issue.body.labels, []);
     assert.deepEqual(issue.body.assignees, []);
     assert.equal(issue.body.author_association, 'NONE');
     assert.deepEqual(sandbox().store.labels(REPO), [], 'no label was auto-created either');
-    const comment = await call<Json>(sandbox(), 'POST', `${base}/issues/1/comments`, { token: 'reader-token', body: { body: 'hi' } });
+    const comment = await call<Json>(sandbox(), 'POST', `${base}/issues/1/comments`, {
+      token: 'reader-token',
+      body: { body: 'hi' },
+    });
     assert.equal(comment.status, 201);
     assert.equal(comment.body.author_association, 'NONE');
   });
 
-  it('a read-only user may edit their own issue but not label it, and gets 403 on someone else\'s', async () => {
+  it("a read-only user may edit their own issue but not label it, and gets 403 on someone else's", async () => {
     sandbox().store.addUser({ login: 'reader', token: 'reader-token', permission: 'read' });
     sandbox().store.createIssueDirect(REPO, { title: 'mine', author: 'reader' });
     sandbox().store.createIssueDirect(REPO, { title: 'theirs', author: 'octo-lead' });
-    const own = await call<Json>(sandbox(), 'PATCH', `${base}/issues/1`, { token: 'reader-token', body: { title: 'mine, edited', labels: ['x'] } });
+    const own = await call<Json>(sandbox(), 'PATCH', `${base}/issues/1`, {
+      token: 'reader-token',
+      body: { title: 'mine, edited', labels: ['x'] },
+    });
     assert.equal(own.status, 200);
     assert.equal(own.body.title, 'mine, edited');
     assert.deepEqual(own.body.labels, []);
-    const other = await call<Json>(sandbox(), 'PATCH', `${base}/issues/2`, { token: 'reader-token', body: { state: 'closed' } });
+    const other = await call<Json>(sandbox(), 'PATCH', `${base}/issues/2`, {
+      token: 'reader-token',
+      body: { state: 'closed' },
+    });
     assert.equal(other.status, 403);
     assert.equal(other.body.message, 'Resource not accessible by personal access token');
-    const labels = await call<Json>(sandbox(), 'POST', `${base}/issues/2/labels`, { token: 'reader-token', body: { labels: ['x'] } });
+    const labels = await call<Json>(sandbox(), 'POST', `${base}/issues/2/labels`, {
+      token: 'reader-token',
+      body: { labels: ['x'] },
+    });
     assert.equal(labels.status, 403);
   });
 
   it('a bot token without triage gets "Resource not accessible by integration"', async () => {
     sandbox().store.addUser({ login: 'limited[bot]', token: 'limited-bot', permission: 'read', type: 'Bot' });
     sandbox().store.createIssueDirect(REPO, { title: 'x' });
-    const response = await call<Json>(sandbox(), 'POST', `${base}/issues/1/labels`, { token: 'limited-bot', body: { labels: ['x'] } });
+    const response = await call<Json>(sandbox(), 'POST', `${base}/issues/1/labels`, {
+      token: 'limited-bot',
+      body: { labels: ['x'] },
+    });
     assert.equal(response.status, 403);
     assert.equal(response.body.message, 'Resource not accessible by integration');
   });
@@ -84,7 +100,9 @@ describe('sandbox: authentication and permissions', () => {
     const bot = await call<Json>(sandbox(), 'GET', '/user', { token: ACTIONS_TOKEN });
     assert.equal(bot.status, 403);
     assert.equal(bot.body.message, 'Resource not accessible by integration');
-    const byName = await call<Json>(sandbox(), 'GET', `/users/${encodeURIComponent('github-actions[bot]')}`, { token: ACTIONS_TOKEN });
+    const byName = await call<Json>(sandbox(), 'GET', `/users/${encodeURIComponent('github-actions[bot]')}`, {
+      token: ACTIONS_TOKEN,
+    });
     assert.equal(byName.body.type, 'Bot');
     assert.equal((await call(sandbox(), 'GET', '/users/nobody-at-all')).status, 404);
   });
@@ -92,20 +110,38 @@ describe('sandbox: authentication and permissions', () => {
   it('assignees: users with push access, not bots; POST ignores unassignable logins; issue commenters qualify', async () => {
     sandbox().store.addUser({ login: 'reader', token: 'reader-token', permission: 'read' });
     const list = await call<Json[]>(sandbox(), 'GET', `${base}/assignees`);
-    assert.deepEqual(list.body.map((u) => u.login), ['firebreak-dev', 'octo-lead', 'octo-comms', 'octo-scribe']);
+    assert.deepEqual(
+      list.body.map((u) => u.login),
+      ['firebreak-dev', 'octo-lead', 'octo-comms', 'octo-scribe'],
+    );
     assert.equal((await call(sandbox(), 'GET', `${base}/assignees/octo-lead`)).status, 204);
     assert.equal((await call(sandbox(), 'GET', `${base}/assignees/reader`)).status, 404);
     sandbox().store.createIssueDirect(REPO, { title: 'x' });
-    const added = await call<Json>(sandbox(), 'POST', `${base}/issues/1/assignees`, { body: { assignees: ['octo-lead', 'reader', 'ghost'] } });
+    const added = await call<Json>(sandbox(), 'POST', `${base}/issues/1/assignees`, {
+      body: { assignees: ['octo-lead', 'reader', 'ghost'] },
+    });
     assert.equal(added.status, 201);
-    assert.deepEqual((added.body.assignees as Json[]).map((u) => u.login), ['octo-lead']);
+    assert.deepEqual(
+      (added.body.assignees as Json[]).map((u) => u.login),
+      ['octo-lead'],
+    );
     sandbox().store.createCommentDirect(REPO, 1, { body: 'I can help', author: 'reader' });
     assert.equal((await call(sandbox(), 'GET', `${base}/issues/1/assignees/reader`)).status, 204);
-    const again = await call<Json>(sandbox(), 'POST', `${base}/issues/1/assignees`, { body: { assignees: ['reader'] } });
-    assert.deepEqual((again.body.assignees as Json[]).map((u) => u.login), ['octo-lead', 'reader']);
-    const removed = await call<Json>(sandbox(), 'DELETE', `${base}/issues/1/assignees`, { body: { assignees: ['octo-lead'] } });
+    const again = await call<Json>(sandbox(), 'POST', `${base}/issues/1/assignees`, {
+      body: { assignees: ['reader'] },
+    });
+    assert.deepEqual(
+      (again.body.assignees as Json[]).map((u) => u.login),
+      ['octo-lead', 'reader'],
+    );
+    const removed = await call<Json>(sandbox(), 'DELETE', `${base}/issues/1/assignees`, {
+      body: { assignees: ['octo-lead'] },
+    });
     assert.equal(removed.status, 200);
-    assert.deepEqual((removed.body.assignees as Json[]).map((u) => u.login), ['reader']);
+    assert.deepEqual(
+      (removed.body.assignees as Json[]).map((u) => u.login),
+      ['reader'],
+    );
   });
 
   it('unknown routes and wrong methods are 404 Not Found, as GitHub answers (and reported as violations)', async () => {

@@ -11,7 +11,9 @@ describe('sandbox: conditional requests', () => {
     const etag = first.headers.get('etag') ?? '';
     assert.match(etag, /^W\//);
     const remaining = Number(first.headers.get('x-ratelimit-remaining'));
-    const second = await fetch(`${sandbox().url}${base}/issues`, { headers: { authorization: `token ${ADMIN_TOKEN}`, 'if-none-match': etag } });
+    const second = await fetch(`${sandbox().url}${base}/issues`, {
+      headers: { authorization: `token ${ADMIN_TOKEN}`, 'if-none-match': etag },
+    });
     assert.equal(second.status, 304);
     assert.equal(await second.text(), '');
     assert.equal(second.headers.get('etag'), etag);
@@ -25,7 +27,9 @@ describe('sandbox: conditional requests', () => {
     sandbox().store.createIssueDirect(REPO, { title: 'x' });
     const first = await call(sandbox(), 'GET', `${base}/issues`);
     sandbox().store.createCommentDirect(REPO, 1, { body: 'news' });
-    const after = await call(sandbox(), 'GET', `${base}/issues`, { headers: { 'if-none-match': first.headers.get('etag') ?? '' } });
+    const after = await call(sandbox(), 'GET', `${base}/issues`, {
+      headers: { 'if-none-match': first.headers.get('etag') ?? '' },
+    });
     assert.equal(after.status, 200);
     assert.notEqual(after.headers.get('etag'), first.headers.get('etag'));
   });
@@ -34,11 +38,13 @@ describe('sandbox: conditional requests', () => {
     sandbox().store.createIssueDirect(REPO, { title: 'x', createdAt: new Date('2020-01-01T00:00:00Z') });
     const first = await call(sandbox(), 'GET', `${base}/issues/1`);
     assert.equal(first.headers.get('last-modified'), 'Wed, 01 Jan 2020 00:00:00 GMT');
-    const second = await call(sandbox(), 'GET', `${base}/issues/1`, { headers: { 'if-modified-since': 'Wed, 01 Jan 2020 00:00:00 GMT' } });
+    const second = await call(sandbox(), 'GET', `${base}/issues/1`, {
+      headers: { 'if-modified-since': 'Wed, 01 Jan 2020 00:00:00 GMT' },
+    });
     assert.equal(second.status, 304);
   });
 
-  it('every answer carries GitHub\'s headers: JSON content type, request id, rate-limit headers', async () => {
+  it("every answer carries GitHub's headers: JSON content type, request id, rate-limit headers", async () => {
     const response = await call(sandbox(), 'GET', '/user');
     assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
     assert.match(response.headers.get('x-github-request-id') ?? '', /^[0-9A-F]{4}:/);

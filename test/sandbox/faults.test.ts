@@ -29,7 +29,7 @@ describe('sandbox: faults, outages and latency', () => {
     assert.equal(sandbox().requests.at(-1)?.fault, 'reset');
   });
 
-  it('secondary-rate-limit answers 403 with retry-after and GitHub\'s message, without applying the write', async () => {
+  it("secondary-rate-limit answers 403 with retry-after and GitHub's message, without applying the write", async () => {
     sandbox().injectFaults({ rate: 0, retryAfterSeconds: 7 });
     sandbox().failNext('secondary-rate-limit');
     const response = await call<Json>(sandbox(), 'POST', issues, { body: { title: 'x' } });
@@ -44,7 +44,12 @@ describe('sandbox: faults, outages and latency', () => {
     sandbox().failNext('applied-502');
     const response = await call<Json>(sandbox(), 'POST', issues, { body: { title: 'applied anyway' } });
     assert.equal(response.status, 502);
-    assert.deepEqual(sandbox().store.issues(REPO).map((i) => i.title), ['applied anyway']);
+    assert.deepEqual(
+      sandbox()
+        .store.issues(REPO)
+        .map((i) => i.title),
+      ['applied anyway'],
+    );
   });
 
   it('failNext queues deterministic faults for matching requests only, count times', async () => {
@@ -61,7 +66,12 @@ describe('sandbox: faults, outages and latency', () => {
     sandbox().store.ensureRepo(REPO);
     const run = async (): Promise<Array<FaultKind | undefined>> => {
       sandbox().resetStats();
-      sandbox().injectFaults({ rate: 0.5, seed: 42, methods: ['GET'], kinds: ['http500', 'http503', 'secondary-rate-limit'] });
+      sandbox().injectFaults({
+        rate: 0.5,
+        seed: 42,
+        methods: ['GET'],
+        kinds: ['http500', 'http503', 'secondary-rate-limit'],
+      });
       for (let i = 0; i < 12; i++) await call(sandbox(), 'GET', issues);
       await call(sandbox(), 'POST', issues, { body: { title: 'never faulted' } });
       sandbox().injectFaults(undefined);
@@ -70,8 +80,14 @@ describe('sandbox: faults, outages and latency', () => {
     const first = await run();
     const second = await run();
     assert.deepEqual(first, second);
-    assert.ok(first.some((f) => f !== undefined), 'some requests failed');
-    assert.ok(first.slice(0, 12).some((f) => f === undefined), 'some requests passed');
+    assert.ok(
+      first.some((f) => f !== undefined),
+      'some requests failed',
+    );
+    assert.ok(
+      first.slice(0, 12).some((f) => f === undefined),
+      'some requests passed',
+    );
     assert.equal(first[12], undefined, 'POST is not in the plan');
   });
 
@@ -93,12 +109,20 @@ describe('sandbox: faults, outages and latency', () => {
     sandbox().setLatency(300);
     await assert.rejects(
       fetch(`${sandbox().url}${issues}`, {
-        method: 'POST', headers: { authorization: `token ${ADMIN_TOKEN}` }, body: JSON.stringify({ title: 'slow' }), signal: AbortSignal.timeout(50),
+        method: 'POST',
+        headers: { authorization: `token ${ADMIN_TOKEN}` },
+        body: JSON.stringify({ title: 'slow' }),
+        signal: AbortSignal.timeout(50),
       }),
       /abort|timeout/i,
     );
     await new Promise((resolve) => setTimeout(resolve, 350));
-    assert.deepEqual(sandbox().store.issues(REPO).map((i) => i.title), ['slow']);
+    assert.deepEqual(
+      sandbox()
+        .store.issues(REPO)
+        .map((i) => i.title),
+      ['slow'],
+    );
   });
 
   it('records every request with method, path, query, status, token and byte counts', async () => {
@@ -107,7 +131,13 @@ describe('sandbox: faults, outages and latency', () => {
     await call(sandbox(), 'GET', `${issues}?state=all`, { token: null });
     const [post, get] = sandbox().requests;
     assert.deepEqual(
-      { method: post?.method, path: post?.path, status: post?.status, token: post?.token, conditional: post?.conditional },
+      {
+        method: post?.method,
+        path: post?.path,
+        status: post?.status,
+        token: post?.token,
+        conditional: post?.conditional,
+      },
       { method: 'POST', path: issues, status: 201, token: ADMIN_TOKEN, conditional: false },
     );
     assert.ok((post?.bytesIn ?? 0) > 0 && (post?.bytesOut ?? 0) > 0);

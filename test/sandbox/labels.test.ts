@@ -6,10 +6,17 @@ describe('sandbox: labels', () => {
   const base = `/repos/${REPO}`;
 
   it('creates a label (201, Location) and refuses a second one with the same name, case-insensitively', async () => {
-    const created = await call<Json>(sandbox(), 'POST', `${base}/labels`, { body: { name: 'severity: critical', color: 'B60205', description: 'Wake people up' } });
+    const created = await call<Json>(sandbox(), 'POST', `${base}/labels`, {
+      body: { name: 'severity: critical', color: 'B60205', description: 'Wake people up' },
+    });
     assert.equal(created.status, 201);
     assert.deepEqual(
-      { name: created.body.name, color: created.body.color, description: created.body.description, default: created.body.default },
+      {
+        name: created.body.name,
+        color: created.body.color,
+        description: created.body.description,
+        default: created.body.default,
+      },
       { name: 'severity: critical', color: 'b60205', description: 'Wake people up', default: false },
     );
     assert.equal(created.headers.get('location'), `${sandbox().url}${base}/labels/severity%3A%20critical`);
@@ -24,9 +31,14 @@ describe('sandbox: labels', () => {
     const found = await call<Json>(sandbox(), 'GET', path);
     assert.equal(found.status, 200);
     assert.equal(found.body.color, 'ededed');
-    const updated = await call<Json>(sandbox(), 'PATCH', path, { body: { color: '#0e8a16', description: 'Runs the incident', new_name: 'role: lead' } });
+    const updated = await call<Json>(sandbox(), 'PATCH', path, {
+      body: { color: '#0e8a16', description: 'Runs the incident', new_name: 'role: lead' },
+    });
     assert.equal(updated.status, 200);
-    assert.deepEqual([updated.body.name, updated.body.color, updated.body.description], ['role: lead', '0e8a16', 'Runs the incident']);
+    assert.deepEqual(
+      [updated.body.name, updated.body.color, updated.body.description],
+      ['role: lead', '0e8a16', 'Runs the incident'],
+    );
     assert.equal((await call(sandbox(), 'GET', path)).status, 404);
     const renamed = `${base}/labels/${encodeURIComponent('role: lead')}`;
     assert.equal((await call(sandbox(), 'DELETE', renamed)).status, 204);
@@ -41,18 +53,32 @@ describe('sandbox: labels', () => {
 
   it('adding labels to an issue keeps existing ones, creates unknown ones (ededed) and answers with all labels', async () => {
     sandbox().store.createIssueDirect(REPO, { title: 'x', labels: ['incident'] });
-    const response = await call<Json[]>(sandbox(), 'POST', `${base}/issues/1/labels`, { body: { labels: ['status: investigating'] } });
+    const response = await call<Json[]>(sandbox(), 'POST', `${base}/issues/1/labels`, {
+      body: { labels: ['status: investigating'] },
+    });
     assert.equal(response.status, 200);
-    assert.deepEqual(response.body.map((l) => [l.name, l.color]), [['incident', 'ededed'], ['status: investigating', 'ededed']]);
+    assert.deepEqual(
+      response.body.map((l) => [l.name, l.color]),
+      [
+        ['incident', 'ededed'],
+        ['status: investigating', 'ededed'],
+      ],
+    );
   });
 
-  it('PUT replaces an issue\'s labels; DELETE one answers with the rest; DELETE all answers 204', async () => {
+  it("PUT replaces an issue's labels; DELETE one answers with the rest; DELETE all answers 204", async () => {
     sandbox().store.createIssueDirect(REPO, { title: 'x', labels: ['a', 'b'] });
     const set = await call<Json[]>(sandbox(), 'PUT', `${base}/issues/1/labels`, { body: { labels: ['c', 'd'] } });
-    assert.deepEqual(set.body.map((l) => l.name), ['c', 'd']);
+    assert.deepEqual(
+      set.body.map((l) => l.name),
+      ['c', 'd'],
+    );
     const removed = await call<Json[]>(sandbox(), 'DELETE', `${base}/issues/1/labels/c`);
     assert.equal(removed.status, 200);
-    assert.deepEqual(removed.body.map((l) => l.name), ['d']);
+    assert.deepEqual(
+      removed.body.map((l) => l.name),
+      ['d'],
+    );
     const missing = await call<Json>(sandbox(), 'DELETE', `${base}/issues/1/labels/zzz`);
     assert.equal(missing.status, 404);
     assert.equal(missing.body.message, 'Label does not exist');
@@ -64,12 +90,18 @@ describe('sandbox: labels', () => {
     sandbox().store.createIssueDirect(REPO, { title: 'x', labels: ['gone', 'kept'] });
     await call(sandbox(), 'DELETE', `${base}/labels/gone`);
     const issue = await call<Json>(sandbox(), 'GET', `${base}/issues/1`);
-    assert.deepEqual((issue.body.labels as Json[]).map((l) => l.name), ['kept']);
+    assert.deepEqual(
+      (issue.body.labels as Json[]).map((l) => l.name),
+      ['kept'],
+    );
   });
 
   it('managing repository labels needs push access; triage is not enough', async () => {
     sandbox().store.addUser({ login: 'triager', token: 'triage-token', permission: 'triage' });
-    const denied = await call<Json>(sandbox(), 'POST', `${base}/labels`, { token: 'triage-token', body: { name: 'x' } });
+    const denied = await call<Json>(sandbox(), 'POST', `${base}/labels`, {
+      token: 'triage-token',
+      body: { name: 'x' },
+    });
     assert.equal(denied.status, 403);
     const allowed = await call<Json>(sandbox(), 'POST', `${base}/labels`, { token: WRITER_TOKEN, body: { name: 'x' } });
     assert.equal(allowed.status, 201);

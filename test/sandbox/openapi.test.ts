@@ -9,23 +9,37 @@ import { call, REPO, useSandbox, type Json } from './support';
 describe('sandbox: OpenAPI checking', () => {
   describe('schema conversion', () => {
     it('turns nullable: true into a null type, also inside enums and composed schemas', () => {
-      assert.deepEqual(toJsonSchema({ type: 'string', nullable: true, description: 'dropped', example: 'x' }), { type: ['string', 'null'] });
-      assert.deepEqual(toJsonSchema({ type: 'string', enum: ['a', 'b'], nullable: true }), { type: ['string', 'null'], enum: ['a', 'b', null] });
+      assert.deepEqual(toJsonSchema({ type: 'string', nullable: true, description: 'dropped', example: 'x' }), {
+        type: ['string', 'null'],
+      });
+      assert.deepEqual(toJsonSchema({ type: 'string', enum: ['a', 'b'], nullable: true }), {
+        type: ['string', 'null'],
+        enum: ['a', 'b', null],
+      });
       assert.deepEqual(toJsonSchema({ oneOf: [{ type: 'string' }, { type: 'integer' }], nullable: true }), {
         anyOf: [{ anyOf: [{ type: 'string' }, { type: 'integer' }] }, { type: 'null' }],
       });
       assert.deepEqual(
-        toJsonSchema({ type: 'object', nullable: true, required: ['login'], properties: { login: { type: 'string' } }, 'x-github': {} }),
+        toJsonSchema({
+          type: 'object',
+          nullable: true,
+          required: ['login'],
+          properties: { login: { type: 'string' } },
+          'x-github': {},
+        }),
         { type: ['object', 'null'], required: ['login'], properties: { login: { type: 'string' } } },
       );
     });
 
     it('converts OpenAPI 3.0 boolean exclusiveMinimum to the JSON Schema number form', () => {
-      assert.deepEqual(toJsonSchema({ type: 'integer', minimum: 0, exclusiveMinimum: true }), { type: 'integer', exclusiveMinimum: 0 });
+      assert.deepEqual(toJsonSchema({ type: 'integer', minimum: 0, exclusiveMinimum: true }), {
+        type: 'integer',
+        exclusiveMinimum: 0,
+      });
     });
   });
 
-  describe('catalog of GitHub\'s description', () => {
+  describe("catalog of GitHub's description", () => {
     let catalog: OpenApiCatalog;
     before(async function () {
       this.timeout(30_000);
@@ -36,7 +50,10 @@ describe('sandbox: OpenAPI checking', () => {
       for (const route of sandboxRoutes) {
         const path = route.template.replace(/\{[^}]+\}/g, (param) => (param === '{issue_number}' ? '1' : 'x'));
         const found = catalog.find(route.method, path);
-        assert.ok(found !== undefined && found !== 'wrong-method', `${route.method} ${route.template} is not in GitHub's description`);
+        assert.ok(
+          found !== undefined && found !== 'wrong-method',
+          `${route.method} ${route.template} is not in GitHub's description`,
+        );
         assert.equal(found.template, route.template);
         assert.ok(found.operation, `${route.template} keeps its schemas`);
       }
@@ -45,34 +62,66 @@ describe('sandbox: OpenAPI checking', () => {
     it('reports a malformed response: missing required fields and wrong types, with method, path and operation', () => {
       const store = new SandboxStore();
       const issue = store.createIssueDirect('o/r', { title: 'x' });
-      const payload = new Payloads(store, { api: 'http://127.0.0.1:1', web: 'http://127.0.0.1:1' }).issue(store.ensureRepo('o/r'), issue);
-      assert.deepEqual(catalog.checkResponse({ method: 'GET', path: '/repos/o/r/issues/1' }, { status: 200, body: payload }), []);
+      const payload = new Payloads(store, { api: 'http://127.0.0.1:1', web: 'http://127.0.0.1:1' }).issue(
+        store.ensureRepo('o/r'),
+        issue,
+      );
+      assert.deepEqual(
+        catalog.checkResponse({ method: 'GET', path: '/repos/o/r/issues/1' }, { status: 200, body: payload }),
+        [],
+      );
       const broken: Record<string, unknown> = { ...payload, state: 42 };
       delete broken.number;
-      const violations = catalog.checkResponse({ method: 'GET', path: '/repos/o/r/issues/1' }, { status: 200, body: broken });
+      const violations = catalog.checkResponse(
+        { method: 'GET', path: '/repos/o/r/issues/1' },
+        { status: 200, body: broken },
+      );
       assert.ok(violations.length > 0);
-      for (const violation of violations) assert.match(violation, /^GET \/repos\/o\/r\/issues\/1 \[issues\/get\] response 200: /);
+      for (const violation of violations)
+        assert.match(violation, /^GET \/repos\/o\/r\/issues\/1 \[issues\/get\] response 200: /);
       const text = violations.join('\n');
       assert.match(text, /must have required property 'number'/);
       assert.match(text, /\/state must be string/);
     });
 
     it('reports a malformed request body and accepts a well-formed one', () => {
-      const bad = catalog.checkRequest({ method: 'POST', path: '/repos/o/r/issues', query: new URLSearchParams(), body: { title: 'x', labels: 'incident' } });
+      const bad = catalog.checkRequest({
+        method: 'POST',
+        path: '/repos/o/r/issues',
+        query: new URLSearchParams(),
+        body: { title: 'x', labels: 'incident' },
+      });
       assert.equal(bad.length, 1);
       assert.match(bad[0] ?? '', /request body: \/labels must be array/);
-      const good = catalog.checkRequest({ method: 'POST', path: '/repos/o/r/issues', query: new URLSearchParams(), body: { title: 'x', labels: ['incident'] } });
+      const good = catalog.checkRequest({
+        method: 'POST',
+        path: '/repos/o/r/issues',
+        query: new URLSearchParams(),
+        body: { title: 'x', labels: ['incident'] },
+      });
       assert.deepEqual(good, []);
     });
 
     it('checks each item of a list response', () => {
-      const violations = catalog.checkResponse({ method: 'GET', path: '/repos/o/r/labels' }, { status: 200, body: [{ name: 'x' }] });
-      assert.ok(violations.some((v) => v.includes("/0 must have required property 'color'")), violations.join('\n'));
+      const violations = catalog.checkResponse(
+        { method: 'GET', path: '/repos/o/r/labels' },
+        { status: 200, body: [{ name: 'x' }] },
+      );
+      assert.ok(
+        violations.some((v) => v.includes("/0 must have required property 'color'")),
+        violations.join('\n'),
+      );
     });
 
     it('reports success statuses the description does not list, but not generic errors', () => {
-      assert.equal(catalog.checkResponse({ method: 'GET', path: '/repos/o/r/issues/1' }, { status: 201, body: {} }).length, 1);
-      assert.deepEqual(catalog.checkResponse({ method: 'GET', path: '/repos/o/r/issues/1' }, { status: 502, body: { message: 'x' } }), []);
+      assert.equal(
+        catalog.checkResponse({ method: 'GET', path: '/repos/o/r/issues/1' }, { status: 201, body: {} }).length,
+        1,
+      );
+      assert.deepEqual(
+        catalog.checkResponse({ method: 'GET', path: '/repos/o/r/issues/1' }, { status: 502, body: { message: 'x' } }),
+        [],
+      );
     });
   });
 
@@ -110,14 +159,22 @@ describe('sandbox: OpenAPI checking', () => {
     it('normal traffic over every route produces no violation', async () => {
       const s = sandbox();
       const base = `/repos/${REPO}`;
-      const parent = await call<Json>(s, 'POST', `${base}/issues`, { body: { title: 'p', body: 'b', labels: ['incident'], assignees: ['octo-lead'] } });
+      const parent = await call<Json>(s, 'POST', `${base}/issues`, {
+        body: { title: 'p', body: 'b', labels: ['incident'], assignees: ['octo-lead'] },
+      });
       const child = await call<Json>(s, 'POST', `${base}/issues`, { body: { title: 'c' } });
       s.store.createIssueDirect(REPO, { title: 'a pull request', pullRequest: true });
       await call(s, 'POST', `${base}/issues/1/sub_issues`, { body: { sub_issue_id: child.body.id } });
       await call(s, 'GET', `${base}/issues/1/sub_issues`);
       await call(s, 'GET', `${base}/issues/2/parent`);
-      await call(s, 'PATCH', `${base}/issues/1`, { body: { state: 'closed', state_reason: 'completed', labels: ['x'], assignees: [] } });
-      await call(s, 'GET', `${base}/issues?state=all&labels=x&sort=updated&direction=asc&per_page=1&page=1&since=2020-01-01T00:00:00Z`);
+      await call(s, 'PATCH', `${base}/issues/1`, {
+        body: { state: 'closed', state_reason: 'completed', labels: ['x'], assignees: [] },
+      });
+      await call(
+        s,
+        'GET',
+        `${base}/issues?state=all&labels=x&sort=updated&direction=asc&per_page=1&page=1&since=2020-01-01T00:00:00Z`,
+      );
       await call(s, 'GET', `${base}/issues/1`);
       const comment = await call<Json>(s, 'POST', `${base}/issues/1/comments`, { body: { body: 'hello' } });
       await call(s, 'GET', `${base}/issues/1/comments?per_page=1`);

@@ -32,7 +32,7 @@ describe('sandbox: primary rate limit', () => {
     assert.equal(after.headers.get('x-ratelimit-remaining'), '2');
   });
 
-  it('exhaustRateLimit empties a token\'s budget until the given reset', async () => {
+  it("exhaustRateLimit empties a token's budget until the given reset", async () => {
     sandbox().exhaustRateLimit(ADMIN_TOKEN, 30);
     const limited = await call(sandbox(), 'GET', '/user');
     assert.equal(limited.status, 403);

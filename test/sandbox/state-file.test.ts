@@ -18,7 +18,9 @@ describe('sandbox: state file', () => {
   it('issues, comments, labels and ids survive a restart, and numbering continues', async () => {
     const stateFile = path.join(dir, 'nested', 'state.json');
     const first = await startSandbox({ stateFile });
-    const created = await call<Json>(first, 'POST', `/repos/${REPO}/issues`, { body: { title: 'before restart', labels: ['incident'] } });
+    const created = await call<Json>(first, 'POST', `/repos/${REPO}/issues`, {
+      body: { title: 'before restart', labels: ['incident'] },
+    });
     await call(first, 'POST', `/repos/${REPO}/issues/1/comments`, { body: { body: 'note' } });
     assert.ok(existsSync(stateFile), 'saved before the answer was sent');
     await first.close();
@@ -30,7 +32,10 @@ describe('sandbox: state file', () => {
       assert.equal(issue.body.title, 'before restart');
       assert.equal(issue.body.id, created.body.id);
       assert.equal(issue.body.comments, 1);
-      assert.deepEqual(second.store.labels(REPO).map((l) => l.name), ['incident']);
+      assert.deepEqual(
+        second.store.labels(REPO).map((l) => l.name),
+        ['incident'],
+      );
       const next = await call<Json>(second, 'POST', `/repos/${REPO}/issues`, { body: { title: 'after restart' } });
       assert.equal(next.body.number, 2);
       assert.notEqual(next.body.id, created.body.id);
@@ -48,7 +53,10 @@ describe('sandbox: state file', () => {
     assert.deepEqual(readdirSync(dir), ['state.json']);
     const second = await startSandbox({ stateFile, validate: false });
     try {
-      assert.deepEqual(second.store.issues(REPO).map((i) => i.title), ['seeded']);
+      assert.deepEqual(
+        second.store.issues(REPO).map((i) => i.title),
+        ['seeded'],
+      );
     } finally {
       await second.close();
     }

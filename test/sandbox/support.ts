@@ -22,7 +22,12 @@ export interface CallOptions {
 }
 
 /** One request; `token: null` sends none; JSON bodies are parsed, empty bodies come back as undefined. */
-export async function call<T = unknown>(sandbox: Sandbox, method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
+export async function call<T = unknown>(
+  sandbox: Sandbox,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<ApiResponse<T>> {
   const token = options.token === undefined ? ADMIN_TOKEN : options.token;
   const headers: Record<string, string> = { accept: 'application/vnd.github+json', ...options.headers };
   if (token !== null) headers.authorization = `token ${token}`;
@@ -33,7 +38,11 @@ export async function call<T = unknown>(sandbox: Sandbox, method: string, path: 
   }
   const response = await fetch(`${sandbox.url}${path}`, init);
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text === '' ? undefined : JSON.parse(text)) as T,
+  };
 }
 
 /** A fresh sandbox for every test of the calling suite, closed afterwards, with the no-violations check. */

@@ -10,7 +10,8 @@ export function assertGolden(name: string, actual: string): void {
   if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, actual);
-    if (process.env['CI'] === 'true' && process.env['UPDATE_GOLDEN'] !== '1') assert.fail(`golden file ${name} was missing; it has been written — commit it`);
+    if (process.env['CI'] === 'true' && process.env['UPDATE_GOLDEN'] !== '1')
+      assert.fail(`golden file ${name} was missing; it has been written — commit it`);
     return;
   }
   assert.equal(actual, readFileSync(file, 'utf8'), `rendered output differs from ${name} (UPDATE_GOLDEN=1 to accept)`);

@@ -24,7 +24,7 @@ export function useSandbox(options: SandboxOptions = {}): { get(): Sandbox } {
   });
   afterEach(() => {
     const violations = sandbox?.violations.splice(0) ?? [];
-    assert.deepEqual(violations, [], 'every request and response matches GitHub\'s OpenAPI description');
+    assert.deepEqual(violations, [], "every request and response matches GitHub's OpenAPI description");
   });
   after(async () => {
     await sandbox?.close();
@@ -57,7 +57,9 @@ export function serviceFor(sandbox: Sandbox, options: ServiceOptions = {}) {
   });
   const config = options.config ?? defaultConfig();
   const gateway = new OctokitIssueGateway(options.repo ?? REPO, client, sandbox.webUrl);
-  const privateGateway = config.privateRepository ? new OctokitIssueGateway(config.privateRepository, client, sandbox.webUrl) : undefined;
+  const privateGateway = config.privateRepository
+    ? new OctokitIssueGateway(config.privateRepository, client, sandbox.webUrl)
+    : undefined;
   const service = new IncidentService({
     config,
     gateway,
@@ -70,7 +72,10 @@ export function serviceFor(sandbox: Sandbox, options: ServiceOptions = {}) {
 }
 
 /** Requests the sandbox received while `fn` ran. */
-export async function countRequests<T>(sandbox: Sandbox, fn: () => Promise<T>): Promise<{ result: T; requests: Sandbox['requests'] }> {
+export async function countRequests<T>(
+  sandbox: Sandbox,
+  fn: () => Promise<T>,
+): Promise<{ result: T; requests: Sandbox['requests'] }> {
   const start = sandbox.requests.length;
   const result = await fn();
   return { result, requests: sandbox.requests.slice(start) };

@@ -72,7 +72,8 @@ export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = {
 // Variables that would change what code-server does (PORT beats --bind-addr, GITHUB_TOKEN becomes its GitHub
 // login, VSCODE_IPC_HOOK_CLI makes it open the folder in the VS Code we are running inside instead of starting),
 // or that leak the test runner's instrumentation into it.
-const STRIPPED_ENV = /^(PORT|PASSWORD|HASHED_PASSWORD|GITHUB_TOKEN|GH_TOKEN|CODE_SERVER_.*|CS_.*|VSCODE_.*|ELECTRON_RUN_AS_NODE|NODE_OPTIONS|NODE_V8_COVERAGE|TS_NODE_.*|TSX_.*|npm_.*)$/;
+const STRIPPED_ENV =
+  /^(PORT|PASSWORD|HASHED_PASSWORD|GITHUB_TOKEN|GH_TOKEN|CODE_SERVER_.*|CS_.*|VSCODE_.*|ELECTRON_RUN_AS_NODE|NODE_OPTIONS|NODE_V8_COVERAGE|TS_NODE_.*|TSX_.*|npm_.*)$/;
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -158,7 +159,11 @@ export function writeUserSettings(userDataDir: string, settings: Record<string, 
  * Installs a .vsix into `extensionsDir` with code-server's own CLI (what `code --install-extension` does).
  * Throws with code-server's output if it did not report success.
  */
-export function installExtension(vsixPath: string, extensionsDir: string, { userDataDir }: { userDataDir?: string } = {}): string {
+export function installExtension(
+  vsixPath: string,
+  extensionsDir: string,
+  { userDataDir }: { userDataDir?: string } = {},
+): string {
   const tools = e2eTools();
   mkdirSync(extensionsDir, { recursive: true });
   const scratch = userDataDir ?? mkdtempSync(join(tmpdir(), 'fbe2e-install-'));
@@ -166,11 +171,15 @@ export function installExtension(vsixPath: string, extensionsDir: string, { user
     tools.node,
     [
       tools.codeServerEntry,
-      '--config', join(scratch, 'code-server.yaml'),
-      '--user-data-dir', scratch,
-      '--extensions-dir', resolve(extensionsDir),
+      '--config',
+      join(scratch, 'code-server.yaml'),
+      '--user-data-dir',
+      scratch,
+      '--extensions-dir',
+      resolve(extensionsDir),
       '--force',
-      '--install-extension', resolve(vsixPath),
+      '--install-extension',
+      resolve(vsixPath),
     ],
     { encoding: 'utf8', env: childEnv({}), timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -218,12 +227,18 @@ async function launch(
 ): Promise<CodeServer> {
   const args = [
     tools.codeServerEntry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--config', join(runDir, 'config.yaml'),
-    '--session-socket', join(runDir, 'ipc.sock'),
-    '--user-data-dir', options.userDataDir,
-    '--extensions-dir', options.extensionsDir,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--config',
+    join(runDir, 'config.yaml'),
+    '--session-socket',
+    join(runDir, 'ipc.sock'),
+    '--user-data-dir',
+    options.userDataDir,
+    '--extensions-dir',
+    options.extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',

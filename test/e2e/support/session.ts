@@ -43,7 +43,13 @@ export function packageExtension(extensionDir: string, outFile?: string): string
   const result = spawnSync(
     process.execPath,
     [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out],
-    { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000, env: { ...process.env, CI: 'true' } },
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 180_000,
+      env: { ...process.env, CI: 'true' },
+    },
   );
   if (result.status !== 0) {
     throw new Error(`vsce package failed in ${dir} (exit ${result.status}):\n${result.stdout}${result.stderr}`);
@@ -70,10 +76,22 @@ export function makeWorkspace(dir: string, { files = {}, git = true, gitRemote }
   }
   if (git) {
     const run = (...args: string[]): void => {
-      execFileSync('git', ['-c', 'user.name=Firebreak E2E', '-c', 'user.email=e2e@firebreak.invalid', '-c', 'commit.gpgsign=false', ...args], {
-        cwd: dir,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      execFileSync(
+        'git',
+        [
+          '-c',
+          'user.name=Firebreak E2E',
+          '-c',
+          'user.email=e2e@firebreak.invalid',
+          '-c',
+          'commit.gpgsign=false',
+          ...args,
+        ],
+        {
+          cwd: dir,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
     };
     run('init', '-q', '-b', 'main');
     run('add', '-A');

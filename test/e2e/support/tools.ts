@@ -75,7 +75,11 @@ export async function waitFor<T>(
 
 /** A path-safe slug for file names (test titles → artifact folders); long ones keep a hash to stay unique. */
 export function slug(text: string): string {
-  const base = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'unnamed';
+  const base =
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'unnamed';
   if (base.length <= 80) return base;
   return `${base.slice(0, 72).replace(/-+$/, '')}-${createHash('sha1').update(text).digest('hex').slice(0, 7)}`;
 }

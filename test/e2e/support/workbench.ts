@@ -164,7 +164,9 @@ export class Workbench {
       const page = await context.newPage();
       const wb = new Workbench(browser, context, page, options.timeoutMs ?? 30_000);
       page.on('console', (m) => wb.consoleLines.push(`[${new Date().toISOString()}] ${m.type()}: ${m.text()}`));
-      page.on('pageerror', (e) => wb.consoleLines.push(`[${new Date().toISOString()}] pageerror: ${e.stack ?? e.message}`));
+      page.on('pageerror', (e) =>
+        wb.consoleLines.push(`[${new Date().toISOString()}] pageerror: ${e.stack ?? e.message}`),
+      );
       const loadTimeout = options.loadTimeoutMs ?? 120_000;
       await page.goto(options.url, { timeout: loadTimeout });
       await page.waitForSelector('.monaco-workbench', { timeout: loadTimeout });
@@ -194,8 +196,19 @@ export class Workbench {
   async quickInputState(): Promise<QuickInputState> {
     return this.page.evaluate(
       ({ widgetSel, inputSel, rowSel }) => {
-        const widget = [...document.querySelectorAll<HTMLElement>(widgetSel)].find((w) => w.offsetParent !== null && getComputedStyle(w).display !== 'none');
-        const none: QuickInputState = { visible: false, focused: false, value: '', title: '', placeholder: '', message: '', severity: '', rows: [] };
+        const widget = [...document.querySelectorAll<HTMLElement>(widgetSel)].find(
+          (w) => w.offsetParent !== null && getComputedStyle(w).display !== 'none',
+        );
+        const none: QuickInputState = {
+          visible: false,
+          focused: false,
+          value: '',
+          title: '',
+          placeholder: '',
+          message: '',
+          severity: '',
+          rows: [],
+        };
         if (!widget) return none;
         const input = widget.querySelector<HTMLInputElement>(inputSel);
         const text = (el: Element | null | undefined): string => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
@@ -206,7 +219,9 @@ export class Workbench {
             const checkbox = r.querySelector('.quick-input-list-checkbox, input[type="checkbox"], .monaco-checkbox');
             return {
               index: Number(r.getAttribute('data-index') ?? '-1'),
-              label: text(r.querySelector('.quick-input-list-row .label-name') ?? r.querySelector('.label-name')) || (r.getAttribute('aria-label') ?? ''),
+              label:
+                text(r.querySelector('.quick-input-list-row .label-name') ?? r.querySelector('.label-name')) ||
+                (r.getAttribute('aria-label') ?? ''),
               description: text(r.querySelector('.quick-input-list-row .label-description')),
               id: entry?.getAttribute('data-quick-input-id') ?? '',
               focused: r.classList.contains('focused'),
@@ -225,7 +240,10 @@ export class Workbench {
           title: text(widget.querySelector('.quick-input-title')),
           placeholder: input?.getAttribute('placeholder') ?? '',
           message: text(widget.querySelector('.quick-input-message')),
-          severity: (['error', 'warning', 'info'] as const).find((c) => widget.querySelector(`.quick-input-box .monaco-inputbox.${c}`)) ?? '',
+          severity:
+            (['error', 'warning', 'info'] as const).find((c) =>
+              widget.querySelector(`.quick-input-box .monaco-inputbox.${c}`),
+            ) ?? '',
           rows,
         };
       },
@@ -237,23 +255,33 @@ export class Workbench {
   async closeQuickInput(): Promise<void> {
     for (let i = 0; i < 5 && (await this.quickInputState()).visible; i++) {
       await this.page.keyboard.press('Escape');
-      await waitFor('the quick input to close', async () => !(await this.quickInputState()).visible, { timeoutMs: 2000 }).catch(() => undefined);
+      await waitFor('the quick input to close', async () => !(await this.quickInputState()).visible, {
+        timeoutMs: 2000,
+      }).catch(() => undefined);
     }
     if ((await this.quickInputState()).visible) throw new Error('the quick input does not close on Escape');
   }
 
   /** Opens a quick input with `key` (F1, Ctrl+P, …) and waits until its text box has focus. */
-  private async openQuickInput(key: string, ready: (s: QuickInputState) => boolean, what: string): Promise<QuickInputState> {
+  private async openQuickInput(
+    key: string,
+    ready: (s: QuickInputState) => boolean,
+    what: string,
+  ): Promise<QuickInputState> {
     await this.closeQuickInput();
     let last: unknown;
     // Focus can be taken by something else just as the palette opens (a view restoring): retry like a person would.
     for (let attempt = 1; attempt <= 4; attempt++) {
       await this.page.keyboard.press(key);
       try {
-        return await waitFor(what, async () => {
-          const s = await this.quickInputState();
-          return s.visible && s.focused && ready(s) ? s : undefined;
-        }, { timeoutMs: attempt === 1 ? 10_000 : 5_000 });
+        return await waitFor(
+          what,
+          async () => {
+            const s = await this.quickInputState();
+            return s.visible && s.focused && ready(s) ? s : undefined;
+          },
+          { timeoutMs: attempt === 1 ? 10_000 : 5_000 },
+        );
       } catch (error) {
         last = error;
         await this.page.keyboard.press('Escape').catch(() => undefined);
@@ -267,18 +295,28 @@ export class Workbench {
     await this.page.keyboard.press(`${MOD}+A`);
     if (text === '') await this.page.keyboard.press('Backspace');
     else await this.page.keyboard.type(text);
-    await waitFor(`the quick input to read ${JSON.stringify(text)}`, async () => (await this.quickInputState()).value === text, {
-      timeoutMs: 5000,
-      intervalMs: 50,
-    });
+    await waitFor(
+      `the quick input to read ${JSON.stringify(text)}`,
+      async () => (await this.quickInputState()).value === text,
+      {
+        timeoutMs: 5000,
+        intervalMs: 50,
+      },
+    );
   }
 
   /** After Enter/click: waits until the quick input closed or shows something else (next step, other prompt). */
   private async waitForQuickInputChange(before: QuickInputState, what: string, timeoutMs = 10_000): Promise<void> {
-    await waitFor(what, async () => {
-      const s = await this.quickInputState();
-      return !s.visible || s.value !== before.value || s.title !== before.title || s.placeholder !== before.placeholder;
-    }, { timeoutMs, intervalMs: 100 });
+    await waitFor(
+      what,
+      async () => {
+        const s = await this.quickInputState();
+        return (
+          !s.visible || s.value !== before.value || s.title !== before.title || s.placeholder !== before.placeholder
+        );
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
   }
 
   /**
@@ -296,13 +334,17 @@ export class Workbench {
       await this.openQuickInput('F1', (s) => s.value.startsWith('>'), 'the command palette');
       await this.replaceQuickInputText(typed);
       try {
-        row = await waitFor(`command ${JSON.stringify(title)} in the palette`, async () => {
-          const s = await this.quickInputState();
-          if (s.value !== typed) throw new Error(`palette text is ${JSON.stringify(s.value)}`);
-          const hit = s.rows.find((r) => matches(r.label, title, { exact: true }));
-          if (!hit) throw new Error(`rows: ${JSON.stringify(s.rows.map((r) => r.label))}`);
-          return hit;
-        }, { timeoutMs: Math.max(1000, Math.min(8000, deadline - Date.now())) });
+        row = await waitFor(
+          `command ${JSON.stringify(title)} in the palette`,
+          async () => {
+            const s = await this.quickInputState();
+            if (s.value !== typed) throw new Error(`palette text is ${JSON.stringify(s.value)}`);
+            const hit = s.rows.find((r) => matches(r.label, title, { exact: true }));
+            if (!hit) throw new Error(`rows: ${JSON.stringify(s.rows.map((r) => r.label))}`);
+            return hit;
+          },
+          { timeoutMs: Math.max(1000, Math.min(8000, deadline - Date.now())) },
+        );
       } catch (error) {
         if (Date.now() >= deadline) throw error;
         await this.closeQuickInput();
@@ -321,26 +363,39 @@ export class Workbench {
    */
   async typeIntoInput(
     text: string,
-    { prompt, submit = true, timeoutMs = this.timeoutMs }: { prompt?: TextMatcher; submit?: boolean; timeoutMs?: number } = {},
+    {
+      prompt,
+      submit = true,
+      timeoutMs = this.timeoutMs,
+    }: { prompt?: TextMatcher; submit?: boolean; timeoutMs?: number } = {},
   ): Promise<void> {
-    await waitFor(prompt ? `an input box matching ${describe(prompt)}` : 'an input box', async () => {
-      const s = await this.quickInputState();
-      if (!s.visible || !s.focused) return undefined;
-      if (prompt) return matches(`${s.title} ${s.placeholder} ${s.message}`, prompt, { exact: false }) || undefined;
-      return !s.value.startsWith('>') || undefined; // not the command palette still closing
-    }, { timeoutMs });
+    await waitFor(
+      prompt ? `an input box matching ${describe(prompt)}` : 'an input box',
+      async () => {
+        const s = await this.quickInputState();
+        if (!s.visible || !s.focused) return undefined;
+        if (prompt) return matches(`${s.title} ${s.placeholder} ${s.message}`, prompt, { exact: false }) || undefined;
+        return !s.value.startsWith('>') || undefined; // not the command palette still closing
+      },
+      { timeoutMs },
+    );
     await this.replaceQuickInputText(text);
     if (!submit) return;
     const before = await this.quickInputState();
     await this.page.keyboard.press('Enter');
     // Accepted: the box closes or moves on. Refused: it stays, decorated as an error with the validation message.
     const started = Date.now();
-    const outcome = await waitFor(`the input box to take ${JSON.stringify(text)}`, async () => {
-      const s = await this.quickInputState();
-      if (!s.visible || s.value !== before.value || s.title !== before.title || s.placeholder !== before.placeholder) return 'accepted';
-      if (s.severity === 'error' && Date.now() - started > 1000) return s;
-      return undefined;
-    }, { timeoutMs: 10_000, intervalMs: 100 }).catch((error: Error) => error);
+    const outcome = await waitFor(
+      `the input box to take ${JSON.stringify(text)}`,
+      async () => {
+        const s = await this.quickInputState();
+        if (!s.visible || s.value !== before.value || s.title !== before.title || s.placeholder !== before.placeholder)
+          return 'accepted';
+        if (s.severity === 'error' && Date.now() - started > 1000) return s;
+        return undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    ).catch((error: Error) => error);
     if (outcome === 'accepted') return;
     const s = await this.quickInputState();
     throw new Error(
@@ -356,7 +411,11 @@ export class Workbench {
    */
   async pickItem(
     label: TextMatcher,
-    { keepOpen = false, prompt, timeoutMs = this.timeoutMs }: { keepOpen?: boolean; prompt?: TextMatcher; timeoutMs?: number } = {},
+    {
+      keepOpen = false,
+      prompt,
+      timeoutMs = this.timeoutMs,
+    }: { keepOpen?: boolean; prompt?: TextMatcher; timeoutMs?: number } = {},
   ): Promise<void> {
     const find = async (): Promise<QuickInputRow | undefined> => {
       const s = await this.quickInputState();
@@ -364,26 +423,36 @@ export class Workbench {
       if (prompt && !matches(`${s.title} ${s.placeholder} ${s.message}`, prompt, { exact: false })) return undefined;
       return s.rows.find((r) => matches(r.label, label, { exact: true }));
     };
-    const first = await waitFor(`a quick pick with ${describe(label)}`, async () => {
-      const s = await this.quickInputState();
-      if (!s.visible || s.rows.length === 0) return undefined;
-      return (await find()) ?? 'not-listed';
-    }, { timeoutMs });
+    const first = await waitFor(
+      `a quick pick with ${describe(label)}`,
+      async () => {
+        const s = await this.quickInputState();
+        if (!s.visible || s.rows.length === 0) return undefined;
+        return (await find()) ?? 'not-listed';
+      },
+      { timeoutMs },
+    );
     let row: QuickInputRow;
     if (first !== 'not-listed') {
       row = first;
     } else {
       if (typeof label !== 'string') {
-        throw new Error(`no quick pick item matches ${describe(label)}; rows: ${JSON.stringify((await this.quickInputState()).rows.map((r) => r.label))}`);
+        throw new Error(
+          `no quick pick item matches ${describe(label)}; rows: ${JSON.stringify((await this.quickInputState()).rows.map((r) => r.label))}`,
+        );
       }
       // Keep a quick access prefix ("view ", ">", ":", "@"…): without it the text is a file search.
       const prefix = QUICK_ACCESS_PREFIX.exec((await this.quickInputState()).value)?.[0] ?? '';
       await this.replaceQuickInputText(prefix + label);
-      row = await waitFor(`quick pick item ${describe(label)} after filtering`, async () => {
-        const hit = await find();
-        if (!hit) throw new Error(`rows: ${JSON.stringify((await this.quickInputState()).rows.map((r) => r.label))}`);
-        return hit;
-      }, { timeoutMs });
+      row = await waitFor(
+        `quick pick item ${describe(label)} after filtering`,
+        async () => {
+          const hit = await find();
+          if (!hit) throw new Error(`rows: ${JSON.stringify((await this.quickInputState()).rows.map((r) => r.label))}`);
+          return hit;
+        },
+        { timeoutMs },
+      );
     }
     const before = await this.quickInputState();
     await this.page.locator(`${QUICK_INPUT_ROWS}[data-index="${row.index}"]`).click();
@@ -409,15 +478,27 @@ export class Workbench {
     await this.openQuickInput(`${MOD}+P`, (s) => !s.value.startsWith('>'), 'quick open');
     await this.replaceQuickInputText(path);
     // Quick open lists the file's name as label and its folder as description; file search may need a moment.
-    const row = await waitFor(`${path} in quick open`, async () => {
-      const s = await this.quickInputState();
-      const hit = s.rows.find((r) => r.label === name && (dir === '.' || r.description === dir || r.description.endsWith(`/${dir}`) || r.description.endsWith(dir)));
-      if (!hit) throw new Error(`rows: ${JSON.stringify(s.rows.map((r) => `${r.label} — ${r.description}`))}`);
-      return hit;
-    }, { timeoutMs });
+    const row = await waitFor(
+      `${path} in quick open`,
+      async () => {
+        const s = await this.quickInputState();
+        const hit = s.rows.find(
+          (r) =>
+            r.label === name &&
+            (dir === '.' || r.description === dir || r.description.endsWith(`/${dir}`) || r.description.endsWith(dir)),
+        );
+        if (!hit) throw new Error(`rows: ${JSON.stringify(s.rows.map((r) => `${r.label} — ${r.description}`))}`);
+        return hit;
+      },
+      { timeoutMs },
+    );
     if (row.focused) await this.page.keyboard.press('Enter');
     else await this.page.locator(`${QUICK_INPUT_ROWS}[data-index="${row.index}"]`).click();
-    await waitFor(`an editor for ${path}`, async () => (await this.activeEditorTitle()) === name && (await this.editorHasFocus()), { timeoutMs });
+    await waitFor(
+      `an editor for ${path}`,
+      async () => (await this.activeEditorTitle()) === name && (await this.editorHasFocus()),
+      { timeoutMs },
+    );
   }
 
   /** Name shown on the active editor tab ('' if none). */
@@ -466,13 +547,21 @@ export class Workbench {
     const before = await this.quickInputState();
     await this.page.keyboard.press('Enter');
     await this.waitForQuickInputChange(before, `Go to Line ${from}`);
-    await waitFor(`the cursor on line ${from}`, async () => (await this.editorHasFocus()) && /^Ln \d+, Col 1\b/.test(await this.selectionStatus()), { timeoutMs: 10_000 });
+    await waitFor(
+      `the cursor on line ${from}`,
+      async () => (await this.editorHasFocus()) && /^Ln \d+, Col 1\b/.test(await this.selectionStatus()),
+      { timeoutMs: 10_000 },
+    );
     for (let line = from; line < to; line++) await this.page.keyboard.press('Shift+ArrowDown');
     await this.page.keyboard.press('Shift+End');
-    await waitFor(`lines ${from}-${to} selected`, async () => {
-      const status = await this.selectionStatus();
-      return new RegExp(`^Ln ${to}, Col \\d+( \\(\\d+ selected\\))?$`).test(status) ? status : undefined;
-    }, { timeoutMs: 10_000 });
+    await waitFor(
+      `lines ${from}-${to} selected`,
+      async () => {
+        const status = await this.selectionStatus();
+        return new RegExp(`^Ln ${to}, Col \\d+( \\(\\d+ selected\\))?$`).test(status) ? status : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -480,7 +569,9 @@ export class Workbench {
 
   /** Every notification rendered since the page loaded (toasts that already hid themselves included). */
   async notifications(): Promise<SeenNotification[]> {
-    return this.page.evaluate(() => [...((window as unknown as { __firebreakNotifications?: SeenNotification[] }).__firebreakNotifications ?? [])]);
+    return this.page.evaluate(() => [
+      ...((window as unknown as { __firebreakNotifications?: SeenNotification[] }).__firebreakNotifications ?? []),
+    ]);
   }
 
   /** Forgets the notifications seen so far and clears them from the workbench (Notifications: Clear All). */
@@ -500,12 +591,18 @@ export class Workbench {
     message: TextMatcher,
     { severity, timeoutMs = this.timeoutMs }: { severity?: SeenNotification['severity']; timeoutMs?: number } = {},
   ): Promise<SeenNotification> {
-    return waitFor(`a notification ${describe(message)}`, async () => {
-      const all = await this.notifications();
-      const hit = all.find((n) => matches(n.message, message, { exact: false }) && (!severity || n.severity === severity));
-      if (!hit) throw new Error(`seen: ${JSON.stringify(all.map((n) => `${n.severity}: ${n.message}`))}`);
-      return hit;
-    }, { timeoutMs, intervalMs: 100 });
+    return waitFor(
+      `a notification ${describe(message)}`,
+      async () => {
+        const all = await this.notifications();
+        const hit = all.find(
+          (n) => matches(n.message, message, { exact: false }) && (!severity || n.severity === severity),
+        );
+        if (!hit) throw new Error(`seen: ${JSON.stringify(all.map((n) => `${n.severity}: ${n.message}`))}`);
+        return hit;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
   }
 
   /**
@@ -526,42 +623,70 @@ export class Workbench {
           const text = (await row.locator('.notification-list-item-message').textContent()) ?? '';
           if (!matches(text, message, { exact: false })) continue;
         }
-        const button = row.locator('.notification-list-item-buttons-container .monaco-button').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) });
+        const button = row
+          .locator('.notification-list-item-buttons-container .monaco-button')
+          .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) });
         if ((await button.count()) > 0 && (await button.first().isVisible())) return button.first();
       }
       return undefined;
     };
     const what = `notification button ${JSON.stringify(label)}${message ? ` on ${describe(message)}` : ''}`;
     if (message) await this.waitForNotification(message, { timeoutMs });
-    const button = await waitFor(what, async () => {
-      const inToast = await findButton(TOAST);
-      if (inToast) return inToast;
-      // Gone from the toasts: look in the Notification Center (open it once, keep looking).
-      if (!(await this.page.locator(CENTER).isVisible().catch(() => false))) {
-        await this.page.locator(`${STATUS_BAR} [id="status.notifications"] a, ${STATUS_BAR} [id="status.notifications"]`).first().click().catch(() => undefined);
-      }
-      return findButton(CENTER);
-    }, { timeoutMs });
+    const button = await waitFor(
+      what,
+      async () => {
+        const inToast = await findButton(TOAST);
+        if (inToast) return inToast;
+        // Gone from the toasts: look in the Notification Center (open it once, keep looking).
+        if (
+          !(await this.page
+            .locator(CENTER)
+            .isVisible()
+            .catch(() => false))
+        ) {
+          await this.page
+            .locator(`${STATUS_BAR} [id="status.notifications"] a, ${STATUS_BAR} [id="status.notifications"]`)
+            .first()
+            .click()
+            .catch(() => undefined);
+        }
+        return findButton(CENTER);
+      },
+      { timeoutMs },
+    );
     await button.click();
-    await waitFor(`${what} to go`, async () => !(await button.isVisible().catch(() => false)), { timeoutMs: 10_000 }).catch(() => undefined);
+    await waitFor(`${what} to go`, async () => !(await button.isVisible().catch(() => false)), {
+      timeoutMs: 10_000,
+    }).catch(() => undefined);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Modal dialogs (showInformationMessage/showWarningMessage with { modal: true })
 
   /** Waits for a modal dialog whose message (or detail) matches; returns its message and detail. */
-  async waitForDialog(message: TextMatcher, { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {}): Promise<{ message: string; detail: string }> {
-    return waitFor(`a dialog ${describe(message)}`, async () => {
-      const shown = await this.page.evaluate((sel) => {
-        const box = [...document.querySelectorAll<HTMLElement>(sel)].find((b) => b.offsetParent !== null);
-        if (!box) return undefined;
-        const text = (e: Element | null): string => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
-        return { message: text(box.querySelector('.dialog-message-text')), detail: text(box.querySelector('.dialog-message-detail')) };
-      }, DIALOG);
-      if (!shown) throw new Error('no dialog is shown');
-      if (!matches(`${shown.message} ${shown.detail}`, message, { exact: false })) throw new Error(`the dialog says ${JSON.stringify(shown)}`);
-      return shown;
-    }, { timeoutMs });
+  async waitForDialog(
+    message: TextMatcher,
+    { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {},
+  ): Promise<{ message: string; detail: string }> {
+    return waitFor(
+      `a dialog ${describe(message)}`,
+      async () => {
+        const shown = await this.page.evaluate((sel) => {
+          const box = [...document.querySelectorAll<HTMLElement>(sel)].find((b) => b.offsetParent !== null);
+          if (!box) return undefined;
+          const text = (e: Element | null): string => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+          return {
+            message: text(box.querySelector('.dialog-message-text')),
+            detail: text(box.querySelector('.dialog-message-detail')),
+          };
+        }, DIALOG);
+        if (!shown) throw new Error('no dialog is shown');
+        if (!matches(`${shown.message} ${shown.detail}`, message, { exact: false }))
+          throw new Error(`the dialog says ${JSON.stringify(shown)}`);
+        return shown;
+      },
+      { timeoutMs },
+    );
   }
 
   /** Clicks a button (exact label, e.g. 'Reset' or 'Cancel') of the modal dialog and waits for it to close. */
@@ -582,17 +707,27 @@ export class Workbench {
   async openView(viewTitle: string, { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {}): Promise<void> {
     await this.runCommand('View: Open View', { timeoutMs });
     // The picker lists ~40 views and renders only the first rows: filter by the title, keeping its "view " prefix.
-    await waitFor('the view picker', async () => (await this.quickInputState()).value.startsWith('view '), { timeoutMs: 10_000 });
+    await waitFor('the view picker', async () => (await this.quickInputState()).value.startsWith('view '), {
+      timeoutMs: 10_000,
+    });
     await this.replaceQuickInputText(`view ${viewTitle}`);
     await this.pickItem(viewTitle, { timeoutMs });
-    await waitFor(`view ${JSON.stringify(viewTitle)} to show`, async () => this.viewPane(viewTitle).locator('.pane-body').isVisible(), { timeoutMs });
+    await waitFor(
+      `view ${JSON.stringify(viewTitle)} to show`,
+      async () => this.viewPane(viewTitle).locator('.pane-body').isVisible(),
+      { timeoutMs },
+    );
   }
 
   /** The pane (header + body) of a view, found by its title; works when the header is merged into the container's. */
   viewPane(viewTitle: string): ReturnType<Page['locator']> {
     return this.page
       .locator('.pane')
-      .filter({ has: this.page.locator('.pane-header h3.title', { hasText: new RegExp(`^\\s*${escapeRegExp(viewTitle)}\\s*$`, 'i') }) })
+      .filter({
+        has: this.page.locator('.pane-header h3.title', {
+          hasText: new RegExp(`^\\s*${escapeRegExp(viewTitle)}\\s*$`, 'i'),
+        }),
+      })
       .first();
   }
 
@@ -624,20 +759,36 @@ export class Workbench {
   }
 
   /** Waits until the tree view shows a row whose label matches (exact string or RegExp); returns the labels. */
-  async waitForTreeItem(viewTitle: string, label: TextMatcher, { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {}): Promise<string[]> {
-    return waitFor(`tree item ${describe(label)} in ${JSON.stringify(viewTitle)}`, async () => {
-      const labels = await this.treeItems(viewTitle);
-      if (!labels.some((l) => matches(l, label, { exact: true }))) throw new Error(`rows: ${JSON.stringify(labels)}`);
-      return labels;
-    }, { timeoutMs });
+  async waitForTreeItem(
+    viewTitle: string,
+    label: TextMatcher,
+    { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {},
+  ): Promise<string[]> {
+    return waitFor(
+      `tree item ${describe(label)} in ${JSON.stringify(viewTitle)}`,
+      async () => {
+        const labels = await this.treeItems(viewTitle);
+        if (!labels.some((l) => matches(l, label, { exact: true }))) throw new Error(`rows: ${JSON.stringify(labels)}`);
+        return labels;
+      },
+      { timeoutMs },
+    );
   }
 
   /** Clicks a tree row (selects it, toggles a folder, runs a TreeItem.command). */
-  async clickTreeItem(viewTitle: string, label: TextMatcher, { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {}): Promise<void> {
+  async clickTreeItem(
+    viewTitle: string,
+    label: TextMatcher,
+    { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {},
+  ): Promise<void> {
     await this.waitForTreeItem(viewTitle, label, { timeoutMs });
     const row = this.viewPane(viewTitle)
       .locator('.pane-body .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: typeof label === 'string' ? new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) : label }) })
+      .filter({
+        has: this.page.locator('.label-name', {
+          hasText: typeof label === 'string' ? new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) : label,
+        }),
+      })
       .first();
     await row.click();
   }
@@ -647,25 +798,40 @@ export class Workbench {
 
   /** Texts of the status bar items shown now (codicons dropped), left to right. */
   async statusBarItems(): Promise<string[]> {
-    return this.page.evaluate((sel) =>
-      [...document.querySelectorAll<HTMLElement>(sel)]
-        .filter((e) => e.offsetParent !== null)
-        .map((e) => (e.querySelector('.statusbar-item-label')?.textContent ?? e.textContent ?? '').replace(/\s+/g, ' ').trim())
-        .filter((t) => t !== ''), STATUS_ITEMS);
+    return this.page.evaluate(
+      (sel) =>
+        [...document.querySelectorAll<HTMLElement>(sel)]
+          .filter((e) => e.offsetParent !== null)
+          .map((e) =>
+            (e.querySelector('.statusbar-item-label')?.textContent ?? e.textContent ?? '').replace(/\s+/g, ' ').trim(),
+          )
+          .filter((t) => t !== ''),
+      STATUS_ITEMS,
+    );
   }
 
   /** Waits for a status bar item whose text matches (substring or RegExp) and returns its text. */
-  async statusBarText(matcher: TextMatcher, { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {}): Promise<string> {
-    return waitFor(`a status bar item ${describe(matcher)}`, async () => {
-      const items = await this.statusBarItems();
-      const hit = items.find((t) => matches(t, matcher, { exact: false }));
-      if (!hit) throw new Error(`items: ${JSON.stringify(items)}`);
-      return hit;
-    }, { timeoutMs });
+  async statusBarText(
+    matcher: TextMatcher,
+    { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {},
+  ): Promise<string> {
+    return waitFor(
+      `a status bar item ${describe(matcher)}`,
+      async () => {
+        const items = await this.statusBarItems();
+        const hit = items.find((t) => matches(t, matcher, { exact: false }));
+        if (!hit) throw new Error(`items: ${JSON.stringify(items)}`);
+        return hit;
+      },
+      { timeoutMs },
+    );
   }
 
   /** Clicks the status bar item whose text matches. */
-  async clickStatusBarItem(matcher: TextMatcher, { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {}): Promise<void> {
+  async clickStatusBarItem(
+    matcher: TextMatcher,
+    { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {},
+  ): Promise<void> {
     const text = await this.statusBarText(matcher, { timeoutMs });
     await this.page.locator(`${STATUS_ITEMS} .statusbar-item-label`).filter({ hasText: text }).first().click();
   }
@@ -692,7 +858,8 @@ export interface ArtifactSources {
 
 /**
  * Saves what helps to understand a failure into `test-results/<name>/` (or $FIREBREAK_E2E_RESULTS/<name>):
- * screenshot.png, error.txt (captureOnFailure), code-server.log, browser-console.log, notifications.json and vscode-logs/ (the workbench's
+ * screenshot.png, error.txt (captureOnFailure), code-server.log, browser-console.log, notifications.json and
+ * vscode-logs/ (the workbench's
  * log folder: extension host log and every extension's output channel). Never throws; returns the folder.
  */
 export async function captureArtifacts(name: string, { workbench, server }: ArtifactSources): Promise<string> {
@@ -706,14 +873,19 @@ export async function captureArtifacts(name: string, { workbench, server }: Arti
     }
   };
   if (workbench) {
-    await attempt('screenshot', () => workbench.page.screenshot({ path: join(dir, 'screenshot.png'), timeout: 10_000 }));
+    await attempt('screenshot', () =>
+      workbench.page.screenshot({ path: join(dir, 'screenshot.png'), timeout: 10_000 }),
+    );
     await attempt('browser-console', () => writeFileSync(join(dir, 'browser-console.log'), workbench.consoleLog()));
-    await attempt('notifications', async () => writeFileSync(join(dir, 'notifications.json'), JSON.stringify(await workbench.notifications(), null, 2)));
+    await attempt('notifications', async () =>
+      writeFileSync(join(dir, 'notifications.json'), JSON.stringify(await workbench.notifications(), null, 2)),
+    );
   }
   if (server) {
     await attempt('code-server', () => writeFileSync(join(dir, 'code-server.log'), server.logs()));
     const logs = join(server.userDataDir, 'logs');
-    if (existsSync(logs)) await attempt('vscode-logs', () => cpSync(logs, join(dir, 'vscode-logs'), { recursive: true }));
+    if (existsSync(logs))
+      await attempt('vscode-logs', () => cpSync(logs, join(dir, 'vscode-logs'), { recursive: true }));
   }
   return dir;
 }
@@ -731,4 +903,3 @@ export async function captureOnFailure(ctx: Mocha.Context, sources: ArtifactSour
   console.log(`    e2e artifacts for the failed test: ${dir}`);
   return dir;
 }
-

@@ -63,7 +63,11 @@ export async function flowHarness(sandbox: Sandbox, options: HarnessOptions = {}
   const prompter = new ScriptedPrompter([], options.replies ?? []);
   const memento = options.memento ?? new MapMemento();
   const store = new IncidentStore(memento);
-  const queue = new OfflineQueue({ storage: options.queueStorage ?? memoryQueueStorage(), baseRetryMs: 50, maxRetryMs: 1000 });
+  const queue = new OfflineQueue({
+    storage: options.queueStorage ?? memoryQueueStorage(),
+    baseRetryMs: 50,
+    maxRetryMs: 1000,
+  });
   const opened: string[] = [];
   const documents: string[] = [];
   const executed: { command: string; args: unknown[] }[] = [];
@@ -115,8 +119,31 @@ export async function declareVia(h: Harness, title = 'Checkout returns 500s', se
   return incident;
 }
 
-export const CHECKOUT_TS = ['export function checkout(cart: Cart) {', '  const total = sum(cart);', '  if (total > LIMIT) {', '    throw new Error("limit");', '  }', '  return pay(total);', '}', ''].join('\n');
+export const CHECKOUT_TS = [
+  'export function checkout(cart: Cart) {',
+  '  const total = sum(cart);',
+  '  if (total > LIMIT) {',
+  '    throw new Error("limit");',
+  '  }',
+  '  return pay(total);',
+  '}',
+  '',
+].join('\n');
 
-export function selectionIn(path: string, startLine: number, endLine: number, overrides: Partial<ActiveCode> = {}): ActiveCode {
-  return { codeRepo: REPO, path, selection: { startLine, endLine }, commit: COMMIT, fileText: CHECKOUT_TS, pushed: true, dirty: false, ...overrides };
+export function selectionIn(
+  path: string,
+  startLine: number,
+  endLine: number,
+  overrides: Partial<ActiveCode> = {},
+): ActiveCode {
+  return {
+    codeRepo: REPO,
+    path,
+    selection: { startLine, endLine },
+    commit: COMMIT,
+    fileText: CHECKOUT_TS,
+    pushed: true,
+    dirty: false,
+    ...overrides,
+  };
 }

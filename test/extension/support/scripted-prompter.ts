@@ -30,7 +30,10 @@ export class ScriptedPrompter implements Prompter {
   private readonly answers: Answer[];
 
   /** `replies`: the action chosen for notifications whose message matches. */
-  constructor(answers: readonly Answer[] = [], private readonly replies: readonly { match: RegExp; action: string }[] = []) {
+  constructor(
+    answers: readonly Answer[] = [],
+    private readonly replies: readonly { match: RegExp; action: string }[] = [],
+  ) {
     this.answers = [...answers];
   }
 
@@ -44,29 +47,57 @@ export class ScriptedPrompter implements Prompter {
   }
 
   async input(request: InputRequest): Promise<string | undefined> {
-    this.asked.push({ kind: 'input', title: request.title, ...steps(request), text: request.prompt, labels: [], ...(request.validate ? { validate: request.validate } : {}) });
+    this.asked.push({
+      kind: 'input',
+      title: request.title,
+      ...steps(request),
+      text: request.prompt,
+      labels: [],
+      ...(request.validate ? { validate: request.validate } : {}),
+    });
     const answer = this.next('input', request.prompt);
-    if (!('input' in answer)) assert.fail(`expected an input answer for "${request.prompt}", got ${JSON.stringify(answer)}`);
+    if (!('input' in answer))
+      assert.fail(`expected an input answer for "${request.prompt}", got ${JSON.stringify(answer)}`);
     if (answer.input !== undefined) {
       const problem = request.validate?.(answer.input);
       // A real input box refuses Enter while the value is invalid: a script that types one is wrong.
-      assert.equal(problem, undefined, `the scripted answer ${JSON.stringify(answer.input)} to "${request.prompt}" is invalid: ${problem}`);
+      assert.equal(
+        problem,
+        undefined,
+        `the scripted answer ${JSON.stringify(answer.input)} to "${request.prompt}" is invalid: ${problem}`,
+      );
     }
     return answer.input;
   }
 
   async pick<T>(request: PickRequest<T>): Promise<T | undefined> {
-    this.asked.push({ kind: 'pick', title: request.title, ...steps(request), text: request.placeholder, labels: request.items.map((i) => i.label) });
+    this.asked.push({
+      kind: 'pick',
+      title: request.title,
+      ...steps(request),
+      text: request.placeholder,
+      labels: request.items.map((i) => i.label),
+    });
     const answer = this.next('pick', request.placeholder);
-    if (!('pick' in answer)) assert.fail(`expected a pick answer for "${request.placeholder}", got ${JSON.stringify(answer)}`);
+    if (!('pick' in answer))
+      assert.fail(`expected a pick answer for "${request.placeholder}", got ${JSON.stringify(answer)}`);
     if (answer.pick === undefined) return undefined;
     const item = request.items.find((i) => i.label === answer.pick);
-    assert.ok(item, `no item "${answer.pick}" in the pick "${request.placeholder}": ${request.items.map((i) => i.label).join(', ')}`);
+    assert.ok(
+      item,
+      `no item "${answer.pick}" in the pick "${request.placeholder}": ${request.items.map((i) => i.label).join(', ')}`,
+    );
     return item.value;
   }
 
   async pickMany<T>(request: PickRequest<T>): Promise<T[] | undefined> {
-    this.asked.push({ kind: 'pickMany', title: request.title, ...steps(request), text: request.placeholder, labels: request.items.map((i) => i.label) });
+    this.asked.push({
+      kind: 'pickMany',
+      title: request.title,
+      ...steps(request),
+      text: request.placeholder,
+      labels: request.items.map((i) => i.label),
+    });
     const answer = this.next('pickMany', request.placeholder);
     if (!('pickMany' in answer)) assert.fail(`expected a pickMany answer for "${request.placeholder}"`);
     if (answer.pickMany === undefined) return undefined;
@@ -109,5 +140,8 @@ export class ScriptedPrompter implements Prompter {
 }
 
 function steps(request: { step?: number; totalSteps?: number }): { step?: number; totalSteps?: number } {
-  return { ...(request.step !== undefined ? { step: request.step } : {}), ...(request.totalSteps !== undefined ? { totalSteps: request.totalSteps } : {}) };
+  return {
+    ...(request.step !== undefined ? { step: request.step } : {}),
+    ...(request.totalSteps !== undefined ? { totalSteps: request.totalSteps } : {}),
+  };
 }
