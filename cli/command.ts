@@ -14,7 +14,7 @@ export interface RunContext {
   readonly cwd: string;
   readonly json: boolean;
   readonly log: Logger;
-  /** Built on first use, so commands that need no repository (sandbox, drill, help) never touch git or config. */
+  /** Loaded before the command runs; standalone commands (sandbox, drill) have none and never touch git or config. */
   context(): CliContext;
 }
 
@@ -25,6 +25,8 @@ export interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** Needs no repository, config or token (sandbox, drill): nothing is loaded before it runs. */
+  readonly standalone?: boolean;
   run(values: OptionValues, positionals: string[], ctx: RunContext): Promise<number | void>;
 }
 

@@ -4,13 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCodeRef, parseRemoteUrl } from '../core/domain/code-ref';
 import { InputError } from '../core/domain/errors';
-import { createGitHubClient } from '../core/github/github-client';
-import { IncidentService } from '../core/use-cases/incident-service';
-import { OctokitIssueGateway } from '../core/github/issue-gateway';
-import { createRenderer } from '../core/domain/render';
+import { connect, incidentService } from '../core/wiring';
+import { loadConfig, nodeWorkspaceFiles } from '../core/workspace';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { stringOption, type Command, type RunContext } from './command';
-import { loadConfigFile } from './context';
 import { headCommit, originUrl, repositoryRoot } from './git';
 import { describeIncident } from './incident-commands';
 
@@ -19,6 +16,7 @@ const DRILL_REPO = { owner: 'acme', name: 'shop' };
 
 export const sandboxCommand: Command = {
   name: 'sandbox',
+  standalone: true,
   summary: 'Start a local GitHub-compatible sandbox server',
   usage: 'firebreak sandbox [--port P] [--state-file FILE]',
   options: { port: { type: 'string', short: 'p' }, 'state-file': { type: 'string' } },
@@ -53,6 +51,7 @@ export const sandboxCommand: Command = {
 
 export const drillCommand: Command = {
   name: 'drill',
+  standalone: true,
   summary: 'Run a scripted practice incident against an embedded sandbox (no token, no network)',
   usage: 'firebreak drill',
   options: {},
@@ -69,15 +68,16 @@ export const drillCommand: Command = {
 async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
   const { io } = ctx;
   const root = repositoryRoot(ctx.cwd) ?? ctx.cwd;
-  const config = loadConfigFile(root);
-  const client = createGitHubClient({ token: SANDBOX_TOKEN, baseUrl: sandbox.url, writeSpacingMs: 0, log: ctx.log });
-  const gateway = new OctokitIssueGateway(DRILL_REPO, client, sandbox.webUrl);
-  const service = new IncidentService({
-    config: { ...config, repository: DRILL_REPO },
-    gateway,
-    renderer: createRenderer(),
-    actor: 'firebreak-dev',
+  // The team's own config and templates, against the sandbox's drill repository.
+  const loaded = await loadConfig({
+    files: nodeWorkspaceFiles(root),
+    names: { configPath: '--config', repository: '--repo', apiUrl: '--api-url' },
   });
+  const connection = connect(
+    { ...loaded, repository: DRILL_REPO, apiUrl: sandbox.url, webUrl: sandbox.webUrl },
+    { token: SANDBOX_TOKEN, writeSpacingMs: 0, log: ctx.log },
+  );
+  const service = incidentService(connection, { actor: 'firebreak-dev' });
 
   let mark = sandbox.requests.length;
   const step = (text: string) => {

@@ -111,9 +111,6 @@ export const declareCommand: Command = {
       drill: values['drill'] === true,
     });
     printIncident(ctx, incident, 'Declared');
-    await service
-      .syncLabels(incident.repo)
-      .catch((error: unknown) => ctx.log.debug(`label colors not set: ${String(error)}`));
   },
 };
 

@@ -98,8 +98,14 @@ export async function main(
     cwd,
     json: values.json === true,
     log,
-    context: () =>
-      (context ??= buildContext(
+    context: () => {
+      if (!context) throw new Error(`firebreak ${name} is standalone and has no repository context.`);
+      return context;
+    },
+  };
+  try {
+    if (!command.standalone) {
+      context = await buildContext(
         {
           ...(typeof values.repo === 'string' ? { repo: values.repo } : {}),
           ...(typeof values['api-url'] === 'string' ? { apiUrl: values['api-url'] } : {}),
@@ -108,10 +114,10 @@ export async function main(
         env,
         cwd,
         log,
-      )),
-  };
-  try {
+      );
+    }
     const code = await command.run(values, positionals, ctx);
+    await context?.finish();
     return code ?? EXIT_OK;
   } catch (error) {
     const message = describeError(error);

@@ -9,6 +9,8 @@ export interface IssueRecord {
   readonly state: 'open' | 'closed';
   readonly stateReason?: string;
   readonly labels: readonly string[];
+  /** Label name -> color, as GitHub answered (absent where the answer had names only). */
+  readonly labelColors?: Readonly<Record<string, string>>;
   readonly assignees: readonly string[];
   readonly author: string;
   readonly authorAssociation: string;

@@ -29,6 +29,8 @@ export interface IssueGateway {
 }
 
 export interface GatewayOptions extends ClientOptions {
+  /** A client to share (its own options then apply); otherwise one is made from these options. */
+  readonly client?: GitHubClient;
   /** Web base URL; derived from the API URL when absent (GITHUB_SERVER_URL in Actions). */
   readonly webUrl?: string;
   /** How many times an ambiguous create is retried after the key lookup found nothing. */
@@ -48,7 +50,7 @@ type RawIssue = {
   body?: string | null;
   state: string;
   state_reason?: string | null;
-  labels: (string | { name?: string })[];
+  labels: (string | { name?: string; color?: string | null })[];
   assignees?: { login: string }[] | null;
   user: { login: string } | null;
   author_association: string;
@@ -79,6 +81,13 @@ export function toIssueRecord(raw: RawIssue): IssueRecord {
     state: raw.state === 'closed' ? 'closed' : 'open',
     ...(raw.state_reason ? { stateReason: raw.state_reason } : {}),
     labels: raw.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+    ...(raw.labels.some((l) => typeof l !== 'string' && l.color)
+      ? {
+          labelColors: Object.fromEntries(
+            raw.labels.flatMap((l) => (typeof l !== 'string' && l.name && l.color ? [[l.name, l.color]] : [])),
+          ),
+        }
+      : {}),
     assignees: (raw.assignees ?? []).map((a) => a.login),
     author: raw.user?.login ?? 'ghost',
     authorAssociation: raw.author_association,
@@ -114,7 +123,7 @@ export class OctokitIssueGateway implements IssueGateway {
     options: GatewayOptions | GitHubClient = {},
     webUrl?: string,
   ) {
-    this.client = 'octokit' in options ? options : createGitHubClient(options);
+    this.client = 'octokit' in options ? options : (options.client ?? createGitHubClient(options));
     this.webUrl = (
       webUrl ??
       ('octokit' in options ? undefined : options.webUrl) ??

@@ -81,12 +81,15 @@ export interface UpdateInput {
 export type IncidentRef = number | Incident;
 
 const TITLE_MAX = 200;
+/** The color GitHub gives a label it creates because an issue used it. */
+const GITHUB_DEFAULT_LABEL_COLOR = 'ededed';
 
 export class IncidentService {
   readonly config: FirebreakConfig;
   private readonly now: () => Date;
   private readonly newKey: () => string;
-  private labelsSynced = new Map<string, Promise<number>>();
+  /** Managed labels that GitHub answered with its default color, per repository, until syncLabels colors them. */
+  private readonly greyLabels = new Map<string, Set<string>>();
 
   constructor(private readonly deps: IncidentServiceDeps) {
     this.config = deps.config;
@@ -144,6 +147,7 @@ export class IncidentService {
       },
       declaration.key,
     );
+    this.noteGreyLabels(gateway.repo, issue);
     return incidentFromIssue({ repo: gateway.repo, issue, config: this.config });
   }
 
@@ -335,31 +339,37 @@ export class IncidentService {
   }
 
   /**
-   * Gives the managed labels their colors and descriptions. GitHub creates missing labels on first use with a
-   * grey default, so this runs lazily after a declare, once per repository, and writes only labels that differ.
+   * Gives the managed labels their colors and descriptions. GitHub creates a missing label on first use with its
+   * grey default, and every issue answer carries each label's color: the labels that came back grey from this
+   * service's writes are the only ones written here, so a repository whose labels are set up costs no request.
    */
-  syncLabels(repo: RepoRef = this.repo): Promise<number> {
+  async syncLabels(repo: RepoRef = this.repo): Promise<number> {
     const slug = repoSlug(repo);
-    let pending = this.labelsSynced.get(slug);
-    if (!pending) {
-      pending = this.doSyncLabels(this.gatewayFor(repo));
-      pending.catch(() => this.labelsSynced.delete(slug));
-      this.labelsSynced.set(slug, pending);
-    }
-    return pending;
-  }
-
-  private async doSyncLabels(gateway: IssueGateway): Promise<number> {
-    const existing = new Map((await gateway.listLabels()).map((l) => [l.name, l]));
+    const pending = this.greyLabels.get(slug);
+    if (!pending || pending.size === 0) return 0;
+    const gateway = this.gatewayFor(repo);
+    const specs = managedLabelSpecs(this.config).filter((spec) => pending.has(spec.name));
     let written = 0;
-    for (const spec of managedLabelSpecs(this.config)) {
-      const current = existing.get(spec.name);
-      // Labels nobody uses yet are left for GitHub to create on first use; labels a team recolored are theirs.
-      if (!current || (current.color !== 'ededed' && current.description)) continue;
+    for (const spec of specs) {
       await gateway.upsertLabel(spec);
+      pending.delete(spec.name);
       written++;
     }
     return written;
+  }
+
+  /** Notes the managed labels of an issue answer that still have GitHub's default color. */
+  private noteGreyLabels(repo: RepoRef, issue: IssueRecord): void {
+    if (!issue.labelColors) return;
+    const managed = new Set(managedLabelSpecs(this.config).map((spec) => spec.name));
+    const grey = Object.entries(issue.labelColors).filter(
+      ([name, color]) => color.toLowerCase() === GITHUB_DEFAULT_LABEL_COLOR && managed.has(name),
+    );
+    if (grey.length === 0) return;
+    const slug = repoSlug(repo);
+    const pending = this.greyLabels.get(slug) ?? new Set<string>();
+    grey.forEach(([name]) => pending.add(name));
+    this.greyLabels.set(slug, pending);
   }
 
   isIncidentIssue(issue: IssueRecord): boolean {
@@ -439,6 +449,7 @@ export class IncidentService {
       ...(resolved && incident.open ? { state: 'closed' as const, stateReason: 'completed' as const } : {}),
       ...(!resolved && !incident.open ? { state: 'open' as const, stateReason: 'reopened' as const } : {}),
     });
+    this.noteGreyLabels(gateway.repo, updated);
     return {
       ...incident,
       ...state,

@@ -33,13 +33,20 @@ function aCheckout(config?: string): string {
 describe('firebreak CLI', () => {
   const sandboxRef = useSandbox();
   const sandbox = () => sandboxRef.get();
+  const cacheDir = mkdtempSync(join(tmpdir(), 'firebreak-cache-'));
 
   async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
     const out: string[] = [];
     const err: string[] = [];
     const code = await main(
       args,
-      { GITHUB_API_URL: sandbox().url, GITHUB_TOKEN: 'sandbox-token', GITHUB_SERVER_URL: sandbox().webUrl, ...env },
+      {
+        GITHUB_API_URL: sandbox().url,
+        GITHUB_TOKEN: 'sandbox-token',
+        GITHUB_SERVER_URL: sandbox().webUrl,
+        FIREBREAK_CACHE_DIR: cacheDir,
+        ...env,
+      },
       { out: (t) => out.push(t), err: (t) => err.push(t) },
       cwd,
     );

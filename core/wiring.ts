@@ -1,0 +1,91 @@
+// The one wiring every face uses: a workspace plus credentials become a GitHub client, the gateways of the incident
+// repositories, the renderer and, once the actor is known, the incident use cases. The CLI, the Action, the
+// extension, the drill, the bench and the tests all build their objects here.
+import type { FirebreakConfig } from './domain/config';
+import { repoSlug, type RepoRef } from './domain/incident';
+import { createRenderer, type Renderer } from './domain/render';
+import { createGitHubClient, type ClientOptions, type GitHubClient } from './github/github-client';
+import { OctokitIssueGateway, type IssueGateway } from './github/issue-gateway';
+import { IncidentService } from './use-cases/incident-service';
+
+/** What the wiring needs of a workspace (a loaded one, or a test's hand-made one). */
+export interface WiringWorkspace {
+  readonly config: FirebreakConfig;
+  readonly templates?: Readonly<Record<string, string>>;
+  readonly repository: RepoRef;
+  readonly privateRepository?: RepoRef;
+  readonly apiUrl: string;
+  readonly webUrl?: string;
+}
+
+export interface ConnectOptions extends Omit<ClientOptions, 'baseUrl'> {
+  /** How many times an ambiguous create is retried after its key lookup found nothing. */
+  readonly createAttempts?: number;
+}
+
+/** A face's handle on GitHub for one workspace: everything but the actor. */
+export interface Connection {
+  readonly config: FirebreakConfig;
+  readonly client: GitHubClient;
+  readonly renderer: Renderer;
+  /** The incident repository's gateway. */
+  readonly gateway: IssueGateway;
+  readonly privateGateway?: IssueGateway;
+  readonly webUrl: string;
+  readonly apiUrl: string;
+  /** The gateway of any repository (the incident ones are reused). */
+  gatewayFor(repo: RepoRef): IssueGateway;
+}
+
+export function connect(workspace: WiringWorkspace, options: ConnectOptions = {}): Connection {
+  const { createAttempts, ...clientOptions } = options;
+  const client = createGitHubClient({ ...clientOptions, baseUrl: workspace.apiUrl });
+  const make = (repo: RepoRef) =>
+    new OctokitIssueGateway(repo, {
+      client,
+      ...(workspace.webUrl ? { webUrl: workspace.webUrl } : {}),
+      ...(createAttempts !== undefined ? { createAttempts } : {}),
+    });
+  const gateway = make(workspace.repository);
+  const privateGateway = workspace.privateRepository ? make(workspace.privateRepository) : undefined;
+  const known = new Map<string, IssueGateway>([[repoSlug(gateway.repo).toLowerCase(), gateway]]);
+  if (privateGateway) known.set(repoSlug(privateGateway.repo).toLowerCase(), privateGateway);
+  return {
+    config: workspace.config,
+    client,
+    renderer: createRenderer({ ...workspace.templates }),
+    gateway,
+    ...(privateGateway ? { privateGateway } : {}),
+    webUrl: gateway.webUrl,
+    apiUrl: client.baseUrl,
+    gatewayFor(repo) {
+      const slug = repoSlug(repo).toLowerCase();
+      let found = known.get(slug);
+      if (!found) {
+        found = make(repo);
+        known.set(slug, found);
+      }
+      return found;
+    },
+  };
+}
+
+export interface ServiceOptions {
+  /** The GitHub login of whoever acts (a person, or the workflow's actor). */
+  readonly actor: string;
+  readonly now?: () => Date;
+  readonly newKey?: () => string;
+}
+
+/** The incident use cases over a connection. */
+export function incidentService(connection: Connection, options: ServiceOptions): IncidentService {
+  return new IncidentService({
+    config: connection.config,
+    gateway: connection.gateway,
+    ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+    renderer: connection.renderer,
+    actor: options.actor,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.newKey ? { newKey: options.newKey } : {}),
+  });
+}
