@@ -1,20 +1,15 @@
 // Reads and checks every input and the runner's context once, into one typed object. Messages name the input and
 // say what to write instead. Secrets (token, webhook URL) are masked before anything else can print them.
 import * as core from '@actions/core';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import {
-  DEFAULT_CONFIG_PATH,
-  defaultConfig,
-  parseConfig,
-  parseRepo,
-  type FirebreakConfig,
-} from '../core/domain/config';
+// @actions/github's runner context alone: its package entry also loads an Octokit (and undici), half a megabyte the
+// Action never uses. The alias is set in tsconfig.json (types, tests) and scripts/build.mjs (the bundle).
+import { Context } from '@actions/github-context';
+import { parseRepo } from '../core/domain/config';
 import { InputError } from '../core/domain/errors';
-import { GITHUB_API_URL } from '../core/github/github-client';
+import type { FirebreakConfig } from '../core/domain/config';
 import type { RepoRef } from '../core/domain/incident';
-import { TEMPLATE_NAMES } from '../core/domain/render';
 import { isWebhookUrl } from '../core/chat/webhook';
+import { loadWorkspace, nodeWorkspaceFiles } from '../core/workspace';
 
 export const MODES = ['freeze', 'follow-ups', 'status'] as const;
 export type Mode = (typeof MODES)[number];
@@ -43,6 +38,8 @@ export interface Inputs {
   readonly repository: RepoRef;
   readonly config: FirebreakConfig;
   readonly templates: Readonly<Record<string, string>>;
+  readonly apiUrl: string;
+  readonly webUrl: string;
   /** Undefined: the config's `freeze: true` severities. */
   readonly freezeSeverities?: readonly string[];
   readonly services: readonly string[];
@@ -87,67 +84,33 @@ function listInput(name: string): string[] {
     .filter(Boolean);
 }
 
-function readPayload(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const path = env['GITHUB_EVENT_PATH'];
-  if (!path || !existsSync(path)) return {};
+/** The run as the runner describes it, through @actions/github's context (plus what that context leaves out). */
+export function readRunner(env: NodeJS.ProcessEnv = process.env): RunnerContext {
+  let context: Context;
   try {
-    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+    context = new Context();
   } catch {
-    throw new InputError(`The event payload at GITHUB_EVENT_PATH is not JSON.`);
+    throw new InputError('The event payload at GITHUB_EVENT_PATH is not JSON.');
   }
-}
-
-export function readRunner(env: NodeJS.ProcessEnv): RunnerContext {
-  const serverUrl = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
-  const repository = env['GITHUB_REPOSITORY'] ? parseRepo(env['GITHUB_REPOSITORY']) : undefined;
-  const runId = env['GITHUB_RUN_ID'];
-  const attempt = env['GITHUB_RUN_ATTEMPT'] || '1';
+  const serverUrl = context.serverUrl.replace(/\/+$/, '');
+  const slug = env['GITHUB_REPOSITORY'];
+  const repository = slug ? parseRepo(slug) : undefined;
+  const attempt = Number.isInteger(context.runAttempt) && context.runAttempt > 0 ? context.runAttempt : 1;
   return {
-    eventName: env['GITHUB_EVENT_NAME'] ?? '',
-    payload: readPayload(env),
-    actor: env['GITHUB_TRIGGERING_ACTOR'] || env['GITHUB_ACTOR'] || 'github-actions',
+    eventName: context.eventName ?? '',
+    payload: (context.payload ?? {}) as Readonly<Record<string, unknown>>,
+    actor: env['GITHUB_TRIGGERING_ACTOR'] || context.actor || 'github-actions',
     ...(repository ? { repository } : {}),
-    ...(runId && env['GITHUB_REPOSITORY']
-      ? { runUrl: `${serverUrl}/${env['GITHUB_REPOSITORY']}/actions/runs/${runId}/attempts/${attempt}` }
+    ...(context.runId && slug
+      ? { runUrl: `${serverUrl}/${slug}/actions/runs/${context.runId}/attempts/${attempt}` }
       : {}),
-    runKey: `run-${runId ?? Date.now()}-${attempt}`,
-    ...(env['GITHUB_REF'] ? { ref: env['GITHUB_REF'] } : {}),
-    ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),
+    runKey: `run-${context.runId || Date.now()}-${attempt}`,
+    ...(context.ref ? { ref: context.ref } : {}),
+    ...(context.sha ? { sha: context.sha } : {}),
     workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
-    apiUrl: (env['GITHUB_API_URL'] || GITHUB_API_URL).replace(/\/+$/, ''),
+    apiUrl: context.apiUrl.replace(/\/+$/, ''),
     serverUrl,
   };
-}
-
-function loadConfig(workspace: string, path: string): FirebreakConfig {
-  const file = resolve(workspace, path || DEFAULT_CONFIG_PATH);
-  if (!existsSync(file)) {
-    if (path && path !== DEFAULT_CONFIG_PATH) {
-      throw new InputError(
-        `Input config-path: ${path} does not exist in the checkout.`,
-        'Check out the repository first (actions/checkout), or fix the path.',
-      );
-    }
-    return defaultConfig();
-  }
-  return parseConfig(readFileSync(file, 'utf8'), path || DEFAULT_CONFIG_PATH);
-}
-
-function loadTemplates(workspace: string, config: FirebreakConfig): Record<string, string> {
-  if (!config.templates) return {};
-  const dir = resolve(workspace, config.templates);
-  if (!existsSync(dir))
-    throw new InputError(
-      `The templates directory ${config.templates} (from ${config.source}) does not exist in the checkout.`,
-    );
-  const overrides: Record<string, string> = {};
-  for (const file of readdirSync(dir)) {
-    const name = file.replace(/\.hbs$/, '');
-    if (file.endsWith('.hbs') && (TEMPLATE_NAMES as readonly string[]).includes(name))
-      overrides[name] = readFileSync(join(dir, file), 'utf8');
-  }
-  return overrides;
 }
 
 function sameRepo(a: RepoRef | undefined, b: RepoRef): boolean {
@@ -178,7 +141,7 @@ export function eventIssue(runner: RunnerContext): { number: number; labels: str
   };
 }
 
-export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
+export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<Inputs> {
   const token = input('github-token');
   if (token) core.setSecret(token);
   const webhookUrl = input('webhook-url');
@@ -198,16 +161,16 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     );
 
   const runner = readRunner(env);
-  const config = loadConfig(runner.workspace, input('config-path'));
-  const repoInput = input('repository');
-  const fromInput = repoInput ? parseRepo(repoInput) : undefined;
-  if (repoInput && !fromInput) throw new InputError(`Input repository must be owner/name, not "${repoInput}".`);
-  const repository = fromInput ?? config.repository ?? runner.repository;
-  if (!repository)
-    throw new InputError(
-      'No incident repository.',
-      'Set the repository input (owner/name), `repository:` in the config, or run in a workflow (GITHUB_REPOSITORY).',
-    );
+  const workspace = await loadWorkspace({
+    files: nodeWorkspaceFiles(runner.workspace),
+    configPath: input('config-path'),
+    repository: input('repository'),
+    env: { ...env, GITHUB_API_URL: runner.apiUrl, GITHUB_SERVER_URL: runner.serverUrl },
+    names: { configPath: 'input config-path', repository: 'input repository', apiUrl: 'GITHUB_API_URL' },
+    where: 'in the checkout',
+    missingHint: 'Check out the repository first (actions/checkout), or fix the path.',
+  });
+  const { config, repository } = workspace;
 
   const onApiError = input('on-api-error') || 'fail';
   if (onApiError !== 'fail' && onApiError !== 'allow') {
@@ -254,7 +217,9 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     token,
     repository,
     config,
-    templates: loadTemplates(runner.workspace, config),
+    templates: workspace.templates,
+    webUrl: workspace.webUrl,
+    apiUrl: workspace.apiUrl,
     ...(freezeSeverities.length > 0 ? { freezeSeverities } : {}),
     services: listInput('service'),
     failOnFreeze: booleanInput('fail-on-freeze', true),

@@ -3,19 +3,11 @@
 import * as core from '@actions/core';
 import { describeError, FirebreakError, GitHubError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
-import {
-  checkFreeze,
-  recordBypass,
-  renderFreezeReport,
-  summarizeIncident,
-  type FreezeDecision,
-} from '../core/use-cases/freeze';
-import { createGitHubClient, type Logger } from '../core/github/github-client';
-import { IncidentService } from '../core/use-cases/incident-service';
+import { renderFreezeReport, runFreeze, summarizeIncident, type FreezeOutcome } from '../core/use-cases/freeze';
+import type { Logger } from '../core/github/github-client';
 import { repoSlug } from '../core/domain/incident';
-import { OctokitIssueGateway, type IssueGateway } from '../core/github/issue-gateway';
 import { incidentFromIssue } from '../core/domain/issue-view';
-import { createRenderer, type Renderer } from '../core/domain/render';
+import { connect, incidentService, type Connection } from '../core/wiring';
 import { StatusSummary } from '../core/use-cases/status-summary';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
 import { eventIssue, readInputs, type Inputs } from './inputs';
@@ -33,23 +25,17 @@ export function formatError(error: unknown): string {
 
 const log: Logger = { debug: (m) => core.debug(m), info: (m) => core.info(m), warn: (m) => core.warning(m) };
 
-interface Wiring {
-  readonly gateway: IssueGateway;
-  readonly renderer: Renderer;
-}
-
-function wire(inputs: Inputs): Wiring {
-  const client = createGitHubClient({
-    token: inputs.token,
-    baseUrl: inputs.runner.apiUrl,
-    log,
-    retries: inputs.apiRetries,
-    userAgent: 'firebreak-action',
-  });
-  return {
-    gateway: new OctokitIssueGateway(inputs.repository, client, inputs.runner.serverUrl),
-    renderer: createRenderer({ ...inputs.templates }),
-  };
+function wire(inputs: Inputs): Connection {
+  return connect(
+    {
+      config: inputs.config,
+      templates: inputs.templates,
+      repository: inputs.repository,
+      apiUrl: inputs.apiUrl,
+      webUrl: inputs.webUrl,
+    },
+    { token: inputs.token, log, retries: inputs.apiRetries, userAgent: 'firebreak-action' },
+  );
 }
 
 async function writeSummary(markdown: string): Promise<void> {
@@ -60,7 +46,7 @@ async function writeSummary(markdown: string): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  const inputs = readInputs();
+  const inputs = await readInputs();
   const wiring = wire(inputs);
   core.info(`Firebreak ${inputs.mode} for ${repoSlug(inputs.repository)} (config: ${inputs.config.source})`);
   switch (inputs.mode) {
@@ -87,15 +73,35 @@ const BYPASS_HINT = [
   'The bypass is recorded on every incident above with who deployed, the run link and the reason.',
 ].join('\n');
 
-async function freeze(inputs: Inputs, { gateway, renderer }: Wiring): Promise<void> {
+async function freeze(inputs: Inputs, connection: Connection): Promise<void> {
   const now = new Date();
-  let decision: FreezeDecision;
+  const { runner } = inputs;
+  let outcome: FreezeOutcome;
   try {
-    decision = await checkFreeze(gateway, inputs.config, {
-      ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
-      services: inputs.services,
-      now,
-    });
+    outcome = await runFreeze(
+      {
+        gateway: connection.gateway,
+        config: inputs.config,
+        service: async () => incidentService(connection, { actor: runner.actor }),
+      },
+      {
+        ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
+        services: inputs.services,
+        now,
+        ...(inputs.bypass && inputs.bypassReason
+          ? {
+              bypass: {
+                actor: runner.actor,
+                reason: inputs.bypassReason,
+                key: `bypass-${runner.runKey}`,
+                ...(runner.runUrl ? { runUrl: runner.runUrl } : {}),
+                ...(runner.ref ? { ref: runner.ref } : {}),
+                ...(runner.sha ? { sha: runner.sha } : {}),
+              },
+            }
+          : {}),
+      },
+    );
   } catch (error) {
     if (!(error instanceof GitHubError)) throw error;
     const allow = inputs.onApiError === 'allow';
@@ -128,20 +134,7 @@ async function freeze(inputs: Inputs, { gateway, renderer }: Wiring): Promise<vo
     );
   }
 
-  let bypass: { actor: string; reason: string; recorded: number } | undefined;
-  if (decision.frozen && inputs.bypass && inputs.bypassReason) {
-    const service = new IncidentService({ config: inputs.config, gateway, renderer, actor: inputs.runner.actor });
-    const recorded = await recordBypass(service, decision, {
-      actor: inputs.runner.actor,
-      reason: inputs.bypassReason,
-      key: `bypass-${inputs.runner.runKey}`,
-      now,
-      ...(inputs.runner.runUrl ? { runUrl: inputs.runner.runUrl } : {}),
-      ...(inputs.runner.ref ? { ref: inputs.runner.ref } : {}),
-      ...(inputs.runner.sha ? { sha: inputs.runner.sha } : {}),
-    });
-    bypass = { actor: inputs.runner.actor, reason: inputs.bypassReason, recorded: recorded.length };
-  }
+  const { decision, bypass } = outcome;
   const incidents = decision.freezing.map((i) => summarizeIncident(i, now));
   core.setOutput('frozen', String(decision.frozen));
   core.setOutput('bypassed', String(bypass !== undefined));
@@ -168,7 +161,7 @@ async function freeze(inputs: Inputs, { gateway, renderer }: Wiring): Promise<vo
   }
 }
 
-async function followUps(inputs: Inputs, { gateway, renderer }: Wiring): Promise<void> {
+async function followUps(inputs: Inputs, { gateway, renderer }: Connection): Promise<void> {
   const incident = inputs.incident;
   if (!incident) return;
   if (incident.fromEvent && incident.labels && !incident.labels.includes(inputs.config.labels.incident)) {
@@ -208,7 +201,7 @@ function incidentEvent(inputs: Inputs): IncidentEvent | undefined {
   return undefined;
 }
 
-async function status(inputs: Inputs, { gateway, renderer }: Wiring): Promise<void> {
+async function status(inputs: Inputs, { gateway, renderer }: Connection): Promise<void> {
   const result = await new StatusSummary({ gateway, config: inputs.config, renderer }).run({
     remind: inputs.remind,
     ...(inputs.summaryIssue !== undefined ? { summaryIssue: inputs.summaryIssue } : {}),

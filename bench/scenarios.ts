@@ -4,13 +4,12 @@
 import { defaultConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
 import { FollowUps } from '../core/use-cases/follow-ups';
 import { checkFreeze } from '../core/use-cases/freeze';
-import { createGitHubClient, silentLogger, type ClientOptions } from '../core/github/github-client';
-import { IncidentService } from '../core/use-cases/incident-service';
+import { silentLogger, type ClientOptions } from '../core/github/github-client';
 import type { Incident, RepoRef } from '../core/domain/incident';
-import { OctokitIssueGateway } from '../core/github/issue-gateway';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { StatusSummary, type StatusResult } from '../core/use-cases/status-summary';
+import { connect, incidentService } from '../core/wiring';
 import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
 import { openSession, type Session } from '../extension/session';
 import type { Sandbox } from '../sandbox/server';
@@ -37,10 +36,15 @@ export function env(sandbox: Sandbox, client: Partial<ClientOptions> = {}): Env 
 
 /** A fresh gateway and service, as a CLI command or the Action builds them (a new client: empty ETag cache). */
 export function edge(e: Env, repo: string) {
-  const client = createGitHubClient({ token: TOKEN, baseUrl: e.sandbox.url, ...e.client });
-  const gateway = new OctokitIssueGateway(parseRepoOrThrow(repo), client, e.sandbox.webUrl);
-  const service = new IncidentService({ config: e.config, gateway, renderer: e.renderer, actor: ACTOR });
-  return { client, gateway, service };
+  const connection = connect(
+    { config: e.config, repository: parseRepoOrThrow(repo), apiUrl: e.sandbox.url, webUrl: e.sandbox.webUrl },
+    { token: TOKEN, ...e.client },
+  );
+  return {
+    client: connection.client,
+    gateway: connection.gateway,
+    service: incidentService(connection, { actor: ACTOR }),
+  };
 }
 
 /** The incident as an edge holds it after listing it (read here, untimed): acting on it needs no extra read. */

@@ -1,7 +1,7 @@
 // `firebreak freeze|follow-ups|summary`: the Action's three use cases from a terminal, thin wrappers over the core.
 import { InputError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
-import { checkFreeze, recordBypass, renderFreezeReport, summarizeIncident } from '../core/use-cases/freeze';
+import { renderFreezeReport, runFreeze, summarizeIncident } from '../core/use-cases/freeze';
 import { StatusSummary } from '../core/use-cases/status-summary';
 import { postWebhook, statusMessage } from '../core/chat/webhook';
 import { stringOption, type Command, type OptionValues } from './command';
@@ -47,22 +47,15 @@ export const freezeCommand: Command = {
     const now = new Date();
     const severities = commaList(values, 'severities');
     const services = commaList(values, 'service');
-    const decision = await checkFreeze(context.gateway, context.config, {
-      ...(severities ? { severities } : {}),
-      ...(services ? { services } : {}),
-      now,
-    });
-    let bypass: { actor: string; reason: string; recorded: number } | undefined;
-    if (decision.frozen && values['bypass'] === true && reason) {
-      const service = await context.service();
-      const recorded = await recordBypass(service, decision, {
-        actor: service.actor,
-        reason,
-        key: `bypass-cli-${now.getTime()}`,
+    const { decision, bypass } = await runFreeze(
+      { gateway: context.gateway, config: context.config, service: () => context.service() },
+      {
+        ...(severities ? { severities } : {}),
+        ...(services ? { services } : {}),
         now,
-      });
-      bypass = { actor: service.actor, reason, recorded: recorded.length };
-    }
+        ...(values['bypass'] === true && reason ? { bypass: { reason, key: `bypass-cli-${now.getTime()}` } } : {}),
+      },
+    );
     if (ctx.json) {
       ctx.io.out(
         JSON.stringify({

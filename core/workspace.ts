@@ -10,7 +10,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute as isAbsolutePath, relative as relativePath, resolve as resolvePath } from 'node:path';
 import { DEFAULT_CONFIG_PATH, defaultConfig, parseConfig, parseRepo, type FirebreakConfig } from './domain/config';
-import { InputError } from './domain/errors';
+import { FirebreakError } from './domain/errors';
 import type { RepoRef } from './domain/incident';
 import { TEMPLATE_NAMES } from './domain/render';
 import { GITHUB_API_URL, webUrlFor } from './github/github-client';
@@ -46,6 +46,8 @@ export interface WorkspaceSources {
   readonly names: KnobNames;
   /** Said after "does not exist" for a missing file, e.g. "in the checkout". */
   readonly where?: string;
+  /** What to do about a missing config file, when the face knows better than the generic advice. */
+  readonly missingHint?: string;
 }
 
 export interface LoadedConfig {
@@ -68,6 +70,11 @@ export interface Repositories {
 
 export interface Workspace extends LoadedConfig, Repositories {}
 
+/** Upper-cases the first letter: knob names start sentences in some messages. */
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function given(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
@@ -82,9 +89,11 @@ export async function loadConfig(sources: WorkspaceSources): Promise<LoadedConfi
   const text = files ? await files.readText(path) : undefined;
   if (text === undefined) {
     if (explicit && explicit !== DEFAULT_CONFIG_PATH) {
-      throw new InputError(
+      throw new FirebreakError(
+        'config',
         `The config file ${explicit} (${names.configPath}) does not exist${where}.`,
-        `Point ${names.configPath} at an existing file, or leave it out to use ${DEFAULT_CONFIG_PATH} or the defaults.`,
+        sources.missingHint ??
+          `Point ${names.configPath} at an existing file, or leave it out to use ${DEFAULT_CONFIG_PATH} or the defaults.`,
       );
     }
     return { config: defaultConfig(), templates: {}, templatesIgnored: false };
@@ -94,7 +103,8 @@ export async function loadConfig(sources: WorkspaceSources): Promise<LoadedConfi
   if (sources.trustTemplates === false) return { config, templates: {}, configFile: path, templatesIgnored: true };
   const entries = files ? await files.listFiles(config.templates) : undefined;
   if (entries === undefined) {
-    throw new InputError(
+    throw new FirebreakError(
+      'config',
       `The templates directory ${config.templates} (from ${config.source}) does not exist${where}.`,
       'Fix "templates:" in the config file, or remove it to use the built-in templates.',
     );
@@ -114,7 +124,8 @@ export async function resolveRepositories(sources: WorkspaceSources, config: Fir
   const env = sources.env ?? {};
   const apiUrl = (given(sources.apiUrl) ?? given(env['GITHUB_API_URL']) ?? GITHUB_API_URL).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/\s]+/i.test(apiUrl)) {
-    throw new InputError(
+    throw new FirebreakError(
+      'config',
       `The GitHub API URL "${apiUrl}" (${given(sources.apiUrl) ? sources.names.apiUrl : 'GITHUB_API_URL'}) is not an http(s) URL.`,
       'Use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server.',
     );
@@ -134,8 +145,9 @@ async function resolveRepository(sources: WorkspaceSources, config: FirebreakCon
   if (explicit) {
     const repo = parseRepo(explicit);
     if (!repo) {
-      throw new InputError(
-        `${sources.names.repository} "${explicit}" is not owner/name.`,
+      throw new FirebreakError(
+        'config',
+        sentence(`${sources.names.repository} "${explicit}" is not owner/name.`),
         `Set ${sources.names.repository} to the incident repository, e.g. acme/incidents.`,
       );
     }
@@ -147,7 +159,8 @@ async function resolveRepository(sources: WorkspaceSources, config: FirebreakCon
   if (envRepo) return envRepo;
   const origin = await sources.originRepo?.();
   if (origin) return origin;
-  throw new InputError(
+  throw new FirebreakError(
+    'config',
     'Firebreak does not know which repository holds the incidents.',
     `Set ${sources.names.repository}, add "repository: owner/name" to ${DEFAULT_CONFIG_PATH}, or work in a clone with a GitHub origin remote.`,
   );
@@ -165,7 +178,11 @@ export function nodeWorkspaceFiles(root: string): WorkspaceFiles {
     const full = resolvePath(root, path);
     const rel = relativePath(root, full);
     if (rel.startsWith('..') || isAbsolutePath(rel)) {
-      throw new InputError(`${path} is outside the repository (${root}).`, 'Use a path inside the repository.');
+      throw new FirebreakError(
+        'config',
+        `${path} is outside the repository (${root}).`,
+        'Use a path inside the repository.',
+      );
     }
     return full;
   };

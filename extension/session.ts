@@ -2,10 +2,10 @@
 // that activating the extension costs no request. Rebuilt when settings, the config file or the sign-in change.
 import type { FirebreakConfig } from '../core/domain/config';
 import type { Logger } from '../core/github/github-client';
-import { IncidentService } from '../core/use-cases/incident-service';
+import type { IncidentService } from '../core/use-cases/incident-service';
 import type { RepoRef } from '../core/domain/incident';
-import { OctokitIssueGateway, type IssueGateway } from '../core/github/issue-gateway';
-import { createRenderer } from '../core/domain/render';
+import type { IssueGateway } from '../core/github/issue-gateway';
+import { connect, incidentService } from '../core/wiring';
 
 export interface SessionInputs {
   /** Never logged, never stored outside SecretStorage or the auth provider. */
@@ -31,34 +31,30 @@ export interface Session {
   readonly actor: string;
 }
 
-/** Builds the gateway and service; one request (who am I) to learn the actor. */
+/** Builds the gateway and service through the shared wiring; one request (who am I) to learn the actor. */
 export async function openSession(inputs: SessionInputs): Promise<Session> {
-  const gateway = new OctokitIssueGateway(inputs.repo, {
-    token: inputs.token,
-    baseUrl: inputs.apiUrl,
-    log: inputs.log,
-    userAgent: 'firebreak-vscode',
-    retries: 2,
-    timeoutMs: 20_000,
-    // The offline queue retries writes durably, so a person should not wait through long in-call retries.
-    createAttempts: 2,
-    ...(inputs.retryBaseMs !== undefined ? { retryBaseMs: inputs.retryBaseMs } : {}),
-    ...(inputs.writeSpacingMs !== undefined ? { writeSpacingMs: inputs.writeSpacingMs } : {}),
-  });
-  const actor = await gateway.currentUser();
-  const service = new IncidentService({
-    config: inputs.config,
-    gateway,
-    renderer: createRenderer({ ...inputs.templates }),
-    actor,
-  });
+  const connection = connect(
+    { config: inputs.config, templates: inputs.templates, repository: inputs.repo, apiUrl: inputs.apiUrl },
+    {
+      token: inputs.token,
+      log: inputs.log,
+      userAgent: 'firebreak-vscode',
+      retries: 2,
+      timeoutMs: 20_000,
+      // The offline queue retries writes durably, so a person should not wait through long in-call retries.
+      createAttempts: 2,
+      ...(inputs.retryBaseMs !== undefined ? { retryBaseMs: inputs.retryBaseMs } : {}),
+      ...(inputs.writeSpacingMs !== undefined ? { writeSpacingMs: inputs.writeSpacingMs } : {}),
+    },
+  );
+  const actor = await connection.gateway.currentUser();
   return {
-    service,
-    gateway,
+    service: incidentService(connection, { actor }),
+    gateway: connection.gateway,
     config: inputs.config,
     repo: inputs.repo,
     apiUrl: inputs.apiUrl,
-    webUrl: gateway.webUrl,
+    webUrl: connection.webUrl,
     actor,
   };
 }

@@ -1,16 +1,10 @@
-// The incident config of the open workspace, read with vscode.workspace.fs (works in remote and web workspaces):
-// .github/incidents.yml (or firebreak.configPath), its template overrides, and the incident repository.
+// The incident config of the open workspace through the shared loader (core/workspace.ts), read with
+// vscode.workspace.fs so that it works in remote workspaces: the setting firebreak.configPath (else
+// .github/incidents.yml), its template overrides (trusted workspaces only), and the incident repository.
 import * as vscode from 'vscode';
-import {
-  DEFAULT_CONFIG_PATH,
-  defaultConfig,
-  parseConfig,
-  parseRepo,
-  type FirebreakConfig,
-} from '../core/domain/config';
-import { FirebreakError } from '../core/domain/errors';
+import type { FirebreakConfig } from '../core/domain/config';
 import type { RepoRef } from '../core/domain/incident';
-import { TEMPLATE_NAMES } from '../core/domain/render';
+import { loadConfig, resolveRepositories, type KnobNames, type WorkspaceFiles } from '../core/workspace';
 import type { GitFacts } from './git';
 import type { Settings } from './settings';
 
@@ -20,6 +14,12 @@ export interface LoadedConfig {
   /** The config file, when there is one (for "Open config"). */
   readonly file?: vscode.Uri;
 }
+
+const NAMES: KnobNames = {
+  configPath: 'the setting firebreak.configPath',
+  repository: 'the setting firebreak.repository',
+  apiUrl: 'the setting firebreak.apiUrl',
+};
 
 export class WorkspaceConfig {
   private cache: Promise<LoadedConfig> | undefined;
@@ -54,86 +54,65 @@ export class WorkspaceConfig {
 
   /** The incident repository: the setting, else the config file, else the origin remote of the workspace. */
   async resolveRepo(settings: Settings, config: FirebreakConfig, git: GitFacts): Promise<RepoRef> {
-    if (settings.repository) {
-      const repo = parseRepo(settings.repository);
-      if (!repo)
-        throw new FirebreakError(
-          'config',
-          `The setting firebreak.repository ("${settings.repository}") is not owner/name.`,
-          'Set it to the incident repository, e.g. acme/incidents, or clear it.',
-        );
-      return repo;
-    }
-    if (config.repository) return config.repository;
     const folder = this.folder;
-    const repository = folder ? await git.repositoryFor(folder.uri) : undefined;
-    const origin = repository ? git.originRepo(repository) : undefined;
-    if (origin) return origin;
-    throw new FirebreakError(
-      'config',
-      'Firebreak does not know which repository holds the incidents.',
-      'Set firebreak.repository, add "repository: owner/name" to .github/incidents.yml, or open a clone with a GitHub origin remote.',
+    const { repository } = await resolveRepositories(
+      {
+        repository: settings.repository,
+        apiUrl: settings.apiUrl,
+        names: NAMES,
+        originRepo: async () => {
+          const repository = folder ? await git.repositoryFor(folder.uri) : undefined;
+          return repository ? git.originRepo(repository) : undefined;
+        },
+      },
+      config,
     );
+    return repository;
   }
 
   private async read(settings: Settings): Promise<LoadedConfig> {
     const folder = this.folder;
-    if (!folder) return { config: defaultConfig(), templates: {} };
-    const file = vscode.Uri.joinPath(folder.uri, settings.configPath);
-    const text = await readText(file);
-    if (text === undefined) {
-      if (settings.configPath !== DEFAULT_CONFIG_PATH) {
-        throw new FirebreakError(
-          'config',
-          `The config file ${settings.configPath} (setting firebreak.configPath) does not exist.`,
-          'Point the setting at an existing file, or clear it to use .github/incidents.yml.',
-        );
-      }
-      this.log.info(`no ${DEFAULT_CONFIG_PATH} in ${folder.name}: using the default severities and roles`);
-      return { config: defaultConfig(), templates: {} };
+    const loaded = await loadConfig({
+      ...(folder ? { files: folderFiles(folder.uri) } : {}),
+      configPath: settings.configPath,
+      // Template overrides are code-like content from the repository: only in trusted workspaces.
+      trustTemplates: vscode.workspace.isTrusted,
+      names: NAMES,
+      missingHint: 'Point the setting at an existing file, or clear it to use .github/incidents.yml.',
+    });
+    if (!folder) return { config: loaded.config, templates: {} };
+    if (!loaded.configFile) {
+      this.log.info(`no ${settings.configPath} in ${folder.name}: using the default severities and roles`);
+      return { config: loaded.config, templates: {} };
     }
-    const config = parseConfig(text, settings.configPath);
-    // Template overrides are code-like content from the repository: only in trusted workspaces.
-    const useTemplates = config.templates !== undefined && vscode.workspace.isTrusted;
-    if (config.templates && !useTemplates)
+    if (loaded.templatesIgnored) {
       this.log.info(
         'Restricted Mode: template overrides of this workspace are ignored; the built-in templates are used',
       );
-    const templates =
-      useTemplates && config.templates
-        ? await this.readTemplates(vscode.Uri.joinPath(folder.uri, config.templates), config)
-        : {};
-    this.log.info(
-      `loaded ${settings.configPath}${Object.keys(templates).length ? ` with template overrides: ${Object.keys(templates).join(', ')}` : ''}`,
-    );
-    return { config, templates, file };
+    }
+    const names = Object.keys(loaded.templates);
+    this.log.info(`loaded ${loaded.configFile}${names.length ? ` with template overrides: ${names.join(', ')}` : ''}`);
+    return {
+      config: loaded.config,
+      templates: loaded.templates,
+      file: vscode.Uri.joinPath(folder.uri, loaded.configFile),
+    };
   }
+}
 
-  private async readTemplates(dir: vscode.Uri, config: FirebreakConfig): Promise<Record<string, string>> {
-    let entries: [string, vscode.FileType][];
-    try {
-      entries = await vscode.workspace.fs.readDirectory(dir);
-    } catch {
-      throw new FirebreakError(
-        'config',
-        `The templates directory ${config.templates ?? ''} (from ${config.source}) does not exist.`,
-        'Fix "templates:" in the config file, or remove it to use the built-in templates.',
-      );
-    }
-    const overrides: Record<string, string> = {};
-    for (const [name, type] of entries) {
-      const base = name.replace(/\.hbs$/, '');
-      if (
-        type !== vscode.FileType.File ||
-        !name.endsWith('.hbs') ||
-        !(TEMPLATE_NAMES as readonly string[]).includes(base)
-      )
-        continue;
-      const text = await readText(vscode.Uri.joinPath(dir, name));
-      if (text !== undefined) overrides[base] = text;
-    }
-    return overrides;
-  }
+/** The workspace folder's files through vscode.workspace.fs. */
+function folderFiles(root: vscode.Uri): WorkspaceFiles {
+  return {
+    readText: (path) => readText(vscode.Uri.joinPath(root, path)),
+    async listFiles(dir) {
+      try {
+        const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(root, dir));
+        return entries.filter(([, type]) => type === vscode.FileType.File).map(([name]) => name);
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }
 
 /** A file's text, or undefined when it does not exist. */
@@ -142,8 +121,9 @@ export async function readText(uri: vscode.Uri): Promise<string | undefined> {
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   } catch (error) {
     if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
-    if ((error as { code?: string }).code === 'FileNotFound' || (error as { code?: string }).code === 'ENOENT')
+    if ((error as { code?: string }).code === 'FileNotFound' || (error as { code?: string }).code === 'ENOENT') {
       return undefined;
+    }
     throw error;
   }
 }

@@ -265,3 +265,32 @@ export function renderFreezeReport(input: FreezeReportInput): string {
   lines.push('', `_Checked ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC by Firebreak._`);
   return `${lines.join('\n')}\n`;
 }
+
+export interface FreezeRequest extends FreezeOptions {
+  /** Deploy anyway: recorded on every freezing incident. Without an actor, the service's actor bypasses. */
+  readonly bypass?: Omit<BypassInput, 'now' | 'actor'> & { readonly actor?: string };
+}
+
+export interface FreezeOutcome {
+  readonly decision: FreezeDecision;
+  /** Set when the deploy goes ahead during a freeze. */
+  readonly bypass?: { readonly actor: string; readonly reason: string; readonly recorded: number };
+}
+
+/**
+ * The freeze use case every face runs: decide from the open incidents, and when frozen and asked to bypass, record
+ * the bypass on each freezing incident. The service is asked for only then (the CLI needs a token for it).
+ */
+export async function runFreeze(
+  deps: { readonly gateway: IssueGateway; readonly config: FirebreakConfig; service(): Promise<IncidentService> },
+  request: FreezeRequest,
+): Promise<FreezeOutcome> {
+  const now = request.now ?? new Date();
+  const { bypass, ...options } = request;
+  const decision = await checkFreeze(deps.gateway, deps.config, { ...options, now });
+  if (!decision.frozen || !bypass) return { decision };
+  const service = await deps.service();
+  const actor = bypass.actor ?? service.actor;
+  const recorded = await recordBypass(service, decision, { ...bypass, actor, now });
+  return { decision, bypass: { actor, reason: stripControl(bypass.reason).trim(), recorded: recorded.length } };
+}

@@ -186,10 +186,10 @@ describe('action: freeze', function () {
         { mode: 'freeze', 'freeze-severities': 'sev1' },
         /^Unknown freeze severity "sev1"\.\nUse a comma list of: critical, major, minor, triage/,
       ],
-      [{ mode: 'freeze', repository: 'not a repo' }, /^Input repository must be owner\/name/],
+      [{ mode: 'freeze', repository: 'not a repo' }, /^Input repository "not a repo" is not owner\/name\./],
       [
         { mode: 'freeze', 'config-path': 'missing.yml' },
-        /^Input config-path: missing\.yml does not exist in the checkout\./,
+        /^The config file missing\.yml \(input config-path\) does not exist in the checkout\./,
       ],
     ];
     const runs = await Promise.all(cases.map(([inputs]) => runAction(sandbox(), { inputs })));

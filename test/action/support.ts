@@ -12,8 +12,10 @@ import type { Sandbox } from '../../sandbox/server';
 export const ROOT = resolve(__dirname, '..', '..');
 export const BUNDLE = join(ROOT, 'action', 'dist', 'index.js');
 /** The workflow token of the sandbox: github-actions[bot], write access. */
-export const TOKEN = 'sandbox-actions-token';
-export const REPO = 'acme/shop';
+import { ACTIONS_TOKEN, REPO_SLUG } from '../support/fixtures';
+
+export const TOKEN = ACTIONS_TOKEN;
+export const REPO = REPO_SLUG;
 
 let built: Promise<void> | undefined;
 

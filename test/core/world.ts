@@ -2,52 +2,30 @@
 // (freeze, follow-ups, status, webhook) and the Action's suite.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultConfig, parseRepo, type FirebreakConfig } from '../../core/domain/config';
-import { createGitHubClient } from '../../core/github/github-client';
-import { IncidentService } from '../../core/use-cases/incident-service';
-import { OctokitIssueGateway } from '../../core/github/issue-gateway';
-import { createRenderer, type Renderer } from '../../core/domain/render';
+import type { FirebreakConfig } from '../../core/domain/config';
+import type { Renderer } from '../../core/domain/render';
+import type { IssueGateway } from '../../core/github/issue-gateway';
+import type { IncidentService } from '../../core/use-cases/incident-service';
 import type { Sandbox } from '../../sandbox/server';
+import { REPO_SLUG, wired } from '../support/fixtures';
 
-export const REPO = 'acme/shop';
+export const REPO = REPO_SLUG;
 
 export interface World {
-  readonly gateway: OctokitIssueGateway;
+  readonly gateway: IssueGateway;
   readonly config: FirebreakConfig;
   readonly renderer: Renderer;
   /** An incident service acting as `actor`, with its clock at `now` (for incidents declared in the past). */
   service(options?: { now?: Date; actor?: string }): IncidentService;
 }
 
+/** The shared service builder (test/support/fixtures.ts), one retry, as the use-case suites want it. */
 export function world(
   sandbox: Sandbox,
   options: { token?: string; config?: FirebreakConfig; repo?: string } = {},
 ): World {
-  const client = createGitHubClient({
-    token: options.token ?? 'sandbox-token',
-    baseUrl: sandbox.url,
-    writeSpacingMs: 0,
-    retryBaseMs: 5,
-    retries: 1,
-  });
-  const repo = parseRepo(options.repo ?? REPO);
-  if (!repo) throw new Error('bad repo');
-  const gateway = new OctokitIssueGateway(repo, client, sandbox.webUrl);
-  const config = options.config ?? defaultConfig();
-  const renderer = createRenderer();
-  return {
-    gateway,
-    config,
-    renderer,
-    service: (o = {}) =>
-      new IncidentService({
-        config,
-        gateway,
-        renderer,
-        actor: o.actor ?? 'firebreak-dev',
-        ...(o.now ? { now: () => o.now as Date } : {}),
-      }),
-  };
+  const w = wired(sandbox, { ...options, retries: 1 });
+  return { gateway: w.gateway, config: w.config, renderer: w.renderer, service: (o = {}) => w.serviceAs(o) };
 }
 
 /** The body GitHub's issue form (.github/ISSUE_TEMPLATE/incident.yml) produces. */

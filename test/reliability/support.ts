@@ -10,11 +10,11 @@ import { main } from '../../cli/main';
 import { defaultConfig, type FirebreakConfig } from '../../core/domain/config';
 import { FirebreakError } from '../../core/domain/errors';
 import { readIncidentMarker, readMarker } from '../../core/domain/event-log';
-import { createGitHubClient, type GitHubClient, type Logger } from '../../core/github/github-client';
-import { IncidentService } from '../../core/use-cases/incident-service';
+import type { GitHubClient, Logger } from '../../core/github/github-client';
+import type { IncidentService } from '../../core/use-cases/incident-service';
 import type { RepoRef } from '../../core/domain/incident';
-import { OctokitIssueGateway } from '../../core/github/issue-gateway';
-import { createRenderer } from '../../core/domain/render';
+import type { IssueGateway } from '../../core/github/issue-gateway';
+import { wired } from '../support/fixtures';
 import { DEFAULT_USERS, startSandbox, type FaultKind, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 
 /** `full` for `npm run test:reliability`; anything else is the short run inside `npm test`. */
@@ -156,18 +156,13 @@ export function captureLog(): CapturedLog {
   };
 }
 
-/**
- * Speed tuning, as configuration only: the sandbox needs no spacing between writes (GitHub advises 1 s, the
- * default `writeSpacingMs`), and retries back off from 5 ms instead of octokit's 1 s (`retryBaseMs`). The number of
- * retries, the create attempts, timeouts and rate-limit handling are the product's defaults.
- */
-export const FAST_CLIENT = { writeSpacingMs: 0, retryBaseMs: 5 } as const;
+export { FAST_CLIENT } from '../support/fixtures';
 
 export interface Client {
   readonly engineer: Engineer;
   readonly client: GitHubClient;
-  readonly gateway: OctokitIssueGateway;
-  readonly privateGateway: OctokitIssueGateway;
+  readonly gateway: IssueGateway;
+  readonly privateGateway: IssueGateway;
   readonly service: IncidentService;
   readonly log: CapturedLog;
 }
@@ -182,25 +177,17 @@ export interface ClientOptions {
 /** One engineer's own client, gateway and service, as each engineer's editor or terminal would build them. */
 export function clientFor(sandbox: Sandbox, engineer: Engineer, options: ClientOptions = {}): Client {
   const log = captureLog();
-  const client = createGitHubClient({
+  const w = wired(sandbox, {
     token: engineer.token,
-    baseUrl: sandbox.url,
+    actor: engineer.login,
+    repo: REPO,
+    config: options.config ?? { ...defaultConfig(), privateRepository: PRIVATE_REPO },
     log,
-    ...FAST_CLIENT,
+    ...(options.now ? { now: options.now } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
-  const config = options.config ?? { ...defaultConfig(), privateRepository: PRIVATE_REPO };
-  const gateway = new OctokitIssueGateway(REPO, client, sandbox.webUrl);
-  const privateGateway = new OctokitIssueGateway(PRIVATE_REPO, client, sandbox.webUrl);
-  const service = new IncidentService({
-    config,
-    gateway,
-    privateGateway,
-    renderer: createRenderer(),
-    actor: engineer.login,
-    ...(options.now ? { now: options.now } : {}),
-  });
-  return { engineer, client, gateway, privateGateway, service, log };
+  const privateGateway = w.privateGateway ?? w.connection.gatewayFor(PRIVATE_REPO);
+  return { engineer, client: w.client, gateway: w.gateway, privateGateway, service: w.service, log };
 }
 
 /** How often each entry key occurs among an issue's comments (any author: the ground truth in the store). */

@@ -1,13 +1,9 @@
 // Shared setup for the sandbox suite: a fresh sandbox per test, a small fetch wrapper, and the check that
 // ordinary traffic produced no OpenAPI violations.
 import type { Sandbox, SandboxOptions } from '../../sandbox/server';
-import { startSandbox } from '../../sandbox/server';
-import { assertNoOpenApiViolations } from '../support/openapi-violations';
+import { ADMIN_TOKEN, useSandbox as useFixtureSandbox } from '../support/fixtures';
 
-export const ADMIN_TOKEN = 'sandbox-token';
-export const WRITER_TOKEN = 'sandbox-token-lead';
-export const ACTIONS_TOKEN = 'sandbox-actions-token';
-export const REPO = 'acme/shop';
+export { ACTIONS_TOKEN, ADMIN_TOKEN, REPO_SLUG as REPO, WRITER_TOKEN } from '../support/fixtures';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -47,21 +43,7 @@ export async function call<T = unknown>(
 
 /** A fresh sandbox for every test of the calling suite, closed afterwards, with the no-violations check. */
 export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
-  let sandbox: Sandbox | undefined;
-  beforeEach(async () => {
-    sandbox = await startSandbox(options);
-  });
-  afterEach(async function () {
-    const current = sandbox;
-    sandbox = undefined;
-    if (!current) return;
-    await current.close();
-    if (this.currentTest?.state === 'passed') assertNoOpenApiViolations(current);
-  });
-  return () => {
-    if (!sandbox) throw new Error('sandbox used outside a test');
-    return sandbox;
-  };
+  return useFixtureSandbox({ ...options, per: 'test' });
 }
 
 export type Json = Record<string, unknown>;

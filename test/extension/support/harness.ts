@@ -9,9 +9,10 @@ import { declareIncident } from '../../../extension/flows/declare';
 import { IncidentStore, type KeyValueStore } from '../../../extension/incident-store';
 import { openSession, type Session } from '../../../extension/session';
 import type { Sandbox } from '../../../sandbox/server';
+import { ADMIN_TOKEN, REPO } from '../../support/fixtures';
 import { ScriptedPrompter, type Answer } from './scripted-prompter';
 
-export const REPO = { owner: 'acme', name: 'shop' };
+export { REPO } from '../../support/fixtures';
 export const COMMIT = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
 export class MapMemento implements KeyValueStore {
@@ -51,7 +52,7 @@ export interface HarnessOptions {
 
 export async function flowHarness(sandbox: Sandbox, options: HarnessOptions = {}): Promise<Harness> {
   const session = await openSession({
-    token: options.token ?? 'sandbox-token',
+    token: options.token ?? ADMIN_TOKEN,
     apiUrl: sandbox.url,
     repo: REPO,
     config: options.config ?? defaultConfig(),
