@@ -88,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const flushQueue = async () => {
     if (queue.pending.length === 0) return;
     const session = await sessions.get(false);
-    if (session) await queue.flush(session.service);
+    if (session) await queue.flush(session);
   };
 
   const refresh = async (interactive: boolean) => {
@@ -105,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }
       await store.refresh(session);
       // GitHub answered: deliver what waits, without waiting for the backoff.
-      if (queue.pending.length > 0) await queue.flush(session.service, { force: true });
+      if (queue.pending.length > 0) await queue.flush(session, { force: true });
     } catch (error) {
       if (store.state !== 'error') store.fail(error);
       if (interactive)

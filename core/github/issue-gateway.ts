@@ -19,6 +19,8 @@ export interface IssueGateway {
   listIssues(filter: IssueFilter): Promise<IssueRecord[]>;
   listComments(issueNumber: number, options?: { since?: string }): Promise<CommentRecord[]>;
   createComment(issueNumber: number, body: string, key: string): Promise<CommentRecord>;
+  /** Whether a comment carrying this idempotency key exists (created since `since`, when given). */
+  hasCommentWithKey(issueNumber: number, key: string, since?: string): Promise<boolean>;
   updateComment(commentId: number, body: string): Promise<CommentRecord>;
   listLabels(): Promise<LabelRecord[]>;
   upsertLabel(label: LabelRecord): Promise<void>;
@@ -235,8 +237,21 @@ export class OctokitIssueGateway implements IssueGateway {
         });
         return toCommentRecord(data as RawComment);
       },
-      async (since) => (await this.listComments(issueNumber, { since })).find((c) => hasMarkerKey(c.body, key)),
+      (since) => this.findCommentWithKey(issueNumber, key, since),
     );
+  }
+
+  async hasCommentWithKey(issueNumber: number, key: string, since?: string): Promise<boolean> {
+    return (await this.findCommentWithKey(issueNumber, key, since)) !== undefined;
+  }
+
+  private async findCommentWithKey(
+    issueNumber: number,
+    key: string,
+    since?: string,
+  ): Promise<CommentRecord | undefined> {
+    const comments = await this.listComments(issueNumber, since ? { since } : {});
+    return comments.find((comment) => hasMarkerKey(comment.body, key));
   }
 
   async updateComment(commentId: number, body: string): Promise<CommentRecord> {

@@ -2,7 +2,6 @@
 // order and exactly once (it keeps its idempotency key and the time it was written), and kept while GitHub fails.
 import { randomUUID } from 'node:crypto';
 import { describeError, FirebreakError } from '../domain/errors';
-import { hasMarkerKey } from '../domain/event-log';
 import {
   repoSlug,
   type CodeRef,
@@ -11,7 +10,14 @@ import {
   type Milestone,
   type TimelineEntry,
 } from '../domain/incident';
+import type { IssueGateway } from '../github/issue-gateway';
 import type { IncidentService } from './incident-service';
+
+/** Where queued writes go: the use cases, and the gateway of the same repository for "did this key land?". */
+export interface QueueTarget {
+  readonly service: IncidentService;
+  readonly gateway: Pick<IssueGateway, 'repo' | 'hasCommentWithKey'>;
+}
 
 export interface PendingLog {
   readonly type: 'log';
@@ -157,7 +163,7 @@ export class OfflineQueue {
    * retry is not due yet. Resolves once the write is on GitHub or safely queued.
    */
   async submit(
-    service: IncidentService,
+    to: QueueTarget,
     target: SubmitTarget,
     write: PendingWrite,
     options: { key?: string; at?: string } = {},
@@ -185,7 +191,7 @@ export class OfflineQueue {
         reason: 'GitHub did not answer a moment ago; earlier entries are waiting too.',
       };
     }
-    const outcome = await this.flush(service, { force: true, until: item.key });
+    const outcome = await this.flush(to, { force: true, until: item.key });
     const stillQueued = this.items.find((queued) => queued.key === item.key);
     if (!stillQueued) {
       const delivered = outcome.results.get(item.key);
@@ -209,10 +215,10 @@ export class OfflineQueue {
    * order holds); parks writes GitHub rejects for good. `force` ignores the backoff (GitHub just answered).
    */
   flush(
-    service: IncidentService,
+    to: QueueTarget,
     options: { force?: boolean; until?: string } = {},
   ): Promise<FlushResult & { results: Map<string, { entry?: TimelineEntry; incident?: Incident }> }> {
-    const run = this.tail.then(() => this.doFlush(service, options));
+    const run = this.tail.then(() => this.doFlush(to, options));
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -238,12 +244,12 @@ export class OfflineQueue {
   }
 
   private async doFlush(
-    service: IncidentService,
+    to: QueueTarget,
     options: { force?: boolean; until?: string },
   ): Promise<FlushResult & { results: Map<string, { entry?: TimelineEntry; incident?: Incident }> }> {
     const delivered: QueuedWrite[] = [];
     const results = new Map<string, { entry?: TimelineEntry; incident?: Incident }>();
-    const slug = repoSlug(service.repo);
+    const slug = repoSlug(to.service.repo);
     for (const original of [...this.items]) {
       let item = this.items.find((queued) => queued.key === original.key);
       if (!item || item.failed) continue;
@@ -257,7 +263,7 @@ export class OfflineQueue {
         firstAttemptAt: item.firstAttemptAt ?? this.now().toISOString(),
       });
       try {
-        const result = await this.deliver(service, item);
+        const result = await this.deliver(to, item);
         results.set(item.key, result);
         delivered.push(item);
         this.items = this.items.filter((queued) => queued.key !== item?.key);
@@ -288,14 +294,14 @@ export class OfflineQueue {
   }
 
   private async deliver(
-    service: IncidentService,
+    { service, gateway }: QueueTarget,
     item: QueuedWrite,
   ): Promise<{ entry?: TimelineEntry; incident?: Incident }> {
     const loaded = this.loaded.get(item.key);
     // The session's repository is the item's (checked by the caller), so the number locates it.
     const ref = loaded ?? item.issue;
     const mayHaveLanded = item.attempts > 1 || item.posted === true;
-    const landed = mayHaveLanded && (item.posted || (await this.hasLanded(service, item)));
+    const landed = mayHaveLanded && (item.posted || (await this.hasLanded(gateway, item)));
     const { write } = item;
     if (write.type === 'log') {
       if (landed) return {};
@@ -336,10 +342,9 @@ export class OfflineQueue {
     return { incident };
   }
 
-  private async hasLanded(service: IncidentService, item: QueuedWrite): Promise<boolean> {
+  private async hasLanded(gateway: QueueTarget['gateway'], item: QueuedWrite): Promise<boolean> {
     const since = new Date(Date.parse(item.firstAttemptAt ?? item.at) - LOOK_BACK_MS).toISOString();
-    const comments = await service.gatewayFor(service.repo).listComments(item.issue, { since });
-    return comments.some((comment) => hasMarkerKey(comment.body, item.key));
+    return gateway.hasCommentWithKey(item.issue, item.key, since);
   }
 
   private async replace(item: QueuedWrite, changes: Partial<QueuedWrite>): Promise<QueuedWrite> {

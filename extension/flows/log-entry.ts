@@ -110,7 +110,7 @@ async function deliverLog(
   for (const warning of warnings) void ctx.prompter.warn(warning);
   const delivery = await ctx.prompter.progress(`Logging to #${incident.number}…`, () =>
     ctx.queue.submit(
-      session.service,
+      session,
       { incident },
       {
         type: 'log',

@@ -53,7 +53,7 @@ export async function involveOwners(ctx: FlowContext, arg?: IncidentArg): Promis
   for (const warning of warnings) void ctx.prompter.warn(warning);
   const delivery = await ctx.prompter.progress(`Asking the owners to join #${incident.number}…`, () =>
     ctx.queue.submit(
-      session.service,
+      session,
       { incident },
       {
         type: 'log',

@@ -50,7 +50,7 @@ export async function postUpdate(ctx: FlowContext, arg?: IncidentArg): Promise<D
 
   const delivery = await ctx.prompter.progress(`Posting the update to #${incident.number}…`, () =>
     ctx.queue.submit(
-      session.service,
+      session,
       { incident },
       { type: 'update', text: text.trim(), ...(status !== keep ? { status } : {}) },
     ),

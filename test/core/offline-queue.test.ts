@@ -1,38 +1,34 @@
 import assert from 'node:assert/strict';
-import { defaultConfig } from '../../core/domain/config';
 import { readMarker, readIncidentMarker } from '../../core/domain/event-log';
 import type { Incident } from '../../core/domain/incident';
-import { IncidentService } from '../../core/use-cases/incident-service';
-import { OctokitIssueGateway } from '../../core/github/issue-gateway';
-import { memoryQueueStorage, OfflineQueue, type QueuedWrite } from '../../core/use-cases/offline-queue';
-import { createRenderer } from '../../core/domain/render';
+import type { IncidentService } from '../../core/use-cases/incident-service';
+import {
+  memoryQueueStorage,
+  OfflineQueue,
+  type QueuedWrite,
+  type QueueTarget,
+} from '../../core/use-cases/offline-queue';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { REPO_SLUG as SLUG, wired } from '../support/fixtures';
 
-const REPO = { owner: 'acme', name: 'shop' };
-const SLUG = 'acme/shop';
-
-function serviceFor(sandbox: Sandbox): IncidentService {
-  const gateway = new OctokitIssueGateway(REPO, {
-    token: 'sandbox-token',
-    baseUrl: sandbox.url,
-    retryBaseMs: 5,
-    writeSpacingMs: 0,
-    retries: 1,
-    createAttempts: 2,
-  });
-  return new IncidentService({ config: defaultConfig(), gateway, renderer: createRenderer(), actor: 'firebreak-dev' });
+/** The extension's session shape: the service and the gateway, with few create attempts (the queue retries). */
+function targetFor(sandbox: Sandbox): QueueTarget {
+  const { service, gateway } = wired(sandbox, { retries: 1, createAttempts: 2 });
+  return { service, gateway };
 }
 
 describe('offline queue (never lose an entry)', () => {
   let sandbox: Sandbox;
   let service: IncidentService;
+  let target: QueueTarget;
   let incident: Incident;
   let clock: number;
   const now = () => new Date(clock);
 
   beforeEach(async () => {
     sandbox = await startSandbox();
-    service = serviceFor(sandbox);
+    target = targetFor(sandbox);
+    service = target.service;
     incident = await service.declare({ title: 'Checkout returns 500s', severity: 'major' });
     clock = Date.parse('2026-11-23T10:00:00Z');
   });
@@ -49,7 +45,7 @@ describe('offline queue (never lose an entry)', () => {
   it('delivers at once when GitHub answers, and the queue is empty afterwards', async () => {
     const storage = memoryQueueStorage();
     const queue = new OfflineQueue({ storage, now });
-    const delivery = await queue.submit(service, { incident }, log('Restarted the workers'));
+    const delivery = await queue.submit(target, { incident }, log('Restarted the workers'));
     assert.equal(delivery.status, 'delivered');
     assert.equal(delivery.status === 'delivered' && delivery.entry?.kind, 'action');
     assert.equal(comments().length, 1);
@@ -60,7 +56,7 @@ describe('offline queue (never lose an entry)', () => {
     const storage = memoryQueueStorage();
     const queue = new OfflineQueue({ storage, now });
     sandbox.setDown(true);
-    const delivery = await queue.submit(service, { incident }, log('Restarted the workers'));
+    const delivery = await queue.submit(target, { incident }, log('Restarted the workers'));
     assert.equal(delivery.status, 'queued');
     assert.equal(storage.items.length, 1, 'saved before anything else');
     assert.equal(storage.items[0]?.at, '2026-11-23T10:00:00.000Z');
@@ -68,31 +64,31 @@ describe('offline queue (never lose an entry)', () => {
 
     clock += 5 * 60_000;
     sandbox.setDown(false);
-    const flushed = await queue.flush(service);
+    const flushed = await queue.flush(target);
     assert.equal(flushed.delivered.length, 1);
     assert.deepEqual(storage.items, []);
     assert.equal(comments().length, 1);
     assert.equal(markers()[0]?.key, delivery.key);
     assert.equal(markers()[0]?.at, '2026-11-23T10:00:00.000Z', 'the entry keeps the time it was written');
 
-    await queue.flush(service, { force: true });
+    await queue.flush(target, { force: true });
     assert.equal(comments().length, 1, 'flushing again writes nothing');
   });
 
   it('entries queued offline are delivered in the order they were written, and later ones wait behind them', async () => {
     const queue = new OfflineQueue({ storage: memoryQueueStorage(), now, baseRetryMs: 60_000 });
     sandbox.setDown(true);
-    const first = await queue.submit(service, { incident }, log('one'));
+    const first = await queue.submit(target, { incident }, log('one'));
     clock += 1000;
     sandbox.setDown(false);
     // GitHub answers again, but the retry of "one" is not due: "two" must not overtake it.
-    const second = await queue.submit(service, { incident }, log('two'));
+    const second = await queue.submit(target, { incident }, log('two'));
     clock += 1000;
-    const third = await queue.submit(service, { incident }, log('three'));
+    const third = await queue.submit(target, { incident }, log('three'));
     assert.deepEqual([first.status, second.status, third.status], ['queued', 'queued', 'queued']);
     assert.equal(comments().length, 0);
 
-    await queue.flush(service, { force: true });
+    await queue.flush(target, { force: true });
     assert.deepEqual(
       markers().map((m) => m.text),
       ['one', 'two', 'three'],
@@ -104,18 +100,14 @@ describe('offline queue (never lose an entry)', () => {
     const storage = memoryQueueStorage();
     sandbox.setDown(true);
     const before = new OfflineQueue({ storage, now });
-    await before.submit(service, { incident }, log('Failed over to the replica'));
-    await before.submit(
-      service,
-      { incident },
-      { type: 'update', text: 'Failed over; watching.', status: 'monitoring' },
-    );
+    await before.submit(target, { incident }, log('Failed over to the replica'));
+    await before.submit(target, { incident }, { type: 'update', text: 'Failed over; watching.', status: 'monitoring' });
     assert.equal(storage.items.length, 2);
 
     sandbox.setDown(false);
     const reloaded = new OfflineQueue({ storage, now });
     assert.equal(reloaded.pending.length, 2);
-    const result = await reloaded.flush(service, { force: true });
+    const result = await reloaded.flush(target, { force: true });
     assert.equal(result.delivered.length, 2);
     assert.deepEqual(
       markers().map((m) => m.text),
@@ -135,12 +127,12 @@ describe('offline queue (never lose an entry)', () => {
     // The comment is created but the answer is a 502, and the gateway's own check for it fails too.
     sandbox.failNext('applied-502', 1, { method: 'POST', pathIncludes: '/comments' });
     sandbox.failNext('http503', 10, { method: 'GET', pathIncludes: '/comments' });
-    const delivery = await queue.submit(service, { incident }, log('Purged the CDN cache'));
+    const delivery = await queue.submit(target, { incident }, log('Purged the CDN cache'));
     assert.equal(delivery.status, 'queued');
     assert.equal(comments().length, 1, 'the first attempt did land');
 
     // GitHub stays flaky for a while: every retry first looks for the key, and finds it once reads work again.
-    for (let i = 0; i < 10 && queue.pending.length > 0; i++) await queue.flush(service, { force: true });
+    for (let i = 0; i < 10 && queue.pending.length > 0; i++) await queue.flush(target, { force: true });
     assert.deepEqual(queue.pending, []);
     assert.equal(comments().length, 1, 'exactly once');
     assert.equal(
@@ -154,14 +146,14 @@ describe('offline queue (never lose an entry)', () => {
     const queue = new OfflineQueue({ storage: memoryQueueStorage(), now });
     sandbox.failNext('http503', 3, { method: 'PATCH' });
     const delivery = await queue.submit(
-      service,
+      target,
       { incident },
       { type: 'update', text: 'Identified: a bad config push', status: 'identified' },
     );
     assert.equal(delivery.status, 'queued');
     assert.equal(comments().length, 1);
 
-    await queue.flush(service, { force: true });
+    await queue.flush(target, { force: true });
     assert.equal(comments().length, 1);
     assert.equal(readIncidentMarker(sandbox.store.issue(SLUG, incident.number)?.body)?.state.status, 'identified');
   });
@@ -169,9 +161,9 @@ describe('offline queue (never lose an entry)', () => {
   it('a write GitHub rejects for good is parked and does not hold back the ones after it', async () => {
     const queue = new OfflineQueue({ storage: memoryQueueStorage(), now });
     const gone = { ...incident, number: 999 };
-    const rejected = await queue.submit(service, { incident: gone }, log('On a deleted issue'));
+    const rejected = await queue.submit(target, { incident: gone }, log('On a deleted issue'));
     assert.equal(rejected.status, 'failed');
-    const next = await queue.submit(service, { incident }, log('Still logging'));
+    const next = await queue.submit(target, { incident }, log('Still logging'));
     assert.equal(next.status, 'delivered');
     assert.equal(queue.pending.length, 1);
     assert.match(queue.pending[0]?.failed ?? '', /not found/);
@@ -183,17 +175,17 @@ describe('offline queue (never lose an entry)', () => {
   it('backs off between automatic retries and says when the next one is due', async () => {
     const queue = new OfflineQueue({ storage: memoryQueueStorage(), now, baseRetryMs: 1000, maxRetryMs: 4000 });
     sandbox.setDown(true);
-    await queue.submit(service, { incident }, log('one'));
+    await queue.submit(target, { incident }, log('one'));
     assert.equal(queue.nextRetryDelay(), 1000);
     clock += 1000;
-    await queue.flush(service);
+    await queue.flush(target);
     assert.equal(queue.nextRetryDelay(), 2000);
     clock += 2000;
-    await queue.flush(service);
+    await queue.flush(target);
     clock += 4000;
-    await queue.flush(service);
+    await queue.flush(target);
     assert.equal(queue.nextRetryDelay(), 4000, 'capped');
-    const notDue = await queue.flush(service);
+    const notDue = await queue.flush(target);
     assert.equal(notDue.delivered.length, 0);
     assert.equal((queue.pending[0] as QueuedWrite).attempts, 4, 'a flush before the retry is due sends nothing');
   });

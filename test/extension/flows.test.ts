@@ -189,7 +189,7 @@ describe('command flows against the sandbox', () => {
       assert.equal(h.queue.pendingFor('acme/shop', incident.number).length, 1);
 
       sandbox.setDown(false);
-      await h.queue.flush(h.session.service, { force: true });
+      await h.queue.flush(h.session, { force: true });
       assert.deepEqual(h.queue.pending, []);
       assert.equal(comments(incident.number).length, 1);
       assert.equal(readMarker(comments(incident.number)[0]?.body ?? '', 'entry')?.['key'], delivery?.key);

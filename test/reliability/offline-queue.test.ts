@@ -82,7 +82,7 @@ async function queueRun(start: () => Promise<Sandbox>, offline: boolean): Promis
   for (let i = 0; i < SIZE.queued; i++) {
     // Halfway, the window reloads: the old queue object is gone, a new one reads the same storage.
     if (i === SIZE.queued / 2) queue = newQueue();
-    const delivery = await queue.submit(session.service, { incident }, writeNumber(i), {
+    const delivery = await queue.submit(session, { incident }, writeNumber(i), {
       key: `queued-${String(i).padStart(4, '0')}`,
     });
     keys.push(delivery.key);
@@ -97,13 +97,13 @@ async function queueRun(start: () => Promise<Sandbox>, offline: boolean): Promis
     // The extension retries when the backoff is due or GitHub answers again; `force` stands in for the timer.
     for (let round = 0; round < 100 && queue.pending.some((item) => !item.failed); round++) {
       try {
-        await queue.flush(session.service, { force: true });
+        await queue.flush(session, { force: true });
       } catch (error) {
         errors.push(formatError(error, 'Deliver queued entries').logLine);
       }
     }
     sandbox.injectFaults(undefined);
-    await newQueue().flush(session.service, { force: true });
+    await newQueue().flush(session, { force: true });
   }
   const during = sandbox.requests.slice(before);
   return {

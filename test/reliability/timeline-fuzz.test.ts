@@ -271,6 +271,7 @@ class OneIssueGateway implements IssueGateway {
   createIssue = unexpected;
   listIssues = unexpected;
   createComment = unexpected;
+  hasCommentWithKey = unexpected;
   updateComment = unexpected;
   listLabels = unexpected;
   upsertLabel = unexpected;

@@ -76,6 +76,7 @@ export interface WiredOptions {
   readonly now?: () => Date;
   readonly retries?: number;
   readonly timeoutMs?: number;
+  readonly createAttempts?: number;
 }
 
 export interface Wired {
@@ -111,6 +112,7 @@ export function wired(sandbox: Sandbox, options: WiredOptions = {}): Wired {
       ...(options.log ? { log: options.log } : {}),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.createAttempts !== undefined ? { createAttempts: options.createAttempts } : {}),
     },
   );
   const actor = options.actor ?? 'firebreak-dev';
