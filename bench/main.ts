@@ -11,7 +11,7 @@ import { startSandbox, type Sandbox } from '../sandbox/server';
 import { EXTENSION_BUNDLE, measureActivation } from './activation';
 import { ACTION_BUNDLE, measureColdStart, ROOT } from './cold-start';
 import { measure, type Measurement } from './measure';
-import { bytes, markdownTable, notes, table, type Row, type Verdict } from './report';
+import { bytes, markdownTable, notes, replaceResults, table, type Row, type Verdict } from './report';
 import {
   declareOp,
   edge,
@@ -524,6 +524,16 @@ async function main(): Promise<void> {
     )}\n`,
   );
   if (args.markdown) writeFileSync(args.markdown, `${markdownTable(sorted)}\n`);
+  // The README's results are this run's, never typed by hand (a quick run is not representative: left out).
+  if (!args.quick && !args.out) {
+    const readme = join(ROOT, 'bench', 'README.md');
+    const when = `Run ${new Date().toISOString().slice(0, 10)}${commit ? ` at ${commit}` : ''}, Node ${process.version.slice(1)}, ${cpus().length} cores; medians.`;
+    writeFileSync(
+      readme,
+      replaceResults(readFileSync(readme, 'utf8'), `${when}\n\n${markdownTable(sorted)}\n\n${notes(sorted)}`),
+    );
+    log(`updated ${readme}`);
+  }
   log(`wrote ${out}`);
   process.exitCode = failed.length > 0 ? 1 : 0;
 }

@@ -143,3 +143,15 @@ export function notes(rows: readonly Row[]): string {
     .map((r) => `- ${r.operation} (${r.setting}): ${r.note ?? ''}`)
     .join('\n');
 }
+
+const RESULTS_START = '<!-- results:start (written by npm run bench) -->';
+const RESULTS_END = '<!-- results:end -->';
+
+/** The README with its results section replaced (the section is added at the end when missing). */
+export function replaceResults(readme: string, content: string): string {
+  const from = readme.indexOf(RESULTS_START);
+  const to = readme.indexOf(RESULTS_END);
+  if (from < 0 || to < from)
+    return `${readme.trimEnd()}\n\n## Latest results\n\n${RESULTS_START}\n${content}\n${RESULTS_END}\n`;
+  return `${readme.slice(0, from + RESULTS_START.length)}\n${content}\n${readme.slice(to)}`;
+}

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -55,5 +56,16 @@ describe('action.yml', () => {
       [...source.matchAll(/(?:input|booleanInput|issueNumberInput|listInput)\('([a-z-]+)'/g)].map((m) => m[1]),
     );
     assert.deepEqual([...read].sort(), Object.keys(metadata.inputs).sort());
+  });
+});
+
+describe('generated docs', () => {
+  it("action/README.md's Inputs and Outputs tables are generated from action.yml (npm run docs)", () => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'docs.mjs'), '--check'], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const readme = readFileSync(join(ROOT, 'action', 'README.md'), 'utf8');
+    for (const name of [...Object.keys(metadata.inputs), ...Object.keys(metadata.outputs)]) {
+      assert.ok(readme.includes(`| \`${name}\` |`), `${name} is in the README's tables`);
+    }
   });
 });
