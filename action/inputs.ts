@@ -29,6 +29,8 @@ export interface RunnerContext {
   readonly repository?: RepoRef;
   readonly runUrl?: string;
   readonly runKey: string;
+  /** The workflow run and job, the same in every attempt: a re-run takes up what its failed attempt left. */
+  readonly jobKey?: string;
   readonly ref?: string;
   readonly sha?: string;
   readonly workspace: string;
@@ -112,6 +114,7 @@ export function readRunner(env: NodeJS.ProcessEnv): RunnerContext {
       ? { runUrl: `${serverUrl}/${env['GITHUB_REPOSITORY']}/actions/runs/${runId}/attempts/${attempt}` }
       : {}),
     runKey: `run-${runId ?? Date.now()}-${attempt}`,
+    ...(runId ? { jobKey: `run-${runId}${env['GITHUB_JOB'] ? `-${env['GITHUB_JOB']}` : ''}` } : {}),
     ...(env['GITHUB_REF'] ? { ref: env['GITHUB_REF'] } : {}),
     ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),
     workspace: env['GITHUB_WORKSPACE'] || process.cwd(),

@@ -111,6 +111,8 @@ describe('action: follow-ups', function () {
       runAction(sandbox(), {
         inputs: { mode: 'follow-ups', incident: String(number) },
         eventName: 'workflow_dispatch',
+        // Another workflow run: its own run key, so it waits for the first run's lock instead of sharing it.
+        env: { GITHUB_RUN_ID: '4243' },
       }),
     ]);
     assert.equal(a.code, 0, a.stdout);
