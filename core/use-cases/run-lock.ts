@@ -15,13 +15,16 @@ import type { IssueGateway } from '../github/issue-gateway';
 export interface LockTimings {
   /** A held lock shows life at least this often (its description is rewritten). Default 30 s. */
   readonly heartbeatMs?: number;
-  /** A lock whose description stays the same this long while watched belongs to a run that died. Default 3 min. */
+  /**
+   * A lock whose description stays the same this long while watched belongs to a run that died. Default 10 min: longer
+   * than one request can take with GitHub's rate-limit waits, during which the holder cannot show life.
+   */
   readonly leaseMs?: number;
-  /** A lock that says it was last alive longer ago than this is stale at once (clocks differ: keep it long). */
+  /** A lock that says it was last alive longer ago than this is stale at once (clocks differ). Default 30 min. */
   readonly staleMs?: number;
   /** How often a waiting run looks at the lock. Default 2 s. */
   readonly pollMs?: number;
-  /** How long a run waits for a lock that keeps showing life before it gives up. Default 15 min. */
+  /** How long a run waits for a lock before it gives up (longer than the lease). Default 20 min. */
   readonly maxWaitMs?: number;
 }
 
@@ -79,8 +82,8 @@ export class LabelLock {
   /** Takes the lock, waiting while another live run holds it. */
   async acquire(): Promise<Acquired> {
     const { name } = this.options;
-    const leaseMs = this.options.leaseMs ?? 180_000;
-    const staleMs = this.options.staleMs ?? 15 * 60_000;
+    const leaseMs = this.options.leaseMs ?? 10 * 60_000;
+    const staleMs = this.options.staleMs ?? 30 * 60_000;
     const start = this.now().getTime();
     let watched: { description: string | null; since: number } | undefined;
     let tookOverFrom: string | undefined;
@@ -116,7 +119,7 @@ export class LabelLock {
         watched = undefined;
         continue;
       }
-      if (now - start >= (this.options.maxWaitMs ?? 15 * 60_000)) {
+      if (now - start >= (this.options.maxWaitMs ?? 20 * 60_000)) {
         throw new FirebreakError(
           'conflict',
           `Another Firebreak run (${holder ? `run ${holder.run}` : 'unknown'}) is still working on ${this.options.guards}.`,
@@ -151,7 +154,8 @@ export class LabelLock {
       return undefined;
     } catch (error) {
       if (!(error instanceof GitHubError)) throw error;
-      return `Could not delete the label "${name}" (${error.message}); other runs take it over after a few minutes.`;
+      const minutes = Math.ceil((this.options.leaseMs ?? 10 * 60_000) / 60_000);
+      return `Could not delete the label "${name}" (${error.message}); other runs take it over after ${minutes} min.`;
     }
   }
 

@@ -287,6 +287,16 @@ describe('follow-ups', () => {
       assert.equal(sandbox().store.label(sandbox().store.ensureRepo(REPO), lockName(number)), undefined);
     });
 
+    it("a lock whose create GitHub applied but answered with a 502 is the run's own: no wait", async () => {
+      const w = world(sandbox());
+      const number = await incidentWithRetro(w);
+      sandbox().failNext('applied-502', 1, { method: 'POST', pathIncludes: `/repos/${REPO}/labels` });
+      const result = await new FollowUps(w).run(number, { lock: { ...fastLock, leaseMs: 60_000 } });
+      assert.ok(sandbox().requests.some((r) => r.fault === 'applied-502' && r.path === `/repos/${REPO}/labels`));
+      assert.equal(result.created.length, 2);
+      assert.equal(sandbox().store.label(sandbox().store.ensureRepo(REPO), lockName(number)), undefined);
+    });
+
     it('a lock that keeps showing life is waited for, then reported with the label to delete', async () => {
       const w = world(sandbox());
       const number = await incidentWithRetro(w);
