@@ -24,6 +24,8 @@ export interface RunnerContext {
   readonly repository?: RepoRef;
   readonly runUrl?: string;
   readonly runKey: string;
+  /** The workflow run and job, the same in every attempt: a re-run takes up what its failed attempt left. */
+  readonly jobKey?: string;
   readonly ref?: string;
   readonly sha?: string;
   readonly workspace: string;
@@ -105,6 +107,7 @@ export function readRunner(env: NodeJS.ProcessEnv = process.env): RunnerContext 
       ? { runUrl: `${serverUrl}/${slug}/actions/runs/${context.runId}/attempts/${attempt}` }
       : {}),
     runKey: `run-${context.runId || Date.now()}-${attempt}`,
+    ...(context.runId ? { jobKey: `run-${context.runId}${context.job ? `-${context.job}` : ''}` } : {}),
     ...(context.ref ? { ref: context.ref } : {}),
     ...(context.sha ? { sha: context.sha } : {}),
     workspace: env['GITHUB_WORKSPACE'] || process.cwd(),

@@ -171,7 +171,10 @@ async function followUps(inputs: Inputs, { gateway, renderer }: Connection): Pro
     core.setOutput('created', '[]');
     return;
   }
-  const result = await new FollowUps({ gateway, config: inputs.config, renderer }).run(incident.number);
+  const result = await new FollowUps({ gateway, config: inputs.config, renderer }).run(
+    incident.number,
+    inputs.runner.jobKey ? { runKey: inputs.runner.jobKey } : {},
+  );
   for (const problem of result.problems) {
     core.warning(
       `Action item not tracked (${problem.source}, line ${problem.line}): ${problem.message}\n  ${problem.text}`,

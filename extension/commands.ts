@@ -6,6 +6,7 @@ import type { CodeRef } from '../core/domain/incident';
 import type { CodeMention } from '../core/domain/code-index';
 import type { OfflineQueue } from '../core/use-cases/offline-queue';
 import type { GitHubAuth } from './auth';
+import { COMMANDS, type CommandId } from './ids';
 import type { FlowContext, IncidentArg } from './flows/context';
 import { declareIncident } from './flows/declare';
 import { logDestructiveAction, logEntry } from './flows/log-entry';
@@ -38,66 +39,68 @@ export interface CommandDeps {
   readonly openCode: (code: CodeRef) => Promise<void>;
 }
 
-export const COMMAND_TITLES: Readonly<Record<string, string>> = {
-  'firebreak.declareIncident': 'Declare incident',
-  'firebreak.logEntry': 'Log entry',
-  'firebreak.logDestructiveAction': 'Log destructive action',
-  'firebreak.postUpdate': 'Post update',
-  'firebreak.assignRole': 'Assign role',
-  'firebreak.changeSeverity': 'Change severity',
-  'firebreak.resolveIncident': 'Resolve incident',
-  'firebreak.startRetro': 'Start retro',
-  'firebreak.postRetro': 'Post retro',
-  'firebreak.selectIncident': 'Select incident',
-  'firebreak.openIncident': 'Open incident',
-  'firebreak.involveOwners': 'Involve code owners',
-  'firebreak.startDrill': 'Start drill',
-  'firebreak.signIn': 'Sign in',
-  'firebreak.signOut': 'Sign out',
-  'firebreak.refresh': 'Refresh incidents',
-  'firebreak.showLog': 'Show log',
-  'firebreak.openCodeRef': 'Open code',
-  'firebreak.showCodeMentions': 'Show incident entries',
-  'firebreak.discardPending': 'Discard entry',
-  'firebreak.retryPending': 'Retry entry',
+/** What each command does, for its error messages ("Could not post update: ..."). */
+export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
+  [COMMANDS.declareIncident]: 'Declare incident',
+  [COMMANDS.logEntry]: 'Log entry',
+  [COMMANDS.logDestructiveAction]: 'Log destructive action',
+  [COMMANDS.postUpdate]: 'Post update',
+  [COMMANDS.assignRole]: 'Assign role',
+  [COMMANDS.changeSeverity]: 'Change severity',
+  [COMMANDS.resolveIncident]: 'Resolve incident',
+  [COMMANDS.startRetro]: 'Start retro',
+  [COMMANDS.postRetro]: 'Post retro',
+  [COMMANDS.selectIncident]: 'Select incident',
+  [COMMANDS.openIncident]: 'Open incident',
+  [COMMANDS.involveOwners]: 'Involve code owners',
+  [COMMANDS.startDrill]: 'Start drill',
+  [COMMANDS.signIn]: 'Sign in',
+  [COMMANDS.signOut]: 'Sign out',
+  [COMMANDS.refresh]: 'Refresh incidents',
+  [COMMANDS.showLog]: 'Show log',
+  [COMMANDS.openCodeRef]: 'Open code',
+  [COMMANDS.showCodeMentions]: 'Show incident entries',
+  [COMMANDS.discardPending]: 'Discard entry',
+  [COMMANDS.retryPending]: 'Retry entry',
 };
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { flows } = deps;
   const arg = (node: unknown): IncidentArg => incidentOfNode(node);
 
-  const handlers: Record<string, (...args: unknown[]) => Promise<unknown>> = {
-    'firebreak.declareIncident': () => declareIncident(flows),
-    'firebreak.startDrill': () => declareIncident(flows, { drill: true }),
-    'firebreak.logEntry': (node) => logEntry(flows, arg(node)),
-    'firebreak.logDestructiveAction': (node) => logDestructiveAction(flows, arg(node)),
-    'firebreak.postUpdate': (node) => postUpdate(flows, arg(node)),
-    'firebreak.assignRole': (node) =>
+  // One handler per command ID: the type makes a missing (or unknown) command a compile error.
+  const handlers: Record<CommandId, (...args: unknown[]) => Promise<unknown>> = {
+    [COMMANDS.declareIncident]: () => declareIncident(flows),
+    [COMMANDS.startDrill]: () => declareIncident(flows, { drill: true }),
+    [COMMANDS.logEntry]: (node) => logEntry(flows, arg(node)),
+    [COMMANDS.logDestructiveAction]: (node) => logDestructiveAction(flows, arg(node)),
+    [COMMANDS.postUpdate]: (node) => postUpdate(flows, arg(node)),
+    [COMMANDS.assignRole]: (node) =>
       assignRole(flows, arg(node), (node as Extract<TreeNode, { type: 'role' }> | undefined)?.role?.name),
-    'firebreak.changeSeverity': (node) => changeSeverity(flows, arg(node)),
-    'firebreak.resolveIncident': (node) => resolveIncident(flows, arg(node)),
-    'firebreak.startRetro': (node) => startRetro(flows, arg(node)),
-    'firebreak.postRetro': () => postRetro(flows, vscode.window.activeTextEditor?.document.getText()),
-    'firebreak.selectIncident': (node) => selectIncident(flows, arg(node)),
-    'firebreak.openIncident': (node) => openIncident(flows, arg(node)),
-    'firebreak.involveOwners': (node) => involveOwners(flows, arg(node)),
-    'firebreak.signIn': () => signIn(deps),
-    'firebreak.signOut': () => signOut(deps),
-    'firebreak.refresh': () => deps.refresh(true),
-    'firebreak.showLog': async () => deps.errors.log.show(),
-    'firebreak.openCodeRef': (code) => deps.openCode(code as CodeRef),
-    'firebreak.showCodeMentions': (mentions) => showCodeMentions((mentions as CodeMention[] | undefined) ?? []),
-    'firebreak.discardPending': (node) => discardPending(deps, node),
-    'firebreak.retryPending': (node) => retryPending(deps, node),
+    [COMMANDS.changeSeverity]: (node) => changeSeverity(flows, arg(node)),
+    [COMMANDS.resolveIncident]: (node) => resolveIncident(flows, arg(node)),
+    [COMMANDS.startRetro]: (node) => startRetro(flows, arg(node)),
+    [COMMANDS.postRetro]: () => postRetro(flows, vscode.window.activeTextEditor?.document.getText()),
+    [COMMANDS.selectIncident]: (node) => selectIncident(flows, arg(node)),
+    [COMMANDS.openIncident]: (node) => openIncident(flows, arg(node)),
+    [COMMANDS.involveOwners]: (node) => involveOwners(flows, arg(node)),
+    [COMMANDS.signIn]: () => signIn(deps),
+    [COMMANDS.signOut]: () => signOut(deps),
+    [COMMANDS.refresh]: () => deps.refresh(true),
+    [COMMANDS.showLog]: async () => deps.errors.log.show(),
+    [COMMANDS.openCodeRef]: (code) => deps.openCode(code as CodeRef),
+    [COMMANDS.showCodeMentions]: (mentions) => showCodeMentions((mentions as CodeMention[] | undefined) ?? []),
+    [COMMANDS.discardPending]: (node) => discardPending(deps, node),
+    [COMMANDS.retryPending]: (node) => retryPending(deps, node),
   };
 
-  return Object.entries(handlers).map(([id, handler]) =>
+  return (Object.entries(handlers) as [CommandId, (typeof handlers)[CommandId]][]).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       deps.acted();
       try {
         await handler(...args);
       } catch (error) {
-        void showError(deps.errors, error, COMMAND_TITLES[id] ?? id, () => vscode.commands.executeCommand(id, ...args));
+        void showError(deps.errors, error, COMMAND_TITLES[id], () => vscode.commands.executeCommand(id, ...args));
       }
     }),
   );

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { FirebreakError } from '../core/domain/errors';
 import { formatError } from './error-format';
 import { openSettings } from './settings';
+import { COMMANDS } from './ids';
 
 export interface ErrorSurface {
   readonly log: vscode.LogOutputChannel;
@@ -25,7 +26,7 @@ export async function showError(
   const choice = await vscode.window.showErrorMessage(formatted.message, ...actions);
   switch (choice) {
     case 'Sign in':
-      await vscode.commands.executeCommand('firebreak.signIn');
+      await vscode.commands.executeCommand(COMMANDS.signIn);
       break;
     case 'Open settings':
       await openSettings();

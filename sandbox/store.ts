@@ -1,5 +1,6 @@
 // The sandbox's data: users, repositories, issues, comments and labels, with the mutations the routes need.
 // Tests use it directly to arrange state (foreign comments, pull requests) and to assert on what clients did.
+import type { SandboxNotification } from './notifications';
 
 export type Permission = 'admin' | 'write' | 'triage' | 'read' | 'none';
 export type UserType = 'User' | 'Bot';
@@ -140,6 +141,8 @@ function nodeId(prefix: string, kind: string, id: number): string {
 export class SandboxStore {
   /** Called after every mutation; the server uses it to persist the state file. */
   onChange: (() => void) | undefined;
+  /** Whom API writes would have notified (notifications.ts); not part of the saved state. */
+  readonly notifications: SandboxNotification[] = [];
 
   private nextId = { user: 1, repo: 100_000, issue: 2_000_000, comment: 30_000_000, label: 400_000 };
   private readonly userList: UserRecord[] = [];

@@ -24,6 +24,13 @@ export interface IssueGateway {
   updateComment(commentId: number, body: string): Promise<CommentRecord>;
   listLabels(): Promise<LabelRecord[]>;
   upsertLabel(label: LabelRecord): Promise<void>;
+  /** Creates a label unless one of that name exists: true if this call created it (GitHub's names are unique). */
+  createLabel(label: LabelRecord): Promise<boolean>;
+  getLabel(name: string): Promise<LabelRecord | undefined>;
+  /** Changes a label's description; false when the label no longer exists. */
+  updateLabelDescription(name: string, description: string): Promise<boolean>;
+  /** Deletes a label; one that is gone already is fine. */
+  deleteLabel(name: string): Promise<void>;
   listAssignable(): Promise<string[]>;
   addSubIssue(parentNumber: number, childId: number): Promise<void>;
   listSubIssues(parentNumber: number): Promise<IssueRecord[]>;
@@ -292,6 +299,60 @@ export class OctokitIssueGateway implements IssueGateway {
     });
   }
 
+  async createLabel(label: LabelRecord): Promise<boolean> {
+    return this.call(`create label "${label.name}"`, async () => {
+      try {
+        await this.octokit.request('POST /repos/{owner}/{repo}/labels', {
+          ...this.params,
+          name: label.name,
+          color: label.color,
+          ...(label.description !== null ? { description: label.description } : {}),
+        });
+        return true;
+      } catch (error) {
+        if (isAlreadyExists(error)) return false;
+        throw error;
+      }
+    });
+  }
+
+  async getLabel(name: string): Promise<LabelRecord | undefined> {
+    return this.call(`read label "${name}"`, async () => {
+      try {
+        const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/labels/{name}', {
+          ...this.params,
+          name,
+        });
+        return { name: data.name, color: data.color, description: data.description ?? null };
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async updateLabelDescription(name: string, description: string): Promise<boolean> {
+    return this.call(`update label "${name}"`, async () => {
+      try {
+        await this.octokit.request('PATCH /repos/{owner}/{repo}/labels/{name}', { ...this.params, name, description });
+        return true;
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return false;
+        throw error;
+      }
+    });
+  }
+
+  async deleteLabel(name: string): Promise<void> {
+    await this.call(`delete label "${name}"`, async () => {
+      try {
+        await this.octokit.request('DELETE /repos/{owner}/{repo}/labels/{name}', { ...this.params, name });
+      } catch (error) {
+        if ((error as { status?: number }).status !== 404) throw error;
+      }
+    });
+  }
+
   async listAssignable(): Promise<string[]> {
     return this.call(`list assignable users of ${repoSlug(this.repo)}`, async () => {
       const raw = await this.octokit.paginate('GET /repos/{owner}/{repo}/assignees', { ...this.params, per_page: 100 });
@@ -389,6 +450,12 @@ export class OctokitIssueGateway implements IssueGateway {
       throw toGitHubError(error, what, this.repo);
     }
   }
+}
+
+/** GitHub's 422 for a label (or other resource) whose name is taken. */
+function isAlreadyExists(error: unknown): boolean {
+  const e = error as { status?: number; response?: { data?: { errors?: { code?: string }[] } } };
+  return e.status === 422 && (e.response?.data?.errors ?? []).some((x) => x.code === 'already_exists');
 }
 
 function describeStatus(error: unknown): string {

@@ -1,7 +1,10 @@
 // Turns a retro's action items into follow-up issues: one per unchecked item, linked to the incident as a sub-issue,
 // with the checklist line annotated. Idempotent by the item's key in a marker in the follow-up's body, found by
-// listing the follow-up label (never search: its index lags). A duplicate that a concurrent run made is closed by
-// the run that made it, as a duplicate of the lowest-numbered one.
+// listing the follow-up label (never search: its index lags). Runs that would create take a lock first (a label:
+// run-lock.ts), so racing runs do not create duplicates, which would notify people; the one that waited then finds
+// the follow-ups made. Should a duplicate still be made (a lock taken over from a run that only seemed dead), the
+// run that made it closes it as a duplicate of the lowest-numbered one.
+import { randomBytes } from 'node:crypto';
 import type { FirebreakConfig } from '../domain/config';
 import { GitHubError, InputError } from '../domain/errors';
 import { formatMarker, isTrustedAuthor, readMarkers } from '../domain/event-log';
@@ -10,6 +13,7 @@ import type { CommentRecord, IssueGateway, IssueRecord } from '../github/issue-g
 import { userLine, userMarkdown } from '../domain/markdown';
 import type { Renderer } from '../domain/render';
 import { annotateItem, parseRetroChecklist, type ChecklistProblem, type RetroItem } from '../domain/retro-checklist';
+import { LabelLock, type LockTimings } from './run-lock';
 
 export interface FollowUpDeps {
   readonly gateway: IssueGateway;
@@ -20,6 +24,18 @@ export interface FollowUpDeps {
 export interface FollowUpOptions {
   /** Report what would be created without writing anything. */
   readonly dryRun?: boolean;
+  /**
+   * Identifies this run (e.g. the workflow run): a rerun with the same key takes up the lock its failed attempt left.
+   * Default: a random key.
+   */
+  readonly runKey?: string;
+  /** Timings of the lock that keeps racing runs apart. */
+  readonly lock?: LockTimings;
+}
+
+/** The label that keeps follow-up runs of one incident apart while one of them creates. */
+export function followUpLockName(incidentNumber: number): string {
+  return `firebreak-lock: follow-ups #${incidentNumber}`;
 }
 
 export interface FollowUpIssue {
@@ -119,16 +135,19 @@ export class FollowUps {
     }
 
     const since = incident.createdAt;
-    const tracked = this.byKey(await this.listFollowUps(since), incidentNumber);
-    const wanted = located.filter(({ item }) => !item.checked && !tracked.has(item.key) && item.tracked === undefined);
-    const existing = located
-      .filter(({ item }) => !item.checked && (tracked.has(item.key) || item.tracked !== undefined))
-      .map(({ item }) => ({
-        key: item.key,
-        text: item.text,
-        number: canonical(tracked.get(item.key) ?? [])?.number ?? item.tracked ?? 0,
-      }));
-    const base = {
+    const plan = (tracked: Map<string, IssueRecord[]>) => ({
+      tracked,
+      wanted: located.filter(({ item }) => !item.checked && !tracked.has(item.key) && item.tracked === undefined),
+      existing: located
+        .filter(({ item }) => !item.checked && (tracked.has(item.key) || item.tracked !== undefined))
+        .map(({ item }) => ({
+          key: item.key,
+          text: item.text,
+          number: canonical(tracked.get(item.key) ?? [])?.number ?? item.tracked ?? 0,
+        })),
+    });
+    let { tracked, wanted, existing } = plan(this.byKey(await this.listFollowUps(since), incidentNumber));
+    const base = () => ({
       incident: { number: incident.number, title: incident.title, url: incident.url },
       items: located.map((l) => l.item),
       existing,
@@ -136,12 +155,12 @@ export class FollowUps {
       checked: located.filter((l) => l.item.checked).length,
       untrustedSources: untrusted,
       hasSection,
-    };
+    });
     const warnings: string[] = [];
     const assignable = wanted.some(({ item }) => item.owner) ? await this.assignable(warnings) : new Set<string>();
     if (options.dryRun) {
       return {
-        ...base,
+        ...base(),
         created: wanted.map(({ item }) => ({
           number: 0,
           url: '',
@@ -156,14 +175,55 @@ export class FollowUps {
       };
     }
 
+    // Something to create: one run at a time. A run that waited (or a rerun) lists again under the lock and finds
+    // what the other made, so it creates nothing twice and nobody is notified twice.
+    const lock =
+      wanted.length > 0
+        ? new LabelLock(gateway, {
+            ...options.lock,
+            name: followUpLockName(incidentNumber),
+            guards: `the follow-ups of #${incidentNumber}`,
+            runKey: options.runKey ?? randomBytes(8).toString('hex'),
+          })
+        : undefined;
+    const acquired = await lock?.acquire();
+    if (acquired && !acquired.held)
+      warnings.push(`Ran without the lock that keeps runs apart: ${acquired.reason}. Racing runs may duplicate.`);
+    try {
+      if (lock) ({ tracked, wanted, existing } = plan(this.byKey(await this.listFollowUps(since), incidentNumber)));
+      return await this.write(incident, located, { tracked, wanted, since, assignable, warnings, lock, scope }, base);
+    } finally {
+      const warning = await lock?.release();
+      if (warning) warnings.push(warning);
+    }
+  }
+
+  private async write(
+    incident: IssueRecord,
+    located: readonly Located[],
+    state: {
+      readonly tracked: Map<string, IssueRecord[]>;
+      readonly wanted: readonly Located[];
+      readonly since: string;
+      readonly assignable: ReadonlySet<string>;
+      readonly warnings: string[];
+      readonly lock: LabelLock | undefined;
+      readonly scope: string;
+    },
+    base: () => Omit<FollowUpResult, 'created' | 'duplicatesClosed' | 'annotated' | 'warnings'>,
+  ): Promise<FollowUpResult> {
+    const { gateway } = this.deps;
+    const { tracked, wanted, since, assignable, warnings, lock, scope } = state;
+    const incidentNumber = incident.number;
     const made = new Map<string, { issue: IssueRecord; item: RetroItem; assigned: boolean }>();
     for (const { item } of wanted) {
+      await lock?.beat();
       const result = await this.create(incident, item, assignable);
       made.set(item.key, { ...result, item });
     }
 
-    // Another run may have created the same items meanwhile: listing is consistent, so the later of two creates
-    // always sees the earlier one here, and closes its own.
+    // A run without the lock (or one whose lock was taken over) may have created the same items meanwhile: listing
+    // is consistent, so the later of two creates always sees the earlier one here, and closes its own.
     const duplicatesClosed: { number: number; duplicateOf: number }[] = [];
     const created: FollowUpIssue[] = [];
     const after = made.size > 0 ? this.byKey(await this.listFollowUps(since), incidentNumber) : tracked;
@@ -197,7 +257,7 @@ export class FollowUps {
     }
     await this.linkSubIssues(incidentNumber, located, winners, warnings);
     const annotated = await this.annotate(incidentNumber, located, winners, scope, warnings);
-    return { ...base, created, duplicatesClosed, annotated, warnings };
+    return { ...base(), created, duplicatesClosed, annotated, warnings };
   }
 
   private sources(

@@ -8,6 +8,7 @@ import type { IncidentStore } from '../incident-store';
 import { incidentDescription } from '../presentation';
 import type { Session } from '../session';
 import type { Prompter } from './prompter';
+import { COMMANDS, type CommandId } from '../ids';
 
 /** The file in the active editor, as git knows it. */
 export interface ActiveCode {
@@ -37,7 +38,7 @@ export interface Host {
   /** Opens an untitled Markdown document with this content. */
   openMarkdown(content: string): Promise<void>;
   /** Runs another command (follow-up actions of notifications). */
-  execute(command: string, ...args: unknown[]): Promise<void>;
+  execute(command: CommandId, ...args: unknown[]): Promise<void>;
 }
 
 export interface FlowContext {
@@ -90,7 +91,7 @@ export async function targetIncident(
   const active = ctx.store.incidents;
   if (active.length === 0) {
     void ctx.prompter.info(`No active incidents in ${repoSlug(session.repo)}.`, 'Declare incident').then((choice) => {
-      if (choice) return ctx.host.execute('firebreak.declareIncident');
+      if (choice) return ctx.host.execute(COMMANDS.declareIncident);
     });
     return undefined;
   }

@@ -2,6 +2,7 @@
 import { formatAge } from '../presentation';
 import { TRIAGE, type Incident } from '../../core/domain/incident';
 import { optionalText, requiredText, type FlowContext } from './context';
+import { COMMANDS } from '../ids';
 
 const TITLE_MAX = 200;
 
@@ -77,7 +78,7 @@ export async function declareIncident(
     )
     .then((choice) => {
       if (choice === 'Open issue') return ctx.host.openUrl(incident.url);
-      if (choice === 'Log action') return ctx.host.execute('firebreak.logEntry', incident.number);
+      if (choice === 'Log action') return ctx.host.execute(COMMANDS.logEntry, incident.number);
       return undefined;
     });
   return incident;

@@ -13,6 +13,7 @@ import {
   type FlowContext,
   type IncidentArg,
 } from './context';
+import { COMMANDS } from '../ids';
 
 const TEXT_MAX = 20_000;
 
@@ -137,7 +138,7 @@ async function deliverLog(
         `GitHub is not answering: the ${label} is saved and will be posted to #${incident.number} when it answers (${waiting} waiting).`,
         'Show log',
       )
-      .then((choice) => (choice ? ctx.host.execute('firebreak.showLog') : undefined));
+      .then((choice) => (choice ? ctx.host.execute(COMMANDS.showLog) : undefined));
   } else {
     void ctx.prompter.warn(
       `GitHub did not take the ${label} on #${incident.number}: ${delivery.reason} It is kept in the Incidents view.`,

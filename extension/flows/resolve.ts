@@ -1,6 +1,7 @@
 // "Resolve Incident": the final update, then the issue is closed; offers to start the retro.
 import type { Incident } from '../../core/domain/incident';
 import { requiredText, targetIncident, type FlowContext, type IncidentArg } from './context';
+import { COMMANDS } from '../ids';
 
 export async function resolveIncident(ctx: FlowContext, arg?: IncidentArg): Promise<Incident | undefined> {
   const session = await ctx.session();
@@ -26,7 +27,7 @@ export async function resolveIncident(ctx: FlowContext, arg?: IncidentArg): Prom
   void ctx.prompter
     .info(`Resolved #${resolved.number} and closed the issue.`, 'Start retro', 'Open issue')
     .then((choice) => {
-      if (choice === 'Start retro') return ctx.host.execute('firebreak.startRetro', resolved.number);
+      if (choice === 'Start retro') return ctx.host.execute(COMMANDS.startRetro, resolved.number);
       if (choice === 'Open issue') return ctx.host.openUrl(resolved.url);
       return undefined;
     });

@@ -3,6 +3,7 @@
 import { InputError } from '../../core/domain/errors';
 import type { TimelineEntry } from '../../core/domain/incident';
 import { targetIncident, type FlowContext, type IncidentArg } from './context';
+import { COMMANDS } from '../ids';
 
 export async function startRetro(ctx: FlowContext, arg?: IncidentArg): Promise<string | undefined> {
   const session = await ctx.session();
@@ -18,7 +19,7 @@ export async function startRetro(ctx: FlowContext, arg?: IncidentArg): Promise<s
       `Retro draft for #${incident.number} opened. Fill it in (blameless), then post it to the incident.`,
       'Post retro',
     )
-    .then((choice) => (choice ? ctx.host.execute('firebreak.postRetro') : undefined));
+    .then((choice) => (choice ? ctx.host.execute(COMMANDS.postRetro) : undefined));
   return markdown;
 }
 

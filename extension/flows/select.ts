@@ -2,6 +2,7 @@
 import type { Incident } from '../../core/domain/incident';
 import { incidentDescription } from '../presentation';
 import { targetIncident, type FlowContext, type IncidentArg } from './context';
+import { COMMANDS } from '../ids';
 
 export async function selectIncident(ctx: FlowContext, arg?: IncidentArg): Promise<Incident | undefined> {
   const session = await ctx.session();
@@ -17,7 +18,7 @@ export async function selectIncident(ctx: FlowContext, arg?: IncidentArg): Promi
     await ctx.store.setCurrent(undefined);
     void ctx.prompter
       .info(`No active incidents in ${session.repo.owner}/${session.repo.name}.`, 'Declare incident')
-      .then((choice) => (choice ? ctx.host.execute('firebreak.declareIncident') : undefined));
+      .then((choice) => (choice ? ctx.host.execute(COMMANDS.declareIncident) : undefined));
     return undefined;
   }
   const now = ctx.now();

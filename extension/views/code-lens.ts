@@ -8,6 +8,7 @@ import {
 } from '../../core/domain/code-index';
 import type { IncidentStore } from '../incident-store';
 import type { GitFacts } from '../git';
+import { COMMANDS } from '../ids';
 
 export class IncidentCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -40,7 +41,7 @@ export class IncidentCodeLens implements vscode.CodeLensProvider, vscode.Disposa
         return new vscode.CodeLens(range, {
           title: `$(flame) ${mentionCountLabel(l.mentions.length)} (${numbers})`,
           tooltip: 'Timeline entries of active incidents that point at these lines',
-          command: 'firebreak.showCodeMentions',
+          command: COMMANDS.showCodeMentions,
           arguments: [l.mentions],
         });
       });

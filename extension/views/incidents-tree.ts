@@ -23,6 +23,7 @@ import {
   updateCountdown,
   type IconSpec,
 } from '../presentation';
+import { COMMANDS, VIEW_ITEMS } from '../ids';
 
 export type TreeNode =
   | { readonly type: 'incident'; readonly incident: Incident }
@@ -141,7 +142,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         item.description = roleHolderText(holder);
         item.tooltip = node.role.description || undefined;
         item.iconPath = new vscode.ThemeIcon(holder ? 'person' : 'person-add');
-        item.contextValue = 'role';
+        item.contextValue = VIEW_ITEMS.role;
         return item;
       }
       case 'update':
@@ -166,8 +167,8 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         item.description = `at ${node.code.commit.slice(0, 7)}`;
         item.iconPath = new vscode.ThemeIcon('file-code');
         item.tooltip = `Open ${node.code.path} at line ${node.code.startLine} (permalink: ${node.code.permalink})`;
-        item.command = { command: 'firebreak.openCodeRef', title: 'Open the code', arguments: [node.code] };
-        item.contextValue = 'codeRef';
+        item.command = { command: COMMANDS.openCodeRef, title: 'Open the code', arguments: [node.code] };
+        item.contextValue = VIEW_ITEMS.codeRef;
         return item;
       }
       case 'pending-group': {
@@ -205,7 +206,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
             .filter(Boolean)
             .join('\n\n'),
         );
-        item.contextValue = node.item.failed ? 'pending.failed' : 'pending';
+        item.contextValue = node.item.failed ? VIEW_ITEMS.failedPending : VIEW_ITEMS.pending;
         return item;
       }
       case 'message': {
@@ -225,7 +226,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     item.id = idOf(incident);
     item.description = `${incidentDescription(incident, this.now)}${current ? ' · current' : ''}`;
     item.iconPath = themeIcon(severityIcon(incident, this.config));
-    item.contextValue = current ? 'incident.current' : 'incident';
+    item.contextValue = current ? VIEW_ITEMS.currentIncident : VIEW_ITEMS.incident;
     const tooltip = new vscode.MarkdownString(
       [
         `**#${incident.number} ${escapeMarkdown(incident.title)}**${incident.drill ? ' (drill)' : ''}`,
@@ -268,7 +269,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         .filter(Boolean)
         .join('\n\n'),
     );
-    item.contextValue = 'latestUpdate';
+    item.contextValue = VIEW_ITEMS.latestUpdate;
     return item;
   }
 
@@ -292,7 +293,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         .filter(Boolean)
         .join('\n\n'),
     );
-    item.contextValue = 'entry';
+    item.contextValue = VIEW_ITEMS.entry;
     return item;
   }
 }

@@ -6,6 +6,7 @@ import { repoSlug } from '../../core/domain/incident';
 import type { OfflineQueue } from '../../core/use-cases/offline-queue';
 import { formatAge, statusBarView } from '../presentation';
 import type { IncidentStore } from '../incident-store';
+import { COMMANDS, STATUS_BAR_ID } from '../ids';
 
 export interface StatusBarDeps {
   readonly store: IncidentStore;
@@ -18,7 +19,7 @@ export interface StatusBarDeps {
 const TICK_MS = 15_000;
 
 export class IncidentStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('firebreak.current', vscode.StatusBarAlignment.Left, 50);
+  private readonly item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 50);
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly reminded = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
@@ -43,7 +44,7 @@ export class IncidentStatusBar implements vscode.Disposable {
     this.item.text = view.text;
     this.item.tooltip = new vscode.MarkdownString(view.tooltip);
     this.item.backgroundColor = view.overdue ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.command = { command: 'firebreak.postUpdate', title: 'Post update', arguments: [incident.number] };
+    this.item.command = { command: COMMANDS.postUpdate, title: 'Post update', arguments: [incident.number] };
     this.item.accessibilityInformation = {
       label: `Current incident ${incident.number}, ${incident.severity}, ${view.text.replace(/\$\([^)]*\)\s*/g, '')}`,
     };
@@ -60,7 +61,7 @@ export class IncidentStatusBar implements vscode.Disposable {
         `The update on #${number} (${title}) is overdue by ${formatAge(now.getTime() - due.getTime())}.`,
         'Post update',
       )
-      .then((choice) => (choice ? vscode.commands.executeCommand('firebreak.postUpdate', number) : undefined));
+      .then((choice) => (choice ? vscode.commands.executeCommand(COMMANDS.postUpdate, number) : undefined));
   }
 
   dispose(): void {

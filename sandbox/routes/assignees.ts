@@ -14,6 +14,7 @@ import {
   type RequestContext,
   type Route,
 } from './context';
+import { notifyIssueUpdated } from '../notifications';
 
 /**
  * Users with push access can be assigned anywhere; on a public repository, so can anyone who commented on the issue
@@ -62,7 +63,9 @@ function addAssignees(ctx: RequestContext): Reply {
   const wanted = optionalStringArray(objectBody(ctx), 'assignees') ?? [];
   if (canTriage(user)) {
     const additions = wanted.flatMap((login) => assignableUser(ctx.store, repo, login, issue)?.login ?? []);
+    const before = { state: issue.state, assignees: [...issue.assignees] };
     ctx.store.updateIssue(repo, issue, { assignees: [...issue.assignees, ...additions] });
+    notifyIssueUpdated(ctx.store, repo, before, issue, user.login);
   }
   return { status: 201, body: ctx.payloads.issue(repo, issue) };
 }

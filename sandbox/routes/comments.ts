@@ -2,6 +2,7 @@
 // Anyone who can read the repository may comment; only the author or push access may edit or delete.
 import { forbidden, invalidRequest, notFound, validationFailed } from '../api-error';
 import { canPush, notAccessibleMessage } from '../auth';
+import { notifyCommented } from '../notifications';
 import type { CommentRecord, RepoRecord } from '../store';
 import {
   checkBodyLength,
@@ -84,6 +85,7 @@ function createComment(ctx: RequestContext): Reply {
     body,
     author: user.login,
   });
+  notifyCommented(ctx.store, repo, issue.number, body, user.login);
   return created(ctx.payloads.comment(repo, comment), ctx.payloads.commentApiUrl(repo, comment));
 }
 

@@ -2,6 +2,7 @@
 // access are dropped silently, as GitHub drops them for users without push access.
 import { forbidden, invalidRequest, validationFailed } from '../api-error';
 import { canTriage, notAccessibleMessage } from '../auth';
+import { notifyIssueOpened, notifyIssueUpdated } from '../notifications';
 import type { IssueChanges, IssueRecord, RepoRecord, StateReason } from '../store';
 import { assignableUser } from './assignees';
 import {
@@ -85,6 +86,7 @@ function createIssue(ctx: RequestContext): Reply {
     ...(labels ? { labels } : {}),
     ...(assignees ? { assignees } : {}),
   });
+  notifyIssueOpened(ctx.store, repo, issue, user.login);
   return created(ctx.payloads.issue(repo, issue), ctx.payloads.issueApiUrl(repo, issue.number));
 }
 
@@ -181,7 +183,9 @@ function updateIssue(ctx: RequestContext): Reply {
     const assignees = readAssignees(body);
     if (assignees !== undefined) changes.assignees = checkAssignees(ctx, repo, assignees, issue);
   }
+  const before = { state: issue.state, assignees: [...issue.assignees] };
   ctx.store.updateIssue(repo, issue, changes);
+  notifyIssueUpdated(ctx.store, repo, before, issue, user.login);
   return ok(ctx.payloads.issue(repo, issue, { detail: true }), issue.updated_at);
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readMarker } from '../../core/domain/event-log';
-import { FollowUps, renderFollowUpReport } from '../../core/use-cases/follow-ups';
+import { FollowUps, followUpLockName, renderFollowUpReport } from '../../core/use-cases/follow-ups';
 import { createGitHubClient } from '../../core/github/github-client';
 import { OctokitIssueGateway } from '../../core/github/issue-gateway';
 import { parseRetroChecklist } from '../../core/domain/retro-checklist';
@@ -141,22 +141,93 @@ describe('follow-ups', () => {
     );
   });
 
-  it('two concurrent runs leave exactly one open follow-up per item; the later duplicate is closed as a duplicate', async () => {
-    const w = world(sandbox());
-    const number = await incidentWithRetro(w);
-    // Two independent clients, as two workflow runs would be.
-    const other = new OctokitIssueGateway(
-      w.gateway.repo,
-      createGitHubClient({ token: 'sandbox-actions-token', baseUrl: sandbox().url, writeSpacingMs: 0 }),
+  /** A second client, as a second workflow run would be (the Action's token unless told). */
+  function otherGateway(token = 'sandbox-actions-token'): OctokitIssueGateway {
+    return new OctokitIssueGateway(
+      { owner: 'acme', name: 'shop' },
+      createGitHubClient({ token, baseUrl: sandbox().url, writeSpacingMs: 0, retryBaseMs: 5 }),
       sandbox().webUrl,
     );
+  }
+
+  /** Notifications about follow-up issues that were closed as duplicates: what racing runs cost people. */
+  function duplicateNotifications(): number {
+    const duplicates = new Set(
+      followUpIssues()
+        .filter((i) => i.state === 'closed' && i.state_reason === 'duplicate')
+        .map((i) => i.number),
+    );
+    return sandbox().store.notifications.filter((n) => duplicates.has(n.issue)).length;
+  }
+
+  function retroChecklist(number: number) {
+    const retro =
+      sandbox()
+        .store.comments(REPO, number)
+        .find((c) => c.body.includes('Action items'))?.body ?? '';
+    return parseRetroChecklist(retro).items.filter((i) => !i.checked);
+  }
+
+  const fastLock = { pollMs: 20, heartbeatMs: 50, leaseMs: 400, maxWaitMs: 5000 };
+
+  it('two concurrent runs create one issue per item and no duplicate: the one that waited for the lock finds them', async () => {
+    const w = world(sandbox());
+    const number = await incidentWithRetro(w);
     sandbox().setLatency(30);
     const [a, b] = await Promise.all([
-      new FollowUps(w).run(number),
-      new FollowUps({ ...w, gateway: other }).run(number),
+      new FollowUps(w).run(number, { lock: fastLock }),
+      new FollowUps({ ...w, gateway: otherGateway() }).run(number, { lock: fastLock }),
     ]);
     sandbox().setLatency(0);
 
+    const issues = followUpIssues();
+    assert.deepEqual(issues.map((i) => [i.title, i.state]).sort(), [
+      ['Add an alert on queue depth', 'open'],
+      ['Document the rollback', 'open'],
+    ]);
+    assert.deepEqual([a.duplicatesClosed, b.duplicatesClosed], [[], []]);
+    assert.equal(duplicateNotifications(), 0);
+    assert.equal(
+      sandbox().store.notifications.filter((n) => n.reason === 'opened' && issues.some((i) => i.number === n.issue))
+        .length,
+      2,
+      'one "opened" notification per follow-up',
+    );
+    // One run created both; the other waited, listed again under the lock and found them.
+    assert.deepEqual([a.created.length, b.created.length].sort(), [0, 2]);
+    assert.equal((a.created.length ? b : a).existing.length, 2);
+    assert.ok(
+      sandbox().requests.some((r) => r.method === 'POST' && r.path === `/repos/${REPO}/labels` && r.status === 422),
+      'both runs wanted the lock at once: the race this test is about happened',
+    );
+    assert.deepEqual(
+      sandbox()
+        .store.labels(REPO)
+        .filter((l) => l.name.startsWith('firebreak-lock')),
+      [],
+      'released',
+    );
+    assert.deepEqual(sandbox().store.issue(REPO, number)?.subIssueIds.sort(), issues.map((i) => i.id).sort());
+    assert.deepEqual(
+      retroChecklist(number)
+        .map((i) => i.tracked)
+        .sort(),
+      issues.map((i) => i.number).sort(),
+    );
+  });
+
+  it('runs that cannot take the lock (no permission to create labels) still leave one open follow-up per item', async () => {
+    sandbox().store.addUser({ login: 'octo-triager', token: 'sandbox-token-triage', permission: 'triage' });
+    const w = world(sandbox());
+    const number = await incidentWithRetro(w);
+    sandbox().setLatency(30);
+    const [a, b] = await Promise.all([
+      new FollowUps({ ...w, gateway: otherGateway('sandbox-token-triage') }).run(number),
+      new FollowUps({ ...w, gateway: otherGateway('sandbox-token-triage') }).run(number),
+    ]);
+    sandbox().setLatency(0);
+
+    for (const result of [a, b]) assert.match(result.warnings.join('\n'), /Ran without the lock that keeps runs apart/);
     const issues = followUpIssues();
     const open = issues.filter((i) => i.state === 'open');
     assert.deepEqual(open.map((i) => i.title).sort(), ['Add an alert on queue depth', 'Document the rollback']);
@@ -168,18 +239,86 @@ describe('follow-ups', () => {
       assert.match(note?.body ?? '', new RegExp(`Duplicate of #${keeper.number}`));
     }
     assert.equal(a.duplicatesClosed.length + b.duplicatesClosed.length, issues.length - 2);
-    assert.ok(issues.length > 2, 'both runs created their own copies: the race this test is about happened');
-    // Only the keepers are sub-issues, and the checklist points at them.
+    assert.ok(issues.length > 2, 'both runs created their own copies: the race the fallback is for happened');
+    assert.ok(duplicateNotifications() > 0, 'which is what the lock saves people from');
     assert.deepEqual(sandbox().store.issue(REPO, number)?.subIssueIds.sort(), open.map((i) => i.id).sort());
-    const retro =
-      sandbox()
-        .store.comments(REPO, number)
-        .find((c) => c.body.includes('Action items'))?.body ?? '';
-    const tracked = parseRetroChecklist(retro)
-      .items.filter((i) => !i.checked)
-      .map((i) => i.tracked)
-      .sort();
-    assert.deepEqual(tracked, open.map((i) => i.number).sort());
+  });
+
+  describe('a lock left by a run that died', () => {
+    const lockName = (number: number) => followUpLockName(number);
+    const leave = (number: number, description: string) =>
+      sandbox().store.createLabelDirect(REPO, { name: lockName(number), description });
+
+    it('is taken over at once when it says it was last alive long ago', async () => {
+      const w = world(sandbox());
+      const number = await incidentWithRetro(w);
+      leave(number, `Firebreak lock: the follow-ups of #${number} run=dead at=2026-01-01T00:00:00Z`);
+      const started = Date.now();
+      const result = await new FollowUps(w).run(number, { lock: { ...fastLock, leaseMs: 60_000 } });
+      assert.ok(Date.now() - started < 5000);
+      assert.equal(result.created.length, 2);
+      assert.equal(sandbox().store.label(sandbox().store.ensureRepo(REPO), lockName(number)), undefined);
+    });
+
+    it('is taken over when it shows no life for the lease, whatever its clock says', async () => {
+      const w = world(sandbox());
+      const number = await incidentWithRetro(w);
+      const future = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      leave(number, `Firebreak lock: the follow-ups of #${number} run=dead at=${future}`);
+      const started = Date.now();
+      const result = await new FollowUps(w).run(number, { lock: fastLock });
+      assert.ok(Date.now() - started >= fastLock.leaseMs, 'waited for the lease');
+      assert.equal(result.created.length, 2);
+      assert.equal(followUpIssues().length, 2);
+    });
+
+    it('is taken up again at once by a rerun with the same run key, and the rerun creates what is missing', async () => {
+      const w = world(sandbox());
+      const number = await incidentWithRetro(w);
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      leave(number, `Firebreak lock: the follow-ups of #${number} run=run-77-job at=${now}`);
+      const started = Date.now();
+      const result = await new FollowUps(w).run(number, {
+        runKey: 'run-77-job',
+        lock: { ...fastLock, leaseMs: 60_000 },
+      });
+      assert.ok(Date.now() - started < 5000, 'no wait for its own lock');
+      assert.equal(result.created.length, 2);
+      assert.equal(sandbox().store.label(sandbox().store.ensureRepo(REPO), lockName(number)), undefined);
+    });
+
+    it("a lock whose create GitHub applied but answered with a 502 is the run's own: no wait", async () => {
+      const w = world(sandbox());
+      const number = await incidentWithRetro(w);
+      sandbox().failNext('applied-502', 1, { method: 'POST', pathIncludes: `/repos/${REPO}/labels` });
+      const result = await new FollowUps(w).run(number, { lock: { ...fastLock, leaseMs: 60_000 } });
+      assert.ok(sandbox().requests.some((r) => r.fault === 'applied-502' && r.path === `/repos/${REPO}/labels`));
+      assert.equal(result.created.length, 2);
+      assert.equal(sandbox().store.label(sandbox().store.ensureRepo(REPO), lockName(number)), undefined);
+    });
+
+    it('a lock that keeps showing life is waited for, then reported with the label to delete', async () => {
+      const w = world(sandbox());
+      const number = await incidentWithRetro(w);
+      const label = leave(number, 'x');
+      let beat = 0;
+      const alive = setInterval(() => {
+        sandbox().store.updateLabel(label, {
+          description: `Firebreak lock: the follow-ups of #${number} run=busy at=2030-01-01T00:00:${String(beat++ % 60).padStart(2, '0')}Z`,
+        });
+      }, 50);
+      try {
+        await assert.rejects(
+          new FollowUps(w).run(number, { lock: { ...fastLock, maxWaitMs: 600 } }),
+          (error: Error) =>
+            /Another Firebreak run \(run busy\) is still working on the follow-ups of #\d+/.test(error.message) &&
+            (error as { hint?: string }).hint?.includes(`delete the label "${lockName(number)}"`) === true,
+        );
+      } finally {
+        clearInterval(alive);
+      }
+      assert.equal(followUpIssues().length, 0);
+    });
   });
 
   it('a create that GitHub applied but answered with a 502 is not created again', async () => {

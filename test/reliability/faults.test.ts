@@ -323,16 +323,16 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
     function openFollowUps(
       sandbox: Sandbox,
       incident: number,
-    ): { open: Map<string, number>; closedDuplicates: number } {
+    ): { open: Map<string, number>; closedDuplicates: number; duplicateNumbers: Set<number> } {
       const open = new Map<string, number>();
-      let closedDuplicates = 0;
+      const duplicateNumbers = new Set<number>();
       for (const issue of sandbox.store.issues(SLUG)) {
         const marker = readMarkers(issue.body ?? '', 'follow-up').find((m) => m['incident'] === incident);
         if (typeof marker?.['key'] !== 'string') continue;
         if (issue.state === 'open') open.set(marker['key'], (open.get(marker['key']) ?? 0) + 1);
-        else if (issue.state_reason === 'duplicate') closedDuplicates++;
+        else if (issue.state_reason === 'duplicate') duplicateNumbers.add(issue.number);
       }
-      return { open, closedDuplicates };
+      return { open, closedDuplicates: duplicateNumbers.size, duplicateNumbers };
     }
 
     // The short run races two runs from scratch; the full run also reruns three times in a row, then twice at once.
@@ -366,11 +366,11 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
         };
         const followUps = (client: Client) =>
           new FollowUps({ gateway: client.gateway, config: client.service.config, renderer: createRenderer() });
-        const once = async (client: Client, outcome: Outcome) => {
-          // A run that fails is a failed workflow run: it is run again, as a person re-runs the job.
+        const once = async (client: Client, outcome: Outcome, runKey: string) => {
+          // A run that fails is a failed workflow run: it is run again, as a person re-runs the job (same run key).
           for (let attempt = 0; attempt < 5; attempt++) {
             try {
-              return await followUps(client).run(incidentNumber);
+              return await followUps(client).run(incidentNumber, { runKey });
             } catch (error) {
               outcome.errors.push(error);
               if (!(error instanceof Error && 'code' in error)) {
@@ -387,11 +387,11 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
           const [a, b, c, d, e] = clients as [Client, Client, Client, Client, Client];
           results.length = 0;
           if (variant.startsWith('3')) {
-            for (const client of [a, b, c]) results.push(await once(client, outcome));
-            results.push(...(await Promise.all([d, e].map((client) => once(client, outcome)))));
+            for (const [i, client] of [a, b, c].entries()) results.push(await once(client, outcome, `run-${i}`));
+            results.push(...(await Promise.all([d, e].map((client, i) => once(client, outcome, `run-${3 + i}`)))));
           } else {
-            results.push(...(await Promise.all([a, b].map((client) => once(client, outcome)))));
-            results.push(await once(c, outcome));
+            results.push(...(await Promise.all([a, b].map((client, i) => once(client, outcome, `run-${i}`)))));
+            results.push(await once(c, outcome, 'run-2'));
           }
         };
         const clean = await run(start, undefined, setup, work);
@@ -408,7 +408,9 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
               },
             })
           : undefined;
-        const { open, closedDuplicates } = openFollowUps(faulty.sandbox, incidentNumber);
+        const { open, closedDuplicates, duplicateNumbers } = openFollowUps(faulty.sandbox, incidentNumber);
+        // What racing cost people: every notification about a follow-up that was created and closed again.
+        const notifications = faulty.sandbox.store.notifications.filter((n) => duplicateNumbers.has(n.issue)).length;
         const expected = [...openFollowUps(clean.sandbox, incidentNumber).open.keys()];
         const { lost, duplicated } = lostAndDuplicated(expected, open);
         const reruns = variant.startsWith('3') ? results.slice(1) : results.slice(2);
@@ -423,6 +425,7 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
           duplicated: duplicated.length + createdByReruns,
           crashes: faulty.outcome.crashes,
           leaked,
+          notifications,
           requests: faulty.requests,
           retries: faulty.requests - clean.requests,
           faults: faulty.faults,
@@ -438,6 +441,8 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
           `exactly ${SIZE.checklist} open follow-up issues`,
         );
         assert.equal(createdByReruns, 0, 'reruns create nothing');
+        assert.equal(closedDuplicates, 0, 'racing runs take turns: none creates a duplicate');
+        assert.equal(notifications, 0, 'racing runs notify nobody about duplicates');
         if (action) assert.equal(action.code, 0, action.stdout);
         assert.equal(faulty.outcome.crashes, 0, faulty.outcome.errors.map(errorText).join('\n'));
         assert.equal(faulty.outcome.gaveUp, 0);

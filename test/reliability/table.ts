@@ -14,6 +14,11 @@ export interface Figures {
   readonly crashes: number;
   /** (text, secret) pairs where a token or webhook URL showed up in something captured. */
   readonly leaked: number;
+  /**
+   * Notifications GitHub would send about things that should not exist (duplicates created by racing runs and then
+   * closed); undefined where not measured.
+   */
+  readonly notifications?: number;
   /** Requests the sandbox received; undefined for targets that make none. */
   readonly requests?: number;
   /** Requests beyond what the same work costs without faults (retries, key look-ups, rate-limit waits). */
@@ -41,6 +46,7 @@ const COLUMNS: readonly { title: string; value: (f: Figures) => string; left?: b
   { title: 'duplicated', value: (f) => String(f.duplicated) },
   { title: 'crashes', value: (f) => String(f.crashes) },
   { title: 'leaked secrets', value: (f) => String(f.leaked) },
+  { title: 'notifications', value: (f) => (f.notifications === undefined ? '-' : String(f.notifications)) },
   { title: 'requests', value: (f) => (f.requests === undefined ? '-' : String(f.requests)) },
   { title: 'retries', value: (f) => (f.retries === undefined ? '-' : String(f.retries)) },
   { title: 'faults', value: (f) => (f.faults === undefined ? '-' : String(f.faults)) },
@@ -63,12 +69,14 @@ export function formatTable(unsorted: readonly Figures[]): string {
       duplicated: t.duplicated + f.duplicated,
       crashes: t.crashes + f.crashes,
       leaked: t.leaked + f.leaked,
+      notifications: t.notifications + (f.notifications ?? 0),
     }),
     {
       lost: 0,
       duplicated: 0,
       crashes: 0,
       leaked: 0,
+      notifications: 0,
     },
   );
   return [
@@ -76,7 +84,7 @@ export function formatTable(unsorted: readonly Figures[]): string {
     rule,
     ...cells.map(line),
     '',
-    `Totals: lost ${totals.lost}, duplicated ${totals.duplicated}, crashes ${totals.crashes}, leaked secrets ${totals.leaked}. Seed ${SEED}.`,
+    `Totals: lost ${totals.lost}, duplicated ${totals.duplicated}, crashes ${totals.crashes}, leaked secrets ${totals.leaked}, notifications ${totals.notifications}. Seed ${SEED}.`,
   ].join('\n');
 }
 

@@ -275,6 +275,10 @@ class OneIssueGateway implements IssueGateway {
   updateComment = unexpected;
   listLabels = unexpected;
   upsertLabel = unexpected;
+  createLabel = unexpected;
+  getLabel = unexpected;
+  updateLabelDescription = unexpected;
+  deleteLabel = unexpected;
   listAssignable = unexpected;
   addSubIssue = unexpected;
   listSubIssues = unexpected;
