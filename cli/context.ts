@@ -1,7 +1,9 @@
 // Builds the CLI's objects from flags, environment and files: config, repository, gateway and incident service.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  CONFIG_MAX_BYTES,
+  configTooLarge,
   DEFAULT_CONFIG_PATH,
   defaultConfig,
   parseConfig,
@@ -12,7 +14,7 @@ import { InputError } from '../core/domain/errors';
 import { parseRemoteUrl } from '../core/domain/code-ref';
 import { createGitHubClient, GITHUB_API_URL, type Logger } from '../core/github/github-client';
 import { IncidentService } from '../core/use-cases/incident-service';
-import type { RepoRef } from '../core/domain/incident';
+import { repoSlug, type RepoRef } from '../core/domain/incident';
 import { OctokitIssueGateway, type IssueGateway } from '../core/github/issue-gateway';
 import { createRenderer, TEMPLATE_NAMES, type Renderer } from '../core/domain/render';
 import { originUrl, repositoryRoot } from './git';
@@ -36,7 +38,12 @@ export interface CliContext {
   readonly apiUrl: string;
   readonly webUrl: string;
   readonly token?: string;
-  service(): Promise<IncidentService>;
+  /** The service; for a repository named in a reference (`owner/name#12`), one whose numbers are in that repository. */
+  service(repo?: RepoRef): Promise<IncidentService>;
+  /** The gateway to a repository: the incident or private one as configured, else a new one on the same client. */
+  gatewayFor(repo?: RepoRef): IssueGateway;
+  /** Fails unless the configured private repository exists and is private on GitHub (checked once, on first use). */
+  requirePrivateRepository(): Promise<void>;
 }
 
 export function loadConfigFile(root: string, path?: string): FirebreakConfig {
@@ -49,7 +56,11 @@ export function loadConfigFile(root: string, path?: string): FirebreakConfig {
       );
     return defaultConfig();
   }
-  return parseConfig(readFileSync(file, 'utf8'), path ?? DEFAULT_CONFIG_PATH);
+  const name = path ?? DEFAULT_CONFIG_PATH;
+  // Checked before reading: a huge file (or a device) would take minutes to parse, or never end.
+  const size = statSync(file).size;
+  if (size > CONFIG_MAX_BYTES) throw configTooLarge(name, size);
+  return parseConfig(readFileSync(file, 'utf8'), name);
 }
 
 export function loadTemplateOverrides(root: string, config: FirebreakConfig): Record<string, string> {
@@ -70,7 +81,7 @@ export function buildContext(options: GlobalOptions, env: NodeJS.ProcessEnv, cwd
   const root = repositoryRoot(cwd) ?? cwd;
   const config = loadConfigFile(root, options.config);
   const repo = resolveRepo(options.repo, config, root);
-  const apiUrl = (options.apiUrl ?? env['GITHUB_API_URL'] ?? GITHUB_API_URL).replace(/\/+$/, '');
+  const apiUrl = checkApiUrl(options.apiUrl ?? env['GITHUB_API_URL'] ?? GITHUB_API_URL, options.apiUrl !== undefined);
   const token = env['GITHUB_TOKEN'] || env['GH_TOKEN'] || undefined;
   const client = createGitHubClient({ ...(token ? { token } : {}), baseUrl: apiUrl, log, userAgent: 'firebreak-cli' });
   const webUrl = env['GITHUB_SERVER_URL'];
@@ -79,7 +90,15 @@ export function buildContext(options: GlobalOptions, env: NodeJS.ProcessEnv, cwd
     ? new OctokitIssueGateway(config.privateRepository, client, webUrl)
     : undefined;
   const renderer = createRenderer(loadTemplateOverrides(root, config));
-  let service: Promise<IncidentService> | undefined;
+  const services = new Map<string, Promise<IncidentService>>();
+  let actor: Promise<string> | undefined;
+  let privateChecked: Promise<void> | undefined;
+  const same = (a: RepoRef, b: RepoRef) => repoSlug(a).toLowerCase() === repoSlug(b).toLowerCase();
+  const gatewayFor = (target: RepoRef = repo): IssueGateway => {
+    if (same(target, repo)) return gateway;
+    if (privateGateway && same(target, privateGateway.repo)) return privateGateway;
+    return new OctokitIssueGateway(target, client, webUrl);
+  };
   const remote = originUrl(root);
   const codeRepo = remote ? parseRemoteUrl(remote) : undefined;
   return {
@@ -94,22 +113,78 @@ export function buildContext(options: GlobalOptions, env: NodeJS.ProcessEnv, cwd
     apiUrl,
     webUrl: gateway.webUrl,
     ...(token ? { token } : {}),
-    service() {
-      service ??= (async () => {
-        if (!token) {
-          throw new InputError(
-            'No GitHub token.',
-            'Set GITHUB_TOKEN (or GH_TOKEN) to a token with issues: write on the incident repository, e.g. GITHUB_TOKEN=$(gh auth token).',
-          );
-        }
-        // In Actions the token is an installation token, which cannot read /user; the runner names the actor.
-        const actor =
-          env['GITHUB_ACTIONS'] === 'true' && env['GITHUB_ACTOR'] ? env['GITHUB_ACTOR'] : await gateway.currentUser();
-        return new IncidentService({ config, gateway, ...(privateGateway ? { privateGateway } : {}), renderer, actor });
-      })();
+    gatewayFor,
+    service(target: RepoRef = repo) {
+      const key = repoSlug(target).toLowerCase();
+      let service = services.get(key);
+      if (!service) {
+        service = (async () => {
+          if (!token) {
+            throw new InputError(
+              'No GitHub token.',
+              'Set GITHUB_TOKEN (or GH_TOKEN) to a token with issues: write on the incident repository, e.g. GITHUB_TOKEN=$(gh auth token).',
+            );
+          }
+          // In Actions the token is an installation token, which cannot read /user; the runner names the actor.
+          actor ??=
+            env['GITHUB_ACTIONS'] === 'true' && env['GITHUB_ACTOR']
+              ? Promise.resolve(env['GITHUB_ACTOR'])
+              : gateway.currentUser();
+          // Numbers given with a repository (owner/name#12) are that repository's: its gateway comes first.
+          return new IncidentService({
+            config,
+            gateway: gatewayFor(target),
+            ...(privateGateway ? { privateGateway } : {}),
+            renderer,
+            actor: await actor,
+          });
+        })();
+        services.set(key, service);
+      }
       return service;
     },
+    requirePrivateRepository() {
+      privateChecked ??= (async () => {
+        if (!privateGateway) return;
+        const slug = repoSlug(privateGateway.repo);
+        const { private: isPrivate } = await privateGateway.repository();
+        if (!isPrivate) {
+          throw new InputError(
+            `The private repository ${slug} (private-repository in ${config.source}) is public on GitHub.`,
+            `Private incidents must not be readable by everyone: make ${slug} private, or name a private repository.`,
+          );
+        }
+      })();
+      return privateChecked;
+    },
   };
+}
+
+/** The API base, checked before any request: a typo should say so at once, not after retries. */
+function checkApiUrl(text: string, fromFlag: boolean): string {
+  const where = fromFlag ? '--api-url' : 'GITHUB_API_URL';
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new InputError(
+      `${where} "${text}" is not a valid API URL.`,
+      'Use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server.',
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new InputError(
+      `${where} must be a plain API base URL (no credentials, query or fragment).`,
+      'Use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server; the token goes in GITHUB_TOKEN.',
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(
+      `${where} "${text}" uses the unsupported protocol ${url.protocol.replace(/:$/, '')}.`,
+      'The GitHub API is reached over https, e.g. https://api.github.com.',
+    );
+  }
+  return text.trim().replace(/\/+$/, '');
 }
 
 function resolveRepo(flag: string | undefined, config: FirebreakConfig, root: string): RepoRef {

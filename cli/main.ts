@@ -7,6 +7,7 @@ import { buildContext, type CliContext } from './context';
 import { actionCommands } from './action-commands';
 import { drillCommand, sandboxCommand } from './drill';
 import { incidentCommands } from './incident-commands';
+import { terminalText } from './terminal';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -53,6 +54,14 @@ export async function main(
   cwd = process.cwd(),
   extraCommands: readonly Command[] = [],
 ): Promise<number> {
+  // Human output carries text anyone can write (titles, entries, arguments): no escape sequence reaches the
+  // terminal. JSON output (--json) is left as it is, for programs; its strings are escaped.
+  const raw = io;
+  io = {
+    out: (text) => raw.out(terminalText(text)),
+    err: (text) => raw.err(terminalText(text)),
+    ...(raw.in ? { in: raw.in } : {}),
+  };
   const commands = allCommands(extraCommands);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -86,6 +95,8 @@ export async function main(
     return EXIT_OK;
   }
   const verbose = values.verbose === true;
+  const json = values.json === true;
+  if (json) io = raw;
   const log: Logger = {
     debug: (m) => verbose && io.err(`debug: ${m}`),
     info: (m) => io.err(m),
@@ -96,7 +107,7 @@ export async function main(
     io,
     env,
     cwd,
-    json: values.json === true,
+    json,
     log,
     context: () =>
       (context ??= buildContext(

@@ -278,6 +278,7 @@ class OneIssueGateway implements IssueGateway {
   addSubIssue = unexpected;
   listSubIssues = unexpected;
   currentUser = unexpected;
+  repository = unexpected;
 }
 
 async function unexpected(): Promise<never> {
