@@ -77,7 +77,8 @@ export async function declareIncident(
     )
     .then((choice) => {
       if (choice === 'Open issue') return ctx.host.openUrl(incident.url);
-      if (choice === 'Log action') return ctx.host.execute('firebreak.logEntry', incident.number);
+      // The incident itself, not its number: a number alone would be looked up in the session's repository.
+      if (choice === 'Log action') return ctx.host.execute('firebreak.logEntry', incident);
       return undefined;
     });
   return incident;
