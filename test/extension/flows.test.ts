@@ -73,11 +73,10 @@ describe('command flows against the sandbox', () => {
       await new Promise((resolve) => setImmediate(resolve));
       const [logAction] = h.executed;
       assert.equal(logAction?.command, 'firebreak.logEntry');
-      assert.deepEqual(
-        (logAction?.args[0] as { repo?: unknown } | undefined)?.repo,
-        incident.repo,
-        'the incident with its repository, not a bare number',
-      );
+      // Shaped as a tree node, which is what the command's argument handling reads an incident from.
+      const passed = (logAction?.args[0] as { incident?: typeof incident } | undefined)?.incident;
+      assert.equal(passed?.number, incident.number, 'the incident, not a bare number');
+      assert.deepEqual(passed?.repo, incident.repo);
     });
 
     it('an incident of another repository is never written into the session repository', async () => {
