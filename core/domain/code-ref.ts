@@ -66,7 +66,13 @@ export interface CodeRefInput {
 }
 
 export function buildCodeRef(input: CodeRefInput): CodeRef {
-  const path = input.path.replace(/\\/g, '/').replace(/^\.?\//, '');
+  const path = input.path.replace(/\\/g, '/').replace(/^\.\//, '');
+  // A permalink and snippet are of a file in the repository: a path that climbs out of it is a mistake or worse.
+  if (/^[A-Za-z]:|^\/|(?:^|\/)\.\.(?:\/|$)/.test(path) || path === '')
+    throw new InputError(
+      `"${input.path}" is not a path inside the repository.`,
+      'Link a file of this repository, relative to its root.',
+    );
   if (!/^[0-9a-f]{7,40}$/i.test(input.commit)) throw new InputError(`"${input.commit}" is not a commit SHA.`);
   const encodedPath = path.split('/').map(encodeURIComponent).join('/');
   const lines = input.startLine === input.endLine ? `L${input.startLine}` : `L${input.startLine}-L${input.endLine}`;
