@@ -1,7 +1,15 @@
 // `firebreak declare|log|update|severity|role|resolve|reopen|show|list|repair|retro`: thin wrappers over the core.
 import { buildCodeRef, parseLineRange } from '../core/domain/code-ref';
 import { FirebreakError, InputError } from '../core/domain/errors';
-import { isLogKind, isMilestone, LEAD, repoSlug, type Incident, type TimelineEntry } from '../core/domain/incident';
+import {
+  isLogKind,
+  isMilestone,
+  LEAD,
+  repoSlug,
+  type Incident,
+  type RepoRef,
+  type TimelineEntry,
+} from '../core/domain/incident';
 import { formatTime, summarizeEntry, KIND_LABELS } from '../core/domain/render';
 import type { IncidentService } from '../core/use-cases/incident-service';
 import { stringOption, type Command, type OptionValues, type RunContext } from './command';
@@ -140,12 +148,13 @@ function entryLine(entry: TimelineEntry): string {
   return `  ${formatTime(entry.at)}  ${icon} ${label}${destructive} (@${entry.by}): ${summarizeEntry(entry)}${code}`;
 }
 
-export function describeIncident(incident: Incident): string {
+/** The incident for a terminal; its reference is qualified (`owner/name#12`) outside `defaultRepo`. */
+export function describeIncident(incident: Incident, defaultRepo: RepoRef = incident.repo): string {
   const roles = Object.entries(incident.roles)
     .map(([role, login]) => `${role} @${login}`)
     .join(', ');
   const lines = [
-    `#${incident.number} ${incident.drill ? '[drill] ' : ''}${incident.title}`,
+    `${formatRef(incident.repo, incident.number, defaultRepo)} ${incident.drill ? '[drill] ' : ''}${incident.title}`,
     `  ${incident.url}`,
     `  severity ${incident.severity} · status ${incident.status} · ${roles}`,
     `  declared ${formatTime(incident.timestamps.declared)} by @${incident.declaredBy}` +
@@ -360,7 +369,9 @@ export const showCommand: Command = {
   async run(_values, positionals, ctx) {
     const t = await target(ctx, positionals, this.usage);
     const incident = await onIncident(ctx, t, () => t.service.show(t.number));
-    ctx.io.out(ctx.json ? JSON.stringify(incidentJson(incident), null, 2) : describeIncident(incident));
+    ctx.io.out(
+      ctx.json ? JSON.stringify(incidentJson(incident), null, 2) : describeIncident(incident, ctx.context().repo),
+    );
   },
 };
 
@@ -372,7 +383,12 @@ export const listCommand: Command = {
   async run(_values, _positionals, ctx) {
     const incidents = await (await ctx.context().service()).listActive();
     if (ctx.json) ctx.io.out(JSON.stringify(incidents.map(incidentJson), null, 2));
-    else ctx.io.out(incidents.length ? incidents.map(describeIncident).join('\n\n') : 'No active incidents.');
+    else
+      ctx.io.out(
+        incidents.length
+          ? incidents.map((i) => describeIncident(i, ctx.context().repo)).join('\n\n')
+          : 'No active incidents.',
+      );
   },
 };
 

@@ -65,7 +65,7 @@ describe('firebreak CLI', () => {
       assert.equal(reference, `acme/ops-private#${number}`);
       const human = await run(['show', reference], cwd);
       assert.equal(human.code, 0, human.err);
-      assert.match(human.out, /Leaked customer data/);
+      assert.match(human.out, new RegExp(`^acme/ops-private#${number} Leaked customer data`));
 
       const publicBefore = sandbox().store.comments('acme/ops').length;
       for (const args of [
