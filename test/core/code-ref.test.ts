@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildCodeRef } from '../../core/domain/code-ref';
+import { buildCodeRef, parseRemoteUrl } from '../../core/domain/code-ref';
 
 describe('code references', () => {
   const base = { repo: { owner: 'acme', name: 'shop' }, webUrl: 'https://github.com', commit: 'a'.repeat(40) };
@@ -14,5 +14,13 @@ describe('code references', () => {
     }
     const ref = buildCodeRef({ ...base, path: './src/..hidden/a.ts', startLine: 1, endLine: 1 });
     assert.equal(ref.permalink, `https://github.com/acme/shop/blob/${'a'.repeat(40)}/src/..hidden/a.ts#L1`);
+  });
+
+  it('reads a repository from a remote only when GitHub would accept its names', () => {
+    assert.deepEqual(parseRemoteUrl('git@github.com:acme/shop.git'), { owner: 'acme', name: 'shop' });
+    assert.deepEqual(parseRemoteUrl('https://github.com/acme/.github'), { owner: 'acme', name: '.github' });
+    for (const url of ['git@host:../...git', 'https://host/acme/..', 'https://host/-acme/shop']) {
+      assert.equal(parseRemoteUrl(url), undefined, url);
+    }
   });
 });
