@@ -81,6 +81,11 @@ export function buildContext(options: GlobalOptions, env: NodeJS.ProcessEnv, cwd
   const root = repositoryRoot(cwd) ?? cwd;
   const config = loadConfigFile(root, options.config);
   const repo = resolveRepo(options.repo, config, root);
+  if (config.privateRepository && repoSlug(config.privateRepository).toLowerCase() === repoSlug(repo).toLowerCase())
+    throw new InputError(
+      `The incident repository ${repoSlug(repo)} is also the private repository (private-repository in ${config.source}).`,
+      'Private incidents need a separate, private repository: name another one, or pass --repo with the public one.',
+    );
   const apiUrl = checkApiUrl(options.apiUrl ?? env['GITHUB_API_URL'] ?? GITHUB_API_URL, options.apiUrl !== undefined);
   const token = env['GITHUB_TOKEN'] || env['GH_TOKEN'] || undefined;
   const client = createGitHubClient({ ...(token ? { token } : {}), baseUrl: apiUrl, log, userAgent: 'firebreak-cli' });

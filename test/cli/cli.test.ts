@@ -100,6 +100,13 @@ describe('firebreak CLI', () => {
       assert.equal(sandbox().store.issues('acme/ops2-private').length, before, 'nothing was declared');
     });
 
+    it('refuses an incident repository (from --repo or the remote) that is also the private one', async () => {
+      const cwd = aCheckout('private-repository: acme/shop\n');
+      const result = await run(['list'], cwd);
+      assert.equal(result.code, 2);
+      assert.match(result.err, /The incident repository acme\/shop is also the private repository/);
+    });
+
     it('checks visibility only for private declares: a public declare makes no repository request', async () => {
       const cwd = aCheckout('repository: acme/ops3\nprivate-repository: acme/ops3-private\n');
       const start = sandbox().requests.length;
