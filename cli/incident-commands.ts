@@ -94,10 +94,14 @@ async function textFrom(
   const text = stringOption(values, name);
   const file = stringOption(values, fileName);
   if (text !== undefined && file !== undefined) throw new InputError(`Give --${name} or --${fileName}, not both.`);
-  if (file === undefined) return text;
+  return file === undefined ? text : readText(ctx, file, `--${fileName}`);
+}
+
+/** A file's text, or stdin's for `-`. */
+function readText(ctx: RunContext, file: string, option: string): Promise<string> {
   const stdin = ctx.io.in;
   return readTextFile(file, ctx.cwd, async () => {
-    if (!stdin) throw new InputError(`There is no stdin to read --${fileName} - from.`);
+    if (!stdin) throw new InputError(`There is no stdin to read ${option} - from.`);
     return stdin();
   });
 }
@@ -422,9 +426,9 @@ export const retroCommand: Command = {
       ctx.io.out(await onIncident(ctx, t, () => t.service.draftRetro(t.number)));
       return;
     }
-    const document = await textFrom(values, ctx, 'no-text', 'post');
+    const document = await readText(ctx, file, '--post');
     await requirePublicIncident(ctx, t);
-    const entry = await t.service.postRetro(t.number, document ?? '');
+    const entry = await t.service.postRetro(t.number, document);
     ctx.io.out(ctx.json ? JSON.stringify({ url: entry.url }) : `Posted the retro on ${t.ref}: ${entry.url ?? ''}`);
   },
 };
