@@ -5,6 +5,7 @@ import { renderFreezeReport, runFreeze, summarizeIncident } from '../core/use-ca
 import { StatusSummary } from '../core/use-cases/status-summary';
 import { postWebhook, statusMessage } from '../core/chat/webhook';
 import { stringOption, type Command, type OptionValues } from './command';
+import { parseIncidentRef, parseIssueNumber } from './input';
 
 /** Exit code of `firebreak freeze` while deploys are frozen, so scripts can gate on it. */
 const EXIT_FROZEN = 1;
@@ -16,13 +17,6 @@ function commaList(values: OptionValues, name: string): string[] | undefined {
     .map((s) => s.trim())
     .filter(Boolean);
   return items.length > 0 ? items : undefined;
-}
-
-function issueNumber(text: string | undefined, what: string, usage: string): number {
-  const number = Number(text?.replace(/^#/, ''));
-  if (!text || !Number.isInteger(number) || number <= 0)
-    throw new InputError(`Missing or invalid ${what}${text ? ` "${text}"` : ''}.`, `Usage: ${usage}`);
-  return number;
 }
 
 export const freezeCommand: Command = {
@@ -82,16 +76,16 @@ export const freezeCommand: Command = {
 export const followUpsCommand: Command = {
   name: 'follow-ups',
   summary: "Open follow-up issues for an incident retro's unchecked action items (idempotent)",
-  usage: 'firebreak follow-ups N [--dry-run]',
+  usage: 'firebreak follow-ups N|owner/name#N [--dry-run]',
   options: { 'dry-run': { type: 'boolean' } },
   async run(values, positionals, ctx) {
-    const number = issueNumber(positionals[0], 'incident number', this.usage);
+    const { repo, number } = parseIncidentRef(positionals[0], 'incident number', this.usage);
     const context = ctx.context();
     const dryRun = values['dry-run'] === true;
     // Writing needs a token; service() says how to get one.
-    if (!dryRun) await context.service();
+    if (!dryRun) await context.service(repo);
     const result = await new FollowUps({
-      gateway: context.gateway,
+      gateway: context.gatewayFor(repo),
       config: context.config,
       renderer: context.renderer,
     }).run(number, { dryRun });
@@ -126,7 +120,8 @@ export const summaryCommand: Command = {
     const context = ctx.context();
     const remind = values['remind'] === true;
     const issueText = stringOption(values, 'summary-issue');
-    const summaryIssue = issueText !== undefined ? issueNumber(issueText, '--summary-issue', this.usage) : undefined;
+    const summaryIssue =
+      issueText !== undefined ? parseIssueNumber(issueText, '--summary-issue', this.usage) : undefined;
     if (remind || summaryIssue !== undefined) await context.service();
     const result = await new StatusSummary({
       gateway: context.gateway,

@@ -6,6 +6,8 @@ import type { CliContext } from './context';
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** All of stdin (for `--text-file -`); absent where there is none. */
+  in?(): Promise<string>;
 }
 
 export interface RunContext {

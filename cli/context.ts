@@ -1,18 +1,18 @@
 // The CLI's objects, from the shared workspace loader and wiring: config, repositories, gateways, renderer and the
 // incident service. Flags win over the config file, the config over the environment, the environment over git.
+import { join } from 'node:path';
 import { parseRemoteUrl } from '../core/domain/code-ref';
 import type { FirebreakConfig } from '../core/domain/config';
 import { InputError } from '../core/domain/errors';
-import type { RepoRef } from '../core/domain/incident';
+import { repoSlug, type RepoRef } from '../core/domain/incident';
 import type { Renderer } from '../core/domain/render';
 import type { Logger } from '../core/github/github-client';
 import type { IssueGateway } from '../core/github/issue-gateway';
-import type { IncidentService } from '../core/use-cases/incident-service';
-import { connect, incidentService, type Connection } from '../core/wiring';
+import { IncidentService } from '../core/use-cases/incident-service';
+import { connect, type Connection } from '../core/wiring';
 import { loadWorkspace, nodeWorkspaceFiles } from '../core/workspace';
 import { originUrl, repositoryRoot } from './git';
 import { cacheDirectory, fileIdentityCache, type IdentityCache } from './identity-cache';
-import { join } from 'node:path';
 
 export interface GlobalOptions {
   readonly repo?: string;
@@ -34,7 +34,12 @@ export interface CliContext {
   readonly apiUrl: string;
   readonly webUrl: string;
   readonly token?: string;
-  service(): Promise<IncidentService>;
+  /** The service; for a repository named in a reference (`owner/name#12`), one whose numbers are in that repository. */
+  service(repo?: RepoRef): Promise<IncidentService>;
+  /** The gateway to a repository: the incident or private one as configured, else a new one on the same client. */
+  gatewayFor(repo?: RepoRef): IssueGateway;
+  /** Fails unless the configured private repository exists and is private on GitHub (checked once, on first use). */
+  requirePrivateRepository(): Promise<void>;
   /** After a command: gives labels GitHub created on first use their colors (no request when there are none). */
   finish(): Promise<void>;
 }
@@ -64,43 +69,78 @@ export async function buildContext(
     originRepo,
     names: { configPath: '--config', repository: '--repo', apiUrl: '--api-url' },
   });
+  const { config, repository: repo } = workspace;
   const token = env['GITHUB_TOKEN'] || env['GH_TOKEN'] || undefined;
   const connection = connect(workspace, { ...(token ? { token } : {}), log, userAgent: 'firebreak-cli' });
+  const { privateGateway } = connection;
+  const gatewayFor = (target: RepoRef = repo): IssueGateway => connection.gatewayFor(target);
+  const services = new Map<string, Promise<IncidentService>>();
+  let actor: Promise<string> | undefined;
+  let privateChecked: Promise<void> | undefined;
   const codeRepo = originRepo();
-  let service: Promise<IncidentService> | undefined;
   return {
     cwd,
     root,
-    config: workspace.config,
-    repo: workspace.repository,
+    config,
+    repo,
     ...(codeRepo ? { codeRepo } : {}),
     connection,
     gateway: connection.gateway,
-    ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+    ...(privateGateway ? { privateGateway } : {}),
     renderer: connection.renderer,
     apiUrl: connection.apiUrl,
     webUrl: connection.webUrl,
     ...(token ? { token } : {}),
-    service() {
-      service ??= (async () => {
-        if (!token) {
-          throw new InputError(
-            'No GitHub token.',
-            'Set GITHUB_TOKEN (or GH_TOKEN) to a token with issues: write on the incident repository, e.g. GITHUB_TOKEN=$(gh auth token).',
-          );
-        }
-        return incidentService(connection, { actor: await actorFor(connection, token, env, identities) });
-      })();
+    gatewayFor,
+    service(target: RepoRef = repo) {
+      const key = repoSlug(target).toLowerCase();
+      let service = services.get(key);
+      if (!service) {
+        service = (async () => {
+          if (!token) {
+            throw new InputError(
+              'No GitHub token.',
+              'Set GITHUB_TOKEN (or GH_TOKEN) to a token with issues: write on the incident repository, e.g. GITHUB_TOKEN=$(gh auth token).',
+            );
+          }
+          actor ??= actorFor(connection, token, env, identities);
+          // Numbers given with a repository (owner/name#12) are that repository's: its gateway comes first.
+          return new IncidentService({
+            config,
+            gateway: gatewayFor(target),
+            ...(privateGateway ? { privateGateway } : {}),
+            renderer: connection.renderer,
+            actor: await actor,
+          });
+        })();
+        services.set(key, service);
+      }
       return service;
     },
+    requirePrivateRepository() {
+      privateChecked ??= (async () => {
+        if (!privateGateway) return;
+        const slug = repoSlug(privateGateway.repo);
+        const { private: isPrivate } = await privateGateway.repository();
+        if (!isPrivate) {
+          throw new InputError(
+            `The private repository ${slug} (private-repository in ${config.source}) is public on GitHub.`,
+            `Private incidents must not be readable by everyone: make ${slug} private, or name a private repository.`,
+          );
+        }
+      })();
+      return privateChecked;
+    },
     async finish() {
-      const made = await service?.catch(() => undefined);
-      if (!made) return;
-      for (const repo of [
-        connection.gateway.repo,
-        ...(connection.privateGateway ? [connection.privateGateway.repo] : []),
-      ]) {
-        await made.syncLabels(repo).catch((error: unknown) => log.debug(`label colors not set: ${String(error)}`));
+      for (const [, pending] of services) {
+        const made = await pending.catch(() => undefined);
+        if (!made) continue;
+        await made.syncLabels(made.repo).catch((error: unknown) => log.debug(`label colors not set: ${String(error)}`));
+        if (privateGateway) {
+          await made
+            .syncLabels(privateGateway.repo)
+            .catch((error: unknown) => log.debug(`label colors not set: ${String(error)}`));
+        }
       }
     },
   };

@@ -1,19 +1,109 @@
 // `firebreak declare|log|update|severity|role|resolve|reopen|show|list|repair|retro`: thin wrappers over the core.
-import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
 import { buildCodeRef, parseLineRange } from '../core/domain/code-ref';
-import { InputError } from '../core/domain/errors';
-import { isLogKind, isMilestone, LEAD, type Incident, type TimelineEntry } from '../core/domain/incident';
+import { FirebreakError, InputError } from '../core/domain/errors';
+import {
+  isLogKind,
+  isMilestone,
+  LEAD,
+  repoSlug,
+  type Incident,
+  type RepoRef,
+  type TimelineEntry,
+} from '../core/domain/incident';
 import { formatTime, summarizeEntry, KIND_LABELS } from '../core/domain/render';
+import type { IncidentService } from '../core/use-cases/incident-service';
 import { stringOption, type Command, type OptionValues, type RunContext } from './command';
 import { headCommit, isPushed } from './git';
+import { formatRef, parseIncidentRef, readTextFile, repositoryFile, type IncidentAddress } from './input';
 
-function incidentNumber(positionals: string[], usage: string): number {
-  const raw = positionals[0];
-  const number = Number(raw?.replace(/^#/, ''));
-  if (!raw || !Number.isInteger(number) || number <= 0)
-    throw new InputError(`Missing or invalid incident number${raw ? ` "${raw}"` : ''}.`, `Usage: ${usage}`);
-  return number;
+/** The incident a command names, and the service for its repository (`owner/name#N` keeps to that repository). */
+interface Target {
+  readonly address: IncidentAddress;
+  readonly number: number;
+  readonly service: IncidentService;
+  /** How to print the reference: `#12`, or `owner/name#12` outside the configured repository. */
+  readonly ref: string;
+}
+
+async function target(ctx: RunContext, positionals: string[], usage: string): Promise<Target> {
+  const address = parseIncidentRef(positionals[0], 'incident number', usage);
+  const context = ctx.context();
+  const service = await context.service(address.repo);
+  return {
+    address,
+    number: address.number,
+    service,
+    ref: formatRef(address.repo ?? context.repo, address.number, context.repo),
+  };
+}
+
+/**
+ * Runs a command on an incident. A bare number that is no incident in the incident repository, but is one in the
+ * private repository, is refused with the private reference: a private incident's entries must never land in the
+ * public repository because its number was typed alone.
+ */
+async function onIncident<T>(ctx: RunContext, t: Target, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw (await privateHint(ctx, t, error)) ?? error;
+  }
+}
+
+/** For commands that write without reading first (log, retro --post): check a bare number before writing. */
+async function requirePublicIncident(ctx: RunContext, t: Target): Promise<void> {
+  const context = ctx.context();
+  if (t.address.repo || !context.privateGateway) return;
+  await onIncident(ctx, t, async () => {
+    const issue = await context.gateway.getIssue(t.number);
+    if (!t.service.isIncidentIssue(issue))
+      throw new InputError(
+        `${repoSlug(context.repo)}#${t.number} is not an incident.`,
+        `Incidents carry the "${context.config.labels.incident}" label.`,
+      );
+  });
+}
+
+async function privateHint(ctx: RunContext, t: Target, error: unknown): Promise<InputError | undefined> {
+  const context = ctx.context();
+  const privateGateway = context.privateGateway;
+  if (t.address.repo || !privateGateway || !isNotAnIncident(error)) return undefined;
+  const issue = await privateGateway.getIssue(t.number).catch(() => undefined);
+  if (!issue || !t.service.isIncidentIssue(issue)) return undefined;
+  const reference = `${repoSlug(privateGateway.repo)}#${t.number}`;
+  return new InputError(
+    `${repoSlug(context.repo)}#${t.number} is not an incident; ${reference} is (a private incident).`,
+    `Name the private incident with its repository, e.g. \`firebreak show ${reference}\`; nothing was written.`,
+  );
+}
+
+function isNotAnIncident(error: unknown): boolean {
+  return (
+    error instanceof FirebreakError &&
+    (error.code === 'not-found' || error.code === 'not-an-incident' || /is not an incident/.test(error.message))
+  );
+}
+
+/** Text from `--NAME` or `--NAME-file PATH` (`-` for stdin), for entries too long for a command line. */
+async function textFrom(
+  values: OptionValues,
+  ctx: RunContext,
+  name: string,
+  fileName = `${name}-file`,
+): Promise<string | undefined> {
+  const text = stringOption(values, name);
+  const file = stringOption(values, fileName);
+  if (text !== undefined && file !== undefined) throw new InputError(`Give --${name} or --${fileName}, not both.`);
+  return file === undefined ? text : readText(ctx, file, `--${fileName}`);
+}
+
+/** A file's text, or stdin's for `-`. */
+function readText(ctx: RunContext, file: string, option: string): Promise<string> {
+  const stdin = ctx.io.in;
+  return readTextFile(file, ctx.cwd, async () => {
+    if (!stdin) throw new InputError(`There is no stdin to read ${option} - from.`);
+    return stdin();
+  });
 }
 
 export function incidentJson(incident: Incident) {
@@ -36,10 +126,12 @@ export function incidentJson(incident: Incident) {
 }
 
 function printIncident(ctx: RunContext, incident: Incident, verb: string): void {
+  const ref = formatRef(incident.repo, incident.number, ctx.context().repo);
   if (ctx.json) {
     ctx.io.out(
       JSON.stringify({
         number: incident.number,
+        reference: `${repoSlug(incident.repo)}#${incident.number}`,
         url: incident.url,
         severity: incident.severity,
         status: incident.status,
@@ -49,7 +141,7 @@ function printIncident(ctx: RunContext, incident: Incident, verb: string): void 
     return;
   }
   ctx.io.out(
-    `${verb} #${incident.number}: ${incident.title} [${incident.severity}, ${incident.status}, lead @${incident.roles[LEAD]}]\n${incident.url}`,
+    `${verb} ${ref}: ${incident.title} [${incident.severity}, ${incident.status}, lead @${incident.roles[LEAD]}]\n${incident.url}`,
   );
 }
 
@@ -60,12 +152,13 @@ function entryLine(entry: TimelineEntry): string {
   return `  ${formatTime(entry.at)}  ${icon} ${label}${destructive} (@${entry.by}): ${summarizeEntry(entry)}${code}`;
 }
 
-export function describeIncident(incident: Incident): string {
+/** The incident for a terminal; its reference is qualified (`owner/name#12`) outside `defaultRepo`. */
+export function describeIncident(incident: Incident, defaultRepo: RepoRef = incident.repo): string {
   const roles = Object.entries(incident.roles)
     .map(([role, login]) => `${role} @${login}`)
     .join(', ');
   const lines = [
-    `#${incident.number} ${incident.drill ? '[drill] ' : ''}${incident.title}`,
+    `${formatRef(incident.repo, incident.number, defaultRepo)} ${incident.drill ? '[drill] ' : ''}${incident.title}`,
     `  ${incident.url}`,
     `  severity ${incident.severity} · status ${incident.status} · ${roles}`,
     `  declared ${formatTime(incident.timestamps.declared)} by @${incident.declaredBy}` +
@@ -84,12 +177,13 @@ export const declareCommand: Command = {
   name: 'declare',
   summary: 'Declare an incident (one request)',
   usage:
-    'firebreak declare --title T [--severity S] [--lead LOGIN] [--description D] [--service NAME]... [--private] [--drill]',
+    'firebreak declare --title T [--severity S] [--lead LOGIN] [--description D | --description-file PATH|-] [--service NAME]... [--private] [--drill]',
   options: {
     title: { type: 'string', short: 't' },
     severity: { type: 'string', short: 's' },
     lead: { type: 'string' },
     description: { type: 'string', short: 'd' },
+    'description-file': { type: 'string' },
     service: { type: 'string', multiple: true },
     private: { type: 'boolean' },
     drill: { type: 'boolean' },
@@ -97,10 +191,13 @@ export const declareCommand: Command = {
   async run(values, _positionals, ctx) {
     const title = stringOption(values, 'title');
     if (!title) throw new InputError('Missing --title.', `Usage: ${this.usage}`);
-    const service = await ctx.context().service();
+    const description = await textFrom(values, ctx, 'description');
+    const context = ctx.context();
+    const service = await context.service();
+    // Only a private incident pays for this request: its repository must really be private.
+    if (values['private'] === true) await context.requirePrivateRepository();
     const lead = stringOption(values, 'lead');
     const severity = stringOption(values, 'severity');
-    const description = stringOption(values, 'description');
     const incident = await service.declare({
       title,
       ...(severity ? { severity } : {}),
@@ -118,26 +215,26 @@ export const logCommand: Command = {
   name: 'log',
   summary: 'Log an action, observation, decision, question or theory (one request)',
   usage:
-    'firebreak log N --kind action|observation|decision|question|theory --text T [--file PATH --lines A-B] [--destructive]',
+    'firebreak log N|owner/name#N --kind action|observation|decision|question|theory --text T|--text-file PATH|- [--file PATH --lines A-B] [--destructive]',
   options: {
     kind: { type: 'string', short: 'k' },
     text: { type: 'string', short: 'm' },
+    'text-file': { type: 'string' },
     file: { type: 'string' },
     lines: { type: 'string' },
     destructive: { type: 'boolean' },
   },
   async run(values, positionals, ctx) {
-    const number = incidentNumber(positionals, this.usage);
+    const address = parseIncidentRef(positionals[0], 'incident number', this.usage);
     const kind = stringOption(values, 'kind') ?? 'action';
     if (!isLogKind(kind))
       throw new InputError(`Unknown --kind "${kind}".`, 'Use action, observation, decision, question or theory.');
-    const text = stringOption(values, 'text');
-    if (!text) throw new InputError('Missing --text.', `Usage: ${this.usage}`);
-    const context = ctx.context();
+    const text = await textFrom(values, ctx, 'text');
+    if (!text?.trim()) throw new InputError('Missing --text (or --text-file).', `Usage: ${this.usage}`);
     const code = codeRefFrom(values, ctx);
-    const entry = await (
-      await context.service()
-    ).log(number, {
+    const t = await target(ctx, positionals, this.usage);
+    await requirePublicIncident(ctx, t);
+    const entry = await t.service.log(address.number, {
       kind,
       text,
       ...(values['destructive'] === true ? { destructive: true } : {}),
@@ -145,7 +242,7 @@ export const logCommand: Command = {
     });
     if (ctx.json)
       ctx.io.out(JSON.stringify({ key: entry.key, kind: entry.kind, url: entry.url, commentId: entry.commentId }));
-    else ctx.io.out(`Logged ${entry.kind} on #${number}: ${entry.url ?? ''}`);
+    else ctx.io.out(`Logged ${entry.kind} on ${t.ref}: ${entry.url ?? ''}`);
   },
 };
 
@@ -157,14 +254,8 @@ function codeRefFrom(values: OptionValues, ctx: RunContext) {
     return undefined;
   }
   const context = ctx.context();
-  const absolute = resolve(ctx.cwd, file);
   const [startLine, endLine] = parseLineRange(lines ?? '1');
-  let fileText: string;
-  try {
-    fileText = readFileSync(absolute, 'utf8');
-  } catch {
-    throw new InputError(`Cannot read ${file}.`, 'Pass a file inside this repository.');
-  }
+  const { relativePath, text: fileText } = repositoryFile(context.root, ctx.cwd, file);
   const commit = headCommit(context.root);
   if (!commit)
     throw new InputError('No git commit to link to.', 'Run inside a git repository with at least one commit.');
@@ -176,7 +267,7 @@ function codeRefFrom(values: OptionValues, ctx: RunContext) {
     repo: codeRepo(ctx),
     webUrl: context.webUrl,
     commit,
-    path: relative(context.root, absolute),
+    path: relativePath,
     startLine,
     endLine,
     fileText,
@@ -192,16 +283,20 @@ function codeRepo(ctx: RunContext) {
 export const updateCommand: Command = {
   name: 'update',
   summary: 'Post a status update, optionally moving the milestone',
-  usage: 'firebreak update N --text T [--status investigating|identified|monitoring|resolved]',
-  options: { text: { type: 'string', short: 'm' }, status: { type: 'string' } },
+  usage:
+    'firebreak update N|owner/name#N --text T|--text-file PATH|- [--status investigating|identified|monitoring|resolved]',
+  options: { text: { type: 'string', short: 'm' }, 'text-file': { type: 'string' }, status: { type: 'string' } },
   async run(values, positionals, ctx) {
-    const number = incidentNumber(positionals, this.usage);
-    const text = stringOption(values, 'text');
-    if (!text) throw new InputError('Missing --text.', `Usage: ${this.usage}`);
+    parseIncidentRef(positionals[0], 'incident number', this.usage);
+    const text = await textFrom(values, ctx, 'text');
+    if (!text?.trim()) throw new InputError('Missing --text (or --text-file).', `Usage: ${this.usage}`);
     const status = stringOption(values, 'status');
     if (status !== undefined && !isMilestone(status))
       throw new InputError(`Unknown --status "${status}".`, 'Use investigating, identified, monitoring or resolved.');
-    const incident = await (await ctx.context().service()).postUpdate(number, { text, ...(status ? { status } : {}) });
+    const t = await target(ctx, positionals, this.usage);
+    const incident = await onIncident(ctx, t, () =>
+      t.service.postUpdate(t.number, { text, ...(status ? { status } : {}) }),
+    );
     printIncident(ctx, incident, 'Updated');
   },
 };
@@ -209,14 +304,15 @@ export const updateCommand: Command = {
 export const severityCommand: Command = {
   name: 'severity',
   summary: 'Change the severity',
-  usage: 'firebreak severity N NAME [--reason TEXT]',
+  usage: 'firebreak severity N|owner/name#N NAME [--reason TEXT]',
   options: { reason: { type: 'string' } },
   async run(values, positionals, ctx) {
-    const number = incidentNumber(positionals, this.usage);
+    parseIncidentRef(positionals[0], 'incident number', this.usage);
     const name = positionals[1];
     if (!name) throw new InputError('Missing the severity name.', `Usage: ${this.usage}`);
     const reason = stringOption(values, 'reason');
-    const incident = await (await ctx.context().service()).setSeverity(number, name, reason);
+    const t = await target(ctx, positionals, this.usage);
+    const incident = await onIncident(ctx, t, () => t.service.setSeverity(t.number, name, reason));
     printIncident(ctx, incident, 'Severity set on');
   },
 };
@@ -224,15 +320,16 @@ export const severityCommand: Command = {
 export const roleCommand: Command = {
   name: 'role',
   summary: 'Give a role to someone (a handoff when it was held)',
-  usage: 'firebreak role N ROLE LOGIN [--note TEXT]',
+  usage: 'firebreak role N|owner/name#N ROLE LOGIN [--note TEXT]',
   options: { note: { type: 'string' } },
   async run(values, positionals, ctx) {
-    const number = incidentNumber(positionals, this.usage);
+    parseIncidentRef(positionals[0], 'incident number', this.usage);
     const [, role, login] = positionals;
     if (!role || !login) throw new InputError('Missing ROLE or LOGIN.', `Usage: ${this.usage}`);
-    const incident = await (
-      await ctx.context().service()
-    ).assignRole(number, role, login, stringOption(values, 'note'));
+    const t = await target(ctx, positionals, this.usage);
+    const incident = await onIncident(ctx, t, () =>
+      t.service.assignRole(t.number, role, login, stringOption(values, 'note')),
+    );
     printIncident(ctx, incident, `@${incident.roles[role.toLowerCase()] ?? login} is ${role} on`);
   },
 };
@@ -240,11 +337,13 @@ export const roleCommand: Command = {
 export const resolveCommand: Command = {
   name: 'resolve',
   summary: 'Resolve the incident and close its issue',
-  usage: 'firebreak resolve N [--text T]',
-  options: { text: { type: 'string', short: 'm' } },
+  usage: 'firebreak resolve N|owner/name#N [--text T|--text-file PATH|-]',
+  options: { text: { type: 'string', short: 'm' }, 'text-file': { type: 'string' } },
   async run(values, positionals, ctx) {
-    const number = incidentNumber(positionals, this.usage);
-    const incident = await (await ctx.context().service()).resolve(number, stringOption(values, 'text'));
+    parseIncidentRef(positionals[0], 'incident number', this.usage);
+    const text = await textFrom(values, ctx, 'text');
+    const t = await target(ctx, positionals, this.usage);
+    const incident = await onIncident(ctx, t, () => t.service.resolve(t.number, text));
     printIncident(ctx, incident, 'Resolved');
   },
 };
@@ -252,11 +351,13 @@ export const resolveCommand: Command = {
 export const reopenCommand: Command = {
   name: 'reopen',
   summary: 'Reopen a resolved incident',
-  usage: 'firebreak reopen N [--text T]',
-  options: { text: { type: 'string', short: 'm' } },
+  usage: 'firebreak reopen N|owner/name#N [--text T|--text-file PATH|-]',
+  options: { text: { type: 'string', short: 'm' }, 'text-file': { type: 'string' } },
   async run(values, positionals, ctx) {
-    const number = incidentNumber(positionals, this.usage);
-    const incident = await (await ctx.context().service()).reopen(number, stringOption(values, 'text'));
+    parseIncidentRef(positionals[0], 'incident number', this.usage);
+    const text = await textFrom(values, ctx, 'text');
+    const t = await target(ctx, positionals, this.usage);
+    const incident = await onIncident(ctx, t, () => t.service.reopen(t.number, text));
     printIncident(ctx, incident, 'Reopened');
   },
 };
@@ -264,11 +365,14 @@ export const reopenCommand: Command = {
 export const showCommand: Command = {
   name: 'show',
   summary: 'Show an incident folded from its timeline',
-  usage: 'firebreak show N [--json]',
+  usage: 'firebreak show N|owner/name#N [--json]',
   options: {},
   async run(_values, positionals, ctx) {
-    const incident = await (await ctx.context().service()).show(incidentNumber(positionals, this.usage));
-    ctx.io.out(ctx.json ? JSON.stringify(incidentJson(incident), null, 2) : describeIncident(incident));
+    const t = await target(ctx, positionals, this.usage);
+    const incident = await onIncident(ctx, t, () => t.service.show(t.number));
+    ctx.io.out(
+      ctx.json ? JSON.stringify(incidentJson(incident), null, 2) : describeIncident(incident, ctx.context().repo),
+    );
   },
 };
 
@@ -280,24 +384,29 @@ export const listCommand: Command = {
   async run(_values, _positionals, ctx) {
     const incidents = await (await ctx.context().service()).listActive();
     if (ctx.json) ctx.io.out(JSON.stringify(incidents.map(incidentJson), null, 2));
-    else ctx.io.out(incidents.length ? incidents.map(describeIncident).join('\n\n') : 'No active incidents.');
+    else
+      ctx.io.out(
+        incidents.length
+          ? incidents.map((i) => describeIncident(i, ctx.context().repo)).join('\n\n')
+          : 'No active incidents.',
+      );
   },
 };
 
 export const repairCommand: Command = {
   name: 'repair',
   summary: 'Recompute body, labels and assignees from the timeline',
-  usage: 'firebreak repair N',
+  usage: 'firebreak repair N|owner/name#N',
   options: {},
   async run(_values, positionals, ctx) {
-    const number = incidentNumber(positionals, this.usage);
-    const { incident, changed } = await (await ctx.context().service()).repair(number);
-    if (ctx.json) ctx.io.out(JSON.stringify({ number, changed }));
+    const t = await target(ctx, positionals, this.usage);
+    const { changed } = await onIncident(ctx, t, () => t.service.repair(t.number));
+    if (ctx.json) ctx.io.out(JSON.stringify({ number: t.number, changed }));
     else
       ctx.io.out(
         changed.length
-          ? `Repaired #${incident.number}: rewrote ${changed.join(', ')}.`
-          : `#${incident.number} is consistent with its timeline; nothing to repair.`,
+          ? `Repaired ${t.ref}: rewrote ${changed.join(', ')}.`
+          : `${t.ref} is consistent with its timeline; nothing to repair.`,
       );
   },
 };
@@ -305,18 +414,19 @@ export const repairCommand: Command = {
 export const retroCommand: Command = {
   name: 'retro',
   summary: 'Draft the retro document (or post it with --post FILE)',
-  usage: 'firebreak retro N [--post FILE]',
+  usage: 'firebreak retro N|owner/name#N [--post FILE|-]',
   options: { post: { type: 'string' } },
   async run(values, positionals, ctx) {
-    const number = incidentNumber(positionals, this.usage);
-    const service = await ctx.context().service();
+    const t = await target(ctx, positionals, this.usage);
     const file = stringOption(values, 'post');
     if (!file) {
-      ctx.io.out(await service.draftRetro(number));
+      ctx.io.out(await onIncident(ctx, t, () => t.service.draftRetro(t.number)));
       return;
     }
-    const entry = await service.postRetro(number, readFileSync(resolve(ctx.cwd, file), 'utf8'));
-    ctx.io.out(ctx.json ? JSON.stringify({ url: entry.url }) : `Posted the retro on #${number}: ${entry.url ?? ''}`);
+    const document = await readText(ctx, file, '--post');
+    await requirePublicIncident(ctx, t);
+    const entry = await t.service.postRetro(t.number, document);
+    ctx.io.out(ctx.json ? JSON.stringify({ url: entry.url }) : `Posted the retro on ${t.ref}: ${entry.url ?? ''}`);
   },
 };
 

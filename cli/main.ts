@@ -1,12 +1,13 @@
 // The `firebreak` CLI: parses arguments, runs one command, and turns errors into a message and an exit code.
 import { parseArgs } from 'node:util';
-import { describeError, FirebreakError } from '../core/domain/errors';
+import { ConfigError, describeError, FirebreakError } from '../core/domain/errors';
 import type { Logger } from '../core/github/github-client';
 import type { Command, Io, RunContext } from './command';
 import { buildContext, type CliContext } from './context';
 import { actionCommands } from './action-commands';
 import { drillCommand, sandboxCommand } from './drill';
 import { incidentCommands } from './incident-commands';
+import { terminalText } from './terminal';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -53,6 +54,14 @@ export async function main(
   cwd = process.cwd(),
   extraCommands: readonly Command[] = [],
 ): Promise<number> {
+  // Human output carries text anyone can write (titles, entries, arguments): no escape sequence reaches the
+  // terminal. JSON output (--json) is left as it is, for programs; its strings are escaped.
+  const raw = io;
+  io = {
+    out: (text) => raw.out(terminalText(text)),
+    err: (text) => raw.err(terminalText(text)),
+    ...(raw.in ? { in: raw.in } : {}),
+  };
   const commands = allCommands(extraCommands);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -86,6 +95,8 @@ export async function main(
     return EXIT_OK;
   }
   const verbose = values.verbose === true;
+  const json = values.json === true;
+  if (json) io = raw;
   const log: Logger = {
     debug: (m) => verbose && io.err(`debug: ${m}`),
     info: (m) => io.err(m),
@@ -96,7 +107,7 @@ export async function main(
     io,
     env,
     cwd,
-    json: values.json === true,
+    json,
     log,
     context: () => {
       if (!context) throw new Error(`firebreak ${name} is standalone and has no repository context.`);
@@ -125,6 +136,11 @@ export async function main(
       io.err(JSON.stringify({ error: message, code: error instanceof FirebreakError ? error.code : 'internal' }));
     else io.err(`firebreak ${name}: ${message}`);
     if (!(error instanceof FirebreakError) && verbose && error instanceof Error && error.stack) io.err(error.stack);
-    return error instanceof FirebreakError && error.code === 'input' ? EXIT_USAGE : EXIT_FAILED;
+    // Wrong flags, settings or values say what to type instead (2); a config file with problems and GitHub's
+    // refusals are failures of the run (1).
+    const usage =
+      error instanceof FirebreakError &&
+      (error.code === 'input' || (error.code === 'config' && !(error instanceof ConfigError)));
+    return usage ? EXIT_USAGE : EXIT_FAILED;
   }
 }

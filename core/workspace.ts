@@ -7,11 +7,19 @@
 //   API URL       the face's value, else GITHUB_API_URL, else https://api.github.com
 //   web URL       GITHUB_SERVER_URL, else derived from the API URL
 // The faces differ only in how they read files (node:fs, vscode.workspace.fs) and in the names of their knobs.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute as isAbsolutePath, relative as relativePath, resolve as resolvePath } from 'node:path';
-import { DEFAULT_CONFIG_PATH, defaultConfig, parseConfig, parseRepo, type FirebreakConfig } from './domain/config';
+import {
+  CONFIG_MAX_BYTES,
+  configTooLarge,
+  DEFAULT_CONFIG_PATH,
+  defaultConfig,
+  parseConfig,
+  parseRepo,
+  type FirebreakConfig,
+} from './domain/config';
 import { FirebreakError } from './domain/errors';
-import type { RepoRef } from './domain/incident';
+import { repoSlug, type RepoRef } from './domain/incident';
 import { TEMPLATE_NAMES } from './domain/render';
 import { GITHUB_API_URL, webUrlFor } from './github/github-client';
 
@@ -21,6 +29,8 @@ export interface WorkspaceFiles {
   readText(path: string): Promise<string | undefined>;
   /** The names of the files in a directory, or undefined when it does not exist. */
   listFiles(dir: string): Promise<string[] | undefined>;
+  /** A file's size in bytes without reading it, where that is cheap (undefined when it does not exist). */
+  size?(path: string): Promise<number | undefined>;
 }
 
 /** How a face names its knobs, so that messages say what to change. */
@@ -86,6 +96,9 @@ export async function loadConfig(sources: WorkspaceSources): Promise<LoadedConfi
   const explicit = given(sources.configPath);
   const path = explicit ?? DEFAULT_CONFIG_PATH;
   const where = sources.where ? ` ${sources.where}` : '';
+  // Checked before reading where the files allow: a huge file (or a device) would take minutes to parse.
+  const size = await files?.size?.(path);
+  if (size !== undefined && size > CONFIG_MAX_BYTES) throw configTooLarge(path, size);
   const text = files ? await files.readText(path) : undefined;
   if (text === undefined) {
     if (explicit && explicit !== DEFAULT_CONFIG_PATH) {
@@ -122,16 +135,20 @@ export async function loadConfig(sources: WorkspaceSources): Promise<LoadedConfi
 /** The incident repository (and the private one), and where GitHub's API and web pages are. */
 export async function resolveRepositories(sources: WorkspaceSources, config: FirebreakConfig): Promise<Repositories> {
   const env = sources.env ?? {};
-  const apiUrl = (given(sources.apiUrl) ?? given(env['GITHUB_API_URL']) ?? GITHUB_API_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/\s]+/i.test(apiUrl)) {
-    throw new FirebreakError(
-      'config',
-      `The GitHub API URL "${apiUrl}" (${given(sources.apiUrl) ? sources.names.apiUrl : 'GITHUB_API_URL'}) is not an http(s) URL.`,
-      'Use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server.',
-    );
-  }
+  const apiUrl = checkApiUrl(
+    given(sources.apiUrl) ?? given(env['GITHUB_API_URL']) ?? GITHUB_API_URL,
+    given(sources.apiUrl) ? sources.names.apiUrl : 'GITHUB_API_URL',
+  );
   const webUrl = (given(env['GITHUB_SERVER_URL']) ?? webUrlFor(apiUrl)).replace(/\/+$/, '');
   const repository = await resolveRepository(sources, config);
+  const privateRepository = config.privateRepository;
+  if (privateRepository && repoSlug(privateRepository).toLowerCase() === repoSlug(repository).toLowerCase()) {
+    throw new FirebreakError(
+      'config',
+      `The incident repository ${repoSlug(repository)} is also the private repository (private-repository in ${config.source}).`,
+      'Private incidents need a separate, private repository: name another one, or set the incident repository to the public one.',
+    );
+  }
   return {
     repository,
     ...(config.privateRepository ? { privateRepository: config.privateRepository } : {}),
@@ -166,6 +183,32 @@ async function resolveRepository(sources: WorkspaceSources, config: FirebreakCon
   );
 }
 
+/** The API base, checked before any request: a typo should say so at once, not after retries. */
+function checkApiUrl(text: string, where: string): string {
+  const hint = 'Use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server.';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new FirebreakError('config', sentence(`${where} "${text}" is not a valid API URL.`), hint);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new FirebreakError(
+      'config',
+      sentence(`${where} must be a plain API base URL (no credentials, query or fragment).`),
+      `${hint} The token goes in GITHUB_TOKEN.`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new FirebreakError(
+      'config',
+      sentence(`${where} "${text}" uses the unsupported protocol ${url.protocol.replace(/:$/, '')}.`),
+      'The GitHub API is reached over https, e.g. https://api.github.com.',
+    );
+  }
+  return text.replace(/\/+$/, '');
+}
+
 /** Everything at once: config, templates and repositories. */
 export async function loadWorkspace(sources: WorkspaceSources): Promise<Workspace> {
   const loaded = await loadConfig(sources);
@@ -195,6 +238,13 @@ export function nodeWorkspaceFiles(root: string): WorkspaceFiles {
           return undefined;
         }
         throw error;
+      }
+    },
+    async size(path) {
+      try {
+        return (await stat(inside(path))).size;
+      } catch {
+        return undefined;
       }
     },
     async listFiles(dir) {

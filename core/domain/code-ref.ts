@@ -1,4 +1,5 @@
 // Code references for timeline entries: a permalink to lines at a commit, and a short snippet of those lines.
+import { parseRepo } from './config';
 import { InputError } from './errors';
 import type { CodeRef, RepoRef } from './incident';
 import { repoSlug } from './incident';
@@ -40,7 +41,8 @@ const LANGUAGES: Readonly<Record<string, string>> = {
 export function parseRemoteUrl(url: string): RepoRef | undefined {
   const match = /(?:[:/])([A-Za-z0-9-_.]+)\/([A-Za-z0-9-_.]+?)(?:\.git)?\/?$/.exec(url.trim());
   if (!match?.[1] || !match[2]) return undefined;
-  return { owner: match[1], name: match[2] };
+  // Only names GitHub allows: a remote like `host:../..` must not become a path in an API request.
+  return parseRepo(`${match[1]}/${match[2]}`);
 }
 
 /** `12-18` or `12` -> [12, 18]. */
@@ -66,7 +68,13 @@ export interface CodeRefInput {
 }
 
 export function buildCodeRef(input: CodeRefInput): CodeRef {
-  const path = input.path.replace(/\\/g, '/').replace(/^\.?\//, '');
+  const path = input.path.replace(/\\/g, '/').replace(/^\.\//, '');
+  // A permalink and snippet are of a file in the repository: a path that climbs out of it is a mistake or worse.
+  if (/^[A-Za-z]:|^\/|(?:^|\/)\.\.(?:\/|$)/.test(path) || path === '')
+    throw new InputError(
+      `"${input.path}" is not a path inside the repository.`,
+      'Link a file of this repository, relative to its root.',
+    );
   if (!/^[0-9a-f]{7,40}$/i.test(input.commit)) throw new InputError(`"${input.commit}" is not a commit SHA.`);
   const encodedPath = path.split('/').map(encodeURIComponent).join('/');
   const lines = input.startLine === input.endLine ? `L${input.startLine}` : `L${input.startLine}-L${input.endLine}`;

@@ -111,17 +111,37 @@ export function defaultConfig(): FirebreakConfig {
   };
 }
 
-const NAME = /^[a-z0-9][a-z0-9._-]*$/i;
-const REPO = /^[A-Za-z0-9-_.]+\/[A-Za-z0-9-_.]+$/;
-const DURATION = /^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?$/;
+/** Larger config files are refused before parsing: YAML parsing time grows faster than the file. */
+export const CONFIG_MAX_BYTES = 256 * 1024;
 
-/** `30m`, `1h`, `1h30m`, `2d` -> minutes; undefined when the text is not a duration. */
+export function configTooLarge(file: string, size: number): ConfigError {
+  const kb = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
+  return new ConfigError([
+    {
+      file,
+      line: 1,
+      column: 1,
+      field: '',
+      message: `the file is ${kb(size)}; an incident config is at most ${kb(CONFIG_MAX_BYTES)} (is this the right file?)`,
+    },
+  ]);
+}
+
+const NAME = /^[a-z0-9][a-z0-9._-]*$/i;
+// GitHub's rules: an owner is letters and digits with single hyphens between them (at most 39), a repository name
+// letters, digits, '.', '_' and '-' (at most 100), never '.' or '..'.
+const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+const DURATION = /^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?$/;
+/** An update cadence longer than this is a typo; it would also overflow the timers that remind people. */
+export const MAX_DURATION_MINUTES = 30 * 1440;
+
+/** `30m`, `1h`, `1h30m`, `2d` -> minutes; undefined when the text is not a duration of 1 minute to 30 days. */
 export function parseDuration(text: string): number | undefined {
   const match = DURATION.exec(text.trim());
   if (!match || text.trim() === '') return undefined;
   const [, d, h, m] = match;
   const minutes = Number(d ?? 0) * 1440 + Number(h ?? 0) * 60 + Number(m ?? 0);
-  return minutes > 0 ? minutes : undefined;
+  return minutes > 0 && minutes <= MAX_DURATION_MINUTES ? minutes : undefined;
 }
 
 export function formatDuration(minutes: number): string {
@@ -147,7 +167,10 @@ const severitySchema = z
     freeze: z.boolean({ error: 'freeze must be true or false' }).optional(),
     'update-every': z
       .string({ error: 'update-every must be a duration like "30m", "1h" or "4h"' })
-      .refine((v) => parseDuration(v) !== undefined, 'update-every must be a duration like "30m", "1h" or "4h"')
+      .refine(
+        (v) => parseDuration(v) !== undefined,
+        'update-every must be a duration like "30m", "1h" or "4h", from 1m to 30d',
+      )
       .optional(),
   })
   .strict();
@@ -187,11 +210,11 @@ const configSchema = z
   .object({
     repository: z
       .string({ error: 'repository must be "owner/name"' })
-      .regex(REPO, 'repository must be "owner/name"')
+      .regex(REPO, 'repository must be "owner/name" as GitHub spells it, e.g. acme/incidents')
       .optional(),
     'private-repository': z
       .string({ error: 'private-repository must be "owner/name"' })
-      .regex(REPO, 'private-repository must be "owner/name"')
+      .regex(REPO, 'private-repository must be "owner/name" as GitHub spells it, e.g. acme/incidents-private')
       .optional(),
     severities: z
       .array(severitySchema, {
@@ -223,6 +246,7 @@ export function parseRepo(slug: string): RepoRef | undefined {
 
 /** Parses and validates config text. Empty text means defaults. Throws ConfigError listing every problem. */
 export function parseConfig(text: string, file: string = DEFAULT_CONFIG_PATH): FirebreakConfig {
+  if (text.length > CONFIG_MAX_BYTES) throw configTooLarge(file, text.length);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
@@ -296,12 +320,13 @@ function normalize(
       updateEveryMinutes: parseDuration(s['update-every'] ?? '') ?? known?.updateEveryMinutes ?? 60,
     };
   });
-  duplicates(severities.map((s) => s.name)).forEach((dup) =>
+  // Labels are case-insensitive on GitHub: `Critical` and `critical` would be one label for two severities.
+  duplicateIndexes(severities.map((s) => s.name)).forEach(([first, dup]) =>
     problems.push({
       file,
-      ...at(nodeOffset(doc, ['severities'])),
-      field: 'severities',
-      message: `severity "${dup}" is listed twice`,
+      ...at(nodeOffset(doc, ['severities', dup, 'name']) ?? nodeOffset(doc, ['severities'])),
+      field: `severities[${dup}].name`,
+      message: `severity "${severities[dup]?.name}" is listed twice (as severities[${first}] too; names are case-insensitive)`,
     }),
   );
   if (!severities.some((s) => s.name === TRIAGE)) severities.push(TRIAGE_SEVERITY);
@@ -318,19 +343,57 @@ function normalize(
         description: r.description ?? DEFAULT_ROLES.find((d) => d.name === r.name)?.description ?? `Role ${r.name}.`,
       })),
   ];
-  duplicates(roles.map((r) => r.name)).forEach((dup) =>
+  (raw.roles ?? []).forEach((r, i) => {
+    if (r.name !== LEAD && r.name.toLowerCase() === LEAD)
+      problems.push({
+        file,
+        ...at(nodeOffset(doc, ['roles', i, 'name'])),
+        field: `roles[${i}].name`,
+        message: `role "${r.name}" is the built-in role "${LEAD}" (names are case-insensitive); write it as "${LEAD}"`,
+      });
+  });
+  duplicateIndexes((raw.roles ?? []).map((r) => r.name)).forEach(([first, dup]) =>
     problems.push({
       file,
-      ...at(nodeOffset(doc, ['roles'])),
-      field: 'roles',
-      message: `role "${dup}" is listed twice`,
+      ...at(nodeOffset(doc, ['roles', dup, 'name']) ?? nodeOffset(doc, ['roles'])),
+      field: `roles[${dup}].name`,
+      message: `role "${raw.roles?.[dup]?.name}" is listed twice (as roles[${first}] too; names are case-insensitive)`,
     }),
   );
-  if (problems.length > 0) throw new ConfigError(problems);
 
   const labels = raw.labels ?? {};
+  // Labels are told apart by prefix (and by name): two equal ones would read a role label as a severity.
+  const labelKeys = [
+    'severity-prefix',
+    'status-prefix',
+    'role-prefix',
+    'incident',
+    'drill',
+    'follow-up',
+  ] as const satisfies readonly (keyof typeof labels)[];
+  const labelValues = labelKeys.map((key) => labels[key] ?? defaultLabel(key));
+  duplicateIndexes(labelValues).forEach(([first, dup]) => {
+    const key = labelKeys[dup] as (typeof labelKeys)[number];
+    const other = labelKeys[first] as (typeof labelKeys)[number];
+    problems.push({
+      file,
+      ...at(nodeOffset(doc, ['labels', key]) ?? nodeOffset(doc, ['labels', other]) ?? nodeOffset(doc, ['labels'])),
+      field: `labels.${labels[key] !== undefined ? key : other}`,
+      message: `labels.${key} and labels.${other} are both "${labelValues[dup]}"; each label must differ (case-insensitively)`,
+    });
+  });
+
   const repository = toRepo(raw.repository);
   const privateRepository = toRepo(raw['private-repository']);
+  if (repository && privateRepository && sameRepo(repository, privateRepository)) {
+    problems.push({
+      file,
+      ...at(nodeOffset(doc, ['private-repository'])),
+      field: 'private-repository',
+      message: `private-repository is the same as repository (${raw.repository}); private incidents need a separate, private repository`,
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     source: file,
     ...(repository ? { repository } : {}),
@@ -391,11 +454,29 @@ export function requireRole(config: FirebreakConfig, roleName: string): RoleConf
   return found;
 }
 
-function duplicates(names: string[]): string[] {
-  return names.filter((n, i) => names.indexOf(n) !== i);
+/** [first index, later index] for every name that repeats an earlier one, case-insensitively. */
+function duplicateIndexes(names: readonly string[]): [number, number][] {
+  const lower = names.map((n) => n.toLowerCase());
+  return lower.flatMap((n, i) => (lower.indexOf(n) !== i ? [[lower.indexOf(n), i] as [number, number]] : []));
 }
 
-function nodeOffset(doc: ReturnType<typeof parseDocument>, path: string[]): number | undefined {
+function sameRepo(a: RepoRef, b: RepoRef): boolean {
+  return a.owner.toLowerCase() === b.owner.toLowerCase() && a.name.toLowerCase() === b.name.toLowerCase();
+}
+
+function defaultLabel(key: string): string {
+  const defaults: Record<string, string> = {
+    'severity-prefix': DEFAULT_LABELS.severityPrefix,
+    'status-prefix': DEFAULT_LABELS.statusPrefix,
+    'role-prefix': DEFAULT_LABELS.rolePrefix,
+    incident: DEFAULT_LABELS.incident,
+    drill: DEFAULT_LABELS.drill,
+    'follow-up': DEFAULT_LABELS.followUp,
+  };
+  return defaults[key] ?? key;
+}
+
+function nodeOffset(doc: ReturnType<typeof parseDocument>, path: (string | number)[]): number | undefined {
   return (doc.getIn(path, true) as YamlNode | undefined)?.range?.[0];
 }
 

@@ -8,8 +8,15 @@ export const SAFE_BODY_LIMIT = 60_000;
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-// A lookbehind, not a consumed character: mentions written back to back ("@a/x-@a/y") must each be found.
-const TEAM_MENTION = /(?<![\w`])@([A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][\w.-]*)/g;
+// What GitHub would notify, read from the Markdown source: an @ that no letter or digit precedes (emphasis, entities
+// and escapes do not stop GitHub: `_@org/team_` and `\@org/team` notify), then org/team, where a backslash may escape
+// any character. A lookahead, not consumed characters: mentions written back to back must each be found.
+const TEAM_MENTION_AT = /(?<![A-Za-z0-9])@(?=\\?[A-Za-z0-9](?:\\?[A-Za-z0-9-])*\\?\/\\?[A-Za-z0-9_])/g;
+const TEAM_MENTION = /(?<![A-Za-z0-9])@([A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9_][\w.-]*)/g;
+// Character references GitHub decodes before it looks for mentions. Only those that make up a mention are decoded
+// (they render the same), so `&lt;` and friends stay escaped.
+const MENTION_ENTITY = /&(?:#0*([0-9]{1,7})|#[xX]0*([0-9a-fA-F]{1,6})|(commat|sol|lowbar|period));/g;
+const NAMED: Readonly<Record<string, string>> = { commat: '@', sol: '/', lowbar: '_', period: '.' };
 const ZERO_WIDTH_SPACE = '\u200B';
 
 /** Strips control and bidi-override characters (they can hide text), keeps newlines and tabs. */
@@ -23,10 +30,59 @@ export function stripControl(text: string): string {
  * notify a whole team. Personal @-mentions are kept: pulling a person in is a feature.
  */
 export function userMarkdown(text: string): string {
-  return stripControl(text)
-    .replace(/<!--/g, '&lt;!--')
-    .replace(/--!?>/g, '--&gt;')
-    .replace(TEAM_MENTION, (_m, team: string) => `@${ZERO_WIDTH_SPACE}${team}`);
+  const decoded = outsideCode(stripControl(text), decodeMentionEntities);
+  // Comments are closed off everywhere, code included: markers are found in the raw text, not the rendered page.
+  const uncommented = decoded.replace(/<!--/g, '&lt;!--').replace(/--!?>/g, '--&gt;');
+  // Code spans and fenced blocks notify nobody and are shown verbatim: they are left as they are.
+  return outsideCode(uncommented, (prose) => prose.replace(TEAM_MENTION_AT, `@${ZERO_WIDTH_SPACE}`));
+}
+
+function decodeMentionEntities(text: string): string {
+  return text.replace(MENTION_ENTITY, (entity, decimal?: string, hex?: string, name?: string) => {
+    const code = decimal !== undefined ? Number(decimal) : hex !== undefined ? parseInt(hex, 16) : undefined;
+    const char = name ? NAMED[name] : code !== undefined && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+    return char !== undefined && /^[@A-Za-z0-9/_.-]$/.test(char) ? char : entity;
+  });
+}
+
+// An inline code span: a run of backticks, text, and a run of the same length, within one paragraph. A span opened
+// by an escaped backtick is not one; what is not surely code is treated as prose (defusing there is harmless).
+const CODE_SPAN = /(?<![`\\])(`+)(?!`)((?:(?!\n[ \t]*\n)[^])*?[^`])\1(?!`)/g;
+
+/** Applies `fn` to the text outside fenced code blocks and inline code spans. */
+function outsideCode(text: string, fn: (prose: string) => string): string {
+  const out: string[] = [];
+  let prose: string[] = [];
+  const flush = () => {
+    if (prose.length === 0) return;
+    const chunk = prose.join('\n');
+    let result = '';
+    let last = 0;
+    for (const m of chunk.matchAll(CODE_SPAN)) {
+      result += fn(chunk.slice(last, m.index)) + m[0];
+      last = m.index + m[0].length;
+    }
+    out.push(result + fn(chunk.slice(last)));
+    prose = [];
+  };
+  let open: string | undefined;
+  for (const line of text.split('\n')) {
+    const fence = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (open === undefined) {
+      const [, marker = '', rest = ''] = fence ?? [];
+      if (fence && !(marker.startsWith('`') && rest.includes('`'))) {
+        flush();
+        open = marker;
+        out.push(line);
+      } else prose.push(line);
+    } else {
+      out.push(line);
+      const [, marker = '', rest = ''] = fence ?? [];
+      if (fence && marker[0] === open[0] && marker.length >= open.length && rest.trim() === '') open = undefined;
+    }
+  }
+  flush();
+  return out.join('\n');
 }
 
 /** A single line of user text (titles, names): Markdown-safe and without line breaks. */
@@ -44,11 +100,19 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, Math.max(0, max - 1))}…`;
 }
 
-/** Cuts long text to `max` characters and says how much was left out. */
+const TRUNCATION_NOTE = /\n\n_\(truncated: (\d+) more characters not shown\)_$/;
+
+/**
+ * Cuts long text to `max` characters and says how much was left out. Text cut before is cut as its original would
+ * be (the note counts from the original), so cutting twice gives what cutting once gives: a body rendered from a
+ * cut entry equals one rendered from the text as typed.
+ */
 export function truncateWithNote(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const kept = text.slice(0, max);
-  return `${kept}\n\n_(truncated: ${text.length - max} more characters not shown)_`;
+  const noted = TRUNCATION_NOTE.exec(text);
+  const kept = noted ? text.slice(0, noted.index) : text;
+  if (kept.length <= max) return text;
+  const hidden = kept.length - max + Number(noted?.[1] ?? 0);
+  return `${kept.slice(0, max)}\n\n_(truncated: ${hidden} more characters not shown)_`;
 }
 
 /** A code fence longer than any run of backticks inside the snippet, so the snippet cannot close it. */
@@ -77,7 +141,64 @@ export function closeOpenFence(text: string): string {
   return open === undefined ? text : `${text}\n${open}`;
 }
 
-/** Team mentions present in text (after sanitizing there must be none). */
+/**
+ * The text with what it leaves open closed at its end: a code fence, `<details>`, and the HTML blocks that run until
+ * their closing tag (`<pre>`, `<script>`, `<style>`, `<textarea>`, `<?`, `<![CDATA[`). Left open, any of them swallows
+ * whatever the template puts after the user's text, often the rest of the issue body.
+ */
+export function closeOpenBlocks(text: string): string {
+  const fenced = closeOpenFence(text);
+  const closers: string[] = [];
+  let details = 0;
+  let block: string | undefined;
+  outsideCode(fenced, (prose) => {
+    for (const line of prose.split('\n')) {
+      if (block !== undefined) {
+        if (line.toLowerCase().includes(block)) block = undefined;
+        continue;
+      }
+      const start = /^ {0,3}<(pre|script|style|textarea)(?:[\s>]|$)|^ {0,3}(<\?)|^ {0,3}(<!\[CDATA\[)/i.exec(line);
+      const end = start?.[1] ? `</${start[1].toLowerCase()}>` : start?.[2] ? '?>' : start?.[3] ? ']]>' : undefined;
+      if (
+        end &&
+        !line
+          .toLowerCase()
+          .slice(start?.[0].length ?? 0)
+          .includes(end)
+      )
+        block = end;
+    }
+    details += (prose.match(/<details[\s>]/gi) ?? []).length - (prose.match(/<\/details\s*>/gi) ?? []).length;
+    return prose;
+  });
+  if (block) closers.push(block);
+  for (let i = 0; i < details; i++) closers.push('</details>');
+  return closers.length ? `${fenced}\n${closers.join('\n')}\n` : fenced;
+}
+
+/**
+ * A title (an issue's, which GitHub shows as plain text): one line, no control characters, nothing escaped. Text read
+ * back from a comment had its comments closed off by `userMarkdown`; a title shows them as typed.
+ */
+export function plainTitle(text: string, max = 256): string {
+  return truncate(
+    stripControl(text)
+      .replace(/&lt;!--/g, '<!--')
+      .replace(/--&gt;/g, '-->')
+      .replace(/\s*\n\s*/g, ' ')
+      .replace(TEAM_MENTION_AT, `@${ZERO_WIDTH_SPACE}`)
+      .trim(),
+    max,
+  );
+}
+
+/** Team mentions GitHub would notify in this Markdown (after sanitizing there must be none). */
 export function teamMentions(text: string): string[] {
-  return [...text.matchAll(TEAM_MENTION)].map((m) => `@${m[1] ?? ''}`);
+  const found: string[] = [];
+  outsideCode(text, (prose) => {
+    const rendered = decodeMentionEntities(prose).replace(/\\([!-/:-@[-`{-~])/g, '$1');
+    found.push(...[...rendered.matchAll(TEAM_MENTION)].map((m) => `@${m[1] ?? ''}`));
+    return prose;
+  });
+  return found;
 }

@@ -12,7 +12,7 @@ import { formatDuration, findSeverity, TRIAGE_SEVERITY, type FirebreakConfig } f
 import { InputError } from './errors';
 import { entryMarker, incidentMarker } from './event-log';
 import { LEAD, type Declaration, type IncidentState, type TimelineEntry } from './incident';
-import { closeOpenFence, fenceFor, SAFE_BODY_LIMIT, truncateWithNote, userLine, userMarkdown } from './markdown';
+import { closeOpenBlocks, fenceFor, SAFE_BODY_LIMIT, truncateWithNote, userLine, userMarkdown } from './markdown';
 import { nextUpdateDue } from './cadence';
 
 export const TEMPLATE_NAMES = ['incident-body', 'entry', 'retro', 'follow-up', 'summary', 'reminder'] as const;
@@ -143,7 +143,7 @@ function entryView(entry: TimelineEntry, textLimit: number) {
   const { label, icon } = KIND_LABELS[entry.kind];
   const text =
     'text' in entry && entry.text && entry.kind !== 'status'
-      ? closeOpenFence(truncateWithNote(userMarkdown(entry.text), textLimit))
+      ? closeOpenBlocks(truncateWithNote(userMarkdown(entry.text), textLimit))
       : '';
   const code = 'code' in entry && entry.code ? entry.code : undefined;
   const snippet = code?.snippet ? truncateWithNote(code.snippet, Math.min(4000, textLimit)) : undefined;
@@ -160,7 +160,8 @@ function entryView(entry: TimelineEntry, textLimit: number) {
     nextUpdateBy: entry.kind === 'update' ? entry.nextUpdateBy : undefined,
     code: code && {
       repo: userLine(code.repo),
-      path: userLine(code.path, 1000),
+      // The template shows the path inside a code span: a backtick in it would end the span early.
+      path: userLine(code.path.replace(/`/g, "'"), 1000),
       startLine: code.startLine,
       endLine: code.endLine,
       multiline: code.endLine !== code.startLine,
@@ -179,11 +180,15 @@ function stripForFence(snippet: string): string {
 
 /** The whole comment for an entry: marker line first, then readable Markdown; always within GitHub's limit. */
 export function renderEntryComment(entry: TimelineEntry, renderer: Renderer): string {
-  // The marker carries the text too; very long text is cut in both so the comment always fits.
+  return storedEntry(entry, renderer).body;
+}
+
+/** The entry as its comment keeps it (very long text cut, in the marker too, so the comment fits), and the comment. */
+function storedEntry(entry: TimelineEntry, renderer: Renderer): { entry: TimelineEntry; body: string } {
   let current = entry;
   for (let limit = ENTRY_TEXT_LIMIT; ; limit = Math.floor(limit / 2)) {
     const body = `${entryMarker(current)}\n${renderer.render('entry', entryView(current, limit))}`;
-    if (body.length <= SAFE_BODY_LIMIT || limit < 500) return body;
+    if (body.length <= SAFE_BODY_LIMIT || limit < 500) return { entry: current, body };
     current = shortenEntry(entry, limit);
   }
 }
@@ -229,10 +234,10 @@ export function renderIncidentBody(
     if (!config.roles.some((r) => r.name === role))
       roster.push({ name: capitalize(role), role, description: '', holder });
   }
-  const kept = cachedTexts(declaration, state);
+  const kept = cachedTexts(declaration, updateAsStored(state, renderer));
   const view = {
     title: userLine(state.title),
-    description: truncateWithNote(userMarkdown(kept.state.description), 20_000),
+    description: closeOpenBlocks(truncateWithNote(userMarkdown(kept.state.description), 20_000)),
     severity: { name: severity.name, description: userLine(severity.description, 300) },
     status: state.status,
     statusIcon: state.status === 'resolved' ? '✅' : state.drill ? '🧯' : '🔥',
@@ -247,11 +252,28 @@ export function renderIncidentBody(
     roster,
     lastUpdate: kept.state.lastUpdate && {
       ...kept.state.lastUpdate,
-      text: truncateWithNote(userMarkdown(kept.state.lastUpdate.text), 10_000),
+      text: closeOpenBlocks(truncateWithNote(userMarkdown(kept.state.lastUpdate.text), 10_000)),
     },
     nextUpdateDue: due?.toISOString(),
   };
   return `${incidentMarker(kept.declaration, kept.state)}\n${renderer.render('incident-body', view)}`;
+}
+
+/**
+ * The latest update's text as its comment keeps it. A change renders the body from the text as typed, `repair` from
+ * the timeline: both must give the same body, or `repair` rewrites every body right after a long update.
+ */
+function updateAsStored(state: IncidentState, renderer: Renderer): IncidentState {
+  const update = state.lastUpdate;
+  if (!update || update.text.length <= ENTRY_TEXT_LIMIT / 4) return state;
+  const { entry } = storedEntry(
+    // The key only sizes the marker: one as long as a real one (a UUID).
+    { kind: 'update', key: '00000000-0000-0000-0000-000000000000', at: update.at, by: update.by, text: update.text },
+    renderer,
+  );
+  return entry.kind === 'update' && entry.text !== update.text
+    ? { ...state, lastUpdate: { ...update, text: entry.text } }
+    : state;
 }
 
 const CACHED_TEXT = 2_000;
@@ -308,7 +330,7 @@ export function renderRetro(input: RetroInput, renderer: Renderer): string {
     severity: state.severity,
     lead: state.roles[LEAD],
     declaredAt: state.timestamps.declared,
-    description: userMarkdown(state.description),
+    description: closeOpenBlocks(userMarkdown(state.description)),
     timeToMitigate: durationBetween(state.timestamps.declared, state.timestamps.mitigated),
     timeToResolve: durationBetween(state.timestamps.declared, state.timestamps.resolved),
     timeline: input.timeline

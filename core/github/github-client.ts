@@ -36,8 +36,63 @@ export interface ClientOptions {
   readonly timeoutMs?: number;
 }
 
+/** A request that never reached the server (refused, unknown host, bad URL or certificate): nothing was written. */
+export class UnreachableError extends Error {
+  constructor(reason: string, options: { cause?: unknown }) {
+    super(reason, options);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** Why a request could not reach the server when trying again cannot help; undefined for causes worth a retry. */
+export function unreachableReason(error: unknown, baseUrl: string): string | undefined {
+  const causes: { code?: unknown; message?: unknown; address?: unknown; port?: unknown; hostname?: unknown }[] = [];
+  for (let c: unknown = error; c && typeof c === 'object' && causes.length < 5; c = (c as { cause?: unknown }).cause) {
+    causes.push(c as (typeof causes)[number]);
+    // Node tries every address of a host: the refusals come as one AggregateError.
+    const first = (c as { errors?: unknown[] }).errors?.[0];
+    if (first && typeof first === 'object') causes.push(first as (typeof causes)[number]);
+  }
+  const code = causes.map((c) => c.code).find((v): v is string => typeof v === 'string');
+  const messages = causes.map((c) => (typeof c.message === 'string' ? c.message : '')).join(' | ');
+  let url: URL | undefined;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return 'the API URL is not a valid URL';
+  }
+  const refused = causes.find((c) => c.code === 'ECONNREFUSED' && typeof c.address === 'string');
+  if (code === 'ECONNREFUSED')
+    return `GitHub is not answering: connection refused by ${refused ? `${String(refused.address)}:${String(refused.port)}` : url.host} (nothing answers there: check the API URL and any proxy)`;
+  if (code === 'ENOTFOUND')
+    return `GitHub is not answering: the host ${url.hostname} was not found (check the API URL)`;
+  if (code === 'ERR_INVALID_URL') return 'the API URL is not a valid URL';
+  if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME_MISMATCH/.test(code))
+    return `the TLS certificate of ${url.host} was not accepted (${code})`;
+  if (/bad port/i.test(messages))
+    return `GitHub is not answering: fetch refuses to connect to ${url.host} (a blocked port; check the API URL)`;
+  if (/unknown scheme|not supported/i.test(messages) || !/^https?:$/.test(url.protocol))
+    return `${url.protocol.replace(/:$/, '')}://${url.host} is not a usable API URL (unsupported protocol; use https)`;
+  return undefined;
+}
+
+/** Turns a failure to reach the server that no retry can fix into an UnreachableError, which is not retried. */
+function failFast(octokit: Octokit): void {
+  octokit.hook.wrap('request', async (request, options) => {
+    try {
+      return await request(options);
+    } catch (error) {
+      const e = error as { status?: number; response?: unknown };
+      const reason = e.status === 500 && !e.response ? unreachableReason(error, options.baseUrl) : undefined;
+      if (reason) throw new UnreachableError(reason, { cause: error });
+      throw error;
+    }
+  });
+}
+
 // @octokit/rest minus its method for every REST endpoint (80 KB in each bundle): the gateway names its routes.
-const ThrottledOctokit = Octokit.plugin(requestLog, paginateRest, throttling, retry);
+// failFast sits inside retry and throttling, so what it turns into an UnreachableError is never retried.
+const ThrottledOctokit = Octokit.plugin(requestLog, paginateRest, failFast, throttling, retry);
 export type GitHubOctokit = InstanceType<typeof ThrottledOctokit>;
 
 export interface GitHubClient {

@@ -3,7 +3,13 @@
 // reset, 5xx) the gateway looks for that key before it writes again, so a retry never creates a second copy.
 import { GitHubError } from '../domain/errors';
 import { hasMarkerKey } from '../domain/event-log';
-import { createGitHubClient, webUrlFor, type ClientOptions, type GitHubClient } from './github-client';
+import {
+  createGitHubClient,
+  UnreachableError,
+  webUrlFor,
+  type ClientOptions,
+  type GitHubClient,
+} from './github-client';
 import { repoSlug, type RepoRef } from '../domain/incident';
 import type { CommentRecord, IssueFilter, IssuePatch, IssueRecord, LabelRecord, NewIssue } from '../domain/records';
 
@@ -35,6 +41,8 @@ export interface IssueGateway {
   addSubIssue(parentNumber: number, childId: number): Promise<void>;
   listSubIssues(parentNumber: number): Promise<IssueRecord[]>;
   currentUser(): Promise<string>;
+  /** The repository's visibility (GET /repos/{owner}/{repo}), to check that a private repository is private. */
+  repository(): Promise<{ readonly fullName: string; readonly private: boolean }>;
 }
 
 export interface GatewayOptions extends ClientOptions {
@@ -48,6 +56,7 @@ export interface GatewayOptions extends ClientOptions {
 
 /** Errors after which a write may or may not have been applied. */
 function isAmbiguous(error: unknown): boolean {
+  if (error instanceof UnreachableError) return false;
   const status = (error as { status?: number }).status;
   return status === undefined || status >= 500;
 }
@@ -400,6 +409,13 @@ export class OctokitIssueGateway implements IssueGateway {
     return login;
   }
 
+  async repository(): Promise<{ fullName: string; private: boolean }> {
+    return this.call(`read the repository ${repoSlug(this.repo)}`, async () => {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}', this.params);
+      return { fullName: data.full_name, private: data.private };
+    });
+  }
+
   private ref(issueNumber: number): string {
     return `${repoSlug(this.repo)}#${issueNumber}`;
   }
@@ -480,6 +496,25 @@ export function toGitHubError(error: unknown, what: string, repo: RepoRef): GitH
   const detail = githubMessage(e.response?.data) ?? e.message ?? 'unknown error';
   const headers = e.response?.headers ?? {};
   const options = { cause: error };
+  if (error instanceof UnreachableError) {
+    return new GitHubError(
+      'unavailable',
+      `Could not ${what}: ${error.message}.`,
+      undefined,
+      'Nothing was sent. Check --api-url or GITHUB_API_URL (https://api.github.com, or https://HOST/api/v3), then retry.',
+      options,
+    );
+  }
+  if (status === 500 && !e.response) {
+    // octokit reports a request that got no answer at all (reset, timeout) as a 500 without a response.
+    return new GitHubError(
+      'unavailable',
+      `Could not ${what}: GitHub is not answering (${e.message ?? 'the connection failed'}).`,
+      undefined,
+      'Check your connection and https://www.githubstatus.com, then retry.',
+      options,
+    );
+  }
   if (status === 401) {
     return new GitHubError(
       'auth',

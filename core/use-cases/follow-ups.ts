@@ -10,7 +10,7 @@ import { GitHubError, InputError } from '../domain/errors';
 import { formatMarker, isTrustedAuthor, readMarkers } from '../domain/event-log';
 import { repoSlug } from '../domain/incident';
 import type { CommentRecord, IssueGateway, IssueRecord } from '../github/issue-gateway';
-import { userLine, userMarkdown } from '../domain/markdown';
+import { plainTitle, userLine, userMarkdown } from '../domain/markdown';
 import type { Renderer } from '../domain/render';
 import { annotateItem, parseRetroChecklist, type ChecklistProblem, type RetroItem } from '../domain/retro-checklist';
 import { LabelLock, type LockTimings } from './run-lock';
@@ -344,7 +344,7 @@ export class FollowUps {
         type: item.type,
         drill,
       })}`;
-    const title = `${drill ? '[drill] ' : ''}${userLine(item.text, 200)}`;
+    const title = `${drill ? '[drill] ' : ''}${plainTitle(item.text, 200)}`;
     const labels = [config.labels.followUp, ...(drill ? [config.labels.drill] : [])];
     if (canAssign && item.owner) {
       try {

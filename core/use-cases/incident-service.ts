@@ -105,10 +105,16 @@ export class IncidentService {
     return this.deps.actor;
   }
 
+  /** The gateway to an incident's own repository; never another one (a private incident's entry must not go public). */
   gatewayFor(repo: RepoRef): IssueGateway {
     const { gateway, privateGateway } = this.deps;
-    if (privateGateway && repoSlug(privateGateway.repo) === repoSlug(repo)) return privateGateway;
-    return gateway;
+    const slug = repoSlug(repo).toLowerCase();
+    if (repoSlug(gateway.repo).toLowerCase() === slug) return gateway;
+    if (privateGateway && repoSlug(privateGateway.repo).toLowerCase() === slug) return privateGateway;
+    throw new InputError(
+      `${repoSlug(repo)} is neither the incident repository (${repoSlug(gateway.repo)}) nor the private one here.`,
+      `Act on ${repoSlug(repo)}'s incidents with that repository configured; nothing was written.`,
+    );
   }
 
   /** Declares an incident: one request that creates the issue with its labels, lead assignee and body. */

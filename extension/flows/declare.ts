@@ -78,7 +78,9 @@ export async function declareIncident(
     )
     .then((choice) => {
       if (choice === 'Open issue') return ctx.host.openUrl(incident.url);
-      if (choice === 'Log action') return ctx.host.execute(COMMANDS.logEntry, incident.number);
+      // The incident (as a tree node carries it), not its number: a number alone is looked up in the session's
+      // repository, which need not be the one the incident was declared in.
+      if (choice === 'Log action') return ctx.host.execute(COMMANDS.logEntry, { incident });
       return undefined;
     });
   return incident;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
 import { useSandbox } from '../support/sandbox';
@@ -35,7 +36,7 @@ describe('firebreak CLI', () => {
   const sandbox = () => sandboxRef.get();
   const cacheDir = mkdtempSync(join(tmpdir(), 'firebreak-cache-'));
 
-  async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
+  async function run(args: string[], cwd: string, env: Record<string, string> = {}, stdin?: string) {
     const out: string[] = [];
     const err: string[] = [];
     const code = await main(
@@ -47,11 +48,186 @@ describe('firebreak CLI', () => {
         FIREBREAK_CACHE_DIR: cacheDir,
         ...env,
       },
-      { out: (t) => out.push(t), err: (t) => err.push(t) },
+      {
+        out: (t) => out.push(t),
+        err: (t) => err.push(t),
+        ...(stdin !== undefined ? { in: () => Promise.resolve(stdin) } : {}),
+      },
       cwd,
     );
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
+
+  describe('private incidents stay in their repository', () => {
+    const CONFIG = 'repository: acme/ops\nprivate-repository: acme/ops-private\n';
+
+    it('prints the private reference, keeps to it, and refuses the bare number that would post publicly', async () => {
+      sandbox().store.ensureRepo('acme/ops-private', { private: true });
+      // The public repository has an ordinary issue #1: the number alone must not reach it.
+      sandbox().store.createIssueDirect('acme/ops', { title: 'Unrelated public issue', author: 'octo-lead' });
+      const cwd = aCheckout(CONFIG);
+      const declared = await run(['declare', '--private', '--title', 'Leaked customer data', '--json'], cwd);
+      assert.equal(declared.code, 0, declared.err);
+      const { number, reference } = JSON.parse(declared.out) as { number: number; reference: string };
+      assert.equal(reference, `acme/ops-private#${number}`);
+      const human = await run(['show', reference], cwd);
+      assert.equal(human.code, 0, human.err);
+      assert.match(human.out, new RegExp(`^acme/ops-private#${number} Leaked customer data`));
+
+      const publicBefore = sandbox().store.comments('acme/ops').length;
+      for (const args of [
+        ['log', String(number), '--text', 'Rotated the leaked key'],
+        ['update', `#${number}`, '--text', 'Contained'],
+        ['severity', String(number), 'critical'],
+        ['show', String(number)],
+      ]) {
+        const refused = await run(args, cwd);
+        assert.equal(refused.code, 2, `${args.join(' ')}: ${refused.out}`);
+        assert.match(refused.err, new RegExp(`acme/ops#${number} is not an incident; acme/ops-private#${number} is`));
+      }
+      assert.equal(sandbox().store.comments('acme/ops').length, publicBefore, 'nothing was written publicly');
+
+      const logged = await run(['log', reference, '--text', 'Rotated the leaked key'], cwd);
+      assert.equal(logged.code, 0, logged.err);
+      assert.match(logged.out, new RegExp(`Logged action on acme/ops-private#${number}`));
+      const severity = await run(['severity', reference, 'critical'], cwd);
+      assert.equal(severity.code, 0, severity.err);
+      assert.match(severity.out, new RegExp(`Severity set on acme/ops-private#${number}`));
+      assert.equal(sandbox().store.comments('acme/ops-private', number).length, 2);
+      assert.equal(sandbox().store.comments('acme/ops').length, publicBefore);
+    });
+
+    it('refuses to declare a private incident into a repository that is public on GitHub', async () => {
+      sandbox().store.ensureRepo('acme/ops2-private', { private: false });
+      const cwd = aCheckout('repository: acme/ops2\nprivate-repository: acme/ops2-private\n');
+      const before = sandbox().store.issues('acme/ops2-private').length;
+      const declared = await run(['declare', '--private', '--title', 'Leak'], cwd);
+      assert.equal(declared.code, 2, declared.out);
+      assert.match(declared.err, /acme\/ops2-private .* is public on GitHub/);
+      assert.equal(sandbox().store.issues('acme/ops2-private').length, before, 'nothing was declared');
+    });
+
+    it('refuses an incident repository (from --repo or the remote) that is also the private one', async () => {
+      const cwd = aCheckout('private-repository: acme/shop\n');
+      const result = await run(['list'], cwd);
+      assert.equal(result.code, 2);
+      assert.match(result.err, /The incident repository acme\/shop is also the private repository/);
+    });
+
+    it('checks visibility only for private declares: a public declare makes no repository request', async () => {
+      const cwd = aCheckout('repository: acme/ops3\nprivate-repository: acme/ops3-private\n');
+      const start = sandbox().requests.length;
+      const declared = await run(['declare', '--title', 'Public one'], cwd);
+      assert.equal(declared.code, 0, declared.err);
+      const paths = sandbox()
+        .requests.slice(start)
+        .map((r) => `${r.method} ${r.path}`);
+      assert.ok(!paths.some((p) => /^GET \/repos\/[^/]+\/[^/]+$/.test(p)), paths.join('\n'));
+    });
+  });
+
+  it('reads only decimal incident numbers: 1e0 and 0x1 are not #1', async () => {
+    const cwd = aCheckout('repository: acme/numbers\n');
+    const declared = await run(['declare', '--title', 'Numbers'], cwd);
+    assert.equal(declared.code, 0, declared.err);
+    for (const bad of ['1e0', '0x1', '1.0', ' 1', '+1', '1#', 'acme/../x#1', '99999999999']) {
+      const result = await run(['log', bad, '--text', 'x'], cwd);
+      assert.equal(result.code, 2, `${bad}: ${result.out}`);
+      assert.match(result.err, /invalid incident number/);
+    }
+    assert.equal(sandbox().store.comments('acme/numbers').length, 0);
+    const plain = await run(['log', '#1', '--text', 'x'], cwd);
+    assert.equal(plain.code, 0, plain.err);
+  });
+
+  it('reads long text from a file or from stdin', async () => {
+    const cwd = aCheckout('repository: acme/texts\n');
+    const declared = await run(
+      ['declare', '--title', 'Texts', '--description-file', '-', '--json'],
+      cwd,
+      {},
+      'From stdin',
+    );
+    assert.equal(declared.code, 0, declared.err);
+    const { number } = JSON.parse(declared.out) as { number: number };
+    assert.match(sandbox().store.issue('acme/texts', number)?.body ?? '', /From stdin/);
+    const long = `${'A long observation. '.repeat(500)}END`;
+    writeFileSync(join(cwd, 'note.md'), long);
+    const logged = await run(['log', String(number), '--kind', 'observation', '--text-file', 'note.md'], cwd);
+    assert.equal(logged.code, 0, logged.err);
+    const piped = await run(['update', String(number), '--text-file', '-'], cwd, {}, 'Update from a pipe');
+    assert.equal(piped.code, 0, piped.err);
+    const bodies = sandbox()
+      .store.comments('acme/texts', number)
+      .map((c) => c.body);
+    assert.ok(bodies[0]?.includes('END'), 'the whole file was logged');
+    assert.ok(bodies[1]?.includes('Update from a pipe'));
+    const both = await run(['log', String(number), '--text', 'x', '--text-file', 'note.md'], cwd);
+    assert.equal(both.code, 2);
+    assert.match(both.err, /not both/);
+  });
+
+  it('quotes only files inside the repository, after resolving symlinks', async () => {
+    const cwd = aCheckout('repository: acme/quotes\n');
+    symlinkSync('/etc/passwd', join(cwd, 'src', 'innocent.ts'));
+    const declared = await run(['declare', '--title', 'Quotes', '--json'], cwd);
+    const { number } = JSON.parse(declared.out) as { number: number };
+    for (const file of ['/etc/passwd', '../../../../../../etc/passwd', 'src/innocent.ts', '.git/config']) {
+      const result = await run(['log', String(number), '--text', 'x', '--file', file], cwd);
+      assert.equal(result.code, 2, `${file}: ${result.out}`);
+      assert.match(result.err, /Cannot quote .*(outside the repository|git's own files)/, file);
+    }
+    assert.equal(sandbox().store.comments('acme/quotes', number).length, 0);
+    const inside = await run(
+      ['log', String(number), '--text', 'x', '--file', 'worker.ts', '--lines', '2'],
+      join(cwd, 'src'),
+    );
+    assert.equal(inside.code, 0, inside.err);
+    assert.match(sandbox().store.comments('acme/quotes', number)[0]?.body ?? '', /src\/worker\.ts#L2/);
+  });
+
+  it('prints titles without terminal escapes in list and show (JSON keeps them, escaped)', async () => {
+    const cwd = aCheckout('repository: acme/escapes\n');
+    const title = 'DB down\u001b[2J\u001b]52;c;ZWNobyBwd25lZA==\u0007\u0007\u202Eevil\u009b31m';
+    sandbox().store.ensureRepo('acme/escapes');
+    const issue = sandbox().store.createIssueDirect('acme/escapes', {
+      title,
+      labels: ['incident', 'severity:critical'],
+      author: 'firebreak-dev',
+    });
+    for (const args of [['list'], ['show', String(issue.number)]]) {
+      const result = await run(args, cwd);
+      assert.equal(result.code, 0, result.err);
+      assert.match(result.out, /DB downevil31m/, args[0]);
+      // eslint-disable-next-line no-control-regex
+      assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/.test(result.out), JSON.stringify(result.out));
+    }
+    const json = await run(['list', '--json'], cwd);
+    assert.equal((JSON.parse(json.out) as { title: string }[])[0]?.title, title);
+  });
+
+  it('says what is wrong with the API URL at once, and names a refused connection without retrying', async () => {
+    const cwd = aCheckout('repository: acme/urls\n');
+    const bad = await run(['list'], cwd, { GITHUB_API_URL: 'not a url' });
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /GITHUB_API_URL "not a url" is not a valid API URL/);
+    const ftp = await run(['list', '--api-url', 'ftp://api.example.com'], cwd);
+    assert.equal(ftp.code, 2);
+    assert.match(ftp.err, /--api-url .* uses the unsupported protocol ftp/);
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const started = Date.now();
+    const refused = await run(['list'], cwd, { GITHUB_API_URL: `http://127.0.0.1:${closed}` });
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, new RegExp(`connection refused by 127\\.0\\.0\\.1:${closed}`));
+    assert.ok(!/HTTP 500/.test(refused.err), refused.err);
+    assert.ok(Date.now() - started < 3000, `failed after ${Date.now() - started} ms`);
+  });
 
   it('runs a whole incident: declare, log with a code reference, update, severity, role, show, resolve, repair', async () => {
     const cwd = aCheckout('repository: acme/cli\n');

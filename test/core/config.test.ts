@@ -105,6 +105,51 @@ describe('config', () => {
     assert.match(problemsOf('severities:\n  - name: a\n  - name: a\n')[0]?.message ?? '', /listed twice/);
   });
 
+  it('bounds update cadences to 30 days, so a typo cannot pass and overflow the reminders later', () => {
+    const [problem] = problemsOf('severities:\n  - name: critical\n    update-every: 99999999999h\n');
+    assert.deepEqual({ line: problem?.line, field: problem?.field }, { line: 3, field: 'severities[0].update-every' });
+    assert.match(problem?.message ?? '', /from 1m to 30d/);
+    assert.equal(parseDuration('30d'), 43_200);
+    assert.equal(parseDuration('30d1m'), undefined);
+  });
+
+  it('rejects severities and roles that differ only in case (labels are case-insensitive), naming the line', () => {
+    const [severity] = problemsOf('severities:\n  - name: critical\n  - name: Critical\n');
+    assert.deepEqual({ line: severity?.line, field: severity?.field }, { line: 3, field: 'severities[1].name' });
+    assert.match(severity?.message ?? '', /"Critical" is listed twice/);
+    const [role] = problemsOf('roles:\n  - name: comms\n  - name: scribe\n  - name: comms\n');
+    assert.deepEqual({ line: role?.line, field: role?.field }, { line: 4, field: 'roles[2].name' });
+    assert.match(problemsOf('roles:\n  - name: Lead\n')[0]?.message ?? '', /built-in role "lead"/);
+  });
+
+  it('rejects equal label prefixes, naming the field and line', () => {
+    const [problem] = problemsOf('labels:\n  severity-prefix: "x:"\n  role-prefix: "X:"\n');
+    assert.deepEqual({ line: problem?.line, field: problem?.field }, { line: 3, field: 'labels.role-prefix' });
+    assert.match(problem?.message ?? '', /labels.role-prefix and labels.severity-prefix are both/);
+    assert.match(problemsOf('labels:\n  status-prefix: "severity:"\n')[0]?.message ?? '', /both "severity:"/);
+  });
+
+  it('validates repository names by GitHub rules: no ../.., no leading hyphen, no path', () => {
+    for (const bad of ['../..', 'acme/..', '-acme/x', 'acme/x/y', 'ac--me/x', 'acme/', 'a'.repeat(40) + '/x']) {
+      assert.match(problemsOf(`repository: "${bad}"`)[0]?.message ?? '', /owner\/name/, bad);
+    }
+    assert.deepEqual(parseConfig('repository: my-org/.github').repository, { owner: 'my-org', name: '.github' });
+  });
+
+  it('refuses a private repository equal to the incident repository', () => {
+    const [problem] = problemsOf('repository: acme/incidents\nprivate-repository: ACME/Incidents\n');
+    assert.deepEqual({ line: problem?.line, field: problem?.field }, { line: 2, field: 'private-repository' });
+    assert.match(problem?.message ?? '', /same as repository/);
+  });
+
+  it('refuses a config larger than 256 KB before parsing it, quickly', () => {
+    const huge = `roles:\n${'  - name: r\n    description: a long description of the role\n'.repeat(120_000)}`;
+    const started = Date.now();
+    const [problem] = problemsOf(huge);
+    assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+    assert.match(problem?.message ?? '', /the file is \d\.\d MB; an incident config is at most 256 KB/);
+  });
+
   it('rejects a top level that is not a mapping', () => {
     assert.match(problemsOf('- a\n- b\n')[0]?.message ?? '', /must be a mapping/);
   });

@@ -67,6 +67,26 @@ describe('command flows against the sandbox', () => {
       assert.deepEqual(done?.actions, ['Open issue', 'Log action']);
     });
 
+    it('"Log action" after declaring passes the incident itself, so the entry goes to the repository it was declared in', async () => {
+      h = await flowHarness(sandbox, { replies: [{ match: /declared/, action: 'Log action' }] });
+      const incident = await declareVia(h);
+      await new Promise((resolve) => setImmediate(resolve));
+      const [logAction] = h.executed;
+      assert.equal(logAction?.command, 'firebreak.logEntry');
+      // Shaped as a tree node, which is what the command's argument handling reads an incident from.
+      const passed = (logAction?.args[0] as { incident?: typeof incident } | undefined)?.incident;
+      assert.equal(passed?.number, incident.number, 'the incident, not a bare number');
+      assert.deepEqual(passed?.repo, incident.repo);
+    });
+
+    it('an incident of another repository is never written into the session repository', async () => {
+      const incident = await declareVia(h);
+      const elsewhere = { ...incident, repo: { owner: 'acme', name: 'shop-private' } };
+      await assert.rejects(h.session.service.setSeverity(elsewhere, 'critical'), /acme\/shop-private is neither/);
+      await assert.rejects(h.session.service.log(elsewhere, { kind: 'action', text: 'x' }), /is neither/);
+      assert.equal(comments(incident.number).length, 0, 'nothing landed on acme/shop#N');
+    });
+
     it('refuses an empty or overlong title with a message that says what to write', async () => {
       h.answer({ input: undefined });
       await declareIncident(h.ctx);

@@ -7,7 +7,9 @@ import fc from 'fast-check';
 import { defaultConfig } from '../../core/domain/config';
 import { GitHubError } from '../../core/domain/errors';
 import { entryFromComment, fold, initialState, readIncidentMarker } from '../../core/domain/event-log';
-import type { TimelineEntry } from '../../core/domain/incident';
+import type { Incident, TimelineEntry } from '../../core/domain/incident';
+import { describeIncident } from '../../cli/incident-commands';
+import { terminalText } from '../../cli/terminal';
 import { BODY_LIMIT, teamMentions } from '../../core/domain/markdown';
 import { createRenderer, renderEntryComment, renderIncidentBody } from '../../core/domain/render';
 import { codeRef, declaration, entry, hostileText, sometimesHuge } from './arbitraries';
@@ -26,6 +28,9 @@ import { record } from './table';
 
 const renderer = createRenderer();
 const config = defaultConfig();
+// Everything a terminal could act on: ESC, C0 and C1 controls (0x9B is a one-byte CSI), DEL and bidi overrides.
+// eslint-disable-next-line no-control-regex
+const TERMINAL_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 // eslint-disable-next-line no-control-regex
 const HIDING = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 
@@ -150,6 +155,39 @@ describe('reliability: hostile titles and texts', function () {
           { numRuns: SIZE.cases, seed: SEED + 21, includeErrorInReport: true },
         ),
       () => `longest body ${longestBody} characters`,
+    ),
+  );
+
+  let printed = 0;
+  it(
+    `${SIZE.cases} incidents with hostile titles and entries printed by the CLI: no escape sequence or control character reaches the terminal`,
+    run(
+      'P4. CLI terminal output (hostile text)',
+      `${SIZE.cases} cases`,
+      () =>
+        fc.assert(
+          fc.property(declaration, fc.array(entry('key-t'), { maxLength: 4 }), (d, entries) => {
+            const state = fold(d, entries);
+            const incident: Incident = {
+              ...state,
+              declaration: d,
+              repo: { owner: 'acme', name: 'shop' },
+              number: 7,
+              url: 'https://github.com/acme/shop/issues/7',
+              open: true,
+              otherLabels: [],
+              assignees: [],
+              timeline: entries,
+              timelineLoaded: true,
+              updatedAt: d.declaredAt,
+            };
+            const shown = terminalText(describeIncident(incident));
+            assert.ok(!TERMINAL_CONTROL.test(shown), `no escape or control character: ${JSON.stringify(shown)}`);
+            printed++;
+          }),
+          { numRuns: SIZE.cases, seed: SEED + 23, includeErrorInReport: true },
+        ),
+      () => `${printed} incidents printed`,
     ),
   );
 

@@ -283,6 +283,7 @@ class OneIssueGateway implements IssueGateway {
   addSubIssue = unexpected;
   listSubIssues = unexpected;
   currentUser = unexpected;
+  repository = unexpected;
 }
 
 async function unexpected(): Promise<never> {
