@@ -11,6 +11,8 @@ export interface IssueRecord {
   readonly labels: readonly string[];
   readonly assignees: readonly string[];
   readonly author: string;
+  /** `User` or `Bot`; absent in records built without it. */
+  readonly authorType?: string;
   readonly authorAssociation: string;
   readonly createdAt: string;
   readonly updatedAt: string;

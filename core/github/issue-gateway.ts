@@ -50,7 +50,7 @@ type RawIssue = {
   state_reason?: string | null;
   labels: (string | { name?: string })[];
   assignees?: { login: string }[] | null;
-  user: { login: string } | null;
+  user: { login: string; type?: string } | null;
   author_association: string;
   created_at: string;
   updated_at: string;
@@ -81,6 +81,7 @@ export function toIssueRecord(raw: RawIssue): IssueRecord {
     labels: raw.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
     assignees: (raw.assignees ?? []).map((a) => a.login),
     author: raw.user?.login ?? 'ghost',
+    ...(raw.user?.type ? { authorType: raw.user.type } : {}),
     authorAssociation: raw.author_association,
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
