@@ -361,7 +361,8 @@ export class IncidentService {
     this.refuseEditedHistory(gateway, incident);
     const body = renderIncidentBody(declaration, stateOnly(incident), this.config, this.deps.renderer);
     const labels = labelsFor(incident, this.config, incident.otherLabels);
-    const assignees = assigneesFor(incident);
+    // A request is nobody's to hold yet: its author is named as lead, never assigned.
+    const assignees = incident.request ? [] : assigneesFor(incident);
     const state = incident.status === 'resolved' ? 'closed' : 'open';
     const changed: string[] = [];
     // The body carries its marker, and the marker may hold cut text: compare what would be written, nothing else.
