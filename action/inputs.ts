@@ -36,12 +36,32 @@ export interface RunnerContext {
   readonly serverUrl: string;
 }
 
+/**
+ * Where the freeze reads its config when the run gates a change (pull_request, push, merge_group): the default
+ * branch through the API, never the checkout, which holds the change itself.
+ */
+export interface TrustedConfigSource {
+  readonly repo: RepoRef;
+  readonly path: string;
+  /** A commit or branch; undefined is the repository's default branch. */
+  readonly ref?: string;
+  /** The file in the checkout, if there is one, to tell whether the change edits it. */
+  readonly checkoutText?: string;
+}
+
+/** Events that gate a change whose files are in the checkout. */
+const GATED_EVENTS = new Set(['pull_request', 'pull_request_target', 'push', 'merge_group']);
+
 export interface Inputs {
   readonly mode: Mode;
   readonly token: string;
   /** Where incidents live: the input, else the config's `repository`, else the workflow's repository. */
   readonly repository: RepoRef;
+  /** The repository input, when set: it wins over whichever config is used. */
+  readonly repositoryInput?: RepoRef;
   readonly config: FirebreakConfig;
+  /** Set for a freeze that gates a change: `config` must then be replaced by the one read from there. */
+  readonly trustedConfig?: TrustedConfigSource;
   readonly templates: Readonly<Record<string, string>>;
   /** Undefined: the config's `freeze: true` severities. */
   readonly freezeSeverities?: readonly string[];
@@ -118,6 +138,57 @@ export function readRunner(env: NodeJS.ProcessEnv): RunnerContext {
     apiUrl: (env['GITHUB_API_URL'] || GITHUB_API_URL).replace(/\/+$/, ''),
     serverUrl,
   };
+}
+
+const ZERO_SHA = /^0+$/;
+
+/**
+ * Where a freeze gating this event reads its config: for a push to the default branch, the commit before the push
+ * (the branch now holds the change); otherwise the default branch.
+ */
+export function trustedConfigSource(runner: RunnerContext, path: string): TrustedConfigSource | undefined {
+  if (!GATED_EVENTS.has(runner.eventName) || !runner.repository) return undefined;
+  const repository = runner.payload['repository'] as { default_branch?: unknown } | undefined;
+  const defaultBranch = typeof repository?.default_branch === 'string' ? repository.default_branch : undefined;
+  const before = runner.payload['before'];
+  const pushToDefault =
+    runner.eventName === 'push' && (defaultBranch === undefined || runner.ref === `refs/heads/${defaultBranch}`);
+  const ref =
+    pushToDefault && typeof before === 'string' && /^[0-9a-f]{40}$/.test(before) && !ZERO_SHA.test(before)
+      ? before
+      : defaultBranch;
+  const file = resolve(runner.workspace, path);
+  return {
+    repo: runner.repository,
+    path,
+    ...(ref ? { ref } : {}),
+    ...(existsSync(file) ? { checkoutText: readFileSync(file, 'utf8') } : {}),
+  };
+}
+
+/**
+ * The inputs with the config read from the trusted source (undefined: no file there, so the defaults), the incident
+ * repository recomputed from it, and what to tell the user when the change under test edits the config.
+ */
+export function withTrustedConfig(inputs: Inputs, text: string | undefined): { inputs: Inputs; notes: string[] } {
+  const source = inputs.trustedConfig;
+  if (!source) return { inputs, notes: [] };
+  const where = `${source.path} of ${source.repo.owner}/${source.repo.name}@${source.ref ?? 'default branch'}`;
+  if (text === undefined && source.checkoutText === undefined && source.path !== DEFAULT_CONFIG_PATH) {
+    throw new InputError(
+      `Input config-path: ${source.path} is neither on the default branch nor in the checkout.`,
+      'Fix the path, or merge the config to the default branch first: freezes read it from there.',
+    );
+  }
+  const config = text === undefined ? defaultConfig() : parseConfig(text, where);
+  const repository = inputs.repositoryInput ?? config.repository ?? inputs.runner.repository ?? inputs.repository;
+  const notes =
+    source.checkoutText !== undefined && source.checkoutText !== text
+      ? [
+          `This change edits ${source.path}: the freeze uses ${text === undefined ? 'the defaults (the file is not on the default branch)' : where}, not the checkout. The edit takes effect for freezes once it is merged.`,
+        ]
+      : [];
+  return { inputs: { ...inputs, config, repository }, notes };
 }
 
 function loadConfig(workspace: string, path: string): FirebreakConfig {
@@ -198,7 +269,10 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     );
 
   const runner = readRunner(env);
-  const config = loadConfig(runner.workspace, input('config-path'));
+  const trustedConfig =
+    mode === 'freeze' ? trustedConfigSource(runner, input('config-path') || DEFAULT_CONFIG_PATH) : undefined;
+  // A freeze that gates a change never parses the change's config: run.ts reads the trusted one (withTrustedConfig).
+  const config = trustedConfig ? defaultConfig() : loadConfig(runner.workspace, input('config-path'));
   const repoInput = input('repository');
   const fromInput = repoInput ? parseRepo(repoInput) : undefined;
   if (repoInput && !fromInput) throw new InputError(`Input repository must be owner/name, not "${repoInput}".`);
@@ -253,8 +327,10 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     mode: mode as Mode,
     token,
     repository,
+    ...(fromInput ? { repositoryInput: fromInput } : {}),
     config,
-    templates: loadTemplates(runner.workspace, config),
+    ...(trustedConfig ? { trustedConfig } : {}),
+    templates: trustedConfig ? {} : loadTemplates(runner.workspace, config),
     ...(freezeSeverities.length > 0 ? { freezeSeverities } : {}),
     services: listInput('service'),
     failOnFreeze: booleanInput('fail-on-freeze', true),

@@ -10,7 +10,8 @@ import {
   summarizeIncident,
   type FreezeDecision,
 } from '../core/use-cases/freeze';
-import { createGitHubClient, type Logger } from '../core/github/github-client';
+import { createGitHubClient, type GitHubClient, type Logger } from '../core/github/github-client';
+import { readRepoFile } from '../core/github/repo-files';
 import { IncidentService } from '../core/use-cases/incident-service';
 import { repoSlug } from '../core/domain/incident';
 import { OctokitIssueGateway, type IssueGateway } from '../core/github/issue-gateway';
@@ -18,7 +19,7 @@ import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { StatusSummary } from '../core/use-cases/status-summary';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
-import { eventIssue, readInputs, type Inputs } from './inputs';
+import { eventIssue, readInputs, withTrustedConfig, type Inputs } from './inputs';
 
 /** A deliberate failure of the step (e.g. frozen), as opposed to an error. */
 export class StepFailure extends Error {
@@ -34,6 +35,7 @@ export function formatError(error: unknown): string {
 const log: Logger = { debug: (m) => core.debug(m), info: (m) => core.info(m), warn: (m) => core.warning(m) };
 
 interface Wiring {
+  readonly client: GitHubClient;
   readonly gateway: IssueGateway;
   readonly renderer: Renderer;
 }
@@ -47,9 +49,31 @@ function wire(inputs: Inputs): Wiring {
     userAgent: 'firebreak-action',
   });
   return {
+    client,
     gateway: new OctokitIssueGateway(inputs.repository, client, inputs.runner.serverUrl),
     renderer: createRenderer({ ...inputs.templates }),
   };
+}
+
+/**
+ * A freeze that gates a change reads its config from the default branch (see inputs.ts): the change under test
+ * cannot switch its own freeze off. The incident repository may come from that config, so the gateway may change.
+ */
+async function trustedFreeze(
+  inputs: Inputs,
+  wiring: Wiring,
+): Promise<{ inputs: Inputs; gateway: IssueGateway; notes: string[] }> {
+  const source = inputs.trustedConfig;
+  if (!source) return { inputs, gateway: wiring.gateway, notes: [] };
+  const text = await readRepoFile(wiring.client, source.repo, source.path, source.ref);
+  const trusted = withTrustedConfig(inputs, text);
+  const gateway =
+    repoSlug(trusted.inputs.repository) === repoSlug(wiring.gateway.repo)
+      ? wiring.gateway
+      : new OctokitIssueGateway(trusted.inputs.repository, wiring.client, inputs.runner.serverUrl);
+  const from = text === undefined ? `defaults (no ${source.path} on the default branch)` : trusted.inputs.config.source;
+  core.info(`Firebreak freeze for ${repoSlug(trusted.inputs.repository)} (config: ${from})`);
+  return { ...trusted, gateway };
 }
 
 async function writeSummary(markdown: string): Promise<void> {
@@ -62,7 +86,8 @@ async function writeSummary(markdown: string): Promise<void> {
 export async function run(): Promise<void> {
   const inputs = readInputs();
   const wiring = wire(inputs);
-  core.info(`Firebreak ${inputs.mode} for ${repoSlug(inputs.repository)} (config: ${inputs.config.source})`);
+  if (!inputs.trustedConfig)
+    core.info(`Firebreak ${inputs.mode} for ${repoSlug(inputs.repository)} (config: ${inputs.config.source})`);
   switch (inputs.mode) {
     case 'freeze':
       return freeze(inputs, wiring);
@@ -87,10 +112,16 @@ const BYPASS_HINT = [
   'The bypass is recorded on every incident above with who deployed, the run link and the reason.',
 ].join('\n');
 
-async function freeze(inputs: Inputs, { gateway, renderer }: Wiring): Promise<void> {
+async function freeze(given: Inputs, wiring: Wiring): Promise<void> {
   const now = new Date();
+  const { renderer } = wiring;
+  let inputs = given;
+  let gateway = wiring.gateway;
+  let notes: string[] = [];
   let decision: FreezeDecision;
   try {
+    ({ inputs, gateway, notes } = await trustedFreeze(given, wiring));
+    notes.forEach((note) => core.warning(note, { title: 'Freeze config changed in this change' }));
     decision = await checkFreeze(gateway, inputs.config, {
       ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
       services: inputs.services,
@@ -151,7 +182,8 @@ async function freeze(inputs: Inputs, { gateway, renderer }: Wiring): Promise<vo
       incidents.map(({ number, title, severity, url, lead, age }) => ({ number, title, severity, url, lead, age })),
     ),
   );
-  await writeSummary(renderFreezeReport({ decision, now, bypassHint: BYPASS_HINT, ...(bypass ? { bypass } : {}) }));
+  const report = renderFreezeReport({ decision, now, bypassHint: BYPASS_HINT, ...(bypass ? { bypass } : {}) });
+  await writeSummary(notes.length > 0 ? `${report}\n${notes.map((n) => `> ⚠️ ${n}`).join('\n')}\n` : report);
 
   const list = incidents.map((i) => `#${i.number} (${i.severity}, lead @${i.lead})`).join(', ');
   if (!decision.frozen) {
