@@ -6,6 +6,7 @@ import { FirebreakError } from '../../core/domain/errors';
 import { entryHash, incidentMarker, initialState, markerHash, readMarker } from '../../core/domain/event-log';
 import type { Declaration } from '../../core/domain/incident';
 import { postWebhook, statusMessage } from '../../core/chat/webhook';
+import { summarizeEntry } from '../../core/domain/render';
 import { checkFreeze } from '../../core/use-cases/freeze';
 import { StatusSummary } from '../../core/use-cases/status-summary';
 import { DEFAULT_USERS } from '../../sandbox/server';
@@ -196,6 +197,11 @@ describe('who may change an incident', () => {
       const shown = await service.show(number);
       assert.equal(shown.severity, 'critical', 'the state recorded before the edit is kept');
       assert.equal(shown.timeline[0]?.edited, true);
+      assert.equal(
+        summarizeEntry(shown.timeline[0]!),
+        'severity minor → minor [edited after it was written: not followed]',
+        'show, the tree and the retro say so',
+      );
       assert.deepEqual(
         shown.editedEntries?.map((e) => e.commentId),
         [comment.id],
