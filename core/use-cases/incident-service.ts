@@ -155,7 +155,8 @@ export class IncidentService {
     // GitHub drops the labels of people who cannot triage without a word: what it answered is what happened.
     if (!this.isIncidentIssue(issue)) {
       const slug = repoSlug(gateway.repo);
-      throw new InputError(
+      throw new FirebreakError(
+        'permission',
         `Not declared: GitHub opened ${slug}#${issue.number} but dropped its labels and assignees, because ` +
           `@${issue.author} cannot label issues in ${slug} (that needs triage or write access). ` +
           `#${issue.number} is an ordinary issue, not an incident: nothing freezes and nobody is paged.`,
@@ -314,9 +315,10 @@ export class IncidentService {
     );
   }
 
-  private notRecorded(gateway: IssueGateway, number: number, comment: CommentRecord): InputError {
+  private notRecorded(gateway: IssueGateway, number: number, comment: CommentRecord): FirebreakError {
     const slug = repoSlug(gateway.repo);
-    return new InputError(
+    return new FirebreakError(
+      'permission',
       `Not recorded: GitHub took the comment (${comment.url}), but @${comment.author} cannot push to ${slug} ` +
         `(association ${comment.authorAssociation}), so no reader counts it as an entry of ${slug}#${number}.`,
       `Ask an admin of ${slug} for write (or triage) access, or use a token of someone who has it; ` +

@@ -153,6 +153,7 @@ describe('who may change an incident', () => {
       await assert.rejects(
         reader.declare({ title: 'Checkout down', severity: 'critical' }),
         (error: FirebreakError) =>
+          error.code === 'permission' &&
           /Not declared: GitHub opened acme\/shop#1 but dropped its labels and assignees/.test(error.message) &&
           /triage or write access/.test(error.message) &&
           /not an incident/.test(error.message),

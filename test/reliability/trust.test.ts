@@ -241,7 +241,7 @@ describe('reliability: who may change an incident', function () {
     });
     const decision = await checkFreeze(lead.gateway, lead.service.config);
     const shown = await lead.service.show(incident.number);
-    const successes = outcomes.filter((o) => o !== 'input').length + (cli.code === 0 ? 1 : 0);
+    const successes = outcomes.filter((o) => o !== 'permission').length + (cli.code === 0 ? 1 : 0);
     record({
       scenario: 'S5. read-only declare and log',
       size: `${SIZE.declares} writes + CLI`,
@@ -250,10 +250,10 @@ describe('reliability: who may change an incident', function () {
       crashes: successes + (decision.frozen ? 1 : 0) + shown.timeline.length,
       leaked: countLeaks([cli.out, cli.err]),
       seconds: seconds(started),
-      note: `${outcomes.filter((o) => o === 'input').length + (cli.code === 0 ? 0 : 1)} refused with what is missing`,
+      note: `${outcomes.filter((o) => o === 'permission').length + (cli.code === 0 ? 0 : 1)} refused with what is missing`,
     });
     assert.deepEqual(
-      outcomes.filter((o) => o !== 'input'),
+      outcomes.filter((o) => o !== 'permission'),
       [],
     );
     assert.notEqual(cli.code, 0, cli.out);
