@@ -14,7 +14,7 @@ import { createGitHubClient, type GitHubClient, type Logger } from '../core/gith
 import { readRepoFile } from '../core/github/repo-files';
 import { IncidentService } from '../core/use-cases/incident-service';
 import { repoSlug } from '../core/domain/incident';
-import { OctokitIssueGateway, type IssueGateway } from '../core/github/issue-gateway';
+import { OctokitIssueGateway, type IssueGateway, type IssueRecord } from '../core/github/issue-gateway';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { StatusSummary } from '../core/use-cases/status-summary';
@@ -62,18 +62,24 @@ function wire(inputs: Inputs): Wiring {
 async function trustedFreeze(
   inputs: Inputs,
   wiring: Wiring,
-): Promise<{ inputs: Inputs; gateway: IssueGateway; notes: string[] }> {
+): Promise<{ inputs: Inputs; gateway: IssueGateway; notes: string[]; issues?: Promise<readonly IssueRecord[]> }> {
   const source = inputs.trustedConfig;
   if (!source) return { inputs, gateway: wiring.gateway, notes: [] };
+  // The list most configs lead to, in flight with the config read: one round trip instead of two.
+  const label = inputs.config.labels.incident;
+  const listed = wiring.gateway.listIssues({ labels: [label], state: 'open' });
+  listed.catch(() => undefined);
   const text = await readRepoFile(wiring.client, source.repo, source.path, source.ref);
   const trusted = withTrustedConfig(inputs, text);
-  const gateway =
-    repoSlug(trusted.inputs.repository) === repoSlug(wiring.gateway.repo)
-      ? wiring.gateway
-      : new OctokitIssueGateway(trusted.inputs.repository, wiring.client, inputs.runner.serverUrl);
+  const same =
+    repoSlug(trusted.inputs.repository) === repoSlug(wiring.gateway.repo) &&
+    trusted.inputs.config.labels.incident === label;
+  const gateway = same
+    ? wiring.gateway
+    : new OctokitIssueGateway(trusted.inputs.repository, wiring.client, inputs.runner.serverUrl);
   const from = text === undefined ? `defaults (no ${source.path} on the default branch)` : trusted.inputs.config.source;
   core.info(`Firebreak freeze for ${repoSlug(trusted.inputs.repository)} (config: ${from})`);
-  return { ...trusted, gateway };
+  return { ...trusted, gateway, ...(same ? { issues: listed } : {}) };
 }
 
 async function writeSummary(markdown: string): Promise<void> {
@@ -120,9 +126,11 @@ async function freeze(given: Inputs, wiring: Wiring): Promise<void> {
   let notes: string[] = [];
   let decision: FreezeDecision;
   try {
-    ({ inputs, gateway, notes } = await trustedFreeze(given, wiring));
+    const trusted = await trustedFreeze(given, wiring);
+    ({ inputs, gateway, notes } = trusted);
     notes.forEach((note) => core.warning(note, { title: 'Freeze config changed in this change' }));
     decision = await checkFreeze(gateway, inputs.config, {
+      ...(trusted.issues ? { issues: trusted.issues } : {}),
       ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
       services: inputs.services,
       now,

@@ -51,13 +51,13 @@ describe('action: freeze', function () {
     assert.match(run.summary, /## 🧊 Deploys are frozen/);
     assert.match(run.summary, /\| `critical` \| declared \| @octo-lead \|/);
     assert.match(run.summary, /### How to deploy anyway[\s\S]*bypass: true[\s\S]*bypass-reason:/);
-    // The config from the default branch (a pull request cannot carry its own), then one list request decided it.
-    assert.deepEqual(
-      sandbox()
-        .requests.filter((r) => r.token === TOKEN)
-        .map((r) => `${r.method} ${r.path}`),
-      [`GET /repos/${REPO}/contents/.github%2Fincidents.yml`, `GET /repos/${REPO}/issues`],
-    );
+    // The config from the default branch (a pull request cannot carry its own) and, in flight with it, one list
+    // request decided it.
+    const made = sandbox().requests.filter((r) => r.token === TOKEN);
+    assert.deepEqual(made.map((r) => `${r.method} ${r.path}`).sort(), [
+      `GET /repos/${REPO}/contents/.github%2Fincidents.yml`,
+      `GET /repos/${REPO}/issues`,
+    ]);
   });
 
   it('a drill never freezes, whatever its severity', async () => {
@@ -158,6 +158,24 @@ describe('action: freeze', function () {
       });
       assert.equal(manual.code, 0, manual.stdout);
     });
+  });
+
+  it('reads the incidents of the repository the default branch’s config names', async () => {
+    const incident = await world(sandbox(), { repo: 'acme/incidents' })
+      .service()
+      .declare({ title: 'Checkout down', severity: 'critical' });
+    sandbox().store.putFileDirect(REPO, '.github/incidents.yml', 'repository: acme/incidents\n');
+    const run = await runAction(sandbox(), {
+      inputs: { mode: 'freeze' },
+      eventName: 'pull_request',
+      event: { pull_request: { number: 9 }, repository: { default_branch: 'main' } },
+    });
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(errorOf(run), new RegExp(`^Deploys are frozen by #${incident.number} \\(critical`));
+    assert.match(
+      run.stdout,
+      /Firebreak freeze for acme\/incidents \(config: \.github\/incidents\.yml of acme\/shop@main\)/,
+    );
   });
 
   it('with fail-on-freeze false it only reports the freeze', async () => {
