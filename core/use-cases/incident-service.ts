@@ -158,10 +158,10 @@ export class IncidentService {
       throw new FirebreakError(
         'permission',
         `Not declared: GitHub opened ${slug}#${issue.number} but dropped its labels and assignees, because ` +
-          `@${issue.author} cannot label issues in ${slug} (that needs triage or write access). ` +
+          `@${issue.author} cannot label new issues in ${slug} (that needs write access). ` +
           `#${issue.number} is an ordinary issue, not an incident: nothing freezes and nobody is paged.`,
         `Ask someone with write access to ${slug} to declare it (or to take #${issue.number}), or ask an admin for ` +
-          'triage or write access; you may close the issue.',
+          'write access; you may close the issue.',
       );
     }
     return incidentFromIssue({ repo: gateway.repo, issue, config: this.config });

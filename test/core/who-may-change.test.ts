@@ -155,7 +155,7 @@ describe('who may change an incident', () => {
         (error: FirebreakError) =>
           error.code === 'permission' &&
           /Not declared: GitHub opened acme\/shop#1 but dropped its labels and assignees/.test(error.message) &&
-          /triage or write access/.test(error.message) &&
+          /cannot label new issues in acme\/shop \(that needs write access\)/.test(error.message) &&
           /not an incident/.test(error.message),
       );
       assert.equal((await checkFreeze(world(sandbox()).gateway, reader.config)).frozen, false);
