@@ -14,7 +14,7 @@ import { createGitHubClient, type GitHubClient, type Logger } from '../core/gith
 import { readRepoFile } from '../core/github/repo-files';
 import { IncidentService } from '../core/use-cases/incident-service';
 import { repoSlug } from '../core/domain/incident';
-import { OctokitIssueGateway, type IssueGateway, type IssueRecord } from '../core/github/issue-gateway';
+import { OctokitIssueGateway, type IssueGateway } from '../core/github/issue-gateway';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { StatusSummary } from '../core/use-cases/status-summary';
@@ -62,24 +62,20 @@ function wire(inputs: Inputs): Wiring {
 async function trustedFreeze(
   inputs: Inputs,
   wiring: Wiring,
-): Promise<{ inputs: Inputs; gateway: IssueGateway; notes: string[]; issues?: Promise<readonly IssueRecord[]> }> {
+): Promise<{ inputs: Inputs; gateway: IssueGateway; notes: string[] }> {
   const source = inputs.trustedConfig;
   if (!source) return { inputs, gateway: wiring.gateway, notes: [] };
-  // The list most configs lead to, in flight with the config read: one round trip instead of two.
-  const label = inputs.config.labels.incident;
-  const listed = wiring.gateway.listIssues({ labels: [label], state: 'open' });
-  listed.catch(() => undefined);
+  // Read before the list, not with it: with the rate limit exhausted, two requests in flight would both be refused
+  // (the list depends on the config's repository and label anyway).
   const text = await readRepoFile(wiring.client, source.repo, source.path, source.ref);
   const trusted = withTrustedConfig(inputs, text);
-  const same =
-    repoSlug(trusted.inputs.repository) === repoSlug(wiring.gateway.repo) &&
-    trusted.inputs.config.labels.incident === label;
-  const gateway = same
-    ? wiring.gateway
-    : new OctokitIssueGateway(trusted.inputs.repository, wiring.client, inputs.runner.serverUrl);
+  const gateway =
+    repoSlug(trusted.inputs.repository) === repoSlug(wiring.gateway.repo)
+      ? wiring.gateway
+      : new OctokitIssueGateway(trusted.inputs.repository, wiring.client, inputs.runner.serverUrl);
   const from = text === undefined ? `defaults (no ${source.path} on the default branch)` : trusted.inputs.config.source;
   core.info(`Firebreak freeze for ${repoSlug(trusted.inputs.repository)} (config: ${from})`);
-  return { ...trusted, gateway, ...(same ? { issues: listed } : {}) };
+  return { ...trusted, gateway };
 }
 
 async function writeSummary(markdown: string): Promise<void> {
@@ -126,11 +122,9 @@ async function freeze(given: Inputs, wiring: Wiring): Promise<void> {
   let notes: string[] = [];
   let decision: FreezeDecision;
   try {
-    const trusted = await trustedFreeze(given, wiring);
-    ({ inputs, gateway, notes } = trusted);
+    ({ inputs, gateway, notes } = await trustedFreeze(given, wiring));
     notes.forEach((note) => core.warning(note, { title: 'Freeze config changed in this change' }));
     decision = await checkFreeze(gateway, inputs.config, {
-      ...(trusted.issues ? { issues: trusted.issues } : {}),
       ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
       services: inputs.services,
       now,

@@ -5,7 +5,7 @@ import { findSeverity, type FirebreakConfig } from '../domain/config';
 import { InputError } from '../domain/errors';
 import { LEAD, type BypassEntry, type Incident } from '../domain/incident';
 import type { IncidentService } from './incident-service';
-import type { IssueGateway, IssueRecord } from '../github/issue-gateway';
+import type { IssueGateway } from '../github/issue-gateway';
 import { incidentFromIssue } from '../domain/issue-view';
 import { stripControl, userLine } from '../domain/markdown';
 import { durationBetween } from '../domain/render';
@@ -19,8 +19,6 @@ export interface FreezeOptions {
    */
   readonly services?: readonly string[];
   readonly now?: Date;
-  /** The open issues labelled as incidents, when the caller asked for them already (in flight with other reads). */
-  readonly issues?: Promise<readonly IssueRecord[]>;
 }
 
 export type IgnoredReason = 'drill' | 'request' | 'severity' | 'service' | 'resolved';
@@ -94,7 +92,7 @@ export async function checkFreeze(
   const now = options.now ?? new Date();
   const severities = freezeSeverities(config, options.severities);
   const services = resolveServices(config, options.services ?? []);
-  const issues = await (options.issues ?? gateway.listIssues({ labels: [config.labels.incident], state: 'open' }));
+  const issues = await gateway.listIssues({ labels: [config.labels.incident], state: 'open' });
   const freezing: Incident[] = [];
   const ignored: { incident: Incident; reason: IgnoredReason }[] = [];
   for (const issue of issues) {

@@ -152,7 +152,7 @@ export class IncidentService {
       },
       declaration.key,
     );
-    // GitHub drops the labels of people who cannot triage without a word: what it answered is what happened.
+    // GitHub drops the labels of people who cannot push without a word: what it answered is what happened.
     if (!this.isIncidentIssue(issue)) {
       const slug = repoSlug(gateway.repo);
       throw new FirebreakError(
