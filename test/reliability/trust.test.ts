@@ -13,8 +13,11 @@ import { createRenderer } from '../../core/domain/render';
 import { createGitHubClient } from '../../core/github/github-client';
 import { OctokitIssueGateway } from '../../core/github/issue-gateway';
 import type { Sandbox } from '../../sandbox/server';
+import { buildAction, runAction, warningsOf } from '../action/support';
 import { hostileText } from './arbitraries';
 import {
+  ACTION_TOKEN,
+  actionTexts,
   assertNoViolations,
   clientFor,
   countLeaks,
@@ -214,6 +217,48 @@ describe('reliability: who may change an incident', function () {
       note: `${caught} edits caught, repair refused each`,
     });
     assert.deepEqual(problems, []);
+    assertNoViolations(sandbox);
+  });
+
+  it('a pull request that edits the freeze config (off, elsewhere, broken) never passes its own freeze', async () => {
+    await buildAction();
+    const sandbox = await start();
+    const started = Date.now();
+    const lead = clientFor(sandbox, engineer(0));
+    await lead.service.declare({ title: 'Checkout down', severity: 'critical' });
+    const edits: Record<string, string> = {
+      off: ['severities:', ...['critical', 'major', 'minor'].map((n) => `  - name: ${n}\n    freeze: false`)].join(
+        '\n',
+      ),
+      elsewhere: 'repository: acme/empty\n',
+      'other label': 'labels:\n  incident: not-an-incident\n',
+      broken: 'severities: [',
+    };
+    const runs = await Promise.all(
+      Object.values(edits).map((config) =>
+        runAction(sandbox, {
+          inputs: { mode: 'freeze', 'github-token': ACTION_TOKEN, 'api-retries': '0' },
+          eventName: 'pull_request',
+          event: { pull_request: { number: 7 }, repository: { default_branch: 'main' } },
+          files: { '.github/incidents.yml': config },
+          env: { GITHUB_REPOSITORY: SLUG },
+        }),
+      ),
+    );
+    const passed = runs.filter((r) => r.code === 0 || r.outputs['frozen'] !== 'true').length;
+    const unreported = runs.filter((r) => !warningsOf(r).some((w) => /This change edits/.test(w))).length;
+    record({
+      scenario: 'S6. freeze config edited in the gated change',
+      size: `${runs.length} pull requests`,
+      lost: 0,
+      duplicated: 0,
+      crashes: passed + unreported,
+      leaked: countLeaks(runs.flatMap(actionTexts)),
+      seconds: seconds(started),
+      note: `${runs.length - passed} stayed frozen, ${runs.length - unreported} reported the edit`,
+    });
+    assert.equal(passed, 0, runs.map((r) => r.stdout).join('\n'));
+    assert.equal(unreported, 0);
     assertNoViolations(sandbox);
   });
 
