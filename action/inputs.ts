@@ -4,7 +4,9 @@ import * as core from '@actions/core';
 // @actions/github's runner context alone: its package entry also loads an Octokit (and undici), half a megabyte the
 // Action never uses. The alias is set in tsconfig.json (types, tests) and scripts/build.mjs (the bundle).
 import { Context } from '@actions/github-context';
-import { parseRepo } from '../core/domain/config';
+import { DEFAULT_CONFIG_PATH, parseRepo } from '../core/domain/config';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InputError } from '../core/domain/errors';
 import type { FirebreakConfig } from '../core/domain/config';
 import type { RepoRef } from '../core/domain/incident';
@@ -33,12 +35,32 @@ export interface RunnerContext {
   readonly serverUrl: string;
 }
 
+/**
+ * Where the freeze reads its config when the run gates a change (pull_request, push, merge_group): the default
+ * branch through the API, never the checkout, which holds the change itself.
+ */
+export interface TrustedConfigSource {
+  readonly repo: RepoRef;
+  readonly path: string;
+  /** A commit or branch; undefined is the repository's default branch. */
+  readonly ref?: string;
+  /** The file in the checkout, if there is one, to tell whether the change edits it. */
+  readonly checkoutText?: string;
+}
+
+/** Events that gate a change whose files are in the checkout. */
+const GATED_EVENTS = new Set(['pull_request', 'pull_request_target', 'push', 'merge_group']);
+
 export interface Inputs {
   readonly mode: Mode;
   readonly token: string;
   /** Where incidents live: the input, else the config's `repository`, else the workflow's repository. */
   readonly repository: RepoRef;
+  /** The repository input, when set: it wins over whichever config is used. */
+  readonly repositoryInput?: RepoRef;
   readonly config: FirebreakConfig;
+  /** Set for a freeze that gates a change: `config` must then be replaced by the one read from there. */
+  readonly trustedConfig?: TrustedConfigSource;
   readonly templates: Readonly<Record<string, string>>;
   readonly apiUrl: string;
   readonly webUrl: string;
@@ -86,6 +108,8 @@ function listInput(name: string): string[] {
     .filter(Boolean);
 }
 
+const ACTION_NAMES = { configPath: 'input config-path', repository: 'input repository', apiUrl: 'GITHUB_API_URL' };
+
 /** The run as the runner describes it, through @actions/github's context (plus what that context leaves out). */
 export function readRunner(env: NodeJS.ProcessEnv = process.env): RunnerContext {
   let context: Context;
@@ -114,6 +138,80 @@ export function readRunner(env: NodeJS.ProcessEnv = process.env): RunnerContext 
     apiUrl: context.apiUrl.replace(/\/+$/, ''),
     serverUrl,
   };
+}
+
+const ZERO_SHA = /^0+$/;
+
+/**
+ * Where a freeze gating this event reads its config: for a push to the default branch, the commit before the push
+ * (the branch now holds the change); otherwise the default branch.
+ */
+export function trustedConfigSource(runner: RunnerContext, path: string): TrustedConfigSource | undefined {
+  if (!GATED_EVENTS.has(runner.eventName) || !runner.repository) return undefined;
+  const repository = runner.payload['repository'] as { default_branch?: unknown } | undefined;
+  const defaultBranch = typeof repository?.default_branch === 'string' ? repository.default_branch : undefined;
+  const before = runner.payload['before'];
+  const pushToDefault =
+    runner.eventName === 'push' && (defaultBranch === undefined || runner.ref === `refs/heads/${defaultBranch}`);
+  const ref =
+    pushToDefault && typeof before === 'string' && /^[0-9a-f]{40}$/.test(before) && !ZERO_SHA.test(before)
+      ? before
+      : defaultBranch;
+  const file = resolve(runner.workspace, path);
+  return {
+    repo: runner.repository,
+    path,
+    ...(ref ? { ref } : {}),
+    ...(existsSync(file) ? { checkoutText: readFileSync(file, 'utf8') } : {}),
+  };
+}
+
+/** The repository files a gated freeze reads its config from (no templates: a freeze renders none). */
+export interface TrustedFiles {
+  readText(path: string): Promise<string | undefined>;
+}
+
+/**
+ * The inputs with the config read from the trusted source through the same loader as every face (the repository
+ * input, else the trusted config's `repository`, else the workflow's repository), and what to tell the user when
+ * the change under test edits the config.
+ */
+export async function withTrustedConfig(
+  inputs: Inputs,
+  files: TrustedFiles,
+): Promise<{ inputs: Inputs; notes: string[] }> {
+  const source = inputs.trustedConfig;
+  if (!source) return { inputs, notes: [] };
+  const where = `${source.path} of ${source.repo.owner}/${source.repo.name}@${source.ref ?? 'default branch'}`;
+  const text = await files.readText(source.path);
+  if (text === undefined && source.checkoutText === undefined && source.path !== DEFAULT_CONFIG_PATH) {
+    throw new InputError(
+      `Input config-path: ${source.path} is neither on the default branch nor in the checkout.`,
+      'Fix the path, or merge the config to the default branch first: freezes read it from there.',
+    );
+  }
+  const workspace = await loadWorkspace({
+    files: {
+      readText: async (path) => (path === source.path && text !== undefined ? text : undefined),
+      listFiles: async () => undefined,
+    },
+    configPath: source.path,
+    ...(inputs.repositoryInput ? { repository: `${inputs.repositoryInput.owner}/${inputs.repositoryInput.name}` } : {}),
+    env: inputs.runner.repository
+      ? { GITHUB_REPOSITORY: `${inputs.runner.repository.owner}/${inputs.runner.repository.name}` }
+      : {},
+    apiUrl: inputs.apiUrl,
+    trustTemplates: false,
+    names: ACTION_NAMES,
+  });
+  const config = text === undefined ? workspace.config : { ...workspace.config, source: where };
+  const notes =
+    source.checkoutText !== undefined && source.checkoutText !== text
+      ? [
+          `This change edits ${source.path}: the freeze uses ${text === undefined ? 'the defaults (the file is not on the default branch)' : where}, not the checkout. The edit takes effect for freezes once it is merged.`,
+        ]
+      : [];
+  return { inputs: { ...inputs, config, repository: workspace.repository }, notes };
 }
 
 function sameRepo(a: RepoRef | undefined, b: RepoRef): boolean {
@@ -164,16 +262,20 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     );
 
   const runner = readRunner(env);
+  const configPath = input('config-path');
+  const trustedConfig = mode === 'freeze' ? trustedConfigSource(runner, configPath || DEFAULT_CONFIG_PATH) : undefined;
+  // A freeze that gates a change never parses the change's config: run.ts reads the trusted one (withTrustedConfig).
   const workspace = await loadWorkspace({
-    files: nodeWorkspaceFiles(runner.workspace),
-    configPath: input('config-path'),
+    ...(trustedConfig ? {} : { files: nodeWorkspaceFiles(runner.workspace) }),
+    configPath,
     repository: input('repository'),
     env: { ...env, GITHUB_API_URL: runner.apiUrl, GITHUB_SERVER_URL: runner.serverUrl },
-    names: { configPath: 'input config-path', repository: 'input repository', apiUrl: 'GITHUB_API_URL' },
+    names: ACTION_NAMES,
     where: 'in the checkout',
     missingHint: 'Check out the repository first (actions/checkout), or fix the path.',
   });
   const { config, repository } = workspace;
+  const repositoryInput = input('repository') ? repository : undefined;
 
   const onApiError = input('on-api-error') || 'fail';
   if (onApiError !== 'fail' && onApiError !== 'allow') {
@@ -220,6 +322,8 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     token,
     repository,
     config,
+    ...(trustedConfig ? { trustedConfig } : {}),
+    ...(repositoryInput ? { repositoryInput } : {}),
     templates: workspace.templates,
     webUrl: workspace.webUrl,
     apiUrl: workspace.apiUrl,

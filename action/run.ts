@@ -5,12 +5,13 @@ import { describeError, FirebreakError, GitHubError } from '../core/domain/error
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
 import { renderFreezeReport, runFreeze, summarizeIncident, type FreezeOutcome } from '../core/use-cases/freeze';
 import type { Logger } from '../core/github/github-client';
+import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
-import { connect, incidentService, type Connection } from '../core/wiring';
+import { connect, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
 import { StatusSummary } from '../core/use-cases/status-summary';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
-import { eventIssue, readInputs, type Inputs } from './inputs';
+import { eventIssue, readInputs, withTrustedConfig, type Inputs } from './inputs';
 
 /** A deliberate failure of the step (e.g. frozen), as opposed to an error. */
 export class StepFailure extends Error {
@@ -25,17 +26,47 @@ export function formatError(error: unknown): string {
 
 const log: Logger = { debug: (m) => core.debug(m), info: (m) => core.info(m), warn: (m) => core.warning(m) };
 
+function workspaceOf(inputs: Inputs): WiringWorkspace {
+  return {
+    config: inputs.config,
+    templates: inputs.templates,
+    repository: inputs.repository,
+    apiUrl: inputs.apiUrl,
+    webUrl: inputs.webUrl,
+  };
+}
+
 function wire(inputs: Inputs): Connection {
-  return connect(
-    {
-      config: inputs.config,
-      templates: inputs.templates,
-      repository: inputs.repository,
-      apiUrl: inputs.apiUrl,
-      webUrl: inputs.webUrl,
-    },
-    { token: inputs.token, log, retries: inputs.apiRetries, userAgent: 'firebreak-action' },
-  );
+  return connect(workspaceOf(inputs), {
+    token: inputs.token,
+    log,
+    retries: inputs.apiRetries,
+    userAgent: 'firebreak-action',
+  });
+}
+
+/**
+ * A freeze that gates a change reads its config from the default branch (see inputs.ts): the change under test
+ * cannot switch its own freeze off. The incident repository may come from that config, so the gateway may change.
+ */
+async function trustedFreeze(
+  inputs: Inputs,
+  connection: Connection,
+): Promise<{ inputs: Inputs; connection: Connection; notes: string[] }> {
+  const source = inputs.trustedConfig;
+  if (!source) return { inputs, connection, notes: [] };
+  // Read before the list, not with it: with the rate limit exhausted, two requests in flight would both be refused
+  // (the list depends on the config's repository and label anyway).
+  const trusted = await withTrustedConfig(inputs, {
+    readText: (path) => readRepoFile(connection.client, source.repo, path, source.ref),
+  });
+  const from =
+    trusted.inputs.config.source === 'defaults'
+      ? `defaults (no ${source.path} on the default branch)`
+      : trusted.inputs.config.source;
+  core.info(`Firebreak freeze for ${repoSlug(trusted.inputs.repository)} (config: ${from})`);
+  // The same client (its rate-limit state and ETags), the trusted config and repository.
+  return { ...trusted, connection: connect(workspaceOf(trusted.inputs), { client: connection.client }) };
 }
 
 async function writeSummary(markdown: string): Promise<void> {
@@ -48,7 +79,8 @@ async function writeSummary(markdown: string): Promise<void> {
 export async function run(): Promise<void> {
   const inputs = await readInputs();
   const wiring = wire(inputs);
-  core.info(`Firebreak ${inputs.mode} for ${repoSlug(inputs.repository)} (config: ${inputs.config.source})`);
+  if (!inputs.trustedConfig)
+    core.info(`Firebreak ${inputs.mode} for ${repoSlug(inputs.repository)} (config: ${inputs.config.source})`);
   switch (inputs.mode) {
     case 'freeze':
       return freeze(inputs, wiring);
@@ -73,11 +105,16 @@ const BYPASS_HINT = [
   'The bypass is recorded on every incident above with who deployed, the run link and the reason.',
 ].join('\n');
 
-async function freeze(inputs: Inputs, connection: Connection): Promise<void> {
+async function freeze(given: Inputs, wiring: Connection): Promise<void> {
   const now = new Date();
-  const { runner } = inputs;
+  const { runner } = given;
+  let inputs = given;
+  let notes: string[] = [];
   let outcome: FreezeOutcome;
   try {
+    let connection: Connection;
+    ({ inputs, connection, notes } = await trustedFreeze(given, wiring));
+    notes.forEach((note) => core.warning(note, { title: 'Freeze config changed in this change' }));
     outcome = await runFreeze(
       {
         gateway: connection.gateway,
@@ -144,7 +181,8 @@ async function freeze(inputs: Inputs, connection: Connection): Promise<void> {
       incidents.map(({ number, title, severity, url, lead, age }) => ({ number, title, severity, url, lead, age })),
     ),
   );
-  await writeSummary(renderFreezeReport({ decision, now, bypassHint: BYPASS_HINT, ...(bypass ? { bypass } : {}) }));
+  const report = renderFreezeReport({ decision, now, bypassHint: BYPASS_HINT, ...(bypass ? { bypass } : {}) });
+  await writeSummary(notes.length > 0 ? `${report}\n${notes.map((n) => `> ⚠️ ${n}`).join('\n')}\n` : report);
 
   const list = incidents.map((i) => `#${i.number} (${i.severity}, lead @${i.lead})`).join(', ');
   if (!decision.frozen) {

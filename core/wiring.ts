@@ -19,6 +19,8 @@ export interface WiringWorkspace {
 }
 
 export interface ConnectOptions extends Omit<ClientOptions, 'baseUrl'> {
+  /** A client to share (its options then apply): another workspace over the same connection to GitHub. */
+  readonly client?: GitHubClient;
   /** How many times an ambiguous create is retried after its key lookup found nothing. */
   readonly createAttempts?: number;
 }
@@ -38,8 +40,8 @@ export interface Connection {
 }
 
 export function connect(workspace: WiringWorkspace, options: ConnectOptions = {}): Connection {
-  const { createAttempts, ...clientOptions } = options;
-  const client = createGitHubClient({ ...clientOptions, baseUrl: workspace.apiUrl });
+  const { createAttempts, client: shared, ...clientOptions } = options;
+  const client = shared ?? createGitHubClient({ ...clientOptions, baseUrl: workspace.apiUrl });
   const make = (repo: RepoRef) =>
     new OctokitIssueGateway(repo, {
       client,

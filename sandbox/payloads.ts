@@ -1,7 +1,15 @@
 // JSON representations of store records, field for field as api.github.com sends them (checked against the
 // OpenAPI description by the sandbox's own tests).
 import { authorAssociation, canPush, canTriage } from './auth';
-import type { CommentRecord, IssueRecord, LabelRecord, RepoRecord, SandboxStore, UserRecord } from './store';
+import type {
+  CommentRecord,
+  FileRecord,
+  IssueRecord,
+  LabelRecord,
+  RepoRecord,
+  SandboxStore,
+  UserRecord,
+} from './store';
 
 export interface Urls {
   api: string;
@@ -303,5 +311,29 @@ export class Payloads {
       };
     }
     return payload;
+  }
+  /** A file as GET /repos/{owner}/{repo}/contents/{path} answers: base64 in lines of 60, as GitHub wraps it. */
+  contentFile(repo: RepoRecord, file: FileRecord, ref: string): Payload {
+    const api = `${this.urls.api}/repos/${repo.owner}/${repo.name}`;
+    const web = `${this.urls.web}/${repo.owner}/${repo.name}`;
+    const path = file.path.split('/').map(encodeURIComponent).join('/');
+    const self = `${api}/contents/${path}?ref=${encodeURIComponent(ref)}`;
+    const git = `${api}/git/blobs/${file.sha}`;
+    const html = `${web}/blob/${encodeURIComponent(ref)}/${path}`;
+    const base64 = Buffer.from(file.content, 'utf8').toString('base64');
+    return {
+      type: 'file',
+      encoding: 'base64',
+      size: Buffer.byteLength(file.content),
+      name: file.path.split('/').pop() ?? file.path,
+      path: file.path,
+      content: `${base64.replace(/.{60}/g, '$&\n')}\n`,
+      sha: file.sha,
+      url: self,
+      git_url: git,
+      html_url: html,
+      download_url: `${web}/raw/${encodeURIComponent(ref)}/${path}`,
+      _links: { self, git, html },
+    };
   }
 }

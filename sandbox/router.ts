@@ -13,12 +13,15 @@ export class Router {
 
   constructor(routes: readonly Route[]) {
     const byTemplate = new Map<string, Map<string, Route>>();
+    const multi = new Map<string, Set<string>>();
     for (const route of routes) {
       const methods = byTemplate.get(route.template) ?? new Map<string, Route>();
       methods.set(route.method, route);
       byTemplate.set(route.template, methods);
+      for (const name of route.multiSegment ?? [])
+        multi.set(route.template, new Set([...(multi.get(route.template) ?? []), name]));
     }
-    for (const [template, methods] of byTemplate) this.index.add(template, methods);
+    for (const [template, methods] of byTemplate) this.index.add(template, methods, multi.get(template));
   }
 
   match(method: string, pathname: string): RouteMatch | undefined {

@@ -1,6 +1,7 @@
 // The sandbox's data: users, repositories, issues, comments and labels, with the mutations the routes need.
 // Tests use it directly to arrange state (foreign comments, pull requests) and to assert on what clients did.
 import type { SandboxNotification } from './notifications';
+import { createHash } from 'node:crypto';
 
 export type Permission = 'admin' | 'write' | 'triage' | 'read' | 'none';
 export type UserType = 'User' | 'Bot';
@@ -67,6 +68,15 @@ export interface CommentRecord {
   authorAssociation?: AuthorAssociation;
 }
 
+/** A file of a repository at one ref (a branch name or a commit sha), for the contents API. */
+export interface FileRecord {
+  ref: string;
+  path: string;
+  content: string;
+  /** The git blob sha of the content. */
+  sha: string;
+}
+
 export interface RepoRecord {
   id: number;
   node_id: string;
@@ -79,6 +89,8 @@ export interface RepoRecord {
   issues: IssueRecord[];
   labels: LabelRecord[];
   comments: CommentRecord[];
+  /** Absent in state files written before the contents API was served. */
+  files?: FileRecord[];
 }
 
 export interface NewUser {
@@ -397,6 +409,25 @@ export class SandboxStore {
     const issue = repo.issues.find((candidate) => candidate.number === comment.issueNumber);
     if (issue) issue.comments = Math.max(0, issue.comments - 1);
     this.changed();
+  }
+
+  // ---- files -------------------------------------------------------------------------------------------------
+
+  /** Puts a file at a ref (default branch `main`, or a commit sha); the sandbox has no git history otherwise. */
+  putFileDirect(fullName: string, path: string, content: string, ref = 'main'): FileRecord {
+    const repo = this.ensureRepo(fullName);
+    const clean = path.replace(/^\/+/, '');
+    const sha = createHash('sha1')
+      .update(`blob ${Buffer.byteLength(content)}\0${content}`)
+      .digest('hex');
+    const file: FileRecord = { ref, path: clean, content, sha };
+    repo.files = [...(repo.files ?? []).filter((f) => !(f.ref === ref && f.path === clean)), file];
+    this.changed();
+    return file;
+  }
+
+  file(repo: RepoRecord, path: string, ref: string): FileRecord | undefined {
+    return (repo.files ?? []).find((f) => f.ref === ref && f.path === path);
   }
 
   // ---- labels ------------------------------------------------------------------------------------------------

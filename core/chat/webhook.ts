@@ -37,6 +37,25 @@ function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** After the @ of a mention: the text reads the same, and no chat tool sees a mention in it. */
+const ZERO_WIDTH_SPACE = '\u200b';
+
+/**
+ * Broadcasts of every tool this webhook reaches: @here, @channel, @everyone (Slack with link_names, Mattermost,
+ * Discord), @all (Mattermost, Rocket.Chat), @group/@room/@online (Rocket.Chat, Mattermost). Slack's own `<!here>`,
+ * `<!channel>`, `<!everyone>`, `<!subteam^…>` and Discord's `<@id>` need a `<`, which escapeSlack already escapes.
+ */
+const BROADCAST = /@(?=(?:here|channel|everyone|all|group|room|online)(?![\p{L}\p{N}_-]))/giu;
+
+export function defuseBroadcasts(text: string): string {
+  return text.replace(BROADCAST, `@${ZERO_WIDTH_SPACE}`);
+}
+
+/** Every @mention in text someone typed (a title): Mattermost and Rocket.Chat page any @login. */
+export function defuseMentions(text: string): string {
+  return text.replace(/[@＠](?=[\p{L}\p{N}_])/gu, (at) => `${at}${ZERO_WIDTH_SPACE}`);
+}
+
 function link(url: string, text: string): string {
   return `<${url.replace(/[<>|\s]/g, encodeURIComponent)}|${escapeSlack(text).replace(/\|/g, '¦')}>`;
 }
@@ -44,7 +63,12 @@ function link(url: string, text: string): string {
 function incidentLine(incident: IncidentSummary & Partial<Pick<ActiveIncident, 'overdue'>>): string {
   const drill = incident.drill ? ' _(drill)_' : '';
   const overdue = incident.overdue ? ' · :warning: update overdue' : '';
-  return `• ${link(incident.url, `#${incident.number} ${incident.title}`)}${drill} · \`${escapeSlack(incident.severity)}\` · ${escapeSlack(incident.status)} · lead @${escapeSlack(incident.lead)} · ${incident.age}${overdue}`;
+  // A request's lead is whoever opened it (or named in it): nobody to page until someone with write access takes it.
+  const lead = incident.request
+    ? `request by @${ZERO_WIDTH_SPACE}${escapeSlack(incident.lead)}, not taken yet`
+    : `lead @${escapeSlack(incident.lead)}`;
+  const title = defuseMentions(`#${incident.number} ${incident.title}`);
+  return `• ${link(incident.url, title)}${drill} · \`${escapeSlack(incident.severity)}\` · ${escapeSlack(incident.status)} · ${lead} · ${incident.age}${overdue}`;
 }
 
 const EVENT_TEXT: Readonly<Record<IncidentEvent, string>> = {
@@ -62,7 +86,7 @@ export function statusMessage(
   if (event) lines.push(`${EVENT_TEXT[event.kind]}: ${incidentLine(event.incident).slice(2)}`, '');
   if (active.length === 0) lines.push(':white_check_mark: No active incidents.');
   else lines.push(`*${active.length} active incident${active.length === 1 ? '' : 's'}*`, ...active.map(incidentLine));
-  return { text: lines.join('\n') };
+  return { text: defuseBroadcasts(lines.join('\n')) };
 }
 
 function sleep(ms: number): Promise<void> {

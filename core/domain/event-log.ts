@@ -1,6 +1,36 @@
 // The event log: hidden `<!-- firebreak:TYPE {json} -->` markers in issue comments and bodies, converted to and from
 // timeline entries, and folded into incident state. Comments are the truth; the body is a cache of the fold.
+//
+// Who may change an incident's state
+// - An entry counts only from a comment whose author can push (OWNER, MEMBER, COLLABORATOR) or is a GitHub App, with
+//   its marker on the first line. Anyone else's marker is text.
+// - The body marker (declaration and cached state) must open the body (a marker in a form field or pasted text is
+//   never read), and is trusted only on issues opened by such an author: only they and people with push access can
+//   edit that body. An issue opened by anyone else (the issue form applies the incident label for anyone) is a
+//   request: its declaration is rebuilt from the issue at triage, its author as lead, no services, never a drill; its
+//   body marker, which its author may rewrite at any time, never gives it state. Readers of issue lists (freeze, list,
+//   status) take a request's state from labels and assignees, which only people with triage access can set. It is
+//   taken when someone with push access sets its severity or lead; until then it neither freezes nor mentions anyone.
+//
+// Tamper evidence (people with push access can edit anyone's comments)
+// - Every entry marker carries `h`, a hash of its own canonical payload: a marker edited by hand no longer matches.
+// - State entries (update, status, severity, role, handoff) carry `prev`, the `h` of the last state entry their
+//   writer knew of (the `head` the body caches), and the body caches the `head` it folded up to: a marker edited and
+//   re-hashed is no longer the hash the next entry or the body names. `log` is one request without a read, so a log
+//   entry carries no `prev`; log entries never change state, and their own `h` shows an edit. Writers with a stale
+//   view name an older head and concurrent writers the same one, so the chain is checked as "someone later vouches
+//   for this hash", not as a strict sequence.
+// - GitHub's updated_at tells that a comment was edited at all (prose or marker): a state entry whose comment was
+//   edited and whose hash nothing later vouches for counts as edited as well (an edit of the newest entry while the
+//   body is behind is flagged too, which is the safe side). Entries written before hashes (no `h`) are accepted
+//   unless their comment was edited.
+// - An edited entry stays in the timeline, marked `edited`, and is never followed: the fold skips it, `show` keeps
+//   the state the body recorded, and `repair` refuses to rewrite labels and body from a rewritten history.
+// - Not covered: a deleted comment (the chain then names a hash nobody has; the entry is simply gone), and an edit of
+//   the body's declaration by someone with push access (GitHub keeps the body's edit history).
+//
 // A namespace import lets esbuild drop the parts of zod we do not use (the named `z` export keeps all of it).
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { FirebreakConfig } from './config';
 import {
@@ -71,6 +101,33 @@ export function isTrustedAuthor(comment: Pick<CommentRecord, 'authorAssociation'
   return TRUSTED_ASSOCIATIONS.has(comment.authorAssociation) || comment.authorType === 'Bot';
 }
 
+/** Whether the issue was opened by someone who can push (or an App): only then does its body marker count. */
+export function isTrustedIssue(issue: Pick<IssueRecord, 'authorAssociation' | 'authorType' | 'author'>): boolean {
+  return (
+    TRUSTED_ASSOCIATIONS.has(issue.authorAssociation) ||
+    (issue.authorType ?? (issue.author.endsWith('[bot]') ? 'Bot' : 'User')) === 'Bot'
+  );
+}
+
+/** JSON with keys sorted at every level: the same payload always hashes the same, whatever order it was written in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record)
+      .filter((k) => record[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The hash an entry marker carries as `h`: of everything else in the marker, as read back from the comment. */
+export function markerHash(payload: Record<string, unknown>): string {
+  const { h: _h, ...rest } = payload;
+  return createHash('sha256').update(canonicalJson(rest)).digest('base64url').slice(0, 22);
+}
+
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)));
 const milestone = z.enum(MILESTONES);
 const codeRef = z.object({
@@ -83,7 +140,7 @@ const codeRef = z.object({
   snippet: z.string().optional(),
   language: z.string().optional(),
 });
-const base = { key: z.string().min(1).max(200), at: isoDate };
+const base = { key: z.string().min(1).max(200), at: isoDate, prev: z.string().max(100).optional() };
 const entrySchema = z.discriminatedUnion('kind', [
   z.object({
     ...base,
@@ -128,13 +185,27 @@ const entrySchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('retro'), text: z.string() }),
 ]);
 
-/** The marker line that starts an entry's comment. `by`, `commentId` and `url` come from GitHub, not the marker. */
-export function entryMarker(entry: TimelineEntry): string {
-  const { by: _by, commentId: _id, url: _url, ...payload } = entry;
-  return formatMarker('entry', payload);
+/** What an entry's marker holds: the entry without what GitHub or the reader adds, as JSON reads it back. */
+function entryPayload(entry: TimelineEntry): Record<string, unknown> {
+  const { by: _by, commentId: _id, url: _url, hash: _hash, edited: _edited, ...payload } = entry;
+  return JSON.parse(JSON.stringify({ v: MARKER_VERSION, ...payload })) as Record<string, unknown>;
 }
 
-/** The entry a comment records, if its first line is a valid marker from a trusted author. */
+/** The hash the marker of this entry carries. */
+export function entryHash(entry: TimelineEntry): string {
+  return markerHash(entryPayload(entry));
+}
+
+/** The marker line that starts an entry's comment. `by`, `commentId` and `url` come from GitHub, not the marker. */
+export function entryMarker(entry: TimelineEntry): string {
+  const { v: _v, ...payload } = entryPayload(entry);
+  return formatMarker('entry', { ...payload, h: entryHash(entry) });
+}
+
+/**
+ * The entry a comment records, if its first line is a valid marker from a trusted author; `edited` when the marker
+ * no longer matches the hash it was written with.
+ */
 export function entryFromComment(comment: CommentRecord): TimelineEntry | undefined {
   if (!comment.body.startsWith('<!-- firebreak:entry ') || !isTrustedAuthor(comment)) return undefined;
   const firstLine = comment.body.split('\n', 1)[0] ?? '';
@@ -142,25 +213,54 @@ export function entryFromComment(comment: CommentRecord): TimelineEntry | undefi
   if (!payload) return undefined;
   const parsed = entrySchema.safeParse(payload);
   if (!parsed.success) return undefined;
+  const hash = typeof payload['h'] === 'string' ? payload['h'] : undefined;
   return {
     ...stripUndefined(parsed.data),
+    ...(hash !== undefined ? { hash } : {}),
+    ...(hash !== undefined && hash !== markerHash(payload) ? { edited: true } : {}),
     by: comment.author,
     commentId: comment.id,
     url: comment.url,
   } as TimelineEntry;
 }
 
-/** Entries in comment order, once per key (a retried write that landed twice counts once). */
-export function entriesFromComments(comments: readonly CommentRecord[]): TimelineEntry[] {
+/**
+ * Entries in comment order, once per key (a retried write that landed twice counts once). `head` is the hash the
+ * (trusted) body cached as the last state entry it folded: it vouches for that entry like a later `prev` does.
+ */
+export function entriesFromComments(
+  comments: readonly CommentRecord[],
+  options: { readonly head?: string } = {},
+): TimelineEntry[] {
   const seen = new Set<string>();
-  const entries: TimelineEntry[] = [];
+  const found: { entry: TimelineEntry; comment: CommentRecord }[] = [];
   for (const comment of comments) {
     const entry = entryFromComment(comment);
     if (!entry || seen.has(entry.key)) continue;
     seen.add(entry.key);
-    entries.push(entry);
+    found.push({ entry, comment });
   }
-  return entries;
+  const vouched = new Set<string>(options.head ? [options.head] : []);
+  for (const { entry } of found) if (entry.prev && !entry.edited) vouched.add(entry.prev);
+  return found.map(({ entry, comment }) => {
+    const commentEdited = comment.updatedAt !== comment.createdAt;
+    if (entry.edited || !changesState(entry) || !commentEdited) return entry;
+    if (entry.hash !== undefined && vouched.has(entry.hash)) return entry;
+    return { ...entry, edited: true } as TimelineEntry;
+  });
+}
+
+/** Whether an entry changes who leads or how severe it is: what takes a request. */
+function takes(entry: TimelineEntry): boolean {
+  return (
+    !entry.edited &&
+    (entry.kind === 'severity' || ((entry.kind === 'role' || entry.kind === 'handoff') && entry.role === LEAD))
+  );
+}
+
+/** Whether someone with push access took the request (set its severity or lead) in these entries. */
+export function takenIn(entries: readonly TimelineEntry[]): boolean {
+  return entries.some(takes);
 }
 
 export function initialState(declaration: Declaration): IncidentState {
@@ -203,10 +303,16 @@ export function changesState(entry: TimelineEntry): boolean {
 /** Applies one entry. Pure: the same state and entry always give the same result. */
 export function applyEntry(previous: IncidentState, entry: TimelineEntry): IncidentState {
   const state = stateOnly(previous);
-  if (!changesState(entry)) return state;
+  // An edited entry no longer says what was decided: it is shown, never followed.
+  if (!changesState(entry) || entry.edited) return state;
   // Acknowledged: the first time someone took charge (an update, a status, a severity or a role).
   const acknowledged = state.timestamps.acknowledged ?? entry.at;
-  let next: IncidentState = { ...state, timestamps: { ...state.timestamps, acknowledged } };
+  const { head: _head, ...rest } = state;
+  let next: IncidentState = {
+    ...rest,
+    timestamps: { ...state.timestamps, acknowledged },
+    ...(entry.hash !== undefined ? { head: entry.hash } : {}),
+  };
   switch (entry.kind) {
     case 'update':
       next = {
@@ -281,6 +387,7 @@ const stateSchema = z.object({
     resolved: isoDate.optional(),
   }),
   lastUpdate: z.object({ at: isoDate, text: z.string(), by: z.string(), nextUpdateBy: isoDate.optional() }).optional(),
+  head: z.string().max(100).optional(),
 });
 
 export interface BodyMarker {
@@ -308,12 +415,17 @@ export function stateOnly(state: IncidentState): IncidentState {
     declaredBy: state.declaredBy,
     timestamps: state.timestamps,
     ...(state.lastUpdate ? { lastUpdate: state.lastUpdate } : {}),
+    ...(state.head !== undefined ? { head: state.head } : {}),
   };
 }
 
-/** The declaration and cached state from an issue body, if its marker is intact. */
+/**
+ * The declaration and cached state from an issue body, if its marker is intact and opens the body (a marker further
+ * down is in someone's text, e.g. a form field). Whether the body may be trusted is the caller's question.
+ */
 export function readIncidentMarker(body: string | null | undefined): BodyMarker | undefined {
-  const payload = readMarker(body ?? '', 'incident');
+  const firstLine = (body ?? '').trimStart().split('\n', 1)[0] ?? '';
+  const payload = readMarker(firstLine, 'incident');
   if (!payload) return undefined;
   const declaration = declarationSchema.safeParse(payload['declaration']);
   if (!declaration.success) return undefined;
@@ -328,6 +440,7 @@ export function readIncidentMarker(body: string | null | undefined): BodyMarker 
  * issue form, by hand, or with a body someone edited. Labels and form sections fill in what they can.
  */
 export function declarationFromIssue(issue: IssueRecord, config: FirebreakConfig): Declaration {
+  if (!isTrustedIssue(issue)) return requestDeclaration(issue);
   const fromMarker = readIncidentMarker(issue.body);
   if (fromMarker) return fromMarker.declaration;
   const form = parseFormSections(issue.body ?? '');
@@ -352,6 +465,33 @@ export function declarationFromIssue(issue: IssueRecord, config: FirebreakConfig
       .split(/[,\n]/)
       .map((s) => s.trim())
       .filter((s) => s && s !== '_No response_'),
+  };
+}
+
+/**
+ * The declaration of a request (an issue opened by someone without push access): its words are the author's, but
+ * severity, lead, services and drill are not theirs to set. The body's marker is read only for its description, so
+ * that a body Firebreak rendered reads back as it was written.
+ */
+function requestDeclaration(issue: IssueRecord): Declaration {
+  const form = parseFormSections(issue.body ?? '');
+  const description =
+    readIncidentMarker(issue.body)?.declaration.description ??
+    form.get('what is happening') ??
+    form.get('description') ??
+    form.get('summary') ??
+    (issue.body ?? '').trim();
+  return {
+    key: `issue-${issue.number}`,
+    title: issue.title,
+    description,
+    severity: TRIAGE,
+    lead: issue.author,
+    declaredBy: issue.author,
+    declaredAt: issue.createdAt,
+    private: false,
+    drill: false,
+    services: [],
   };
 }
 

@@ -65,6 +65,12 @@ interface EntryBase {
   /** Comment id and URL once it is on GitHub. */
   readonly commentId?: number;
   readonly url?: string;
+  /** The hash of the state entry this one follows, when the writer knew it (see event-log.ts). */
+  readonly prev?: string;
+  /** The hash of this entry's marker payload, once written (`h` in the marker). */
+  readonly hash?: string;
+  /** Set when the comment no longer says what was written: the entry is shown, never followed. */
+  readonly edited?: boolean;
 }
 
 export interface LogEntry extends EntryBase {
@@ -171,6 +177,8 @@ export interface IncidentState {
     readonly by: string;
     readonly nextUpdateBy?: string;
   };
+  /** Hash of the last state entry folded in: the head of the chain the next state entry names as `prev`. */
+  readonly head?: string;
 }
 
 /** An incident as the edges see it: the folded state plus where it lives on GitHub. */
@@ -188,6 +196,13 @@ export interface Incident extends IncidentState {
   readonly timeline: readonly TimelineEntry[];
   readonly timelineLoaded: boolean;
   readonly updatedAt: string;
+  /**
+   * Opened by someone without write access and not yet taken (severity or lead set) by someone with it: a request
+   * for help, at triage, that never freezes deploys or mentions anyone.
+   */
+  readonly request?: boolean;
+  /** State entries whose comments were edited after they were written (not followed; see event-log.ts). */
+  readonly editedEntries?: readonly TimelineEntry[];
 }
 
 export function isActive(incident: Pick<IncidentState, 'status'>): boolean {

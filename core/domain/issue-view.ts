@@ -1,11 +1,21 @@
 // The views derived from the folded state: the issue's labels, assignees and body, and the Incident the edges see.
 // Anything here can be recomputed from the comments at any time (`firebreak repair`).
 import { findSeverity, type FirebreakConfig, type LabelConfig } from './config';
-import { declarationFromIssue, entriesFromComments, fold, initialState, readIncidentMarker } from './event-log';
+import {
+  changesState,
+  declarationFromIssue,
+  entriesFromComments,
+  fold,
+  initialState,
+  isTrustedIssue,
+  readIncidentMarker,
+  takenIn,
+} from './event-log';
 import {
   isMilestone,
   LEAD,
   MILESTONES,
+  TRIAGE,
   type Declaration,
   type Incident,
   type IncidentState,
@@ -73,8 +83,10 @@ function toIncident(
   declaration: Declaration,
   state: IncidentState,
   timeline: readonly TimelineEntry[] | undefined,
+  extra: Pick<Incident, 'request' | 'editedEntries'> = {},
 ): Incident {
   return {
+    ...extra,
     ...state,
     declaration,
     repo,
@@ -89,8 +101,20 @@ function toIncident(
   };
 }
 
-/** An incident from its issue alone (one list request for many): the state cached in the body marker. */
+/**
+ * An incident from its issue alone (one list request for many): the state cached in the body marker. A request's body
+ * is its author's to edit, so its state comes from what only people with triage access can set: labels (severity,
+ * status) and assignees (the lead); untouched by them, it is a request at triage.
+ */
 export function incidentFromIssue(located: Located): Incident {
+  if (!isTrustedIssue(located.issue)) {
+    const declaration = declarationFromIssue(located.issue, located.config);
+    const labelled = stateFromLabels(initialState(declaration), located.issue, located.config);
+    const lead = located.issue.assignees[0];
+    const state = lead ? { ...labelled, roles: { ...labelled.roles, [LEAD]: lead } } : labelled;
+    const request = lead === undefined && state.severity === TRIAGE;
+    return toIncident(located, declaration, state, undefined, { request });
+  }
   const marker = readIncidentMarker(located.issue.body);
   const declaration = marker?.declaration ?? declarationFromIssue(located.issue, located.config);
   const state = marker?.state ?? stateFromLabels(initialState(declaration), located.issue, located.config);
@@ -103,14 +127,23 @@ export function incidentFromComments(
   comments: readonly CommentRecord[],
 ): { incident: Incident; declaration: Declaration } {
   const declaration = declarationFromIssue(located.issue, located.config);
-  const timeline = entriesFromComments(comments);
-  const folded = fold(declaration, timeline);
+  const trusted = isTrustedIssue(located.issue);
+  const marker = trusted ? readIncidentMarker(located.issue.body) : undefined;
+  const head = marker?.state.head;
+  const timeline = entriesFromComments(comments, head !== undefined ? { head } : {});
+  const editedEntries = timeline.filter((e) => e.edited && changesState(e));
+  // A rewritten history is not followed: the state stays what the body recorded before the edit.
+  const folded = editedEntries.length > 0 && marker ? marker.state : fold(declaration, timeline);
   // An incident closed by hand on GitHub is resolved, even without an entry that says so.
   const state =
     located.issue.state === 'closed' && folded.status !== 'resolved'
       ? { ...folded, status: 'resolved' as const }
       : folded;
-  return { incident: toIncident(located, declaration, state, timeline), declaration };
+  const extra = {
+    ...(trusted ? {} : { request: !takenIn(timeline) }),
+    ...(editedEntries.length > 0 ? { editedEntries } : {}),
+  };
+  return { incident: toIncident(located, declaration, state, timeline, extra), declaration };
 }
 
 const STATUS_COLORS: Readonly<Record<string, string>> = {

@@ -13,6 +13,8 @@ export interface IssueRecord {
   readonly labelColors?: Readonly<Record<string, string>>;
   readonly assignees: readonly string[];
   readonly author: string;
+  /** `User` or `Bot`; absent in records built without it. */
+  readonly authorType?: string;
   readonly authorAssociation: string;
   readonly createdAt: string;
   readonly updatedAt: string;

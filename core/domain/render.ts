@@ -10,7 +10,7 @@ import retroTemplate from '../../templates/retro.hbs';
 import summaryTemplate from '../../templates/summary.hbs';
 import { formatDuration, findSeverity, TRIAGE_SEVERITY, type FirebreakConfig } from './config';
 import { InputError } from './errors';
-import { entryMarker, incidentMarker } from './event-log';
+import { changesState, entryMarker, incidentMarker } from './event-log';
 import { LEAD, type Declaration, type IncidentState, type TimelineEntry } from './incident';
 import { closeOpenBlocks, fenceFor, SAFE_BODY_LIMIT, truncateWithNote, userLine, userMarkdown } from './markdown';
 import { nextUpdateDue } from './cadence';
@@ -98,8 +98,17 @@ export const KIND_LABELS: Readonly<Record<TimelineEntry['kind'], { label: string
   retro: { label: 'Retro', icon: '📝' },
 };
 
-/** One line that says what an entry did, for timelines and trees. Plain text, not yet Markdown-safe. */
+/**
+ * One line that says what an entry did, for timelines and trees. Plain text, not yet Markdown-safe. An entry whose
+ * comment was edited after it was written says so (see event-log.ts): what it claims now is not what was recorded.
+ */
 export function summarizeEntry(entry: TimelineEntry): string {
+  const what = describeEntry(entry);
+  if (!entry.edited) return what;
+  return `${what} [edited after it was written${changesState(entry) ? ': not followed' : ''}]`;
+}
+
+function describeEntry(entry: TimelineEntry): string {
   switch (entry.kind) {
     case 'role':
       return entry.login ? `@${entry.login} is now ${entry.role}` : `${entry.role} released`;

@@ -70,7 +70,7 @@ type RawIssue = {
   state_reason?: string | null;
   labels: (string | { name?: string; color?: string | null })[];
   assignees?: { login: string }[] | null;
-  user: { login: string } | null;
+  user: { login: string; type?: string } | null;
   author_association: string;
   created_at: string;
   updated_at: string;
@@ -108,6 +108,7 @@ export function toIssueRecord(raw: RawIssue): IssueRecord {
       : {}),
     assignees: (raw.assignees ?? []).map((a) => a.login),
     author: raw.user?.login ?? 'ghost',
+    ...(raw.user?.type ? { authorType: raw.user.type } : {}),
     authorAssociation: raw.author_association,
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,

@@ -21,7 +21,7 @@ export interface FreezeOptions {
   readonly now?: Date;
 }
 
-export type IgnoredReason = 'drill' | 'severity' | 'service' | 'resolved';
+export type IgnoredReason = 'drill' | 'request' | 'severity' | 'service' | 'resolved';
 
 export interface FreezeDecision {
   readonly frozen: boolean;
@@ -100,6 +100,8 @@ export async function checkFreeze(
     const named = incident.services.map((s) => s.trim().toLowerCase());
     if (incident.status === 'resolved') ignored.push({ incident, reason: 'resolved' });
     else if (incident.drill) ignored.push({ incident, reason: 'drill' });
+    // Whatever the triage severity is configured to do: nobody with write access has taken it yet.
+    else if (incident.request) ignored.push({ incident, reason: 'request' });
     else if (!severities.includes(incident.severity)) ignored.push({ incident, reason: 'severity' });
     else if (services.length > 0 && named.length > 0 && !named.some((s) => services.includes(s)))
       ignored.push({ incident, reason: 'service' });
@@ -124,6 +126,8 @@ export interface IncidentSummary {
   readonly age: string;
   readonly drill: boolean;
   readonly services: readonly string[];
+  /** A request nobody with write access has taken yet: its lead is its author, not someone to page. */
+  readonly request?: boolean;
 }
 
 export function summarizeIncident(incident: Incident, now: Date): IncidentSummary {
@@ -137,6 +141,7 @@ export function summarizeIncident(incident: Incident, now: Date): IncidentSummar
     age: durationBetween(incident.timestamps.declared, now.toISOString()) ?? '0m',
     drill: incident.drill,
     services: incident.services,
+    ...(incident.request ? { request: true } : {}),
   };
 }
 
@@ -194,6 +199,7 @@ export interface FreezeReportInput {
 
 const REASON_TEXT: Readonly<Record<IgnoredReason, string>> = {
   drill: 'a drill (drills never freeze)',
+  request: 'a request from someone without write access, not taken yet',
   severity: 'severity does not freeze',
   service: 'affects other services only',
   resolved: 'resolved',

@@ -2,8 +2,16 @@
 // repair. Each costs the fewest GitHub requests possible: declare and log are one request, changes are two.
 import { randomUUID } from 'node:crypto';
 import { requireRole, requireSeverity, TRIAGE_SEVERITY, type FirebreakConfig } from '../domain/config';
-import { GitHubError, InputError } from '../domain/errors';
-import { applyEntry, initialState, stateOnly } from '../domain/event-log';
+import { FirebreakError, GitHubError, InputError } from '../domain/errors';
+import {
+  applyEntry,
+  changesState,
+  entryFromComment,
+  entryHash,
+  initialState,
+  isTrustedAuthor,
+  stateOnly,
+} from '../domain/event-log';
 import {
   isActive,
   isLogKind,
@@ -18,7 +26,7 @@ import {
   type RepoRef,
   type TimelineEntry,
 } from '../domain/incident';
-import type { IssueGateway, IssueRecord } from '../github/issue-gateway';
+import type { CommentRecord, IssueGateway, IssueRecord } from '../github/issue-gateway';
 import {
   assigneesFor,
   incidentFromComments,
@@ -153,6 +161,18 @@ export class IncidentService {
       },
       declaration.key,
     );
+    // GitHub drops the labels of people who cannot push without a word: what it answered is what happened.
+    if (!this.isIncidentIssue(issue)) {
+      const slug = repoSlug(gateway.repo);
+      throw new FirebreakError(
+        'permission',
+        `Not declared: GitHub opened ${slug}#${issue.number} but dropped its labels and assignees, because ` +
+          `@${issue.author} cannot label new issues in ${slug} (that needs write access). ` +
+          `#${issue.number} is an ordinary issue, not an incident: nothing freezes and nobody is paged.`,
+        `Ask someone with write access to ${slug} to declare it (or to take #${issue.number}), or ask an admin for ` +
+          'write access; you may close the issue.',
+      );
+    }
     this.noteGreyLabels(gateway.repo, issue);
     return incidentFromIssue({ repo: gateway.repo, issue, config: this.config });
   }
@@ -282,11 +302,38 @@ export class IncidentService {
     return this.append(ref, { kind: 'retro', ...this.stamp(key), text });
   }
 
-  /** Appends any entry (used by the Action for bypass records). */
+  /**
+   * Appends any entry (used by the Action for bypass records). A state entry names the head of the chain its incident
+   * was read with (see event-log.ts). What GitHub answered decides: a comment by someone without push access is no
+   * entry, whatever it says.
+   */
   async append(ref: IncidentRef, entry: TimelineEntry): Promise<TimelineEntry> {
     const { gateway, number } = this.locate(ref);
-    const comment = await gateway.createComment(number, renderEntryComment(entry, this.deps.renderer), entry.key);
-    return { ...entry, by: comment.author, commentId: comment.id, url: comment.url };
+    const head = typeof ref === 'number' ? undefined : ref.head;
+    const chained =
+      changesState(entry) && head !== undefined && entry.prev === undefined ? { ...entry, prev: head } : entry;
+    const comment = await gateway.createComment(number, renderEntryComment(chained, this.deps.renderer), entry.key);
+    if (!isTrustedAuthor(comment)) throw this.notRecorded(gateway, number, comment);
+    return (
+      entryFromComment(comment) ?? {
+        ...chained,
+        hash: entryHash(chained),
+        by: comment.author,
+        commentId: comment.id,
+        url: comment.url,
+      }
+    );
+  }
+
+  private notRecorded(gateway: IssueGateway, number: number, comment: CommentRecord): FirebreakError {
+    const slug = repoSlug(gateway.repo);
+    return new FirebreakError(
+      'permission',
+      `Not recorded: GitHub took the comment (${comment.url}), but @${comment.author} cannot push to ${slug} ` +
+        `(association ${comment.authorAssociation}), so no reader counts it as an entry of ${slug}#${number}.`,
+      `Ask an admin of ${slug} for write (or triage) access, or use a token of someone who has it; ` +
+        'delete the comment on GitHub if it confuses people.',
+    );
   }
 
   /** The folded incident with its whole timeline: the issue plus ⌈comments/100⌉ comment pages. */
@@ -323,9 +370,11 @@ export class IncidentService {
       { repo: gateway.repo, issue, config: this.config },
       comments,
     );
+    this.refuseEditedHistory(gateway, incident);
     const body = renderIncidentBody(declaration, stateOnly(incident), this.config, this.deps.renderer);
     const labels = labelsFor(incident, this.config, incident.otherLabels);
-    const assignees = assigneesFor(incident);
+    // A request is nobody's to hold yet: its author is named as lead, never assigned.
+    const assignees = incident.request ? [] : assigneesFor(incident);
     const state = incident.status === 'resolved' ? 'closed' : 'open';
     const changed: string[] = [];
     // The body carries its marker, and the marker may hold cut text: compare what would be written, nothing else.
@@ -376,6 +425,20 @@ export class IncidentService {
     const pending = this.greyLabels.get(slug) ?? new Set<string>();
     grey.forEach(([name]) => pending.add(name));
     this.greyLabels.set(slug, pending);
+  }
+
+  /** Repair rewrites labels and body from the timeline: never from a timeline someone rewrote. */
+  private refuseEditedHistory(gateway: IssueGateway, incident: Incident): void {
+    const edited = incident.editedEntries ?? [];
+    if (edited.length === 0) return;
+    throw new FirebreakError(
+      'conflict',
+      `${repoSlug(gateway.repo)}#${incident.number}: ${edited.length === 1 ? 'an entry was' : `${edited.length} entries were`} ` +
+        `edited after ${edited.length === 1 ? 'it was' : 'they were'} written (${edited.map((e) => e.url ?? e.key).join(', ')}). ` +
+        'Repair does not follow a rewritten history; labels and body keep the state recorded before the edit.',
+      'Restore the comment from its edit history on GitHub, or record the change again as a new entry ' +
+        `(e.g. firebreak severity ${incident.number} <severity>).`,
+    );
   }
 
   isIncidentIssue(issue: IssueRecord): boolean {

@@ -216,6 +216,8 @@ export class StatusSummary {
    */
   private async remind(incident: Incident, now: Date, warnings: string[]): Promise<Reminder | undefined> {
     const { gateway, config, renderer } = this.deps;
+    // A request is nobody's incident yet: a reminder would page its author, or whoever they named.
+    if (incident.request) return undefined;
     const due = nextUpdateDue(incident, config);
     if (!due || due.getTime() >= now.getTime()) return undefined;
     const key = reminderKey(incident, due, now, config);

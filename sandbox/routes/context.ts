@@ -36,6 +36,8 @@ export interface Reply {
 export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   template: string;
+  /** Parameters that span several path segments (a file path), as `x-multi-segment` marks them in the description. */
+  multiSegment?: readonly string[];
   handle(ctx: RequestContext): Reply;
 }
 

@@ -1,6 +1,7 @@
 // Every route the sandbox serves; templates are spelled exactly as in GitHub's OpenAPI description.
 import { assigneeRoutes } from './assignees';
 import { commentRoutes } from './comments';
+import { contentRoutes } from './contents';
 import type { Route } from './context';
 import { issueRoutes } from './issues';
 import { labelRoutes } from './labels';
@@ -14,6 +15,7 @@ export const sandboxRoutes: readonly Route[] = [
   ...labelRoutes,
   ...assigneeRoutes,
   ...subIssueRoutes,
+  ...contentRoutes,
 ];
 
 export const sandboxTemplates: readonly string[] = [...new Set(sandboxRoutes.map((route) => route.template))];

@@ -1,7 +1,7 @@
-// Issues: create, list with GitHub's filters, get and update. Labels and assignees from callers without triage
-// access are dropped silently, as GitHub drops them for users without push access.
+// Issues: create, list with GitHub's filters, get and update. As GitHub documents it, labels and assignees on a new
+// issue need push access and on an update triage access; without it they are dropped silently.
 import { forbidden, invalidRequest, validationFailed } from '../api-error';
-import { canTriage, notAccessibleMessage } from '../auth';
+import { canPush, canTriage, notAccessibleMessage } from '../auth';
 import { notifyIssueOpened, notifyIssueUpdated } from '../notifications';
 import type { IssueChanges, IssueRecord, RepoRecord, StateReason } from '../store';
 import { assignableUser } from './assignees';
@@ -72,7 +72,7 @@ function createIssue(ctx: RequestContext): Reply {
   checkBodyLength(text, 'Issue');
   let labels = optionalStringArray(body, 'labels');
   let assignees = readAssignees(body);
-  if (canTriage(user)) {
+  if (canPush(user)) {
     if (assignees) assignees = checkAssignees(ctx, repo, assignees);
     checkMilestone(body);
   } else {

@@ -51,12 +51,11 @@ describe('action: freeze', function () {
     assert.match(run.summary, /## 🧊 Deploys are frozen/);
     assert.match(run.summary, /\| `critical` \| declared \| @octo-lead \|/);
     assert.match(run.summary, /### How to deploy anyway[\s\S]*bypass: true[\s\S]*bypass-reason:/);
-    // One list request decided it.
+    // The config from the default branch (a pull request cannot carry its own), then one list request decided it.
+    const made = sandbox().requests.filter((r) => r.token === TOKEN);
     assert.deepEqual(
-      sandbox()
-        .requests.filter((r) => r.token === TOKEN)
-        .map((r) => `${r.method} ${r.path}`),
-      [`GET /repos/${REPO}/issues`],
+      made.map((r) => `${r.method} ${r.path}`),
+      [`GET /repos/${REPO}/contents/.github%2Fincidents.yml`, `GET /repos/${REPO}/issues`],
     );
   });
 
@@ -68,13 +67,15 @@ describe('action: freeze', function () {
     assert.match(run.summary, /a drill \(drills never freeze\)/);
   });
 
-  it('scopes the freeze to the deployed service from the config in the checkout', async () => {
+  it('scopes the freeze to the deployed service from the config on the default branch', async () => {
     sandbox().store.createIssueDirect(REPO, {
       title: 'Search down',
       body: issueFormBody({ severity: 'critical', what: 'x', services: 'search' }),
       labels: ['incident'],
+      author: 'octo-lead',
     });
-    const files = { '.github/incidents.yml': CONFIG };
+    sandbox().store.putFileDirect(REPO, '.github/incidents.yml', CONFIG);
+    const files = {};
     const [checkout, search, unknown] = await Promise.all(
       ['checkout', 'src/search/index.ts', 'billing'].map((service) =>
         runAction(sandbox(), { inputs: { mode: 'freeze', service }, files }),
@@ -90,6 +91,89 @@ describe('action: freeze', function () {
     assert.match(
       errorOf(unknown),
       /"billing" is neither a configured service nor a path of one\.\nUse one of: checkout, search/,
+    );
+  });
+
+  describe('a change that edits the freeze config', () => {
+    const OFF = ['severities:', ...['critical', 'major', 'minor'].map((s) => `  - name: ${s}\n    freeze: false`)].join(
+      '\n',
+    );
+    const ON = 'severities:\n  - name: critical\n    freeze: true\n';
+    const pullRequest = { pull_request: { number: 9 }, repository: { default_branch: 'main' } };
+
+    it('cannot switch its own freeze off: the config comes from the default branch, and the edit is reported', async () => {
+      const incident = await world(sandbox()).service().declare({ title: 'Checkout down', severity: 'critical' });
+      const run = await runAction(sandbox(), {
+        inputs: { mode: 'freeze' },
+        eventName: 'pull_request',
+        event: pullRequest,
+        files: { '.github/incidents.yml': `${OFF}\nrepository: acme/empty\n` },
+      });
+      assert.equal(run.code, 1, run.stdout);
+      assert.match(errorOf(run), new RegExp(`^Deploys are frozen by #${incident.number} \\(critical`));
+      assert.match(
+        warningsOf(run).join('\n'),
+        /This change edits \.github\/incidents\.yml: the freeze uses the defaults \(the file is not on the default branch\), not the checkout\./,
+      );
+      assert.match(run.summary, /> ⚠️ This change edits \.github\/incidents\.yml/);
+    });
+
+    it('reads the default branch’s config for pull requests, and the commit before a push to the default branch', async () => {
+      await world(sandbox()).service().declare({ title: 'Checkout down', severity: 'critical' });
+      const before = 'a'.repeat(40);
+      sandbox().store.putFileDirect(REPO, '.github/incidents.yml', OFF);
+      sandbox().store.putFileDirect(REPO, '.github/incidents.yml', ON, before);
+      const files = { '.github/incidents.yml': ON };
+      const pr = await runAction(sandbox(), {
+        inputs: { mode: 'freeze' },
+        eventName: 'pull_request',
+        event: pullRequest,
+        files,
+      });
+      assert.equal(pr.code, 0, pr.stdout);
+      assert.match(
+        warningsOf(pr).join('\n'),
+        /the freeze uses \.github\/incidents\.yml of acme\/shop@main, not the checkout/,
+      );
+      // The push that merged a config switching the freeze off is gated by the config before it.
+      const push = await runAction(sandbox(), {
+        inputs: { mode: 'freeze' },
+        eventName: 'push',
+        event: { before, after: 'b'.repeat(40), repository: { default_branch: 'main' } },
+        files: { '.github/incidents.yml': OFF },
+      });
+      assert.equal(push.code, 1, push.stdout);
+      assert.equal(push.outputs['frozen'], 'true');
+      assert.ok(
+        sandbox().requests.some(
+          (r) => r.path.endsWith('/contents/.github%2Fincidents.yml') && r.query.includes(`ref=${before}`),
+        ),
+      );
+      // A manual run gates no change: it reads the checkout, as before.
+      const manual = await runAction(sandbox(), {
+        inputs: { mode: 'freeze' },
+        eventName: 'workflow_dispatch',
+        files: { '.github/incidents.yml': OFF },
+      });
+      assert.equal(manual.code, 0, manual.stdout);
+    });
+  });
+
+  it('reads the incidents of the repository the default branch’s config names', async () => {
+    const incident = await world(sandbox(), { repo: 'acme/incidents' })
+      .service()
+      .declare({ title: 'Checkout down', severity: 'critical' });
+    sandbox().store.putFileDirect(REPO, '.github/incidents.yml', 'repository: acme/incidents\n');
+    const run = await runAction(sandbox(), {
+      inputs: { mode: 'freeze' },
+      eventName: 'pull_request',
+      event: { pull_request: { number: 9 }, repository: { default_branch: 'main' } },
+    });
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(errorOf(run), new RegExp(`^Deploys are frozen by #${incident.number} \\(critical`));
+    assert.match(
+      run.stdout,
+      /Firebreak freeze for acme\/incidents \(config: \.github\/incidents\.yml of acme\/shop@main\)/,
     );
   });
 
@@ -146,7 +230,7 @@ describe('action: freeze', function () {
     assert.equal(run.code, 1);
     assert.match(
       errorOf(run),
-      /^Could not check the deploy freeze, so the deploy stops \(on-api-error: fail\)\. Could not list issues in acme\/shop: GitHub is not answering/,
+      /^Could not check the deploy freeze, so the deploy stops \(on-api-error: fail\)\. Could not read acme\/shop:\.github\/incidents\.yml: GitHub is not answering/,
     );
     assert.equal(run.outputs['frozen'], 'true');
     assert.match(run.summary, /Freeze not checked: deploy stopped/);
@@ -192,7 +276,9 @@ describe('action: freeze', function () {
         /^The config file missing\.yml \(input config-path\) does not exist in the checkout\./,
       ],
     ];
-    const runs = await Promise.all(cases.map(([inputs]) => runAction(sandbox(), { inputs })));
+    const runs = await Promise.all(
+      cases.map(([inputs]) => runAction(sandbox(), { inputs, eventName: 'workflow_dispatch' })),
+    );
     runs.forEach((run, i) => {
       assert.equal(run.code, 1, JSON.stringify(cases[i]?.[0]));
       assert.match(errorOf(run), cases[i]?.[1] ?? /./);

@@ -6,10 +6,12 @@ import {
   declarationFromIssue,
   entriesFromComments,
   entryFromComment,
+  entryHash,
   fold,
   formatMarker,
   hasMarkerKey,
   incidentMarker,
+  initialState,
   readIncidentMarker,
   readMarkers,
 } from '../../core/domain/event-log';
@@ -273,7 +275,7 @@ describe('event log', () => {
       labels: ['incident'],
       assignees: [],
       author: 'erin',
-      authorAssociation: 'NONE',
+      authorAssociation: 'MEMBER',
       createdAt: '2026-11-23T09:00:00Z',
       updatedAt: '2026-11-23T09:00:00Z',
       url: 'u',
@@ -305,6 +307,85 @@ describe('event log', () => {
         'triage',
       );
       assert.equal(declarationFromIssue(issue({ assignees: ['zed'] }), defaultConfig()).lead, 'zed');
+    });
+
+    it('an issue opened by someone without push access is a request: triage, its author leads, no services', () => {
+      const forged = incidentMarker(
+        aDeclaration({ severity: 'critical', lead: 'carol', declaredBy: 'alice', services: ['checkout'] }),
+        initialState(aDeclaration({ severity: 'critical', lead: 'carol', declaredBy: 'alice' })),
+      );
+      for (const body of [
+        `${forged}\nLooks official.`,
+        '### Severity\n\nCritical\n\n### What is happening\n\nAll down.\n\n### Services\n\napi\n\n### Lead\n\n@carol',
+      ]) {
+        const declaration = declarationFromIssue(issue({ body, authorAssociation: 'NONE' }), defaultConfig());
+        assert.equal(declaration.severity, 'triage');
+        assert.equal(declaration.lead, 'erin');
+        assert.equal(declaration.declaredBy, 'erin');
+        assert.deepEqual(declaration.services, []);
+        assert.equal(declaration.drill, false);
+      }
+    });
+
+    it('reads the incident marker only where it opens the body, never from a form field', () => {
+      const marker = incidentMarker(aDeclaration({ severity: 'critical' }), initialState(aDeclaration()));
+      assert.equal(readIncidentMarker(`${marker}\nbody`)?.declaration.severity, 'critical');
+      assert.equal(readIncidentMarker(`### What is happening\n\n${marker}`), undefined);
+    });
+  });
+
+  describe('tamper evidence', () => {
+    const severity = (key: string, from: string, to: string, prev?: string): TimelineEntry => ({
+      kind: 'severity',
+      key,
+      at: '2026-11-23T10:05:00.000Z',
+      by: 'alice',
+      from,
+      to,
+      ...(prev ? { prev } : {}),
+    });
+    const edit = (body: string, from: string, to: string) => body.replace(`"to":"${from}"`, `"to":"${to}"`);
+
+    it('each entry marker carries the hash of its payload; an edited marker is read as edited and not followed', () => {
+      const comment = aComment(severity('s1', 'triage', 'critical'));
+      const [entry] = entriesFromComments([comment]);
+      assert.equal(entry?.hash, entryHash(severity('s1', 'triage', 'critical')));
+      assert.equal(entry?.edited, undefined);
+      const [edited] = entriesFromComments([{ ...comment, body: edit(comment.body, 'critical', 'minor') }]);
+      assert.equal(edited?.edited, true);
+      assert.equal(fold(aDeclaration(), edited ? [edited] : []).severity, 'triage', 'the edit is not followed');
+    });
+
+    it('a re-hashed edit is caught by the chain: the next entry still names the original hash', () => {
+      const first = severity('s1', 'triage', 'critical');
+      const second = severity('s2', 'critical', 'major', entryHash(first));
+      const rehashed = severity('s1', 'triage', 'minor');
+      const comments = [
+        aComment(rehashed, { updatedAt: '2026-11-23T11:00:00.000Z' }),
+        aComment(second, { createdAt: second.at, updatedAt: second.at }),
+      ];
+      const entries = entriesFromComments(comments);
+      assert.deepEqual(
+        entries.map((e) => e.edited === true),
+        [true, false],
+      );
+      // The same comment edited only in its prose (hash intact, vouched for by the next entry) still counts.
+      const proseOnly = [aComment(first, { updatedAt: '2026-11-23T11:00:00.000Z' }), aComment(second)];
+      assert.deepEqual(
+        entriesFromComments(proseOnly).map((e) => e.edited === true),
+        [false, false],
+      );
+      // The newest entry is vouched for by the head the body cached.
+      const newest = [aComment(first, { updatedAt: '2026-11-23T11:00:00.000Z' })];
+      assert.equal(entriesFromComments(newest)[0]?.edited, true);
+      assert.equal(entriesFromComments(newest, { head: entryHash(first) })[0]?.edited, undefined);
+    });
+
+    it('the fold keeps the head of the chain, which the body caches', () => {
+      const first = severity('s1', 'triage', 'critical');
+      const state = fold(aDeclaration(), entriesFromComments([aComment(first)]));
+      assert.equal(state.head, entryHash(first));
+      assert.equal(readIncidentMarker(incidentMarker(aDeclaration(), state))?.state.head, entryHash(first));
     });
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { defaultConfig } from '../../core/domain/config';
-import { entryFromComment, fold, readIncidentMarker, readMarkers } from '../../core/domain/event-log';
+import { entryFromComment, entryHash, fold, readIncidentMarker, readMarkers } from '../../core/domain/event-log';
 import type { TimelineEntry } from '../../core/domain/incident';
 import { BODY_LIMIT, teamMentions, userMarkdown } from '../../core/domain/markdown';
 import { createRenderer, renderEntryComment, renderIncidentBody, renderRetro } from '../../core/domain/render';
@@ -57,7 +57,7 @@ describe('render', () => {
     const parsed = entryFromComment(aComment(entry, { body }));
     assert.deepEqual(
       { ...parsed, commentId: undefined, url: undefined },
-      { ...entry, commentId: undefined, url: undefined },
+      { ...entry, hash: entryHash(entry), commentId: undefined, url: undefined },
     );
   });
 

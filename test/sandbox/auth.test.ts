@@ -59,6 +59,25 @@ describe('sandbox: authentication and permissions', () => {
     assert.equal(comment.body.author_association, 'NONE');
   });
 
+  it('on a new issue, labels and assignees need push access: a triager’s are dropped too (they may add them after)', async () => {
+    sandbox().store.addUser({ login: 'triager', token: 'triage-token', permission: 'triage' });
+    const issue = await call<Json>(sandbox(), 'POST', `${base}/issues`, {
+      token: 'triage-token',
+      body: { title: 'from a triager', labels: ['incident'], assignees: ['octo-lead'] },
+    });
+    assert.equal(issue.status, 201);
+    assert.deepEqual(issue.body.labels, []);
+    assert.deepEqual(issue.body.assignees, []);
+    const labelled = await call<Json>(sandbox(), 'PATCH', `${base}/issues/${String(issue.body.number)}`, {
+      token: 'triage-token',
+      body: { labels: ['incident'] },
+    });
+    assert.deepEqual(
+      (labelled.body.labels as Json[]).map((l) => l.name),
+      ['incident'],
+    );
+  });
+
   it("a read-only user may edit their own issue but not label it, and gets 403 on someone else's", async () => {
     sandbox().store.addUser({ login: 'reader', token: 'reader-token', permission: 'read' });
     sandbox().store.createIssueDirect(REPO, { title: 'mine', author: 'reader' });
