@@ -1,7 +1,15 @@
 // Decides which requests fail and how: a queue of deterministic one-off faults first, then random faults from a
 // seeded PRNG so a failing run can be replayed with the same seed.
 
-export type FaultKind = 'http500' | 'http502' | 'http503' | 'reset' | 'secondary-rate-limit' | 'applied-502';
+export type FaultKind =
+  | 'http500'
+  | 'http502'
+  | 'http503'
+  | 'reset'
+  | 'secondary-rate-limit'
+  | 'applied-502'
+  /** A refusal for lack of permission (a token scoped narrower than its user): for one-off failNext only. */
+  | 'forbidden';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'http500',

@@ -526,6 +526,8 @@ class SandboxServer implements Sandbox {
       }
       case 'reset':
         return { status: 0, headers: {}, text: undefined, conditional: false };
+      case 'forbidden':
+        return this.errorOutcome(new ApiError(403, 'Resource not accessible by integration'), state, id, GENERIC_DOCS);
     }
   }
 

@@ -216,14 +216,15 @@ describe('follow-ups', () => {
     );
   });
 
-  it('runs that cannot take the lock (no permission to create labels) still leave one open follow-up per item', async () => {
-    sandbox().store.addUser({ login: 'octo-triager', token: 'sandbox-token-triage', permission: 'triage' });
+  it('runs that cannot take the lock (a token refused label writes) still leave one open follow-up per item', async () => {
     const w = world(sandbox());
     const number = await incidentWithRetro(w);
+    // A token whose permissions cover issues but not labels (e.g. a narrowly scoped app token): the lock is refused.
+    sandbox().failNext('forbidden', 2, { method: 'POST', pathIncludes: '/labels' });
     sandbox().setLatency(30);
     const [a, b] = await Promise.all([
-      new FollowUps({ ...w, gateway: otherGateway('sandbox-token-triage') }).run(number),
-      new FollowUps({ ...w, gateway: otherGateway('sandbox-token-triage') }).run(number),
+      new FollowUps({ ...w, gateway: otherGateway('sandbox-actions-token') }).run(number),
+      new FollowUps({ ...w, gateway: otherGateway('sandbox-actions-token') }).run(number),
     ]);
     sandbox().setLatency(0);
 
