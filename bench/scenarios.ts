@@ -69,13 +69,20 @@ export function logOp(e: Env, repo: string, incident: Incident, n: number): Op {
 export function severityOp(e: Env, repo: string, incident: Incident): Op {
   const { service } = edge(e, repo);
   const to = incident.severity === 'major' ? 'critical' : 'major';
-  return () => service.setSeverity(incident, to, 'Benchmark');
+  return () => settled(service, service.setSeverity(incident, to, 'Benchmark'));
+}
+
+/** A change's answer, then the check that follows it (one read), as the CLI waits for it before exiting. */
+async function settled<T>(service: IncidentService, change: Promise<T>): Promise<T> {
+  const result = await change;
+  await service.settle();
+  return result;
 }
 
 export function statusOp(e: Env, repo: string, incident: Incident): Op {
   const { service } = edge(e, repo);
   const to = incident.status === 'identified' ? 'investigating' : 'identified';
-  return () => service.setStatus(incident, to);
+  return () => settled(service, service.setStatus(incident, to));
 }
 
 /** `show` twice on one client: the first reads everything, the second is answered 304 throughout. */

@@ -188,6 +188,10 @@ export interface Incident extends IncidentState {
   readonly timeline: readonly TimelineEntry[];
   readonly timelineLoaded: boolean;
   readonly updatedAt: string;
+  /** The issue's comment count when it was read. */
+  readonly commentCount?: number;
+  /** How many comments the body's cached state folds (its marker's `through`), when recorded. */
+  readonly viewThrough?: number;
 }
 
 export function isActive(incident: Pick<IncidentState, 'status'>): boolean {

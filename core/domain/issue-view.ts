@@ -73,6 +73,7 @@ function toIncident(
   declaration: Declaration,
   state: IncidentState,
   timeline: readonly TimelineEntry[] | undefined,
+  viewThrough?: number,
 ): Incident {
   return {
     ...state,
@@ -86,6 +87,8 @@ function toIncident(
     timeline: timeline ?? [],
     timelineLoaded: timeline !== undefined,
     updatedAt: issue.updatedAt,
+    commentCount: issue.comments,
+    ...(viewThrough !== undefined ? { viewThrough } : {}),
   };
 }
 
@@ -94,7 +97,7 @@ export function incidentFromIssue(located: Located): Incident {
   const marker = readIncidentMarker(located.issue.body);
   const declaration = marker?.declaration ?? declarationFromIssue(located.issue, located.config);
   const state = marker?.state ?? stateFromLabels(initialState(declaration), located.issue, located.config);
-  return toIncident(located, declaration, state, undefined);
+  return toIncident(located, declaration, state, undefined, marker?.through);
 }
 
 /** An incident folded from its comments: the truth, whatever the body and labels say. */
@@ -110,7 +113,10 @@ export function incidentFromComments(
     located.issue.state === 'closed' && folded.status !== 'resolved'
       ? { ...folded, status: 'resolved' as const }
       : folded;
-  return { incident: toIncident(located, declaration, state, timeline), declaration };
+  const through = readIncidentMarker(located.issue.body)?.through;
+  const incident = toIncident(located, declaration, state, timeline, through);
+  // The state folds exactly the comments read (the issue's count may have been read a moment apart).
+  return { incident: { ...incident, commentCount: comments.length }, declaration };
 }
 
 const STATUS_COLORS: Readonly<Record<string, string>> = {

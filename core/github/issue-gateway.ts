@@ -3,7 +3,7 @@
 // reset, 5xx) the gateway looks for that key before it writes again, so a retry never creates a second copy.
 import { GitHubError } from '../domain/errors';
 import { hasMarkerKey } from '../domain/event-log';
-import { createGitHubClient, webUrlFor, type ClientOptions, type GitHubClient } from './github-client';
+import { createGitHubClient, dateHeader, webUrlFor, type ClientOptions, type GitHubClient } from './github-client';
 import { repoSlug, type RepoRef } from '../domain/incident';
 import type { CommentRecord, IssueFilter, IssuePatch, IssueRecord, LabelRecord, NewIssue } from '../domain/records';
 
@@ -17,9 +17,14 @@ export interface IssueGateway {
   getIssue(issueNumber: number): Promise<IssueRecord>;
   updateIssue(issueNumber: number, patch: IssuePatch): Promise<IssueRecord>;
   listIssues(filter: IssueFilter): Promise<IssueRecord[]>;
-  listComments(issueNumber: number, options?: { since?: string }): Promise<CommentRecord[]>;
+  /** Comments oldest first; `skip` leaves out the first ones (reading only those after what a view folds). */
+  listComments(issueNumber: number, options?: { since?: string; skip?: number }): Promise<CommentRecord[]>;
   createComment(issueNumber: number, body: string, key: string): Promise<CommentRecord>;
   updateComment(commentId: number, body: string): Promise<CommentRecord>;
+  /** Adds labels to an issue, leaving its other labels alone; answers the issue's labels after the change. */
+  addLabels(issueNumber: number, labels: readonly string[]): Promise<string[]>;
+  /** Removes one label from an issue (absent already is fine), leaving its other labels alone. */
+  removeLabel(issueNumber: number, label: string): Promise<void>;
   listLabels(): Promise<LabelRecord[]>;
   upsertLabel(label: LabelRecord): Promise<void>;
   listAssignable(): Promise<string[]>;
@@ -202,15 +207,19 @@ export class OctokitIssueGateway implements IssueGateway {
     });
   }
 
-  async listComments(issueNumber: number, options: { since?: string } = {}): Promise<CommentRecord[]> {
+  async listComments(issueNumber: number, options: { since?: string; skip?: number } = {}): Promise<CommentRecord[]> {
     return this.call(`read the comments of ${this.ref(issueNumber)}`, async () => {
+      // Skipped comments are skipped by the page: only the page holding the first wanted comment onwards is read.
+      const skip = Math.max(0, Math.floor(options.skip ?? 0));
+      const page = Math.floor(skip / 100) + 1;
       const raw = await this.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
         ...this.params,
         issue_number: issueNumber,
         per_page: 100,
+        ...(page > 1 ? { page } : {}),
         ...(options.since ? { since: options.since } : {}),
       });
-      return (raw as RawComment[]).map(toCommentRecord);
+      return (raw as RawComment[]).slice(skip % 100).map(toCommentRecord);
     });
   }
 
@@ -238,6 +247,32 @@ export class OctokitIssueGateway implements IssueGateway {
         body,
       });
       return toCommentRecord(data as RawComment);
+    });
+  }
+
+  async addLabels(issueNumber: number, labels: readonly string[]): Promise<string[]> {
+    return this.call(`label ${this.ref(issueNumber)}`, async () => {
+      const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+        ...this.params,
+        issue_number: issueNumber,
+        labels: [...labels],
+      });
+      return data.map((l) => l.name);
+    });
+  }
+
+  async removeLabel(issueNumber: number, label: string): Promise<void> {
+    await this.call(`remove label "${label}" from ${this.ref(issueNumber)}`, async () => {
+      try {
+        await this.octokit.request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', {
+          ...this.params,
+          issue_number: issueNumber,
+          name: label,
+        });
+      } catch (error) {
+        // Not on the issue (someone removed it, or a retry whose first attempt landed): that is what we wanted.
+        if ((error as { status?: number }).status !== 404) throw error;
+      }
     });
   }
 
@@ -330,12 +365,16 @@ export class OctokitIssueGateway implements IssueGateway {
     create: () => Promise<T>,
     find: (since: string) => Promise<T | undefined>,
   ): Promise<T> {
-    // Server clocks and ours differ; look back generously. Listing filters on updated_at, which a create sets.
-    const since = new Date(Date.now() - 10 * 60_000).toISOString();
+    // Listing filters on updated_at, which a create sets, by GitHub's clock: the lookup starts from GitHub's time
+    // (the Date of the failed attempt's answer, else of an earlier answer), never from this machine's clock, which
+    // may be minutes off. Only when GitHub never answered at all does it look back a whole day from ours.
+    let since: string | undefined;
+    const startedAt = this.client.serverNow();
     let lastError: unknown;
     for (let attempt = 0; attempt < this.createAttempts; attempt++) {
       if (attempt > 0) {
         await sleep(this.client.retryBaseMs * attempt * attempt);
+        since ??= lookupStart(lastError, startedAt);
         try {
           const existing = await find(since);
           if (existing) {
@@ -365,6 +404,14 @@ export class OctokitIssueGateway implements IssueGateway {
       throw toGitHubError(error, what, this.repo);
     }
   }
+}
+
+/** GitHub's time shortly before a create that may have landed, minus a margin for its own clock skew. */
+function lookupStart(error: unknown, startedAt: Date | undefined): string {
+  const answered = dateHeader((error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
+  const githubTime = startedAt ?? answered;
+  if (githubTime) return new Date(githubTime.getTime() - 10 * 60_000).toISOString();
+  return new Date(Date.now() - 24 * 60 * 60_000).toISOString();
 }
 
 function describeStatus(error: unknown): string {

@@ -11,7 +11,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/server';
 const REPO = { owner: 'acme', name: 'shop' };
 const SLUG = 'acme/shop';
 
-function serviceFor(sandbox: Sandbox): IncidentService {
+function serviceFor(sandbox: Sandbox, viewBudgetMs = 300): IncidentService {
   const gateway = new OctokitIssueGateway(REPO, {
     token: 'sandbox-token',
     baseUrl: sandbox.url,
@@ -20,7 +20,13 @@ function serviceFor(sandbox: Sandbox): IncidentService {
     retries: 1,
     createAttempts: 2,
   });
-  return new IncidentService({ config: defaultConfig(), gateway, renderer: createRenderer(), actor: 'firebreak-dev' });
+  return new IncidentService({
+    config: defaultConfig(),
+    gateway,
+    renderer: createRenderer(),
+    actor: 'firebreak-dev',
+    viewBudgetMs,
+  });
 }
 
 describe('offline queue (never lose an entry)', () => {
@@ -152,12 +158,14 @@ describe('offline queue (never lose an entry)', () => {
 
   it('an update whose comment landed but whose issue edit failed only finishes the edit', async () => {
     const queue = new OfflineQueue({ storage: memoryQueueStorage(), now });
-    sandbox.failNext('http503', 3, { method: 'PATCH' });
+    // Longer than the view write is retried (300 ms here).
+    sandbox.injectFaults({ rate: 1, methods: ['PATCH'], kinds: ['http503'] });
     const delivery = await queue.submit(
       service,
       { incident },
       { type: 'update', text: 'Identified: a bad config push', status: 'identified' },
     );
+    sandbox.injectFaults(undefined);
     assert.equal(delivery.status, 'queued');
     assert.equal(comments().length, 1);
 

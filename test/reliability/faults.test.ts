@@ -109,9 +109,12 @@ function describeOutcome(run: Run): string {
   return parts.join(', ');
 }
 
-/** The incident as folded from its timeline, without what differs between two sandboxes (URLs, ids, update times). */
+/**
+ * The incident as folded from its timeline, without what differs between two sandboxes (URLs, ids, update times)
+ * and the view's bookkeeping (how many comments its body says it folds depends on which writes met faults).
+ */
 function comparable(incident: Incident) {
-  const { url: _url, updatedAt: _updated, assignees, timeline, ...rest } = incident;
+  const { url: _url, updatedAt: _updated, viewThrough: _through, assignees, timeline, ...rest } = incident;
   return {
     ...rest,
     assignees: [...assignees].sort(),

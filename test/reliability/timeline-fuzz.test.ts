@@ -251,7 +251,7 @@ class OneIssueGateway implements IssueGateway {
     private readonly comments: readonly CommentRecord[],
   ) {}
   async getIssue(): Promise<IssueRecord> {
-    return this.issue;
+    return { ...this.issue, comments: this.comments.length };
   }
   async listComments(): Promise<CommentRecord[]> {
     return [...this.comments];
@@ -272,6 +272,8 @@ class OneIssueGateway implements IssueGateway {
   listIssues = unexpected;
   createComment = unexpected;
   updateComment = unexpected;
+  addLabels = unexpected;
+  removeLabel = unexpected;
   listLabels = unexpected;
   upsertLabel = unexpected;
   listAssignable = unexpected;

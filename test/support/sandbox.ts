@@ -44,6 +44,8 @@ export interface ServiceOptions {
   readonly repo?: RepoRef;
   readonly log?: Logger;
   readonly now?: () => Date;
+  /** How long a view write is retried while GitHub fails (the product's default is 20 s). */
+  readonly viewBudgetMs?: number;
 }
 
 /** A gateway and service as an edge would build them, pointed at the sandbox, with fast retries. */
@@ -67,6 +69,7 @@ export function serviceFor(sandbox: Sandbox, options: ServiceOptions = {}) {
     renderer: createRenderer(),
     actor: options.actor ?? 'firebreak-dev',
     ...(options.now ? { now: options.now } : {}),
+    ...(options.viewBudgetMs !== undefined ? { viewBudgetMs: options.viewBudgetMs } : {}),
   });
   return { client, gateway, service };
 }
