@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { requireRole, requireSeverity, TRIAGE_SEVERITY, type FirebreakConfig } from '../domain/config';
 import { GitHubError, InputError } from '../domain/errors';
-import { applyEntry, entriesFromComments, initialState, readIncidentMarker } from '../domain/event-log';
+import { applyEntry, entriesFromComments, initialState, readIncidentMarker, stateOnly } from '../domain/event-log';
 import {
   isActive,
   isLogKind,
@@ -582,17 +582,20 @@ export class IncidentService {
    * incident) fold onto the basis into that same view. Otherwise the view is rewritten from the timeline.
    */
   private checkLater(basis: Basis, sync: ViewSync, want: DesiredView, assignees: boolean, key: string): void {
-    const { gateway, number, folded } = basis;
+    const { gateway, number, incident, folded } = basis;
     const check: Promise<void> = (async () => {
       const issue = await gateway.getIssue(number);
       if (viewDifferences(issue, want, this.config, { assignees }).length === 0) {
         if (issue.comments === folded + 1) return;
-        // More comments: still fine when ours came right after those folded and the rest change nothing (log
-        // entries posted since). Otherwise the view may miss a change, or say it folds fewer comments than it does.
+        // More comments than expected (log entries, or changes the incident held by the edge does not count yet):
+        // the view still holds when the changes among them, applied in order onto what was folded, give it too.
         const tail = await gateway.listComments(number, { skip: folded });
-        const [first] = entriesFromComments(tail.slice(0, 1));
-        if (tail.length === issue.comments - folded && first?.key === key && stateEntries(tail.slice(1)).length === 0)
-          return;
+        const changes = stateEntries(tail);
+        if (tail.length === issue.comments - folded && changes.some((e) => e.key === key)) {
+          const state = changes.reduce((s, e) => applyEntry(s, e), stateOnly(incident));
+          const again = desiredView(this.config, this.deps.renderer, incident.declaration, state, folded + 1);
+          if (viewDifferences(issue, again, this.config, { assignees }).length === 0) return;
+        }
       }
       await sync.converge(number);
     })()

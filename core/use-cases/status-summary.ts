@@ -67,6 +67,10 @@ export interface StatusResult {
 
 const DIGEST_KEY = 'firebreak-status-digest';
 
+function sameState(a: IssueRecord, b: IssueRecord): boolean {
+  return JSON.stringify(readIncidentMarker(a.body)?.state) === JSON.stringify(readIncidentMarker(b.body)?.state);
+}
+
 function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
@@ -175,8 +179,9 @@ export class StatusSummary {
     try {
       const tail = await gateway.listComments(issue.number, { skip: through });
       if (stateEntries(tail).length === 0) return issue;
-      const converged = await new ViewSync({ gateway, config, renderer }).converge(issue.number);
-      if (converged.changed.length > 0) repaired.push(issue.number);
+      const converged = await new ViewSync({ gateway, config, renderer }).converge(issue.number, { tighten: true });
+      // A body that showed the fold and only said it folds fewer comments is not reported, only brought up to date.
+      if (converged.changed.length > 0 && !sameState(issue, converged.issue)) repaired.push(issue.number);
       return converged.issue;
     } catch (error) {
       if (!(error instanceof GitHubError)) throw error;

@@ -77,12 +77,15 @@ export function viewOfTimeline(
   issue: IssueRecord,
   comments: readonly CommentRecord[],
   repo: Incident['repo'],
+  options: { tighten?: boolean } = {},
 ): { incident: Incident; want: DesiredView } {
   const { incident, declaration } = incidentFromComments({ repo, issue, config }, comments);
-  // Log entries add comments without changing the state: a body that shows the fold, with no change after what it
-  // says it folds, stays as it is, or every log entry would make the next check rewrite it.
+  // Log entries add comments without changing the state: a body that shows the fold stays as it is, or every log
+  // entry would make the next check rewrite it. Its `through` may then be short of a change it shows (a change made
+  // after log entries its writer had not seen): that only makes readers read more. `tighten` moves it up.
   const through = readIncidentMarker(issue.body)?.through;
-  if (through !== undefined && through <= comments.length && stateEntries(comments.slice(through)).length === 0) {
+  const short = (t: number) => stateEntries(comments.slice(t)).length > 0;
+  if (through !== undefined && through <= comments.length && !(options.tighten && short(through))) {
     const kept = desiredView(config, renderer, declaration, incident, through);
     if (kept.body === issue.body) return { incident, want: kept };
   }
@@ -145,7 +148,7 @@ export class ViewSync {
    * Reads the issue and its comments, and rewrites the view until an answer shows it equal to the fold of every
    * comment the issue has. Each round reads both (one answer for each) and writes at most one PATCH.
    */
-  async converge(issueNumber: number): Promise<Converged> {
+  async converge(issueNumber: number, options: { tighten?: boolean } = {}): Promise<Converged> {
     const { gateway, config, renderer } = this.deps;
     const deadline = Date.now() + this.budgetMs;
     const changed = new Set<ViewPart>();
@@ -160,7 +163,7 @@ export class ViewSync {
         last = `the issue has ${issue.comments} comments but ${comments.length} were read`;
         continue;
       }
-      const { incident, want } = viewOfTimeline(config, renderer, issue, comments, gateway.repo);
+      const { incident, want } = viewOfTimeline(config, renderer, issue, comments, gateway.repo, options);
       const diff = viewDifferences(issue, want, config, { assignees });
       if (diff.length === 0) return { incident: withIssue(incident, issue), issue, changed: [...changed] };
       const written = await this.write(issueNumber, {
