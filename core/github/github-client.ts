@@ -31,8 +31,9 @@ export interface ClientOptions {
   /** Minimum spacing between content-creating requests of this client (GitHub advises 1 s); 0 for a sandbox. */
   readonly writeSpacingMs?: number;
   /**
-   * Writes that may go out together before the spacing applies: one change's comment, labels and body (default 4).
-   * Bulk work (follow-ups, reminders, label set-up) runs past the burst at one write per spacing.
+   * Writes that may go out together before the spacing applies (default 8): the comment, body and label add and
+   * remove of one change, twice. Bulk work (follow-ups, reminders, label set-up) runs past the burst at one write
+   * per spacing, and comments and new issues (which notify people) are always spaced.
    */
   readonly writeBurst?: number;
   /** Wait for a primary rate limit reset when it is at most this far away; fail otherwise. */
@@ -149,7 +150,7 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
     // The limiter groups are accepted at run time but missing from the plugin's option types.
     throttle: {
       global: group({ maxConcurrent: 10 }),
-      write: spacedWrites(options.writeSpacingMs ?? 1000, Math.max(1, options.writeBurst ?? 4)),
+      write: spacedWrites(options.writeSpacingMs ?? 1000, Math.max(1, options.writeBurst ?? 8)),
       search: group({ maxConcurrent: 1, minTime: 2000 }),
       // octokit spaces requests that notify people (issues, comments) 3 s apart; GitHub's documented advice for
       // content creation is 1 s, and a responder logging entries should not wait longer than that. No burst: one

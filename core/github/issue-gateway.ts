@@ -21,10 +21,6 @@ export interface IssueGateway {
   listComments(issueNumber: number, options?: { since?: string; skip?: number }): Promise<CommentRecord[]>;
   createComment(issueNumber: number, body: string, key: string): Promise<CommentRecord>;
   updateComment(commentId: number, body: string): Promise<CommentRecord>;
-  /** Adds labels to an issue, leaving its other labels alone; answers the issue's labels after the change. */
-  addLabels(issueNumber: number, labels: readonly string[]): Promise<string[]>;
-  /** Removes one label from an issue (absent already is fine), leaving its other labels alone. */
-  removeLabel(issueNumber: number, label: string): Promise<void>;
   listLabels(): Promise<LabelRecord[]>;
   upsertLabel(label: LabelRecord): Promise<void>;
   listAssignable(): Promise<string[]>;
@@ -247,32 +243,6 @@ export class OctokitIssueGateway implements IssueGateway {
         body,
       });
       return toCommentRecord(data as RawComment);
-    });
-  }
-
-  async addLabels(issueNumber: number, labels: readonly string[]): Promise<string[]> {
-    return this.call(`label ${this.ref(issueNumber)}`, async () => {
-      const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
-        ...this.params,
-        issue_number: issueNumber,
-        labels: [...labels],
-      });
-      return data.map((l) => l.name);
-    });
-  }
-
-  async removeLabel(issueNumber: number, label: string): Promise<void> {
-    await this.call(`remove label "${label}" from ${this.ref(issueNumber)}`, async () => {
-      try {
-        await this.octokit.request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', {
-          ...this.params,
-          issue_number: issueNumber,
-          name: label,
-        });
-      } catch (error) {
-        // Not on the issue (someone removed it, or a retry whose first attempt landed): that is what we wanted.
-        if ((error as { status?: number }).status !== 404) throw error;
-      }
     });
   }
 

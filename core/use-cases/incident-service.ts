@@ -536,9 +536,9 @@ export class IncidentService {
 
   /**
    * The edge holds the incident with a current view: the comment and the view write go out together (the entry's
-   * key is made here, so neither waits for the other), labels as targeted adds and removes so labels others set
-   * meanwhile stay. If the comment fails, the view is brought back to the timeline. Whether anyone else wrote in
-   * between only an answer after both can tell: one read follows in the background (see `settle`).
+   * key is made here, so neither waits for the other). If the comment fails, the view is brought back to the
+   * timeline. Whether anyone else wrote in between only an answer after both can tell: one read follows in the
+   * background (see `settle`).
    */
   private async changeTogether(basis: Basis, entry: TimelineEntry): Promise<Incident> {
     const { gateway, number, incident } = basis;
@@ -549,35 +549,35 @@ export class IncidentService {
     const removes = before.filter((l) => !want.managed.includes(l));
     const assigneesChange = !sameMembers(assigneesFor(incident), want.assignees);
     const sync = this.viewSync(gateway);
-    const view = Promise.all([
-      sync.write(number, {
-        body: want.body,
-        ...(assigneesChange ? { assignees: [...want.assignees] } : {}),
-        ...this.openOrClose(incident.open ? 'open' : 'closed', want),
-      }),
-      adds.length > 0 ? sync.retrying(() => gateway.addLabels(number, adds)) : undefined,
-      ...removes.map((label) => sync.retrying(() => gateway.removeLabel(number, label))),
-    ]);
-    const [comment, written] = await Promise.allSettled([this.append(incident, entry), view]);
-    if (comment.status === 'rejected') {
+    // Labels only when a family changes (an update or a handoff leaves them alone), with everyone else's labels as
+    // the edge holds them. Separate adds and removes would keep labels set since, but cost two more requests per
+    // change, which a change at one round trip cannot afford.
+    const labelsChange = adds.length > 0 || removes.length > 0;
+    const comment = this.append(incident, entry);
+    const view = sync.write(number, {
+      body: want.body,
+      ...(labelsChange ? { labels: [...new Set([...want.managed, ...incident.otherLabels])] } : {}),
+      ...(assigneesChange ? { assignees: [...want.assignees] } : {}),
+      ...this.openOrClose(incident.open ? 'open' : 'closed', want),
+    });
+    const [posted, written] = await Promise.allSettled([comment, view]);
+    if (posted.status === 'rejected') {
       // The view may show a change that is not in the timeline: put it back before saying the change failed.
       await sync.converge(number).catch(() => undefined);
-      throw comment.reason;
+      throw posted.reason;
     }
     if (written.status === 'rejected') throw this.viewBehind(written.reason, number, entry);
-    const posted = comment.value;
-    const updated = written.value[0].issue;
-    const assignees = !written.value[0].assigneesDropped;
-    this.checkLater(basis, sync, want, assignees, entry.key);
+    const updated = written.value.issue;
+    this.checkLater(basis, sync, want, !written.value.assigneesDropped, entry.key);
     return this.withEntry(
-      withIssue({ ...incident, ...applyEntry(incident, posted) }, { ...updated, comments: basis.folded + 1 }),
+      withIssue({ ...incident, ...applyEntry(incident, posted.value) }, { ...updated, comments: basis.folded + 1 }),
       incident,
-      posted,
+      posted.value,
     );
   }
 
   /**
-   * After a change made together, an answer read after both writes shows whether the view holds: the issue shows
+   * After a change made together, an answer read after all its writes shows whether the view holds: the issue shows
    * the view we wrote, and its comments after those the basis folded (ours, and any posted since the edge read the
    * incident) fold onto the basis into that same view. Otherwise the view is rewritten from the timeline.
    */

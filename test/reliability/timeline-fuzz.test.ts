@@ -272,8 +272,6 @@ class OneIssueGateway implements IssueGateway {
   listIssues = unexpected;
   createComment = unexpected;
   updateComment = unexpected;
-  addLabels = unexpected;
-  removeLabel = unexpected;
   listLabels = unexpected;
   upsertLabel = unexpected;
   listAssignable = unexpected;
