@@ -174,11 +174,14 @@ export class StatusSummary {
    */
   private async repairIfBehind(issue: IssueRecord, repaired: number[], warnings: string[]): Promise<IssueRecord> {
     const through = readIncidentMarker(issue.body)?.through;
-    if (through === undefined || issue.comments <= through) return issue;
+    if (through === undefined || issue.comments === through) return issue;
     const { gateway, config, renderer } = this.deps;
     try {
-      const tail = await gateway.listComments(issue.number, { skip: through });
-      if (stateEntries(tail).length === 0) return issue;
+      // Fewer comments than the body says it folds: a view written with a change whose comment never landed.
+      if (issue.comments > through) {
+        const tail = await gateway.listComments(issue.number, { skip: through });
+        if (stateEntries(tail).length === 0) return issue;
+      }
       const converged = await new ViewSync({ gateway, config, renderer }).converge(issue.number, { tighten: true });
       // A body that showed the fold and only said it folds fewer comments is not reported, only brought up to date.
       if (converged.changed.length > 0 && !sameState(issue, converged.issue)) repaired.push(issue.number);
