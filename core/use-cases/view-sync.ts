@@ -63,8 +63,10 @@ export function viewDifferences(
 ): ViewPart[] {
   const parts: ViewPart[] = [];
   if (issue.body !== want.body) parts.push('body');
-  const managed = issue.labels.filter((l) => isManagedLabel(l, config.labels));
-  if (!sameSet(managed, want.managed)) parts.push('labels');
+  // GitHub matches label names without case: a label created as `Severity:Critical` is ours too.
+  const lower = (labels: readonly string[]) => labels.map((l) => l.toLowerCase());
+  const managed = issue.labels.filter((l) => ours(l, config));
+  if (!sameSet(lower(managed), lower(want.managed))) parts.push('labels');
   if ((options.assignees ?? true) && !sameSet(issue.assignees, want.assignees)) parts.push('assignees');
   if (issue.state !== want.state) parts.push('state');
   return parts;
@@ -193,7 +195,11 @@ export class ViewSync {
 
 /** Firebreak's labels from the view, everyone else's from the issue as last read. */
 export function fullLabels(issue: IssueRecord, want: DesiredView, config: FirebreakConfig): string[] {
-  return [...new Set([...want.managed, ...issue.labels.filter((l) => !isManagedLabel(l, config.labels))])];
+  return [...new Set([...want.managed, ...issue.labels.filter((l) => !ours(l, config))])];
+}
+
+function ours(label: string, config: FirebreakConfig): boolean {
+  return isManagedLabel(label, config.labels) || isManagedLabel(label.toLowerCase(), config.labels);
 }
 
 export function withIssue(incident: Incident, issue: IssueRecord): Incident {

@@ -230,9 +230,11 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
     );
     assert.equal(folded.timeline.length, SIZE.entries);
     assert.deepEqual(repaired.changed, [], 'body, labels and assignees were kept consistent with the timeline');
+    // How many comments the body's marker says it folds depends on how the clients' comments interleaved.
+    const withoutThrough = (body: string | null | undefined) => body?.replace(/,"through":\d+/, '');
     assert.equal(
-      faulty.sandbox.store.issue(SLUG, incidentNumber)?.body,
-      clean.sandbox.store.issue(SLUG, incidentNumber)?.body,
+      withoutThrough(faulty.sandbox.store.issue(SLUG, incidentNumber)?.body),
+      withoutThrough(clean.sandbox.store.issue(SLUG, incidentNumber)?.body),
       'the issue body is the same as after a fault-free run',
     );
     assert.equal(leaked, 0);
