@@ -1,6 +1,7 @@
 // Changes of every kind at the same moment, from five engineers' clients: the labels, assignees and body the freeze
 // trusts always end equal to the fold of the timeline. Without faults every change holds by itself; under ~10%
-// faults a change may fail with a typed error, and the next status run (the Action) brings every view back.
+// faults a change may fail with a typed error, and the next status run (the Action) brings every view back. And a
+// change whose view write GitHub keeps refusing after its comment landed says so, and is completed, never repeated.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FirebreakError } from '../../core/domain/errors';
@@ -132,7 +133,7 @@ describe('reliability: concurrent changes (the view follows the timeline)', func
       assertNoViolations(sandbox);
       const during = sandbox.requests.slice(before);
       record({
-        scenario: `7. concurrent changes${faulty ? ' (faults, then a status run)' : ''}`,
+        scenario: `7${faulty ? 'b' : 'a'}. concurrent changes${faulty ? ' (faults, then a status run)' : ''}`,
         size: `${schedules} schedules`,
         lost: drifted,
         duplicated,
@@ -146,4 +147,58 @@ describe('reliability: concurrent changes (the view follows the timeline)', func
       assert.equal(outcome.crashes, 0, outcome.errors.map(String).join('\n'));
     });
   }
+
+  it(`${SIZE.declares} changes whose view write GitHub refuses after the comment landed: a typed error names the repair; a rerun or the status run completes the view, never a second entry`, async () => {
+    const sandbox: Sandbox = await start();
+    const client = clientFor(sandbox, ENGINEERS[0]!, { viewBudgetMs: 200 });
+    const outcome = newOutcome();
+    const started = Date.now();
+    const before = sandbox.requests.length;
+    const numbers: number[] = [];
+    for (let i = 0; i < SIZE.declares; i++) {
+      const incident = await client.service.declare({ title: `Refused edit ${i}`, severity: 'minor' });
+      numbers.push(incident.number);
+      sandbox.injectFaults({ rate: 1, methods: ['PATCH'], kinds: ['http503'] });
+      try {
+        await client.service.setSeverity(incident.number, 'critical');
+        outcome.crashes++;
+      } catch (error) {
+        outcome.errors.push(error);
+        if (error instanceof FirebreakError && error.hint?.includes(`firebreak repair ${incident.number}`))
+          outcome.surfaced++;
+        else outcome.crashes++;
+      } finally {
+        sandbox.injectFaults(undefined);
+      }
+      // Half are run again by the person, half are left to the next status run.
+      if (i % 2 === 0) await client.service.setSeverity(incident.number, 'critical');
+    }
+    await new StatusSummary({
+      gateway: client.gateway,
+      config: client.service.config,
+      renderer: createRenderer(),
+    }).run();
+    let drifted = 0;
+    let duplicated = 0;
+    for (const number of numbers) {
+      if ((await drift(client, number)).length > 0) drifted++;
+      if ([...entryKeyCounts(sandbox, SLUG, number).values()].reduce((a, b) => a + b, 0) !== 1) duplicated++;
+    }
+    assertNoViolations(sandbox);
+    const during = sandbox.requests.slice(before);
+    record({
+      scenario: '7c. view write refused after the comment landed',
+      size: `${numbers.length} changes`,
+      lost: drifted,
+      duplicated,
+      crashes: outcome.crashes,
+      leaked: 0,
+      requests: during.length,
+      faults: during.filter((r) => r.fault !== undefined).length,
+      seconds: seconds(started),
+      note: `${outcome.surfaced} errors named the repair; half rerun, half repaired by the status run`,
+    });
+    assert.equal(outcome.crashes, 0, outcome.errors.map(String).join('\n'));
+    assert.deepEqual([drifted, duplicated], [0, 0], 'every view follows its timeline, every change recorded once');
+  });
 });

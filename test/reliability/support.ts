@@ -177,6 +177,8 @@ export interface ClientOptions {
   /** A deterministic clock, so a faulty run and a fault-free run write identical entries. */
   readonly now?: () => Date;
   readonly timeoutMs?: number;
+  /** How long a view write after a landed entry is retried (the product's default is 20 s). */
+  readonly viewBudgetMs?: number;
 }
 
 /** One engineer's own client, gateway and service, as each engineer's editor or terminal would build them. */
@@ -199,6 +201,7 @@ export function clientFor(sandbox: Sandbox, engineer: Engineer, options: ClientO
     renderer: createRenderer(),
     actor: engineer.login,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.viewBudgetMs !== undefined ? { viewBudgetMs: options.viewBudgetMs } : {}),
   });
   return { engineer, client, gateway, privateGateway, service, log };
 }
