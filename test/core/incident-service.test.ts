@@ -143,6 +143,7 @@ describe('incident service against the sandbox', () => {
     const { service } = serviceFor(sandbox());
     const resolved = await service.declare({ title: 'Old one' });
     await service.resolve(resolved);
+    await service.settle();
     const drill = await service.declare({ title: 'Practice', drill: true });
     sandbox().store.createIssueDirect(slug, {
       title: 'A PR',
