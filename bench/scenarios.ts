@@ -5,6 +5,7 @@ import { defaultConfig, parseRepo, type FirebreakConfig } from '../core/domain/c
 import { FollowUps } from '../core/use-cases/follow-ups';
 import { checkFreeze } from '../core/use-cases/freeze';
 import { silentLogger, type ClientOptions } from '../core/github/github-client';
+import type { IncidentService } from '../core/use-cases/incident-service';
 import type { Incident, RepoRef } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
@@ -73,13 +74,20 @@ export function logOp(e: Env, repo: string, incident: Incident, n: number): Op {
 export function severityOp(e: Env, repo: string, incident: Incident): Op {
   const { service } = edge(e, repo);
   const to = incident.severity === 'major' ? 'critical' : 'major';
-  return () => service.setSeverity(incident, to, 'Benchmark');
+  return () => settled(service, service.setSeverity(incident, to, 'Benchmark'));
+}
+
+/** A change's answer, then the check that follows it (one read), as the CLI waits for it before exiting. */
+async function settled<T>(service: IncidentService, change: Promise<T>): Promise<T> {
+  const result = await change;
+  await service.settle();
+  return result;
 }
 
 export function statusOp(e: Env, repo: string, incident: Incident): Op {
   const { service } = edge(e, repo);
   const to = incident.status === 'identified' ? 'investigating' : 'identified';
-  return () => service.setStatus(incident, to);
+  return () => settled(service, service.setStatus(incident, to));
 }
 
 /** `show` twice on one client: the first reads everything, the second is answered 304 throughout. */

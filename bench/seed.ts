@@ -56,11 +56,13 @@ function createIncident(
   decl: Declaration,
   entries: readonly TimelineEntry[],
   open: boolean,
+  /** Comments the body folds, as Firebreak records it: 0 when the entries are seeded into the body alone. */
+  through = 0,
 ): IssueRecord {
   const state = fold(decl, entries);
   return s.sandbox.store.createIssueDirect(repo, {
     title: decl.title,
-    body: renderIncidentBody(decl, state, s.config, s.renderer),
+    body: renderIncidentBody(decl, state, s.config, s.renderer, through),
     labels: labelsFor(state, s.config),
     assignees: assigneesFor(state),
     author: ACTOR,
@@ -154,7 +156,7 @@ export function seedLongIncident(s: Seeder, repo: string, entries: number): Issu
           },
     );
   }
-  const issue = createIncident(s, repo, decl, timeline, true);
+  const issue = createIncident(s, repo, decl, timeline, true, timeline.length);
   for (const entry of timeline) {
     s.sandbox.store.createCommentDirect(repo, issue.number, {
       body: renderEntryComment(entry, s.renderer),

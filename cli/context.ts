@@ -135,6 +135,8 @@ export async function buildContext(
       for (const [, pending] of services) {
         const made = await pending.catch(() => undefined);
         if (!made) continue;
+        // A change on a loaded incident checks its view after answering; a failed check is this command's failure.
+        await made.settle();
         await made.syncLabels(made.repo).catch((error: unknown) => log.debug(`label colors not set: ${String(error)}`));
         if (privateGateway) {
           await made

@@ -77,6 +77,8 @@ export interface ServiceOptions {
   readonly actor: string;
   readonly now?: () => Date;
   readonly newKey?: () => string;
+  /** How long the view write after a landed entry is retried while GitHub fails. */
+  readonly viewBudgetMs?: number;
 }
 
 /** The incident use cases over a connection. */
@@ -89,5 +91,6 @@ export function incidentService(connection: Connection, options: ServiceOptions)
     actor: options.actor,
     ...(options.now ? { now: options.now } : {}),
     ...(options.newKey ? { newKey: options.newKey } : {}),
+    ...(options.viewBudgetMs !== undefined ? { viewBudgetMs: options.viewBudgetMs } : {}),
   });
 }

@@ -40,7 +40,7 @@ export interface SandboxOptions {
   validate?: boolean;
   /** Primary limit per token per hour (default 5000); anonymous callers get 60 per IP. */
   rateLimit?: { limit: number };
-  /** Clock for created_at/updated_at and rate-limit windows; default real time. */
+  /** Clock for created_at/updated_at, the Date header and rate-limit windows; default real time. */
   now?: () => Date;
 }
 
@@ -544,6 +544,8 @@ class SandboxServer implements Sandbox {
   private commonHeaders(state: RateLimitState, id: string, hasBody: boolean): Record<string, string> {
     return {
       ...(hasBody ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+      // GitHub's clock, not the client's: with a `now` option the sandbox's clock may differ from the machine's.
+      date: this.now().toUTCString(),
       'x-github-request-id': id,
       'x-github-media-type': 'github.v3; format=json',
       'x-github-api-version-selected': '2022-11-28',

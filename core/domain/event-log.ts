@@ -393,11 +393,21 @@ const stateSchema = z.object({
 export interface BodyMarker {
   readonly declaration: Declaration;
   readonly state: IncidentState;
+  /**
+   * How many of the issue's comments the cached state folds (the first `through`); absent in bodies written before
+   * it was recorded. Fewer than the issue's comment count means later comments may hold changes the view lacks.
+   */
+  readonly through?: number;
 }
 
-export function incidentMarker(declaration: Declaration, state: IncidentState): string {
+export function incidentMarker(declaration: Declaration, state: IncidentState, through?: number): string {
   // `key` at the top level lets a retried declare find the issue it may already have created.
-  return formatMarker('incident', { key: declaration.key, declaration, state: stateOnly(state) });
+  return formatMarker('incident', {
+    key: declaration.key,
+    declaration,
+    state: stateOnly(state),
+    ...(through !== undefined ? { through } : {}),
+  });
 }
 
 /** Just the folded state, without what an Incident adds (repository, timeline, ...): what the body caches. */
@@ -432,7 +442,12 @@ export function readIncidentMarker(body: string | null | undefined): BodyMarker 
   const state = stateSchema.safeParse(payload['state']);
   // A cached state without a lead is corrupt: fall back to the declaration, which always names one.
   const cached = state.success && state.data.roles[LEAD] ? (stripUndefined(state.data) as IncidentState) : undefined;
-  return { declaration: declaration.data, state: cached ?? initialState(declaration.data) };
+  const through = payload['through'];
+  return {
+    declaration: declaration.data,
+    state: cached ?? initialState(declaration.data),
+    ...(cached && typeof through === 'number' && Number.isInteger(through) && through >= 0 ? { through } : {}),
+  };
 }
 
 /**

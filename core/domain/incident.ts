@@ -203,6 +203,10 @@ export interface Incident extends IncidentState {
   readonly request?: boolean;
   /** State entries whose comments were edited after they were written (not followed; see event-log.ts). */
   readonly editedEntries?: readonly TimelineEntry[];
+  /** The issue's comment count when it was read. */
+  readonly commentCount?: number;
+  /** How many comments the body's cached state folds (its marker's `through`), when recorded. */
+  readonly viewThrough?: number;
 }
 
 export function isActive(incident: Pick<IncidentState, 'status'>): boolean {

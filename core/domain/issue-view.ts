@@ -83,7 +83,7 @@ function toIncident(
   declaration: Declaration,
   state: IncidentState,
   timeline: readonly TimelineEntry[] | undefined,
-  extra: Pick<Incident, 'request' | 'editedEntries'> = {},
+  extra: Pick<Incident, 'request' | 'editedEntries' | 'viewThrough'> = {},
 ): Incident {
   return {
     ...extra,
@@ -98,6 +98,7 @@ function toIncident(
     timeline: timeline ?? [],
     timelineLoaded: timeline !== undefined,
     updatedAt: issue.updatedAt,
+    commentCount: issue.comments,
   };
 }
 
@@ -118,7 +119,13 @@ export function incidentFromIssue(located: Located): Incident {
   const marker = readIncidentMarker(located.issue.body);
   const declaration = marker?.declaration ?? declarationFromIssue(located.issue, located.config);
   const state = marker?.state ?? stateFromLabels(initialState(declaration), located.issue, located.config);
-  return toIncident(located, declaration, state, undefined);
+  return toIncident(
+    located,
+    declaration,
+    state,
+    undefined,
+    marker?.through !== undefined ? { viewThrough: marker.through } : {},
+  );
 }
 
 /** An incident folded from its comments: the truth, whatever the body and labels say. */
@@ -142,8 +149,11 @@ export function incidentFromComments(
   const extra = {
     ...(trusted ? {} : { request: !takenIn(timeline) }),
     ...(editedEntries.length > 0 ? { editedEntries } : {}),
+    ...(marker?.through !== undefined ? { viewThrough: marker.through } : {}),
   };
-  return { incident: toIncident(located, declaration, state, timeline, extra), declaration };
+  const incident = toIncident(located, declaration, state, timeline, extra);
+  // The state folds exactly the comments read (the issue's count may have been read a moment apart).
+  return { incident: { ...incident, commentCount: comments.length }, declaration };
 }
 
 const STATUS_COLORS: Readonly<Record<string, string>> = {

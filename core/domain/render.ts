@@ -226,6 +226,8 @@ export function renderIncidentBody(
   state: IncidentState,
   config: FirebreakConfig,
   renderer: Renderer,
+  /** How many of the issue's comments `state` folds, recorded in the marker (see BodyMarker.through). */
+  through?: number,
 ): string {
   const severity = findSeverity(config, state.severity) ?? {
     ...TRIAGE_SEVERITY,
@@ -265,7 +267,7 @@ export function renderIncidentBody(
     },
     nextUpdateDue: due?.toISOString(),
   };
-  return `${incidentMarker(kept.declaration, kept.state)}\n${renderer.render('incident-body', view)}`;
+  return `${incidentMarker(kept.declaration, kept.state, through)}\n${renderer.render('incident-body', view)}`;
 }
 
 /**

@@ -30,6 +30,12 @@ export interface ClientOptions {
   readonly retries?: number;
   /** Minimum spacing between content-creating requests of this client (GitHub advises 1 s); 0 for a sandbox. */
   readonly writeSpacingMs?: number;
+  /**
+   * Writes that may go out together before the spacing applies (default 8): the comment, body and label add and
+   * remove of one change, twice. Bulk work (follow-ups, reminders, label set-up) runs past the burst at one write
+   * per spacing, and comments and new issues (which notify people) are always spaced.
+   */
+  readonly writeBurst?: number;
   /** Wait for a primary rate limit reset when it is at most this far away; fail otherwise. */
   readonly maxRateLimitWaitSeconds?: number;
   /** Abort a request that takes longer than this. */
@@ -101,6 +107,42 @@ export interface GitHubClient {
   readonly log: Logger;
   readonly retryBaseMs: number;
   readonly retries: number;
+  /**
+   * GitHub's clock, estimated from the `Date` header of the latest response (error answers included); undefined
+   * before any answer. Lookups by time ("did my create land?") use it, not the machine's clock, which may be off.
+   */
+  serverNow(): Date | undefined;
+}
+
+/** GitHub's time from a response's `Date` header (second precision), if it has a valid one. */
+export function dateHeader(headers: Record<string, unknown> | undefined): Date | undefined {
+  const value = headers?.['date'];
+  if (typeof value !== 'string') return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+/**
+ * The limiter the throttling plugin consults before each write: GitHub asks for about a second between content
+ * writes, so writes are spaced `spacingMs` apart, but up to `burst` writes may start at once after a quiet spell
+ * (a generic cell rate algorithm). An interactive change's writes do not depend on each other and go together; a
+ * bulk run is back at one write per `spacingMs` after its first `burst`. Retries (weight 0) pass, as in Bottleneck.
+ */
+function spacedWrites(spacingMs: number, burst: number) {
+  let theoretical = 0;
+  const limiter = {
+    async schedule<T>(options: { weight?: number }, fn: () => Promise<T>): Promise<T> {
+      if (spacingMs <= 0 || options.weight === 0) return fn();
+      const now = Date.now();
+      theoretical = Math.max(theoretical, now);
+      const start = Math.max(now, theoretical - (burst - 1) * spacingMs);
+      theoretical += spacingMs;
+      if (start > now) await new Promise((resolve) => setTimeout(resolve, start - now));
+      return fn();
+    },
+  };
+  // The plugin only calls key(id).schedule(options, fn); the rest of Bottleneck.Group is not used.
+  return { key: () => limiter } as unknown as Bottleneck.Group;
 }
 
 interface CachedResponse {
@@ -163,11 +205,12 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
     // The limiter groups are accepted at run time but missing from the plugin's option types.
     throttle: {
       global: group({ maxConcurrent: 10 }),
-      write: group({ maxConcurrent: 1, minTime: options.writeSpacingMs ?? 1000 }),
+      write: spacedWrites(options.writeSpacingMs ?? 1000, Math.max(1, options.writeBurst ?? 8)),
       search: group({ maxConcurrent: 1, minTime: 2000 }),
       // octokit spaces requests that notify people (issues, comments) 3 s apart; GitHub's documented advice for
-      // content creation is 1 s, and a responder logging entries should not wait longer than that.
-      notifications: group({ maxConcurrent: 1, minTime: options.writeSpacingMs ?? 1000 }),
+      // content creation is 1 s, and a responder logging entries should not wait longer than that. No burst: one
+      // change notifies once, and a run of reminders or follow-ups is spaced from its first to its last.
+      notifications: spacedWrites(options.writeSpacingMs ?? 1000, 1),
       auth: group({ maxConcurrent: 1 }),
       // retry-after and x-ratelimit-reset are in seconds: honour them exactly, whatever our own backoff base.
       retryAfterBaseValue: 1000,
@@ -201,6 +244,18 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
       : never,
   });
 
+  // GitHub's clock as an offset from ours, from every answer's Date header (errors too: a 502 is still an answer).
+  let clockOffsetMs: number | undefined;
+  const noteDate = (headers: Record<string, unknown> | undefined) => {
+    const date = dateHeader(headers);
+    if (date) clockOffsetMs = date.getTime() - Date.now();
+  };
+  octokit.hook.after('request', (response) => noteDate(response.headers as Record<string, unknown>));
+  octokit.hook.error('request', (error) => {
+    noteDate((error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
+    throw error;
+  });
+
   const cache = new Map<string, CachedResponse>();
   octokit.hook.wrap('request', async (request, endpointOptions) => {
     if (endpointOptions.method !== 'GET') return request(endpointOptions);
@@ -223,7 +278,8 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
     }
   });
 
-  return { octokit, baseUrl, log, retryBaseMs, retries };
+  const serverNow = () => (clockOffsetMs === undefined ? undefined : new Date(Date.now() + clockOffsetMs));
+  return { octokit, baseUrl, log, retryBaseMs, retries, serverNow };
 }
 
 /** The web base for an API base: github.com for api.github.com, `https://HOST` for `https://HOST/api/v3`. */

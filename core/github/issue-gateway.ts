@@ -5,6 +5,7 @@ import { GitHubError } from '../domain/errors';
 import { hasMarkerKey } from '../domain/event-log';
 import {
   createGitHubClient,
+  dateHeader,
   UnreachableError,
   webUrlFor,
   type ClientOptions,
@@ -23,7 +24,8 @@ export interface IssueGateway {
   getIssue(issueNumber: number): Promise<IssueRecord>;
   updateIssue(issueNumber: number, patch: IssuePatch): Promise<IssueRecord>;
   listIssues(filter: IssueFilter): Promise<IssueRecord[]>;
-  listComments(issueNumber: number, options?: { since?: string }): Promise<CommentRecord[]>;
+  /** Comments oldest first; `skip` leaves out the first ones (reading only those after what a view folds). */
+  listComments(issueNumber: number, options?: { since?: string; skip?: number }): Promise<CommentRecord[]>;
   createComment(issueNumber: number, body: string, key: string): Promise<CommentRecord>;
   /** Whether a comment carrying this idempotency key exists (created since `since`, when given). */
   hasCommentWithKey(issueNumber: number, key: string, since?: string): Promise<boolean>;
@@ -230,15 +232,19 @@ export class OctokitIssueGateway implements IssueGateway {
     });
   }
 
-  async listComments(issueNumber: number, options: { since?: string } = {}): Promise<CommentRecord[]> {
+  async listComments(issueNumber: number, options: { since?: string; skip?: number } = {}): Promise<CommentRecord[]> {
     return this.call(`read the comments of ${this.ref(issueNumber)}`, async () => {
+      // Skipped comments are skipped by the page: only the page holding the first wanted comment onwards is read.
+      const skip = Math.max(0, Math.floor(options.skip ?? 0));
+      const page = Math.floor(skip / 100) + 1;
       const raw = await this.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
         ...this.params,
         issue_number: issueNumber,
         per_page: 100,
+        ...(page > 1 ? { page } : {}),
         ...(options.since ? { since: options.since } : {}),
       });
-      return (raw as RawComment[]).map(toCommentRecord);
+      return (raw as RawComment[]).slice(skip % 100).map(toCommentRecord);
     });
   }
 
@@ -432,12 +438,16 @@ export class OctokitIssueGateway implements IssueGateway {
     create: () => Promise<T>,
     find: (since: string) => Promise<T | undefined>,
   ): Promise<T> {
-    // Server clocks and ours differ; look back generously. Listing filters on updated_at, which a create sets.
-    const since = new Date(Date.now() - 10 * 60_000).toISOString();
+    // Listing filters on updated_at, which a create sets, by GitHub's clock: the lookup starts from GitHub's time
+    // (the Date of the failed attempt's answer, else of an earlier answer), never from this machine's clock, which
+    // may be minutes off. Only when GitHub never answered at all does it look back a whole day from ours.
+    let since: string | undefined;
+    const startedAt = this.client.serverNow();
     let lastError: unknown;
     for (let attempt = 0; attempt < this.createAttempts; attempt++) {
       if (attempt > 0) {
         await sleep(this.client.retryBaseMs * attempt * attempt);
+        since ??= lookupStart(lastError, startedAt);
         try {
           const existing = await find(since);
           if (existing) {
@@ -473,6 +483,14 @@ export class OctokitIssueGateway implements IssueGateway {
 function isAlreadyExists(error: unknown): boolean {
   const e = error as { status?: number; response?: { data?: { errors?: { code?: string }[] } } };
   return e.status === 422 && (e.response?.data?.errors ?? []).some((x) => x.code === 'already_exists');
+}
+
+/** GitHub's time shortly before a create that may have landed, minus a margin for its own clock skew. */
+function lookupStart(error: unknown, startedAt: Date | undefined): string {
+  const answered = dateHeader((error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
+  const githubTime = startedAt ?? answered;
+  if (githubTime) return new Date(githubTime.getTime() - 10 * 60_000).toISOString();
+  return new Date(Date.now() - 24 * 60 * 60_000).toISOString();
 }
 
 function describeStatus(error: unknown): string {

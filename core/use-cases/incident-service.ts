@@ -1,15 +1,20 @@
 // The incident use cases every edge calls: declare, log, update, severity, roles, resolve, retro, show, list and
-// repair. Each costs the fewest GitHub requests possible: declare and log are one request, changes are two.
+// repair. Declare and log are one request. A change is its comment (the truth) and the view write (body, labels,
+// assignees): on an incident loaded with a current view both go out together, then one read checks that nobody
+// wrote in between; by number, the view is written after the comment and GitHub's answer is that check. Whoever
+// finds the view behind the timeline rewrites it from a fresh fold (view-sync.ts).
 import { randomUUID } from 'node:crypto';
 import { requireRole, requireSeverity, TRIAGE_SEVERITY, type FirebreakConfig } from '../domain/config';
 import { FirebreakError, GitHubError, InputError } from '../domain/errors';
 import {
   applyEntry,
   changesState,
+  entriesFromComments,
   entryFromComment,
   entryHash,
   initialState,
   isTrustedAuthor,
+  readIncidentMarker,
   stateOnly,
 } from '../domain/event-log';
 import {
@@ -26,14 +31,25 @@ import {
   type RepoRef,
   type TimelineEntry,
 } from '../domain/incident';
-import type { CommentRecord, IssueGateway, IssueRecord } from '../github/issue-gateway';
+import type { CommentRecord, IssueGateway, IssuePatch, IssueRecord } from '../github/issue-gateway';
 import {
   assigneesFor,
   incidentFromComments,
   incidentFromIssue,
+  isManagedLabel,
   labelsFor,
   managedLabelSpecs,
 } from '../domain/issue-view';
+import {
+  desiredView,
+  fullLabels,
+  stateEntries,
+  viewDifferences,
+  viewOfTimeline,
+  ViewSync,
+  withIssue,
+  type DesiredView,
+} from './view-sync';
 import { stripControl } from '../domain/markdown';
 import {
   boundedDescription,
@@ -54,6 +70,23 @@ export interface IncidentServiceDeps {
   readonly actor: string;
   readonly now?: () => Date;
   readonly newKey?: () => string;
+  /** How long the view write after a landed entry is retried while GitHub fails (default 20 s). */
+  readonly viewBudgetMs?: number;
+}
+
+/** Where a change starts from: the freshest state known, and what GitHub showed when it was read. */
+interface Basis {
+  readonly gateway: IssueGateway;
+  readonly number: number;
+  /** The state folded over the first `folded` comments, on the incident as the edge holds it. */
+  readonly incident: Incident;
+  readonly folded: number;
+  /** The issue as read for this change; absent when the edge's copy was used without a read. */
+  readonly issue?: IssueRecord;
+  /** The view GitHub shows lags the fold. */
+  readonly behind: boolean;
+  /** Entries the view does not show yet (after its marker's `through`): a rerun finds its own landed entry here. */
+  readonly unshown: readonly TimelineEntry[];
 }
 
 export interface DeclareInput {
@@ -98,11 +131,25 @@ export class IncidentService {
   private readonly newKey: () => string;
   /** Managed labels that GitHub answered with its default color, per repository, until syncLabels colors them. */
   private readonly greyLabels = new Map<string, Set<string>>();
+  private readonly checks = new Set<Promise<void>>();
+  private checkFailures: unknown[] = [];
 
   constructor(private readonly deps: IncidentServiceDeps) {
     this.config = deps.config;
     this.now = deps.now ?? (() => new Date());
     this.newKey = deps.newKey ?? randomUUID;
+  }
+
+  /**
+   * Waits for the checks that follow changes made on loaded incidents (did anyone write in between? then the view
+   * is rewritten from the timeline), and throws the first failure. Edges that exit (CLI, Action) call it before
+   * exiting; the extension lets them finish in the background.
+   */
+  async settle(): Promise<void> {
+    while (this.checks.size > 0) await Promise.all([...this.checks]);
+    const [failure] = this.checkFailures;
+    this.checkFailures = [];
+    if (failure !== undefined) throw failure;
   }
 
   get repo(): RepoRef {
@@ -155,7 +202,7 @@ export class IncidentService {
       gateway,
       {
         title: `${declaration.drill ? '[drill] ' : ''}${declaration.title}`,
-        body: renderIncidentBody(declaration, state, this.config, this.deps.renderer),
+        body: renderIncidentBody(declaration, state, this.config, this.deps.renderer, 0),
         labels: labelsFor(state, this.config),
         assignees: assigneesFor(state),
       },
@@ -209,8 +256,12 @@ export class IncidentService {
         `Unknown status "${input.status}".`,
         'Use investigating, identified, monitoring or resolved.',
       );
-    const incident = await this.resolveRef(ref);
-    return this.change(incident, {
+    const basis = await this.prepare(ref);
+    const landed = basis.unshown.find(
+      (e) => e.kind === 'update' && e.by === this.deps.actor && e.text === text && e.status === input.status,
+    );
+    if (landed && !input.key) return this.complete(basis);
+    return this.change(basis, {
       kind: 'update',
       ...this.stamp(input.key),
       text,
@@ -222,8 +273,11 @@ export class IncidentService {
   async setStatus(ref: IncidentRef, to: Milestone, text?: string): Promise<Incident> {
     if (!isMilestone(to))
       throw new InputError(`Unknown status "${String(to)}".`, 'Use investigating, identified, monitoring or resolved.');
-    const incident = await this.resolveRef(ref);
-    return this.change(incident, {
+    const basis = await this.prepare(ref);
+    const incident = basis.incident;
+    if (incident.status === to && this.landedHere(basis, (e) => e.kind === 'status' && e.to === to))
+      return this.complete(basis);
+    return this.change(basis, {
       kind: 'status',
       ...this.stamp(),
       from: incident.status,
@@ -234,9 +288,11 @@ export class IncidentService {
 
   async setSeverity(ref: IncidentRef, severityName: string, reason?: string): Promise<Incident> {
     const severity = requireSeverity(this.config, severityName);
-    const incident = await this.resolveRef(ref);
-    if (incident.severity === severity.name) return incident;
-    return this.change(incident, {
+    const basis = await this.prepare(ref);
+    const incident = basis.incident;
+    // Already so in the timeline (a rerun after its view write failed, or someone was faster): complete the view.
+    if (incident.severity === severity.name) return this.complete(basis);
+    return this.change(basis, {
       kind: 'severity',
       ...this.stamp(),
       from: incident.severity,
@@ -249,40 +305,48 @@ export class IncidentService {
   async assignRole(ref: IncidentRef, roleName: string, login: string, note?: string): Promise<Incident> {
     const role = requireRole(this.config, roleName).name;
     const to = normalizeLogin(login);
-    const incident = await this.resolveRef(ref);
-    const from = incident.roles[role];
-    if (from === to) return incident;
+    const basis = await this.prepare(ref);
+    const from = basis.incident.roles[role];
+    if (from === to) return this.complete(basis);
     const base = this.stamp();
     const entry: TimelineEntry = from
       ? { ...base, kind: 'handoff', role, from, to, ...(note ? { note: stripControl(note).trim() } : {}) }
       : { ...base, kind: 'role', role, login: to };
-    return this.change(incident, entry);
+    return this.change(basis, entry);
   }
 
   async releaseRole(ref: IncidentRef, roleName: string): Promise<Incident> {
     const role = requireRole(this.config, roleName).name;
     if (role === LEAD)
       throw new InputError('The lead role is always staffed.', 'Hand it over to someone else instead.');
-    const incident = await this.resolveRef(ref);
-    if (!incident.roles[role]) return incident;
-    return this.change(incident, { kind: 'role', ...this.stamp(), role });
+    const basis = await this.prepare(ref);
+    if (!basis.incident.roles[role]) return this.complete(basis);
+    return this.change(basis, { kind: 'role', ...this.stamp(), role });
   }
 
   /** Resolves: a final update entry, then the issue is closed with its body and labels current. */
   async resolve(ref: IncidentRef, text?: string): Promise<Incident> {
-    const incident = await this.resolveRef(ref);
+    const basis = await this.prepare(ref);
     const finalText = stripControl(text ?? '').trim() || 'Resolved.';
-    return this.change(incident, { kind: 'update', ...this.stamp(), text: finalText, status: 'resolved' });
+    if (this.landedHere(basis, (e) => e.kind === 'update' && e.status === 'resolved' && e.text === finalText))
+      return this.complete(basis);
+    return this.change(basis, { kind: 'update', ...this.stamp(), text: finalText, status: 'resolved' });
   }
 
   async reopen(ref: IncidentRef, text?: string): Promise<Incident> {
-    const incident = await this.resolveRef(ref);
-    return this.change(incident, {
+    const basis = await this.prepare(ref);
+    const reopenText = stripControl(text ?? '').trim() || 'Reopened.';
+    if (
+      basis.incident.status === 'investigating' &&
+      this.landedHere(basis, (e) => e.kind === 'status' && e.to === 'investigating' && e.text === reopenText)
+    )
+      return this.complete(basis);
+    return this.change(basis, {
       kind: 'status',
       ...this.stamp(),
-      from: incident.status,
+      from: basis.incident.status,
       to: 'investigating',
-      text: stripControl(text ?? '').trim() || 'Reopened.',
+      text: reopenText,
     });
   }
 
@@ -360,37 +424,17 @@ export class IncidentService {
       .sort((a, b) => Date.parse(b.timestamps.declared) - Date.parse(a.timestamps.declared));
   }
 
-  /** Recomputes the body, labels, assignees and open/closed state from the comments; writes only if they differ. */
+  /**
+   * Recomputes the body, labels, assignees and open/closed state from the comments; writes only the parts that
+   * differ, and again while someone else writes at the same time, until GitHub shows the view of every entry.
+   */
   async repair(ref: IncidentRef): Promise<{ incident: Incident; changed: string[] }> {
     const { gateway, number } = this.locate(ref);
-    const issue = await gateway.getIssue(number);
-    this.requireIncidentIssue(gateway, issue);
-    const comments = await gateway.listComments(number);
-    const { incident, declaration } = incidentFromComments(
-      { repo: gateway.repo, issue, config: this.config },
-      comments,
-    );
-    this.refuseEditedHistory(gateway, incident);
-    const body = renderIncidentBody(declaration, stateOnly(incident), this.config, this.deps.renderer);
-    const labels = labelsFor(incident, this.config, incident.otherLabels);
-    // A request is nobody's to hold yet: its author is named as lead, never assigned.
-    const assignees = incident.request ? [] : assigneesFor(incident);
-    const state = incident.status === 'resolved' ? 'closed' : 'open';
-    const changed: string[] = [];
-    // The body carries its marker, and the marker may hold cut text: compare what would be written, nothing else.
-    if (issue.body !== body) changed.push('body');
-    if (!sameSet(issue.labels, labels)) changed.push('labels');
-    if (!sameSet(issue.assignees, assignees)) changed.push('assignees');
-    if (issue.state !== state) changed.push('state');
-    if (changed.length === 0) return { incident, changed };
-    const updated = await this.patchWithAssigneeFallback(gateway, number, {
-      body,
-      labels,
-      assignees,
-      state,
-      ...(state === 'closed' && issue.state !== 'closed' ? { stateReason: 'completed' as const } : {}),
+    this.requireIncidentIssue(gateway, await gateway.getIssue(number));
+    // Repair rewrites labels and body from the timeline: never from a timeline someone rewrote.
+    return this.viewSync(gateway).converge(number, {
+      refuseEdited: (incident) => this.refuseEditedHistory(gateway, incident),
     });
-    return { incident: { ...incident, assignees: updated.assignees, updatedAt: updated.updatedAt }, changed };
   }
 
   /**
@@ -489,12 +533,194 @@ export class IncidentService {
     return { gateway: this.gatewayFor(ref.repo), number: ref.number };
   }
 
-  private async resolveRef(ref: IncidentRef): Promise<Incident> {
-    if (typeof ref !== 'number') return ref;
+  private viewSync(gateway: IssueGateway): ViewSync {
+    return new ViewSync({
+      gateway,
+      config: this.config,
+      renderer: this.deps.renderer,
+      ...(this.deps.viewBudgetMs !== undefined ? { budgetMs: this.deps.viewBudgetMs } : {}),
+    });
+  }
+
+  /**
+   * The state a change starts from. An incident the edge holds with a current view (its body folds every comment
+   * the issue had, or its timeline was read) is used as it is; otherwise the issue is read, and when its view may
+   * lag (comments after what its body folds) the comments too, so the change starts from a fresh fold.
+   */
+  private async prepare(ref: IncidentRef): Promise<Basis> {
     const { gateway, number } = this.locate(ref);
+    if (typeof ref !== 'number' && ref.commentCount !== undefined) {
+      const current = ref.timelineLoaded || ref.viewThrough === ref.commentCount;
+      if (current) return { gateway, number, incident: ref, folded: ref.commentCount, behind: false, unshown: [] };
+    }
     const issue = await gateway.getIssue(number);
     this.requireIncidentIssue(gateway, issue);
-    return incidentFromIssue({ repo: gateway.repo, issue, config: this.config });
+    const through = readIncidentMarker(issue.body)?.through;
+    if (through === issue.comments) {
+      const incident = incidentFromIssue({ repo: gateway.repo, issue, config: this.config });
+      const want = desiredView(this.config, this.deps.renderer, incident.declaration, incident, through);
+      const behind = viewDifferences(issue, want, this.config, { assignees: false }).length > 0;
+      return { gateway, number, incident, folded: issue.comments, issue, behind, unshown: [] };
+    }
+    const comments = await gateway.listComments(number);
+    const { incident, want } = viewOfTimeline(this.config, this.deps.renderer, issue, comments, gateway.repo);
+    const behind = viewDifferences(issue, want, this.config, { assignees: false }).length > 0;
+    // Entries after what the body folds: a view that shows their fold is not behind, whatever they are.
+    const unshown = behind && through !== undefined ? entriesFromComments(comments.slice(through)) : [];
+    return { gateway, number, incident, folded: comments.length, issue, behind, unshown };
+  }
+
+  /** Whether an entry like this one, by this actor, is in the timeline but not yet in the view (a rerun). */
+  private landedHere(basis: Basis, like: (entry: TimelineEntry) => boolean): boolean {
+    return basis.unshown.some((entry) => entry.by === this.deps.actor && like(entry));
+  }
+
+  /** Nothing new to record: when the view lags the timeline, bring it up to date instead of posting again. */
+  private async complete(basis: Basis): Promise<Incident> {
+    if (!basis.behind) return basis.incident;
+    const { incident } = await this.viewSync(basis.gateway).converge(basis.number);
+    return basis.incident.timelineLoaded ? { ...incident, timeline: basis.incident.timeline } : incident;
+  }
+
+  /** A state-changing entry: the comment (the truth) and the view write, then a check that the view holds. */
+  private async change(basis: Basis, entry: TimelineEntry): Promise<Incident> {
+    return basis.issue ? this.changeInOrder(basis, basis.issue, entry) : this.changeTogether(basis, entry);
+  }
+
+  /**
+   * The issue was just read: comment, then the view of the fresh fold plus the entry. GitHub's answer to that write
+   * comes after both, so it tells whether anyone else commented since the read.
+   */
+  private async changeInOrder(basis: Basis, issue: IssueRecord, entry: TimelineEntry): Promise<Incident> {
+    const { gateway, number, incident } = basis;
+    const posted = await this.append(incident, entry);
+    const state = applyEntry(incident, posted);
+    const want = desiredView(this.config, this.deps.renderer, incident.declaration, state, basis.folded + 1);
+    const sync = this.viewSync(gateway);
+    let written;
+    try {
+      written = await sync.write(number, {
+        body: want.body,
+        labels: fullLabels(issue, want, this.config),
+        assignees: [...want.assignees],
+        ...this.openOrClose(issue.state, want),
+      });
+    } catch (error) {
+      throw this.viewBehind(error, number, entry);
+    }
+    const assignees = !written.assigneesDropped;
+    const updated = written.issue;
+    this.noteGreyLabels(gateway.repo, updated);
+    const held =
+      updated.comments === basis.folded + 1 && viewDifferences(updated, want, this.config, { assignees }).length === 0;
+    const result = held ? withIssue({ ...incident, ...state }, updated) : await this.converged(sync, number, entry);
+    return this.withEntry(result, incident, posted);
+  }
+
+  /**
+   * The edge holds the incident with a current view: the comment and the view write go out together (the entry's
+   * key is made here, so neither waits for the other). If the comment fails, the view is brought back to the
+   * timeline. Whether anyone else wrote in between only an answer after both can tell: one read follows in the
+   * background (see `settle`).
+   */
+  private async changeTogether(basis: Basis, entry: TimelineEntry): Promise<Incident> {
+    const { gateway, number, incident } = basis;
+    const state = applyEntry(incident, { ...entry, by: this.deps.actor });
+    const want = desiredView(this.config, this.deps.renderer, incident.declaration, state, basis.folded + 1);
+    const before = labelsFor(incident, this.config).filter((l) => isManagedLabel(l, this.config.labels));
+    const adds = want.managed.filter((l) => !before.includes(l));
+    const removes = before.filter((l) => !want.managed.includes(l));
+    const assigneesChange = !sameMembers(assigneesFor(incident), want.assignees);
+    const sync = this.viewSync(gateway);
+    // Labels only when a family changes (an update or a handoff leaves them alone), with everyone else's labels as
+    // the edge holds them. Separate adds and removes would keep labels set since, but cost two more requests per
+    // change, which a change at one round trip cannot afford.
+    const labelsChange = adds.length > 0 || removes.length > 0;
+    const comment = this.append(incident, entry);
+    const view = sync.write(number, {
+      body: want.body,
+      ...(labelsChange ? { labels: [...new Set([...want.managed, ...incident.otherLabels])] } : {}),
+      ...(assigneesChange ? { assignees: [...want.assignees] } : {}),
+      ...this.openOrClose(incident.open ? 'open' : 'closed', want),
+    });
+    const [posted, written] = await Promise.allSettled([comment, view]);
+    if (posted.status === 'rejected') {
+      // The view may show a change that is not in the timeline: put it back before saying the change failed.
+      await sync.converge(number).catch(() => undefined);
+      throw posted.reason;
+    }
+    if (written.status === 'rejected') throw this.viewBehind(written.reason, number, entry);
+    const updated = written.value.issue;
+    this.noteGreyLabels(gateway.repo, updated);
+    this.checkLater(basis, sync, want, !written.value.assigneesDropped, entry.key);
+    return this.withEntry(
+      withIssue({ ...incident, ...applyEntry(incident, posted.value) }, { ...updated, comments: basis.folded + 1 }),
+      incident,
+      posted.value,
+    );
+  }
+
+  /**
+   * After a change made together, an answer read after all its writes shows whether the view holds: the issue shows
+   * the view we wrote, and its comments after those the basis folded (ours, and any posted since the edge read the
+   * incident) fold onto the basis into that same view. Otherwise the view is rewritten from the timeline.
+   */
+  private checkLater(basis: Basis, sync: ViewSync, want: DesiredView, assignees: boolean, key: string): void {
+    const { gateway, number, incident, folded } = basis;
+    const check: Promise<void> = (async () => {
+      const issue = await gateway.getIssue(number);
+      if (viewDifferences(issue, want, this.config, { assignees }).length === 0) {
+        if (issue.comments === folded + 1) return;
+        // More comments than expected (log entries, or changes the incident held by the edge does not count yet):
+        // the view still holds when the changes among them, applied in order onto what was folded, give it too.
+        const tail = await gateway.listComments(number, { skip: folded });
+        const changes = stateEntries(tail);
+        if (tail.length === issue.comments - folded && changes.some((e) => e.key === key)) {
+          const state = changes.reduce((s, e) => applyEntry(s, e), stateOnly(incident));
+          const again = desiredView(this.config, this.deps.renderer, incident.declaration, state, folded + 1);
+          if (viewDifferences(issue, again, this.config, { assignees }).length === 0) return;
+        }
+      }
+      await sync.converge(number);
+    })()
+      .catch((error: unknown) => void this.checkFailures.push(error))
+      .finally(() => this.checks.delete(check));
+    this.checks.add(check);
+  }
+
+  private async converged(sync: ViewSync, number: number, entry: TimelineEntry): Promise<Incident> {
+    try {
+      return (await sync.converge(number)).incident;
+    } catch (error) {
+      throw this.viewBehind(error, number, entry);
+    }
+  }
+
+  private openOrClose(current: 'open' | 'closed', want: DesiredView): Partial<IssuePatch> {
+    if (current === want.state) return {};
+    return want.state === 'closed'
+      ? { state: 'closed', stateReason: 'completed' }
+      : { state: 'open', stateReason: 'reopened' };
+  }
+
+  private withEntry(result: Incident, before: Incident, posted: TimelineEntry): Incident {
+    return {
+      ...result,
+      timeline: before.timelineLoaded ? [...before.timeline, posted] : result.timeline,
+      timelineLoaded: before.timelineLoaded || result.timelineLoaded,
+    };
+  }
+
+  /** The entry landed but the view could not be written: say so, and how to finish the job. */
+  private viewBehind(error: unknown, number: number, entry: TimelineEntry): unknown {
+    if (!(error instanceof GitHubError)) return error;
+    return new GitHubError(
+      error.code,
+      `The ${entry.kind} entry is recorded on #${number}, but its labels and body are behind the timeline: ${error.message}`,
+      error.status,
+      `Do not record it again. Run \`firebreak repair ${number}\` when GitHub answers; the status Action repairs it too.`,
+      { cause: error },
+    );
   }
 
   private async withTimeline(ref: IncidentRef): Promise<Incident> {
@@ -502,31 +728,6 @@ export class IncidentService {
     const [issue, comments] = await Promise.all([gateway.getIssue(number), gateway.listComments(number)]);
     this.requireIncidentIssue(gateway, issue);
     return incidentFromComments({ repo: gateway.repo, issue, config: this.config }, comments).incident;
-  }
-
-  /** A state-changing entry: the comment (the truth), then one PATCH of body, labels, assignees and state. */
-  private async change(incident: Incident, entry: TimelineEntry): Promise<Incident> {
-    const gateway = this.gatewayFor(incident.repo);
-    const posted = await this.append(incident, entry);
-    const state = applyEntry(incident, posted);
-    const declaration = incident.declaration;
-    const resolved = state.status === 'resolved';
-    const updated = await this.patchWithAssigneeFallback(gateway, incident.number, {
-      body: renderIncidentBody(declaration, state, this.config, this.deps.renderer),
-      labels: labelsFor(state, this.config, incident.otherLabels),
-      assignees: assigneesFor(state),
-      ...(resolved && incident.open ? { state: 'closed' as const, stateReason: 'completed' as const } : {}),
-      ...(!resolved && !incident.open ? { state: 'open' as const, stateReason: 'reopened' as const } : {}),
-    });
-    this.noteGreyLabels(gateway.repo, updated);
-    return {
-      ...incident,
-      ...state,
-      open: updated.state === 'open',
-      assignees: updated.assignees,
-      updatedAt: updated.updatedAt,
-      timeline: incident.timelineLoaded ? [...incident.timeline, posted] : incident.timeline,
-    };
   }
 
   private async createWithAssigneeFallback(
@@ -544,22 +745,6 @@ export class IncidentService {
       throw error;
     }
   }
-
-  private async patchWithAssigneeFallback(
-    gateway: IssueGateway,
-    issueNumber: number,
-    patch: Parameters<IssueGateway['updateIssue']>[1],
-  ): Promise<IssueRecord> {
-    try {
-      return await gateway.updateIssue(issueNumber, patch);
-    } catch (error) {
-      if (error instanceof GitHubError && error.code === 'validation' && patch.assignees) {
-        const { assignees: _dropped, ...rest } = patch;
-        return gateway.updateIssue(issueNumber, rest);
-      }
-      throw error;
-    }
-  }
 }
 
 export function normalizeLogin(login: string): string {
@@ -573,6 +758,6 @@ export function normalizeLogin(login: string): string {
   return value;
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
 }

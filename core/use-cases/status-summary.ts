@@ -1,15 +1,19 @@
 // The status digest: active incidents with their update cadence, reminders on overdue ones (at most one per overdue
 // period), metrics over resolved incidents (drills excluded), and an optional issue whose body is kept as the digest.
+// It also repairs views that lag their timeline (a change whose view write failed after its comment landed): an
+// issue with more comments than its body's marker folds (`through`) has its comments after those read, one request,
+// and is rewritten from the timeline when one of them changes the state.
 import { cadenceMinutes, nextUpdateDue } from '../domain/cadence';
 import { formatDuration, type FirebreakConfig } from '../domain/config';
 import { GitHubError, InputError } from '../domain/errors';
-import { formatMarker, hasMarkerKey, isTrustedAuthor } from '../domain/event-log';
+import { formatMarker, hasMarkerKey, isTrustedAuthor, readIncidentMarker } from '../domain/event-log';
 import { isActive, repoSlug, type Incident } from '../domain/incident';
 import type { IssueGateway, IssueRecord } from '../github/issue-gateway';
 import { incidentFromIssue } from '../domain/issue-view';
 import { userLine } from '../domain/markdown';
 import { durationBetween, type Renderer } from '../domain/render';
 import { summarizeIncident, type IncidentSummary } from './freeze';
+import { stateEntries, ViewSync } from './view-sync';
 
 export interface StatusDeps {
   readonly gateway: IssueGateway;
@@ -57,9 +61,15 @@ export interface StatusResult {
   readonly summaryIssue?: { readonly number: number; readonly url: string; readonly updated: boolean };
   readonly generatedAt: string;
   readonly warnings: readonly string[];
+  /** Incidents whose labels and body lagged their timeline and were rewritten from it. */
+  readonly repaired: readonly number[];
 }
 
 const DIGEST_KEY = 'firebreak-status-digest';
+
+function sameState(a: IssueRecord, b: IssueRecord): boolean {
+  return JSON.stringify(readIncidentMarker(a.body)?.state) === JSON.stringify(readIncidentMarker(b.body)?.state);
+}
 
 function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
@@ -113,10 +123,14 @@ export class StatusSummary {
     const windowStart = new Date(now.getTime() - days * 86_400_000).toISOString();
     // Summary issue first: a wrong number should fail before anything is posted.
     const digestIssue = options.summaryIssue !== undefined ? await this.digestIssue(options.summaryIssue) : undefined;
-    const [open, closed] = await Promise.all([
+    const [listed, closed] = await Promise.all([
       gateway.listIssues({ labels: [config.labels.incident], state: 'open' }),
       gateway.listIssues({ labels: [config.labels.incident], state: 'closed', since: windowStart }),
     ]);
+    const warnings: string[] = [];
+    const repaired: number[] = [];
+    const open: IssueRecord[] = [];
+    for (const issue of listed) open.push(await this.repairIfBehind(issue, repaired, warnings));
     const incidents = open
       .map((issue) => incidentFromIssue({ repo: gateway.repo, issue, config }))
       // Private incidents never appear in a digest that may be public.
@@ -125,7 +139,6 @@ export class StatusSummary {
     const active = incidents.map((incident) => this.activeRow(incident, now));
     const metrics = this.metrics(closed, windowStart, days);
 
-    const warnings: string[] = [];
     const reminders: Reminder[] = [];
     if (options.remind) {
       for (const incident of incidents) {
@@ -150,7 +163,34 @@ export class StatusSummary {
       ...(summaryIssue ? { summaryIssue } : {}),
       generatedAt: now.toISOString(),
       warnings,
+      repaired,
     };
+  }
+
+  /**
+   * The issue as it should be listed: rewritten from its timeline when comments after what its body folds change the
+   * state. Bodies without a `through` (written before it was recorded) are left alone: telling would take a read
+   * of every comment of every active incident on every run.
+   */
+  private async repairIfBehind(issue: IssueRecord, repaired: number[], warnings: string[]): Promise<IssueRecord> {
+    const through = readIncidentMarker(issue.body)?.through;
+    if (through === undefined || issue.comments === through) return issue;
+    const { gateway, config, renderer } = this.deps;
+    try {
+      // Fewer comments than the body says it folds: a view written with a change whose comment never landed.
+      if (issue.comments > through) {
+        const tail = await gateway.listComments(issue.number, { skip: through });
+        if (stateEntries(tail).length === 0) return issue;
+      }
+      const converged = await new ViewSync({ gateway, config, renderer }).converge(issue.number, { tighten: true });
+      // A body that showed the fold and only said it folds fewer comments is not reported, only brought up to date.
+      if (converged.changed.length > 0 && !sameState(issue, converged.issue)) repaired.push(issue.number);
+      return converged.issue;
+    } catch (error) {
+      if (!(error instanceof GitHubError)) throw error;
+      warnings.push(`Could not repair #${issue.number}: ${error.message}`);
+      return issue;
+    }
   }
 
   private async digestIssue(issueNumber: number): Promise<IssueRecord> {

@@ -75,10 +75,19 @@ describe('request budgets (npm run bench counts the same requests)', function ()
     assert.equal((await run(logOp(e, MANY, incident, 1))).requests, 1);
   });
 
-  it('a severity or status change on a loaded incident is at most two requests', async () => {
-    const severity = await run(severityOp(e, MANY, await loaded(e, MANY, active[50] ?? long)));
-    const status = await run(statusOp(e, MANY, await loaded(e, MANY, active[50] ?? long)));
-    assert.deepEqual([severity.requests, status.requests], [2, 2]);
+  it('a severity or status change on a loaded incident is two writes sent together, then one read to check', async () => {
+    // The comment and the view (body and labels); the read after both shows whether anyone else wrote in between.
+    // An incident whose view folds every comment (the one logged to above has a comment after its view: a change
+    // there reads the timeline first).
+    const severity = await run(severityOp(e, MANY, await loaded(e, MANY, active[60] ?? long)));
+    const status = await run(statusOp(e, MANY, await loaded(e, MANY, active[60] ?? long)));
+    assert.deepEqual(
+      [severity, status].map((r) => ({ requests: r.requests, writes: r.writes })),
+      [
+        { requests: 3, writes: 2 },
+        { requests: 3, writes: 2 },
+      ],
+    );
   });
 
   it('showing an incident with 1,000 entries is ⌈1000/100⌉ + 1 requests; showing it again costs no quota (all 304)', async () => {

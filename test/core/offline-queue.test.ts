@@ -12,8 +12,8 @@ import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { REPO_SLUG as SLUG, wired } from '../support/fixtures';
 
 /** The extension's session shape: the service and the gateway, with few create attempts (the queue retries). */
-function targetFor(sandbox: Sandbox): QueueTarget {
-  const { service, gateway } = wired(sandbox, { retries: 1, createAttempts: 2 });
+function targetFor(sandbox: Sandbox, viewBudgetMs = 300): QueueTarget {
+  const { service, gateway } = wired(sandbox, { retries: 1, createAttempts: 2, viewBudgetMs });
   return { service, gateway };
 }
 
@@ -144,12 +144,14 @@ describe('offline queue (never lose an entry)', () => {
 
   it('an update whose comment landed but whose issue edit failed only finishes the edit', async () => {
     const queue = new OfflineQueue({ storage: memoryQueueStorage(), now });
-    sandbox.failNext('http503', 3, { method: 'PATCH' });
+    // Longer than the view write is retried (300 ms here).
+    sandbox.injectFaults({ rate: 1, methods: ['PATCH'], kinds: ['http503'] });
     const delivery = await queue.submit(
       target,
       { incident },
       { type: 'update', text: 'Identified: a bad config push', status: 'identified' },
     );
+    sandbox.injectFaults(undefined);
     assert.equal(delivery.status, 'queued');
     assert.equal(comments().length, 1);
 

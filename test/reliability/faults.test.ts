@@ -109,9 +109,12 @@ function describeOutcome(run: Run): string {
   return parts.join(', ');
 }
 
-/** The incident as folded from its timeline, without what differs between two sandboxes (URLs, ids, update times). */
+/**
+ * The incident as folded from its timeline, without what differs between two sandboxes (URLs, ids, update times)
+ * and the view's bookkeeping (how many comments its body says it folds depends on which writes met faults).
+ */
 function comparable(incident: Incident) {
-  const { url: _url, updatedAt: _updated, assignees, timeline, ...rest } = incident;
+  const { url: _url, updatedAt: _updated, viewThrough: _through, assignees, timeline, ...rest } = incident;
   return {
     ...rest,
     assignees: [...assignees].sort(),
@@ -227,9 +230,11 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
     );
     assert.equal(folded.timeline.length, SIZE.entries);
     assert.deepEqual(repaired.changed, [], 'body, labels and assignees were kept consistent with the timeline');
+    // How many comments the body's marker says it folds depends on how the clients' comments interleaved.
+    const withoutThrough = (body: string | null | undefined) => body?.replace(/,"through":\d+/, '');
     assert.equal(
-      faulty.sandbox.store.issue(SLUG, incidentNumber)?.body,
-      clean.sandbox.store.issue(SLUG, incidentNumber)?.body,
+      withoutThrough(faulty.sandbox.store.issue(SLUG, incidentNumber)?.body),
+      withoutThrough(clean.sandbox.store.issue(SLUG, incidentNumber)?.body),
       'the issue body is the same as after a fault-free run',
     );
     assert.equal(leaked, 0);

@@ -172,6 +172,8 @@ export interface ClientOptions {
   /** A deterministic clock, so a faulty run and a fault-free run write identical entries. */
   readonly now?: () => Date;
   readonly timeoutMs?: number;
+  /** How long a view write after a landed entry is retried (the product's default is 20 s). */
+  readonly viewBudgetMs?: number;
 }
 
 /** One engineer's own client, gateway and service, as each engineer's editor or terminal would build them. */
@@ -185,6 +187,7 @@ export function clientFor(sandbox: Sandbox, engineer: Engineer, options: ClientO
     log,
     ...(options.now ? { now: options.now } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.viewBudgetMs !== undefined ? { viewBudgetMs: options.viewBudgetMs } : {}),
   });
   const privateGateway = w.privateGateway ?? w.connection.gatewayFor(PRIVATE_REPO);
   return { engineer, client: w.client, gateway: w.gateway, privateGateway, service: w.service, log };

@@ -251,7 +251,7 @@ class OneIssueGateway implements IssueGateway {
     private readonly comments: readonly CommentRecord[],
   ) {}
   async getIssue(): Promise<IssueRecord> {
-    return this.issue;
+    return { ...this.issue, comments: this.comments.length };
   }
   async listComments(): Promise<CommentRecord[]> {
     return [...this.comments];

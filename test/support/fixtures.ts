@@ -77,6 +77,8 @@ export interface WiredOptions {
   readonly retries?: number;
   readonly timeoutMs?: number;
   readonly createAttempts?: number;
+  /** How long a view write is retried while GitHub fails (the product's default is 20 s). */
+  readonly viewBudgetMs?: number;
 }
 
 export interface Wired {
@@ -120,6 +122,7 @@ export function wired(sandbox: Sandbox, options: WiredOptions = {}): Wired {
     const now = o.now ?? options.now;
     return incidentService(connection, {
       actor: o.actor ?? actor,
+      ...(options.viewBudgetMs !== undefined ? { viewBudgetMs: options.viewBudgetMs } : {}),
       ...(now ? { now: typeof now === 'function' ? now : () => now } : {}),
     });
   };

@@ -1,0 +1,93 @@
+// Wall time at a realistic round trip: an interactive change on a loaded incident sends its writes together (one
+// round trip, not one per write plus GitHub's write spacing), while bulk writes keep the spacing GitHub asks for.
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { defaultConfig } from '../../core/domain/config';
+import { createGitHubClient } from '../../core/github/github-client';
+import { OctokitIssueGateway } from '../../core/github/issue-gateway';
+import { createRenderer } from '../../core/domain/render';
+import { IncidentService } from '../../core/use-cases/incident-service';
+import type { Incident } from '../../core/domain/incident';
+import { REPO, useSandbox } from '../support/sandbox';
+
+const RTT = 100;
+
+describe('latency budgets at a 100 ms round trip', function () {
+  this.timeout(60_000);
+  // Without OpenAPI checks: the sandbox answers each request in one thread, and checking four answers that arrive
+  // together would add its own CPU time to the round trip being measured. The other suites check the traffic.
+  const box = useSandbox({ latencyMs: RTT, validate: false });
+  const sandbox = () => box.get();
+
+  /** A service as an edge builds it, with the product's client defaults (1 s write spacing) unless told. */
+  function edge(options: { writeSpacingMs?: number } = {}) {
+    const client = createGitHubClient({ token: 'sandbox-token', baseUrl: sandbox().url, ...options });
+    const gateway = new OctokitIssueGateway(REPO, client, sandbox().webUrl);
+    const service = new IncidentService({
+      config: defaultConfig(),
+      gateway,
+      renderer: createRenderer(),
+      actor: 'firebreak-dev',
+    });
+    return { gateway, service };
+  }
+
+  async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
+    const start = performance.now();
+    const result = await fn();
+    return { result, ms: performance.now() - start };
+  }
+
+  it('a severity, status or role change on a loaded incident answers within 1.3 round trips', async () => {
+    let current = await edge().service.declare({ title: 'Latency check', severity: 'minor' });
+    // Each change from its own client with the product's defaults (GitHub's write spacing of one second), as a CLI
+    // command or the Action makes it: the writes of one change are not spaced, they go together. Each is compared
+    // with a round trip measured just before it (the sandbox's latency plus both sides' work on a busy machine).
+    const warmUp = [
+      (s: IncidentService, i: Incident) => s.setSeverity(i, 'major'),
+      (s: IncidentService, i: Incident) => s.setStatus(i, 'investigating'),
+      (s: IncidentService, i: Incident) => s.assignRole(i, 'comms', 'octo-lead'),
+    ];
+    const changes = [
+      (s: IncidentService, i: Incident) => s.setSeverity(i, 'critical'),
+      (s: IncidentService, i: Incident) => s.setStatus(i, 'identified'),
+      (s: IncidentService, i: Incident) => s.assignRole(i, 'comms', 'octo-comms'),
+      (s: IncidentService, i: Incident) => s.setSeverity(i, 'major'),
+      (s: IncidentService, i: Incident) => s.setStatus(i, 'monitoring'),
+      (s: IncidentService, i: Incident) => s.assignRole(i, 'comms', 'octo-scribe'),
+      (s: IncidentService, i: Incident) => s.setSeverity(i, 'critical'),
+    ];
+    const ratios: number[] = [];
+    // The first runs compile the code paths (as a session that has acted before has): not counted.
+    for (const [n, change] of [...warmUp, ...changes].entries()) {
+      const { service, gateway } = edge();
+      // The edge reads the incident (one round trip, timed), then acts on what it read.
+      const trip = await timed(() => gateway.getIssue(current.number));
+      const { result, ms } = await timed(() => change(service, current));
+      if (n >= warmUp.length) ratios.push(ms / trip.ms);
+      await service.settle();
+      current = result;
+    }
+    assert.equal(sandbox().store.comments(`${REPO.owner}/${REPO.name}`, current.number).length, 10, 'ten changes');
+    const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)] ?? NaN;
+    assert.ok(median <= 1.3, `round trips per change: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
+    assert.deepEqual(
+      [current.severity, current.status, current.roles['comms']],
+      ['critical', 'monitoring', 'octo-scribe'],
+    );
+  });
+
+  it('bulk writes keep the spacing: five log entries in a row are spaced by it', async () => {
+    sandbox().setLatency(0);
+    try {
+      const { service } = edge({ writeSpacingMs: 200 });
+      const incident = await edge().service.declare({ title: 'Spacing check' });
+      const { ms } = await timed(async () => {
+        for (let i = 0; i < 5; i++) await service.log(incident, { kind: 'observation', text: `Reading ${i}` });
+      });
+      assert.ok(ms >= 4 * 200 - 20, `${Math.round(ms)} ms for five comments 200 ms apart`);
+    } finally {
+      sandbox().setLatency(RTT);
+    }
+  });
+});
