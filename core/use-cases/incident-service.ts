@@ -373,9 +373,7 @@ export class IncidentService {
    */
   async append(ref: IncidentRef, entry: TimelineEntry): Promise<TimelineEntry> {
     const { gateway, number } = this.locate(ref);
-    const head = typeof ref === 'number' ? undefined : ref.head;
-    const chained =
-      changesState(entry) && head !== undefined && entry.prev === undefined ? { ...entry, prev: head } : entry;
+    const chained = chainTo(ref, entry);
     const comment = await gateway.createComment(number, renderEntryComment(chained, this.deps.renderer), entry.key);
     if (!isTrustedAuthor(comment)) throw this.notRecorded(gateway, number, comment);
     return (
@@ -625,7 +623,10 @@ export class IncidentService {
    */
   private async changeTogether(basis: Basis, entry: TimelineEntry): Promise<Incident> {
     const { gateway, number, incident } = basis;
-    const state = applyEntry(incident, { ...entry, by: this.deps.actor });
+    // The entry as it will be recorded (chained to the head the incident shows, with its hash), so the body written
+    // now names the head the timeline will have.
+    const recorded = chainTo(incident, entry);
+    const state = applyEntry(incident, { ...recorded, hash: entryHash(recorded), by: this.deps.actor });
     const want = desiredView(this.config, this.deps.renderer, incident.declaration, state, basis.folded + 1);
     const before = labelsFor(incident, this.config).filter((l) => isManagedLabel(l, this.config.labels));
     const adds = want.managed.filter((l) => !before.includes(l));
@@ -636,7 +637,7 @@ export class IncidentService {
     // the edge holds them. Separate adds and removes would keep labels set since, but cost two more requests per
     // change, which a change at one round trip cannot afford.
     const labelsChange = adds.length > 0 || removes.length > 0;
-    const comment = this.append(incident, entry);
+    const comment = this.append(incident, recorded);
     const view = sync.write(number, {
       body: want.body,
       ...(labelsChange ? { labels: [...new Set([...want.managed, ...incident.otherLabels])] } : {}),
@@ -745,6 +746,12 @@ export class IncidentService {
       throw error;
     }
   }
+}
+
+/** A state entry names the head of the chain its incident shows (see event-log.ts); others go as they are. */
+function chainTo(ref: IncidentRef, entry: TimelineEntry): TimelineEntry {
+  const head = typeof ref === 'number' ? undefined : ref.head;
+  return changesState(entry) && head !== undefined && entry.prev === undefined ? { ...entry, prev: head } : entry;
 }
 
 export function normalizeLogin(login: string): string {
