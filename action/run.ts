@@ -9,7 +9,7 @@ import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { connect, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
-import { StatusSummary } from '../core/use-cases/status-summary';
+import { Status } from '../core/use-cases/status';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
 import { eventIssue, readInputs, withTrustedConfig, type Inputs } from './inputs';
 
@@ -243,7 +243,7 @@ function incidentEvent(inputs: Inputs): IncidentEvent | undefined {
 }
 
 async function status(inputs: Inputs, { gateway, renderer }: Connection): Promise<void> {
-  const result = await new StatusSummary({ gateway, config: inputs.config, renderer }).run({
+  const result = await new Status({ gateway, config: inputs.config, renderer }).run({
     remind: inputs.remind,
     ...(inputs.summaryIssue !== undefined ? { summaryIssue: inputs.summaryIssue } : {}),
   });

@@ -9,7 +9,7 @@ import type { IncidentService } from '../core/use-cases/incident-service';
 import type { Incident, RepoRef } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
-import { StatusSummary, type StatusResult } from '../core/use-cases/status-summary';
+import { Status, type StatusResult } from '../core/use-cases/status';
 import { connect, incidentService } from '../core/wiring';
 import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
 import { openSession, type Session } from '../extension/session';
@@ -116,7 +116,7 @@ export function statusSummaryOp(
   let result: StatusResult | undefined;
   return {
     op: async () => {
-      result = await new StatusSummary({ gateway, config: e.config, renderer: e.renderer }).run({
+      result = await new Status({ gateway, config: e.config, renderer: e.renderer }).run({
         remind: true,
         ...options,
       });

@@ -2,7 +2,7 @@
 import { InputError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
 import { renderFreezeReport, runFreeze, summarizeIncident } from '../core/use-cases/freeze';
-import { StatusSummary } from '../core/use-cases/status-summary';
+import { Status } from '../core/use-cases/status';
 import { postWebhook, statusMessage } from '../core/chat/webhook';
 import { stringOption, type Command, type OptionValues } from './command';
 import { parseIncidentRef, parseIssueNumber } from './input';
@@ -106,11 +106,12 @@ export const followUpsCommand: Command = {
   },
 };
 
-export const summaryCommand: Command = {
-  name: 'summary',
+export const statusCommand: Command = {
+  name: 'status',
+  aliases: ['summary'],
   summary:
-    'Status digest of active incidents and metrics; optionally remind overdue ones, keep a digest issue, post to a webhook',
-  usage: 'firebreak summary [--remind] [--summary-issue N] [--webhook-url URL (or FIREBREAK_WEBHOOK_URL)]',
+    "Status of active incidents and metrics (the Action's status mode); optionally remind overdue ones, keep a digest issue, post to a webhook",
+  usage: 'firebreak status [--remind] [--summary-issue N] [--webhook-url URL (or FIREBREAK_WEBHOOK_URL)]',
   options: {
     remind: { type: 'boolean' },
     'summary-issue': { type: 'string' },
@@ -123,7 +124,7 @@ export const summaryCommand: Command = {
     const summaryIssue =
       issueText !== undefined ? parseIssueNumber(issueText, '--summary-issue', this.usage) : undefined;
     if (remind || summaryIssue !== undefined) await context.service();
-    const result = await new StatusSummary({
+    const result = await new Status({
       gateway: context.gateway,
       config: context.config,
       renderer: context.renderer,
@@ -147,4 +148,4 @@ export const summaryCommand: Command = {
   },
 };
 
-export const actionCommands: readonly Command[] = [freezeCommand, followUpsCommand, summaryCommand];
+export const actionCommands: readonly Command[] = [freezeCommand, followUpsCommand, statusCommand];

@@ -24,6 +24,8 @@ export type OptionValues = Record<string, string | boolean | string[] | boolean[
 
 export interface Command {
   readonly name: string;
+  /** Older names that still work (e.g. `summary` for `status`). */
+  readonly aliases?: readonly string[];
   readonly summary: string;
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;

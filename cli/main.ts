@@ -72,7 +72,7 @@ export async function main(
     io.out('firebreak 0.1.0');
     return EXIT_OK;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name || c.aliases?.includes(name));
   if (!command) {
     io.err(`firebreak: unknown command "${name}".\n\n${helpText(commands)}`);
     return EXIT_USAGE;

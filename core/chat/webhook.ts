@@ -2,7 +2,7 @@
 // The URL is a secret: it never appears in errors or logs.
 import { FirebreakError } from '../domain/errors';
 import type { IncidentSummary } from '../use-cases/freeze';
-import type { ActiveIncident } from '../use-cases/status-summary';
+import type { ActiveIncident } from '../use-cases/status';
 
 export interface WebhookMessage {
   /** Slack mrkdwn; also what clients without blocks show. */

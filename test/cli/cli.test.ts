@@ -348,9 +348,13 @@ describe('firebreak CLI', () => {
     const rerun = await run(['follow-ups', String(number), '--json'], cwd);
     assert.equal((JSON.parse(rerun.out) as { created: unknown[] }).created.length, 0, 'a rerun creates nothing');
 
-    const summary = await run(['summary'], cwd);
+    const summary = await run(['status'], cwd);
     assert.equal(summary.code, 0, summary.err);
     assert.match(summary.out, /Database failover/);
+    // The name it had before `status` (the Action's mode) still works.
+    const old = await run(['summary'], cwd);
+    assert.equal(old.code, 0, old.err);
+    assert.match(old.out, /Database failover/);
   });
 
   it('reports a broken config with file, line and field', async () => {

@@ -6,7 +6,7 @@ import { GitHubError } from '../../core/domain/errors';
 import { readIncidentMarker, readMarker } from '../../core/domain/event-log';
 import type { Incident } from '../../core/domain/incident';
 import type { IncidentService } from '../../core/use-cases/incident-service';
-import { StatusSummary } from '../../core/use-cases/status-summary';
+import { Status } from '../../core/use-cases/status';
 import { viewDifferences, viewOfTimeline } from '../../core/use-cases/view-sync';
 import { createRenderer } from '../../core/domain/render';
 import type { Sandbox } from '../../sandbox/server';
@@ -169,7 +169,7 @@ describe('the view converges on the timeline', function () {
       sandbox().injectFaults({ rate: 1, methods: ['PATCH'], kinds: ['http503'] });
       await assert.rejects(service.setSeverity(incident.number, 'critical'), GitHubError);
       sandbox().injectFaults(undefined);
-      const status = new StatusSummary({ gateway, config: service.config, renderer: createRenderer() });
+      const status = new Status({ gateway, config: service.config, renderer: createRenderer() });
       const result = await status.run();
       assert.deepEqual(result.repaired, [incident.number]);
       assert.equal(result.active.find((a) => a.number === incident.number)?.severity, 'critical');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { FirebreakError } from '../../core/domain/errors';
-import type { ActiveIncident } from '../../core/use-cases/status-summary';
+import type { ActiveIncident } from '../../core/use-cases/status';
 import { isWebhookUrl, postWebhook, statusMessage } from '../../core/chat/webhook';
 import { startReceiver } from './world';
 

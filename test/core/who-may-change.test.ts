@@ -8,7 +8,7 @@ import type { Declaration } from '../../core/domain/incident';
 import { postWebhook, statusMessage } from '../../core/chat/webhook';
 import { summarizeEntry } from '../../core/domain/render';
 import { checkFreeze } from '../../core/use-cases/freeze';
-import { StatusSummary } from '../../core/use-cases/status-summary';
+import { Status } from '../../core/use-cases/status';
 import { DEFAULT_USERS } from '../../sandbox/server';
 import { call, useSandbox } from '../sandbox/support';
 import { issueFormBody, REPO, startReceiver, world } from './world';
@@ -116,13 +116,13 @@ describe('who may change an incident', () => {
       assert.equal((await checkFreeze(gateway, config)).frozen, false);
       // A day later, far past any update cadence: no reminder, so nobody (@carol least of all) is mentioned.
       const later = new Date(clock.getTime() + 86_400_000);
-      const status = await new StatusSummary({ gateway, config, renderer, now: () => later }).run({ remind: true });
+      const status = await new Status({ gateway, config, renderer, now: () => later }).run({ remind: true });
       assert.deepEqual(status.reminders, []);
       assert.equal(sandbox().store.comments(REPO, number).length, 0);
       assert.doesNotMatch(status.markdown, /@carol/);
 
       await lead().assignRole(number, 'lead', 'octo-lead');
-      const taken = await new StatusSummary({ gateway, config, renderer, now: () => later }).run({ remind: true });
+      const taken = await new Status({ gateway, config, renderer, now: () => later }).run({ remind: true });
       assert.equal(taken.active[0]?.lead, 'octo-lead');
       assert.equal(taken.reminders.length, 1, 'taken: its lead is reminded like any lead');
     });
@@ -133,7 +133,7 @@ describe('who may change an incident', () => {
         '@everyone @here @channel @all <!channel> ＠here',
       );
       const { gateway, config, renderer } = world(sandbox());
-      const status = await new StatusSummary({ gateway, config, renderer }).run();
+      const status = await new Status({ gateway, config, renderer }).run();
       const receiver = await startReceiver();
       try {
         await postWebhook(receiver.url, statusMessage(status.active));

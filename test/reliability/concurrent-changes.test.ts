@@ -8,7 +8,7 @@ import { FirebreakError } from '../../core/domain/errors';
 import type { Incident } from '../../core/domain/incident';
 import { createRenderer } from '../../core/domain/render';
 import type { IncidentService } from '../../core/use-cases/incident-service';
-import { StatusSummary } from '../../core/use-cases/status-summary';
+import { Status } from '../../core/use-cases/status';
 import { viewDifferences, viewOfTimeline } from '../../core/use-cases/view-sync';
 import type { Sandbox } from '../../sandbox/server';
 import {
@@ -115,7 +115,7 @@ describe('reliability: concurrent changes (the view follows the timeline)', func
             sandbox.injectFaults(undefined);
           }
           if (faulty) {
-            const status = new StatusSummary({
+            const status = new Status({
               gateway: first.gateway,
               config: first.service.config,
               renderer: createRenderer(),
@@ -173,7 +173,7 @@ describe('reliability: concurrent changes (the view follows the timeline)', func
       // Half are run again by the person, half are left to the next status run.
       if (i % 2 === 0) await client.service.setSeverity(incident.number, 'critical');
     }
-    await new StatusSummary({
+    await new Status({
       gateway: client.gateway,
       config: client.service.config,
       renderer: createRenderer(),

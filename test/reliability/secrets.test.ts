@@ -9,7 +9,7 @@ import { GitHubError } from '../../core/domain/errors';
 import { checkFreeze } from '../../core/use-cases/freeze';
 import { OctokitIssueGateway } from '../../core/github/issue-gateway';
 import { createRenderer } from '../../core/domain/render';
-import { StatusSummary } from '../../core/use-cases/status-summary';
+import { Status } from '../../core/use-cases/status';
 import { statusMessage } from '../../core/chat/webhook';
 import { formatError } from '../../extension/error-format';
 import { openSession } from '../../extension/session';
@@ -284,7 +284,7 @@ describe('reliability: secrets and private incidents', function () {
     views.push(JSON.stringify(active.map((i) => [i.title, i.description, i.url])));
     const freeze = await checkFreeze(publicGateway, config);
     views.push(JSON.stringify([...freeze.freezing, ...freeze.ignored.map((x) => x.incident)].map((i) => i.title)));
-    const status = await new StatusSummary({ gateway: publicGateway, config, renderer: createRenderer() }).run({
+    const status = await new Status({ gateway: publicGateway, config, renderer: createRenderer() }).run({
       remind: true,
     });
     views.push(status.markdown, statusMessage(status.active).text);

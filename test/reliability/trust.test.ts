@@ -8,7 +8,7 @@ import { FirebreakError } from '../../core/domain/errors';
 import { incidentMarker, initialState, markerHash, readMarker } from '../../core/domain/event-log';
 import type { Declaration } from '../../core/domain/incident';
 import { checkFreeze } from '../../core/use-cases/freeze';
-import { StatusSummary } from '../../core/use-cases/status-summary';
+import { Status } from '../../core/use-cases/status';
 import { createRenderer } from '../../core/domain/render';
 import { createGitHubClient } from '../../core/github/github-client';
 import { OctokitIssueGateway } from '../../core/github/issue-gateway';
@@ -121,7 +121,7 @@ describe('reliability: who may change an incident', function () {
               wrong++;
               problems.push(`#${issue.number}: show says ${shown.severity}, declared by ${shown.declaredBy}`);
             }
-            const status = await new StatusSummary({
+            const status = await new Status({
               gateway: lead.gateway,
               config: lead.service.config,
               renderer: createRenderer(),

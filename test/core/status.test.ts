@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readMarker } from '../../core/domain/event-log';
-import { StatusSummary } from '../../core/use-cases/status-summary';
+import { Status } from '../../core/use-cases/status';
 import { useSandbox } from '../sandbox/support';
 import { issueFormBody, REPO, world, type World } from './world';
 
@@ -10,7 +10,7 @@ describe('status summary', () => {
   const sandbox = useSandbox();
 
   function status(w: World, now = new Date()) {
-    return new StatusSummary({ ...w, now: () => now });
+    return new Status({ ...w, now: () => now });
   }
 
   it('summarizes active incidents with lead, age, last update and next update due, newest first', async () => {

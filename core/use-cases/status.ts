@@ -109,7 +109,7 @@ export function reminderKey(
 /** Clock difference between the runner and GitHub that the reminder lookup tolerates. */
 const CLOCK_SLACK_MS = 60_000;
 
-export class StatusSummary {
+export class Status {
   private readonly now: () => Date;
 
   constructor(private readonly deps: StatusDeps) {
