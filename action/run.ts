@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { describeError, FirebreakError, GitHubError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
-import { renderFreezeReport, runFreeze, summarizeIncident, type FreezeOutcome } from '../core/use-cases/freeze';
+import { renderFreezeReport, Freeze, summarizeIncident, type FreezeOutcome } from '../core/use-cases/freeze';
 import type { Logger } from '../core/github/github-client';
 import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
@@ -115,30 +115,27 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
     let connection: Connection;
     ({ inputs, connection, notes } = await trustedFreeze(given, wiring));
     notes.forEach((note) => core.warning(note, { title: 'Freeze config changed in this change' }));
-    outcome = await runFreeze(
-      {
-        gateway: connection.gateway,
-        config: inputs.config,
-        service: async () => incidentService(connection, { actor: runner.actor }),
-      },
-      {
-        ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
-        services: inputs.services,
-        now,
-        ...(inputs.bypass && inputs.bypassReason
-          ? {
-              bypass: {
-                actor: runner.actor,
-                reason: inputs.bypassReason,
-                key: `bypass-${runner.runKey}`,
-                ...(runner.runUrl ? { runUrl: runner.runUrl } : {}),
-                ...(runner.ref ? { ref: runner.ref } : {}),
-                ...(runner.sha ? { sha: runner.sha } : {}),
-              },
-            }
-          : {}),
-      },
-    );
+    outcome = await new Freeze({
+      gateway: connection.gateway,
+      config: inputs.config,
+      service: async () => incidentService(connection, { actor: runner.actor }),
+    }).run({
+      ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
+      services: inputs.services,
+      now,
+      ...(inputs.bypass && inputs.bypassReason
+        ? {
+            bypass: {
+              actor: runner.actor,
+              reason: inputs.bypassReason,
+              key: `bypass-${runner.runKey}`,
+              ...(runner.runUrl ? { runUrl: runner.runUrl } : {}),
+              ...(runner.ref ? { ref: runner.ref } : {}),
+              ...(runner.sha ? { sha: runner.sha } : {}),
+            },
+          }
+        : {}),
+    });
   } catch (error) {
     if (!(error instanceof GitHubError)) throw error;
     const allow = inputs.onApiError === 'allow';

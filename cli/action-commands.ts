@@ -1,7 +1,7 @@
 // `firebreak freeze|follow-ups|summary`: the Action's three use cases from a terminal, thin wrappers over the core.
 import { InputError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
-import { renderFreezeReport, runFreeze, summarizeIncident } from '../core/use-cases/freeze';
+import { renderFreezeReport, Freeze, summarizeIncident } from '../core/use-cases/freeze';
 import { Status } from '../core/use-cases/status';
 import { postWebhook, statusMessage } from '../core/chat/webhook';
 import { stringOption, type Command, type OptionValues } from './command';
@@ -41,15 +41,16 @@ export const freezeCommand: Command = {
     const now = new Date();
     const severities = commaList(values, 'severities');
     const services = commaList(values, 'service');
-    const { decision, bypass } = await runFreeze(
-      { gateway: context.gateway, config: context.config, service: () => context.service() },
-      {
-        ...(severities ? { severities } : {}),
-        ...(services ? { services } : {}),
-        now,
-        ...(values['bypass'] === true && reason ? { bypass: { reason, key: `bypass-cli-${now.getTime()}` } } : {}),
-      },
-    );
+    const { decision, bypass } = await new Freeze({
+      gateway: context.gateway,
+      config: context.config,
+      service: () => context.service(),
+    }).run({
+      ...(severities ? { severities } : {}),
+      ...(services ? { services } : {}),
+      now,
+      ...(values['bypass'] === true && reason ? { bypass: { reason, key: `bypass-cli-${now.getTime()}` } } : {}),
+    });
     if (ctx.json) {
       ctx.io.out(
         JSON.stringify({

@@ -5,21 +5,16 @@
 // the follow-ups made. Should a duplicate still be made (a lock taken over from a run that only seemed dead), the
 // run that made it closes it as a duplicate of the lowest-numbered one.
 import { randomBytes } from 'node:crypto';
-import type { FirebreakConfig } from '../domain/config';
 import { GitHubError, InputError } from '../domain/errors';
 import { formatMarker, isTrustedAuthor, readMarkers } from '../domain/event-log';
 import { repoSlug } from '../domain/incident';
-import type { CommentRecord, IssueGateway, IssueRecord } from '../github/issue-gateway';
+import type { CommentRecord, IssueRecord } from '../github/issue-gateway';
 import { plainTitle, userLine, userMarkdown } from '../domain/markdown';
-import type { Renderer } from '../domain/render';
+import type { UseCaseDeps } from './use-case';
 import { annotateItem, parseRetroChecklist, type ChecklistProblem, type RetroItem } from '../domain/retro-checklist';
 import { LabelLock, type LockTimings } from './run-lock';
 
-export interface FollowUpDeps {
-  readonly gateway: IssueGateway;
-  readonly config: FirebreakConfig;
-  readonly renderer: Renderer;
-}
+export type FollowUpDeps = UseCaseDeps;
 
 export interface FollowUpOptions {
   /** Report what would be created without writing anything. */

@@ -6,6 +6,7 @@ import { InputError } from '../domain/errors';
 import { LEAD, type BypassEntry, type Incident } from '../domain/incident';
 import type { IncidentService } from './incident-service';
 import type { IssueGateway } from '../github/issue-gateway';
+import type { UseCaseDeps } from './use-case';
 import { incidentFromIssue } from '../domain/issue-view';
 import { stripControl, userLine } from '../domain/markdown';
 import { durationBetween } from '../domain/render';
@@ -287,16 +288,20 @@ export interface FreezeOutcome {
  * The freeze use case every face runs: decide from the open incidents, and when frozen and asked to bypass, record
  * the bypass on each freezing incident. The service is asked for only then (the CLI needs a token for it).
  */
-export async function runFreeze(
-  deps: { readonly gateway: IssueGateway; readonly config: FirebreakConfig; service(): Promise<IncidentService> },
-  request: FreezeRequest,
-): Promise<FreezeOutcome> {
-  const now = request.now ?? new Date();
-  const { bypass, ...options } = request;
-  const decision = await checkFreeze(deps.gateway, deps.config, { ...options, now });
-  if (!decision.frozen || !bypass) return { decision };
-  const service = await deps.service();
-  const actor = bypass.actor ?? service.actor;
-  const recorded = await recordBypass(service, decision, { ...bypass, actor, now });
-  return { decision, bypass: { actor, reason: stripControl(bypass.reason).trim(), recorded: recorded.length } };
+export class Freeze {
+  constructor(
+    private readonly deps: Pick<UseCaseDeps, 'gateway' | 'config'> & { service(): Promise<IncidentService> },
+  ) {}
+
+  async run(request: FreezeRequest): Promise<FreezeOutcome> {
+    const { deps } = this;
+    const now = request.now ?? new Date();
+    const { bypass, ...options } = request;
+    const decision = await checkFreeze(deps.gateway, deps.config, { ...options, now });
+    if (!decision.frozen || !bypass) return { decision };
+    const service = await deps.service();
+    const actor = bypass.actor ?? service.actor;
+    const recorded = await recordBypass(service, decision, { ...bypass, actor, now });
+    return { decision, bypass: { actor, reason: stripControl(bypass.reason).trim(), recorded: recorded.length } };
+  }
 }

@@ -8,19 +8,15 @@ import { formatDuration, type FirebreakConfig } from '../domain/config';
 import { GitHubError, InputError } from '../domain/errors';
 import { formatMarker, hasMarkerKey, isTrustedAuthor, readIncidentMarker } from '../domain/event-log';
 import { isActive, repoSlug, type Incident } from '../domain/incident';
-import type { IssueGateway, IssueRecord } from '../github/issue-gateway';
+import type { IssueRecord } from '../github/issue-gateway';
 import { incidentFromIssue } from '../domain/issue-view';
 import { userLine } from '../domain/markdown';
-import { durationBetween, type Renderer } from '../domain/render';
+import { durationBetween } from '../domain/render';
+import type { UseCaseDeps } from './use-case';
 import { summarizeIncident, type IncidentSummary } from './freeze';
 import { stateEntries, ViewSync } from './view-sync';
 
-export interface StatusDeps {
-  readonly gateway: IssueGateway;
-  readonly config: FirebreakConfig;
-  readonly renderer: Renderer;
-  readonly now?: () => Date;
-}
+export type StatusDeps = UseCaseDeps;
 
 export interface StatusOptions {
   /** Post a reminder on incidents whose update is overdue. */
