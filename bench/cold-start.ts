@@ -2,18 +2,15 @@
 // and GITHUB_* variables, an event file, output and summary files) and a bare Node script making the same one request
 // with fetch, run alternately in one loop so both see the same machine load.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Sandbox } from '../sandbox/server';
+import { actionRunner } from '../test/support/fixtures';
 import { stats, type Stats } from './measure';
 
 export const ROOT = resolve(__dirname, '..');
 export const ACTION_BUNDLE = join(ROOT, 'action', 'dist', 'index.js');
 const FLOOR_SCRIPT = join(ROOT, 'bench', 'floor.cjs');
-/** The workflow token of the sandbox (github-actions[bot]). */
-const ACTIONS_TOKEN = 'sandbox-actions-token';
 
 export interface ColdStart {
   readonly runs: number;
@@ -28,42 +25,7 @@ export interface ColdStart {
 }
 
 function runnerEnv(sandbox: Sandbox, repo: string): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'firebreak-bench-action-'));
-  const workspace = join(dir, 'workspace');
-  mkdirSync(workspace);
-  const files = { event: join(dir, 'event.json'), output: join(dir, 'output'), summary: join(dir, 'summary.md') };
-  writeFileSync(files.event, '{}');
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  const inputs: Record<string, string> = {
-    mode: 'freeze',
-    'github-token': ACTIONS_TOKEN,
-    'config-path': '.github/incidents.yml',
-    'fail-on-freeze': 'true',
-    'on-api-error': 'fail',
-    bypass: 'false',
-    remind: 'true',
-    'api-retries': '3',
-  };
-  return {
-    PATH: process.env['PATH'] ?? '',
-    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
-    GITHUB_ACTIONS: 'true',
-    GITHUB_REPOSITORY: repo,
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_API_URL: sandbox.url,
-    GITHUB_SERVER_URL: sandbox.webUrl,
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_RUN_ID: '4242',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_ACTOR: 'octo-lead',
-    GITHUB_SHA: 'ffac537e6cbbf934b08745a378932722df287a53',
-    GITHUB_REF: 'refs/heads/main',
-    RUNNER_TEMP: dir,
-  };
+  return actionRunner(sandbox, { repo, inputs: { mode: 'freeze' } }).env;
 }
 
 /** Wall time from spawn to exit; rejects on a non-zero exit. */

@@ -3,16 +3,15 @@
 // the token and the webhook URL.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Sandbox } from '../../sandbox/server';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const BUNDLE = join(ROOT, 'action', 'dist', 'index.js');
 /** The workflow token of the sandbox: github-actions[bot], write access. */
-import { ACTIONS_TOKEN, REPO_SLUG } from '../support/fixtures';
+import { ACTIONS_TOKEN, actionRunner, REPO_SLUG } from '../support/fixtures';
 
 export const TOKEN = ACTIONS_TOKEN;
 export const REPO = REPO_SLUG;
@@ -67,52 +66,7 @@ export function parseOutputs(text: string): Record<string, string> {
 }
 
 export async function runAction(sandbox: Sandbox, options: RunOptions): Promise<ActionRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'firebreak-action-'));
-  const workspace = join(dir, 'workspace');
-  mkdirSync(workspace);
-  for (const [path, content] of Object.entries(options.files ?? {})) {
-    mkdirSync(dirname(join(workspace, path)), { recursive: true });
-    writeFileSync(join(workspace, path), content);
-  }
-  const eventPath = join(dir, 'event.json');
-  writeFileSync(eventPath, JSON.stringify(options.event ?? {}));
-  const outputPath = join(dir, 'output');
-  const summaryPath = join(dir, 'summary.md');
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
-  const inputs: Record<string, string> = {
-    'github-token': TOKEN,
-    'config-path': '.github/incidents.yml',
-    'fail-on-freeze': 'true',
-    'on-api-error': 'fail',
-    bypass: 'false',
-    remind: 'true',
-    'api-retries': '3',
-    ...options.inputs,
-  };
-  // Only what a runner provides: nothing of the test process's environment leaks in.
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '',
-    ...Object.fromEntries(
-      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]),
-    ),
-    GITHUB_ACTIONS: 'true',
-    GITHUB_REPOSITORY: REPO,
-    GITHUB_EVENT_NAME: options.eventName ?? 'push',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_STEP_SUMMARY: summaryPath,
-    GITHUB_API_URL: sandbox.url,
-    GITHUB_SERVER_URL: sandbox.webUrl,
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_RUN_ID: '4242',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_ACTOR: 'octo-lead',
-    GITHUB_SHA: 'ffac537e6cbbf934b08745a378932722df287a53',
-    GITHUB_REF: 'refs/heads/main',
-    RUNNER_TEMP: dir,
-    ...options.env,
-  };
+  const { env, workspace, outputPath, summaryPath } = actionRunner(sandbox, options);
   const child = spawn(process.execPath, [BUNDLE], { env, cwd: workspace });
   let stdout = '';
   let stderr = '';
@@ -127,7 +81,11 @@ export async function runAction(sandbox: Sandbox, options: RunOptions): Promise<
     summary: readFileSync(summaryPath, 'utf8'),
     workspace,
   };
-  assertNoLeak(run, [inputs['github-token'] ?? '', inputs['webhook-url'] ?? '', ...(options.secrets ?? [])]);
+  assertNoLeak(run, [
+    options.inputs?.['github-token'] ?? TOKEN,
+    options.inputs?.['webhook-url'] ?? '',
+    ...(options.secrets ?? []),
+  ]);
   return run;
 }
 

@@ -9,23 +9,20 @@ import { postRetro, retroIncidentNumber, startRetro } from '../../extension/flow
 import { assignRole } from '../../extension/flows/roles';
 import { openIncident, selectIncident } from '../../extension/flows/select';
 import { changeSeverity } from '../../extension/flows/severity';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
+import { useSandbox } from '../support/fixtures';
 import { COMMIT, declareVia, flowHarness, selectionIn, type Harness } from './support/harness';
 
 const SLUG = 'acme/shop';
 
 describe('command flows against the sandbox', () => {
+  const box = useSandbox({ per: 'test' });
   let sandbox: Sandbox;
   let h: Harness;
 
   beforeEach(async () => {
-    sandbox = await startSandbox();
+    sandbox = box();
     h = await flowHarness(sandbox);
-  });
-
-  afterEach(async () => {
-    await sandbox.close();
-    assert.deepEqual(sandbox.violations, [], "requests and responses follow GitHub's OpenAPI description");
   });
 
   const issues = () => sandbox.store.issues(SLUG);

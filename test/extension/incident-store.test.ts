@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
 import { IncidentStore } from '../../extension/incident-store';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
+import { useSandbox } from '../support/fixtures';
 import { declareVia, flowHarness, MapMemento, type Harness } from './support/harness';
 
 describe('incident store against the sandbox', () => {
+  const box = useSandbox({ per: 'test' });
   let sandbox: Sandbox;
   let h: Harness;
 
   beforeEach(async () => {
-    sandbox = await startSandbox();
+    sandbox = box();
     h = await flowHarness(sandbox);
-  });
-
-  afterEach(async () => {
-    await sandbox.close();
-    assert.deepEqual(sandbox.violations, [], "requests and responses follow GitHub's OpenAPI description");
   });
 
   it('a refresh loads the active incidents, newest first, with their timelines', async () => {

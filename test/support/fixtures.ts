@@ -1,6 +1,9 @@
 // The one fixtures module of the test suites: the sandbox's well-known repository and tokens, the sandbox
 // lifecycle (per suite or per test, with the OpenAPI check after each test), and the service builder, which wires
 // the real core objects to the sandbox through core/wiring.ts exactly as the faces do.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { FirebreakConfig } from '../../core/domain/config';
 import { defaultConfig, parseRepo } from '../../core/domain/config';
 import type { RepoRef } from '../../core/domain/incident';
@@ -146,4 +149,75 @@ export async function countRequests<T>(
   const start = sandbox.requests.length;
   const result = await fn();
   return { result, requests: sandbox.requests.slice(start) };
+}
+
+export interface RunnerOptions {
+  /** Action inputs (without the INPUT_ prefix); the action.yml defaults are filled in. */
+  readonly inputs?: Readonly<Record<string, string>>;
+  /** Files of the checkout, relative to the workspace. */
+  readonly files?: Readonly<Record<string, string>>;
+  readonly event?: unknown;
+  readonly eventName?: string;
+  readonly repo?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface Runner {
+  readonly env: Record<string, string>;
+  readonly workspace: string;
+  readonly outputPath: string;
+  readonly summaryPath: string;
+}
+
+/**
+ * What a GitHub Actions runner gives a step: a workspace, an event file, output and summary files, INPUT_* (with
+ * action.yml's defaults) and GITHUB_* variables pointed at the sandbox, and nothing of the test process's environment.
+ */
+export function actionRunner(sandbox: Sandbox, options: RunnerOptions = {}): Runner {
+  const dir = mkdtempSync(join(tmpdir(), 'firebreak-action-'));
+  const workspace = join(dir, 'workspace');
+  mkdirSync(workspace);
+  for (const [path, content] of Object.entries(options.files ?? {})) {
+    mkdirSync(dirname(join(workspace, path)), { recursive: true });
+    writeFileSync(join(workspace, path), content);
+  }
+  const eventPath = join(dir, 'event.json');
+  writeFileSync(eventPath, JSON.stringify(options.event ?? {}));
+  const outputPath = join(dir, 'output');
+  const summaryPath = join(dir, 'summary.md');
+  writeFileSync(outputPath, '');
+  writeFileSync(summaryPath, '');
+  const inputs: Record<string, string> = {
+    'github-token': ACTIONS_TOKEN,
+    'config-path': '.github/incidents.yml',
+    'fail-on-freeze': 'true',
+    'on-api-error': 'fail',
+    bypass: 'false',
+    remind: 'true',
+    'api-retries': '3',
+    ...options.inputs,
+  };
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]),
+    ),
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: options.repo ?? REPO_SLUG,
+    GITHUB_EVENT_NAME: options.eventName ?? 'push',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_OUTPUT: outputPath,
+    GITHUB_STEP_SUMMARY: summaryPath,
+    GITHUB_API_URL: sandbox.url,
+    GITHUB_SERVER_URL: sandbox.webUrl,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_ACTOR: 'octo-lead',
+    GITHUB_SHA: 'ffac537e6cbbf934b08745a378932722df287a53',
+    GITHUB_REF: 'refs/heads/main',
+    RUNNER_TEMP: dir,
+    ...options.env,
+  };
+  return { env, workspace, outputPath, summaryPath };
 }
