@@ -25,7 +25,9 @@ export interface ColdStart {
 }
 
 function runnerEnv(sandbox: Sandbox, repo: string): Record<string, string> {
-  return actionRunner(sandbox, { repo, inputs: { mode: 'freeze' } }).env;
+  // A run that gates no change (workflow_dispatch): the freeze is then one request, like the floor. On push and pull
+  // requests it reads its config from the default branch first (a second request), by design.
+  return actionRunner(sandbox, { repo, inputs: { mode: 'freeze' }, eventName: 'workflow_dispatch' }).env;
 }
 
 /** Wall time from spawn to exit; rejects on a non-zero exit. */

@@ -331,7 +331,9 @@ async function writeRows(sandbox: Sandbox, e: Env, seeded: Seeded): Promise<void
     verdict: verdict(all(logged, (m) => m.requests.max === 1) && rttOk(logged, 1.3)),
   });
   const spacing =
-    "wall time includes the client's 1 s spacing between the two writes (GitHub's advice for mutating requests)";
+    'the comment and the view write go out together and answer after one round trip (test/bench/latency.test.ts); ' +
+    'the wall time also includes the read that checks the view afterwards (in the background in the extension)';
+  const changeBudget = (ms: readonly Measurement[]) => all(ms, (m) => m.writes.max === 2 && m.requests.max <= 4);
   const severity = await atLatencies(
     sandbox,
     async () => severityOp(e, repo, await loaded(e, repo, target)),
@@ -343,8 +345,8 @@ async function writeRows(sandbox: Sandbox, e: Env, seeded: Seeded): Promise<void
     operation: 'severity change',
     setting: 'incident loaded',
     measurements: severity,
-    budget: '≤ 2 requests',
-    verdict: verdict(all(severity, (m) => m.requests.max <= 2)),
+    budget: '2 writes together, then 1 read (2 when comments came since)',
+    verdict: verdict(changeBudget(severity)),
     note: spacing,
   });
   const status = await atLatencies(
@@ -358,8 +360,8 @@ async function writeRows(sandbox: Sandbox, e: Env, seeded: Seeded): Promise<void
     operation: 'status change',
     setting: 'incident loaded',
     measurements: status,
-    budget: '≤ 2 requests',
-    verdict: verdict(all(status, (m) => m.requests.max <= 2)),
+    budget: '2 writes together, then 1 read (2 when comments came since)',
+    verdict: verdict(changeBudget(status)),
     note: spacing,
   });
 }
