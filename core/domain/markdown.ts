@@ -29,12 +29,14 @@ export function stripControl(text: string): string {
  * opened or closed (so no forged firebreak markers), and @org/team mentions are defused so one log line cannot
  * notify a whole team. Personal @-mentions are kept: pulling a person in is a feature.
  */
-export function userMarkdown(text: string): string {
-  const decoded = outsideCode(stripControl(text), decodeMentionEntities);
+export function userMarkdown(text: string, options: { readonly inline?: boolean } = {}): string {
+  // Inline text (a title, a path) has no code blocks: a line starting with ``` or ~~~ there is shown as prose.
+  const fences = options.inline !== true;
+  const decoded = outsideCode(stripControl(text), decodeMentionEntities, fences);
   // Comments are closed off everywhere, code included: markers are found in the raw text, not the rendered page.
   const uncommented = decoded.replace(/<!--/g, '&lt;!--').replace(/--!?>/g, '--&gt;');
   // Code spans and fenced blocks notify nobody and are shown verbatim: they are left as they are.
-  return outsideCode(uncommented, (prose) => prose.replace(TEAM_MENTION_AT, `@${ZERO_WIDTH_SPACE}`));
+  return outsideCode(uncommented, (prose) => prose.replace(TEAM_MENTION_AT, `@${ZERO_WIDTH_SPACE}`), fences);
 }
 
 function decodeMentionEntities(text: string): string {
@@ -50,7 +52,7 @@ function decodeMentionEntities(text: string): string {
 const CODE_SPAN = /(?<![`\\])(`+)(?!`)((?:(?!\n[ \t]*\n)[^])*?[^`])\1(?!`)/g;
 
 /** Applies `fn` to the text outside fenced code blocks and inline code spans. */
-function outsideCode(text: string, fn: (prose: string) => string): string {
+function outsideCode(text: string, fn: (prose: string) => string, fences = true): string {
   const out: string[] = [];
   let prose: string[] = [];
   const flush = () => {
@@ -67,7 +69,7 @@ function outsideCode(text: string, fn: (prose: string) => string): string {
   };
   let open: string | undefined;
   for (const line of text.split('\n')) {
-    const fence = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    const fence = fences ? /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line) : null;
     if (open === undefined) {
       const [, marker = '', rest = ''] = fence ?? [];
       if (fence && !(marker.startsWith('`') && rest.includes('`'))) {
@@ -88,7 +90,7 @@ function outsideCode(text: string, fn: (prose: string) => string): string {
 /** A single line of user text (titles, names): Markdown-safe and without line breaks. */
 export function userLine(text: string, max = 256): string {
   return truncate(
-    userMarkdown(text)
+    userMarkdown(text, { inline: true })
       .replace(/\s*\n\s*/g, ' ')
       .trim(),
     max,

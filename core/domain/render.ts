@@ -152,7 +152,7 @@ function entryView(entry: TimelineEntry, textLimit: number) {
   const { label, icon } = KIND_LABELS[entry.kind];
   const text =
     'text' in entry && entry.text && entry.kind !== 'status'
-      ? closeOpenBlocks(truncateWithNote(userMarkdown(entry.text), textLimit))
+      ? closeOpenBlocks(userMarkdown(truncateWithNote(entry.text, textLimit)))
       : '';
   const code = 'code' in entry && entry.code ? entry.code : undefined;
   const snippet = code?.snippet ? truncateWithNote(code.snippet, Math.min(4000, textLimit)) : undefined;
@@ -248,7 +248,7 @@ export function renderIncidentBody(
   const kept = cachedTexts(declaration, updateAsStored(state, renderer));
   const view = {
     title: userLine(state.title),
-    description: closeOpenBlocks(truncateWithNote(userMarkdown(kept.state.description), 20_000)),
+    description: closeOpenBlocks(userMarkdown(truncateWithNote(kept.state.description, 20_000))),
     severity: { name: severity.name, description: userLine(severity.description, 300) },
     status: state.status,
     statusIcon: state.status === 'resolved' ? '✅' : state.drill ? '🧯' : '🔥',
@@ -263,7 +263,7 @@ export function renderIncidentBody(
     roster,
     lastUpdate: kept.state.lastUpdate && {
       ...kept.state.lastUpdate,
-      text: closeOpenBlocks(truncateWithNote(userMarkdown(kept.state.lastUpdate.text), 10_000)),
+      text: closeOpenBlocks(userMarkdown(truncateWithNote(kept.state.lastUpdate.text, 10_000))),
     },
     nextUpdateDue: due?.toISOString(),
   };
