@@ -10,6 +10,7 @@ import { Status } from '../../core/use-cases/status';
 import { viewDifferences, viewOfTimeline } from '../../core/use-cases/view-sync';
 import { createRenderer } from '../../core/domain/render';
 import type { Sandbox } from '../../sandbox/server';
+import { applyChange, type ChangeKind } from '../support/changes';
 import { REPO, serviceFor, useSandbox } from '../support/sandbox';
 
 const SLUG = `${REPO.owner}/${REPO.name}`;
@@ -35,7 +36,7 @@ function entryKeys(sandbox: Sandbox, issueNumber: number): string[] {
   });
 }
 
-type Kind = 'severity' | 'status' | 'role' | 'handoff' | 'update' | 'release';
+type Kind = ChangeKind;
 
 interface Change {
   readonly kind: Kind;
@@ -48,21 +49,7 @@ interface Change {
 }
 
 function apply(service: IncidentService, ref: number | Incident, change: Change, i: number): Promise<unknown> {
-  const holder = HOLDERS[change.value % HOLDERS.length] ?? 'octo-comms';
-  switch (change.kind) {
-    case 'severity':
-      return service.setSeverity(ref, ['critical', 'major', 'minor', 'triage'][change.value % 4] ?? 'critical');
-    case 'status':
-      return service.setStatus(ref, (['investigating', 'identified', 'monitoring'] as const)[change.value % 3]!);
-    case 'role':
-      return service.assignRole(ref, 'comms', holder);
-    case 'handoff':
-      return service.assignRole(ref, 'lead', holder, `Shift change ${i}`);
-    case 'update':
-      return service.postUpdate(ref, { text: `Update ${i}: rolling back.` });
-    case 'release':
-      return service.releaseRole(ref, 'scribe');
-  }
+  return applyChange(service, ref, change, i, HOLDERS);
 }
 
 describe('the view converges on the timeline', function () {

@@ -9,6 +9,7 @@ import type { Incident } from '../../core/domain/incident';
 import { createRenderer } from '../../core/domain/render';
 import type { IncidentService } from '../../core/use-cases/incident-service';
 import { Status } from '../../core/use-cases/status';
+import { applyChange } from '../support/changes';
 import { viewDifferences, viewOfTimeline } from '../../core/use-cases/view-sync';
 import type { Sandbox } from '../../sandbox/server';
 import {
@@ -46,19 +47,13 @@ const change = fc.record({
 });
 
 function apply(service: IncidentService, ref: number | Incident, c: Change, i: number): Promise<unknown> {
-  const holder = ENGINEERS[c.value % ENGINEERS.length]?.login ?? 'oncall-1';
-  switch (c.kind) {
-    case 'severity':
-      return service.setSeverity(ref, ['critical', 'major', 'minor', 'triage'][c.value % 4] ?? 'critical');
-    case 'status':
-      return service.setStatus(ref, (['investigating', 'identified', 'monitoring'] as const)[c.value % 3]!);
-    case 'role':
-      return service.assignRole(ref, 'comms', holder);
-    case 'handoff':
-      return service.assignRole(ref, 'lead', holder, `Shift change ${i}`);
-    case 'update':
-      return service.postUpdate(ref, { text: `Update ${i}: rolling back.` });
-  }
+  return applyChange(
+    service,
+    ref,
+    c,
+    i,
+    ENGINEERS.map((e) => e.login),
+  );
 }
 
 async function drift(client: Client, issueNumber: number): Promise<string[]> {
