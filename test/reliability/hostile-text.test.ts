@@ -24,7 +24,7 @@ import {
   SLUG,
   type Engineer,
 } from './support';
-import { record } from './table';
+import { property } from './table';
 
 const renderer = createRenderer();
 const config = defaultConfig();
@@ -70,38 +70,13 @@ function assertSafeBody(body: string, type: 'entry' | 'incident'): void {
   assert.ok(!HIDING.test(markdown), 'no control or bidi characters in the readable part');
 }
 
-function run(name: string, size: string, fn: () => Promise<void> | void, note: () => string) {
-  return async () => {
-    const started = Date.now();
-    let failure: string | undefined;
-    try {
-      await fn();
-    } catch (error) {
-      failure = (error as Error).message
-        .replace(/([^"\\]|\\.){300,}/g, (m) => `${m.slice(0, 200)}…(${m.length} chars)`)
-        .slice(0, 4000);
-    }
-    record({
-      scenario: name,
-      size,
-      lost: 0,
-      duplicated: 0,
-      crashes: failure ? 1 : 0,
-      leaked: 0,
-      seconds: (Date.now() - started) / 1000,
-      note: note(),
-    });
-    assert.equal(failure, undefined, failure);
-  };
-}
-
 describe('reliability: hostile titles and texts', function () {
   this.timeout(10 * 60_000);
 
   let longest = 0;
   it(
     `${SIZE.cases} entries of every kind: one marker, no comment, no team mention, no hidden characters, within the limit; the entry reads back`,
-    run(
+    property(
       'P4. render entries (hostile text)',
       `${SIZE.cases} cases`,
       () =>
@@ -133,7 +108,7 @@ describe('reliability: hostile titles and texts', function () {
   let longestBody = 0;
   it(
     `${SIZE.cases} incident bodies with hostile titles, descriptions and updates: safe, within the limit, and the marker reads back`,
-    run(
+    property(
       'P4. render incident bodies (hostile text)',
       `${SIZE.cases} cases`,
       () =>
@@ -161,7 +136,7 @@ describe('reliability: hostile titles and texts', function () {
   let printed = 0;
   it(
     `${SIZE.cases} incidents with hostile titles and entries printed by the CLI: no escape sequence or control character reaches the terminal`,
-    run(
+    property(
       'P4. CLI terminal output (hostile text)',
       `${SIZE.cases} cases`,
       () =>
@@ -197,7 +172,7 @@ describe('reliability: hostile titles and texts', function () {
     let refused = 0;
     it(
       `${SIZE.sandboxCases} incidents declared, logged, updated and handed over with hostile text: never a 422, and the timeline reads back`,
-      run(
+      property(
         'P4. hostile text over HTTP (no 422)',
         `${SIZE.sandboxCases} cases`,
         async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { annotateItem, parseRetroChecklist } from '../../core/domain/retro-checklist';
 import { SEED, SIZE } from './support';
-import { record } from './table';
+import { property } from './table';
 
 type Block =
   | { kind: 'heading'; level: number; section: boolean; title: string }
@@ -279,34 +279,13 @@ const anyMarkdown = fc
   )
   .map((lines) => lines.join('\n'));
 
-function run(name: string, size: string, fn: () => void, note: () => string): void {
-  const started = Date.now();
-  let failure: string | undefined;
-  try {
-    fn();
-  } catch (error) {
-    failure = (error as Error).message;
-  }
-  record({
-    scenario: name,
-    size,
-    lost: 0,
-    duplicated: 0,
-    crashes: failure ? 1 : 0,
-    leaked: 0,
-    seconds: (Date.now() - started) / 1000,
-    note: note(),
-  });
-  assert.equal(failure, undefined, failure);
-}
-
 describe('reliability: retro checklist fuzzing', function () {
   this.timeout(10 * 60_000);
 
-  it(`${SIZE.cases} generated retros: every item under the section found on its line, none from code or comments, malformed lines reported`, () => {
+  it(`${SIZE.cases} generated retros: every item under the section found on its line, none from code or comments, malformed lines reported`, async () => {
     let items = 0;
     let problems = 0;
-    run(
+    await property(
       'P2. retro checklist (modelled Markdown)',
       `${SIZE.cases} cases`,
       () =>
@@ -330,12 +309,12 @@ describe('reliability: retro checklist fuzzing', function () {
           { numRuns: SIZE.cases, seed: SEED, includeErrorInReport: true },
         ),
       () => `${items} items, ${problems} problems reported`,
-    );
+    )();
   });
 
-  it(`${SIZE.cases} arbitrary texts: parsing never throws, lines are in range, annotating one item changes no other`, () => {
+  it(`${SIZE.cases} arbitrary texts: parsing never throws, lines are in range, annotating one item changes no other`, async () => {
     let annotated = 0;
-    run(
+    await property(
       'P2. retro checklist (arbitrary text)',
       `${SIZE.cases} cases`,
       () =>
@@ -367,7 +346,7 @@ describe('reliability: retro checklist fuzzing', function () {
           { numRuns: SIZE.cases, seed: SEED + 1, includeErrorInReport: true },
         ),
       () => `${annotated} annotations round-tripped`,
-    );
+    )();
   });
 
   it('a huge retro (5,000 items, nested, with code blocks) parses quickly and completely', () => {

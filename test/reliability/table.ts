@@ -1,5 +1,6 @@
 // The campaign's figures: every scenario and property target records one row, and the full run ends by printing
 // them as a table (also written to test-results/reliability.md for CI to keep).
+import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FULL, SEED } from './support';
@@ -97,3 +98,40 @@ after(function printTable() {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'reliability.md'), `# Firebreak reliability\n\n${table}\n`);
 });
+
+/** fast-check prints whole counterexamples; 65,536-character texts make that unreadable. */
+function shorten(message: string): string {
+  return message.replace(/([^"\\]|\\.){300,}/g, (m) => `${m.slice(0, 200)}…(${m.length} chars)`).slice(0, 4000);
+}
+
+/**
+ * A property target as a test: runs it, records its row (a failure counts as a crash, with the counterexample
+ * shortened), then fails the test with that message.
+ */
+export function property(
+  name: string,
+  size: string,
+  fn: () => Promise<void> | void,
+  note: () => string,
+): () => Promise<void> {
+  return async () => {
+    const started = Date.now();
+    let failure: string | undefined;
+    try {
+      await fn();
+    } catch (error) {
+      failure = shorten((error as Error).message);
+    }
+    record({
+      scenario: name,
+      size,
+      lost: 0,
+      duplicated: 0,
+      crashes: failure ? 1 : 0,
+      leaked: 0,
+      seconds: (Date.now() - started) / 1000,
+      note: note(),
+    });
+    assert.equal(failure, undefined, failure);
+  };
+}

@@ -24,7 +24,7 @@ import {
   SLUG,
   type Engineer,
 } from './support';
-import { record } from './table';
+import { property } from './table';
 
 const renderer = createRenderer();
 const config = defaultConfig();
@@ -288,34 +288,6 @@ class OneIssueGateway implements IssueGateway {
 
 async function unexpected(): Promise<never> {
   throw new Error('repair does not call this');
-}
-
-/** fast-check prints whole counterexamples; 65,536-character texts make that unreadable. */
-function shorten(message: string): string {
-  return message.replace(/([^"\\]|\\.){300,}/g, (m) => `${m.slice(0, 200)}…(${m.length} chars)`).slice(0, 4000);
-}
-
-function property(name: string, size: string, fn: () => Promise<void> | void, note: () => string) {
-  return async () => {
-    const started = Date.now();
-    let failure: string | undefined;
-    try {
-      await fn();
-    } catch (error) {
-      failure = shorten((error as Error).message);
-    }
-    record({
-      scenario: name,
-      size,
-      lost: 0,
-      duplicated: 0,
-      crashes: failure ? 1 : 0,
-      leaked: 0,
-      seconds: (Date.now() - started) / 1000,
-      note: note(),
-    });
-    assert.equal(failure, undefined, failure);
-  };
 }
 
 describe('reliability: timeline fuzzing (folding, forged markers, repair)', function () {
