@@ -77,6 +77,8 @@ export interface Inputs {
   readonly summaryIssue?: number;
   readonly webhookUrl?: string;
   readonly apiRetries: number;
+  /** freeze: one budget for the whole decision (retries, hung connections, rate-limit waits), in seconds. */
+  readonly timeoutSeconds: number;
   readonly runner: RunnerContext;
 }
 
@@ -296,6 +298,13 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   const apiRetries = Number(retriesText);
   if (!Number.isInteger(apiRetries) || apiRetries < 0 || apiRetries > 10)
     throw new InputError(`Input api-retries must be a whole number from 0 to 10, not "${retriesText}".`);
+  const timeoutText = input('timeout-seconds') || '20';
+  const timeoutSeconds = Number(timeoutText);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 600)
+    throw new InputError(
+      `Input timeout-seconds must be a number of seconds from 1 to 600, not "${timeoutText}".`,
+      'It bounds the whole freeze decision; past it the gate fails closed (or passes with on-api-error: allow).',
+    );
   if (webhookUrl && !isWebhookUrl(webhookUrl)) {
     throw new InputError(
       'Input webhook-url is not an https URL.',
@@ -338,6 +347,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     ...(summaryIssue !== undefined ? { summaryIssue } : {}),
     ...(webhookUrl ? { webhookUrl } : {}),
     apiRetries,
+    timeoutSeconds,
     runner,
   };
 }

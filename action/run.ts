@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import { describeError, FirebreakError, GitHubError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
 import { renderFreezeReport, Freeze, summarizeIncident, type FreezeOutcome } from '../core/use-cases/freeze';
-import type { Logger } from '../core/github/github-client';
+import { timeBudget, type Logger } from '../core/github/github-client';
 import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
@@ -42,6 +42,8 @@ function wire(inputs: Inputs): Connection {
     log,
     retries: inputs.apiRetries,
     userAgent: 'firebreak-action',
+    // A freeze decides within one budget, from now: reading the config, the incidents, every retry and wait.
+    ...(inputs.mode === 'freeze' ? { budget: timeBudget(inputs.timeoutSeconds * 1000) } : {}),
   });
 }
 

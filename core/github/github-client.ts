@@ -40,6 +40,39 @@ export interface ClientOptions {
   readonly maxRateLimitWaitSeconds?: number;
   /** Abort a request that takes longer than this. */
   readonly timeoutMs?: number;
+  /**
+   * One time budget for everything this client does (a gate's decision): attempts, retries, hung connections and
+   * rate-limit waits. Past it, every request fails with an OutOfTimeError at once, and no wait that would end past
+   * it is started. Undefined: no budget (each attempt still has `timeoutMs`).
+   */
+  readonly budget?: TimeBudget;
+}
+
+/** A deadline shared by every request of a client: `timeBudget(20_000)` starts the clock. */
+export interface TimeBudget {
+  readonly seconds: number;
+  readonly signal: AbortSignal;
+  remainingMs(): number;
+}
+
+export function timeBudget(ms: number): TimeBudget {
+  const ends = Date.now() + ms;
+  const controller = new AbortController();
+  // Unref'd: the budget alone never keeps a process running.
+  setTimeout(() => controller.abort(), ms).unref();
+  return {
+    seconds: Math.round(ms / 100) / 10,
+    signal: controller.signal,
+    remainingMs: () => Math.max(0, ends - Date.now()),
+  };
+}
+
+/** The client's time budget ran out: no answer in time. Not retried; nothing is known about a write in flight. */
+export class OutOfTimeError extends Error {
+  constructor(readonly seconds: number) {
+    super(`GitHub did not answer within the time budget of ${seconds} s`);
+    this.name = 'OutOfTimeError';
+  }
 }
 
 /** A request that never reached the server (refused, unknown host, bad URL or certificate): nothing was written. */
@@ -82,12 +115,18 @@ export function unreachableReason(error: unknown, baseUrl: string): string | und
   return undefined;
 }
 
-/** Turns a failure to reach the server that no retry can fix into an UnreachableError, which is not retried. */
-function failFast(octokit: Octokit): void {
+/**
+ * Turns a failure to reach the server that no retry can fix into an UnreachableError, and an attempt cut by the
+ * client's time budget into an OutOfTimeError: neither is retried.
+ */
+function failFast(octokit: Octokit, octokitOptions: object): void {
+  const budget = (octokitOptions as { firebreakBudget?: TimeBudget }).firebreakBudget;
   octokit.hook.wrap('request', async (request, options) => {
+    if (budget?.signal.aborted) throw new OutOfTimeError(budget.seconds);
     try {
       return await request(options);
     } catch (error) {
+      if (budget?.signal.aborted) throw new OutOfTimeError(budget.seconds);
       const e = error as { status?: number; response?: unknown };
       const reason = e.status === 500 && !e.response ? unreachableReason(error, options.baseUrl) : undefined;
       if (reason) throw new UnreachableError(reason, { cause: error });
@@ -190,22 +229,31 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
   const retries = options.retries ?? 3;
   const maxWait = options.maxRateLimitWaitSeconds ?? 15 * 60;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const budget = options.budget;
   // Each client gets its own limiters: octokit's defaults are process-wide, which would make independent clients in
   // one process (the CLI's sandbox drill, tests) wait on each other's writes.
   // The timeout is per attempt: retries and rate-limit waits run inside the plugins, so one signal per call would
   // abort every retry after a timeout, and every wait for a reset longer than the timeout.
   const timedFetch: typeof fetch = async (input, init) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
+    const attemptMs = budget ? Math.min(timeoutMs, budget.remainingMs()) : timeoutMs;
+    const signals = [
+      AbortSignal.timeout(attemptMs),
+      ...(budget ? [budget.signal] : []),
+      ...(init?.signal ? [init.signal] : []),
+    ];
     // AbortSignal.timeout does not keep Node running, and fetch can hang holding nothing that does (a connection
     // accepted, then dropped): without this timer the CLI or the Action would end mid-request with exit code 0.
-    const keepAlive = setTimeout(() => {}, timeoutMs + 1000);
+    const keepAlive = setTimeout(() => {}, attemptMs + 1000);
     try {
-      return await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+      return await fetch(input, { ...init, signal: AbortSignal.any(signals) });
     } finally {
       clearTimeout(keepAlive);
     }
   };
+  // A wait for a rate limit that would end past the budget is not started: the decision fails now instead.
+  const fitsBudget = (retryAfterSeconds: number) => !budget || retryAfterSeconds * 1000 < budget.remainingMs();
   const octokit = new ThrottledOctokit({
+    ...(budget ? { firebreakBudget: budget } : {}),
     ...(options.token ? { auth: options.token } : {}),
     baseUrl,
     request: { fetch: timedFetch },
@@ -226,7 +274,7 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
       retryAfterBaseValue: 1000,
       fallbackSecondaryRateRetryAfter: 60,
       onRateLimit: (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
-        if (retryCount >= 2 || retryAfter > maxWait) {
+        if (retryCount >= 2 || retryAfter > maxWait || !fitsBudget(retryAfter)) {
           log.warn(
             `GitHub API rate limit exhausted for ${request.method} ${request.url}; it resets in ${retryAfter} s, longer than Firebreak waits.`,
           );
@@ -242,6 +290,12 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
         retryCount: number,
       ) => {
         if (retryCount >= 5) return false;
+        if (!fitsBudget(retryAfter)) {
+          log.warn(
+            `GitHub secondary rate limit on ${request.method} ${request.url}; it asks for ${retryAfter} s, longer than the time budget leaves.`,
+          );
+          return false;
+        }
         log.warn(
           `GitHub secondary rate limit on ${request.method} ${request.url}; waiting ${retryAfter} s as GitHub asks.`,
         );
@@ -287,6 +341,23 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
       throw error;
     }
   });
+
+  // Outermost: the call ends when the budget does, even while a retry plugin sleeps before its next attempt (that
+  // attempt then fails at once in failFast).
+  if (budget) {
+    octokit.hook.wrap(
+      'request',
+      (request, endpointOptions) =>
+        new Promise<Awaited<ReturnType<typeof request>>>((resolve, reject) => {
+          const onAbort = () => reject(new OutOfTimeError(budget.seconds));
+          if (budget.signal.aborted) return onAbort();
+          budget.signal.addEventListener('abort', onAbort, { once: true });
+          Promise.resolve(request(endpointOptions))
+            .then(resolve, reject)
+            .finally(() => budget.signal.removeEventListener('abort', onAbort));
+        }),
+    );
+  }
 
   const serverNow = () => (clockOffsetMs === undefined ? undefined : new Date(Date.now() + clockOffsetMs));
   return { octokit, baseUrl, log, retryBaseMs, retries, serverNow };

@@ -6,6 +6,7 @@ import { hasMarkerKey } from '../domain/event-log';
 import {
   createGitHubClient,
   dateHeader,
+  OutOfTimeError,
   UnreachableError,
   webUrlFor,
   type ClientOptions,
@@ -58,7 +59,7 @@ export interface GatewayOptions extends ClientOptions {
 
 /** Errors after which a write may or may not have been applied. */
 function isAmbiguous(error: unknown): boolean {
-  if (error instanceof UnreachableError) return false;
+  if (error instanceof UnreachableError || error instanceof OutOfTimeError) return false;
   const status = (error as { status?: number }).status;
   return status === undefined || status >= 500;
 }
@@ -515,6 +516,15 @@ export function toGitHubError(error: unknown, what: string, repo: RepoRef): GitH
   const detail = githubMessage(e.response?.data) ?? e.message ?? 'unknown error';
   const headers = e.response?.headers ?? {};
   const options = { cause: error };
+  if (error instanceof OutOfTimeError) {
+    return new GitHubError(
+      'unavailable',
+      `Could not ${what}: ${error.message}.`,
+      undefined,
+      'Check https://www.githubstatus.com and retry; a longer budget (timeout-seconds) waits longer for a slow GitHub.',
+      options,
+    );
+  }
   if (error instanceof UnreachableError) {
     return new GitHubError(
       'unavailable',

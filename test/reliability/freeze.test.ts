@@ -2,6 +2,10 @@
 // (it decides as without faults, or throws a typed error), and the Action fails closed by default and opens, with a
 // warning, only when the workflow asks for it (`on-api-error: allow`).
 import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
+import { createGitHubClient, timeBudget } from '../../core/github/github-client';
+import { OctokitIssueGateway } from '../../core/github/issue-gateway';
+import { defaultConfig } from '../../core/domain/config';
 import { GitHubError } from '../../core/domain/errors';
 import { checkFreeze, type FreezeDecision } from '../../core/use-cases/freeze';
 import { buildAction, errorOf, runAction, warningsOf, type ActionRun } from '../action/support';
@@ -173,5 +177,76 @@ describe('reliability: deploy freeze while GitHub fails', function () {
     assert.equal(wrong, 0);
     assert.equal(leaked, 0);
     assertNoViolations(sandbox);
+  });
+
+  it('a server that accepts connections and never answers: the gate ends within timeout-seconds, closed or open', async () => {
+    const sockets = new Set<Socket>();
+    const hung = createServer((socket) => {
+      // Accepts, reads, never answers, never closes.
+      sockets.add(socket);
+      socket.on('data', () => {});
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((done) => hung.listen(0, '127.0.0.1', done));
+    const port = (hung.address() as { port: number }).port;
+    const apiUrl = `http://127.0.0.1:${port}`;
+    const started = Date.now();
+    try {
+      // The core: a client with a 2 s budget and the default retries gives a typed error in about 2 s.
+      const budgetMs = 2000;
+      const coreStart = Date.now();
+      const gateway = new OctokitIssueGateway(
+        { owner: 'acme', name: 'incidents' },
+        createGitHubClient({ baseUrl: apiUrl, token: 'hung-token', budget: timeBudget(budgetMs) }),
+      );
+      const outcome = await checkFreeze(gateway, defaultConfig()).then(
+        () => 'answered',
+        (error: unknown) =>
+          error instanceof GitHubError ? `${error.code}: ${error.message}` : `crash: ${String(error)}`,
+      );
+      const coreMs = Date.now() - coreStart;
+      // The Action, as a gate on a pull request (config read first, then the incidents), with its default retries.
+      const runs: { onApiError: string; ms: number; run: ActionRun }[] = [];
+      for (const onApiError of ['', 'allow']) {
+        const runStart = Date.now();
+        const run = await runAction(await start(), {
+          inputs: { mode: 'freeze', 'timeout-seconds': '3', 'on-api-error': onApiError },
+          eventName: 'pull_request',
+          event: { pull_request: { number: 9 }, repository: { default_branch: 'main' } },
+          env: { GITHUB_API_URL: apiUrl },
+        });
+        runs.push({ onApiError: onApiError || 'fail', ms: Date.now() - runStart, run });
+      }
+      const [closed, open] = runs as [(typeof runs)[0], (typeof runs)[0]];
+      // Node's start and the bundle's load come on top of the budget: a second of slack on a busy machine.
+      const late = runs.filter((r) => r.ms > 3000 + 2500).length + (coreMs > budgetMs + 500 ? 1 : 0);
+      const wrong =
+        (outcome.startsWith('unavailable: ') ? 0 : 1) +
+        (closed.run.code === 1 && closed.run.outputs['frozen'] === 'true' ? 0 : 1) +
+        (open.run.code === 0 && open.run.outputs['frozen'] === 'false' ? 0 : 1);
+      record({
+        scenario: '6c. freeze, GitHub accepts connections and never answers',
+        size: '1 check + 2 runs',
+        lost: 0,
+        duplicated: 0,
+        crashes: wrong + late,
+        leaked: countLeaks(runs.flatMap(({ run }) => actionTexts(run))),
+        seconds: seconds(started),
+        note: `budget 2 s (core) / 3 s (Action): ended after ${(coreMs / 1000).toFixed(1)} s, ${runs.map((r) => `${r.onApiError} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`,
+      });
+      assert.match(outcome, /^unavailable: .*did not answer within the time budget of 2 s/);
+      assert.ok(coreMs < budgetMs + 500, `core took ${coreMs} ms`);
+      assert.ok(coreMs >= budgetMs - 50, `core gave up early, after ${coreMs} ms`);
+      assert.equal(closed.run.code, 1, closed.run.stdout);
+      assert.equal(closed.run.outputs['frozen'], 'true');
+      assert.match(errorOf(closed.run), /did not answer within the time budget of 3 s/);
+      assert.match(closed.run.summary, /Freeze not checked: deploy stopped/);
+      assert.equal(open.run.code, 0, open.run.stdout);
+      assert.equal(open.run.outputs['frozen'], 'false');
+      for (const { onApiError, ms } of runs) assert.ok(ms < 3000 + 2500, `${onApiError}: the run took ${ms} ms`);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((done) => hung.close(done));
+    }
   });
 });
