@@ -69,6 +69,8 @@ export interface Inputs {
   readonly services: readonly string[];
   readonly failOnFreeze: boolean;
   readonly onApiError: 'fail' | 'allow';
+  /** freeze: when the config's private-repository cannot be read, fail closed or decide without it. */
+  readonly onPrivateError: 'fail' | 'warn';
   readonly bypass: boolean;
   readonly bypassReason?: string;
   /** The incident for `follow-ups`, from the input or the event; `fromEvent` when the event named it. */
@@ -286,6 +288,13 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
       'fail keeps deploys frozen when GitHub cannot be read (fail closed); allow lets them through with a warning.',
     );
   }
+  const onPrivateError = input('on-private-error') || 'fail';
+  if (onPrivateError !== 'fail' && onPrivateError !== 'warn') {
+    throw new InputError(
+      `Input on-private-error must be fail or warn, not "${onPrivateError}".`,
+      'fail keeps deploys frozen when the private incident repository cannot be read; warn decides from the public incidents with a warning.',
+    );
+  }
   const bypass = booleanInput('bypass', false);
   const bypassReason = input('bypass-reason');
   if (bypass && !bypassReason) {
@@ -340,6 +349,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     services: listInput('service'),
     failOnFreeze: booleanInput('fail-on-freeze', true),
     onApiError,
+    onPrivateError,
     bypass,
     ...(bypassReason ? { bypassReason } : {}),
     ...(incident ? { incident } : {}),

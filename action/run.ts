@@ -3,7 +3,15 @@
 import * as core from '@actions/core';
 import { describeError, FirebreakError, GitHubError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
-import { renderFreezeReport, Freeze, summarizeIncident, type FreezeOutcome } from '../core/use-cases/freeze';
+import {
+  renderFreezeReport,
+  Freeze,
+  freezingList,
+  freezingOutputs,
+  PrivateIncidentsUnreadable,
+  summarizeIncident,
+  type FreezeOutcome,
+} from '../core/use-cases/freeze';
 import { timeBudget, type Logger } from '../core/github/github-client';
 import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
@@ -31,6 +39,7 @@ function workspaceOf(inputs: Inputs): WiringWorkspace {
     config: inputs.config,
     templates: inputs.templates,
     repository: inputs.repository,
+    ...(inputs.config.privateRepository ? { privateRepository: inputs.config.privateRepository } : {}),
     apiUrl: inputs.apiUrl,
     webUrl: inputs.webUrl,
   };
@@ -119,11 +128,13 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
     notes.forEach((note) => core.warning(note, { title: 'Freeze config changed in this change' }));
     outcome = await new Freeze({
       gateway: connection.gateway,
+      ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
       config: inputs.config,
       service: async () => incidentService(connection, { actor: runner.actor }),
     }).run({
       ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
       services: inputs.services,
+      onPrivateError: inputs.onPrivateError,
       now,
       ...(inputs.bypass && inputs.bypassReason
         ? {
@@ -140,7 +151,8 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
     });
   } catch (error) {
     if (!(error instanceof GitHubError)) throw error;
-    const allow = inputs.onApiError === 'allow';
+    // A private repository the token cannot read is on-private-error's (fail closed by default), not on-api-error's.
+    const allow = inputs.onApiError === 'allow' && !(error instanceof PrivateIncidentsUnreadable);
     core.setOutput('frozen', allow ? 'false' : 'true');
     core.setOutput('bypassed', 'false');
     core.setOutput('incidents', '[]');
@@ -150,9 +162,11 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
         '',
         `Firebreak could not read the incidents in ${repoSlug(inputs.repository)}: ${describeError(error).replace(/\n/g, ' ')}`,
         '',
-        allow
-          ? 'The workflow sets `on-api-error: allow`, so the deploy goes ahead (fail open). Check the incidents by hand.'
-          : 'The workflow sets `on-api-error: fail` (the default), so the deploy stops (fail closed). Re-run when GitHub answers again, or set `on-api-error: allow` to fail open.',
+        error instanceof PrivateIncidentsUnreadable
+          ? 'The workflow sets `on-private-error: fail` (the default), so the deploy stops (fail closed). Give it a token that can read the private repository, or set `on-private-error: warn`.'
+          : allow
+            ? 'The workflow sets `on-api-error: allow`, so the deploy goes ahead (fail open). Check the incidents by hand.'
+            : 'The workflow sets `on-api-error: fail` (the default), so the deploy stops (fail closed). Re-run when GitHub answers again, or set `on-api-error: allow` to fail open.',
         '',
       ].join('\n'),
     );
@@ -171,19 +185,14 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
   }
 
   const { decision, bypass } = outcome;
-  const incidents = decision.freezing.map((i) => summarizeIncident(i, now));
+  if (decision.privateWarning) core.warning(decision.privateWarning);
   core.setOutput('frozen', String(decision.frozen));
   core.setOutput('bypassed', String(bypass !== undefined));
-  core.setOutput(
-    'incidents',
-    JSON.stringify(
-      incidents.map(({ number, title, severity, url, lead, age }) => ({ number, title, severity, url, lead, age })),
-    ),
-  );
+  core.setOutput('incidents', JSON.stringify(freezingOutputs(decision, now)));
   const report = renderFreezeReport({ decision, now, bypassHint: BYPASS_HINT, ...(bypass ? { bypass } : {}) });
   await writeSummary(notes.length > 0 ? `${report}\n${notes.map((n) => `> ⚠️ ${n}`).join('\n')}\n` : report);
 
-  const list = incidents.map((i) => `#${i.number} (${i.severity}, lead @${i.lead})`).join(', ');
+  const list = freezingList(decision, now);
   if (!decision.frozen) {
     core.info('Deploys are not frozen.');
     if (inputs.bypass) core.info('bypass is set, but there is no freeze to bypass; nothing was recorded.');

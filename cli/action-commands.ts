@@ -1,7 +1,7 @@
 // `firebreak freeze|follow-ups|summary`: the Action's three use cases from a terminal, thin wrappers over the core.
 import { InputError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
-import { renderFreezeReport, Freeze, summarizeIncident } from '../core/use-cases/freeze';
+import { renderFreezeReport, Freeze, freezingOutputs, summarizeIncident } from '../core/use-cases/freeze';
 import { Status } from '../core/use-cases/status';
 import { postWebhook, statusMessage } from '../core/chat/webhook';
 import { stringOption, type Command, type OptionValues } from './command';
@@ -22,9 +22,11 @@ function commaList(values: OptionValues, name: string): string[] | undefined {
 export const freezeCommand: Command = {
   name: 'freeze',
   summary: 'Check whether active incidents freeze deploys (exit 1 while frozen); --bypass records a bypass',
-  usage: 'firebreak freeze [--service NAME|PATH]... [--severities a,b] [--bypass --reason TEXT]',
+  usage:
+    'firebreak freeze [--service NAME|PATH]... [--severities a,b] [--bypass --reason TEXT] [--on-private-error fail|warn]',
   options: {
     service: { type: 'string', multiple: true },
+    'on-private-error': { type: 'string' },
     severities: { type: 'string' },
     bypass: { type: 'boolean' },
     reason: { type: 'string' },
@@ -38,25 +40,37 @@ export const freezeCommand: Command = {
         'Say why this deploy cannot wait; the reason is recorded on every freezing incident.',
       );
     }
+    const onPrivateError = stringOption(values, 'on-private-error') ?? 'fail';
+    if (onPrivateError !== 'fail' && onPrivateError !== 'warn')
+      throw new InputError(
+        `--on-private-error must be fail or warn, not "${onPrivateError}".`,
+        'fail stops when the private incident repository cannot be read; warn decides from the public incidents.',
+      );
     const now = new Date();
     const severities = commaList(values, 'severities');
     const services = commaList(values, 'service');
     const { decision, bypass } = await new Freeze({
       gateway: context.gateway,
+      ...(context.privateGateway ? { privateGateway: context.privateGateway } : {}),
       config: context.config,
       service: () => context.service(),
     }).run({
       ...(severities ? { severities } : {}),
       ...(services ? { services } : {}),
+      onPrivateError,
       now,
       ...(values['bypass'] === true && reason ? { bypass: { reason, key: `bypass-cli-${now.getTime()}` } } : {}),
     });
+    if (decision.privateWarning) ctx.log.warn(decision.privateWarning);
     if (ctx.json) {
       ctx.io.out(
         JSON.stringify({
           frozen: decision.frozen,
           bypassed: bypass !== undefined,
-          incidents: decision.freezing.map((i) => summarizeIncident(i, now)),
+          incidents: [
+            ...decision.freezing.map((i) => summarizeIncident(i, now)),
+            ...freezingOutputs(decision, now).filter((o) => 'private' in o),
+          ],
         }),
       );
     } else {

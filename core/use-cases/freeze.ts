@@ -2,7 +2,7 @@
 // deliberate bypass on every incident that froze it. Drills never freeze.
 import picomatch from 'picomatch';
 import { findSeverity, type FirebreakConfig } from '../domain/config';
-import { InputError } from '../domain/errors';
+import { GitHubError, InputError } from '../domain/errors';
 import { LEAD, type BypassEntry, type Incident } from '../domain/incident';
 import type { IncidentService } from './incident-service';
 import type { IssueGateway } from '../github/issue-gateway';
@@ -20,14 +20,53 @@ export interface FreezeOptions {
    */
   readonly services?: readonly string[];
   readonly now?: Date;
+  /** The private repository's gateway: its incidents freeze too, and are never named. */
+  readonly privateGateway?: IssueGateway;
+  /**
+   * When the private repository cannot be read (no access, not found): `fail` (default) throws, so the gate fails
+   * closed; `warn` decides from the public incidents and says so in `privateWarning`.
+   */
+  readonly onPrivateError?: 'fail' | 'warn';
+}
+
+/**
+ * A freezing incident of the private repository as every output shows it: severity, status and declaration time,
+ * never its title, number, link or people. The incident itself is reachable only through `incident()` (to record
+ * a bypass on it), which no renderer, serializer or template calls.
+ */
+export interface PrivateFreezing {
+  /** "a private incident (severity major, declared 10:02 UTC)" */
+  readonly label: string;
+  readonly severity: string;
+  readonly status: string;
+  readonly declared: string;
+  incident(): Incident;
+}
+
+/** The private repository could not be read: a fail-closed freeze stops here, naming only the repository. */
+export class PrivateIncidentsUnreadable extends GitHubError {
+  constructor(cause: GitHubError) {
+    super(
+      cause.code,
+      `Could not read the private incidents: ${cause.message}`,
+      cause.status,
+      'Give the workflow a token that can read the private repository (issues: read), or set on-private-error: warn to decide without them.',
+      { cause },
+    );
+    this.name = 'PrivateIncidentsUnreadable';
+  }
 }
 
 export type IgnoredReason = 'drill' | 'request' | 'severity' | 'service' | 'resolved';
 
 export interface FreezeDecision {
   readonly frozen: boolean;
-  /** Active incidents that freeze this deploy, most severe first. */
+  /** Active incidents of the incident repository that freeze this deploy, most severe first. */
   readonly freezing: readonly Incident[];
+  /** Active private incidents that freeze it, most severe first: never named. */
+  readonly privateFreezing: readonly PrivateFreezing[];
+  /** Set when the private repository could not be read and `onPrivateError` is `warn`. */
+  readonly privateWarning?: string;
   /** Active incidents that do not, and why. */
   readonly ignored: readonly { readonly incident: Incident; readonly reason: IgnoredReason }[];
   readonly severities: readonly string[];
@@ -84,7 +123,30 @@ function severityRank(config: FirebreakConfig, severity: string): number {
   return index < 0 ? config.severities.length : index;
 }
 
-/** Decides the freeze from the open incidents: one list request (more only past 100 open incidents). */
+/** "10:02 UTC" today, "2026-11-29 10:02 UTC" on another day: when, without saying which incident. */
+export function declaredAt(iso: string, now: Date): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return 'unknown time';
+  const text = at.toISOString();
+  const time = `${text.slice(11, 16)} UTC`;
+  return text.slice(0, 10) === now.toISOString().slice(0, 10) ? time : `${text.slice(0, 10)} ${time}`;
+}
+
+function privateFreezing(incident: Incident, now: Date): PrivateFreezing {
+  const declared = declaredAt(incident.timestamps.declared, now);
+  return {
+    label: `a private incident (severity ${incident.severity}, declared ${declared})`,
+    severity: incident.severity,
+    status: incident.status,
+    declared,
+    incident: () => incident,
+  };
+}
+
+/**
+ * Decides the freeze from the open incidents: one list request (more only past 100 open incidents), and one more
+ * for the private repository when there is one (both at once).
+ */
 export async function checkFreeze(
   gateway: IssueGateway,
   config: FirebreakConfig,
@@ -93,27 +155,68 @@ export async function checkFreeze(
   const now = options.now ?? new Date();
   const severities = freezeSeverities(config, options.severities);
   const services = resolveServices(config, options.services ?? []);
-  const issues = await gateway.listIssues({ labels: [config.labels.incident], state: 'open' });
+  const list = (g: IssueGateway) => g.listIssues({ labels: [config.labels.incident], state: 'open' });
+  const privateGateway = options.privateGateway;
+  const [issues, privateList] = await Promise.all([
+    list(gateway),
+    privateGateway
+      ? list(privateGateway).then(
+          (found) => ({ found }),
+          (error: unknown) => ({ error }),
+        )
+      : undefined,
+  ]);
+  let privateWarning: string | undefined;
+  let privateIssues: typeof issues = [];
+  if (privateList && 'error' in privateList) {
+    const error = privateList.error;
+    // No access is what on-private-error is about; GitHub not answering is on-api-error's, as for the public list.
+    const noAccess = error instanceof GitHubError && ['not-found', 'permission', 'auth'].includes(error.code);
+    if (!noAccess) throw error;
+    if (options.onPrivateError !== 'warn') throw new PrivateIncidentsUnreadable(error);
+    privateWarning = `Private incidents were not checked (on-private-error: warn): ${error.message}`;
+  } else if (privateList) {
+    privateIssues = privateList.found;
+  }
+  const classify = (incident: Incident): IgnoredReason | undefined => {
+    const named = incident.services.map((s) => s.trim().toLowerCase());
+    if (incident.status === 'resolved') return 'resolved';
+    if (incident.drill) return 'drill';
+    // Whatever the triage severity is configured to do: nobody with write access has taken it yet.
+    if (incident.request) return 'request';
+    if (!severities.includes(incident.severity)) return 'severity';
+    if (services.length > 0 && named.length > 0 && !named.some((s) => services.includes(s))) return 'service';
+    return undefined;
+  };
+  const bySeverity = (a: Incident, b: Incident) =>
+    severityRank(config, a.severity) - severityRank(config, b.severity) ||
+    Date.parse(a.timestamps.declared) - Date.parse(b.timestamps.declared);
   const freezing: Incident[] = [];
   const ignored: { incident: Incident; reason: IgnoredReason }[] = [];
   for (const issue of issues) {
     const incident = incidentFromIssue({ repo: gateway.repo, issue, config });
-    const named = incident.services.map((s) => s.trim().toLowerCase());
-    if (incident.status === 'resolved') ignored.push({ incident, reason: 'resolved' });
-    else if (incident.drill) ignored.push({ incident, reason: 'drill' });
-    // Whatever the triage severity is configured to do: nobody with write access has taken it yet.
-    else if (incident.request) ignored.push({ incident, reason: 'request' });
-    else if (!severities.includes(incident.severity)) ignored.push({ incident, reason: 'severity' });
-    else if (services.length > 0 && named.length > 0 && !named.some((s) => services.includes(s)))
-      ignored.push({ incident, reason: 'service' });
+    const reason = classify(incident);
+    if (reason) ignored.push({ incident, reason });
     else freezing.push(incident);
   }
-  freezing.sort(
-    (a, b) =>
-      severityRank(config, a.severity) - severityRank(config, b.severity) ||
-      Date.parse(a.timestamps.declared) - Date.parse(b.timestamps.declared),
-  );
-  return { frozen: freezing.length > 0, freezing, ignored, severities, services, checkedAt: now.toISOString() };
+  // Private incidents that do not freeze are not listed at all: even "ignored" would name them.
+  const privates = privateGateway
+    ? privateIssues
+        .map((issue) => incidentFromIssue({ repo: privateGateway.repo, issue, config }))
+        .filter((incident) => classify(incident) === undefined)
+        .sort(bySeverity)
+    : [];
+  freezing.sort(bySeverity);
+  return {
+    frozen: freezing.length + privates.length > 0,
+    freezing,
+    privateFreezing: privates.map((incident) => privateFreezing(incident, now)),
+    ...(privateWarning ? { privateWarning } : {}),
+    ignored,
+    severities,
+    services,
+    checkedAt: now.toISOString(),
+  };
 }
 
 /** What the outputs and the job summary say about an incident. */
@@ -146,6 +249,37 @@ export function summarizeIncident(incident: Incident, now: Date): IncidentSummar
   };
 }
 
+/** What the `incidents` output says of one freezing incident: a private one only as severity, status and time. */
+export type FreezingOutput =
+  | Pick<IncidentSummary, 'number' | 'title' | 'severity' | 'url' | 'lead' | 'age'>
+  | { readonly private: true; readonly severity: string; readonly declared: string; readonly age: string };
+
+export function freezingOutputs(decision: FreezeDecision, now: Date): FreezingOutput[] {
+  return [
+    ...decision.freezing.map((incident) => {
+      const { number, title, severity, url, lead, age } = summarizeIncident(incident, now);
+      return { number, title, severity, url, lead, age };
+    }),
+    ...decision.privateFreezing.map((p) => ({
+      private: true as const,
+      severity: p.severity,
+      declared: p.declared,
+      age: durationBetween(p.incident().timestamps.declared, now.toISOString()) ?? '0m',
+    })),
+  ];
+}
+
+/** One line naming what freezes: "#12 (critical, lead @octo), a private incident (severity major, …)". */
+export function freezingList(decision: FreezeDecision, now: Date): string {
+  return [
+    ...decision.freezing.map((incident) => {
+      const s = summarizeIncident(incident, now);
+      return `#${s.number} (${s.severity}, lead @${s.lead})`;
+    }),
+    ...decision.privateFreezing.map((p) => p.label),
+  ].join(', ');
+}
+
 export interface BypassInput {
   /** Who deploys anyway (the workflow actor). */
   readonly actor: string;
@@ -172,7 +306,7 @@ export async function recordBypass(
     );
   const at = (input.now ?? new Date()).toISOString();
   const recorded: BypassEntry[] = [];
-  for (const incident of decision.freezing) {
+  for (const incident of [...decision.freezing, ...decision.privateFreezing.map((p) => p.incident())]) {
     const entry: BypassEntry = {
       kind: 'bypass',
       key: `${input.key}-${incident.number}`.slice(0, 200),
@@ -213,6 +347,8 @@ export function renderFreezeReport(input: FreezeReportInput): string {
     const s = summarizeIncident(incident, now);
     return `| [#${s.number}](${s.url}) ${userLine(s.title, 120)} | \`${s.severity}\` | ${s.status} | @${s.lead} | ${s.age} |${extra}`;
   };
+  const privateRow = (p: PrivateFreezing) =>
+    `| ${p.label.replace(/^a/, 'A')} | \`${p.severity}\` | ${p.status} | (private) | ${durationBetween(p.incident().timestamps.declared, now.toISOString()) ?? '0m'} |`;
   const scope = decision.services.length > 0 ? ` for ${decision.services.map((s) => `\`${s}\``).join(', ')}` : '';
   const severities = decision.severities.length > 0 ? decision.severities.map((s) => `\`${s}\``).join(', ') : '_none_';
   const lines: string[] = [];
@@ -231,7 +367,7 @@ export function renderFreezeReport(input: FreezeReportInput): string {
       `The bypass is recorded on ${input.bypass.recorded} incident${input.bypass.recorded === 1 ? '' : 's'}:`,
     );
   } else {
-    const count = decision.freezing.length;
+    const count = decision.freezing.length + decision.privateFreezing.length;
     lines.push(
       `## 🧊 Deploys are frozen${scope}`,
       '',
@@ -239,14 +375,16 @@ export function renderFreezeReport(input: FreezeReportInput): string {
         'Deploying now could make things worse or hide the cause; the freeze ends by itself when the incidents are resolved or downgraded.',
     );
   }
-  if (decision.freezing.length > 0) {
+  if (decision.freezing.length + decision.privateFreezing.length > 0) {
     lines.push(
       '',
       '| Incident | Severity | Status | Lead | Age |',
       '|---|---|---|---|---|',
       ...decision.freezing.map((i) => row(i)),
+      ...decision.privateFreezing.map(privateRow),
     );
   }
+  if (decision.privateWarning) lines.push('', `> ⚠️ ${decision.privateWarning}`);
   if (decision.frozen && !input.bypass) {
     lines.push(
       '',
@@ -290,14 +428,22 @@ export interface FreezeOutcome {
  */
 export class Freeze {
   constructor(
-    private readonly deps: Pick<UseCaseDeps, 'gateway' | 'config'> & { service(): Promise<IncidentService> },
+    private readonly deps: Pick<UseCaseDeps, 'gateway' | 'config'> & {
+      /** The private repository's gateway, when the config names one: its incidents freeze too, unnamed. */
+      readonly privateGateway?: IssueGateway;
+      service(): Promise<IncidentService>;
+    },
   ) {}
 
   async run(request: FreezeRequest): Promise<FreezeOutcome> {
     const { deps } = this;
     const now = request.now ?? new Date();
     const { bypass, ...options } = request;
-    const decision = await checkFreeze(deps.gateway, deps.config, { ...options, now });
+    const decision = await checkFreeze(deps.gateway, deps.config, {
+      ...options,
+      ...(deps.privateGateway ? { privateGateway: deps.privateGateway } : {}),
+      now,
+    });
     if (!decision.frozen || !bypass) return { decision };
     const service = await deps.service();
     const actor = bypass.actor ?? service.actor;

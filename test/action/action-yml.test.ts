@@ -34,10 +34,12 @@ describe('action.yml', () => {
       'incident',
       'mode',
       'on-api-error',
+      'on-private-error',
       'remind',
       'repository',
       'service',
       'summary-issue',
+      'timeout-seconds',
       'webhook-url',
     ]);
     assert.deepEqual(Object.keys(metadata.outputs).sort(), ['bypassed', 'created', 'frozen', 'incidents', 'summary']);
