@@ -8,6 +8,7 @@ import type {
   LabelRecord,
   RepoRecord,
   SandboxStore,
+  StatusRecord,
   UserRecord,
 } from './store';
 
@@ -334,6 +335,120 @@ export class Payloads {
       html_url: html,
       download_url: `${web}/raw/${encodeURIComponent(ref)}/${path}`,
       _links: { self, git, html },
+    };
+  }
+
+  /** pull-request-simple, as GET /repos/{owner}/{repo}/pulls lists them (head and base in the same repository). */
+  pullSimple(repo: RepoRecord, issue: IssueRecord, viewer: UserRecord | undefined): Payload {
+    const pull = issue.pull ?? { headRef: `change-${issue.number}`, headSha: '0'.repeat(40), baseRef: 'main' };
+    const api = this.repoApiUrl(repo);
+    const url = `${api}/pulls/${issue.number}`;
+    const web = `${this.urls.web}/${repo.owner}/${repo.name}/pull/${issue.number}`;
+    const issueUrl = this.issueApiUrl(repo, issue.number);
+    const owner = this.simpleUser(repo.owner, repo.id + 5_000_000);
+    const branch = (ref: string, sha: string) => ({
+      label: `${repo.owner}:${ref}`,
+      ref,
+      sha,
+      user: owner,
+      repo: this.repository(repo, viewer),
+    });
+    const assignees = issue.assignees.map((login) => this.simpleUser(login));
+    const baseSha = this.store.resolveRef(repo, pull.baseRef) ?? '0'.repeat(40);
+    return {
+      url,
+      id: issue.id,
+      node_id: issue.node_id,
+      html_url: web,
+      diff_url: `${web}.diff`,
+      patch_url: `${web}.patch`,
+      issue_url: issueUrl,
+      commits_url: `${url}/commits`,
+      review_comments_url: `${url}/comments`,
+      review_comment_url: `${api}/pulls/comments{/number}`,
+      comments_url: `${issueUrl}/comments`,
+      statuses_url: `${api}/statuses/${pull.headSha}`,
+      number: issue.number,
+      state: issue.state,
+      locked: issue.locked,
+      title: issue.title,
+      user: this.simpleUser(issue.user.login),
+      body: issue.body,
+      labels: this.store.issueLabels(repo, issue).map((label) => this.label(repo, label)),
+      milestone: null,
+      active_lock_reason: null,
+      created_at: issue.created_at,
+      updated_at: issue.updated_at,
+      closed_at: issue.closed_at,
+      merged_at: null,
+      merge_commit_sha: null,
+      assignee: assignees[0] ?? null,
+      assignees,
+      requested_reviewers: [],
+      requested_teams: [],
+      head: branch(pull.headRef, pull.headSha),
+      base: branch(pull.baseRef, baseSha),
+      _links: {
+        self: { href: url },
+        html: { href: web },
+        issue: { href: issueUrl },
+        comments: { href: `${issueUrl}/comments` },
+        review_comments: { href: `${url}/comments` },
+        review_comment: { href: `${api}/pulls/comments{/number}` },
+        commits: { href: `${url}/commits` },
+        statuses: { href: `${api}/statuses/${pull.headSha}` },
+      },
+      author_association: issue.authorAssociation ?? authorAssociation(this.store.user(issue.user.login), repo),
+      auto_merge: null,
+      draft: false,
+    };
+  }
+
+  /** simple-commit-status (inside a combined status). */
+  simpleStatus(repo: RepoRecord, status: StatusRecord): Payload {
+    const creator = this.simpleUser(status.creator);
+    return {
+      url: `${this.repoApiUrl(repo)}/statuses/${status.sha}`,
+      avatar_url: creator['avatar_url'],
+      id: status.id,
+      node_id: status.node_id,
+      state: status.state,
+      description: status.description,
+      target_url: status.target_url,
+      context: status.context,
+      created_at: status.created_at,
+      updated_at: status.updated_at,
+    };
+  }
+
+  /** status, as POST .../statuses/{sha} answers and GET .../commits/{ref}/statuses lists. */
+  status(repo: RepoRecord, status: StatusRecord): Payload {
+    return { ...this.simpleStatus(repo, status), creator: this.simpleUser(status.creator) };
+  }
+
+  /** combined-commit-status: the latest status of each context, and their combined state. */
+  combinedStatus(repo: RepoRecord, sha: string, viewer: UserRecord | undefined): Payload {
+    const latest = new Map<string, StatusRecord>();
+    for (const status of this.store.statuses(`${repo.owner}/${repo.name}`, sha)) {
+      const key = status.context.toLowerCase();
+      if (!latest.has(key)) latest.set(key, status);
+    }
+    const statuses = [...latest.values()];
+    const states = statuses.map((st) => st.state);
+    const state =
+      states.includes('error') || states.includes('failure')
+        ? 'failure'
+        : states.length === 0 || states.includes('pending')
+          ? 'pending'
+          : 'success';
+    return {
+      state,
+      statuses: statuses.map((st) => this.simpleStatus(repo, st)),
+      sha,
+      total_count: statuses.length,
+      repository: this.repository(repo, viewer),
+      commit_url: `${this.repoApiUrl(repo)}/commits/${sha}`,
+      url: `${this.repoApiUrl(repo)}/commits/${sha}/status`,
     };
   }
 }

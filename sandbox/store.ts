@@ -55,6 +55,38 @@ export interface IssueRecord {
   pullRequest: boolean;
   /** Forces author_association (forged or foreign content); otherwise derived from the author's permission. */
   authorAssociation?: AuthorAssociation;
+  /** A pull request's branches (set by createPullDirect): what GET .../pulls lists. */
+  pull?: PullInfo;
+}
+
+export interface PullInfo {
+  headRef: string;
+  headSha: string;
+  baseRef: string;
+}
+
+/** A commit status (POST /repos/{owner}/{repo}/statuses/{sha}); the sandbox has no commits, any sha takes them. */
+export interface StatusRecord {
+  id: number;
+  node_id: string;
+  sha: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  context: string;
+  description: string | null;
+  target_url: string | null;
+  creator: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewPull {
+  title: string;
+  body?: string | null;
+  author?: string;
+  headRef?: string;
+  headSha: string;
+  baseRef?: string;
+  createdAt?: Date;
 }
 
 export interface CommentRecord {
@@ -91,6 +123,10 @@ export interface RepoRecord {
   comments: CommentRecord[];
   /** Absent in state files written before the contents API was served. */
   files?: FileRecord[];
+  /** Commit statuses, oldest first; absent in older state files. */
+  statuses?: StatusRecord[];
+  /** Branch name -> head commit sha (setBranchDirect); absent in older state files. */
+  branches?: Record<string, string>;
 }
 
 export interface NewUser {
@@ -409,6 +445,64 @@ export class SandboxStore {
     const issue = repo.issues.find((candidate) => candidate.number === comment.issueNumber);
     if (issue) issue.comments = Math.max(0, issue.comments - 1);
     this.changed();
+  }
+
+  // ---- pull requests, branches and commit statuses ------------------------------------------------------------
+
+  /** Opens a pull request (an issue with branches) without any HTTP, permission or validation checks. */
+  createPullDirect(fullName: string, input: NewPull): IssueRecord {
+    const issue = this.createIssueDirect(fullName, {
+      title: input.title,
+      body: input.body ?? null,
+      pullRequest: true,
+      ...(input.author ? { author: input.author } : {}),
+      ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+    });
+    issue.pull = {
+      headRef: input.headRef ?? `change-${issue.number}`,
+      headSha: input.headSha,
+      baseRef: input.baseRef ?? 'main',
+    };
+    this.changed();
+    return issue;
+  }
+
+  /** Points a branch at a commit (a push), for refs given by branch name. */
+  setBranchDirect(fullName: string, branch: string, sha: string): void {
+    const repo = this.ensureRepo(fullName);
+    repo.branches = { ...repo.branches, [branch]: sha };
+    this.changed();
+  }
+
+  /** A branch name's head commit, or a full sha as given; undefined for anything else. */
+  resolveRef(repo: RepoRecord, ref: string): string | undefined {
+    const branch = repo.branches?.[ref.replace(/^refs\/heads\//, '')];
+    if (branch) return branch;
+    return /^[0-9a-f]{40}$/i.test(ref) ? ref.toLowerCase() : undefined;
+  }
+
+  createStatus(
+    repo: RepoRecord,
+    input: Pick<StatusRecord, 'sha' | 'state' | 'context' | 'description' | 'target_url' | 'creator'>,
+  ): StatusRecord {
+    const id = this.nextId.comment++;
+    const at = timestamp(this.now());
+    const status: StatusRecord = {
+      id,
+      node_id: nodeId('SC', 'StatusContext', id),
+      ...input,
+      created_at: at,
+      updated_at: at,
+    };
+    repo.statuses = [...(repo.statuses ?? []), status];
+    this.changed();
+    return status;
+  }
+
+  /** Statuses of one commit, newest first (GitHub's order). */
+  statuses(fullName: string, sha: string): StatusRecord[] {
+    const wanted = sha.toLowerCase();
+    return (this.repo(fullName)?.statuses ?? []).filter((s) => s.sha === wanted).reverse();
   }
 
   // ---- files -------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import type { Route } from './context';
 import { issueRoutes } from './issues';
 import { labelRoutes } from './labels';
 import { metaRoutes } from './meta';
+import { statusRoutes } from './statuses';
 import { subIssueRoutes } from './sub-issues';
 
 export const sandboxRoutes: readonly Route[] = [
@@ -16,6 +17,7 @@ export const sandboxRoutes: readonly Route[] = [
   ...assigneeRoutes,
   ...subIssueRoutes,
   ...contentRoutes,
+  ...statusRoutes,
 ];
 
 export const sandboxTemplates: readonly string[] = [...new Set(sandboxRoutes.map((route) => route.template))];
