@@ -8,11 +8,11 @@ import type { Logger } from '../core/github/github-client';
 import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
-import { connect, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
+import { connect, incidentHistory, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
 import { Status } from '../core/use-cases/status';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
 import { GitCli } from '../core/git-cli';
-import { IncidentHistory, renderReviewReport, reviewNotice, reviewOutput } from '../core/use-cases/incident-history';
+import { renderReviewReport, reviewNotice, reviewOutput } from '../core/use-cases/incident-history';
 import { eventIssue, readInputs, withTrustedConfig, type Inputs } from './inputs';
 
 /** A deliberate failure of the step (e.g. frozen), as opposed to an error. */
@@ -307,12 +307,9 @@ async function review(inputs: Inputs, connection: Connection): Promise<void> {
     );
     return;
   }
-  const history = new IncidentHistory({
-    config: inputs.config,
-    gateway: connection.gateway,
-    ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+  const history = incidentHistory(connection, {
     git: new GitCli(inputs.runner.workspace),
-    ...(inputs.runner.repository ? { codeRepo: repoSlug(inputs.runner.repository) } : {}),
+    ...(inputs.runner.repository ? { codeRepo: inputs.runner.repository } : {}),
   });
   let result;
   try {
