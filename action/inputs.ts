@@ -13,7 +13,7 @@ import type { RepoRef } from '../core/domain/incident';
 import { isWebhookUrl } from '../core/chat/webhook';
 import { loadWorkspace, nodeWorkspaceFiles } from '../core/workspace';
 
-export const MODES = ['freeze', 'follow-ups', 'status'] as const;
+export const MODES = ['freeze', 'follow-ups', 'status', 'review'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** What the runner tells the step about the run (environment variables and the event payload). */
@@ -81,6 +81,12 @@ export interface Inputs {
   readonly apiRetries: number;
   /** freeze: one budget for the whole decision (retries, hung connections, rate-limit waits), in seconds. */
   readonly timeoutSeconds: number;
+  /** review: the private incident repository (from the config), read when the token can. */
+  readonly privateRepository?: RepoRef;
+  /** review: how far back resolved incidents count, in days. */
+  readonly lookbackDays: number;
+  /** review: show private incidents' titles and entries (otherwise "a private incident"). */
+  readonly includePrivate: boolean;
   readonly runner: RunnerContext;
 }
 
@@ -256,7 +262,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   if (!(MODES as readonly string[]).includes(mode)) {
     throw new InputError(
       `Input mode must be one of ${MODES.join(', ')}${mode ? `, not "${mode}"` : ''}.`,
-      'Set `with: mode: freeze` (or follow-ups, or status).',
+      'Set `with: mode: freeze` (or follow-ups, status or review).',
     );
   }
   if (!token)
@@ -333,6 +339,13 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
       'Run follow-ups on `issues` or `issue_comment` events, or set `incident: 42` (e.g. from a workflow_dispatch input).',
     );
   }
+  const lookbackText = input('lookback-days') || '365';
+  const lookbackDays = Number(lookbackText);
+  if (!Number.isInteger(lookbackDays) || lookbackDays < 1 || lookbackDays > 3650)
+    throw new InputError(
+      `Input lookback-days must be a whole number of days from 1 to 3650, not "${lookbackText}".`,
+      'Resolved incidents older than this are left out of reviews; the default is 365.',
+    );
   const freezeSeverities = listInput('freeze-severities');
   const summaryIssue = issueNumberInput('summary-issue');
   return {
@@ -358,6 +371,9 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     ...(webhookUrl ? { webhookUrl } : {}),
     apiRetries,
     timeoutSeconds,
+    ...(workspace.privateRepository ? { privateRepository: workspace.privateRepository } : {}),
+    lookbackDays,
+    includePrivate: booleanInput('include-private', false),
     runner,
   };
 }

@@ -16,9 +16,11 @@ import { timeBudget, type Logger } from '../core/github/github-client';
 import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
-import { connect, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
+import { connect, incidentHistory, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
 import { Status } from '../core/use-cases/status';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
+import { GitCli } from '../core/git-cli';
+import { renderReviewReport, reviewNotice, reviewOutput } from '../core/use-cases/incident-history';
 import { eventIssue, readInputs, withTrustedConfig, type Inputs } from './inputs';
 
 /** A deliberate failure of the step (e.g. frozen), as opposed to an error. */
@@ -99,6 +101,8 @@ export async function run(): Promise<void> {
       return followUps(inputs, wiring);
     case 'status':
       return status(inputs, wiring);
+    case 'review':
+      return review(inputs, wiring);
   }
 }
 
@@ -292,4 +296,54 @@ async function status(inputs: Inputs, { gateway, renderer }: Connection): Promis
     }
   }
   core.info(`${result.active.length} active incident(s); ${posted.length} reminder(s) posted.`);
+}
+
+/** GitHub shows at most this many notices of a step; the job summary lists every incident. */
+const MAX_NOTICES = 10;
+
+/**
+ * Past incidents in a pull request: notices on the changed lines that incident entries pointed at, a job summary and
+ * the `incidents` output. It informs and never fails the step: what it cannot read becomes a warning.
+ */
+async function review(inputs: Inputs, connection: Connection): Promise<void> {
+  core.setOutput('incidents', '[]');
+  const pull = inputs.runner.payload['pull_request'] as
+    { base?: { sha?: unknown }; head?: { sha?: unknown } } | undefined;
+  const base = pull?.base?.sha;
+  const head = pull?.head?.sha;
+  if (typeof base !== 'string' || typeof head !== 'string') {
+    core.warning(
+      `mode: review runs on pull_request events (this is ${inputs.runner.eventName || 'no event'}); nothing to review.`,
+    );
+    return;
+  }
+  const history = incidentHistory(connection, {
+    git: new GitCli(inputs.runner.workspace),
+    ...(inputs.runner.repository ? { codeRepo: inputs.runner.repository } : {}),
+  });
+  let result;
+  try {
+    result = await history.review(base, head, { lookbackDays: inputs.lookbackDays, includePrivate: true });
+  } catch (error) {
+    core.warning(`Could not look for past incidents in this change: ${describeError(error)}`);
+    return;
+  }
+  history.notes.forEach((note) => core.info(note));
+  result.annotations.slice(0, MAX_NOTICES).forEach((annotation) => {
+    const { title, message } = reviewNotice(annotation, inputs.includePrivate);
+    core.notice(message, {
+      title,
+      file: annotation.path,
+      startLine: annotation.startLine,
+      endLine: annotation.endLine,
+    });
+  });
+  if (result.annotations.length > MAX_NOTICES)
+    core.info(`${result.annotations.length - MAX_NOTICES} more place(s) are listed in the job summary.`);
+  core.setOutput('incidents', JSON.stringify(reviewOutput(result, inputs.includePrivate)));
+  await writeSummary(renderReviewReport(result, { includePrivate: inputs.includePrivate }));
+  core.info(
+    `${result.incidents.length} past incident(s) touch ${result.annotations.length} place(s) in this change ` +
+      `(compared with ${result.base.slice(0, 12)}).`,
+  );
 }

@@ -18,6 +18,7 @@ import {
   env,
   extensionTree,
   followUpsOp,
+  reviewOp,
   freezeOp,
   loaded,
   logOp,
@@ -28,7 +29,7 @@ import {
   statusSummaryOp,
   type Env,
 } from './scenarios';
-import { seedActive, seedClosed, seeder, seedLongIncident, seedRetro, type Seeder } from './seed';
+import { seedActive, seedClosed, seedCodeHistory, seeder, seedLongIncident, seedRetro, type Seeder } from './seed';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,6 +45,9 @@ const CLOSED_SIZES = [10, 1_000, 10_000] as const;
 const ACTIVE_STEPS = [1, 10, 100] as const;
 const LONG_TIMELINE = 1_000;
 const RETRO_ITEMS = 50;
+/** Review: a year of resolved incidents, a tenth of them with code references. */
+const REVIEW_RESOLVED = 1_000;
+const REVIEW_WITH_CODE = 100;
 const KB = 1024;
 const MB = 1024 * 1024;
 
@@ -294,6 +298,21 @@ async function followUpRows(sandbox: Sandbox, e: Env, s: Seeder): Promise<void> 
   });
 }
 
+async function reviewRows(sandbox: Sandbox, e: Env, s: Seeder): Promise<void> {
+  const repo = 'bench/review';
+  seedCodeHistory(s, repo, REVIEW_RESOLVED, REVIEW_WITH_CODE);
+  const m = await atLatencies(sandbox, () => reviewOp(e, repo));
+  const expected = 1 + REVIEW_WITH_CODE;
+  rows.push({
+    id: 'review',
+    operation: 'review (past incidents in a PR)',
+    setting: `${fmt(REVIEW_RESOLVED)} resolved, ${REVIEW_WITH_CODE} with code references`,
+    measurements: m,
+    budget: `1 list + 1 timeline read per incident with code = ${expected} requests; 0 writes`,
+    verdict: verdict(all(m, (x) => x.requests.max === expected && x.writes.max === 0)),
+  });
+}
+
 async function writeRows(sandbox: Sandbox, e: Env, seeded: Seeded): Promise<void> {
   const { repo } = seeded;
   const store = sandbox.store;
@@ -456,6 +475,8 @@ async function main(): Promise<void> {
     await followUpRows(sandbox, e, s);
     log('status summary');
     await statusRows(sandbox, e, seeded, s);
+    log('review');
+    await reviewRows(sandbox, e, s);
     log('declare, log, changes');
     await writeRows(sandbox, e, big);
   } finally {
@@ -470,6 +491,7 @@ async function main(): Promise<void> {
     'show',
     'freeze',
     'follow-ups',
+    'review',
     'status',
     'action',
     'activation',

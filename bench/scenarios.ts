@@ -10,7 +10,8 @@ import type { Incident, RepoRef } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { Status, type StatusResult } from '../core/use-cases/status';
-import { connect, incidentService } from '../core/wiring';
+import { connect, incidentHistory, incidentService } from '../core/wiring';
+import type { GitRepository } from '../core/use-cases/incident-history';
 import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
 import { openSession, type Session } from '../extension/session';
 import type { Sandbox } from '../sandbox/server';
@@ -94,6 +95,19 @@ export function statusOp(e: Env, repo: string, incident: Incident): Op {
 export function showOps(e: Env, repo: string, issueNumber: number): { first: Op; again: Op } {
   const { service } = edge(e, repo);
   return { first: () => service.show(issueNumber), again: () => service.show(issueNumber) };
+}
+
+/** A checkout where nothing changed since the entries were logged: git is local, the budget is GitHub's. */
+const UNCHANGED_CHECKOUT: GitRepository = { diff: async () => '', mergeBase: async (a) => a };
+
+/** `mode: review` as the Action runs it: list the incidents with code references, read their timelines, match. */
+export function reviewOp(e: Env, repo: string): Op {
+  const connection = connect(
+    { config: e.config, repository: parseRepoOrThrow(repo), apiUrl: e.sandbox.url, webUrl: e.sandbox.webUrl },
+    { token: TOKEN, ...e.client },
+  );
+  const history = incidentHistory(connection, { git: UNCHANGED_CHECKOUT, codeRepo: parseRepoOrThrow(repo) });
+  return () => history.review('b'.repeat(40), 'c'.repeat(40));
 }
 
 export function freezeOp(e: Env, repo: string): Op {

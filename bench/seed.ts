@@ -192,3 +192,52 @@ export function seedRetro(s: Seeder, repo: string, items: number): IssueRecord {
   });
   return issue;
 }
+
+/**
+ * Resolved history for `mode: review`: `count` incidents resolved three a day going back (all within a year), of
+ * which the first `withCode` have a log entry pointing at code (and the code label, as logging it adds).
+ */
+export function seedCodeHistory(s: Seeder, repo: string, count: number, withCode: number): IssueRecord[] {
+  const made: IssueRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const resolvedAt = s.now.getTime() - (i + 1) * (DAY / 3);
+    const declaredAt = resolvedAt - 2 * HOUR;
+    const decl = declaration(`seed-code-${i}`, `Past incident ${i}`, SEVERITIES[i % 3] ?? 'minor', declaredAt);
+    const log: TimelineEntry = {
+      kind: 'action',
+      key: `seed-code-${i}-a`,
+      at: iso(declaredAt + 20 * MINUTE),
+      by: ACTOR,
+      text: `Rolled back deploy ${4700 + i}.`,
+      code: {
+        repo: repo,
+        path: `src/module-${i % 20}.ts`,
+        startLine: 10 + (i % 50),
+        endLine: 14 + (i % 50),
+        commit: 'a'.repeat(40),
+        permalink: `https://github.com/${repo}/blob/${'a'.repeat(40)}/src/module-${i % 20}.ts#L${10 + (i % 50)}`,
+      },
+    };
+    const resolved = update(`seed-code-${i}-r`, resolvedAt, 'Resolved.', 'resolved');
+    const code = i < withCode;
+    const timeline = code ? [log, resolved] : [resolved];
+    const state = fold(decl, timeline);
+    const issue = s.sandbox.store.createIssueDirect(repo, {
+      title: decl.title,
+      body: renderIncidentBody(decl, state, s.config, s.renderer, timeline.length),
+      labels: [...labelsFor(state, s.config), ...(code ? [s.config.labels.code] : [])],
+      assignees: assigneesFor(state),
+      author: ACTOR,
+      state: 'closed',
+      createdAt: new Date(decl.declaredAt),
+    });
+    for (const entry of timeline)
+      s.sandbox.store.createCommentDirect(repo, issue.number, {
+        body: renderEntryComment(entry, s.renderer),
+        author: ACTOR,
+        createdAt: new Date(entry.at),
+      });
+    made.push(issue);
+  }
+  return made;
+}

@@ -6,6 +6,7 @@ import type { Command, Io, RunContext } from './command';
 import { buildContext, type CliContext } from './context';
 import { actionCommands } from './action-commands';
 import { drillCommand, sandboxCommand } from './drill';
+import { historyCommand } from './history-command';
 import { incidentCommands } from './incident-commands';
 import { terminalText } from './terminal';
 
@@ -23,7 +24,7 @@ const GLOBAL_OPTIONS = {
 } as const;
 
 export function allCommands(extra: readonly Command[] = []): Command[] {
-  return [...incidentCommands, ...actionCommands, ...extra, sandboxCommand, drillCommand];
+  return [...incidentCommands, historyCommand, ...actionCommands, ...extra, sandboxCommand, drillCommand];
 }
 
 function helpText(commands: readonly Command[]): string {

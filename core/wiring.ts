@@ -6,6 +6,7 @@ import { repoSlug, type RepoRef } from './domain/incident';
 import { createRenderer, type Renderer } from './domain/render';
 import { createGitHubClient, type ClientOptions, type GitHubClient } from './github/github-client';
 import { OctokitIssueGateway, type IssueGateway } from './github/issue-gateway';
+import { IncidentHistory, type GitRepository } from './use-cases/incident-history';
 import { IncidentService } from './use-cases/incident-service';
 
 /** What the wiring needs of a workspace (a loaded one, or a test's hand-made one). */
@@ -92,5 +93,25 @@ export function incidentService(connection: Connection, options: ServiceOptions)
     ...(options.now ? { now: options.now } : {}),
     ...(options.newKey ? { newKey: options.newKey } : {}),
     ...(options.viewBudgetMs !== undefined ? { viewBudgetMs: options.viewBudgetMs } : {}),
+  });
+}
+
+export interface HistoryOptions {
+  /** The checked-out repository whose code is looked at. */
+  readonly git: GitRepository;
+  /** owner/name of that repository: references into other repositories are left out. */
+  readonly codeRepo?: RepoRef;
+  readonly now?: () => Date;
+}
+
+/** Past incidents in the code (review, history, the editor's CodeLens) over a connection. */
+export function incidentHistory(connection: Connection, options: HistoryOptions): IncidentHistory {
+  return new IncidentHistory({
+    config: connection.config,
+    gateway: connection.gateway,
+    ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+    git: options.git,
+    ...(options.codeRepo ? { codeRepo: repoSlug(options.codeRepo) } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
 }

@@ -37,6 +37,8 @@ export interface LabelConfig {
   readonly rolePrefix: string;
   readonly drill: string;
   readonly followUp: string;
+  /** On incidents whose timeline has an entry with a code reference: what `mode: review` and history list. */
+  readonly code: string;
 }
 
 export interface FirebreakConfig {
@@ -99,6 +101,7 @@ export const DEFAULT_LABELS: LabelConfig = {
   rolePrefix: 'role:',
   drill: 'drill',
   followUp: 'follow-up',
+  code: 'incident:code',
 };
 
 export function defaultConfig(): FirebreakConfig {
@@ -203,6 +206,7 @@ const labelsSchema = z
     'role-prefix': z.string().min(1).optional(),
     drill: z.string().min(1).optional(),
     'follow-up': z.string().min(1).optional(),
+    code: z.string().min(1).optional(),
   })
   .strict();
 
@@ -370,6 +374,7 @@ function normalize(
     'incident',
     'drill',
     'follow-up',
+    'code',
   ] as const satisfies readonly (keyof typeof labels)[];
   const labelValues = labelKeys.map((key) => labels[key] ?? defaultLabel(key));
   duplicateIndexes(labelValues).forEach(([first, dup]) => {
@@ -412,6 +417,7 @@ function normalize(
       rolePrefix: labels['role-prefix'] ?? DEFAULT_LABELS.rolePrefix,
       drill: labels.drill ?? DEFAULT_LABELS.drill,
       followUp: labels['follow-up'] ?? DEFAULT_LABELS.followUp,
+      code: labels.code ?? DEFAULT_LABELS.code,
     },
     ...(raw.templates ? { templates: raw.templates } : {}),
   };
@@ -472,6 +478,7 @@ function defaultLabel(key: string): string {
     incident: DEFAULT_LABELS.incident,
     drill: DEFAULT_LABELS.drill,
     'follow-up': DEFAULT_LABELS.followUp,
+    code: DEFAULT_LABELS.code,
   };
   return defaults[key] ?? key;
 }

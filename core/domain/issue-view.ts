@@ -34,6 +34,19 @@ export function isManagedLabel(label: string, labels: LabelConfig): boolean {
   );
 }
 
+/**
+ * Whether a timeline points at code: what the code label (`labels.code`) says, so that history and review list only
+ * those incidents. The label is kept apart from the state (logging never rewrites the body): it is added with the
+ * entry that carries the first reference, and `repair` recomputes it from the comments.
+ */
+export function hasCodeRefs(timeline: readonly TimelineEntry[]): boolean {
+  return timeline.some((entry) => 'code' in entry && entry.code !== undefined);
+}
+
+export function hasLabel(labels: readonly string[], name: string): boolean {
+  return labels.some((label) => label.toLowerCase() === name.toLowerCase());
+}
+
 /** The labels an incident in this state carries: ours from the state, everyone else's kept as they were. */
 export function labelsFor(
   state: IncidentState,
@@ -176,6 +189,7 @@ export function managedLabelSpecs(config: FirebreakConfig): LabelRecord[] {
       description: 'Firebreak: a practice incident; never freezes deploys or counts in metrics.',
     },
     { name: l.followUp, color: 'a2eeef', description: 'Firebreak: an action item from an incident retro.' },
+    { name: l.code, color: '5319e7', description: 'Firebreak: an incident whose timeline points at code.' },
     ...config.severities.map((s) => ({
       name: `${l.severityPrefix}${s.name}`,
       color: s.color,

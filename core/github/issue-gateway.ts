@@ -41,6 +41,8 @@ export interface IssueGateway {
   /** Deletes a label; one that is gone already is fine. */
   deleteLabel(name: string): Promise<void>;
   listAssignable(): Promise<string[]>;
+  /** Adds labels to an issue, leaving its others as they are (idempotent). */
+  addLabels(issueNumber: number, labels: readonly string[]): Promise<void>;
   addSubIssue(parentNumber: number, childId: number): Promise<void>;
   listSubIssues(parentNumber: number): Promise<IssueRecord[]>;
   currentUser(): Promise<string>;
@@ -374,6 +376,16 @@ export class OctokitIssueGateway implements IssueGateway {
     return this.call(`list assignable users of ${repoSlug(this.repo)}`, async () => {
       const raw = await this.octokit.paginate('GET /repos/{owner}/{repo}/assignees', { ...this.params, per_page: 100 });
       return raw.map((u) => u.login);
+    });
+  }
+
+  async addLabels(issueNumber: number, labels: readonly string[]): Promise<void> {
+    await this.call(`label ${this.ref(issueNumber)}`, async () => {
+      await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+        ...this.params,
+        issue_number: issueNumber,
+        labels: [...labels],
+      });
     });
   }
 

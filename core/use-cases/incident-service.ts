@@ -34,6 +34,7 @@ import {
 import type { CommentRecord, IssueGateway, IssuePatch, IssueRecord } from '../github/issue-gateway';
 import {
   assigneesFor,
+  hasLabel,
   incidentFromComments,
   incidentFromIssue,
   isManagedLabel,
@@ -224,7 +225,10 @@ export class IncidentService {
     return incidentFromIssue({ repo: gateway.repo, issue, config: this.config });
   }
 
-  /** Logs an entry: one request (a comment). The body does not change, so nothing else is written. */
+  /**
+   * Logs an entry: one request (a comment). The body does not change, so nothing else is written, except the code
+   * label on the first entry that points at code.
+   */
   async log(ref: IncidentRef, input: LogInput): Promise<TimelineEntry> {
     if (!isLogKind(input.kind))
       throw new InputError(
@@ -240,7 +244,17 @@ export class IncidentService {
       ...(input.destructive ? { destructive: true } : {}),
       ...(input.code ? { code: input.code } : {}),
     };
-    return this.append(ref, entry);
+    if (!input.code || (typeof ref !== 'number' && hasLabel(ref.otherLabels, this.config.labels.code)))
+      return this.append(ref, entry);
+    // The first reference to code also labels the incident, so history lists only those (see hasCodeRefs). Both go
+    // out together; the label is a view like the others, so a failed one does not fail the entry: `repair` (or the
+    // next change, which finds the view behind) puts it on.
+    const { gateway, number } = this.locate(ref);
+    const [posted] = await Promise.all([
+      this.append(ref, entry),
+      gateway.addLabels(number, [this.config.labels.code]).catch(() => undefined),
+    ]);
+    return posted;
   }
 
   /** Posts a status update (and optionally moves the milestone): a comment, then the body and labels. */

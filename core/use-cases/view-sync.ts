@@ -7,7 +7,14 @@ import type { FirebreakConfig } from '../domain/config';
 import { GitHubError } from '../domain/errors';
 import { entriesFromComments, changesState, readIncidentMarker, stateOnly } from '../domain/event-log';
 import type { Declaration, Incident, IncidentState } from '../domain/incident';
-import { assigneesFor, incidentFromComments, isManagedLabel, labelsFor } from '../domain/issue-view';
+import {
+  assigneesFor,
+  hasCodeRefs,
+  hasLabel,
+  incidentFromComments,
+  isManagedLabel,
+  labelsFor,
+} from '../domain/issue-view';
 import type { CommentRecord, IssuePatch, IssueRecord } from '../domain/records';
 import { renderIncidentBody, type Renderer } from '../domain/render';
 import type { IssueGateway } from '../github/issue-gateway';
@@ -21,6 +28,11 @@ export interface DesiredView {
   readonly managed: readonly string[];
   readonly assignees: readonly string[];
   readonly state: 'open' | 'closed';
+  /**
+   * Whether the code label belongs on the issue, when the timeline was read; undefined leaves it as it is (a view of
+   * the body's cached state cannot tell).
+   */
+  readonly code?: boolean;
 }
 
 export interface ViewSyncDeps {
@@ -67,7 +79,8 @@ export function viewDifferences(
   // GitHub matches label names without case: a label created as `Severity:Critical` is ours too.
   const lower = (labels: readonly string[]) => labels.map((l) => l.toLowerCase());
   const managed = issue.labels.filter((l) => ours(l, config));
-  if (!sameSet(lower(managed), lower(want.managed))) parts.push('labels');
+  const codeLabelWrong = want.code !== undefined && hasLabel(issue.labels, config.labels.code) !== want.code;
+  if (!sameSet(lower(managed), lower(want.managed)) || codeLabelWrong) parts.push('labels');
   if ((options.assignees ?? true) && !sameSet(issue.assignees, want.assignees)) parts.push('assignees');
   if (issue.state !== want.state) parts.push('state');
   return parts;
@@ -83,6 +96,7 @@ export function viewOfTimeline(
   options: { tighten?: boolean } = {},
 ): { incident: Incident; want: DesiredView } {
   const { incident, declaration } = incidentFromComments({ repo, issue, config }, comments);
+  const code = hasCodeRefs(incident.timeline);
   // Log entries add comments without changing the state: a body that shows the fold stays as it is, or every log
   // entry would make the next check rewrite it. Its `through` may then be short of a change it shows (a change made
   // after log entries its writer had not seen): that only makes readers read more. `tighten` moves it up.
@@ -90,9 +104,9 @@ export function viewOfTimeline(
   const short = (t: number) => stateEntries(comments.slice(t)).length > 0;
   if (through !== undefined && through <= comments.length && !(options.tighten && short(through))) {
     const kept = desiredView(config, renderer, declaration, incident, through);
-    if (kept.body === issue.body) return { incident, want: kept };
+    if (kept.body === issue.body) return { incident, want: { ...kept, code } };
   }
-  return { incident, want: desiredView(config, renderer, declaration, incident, comments.length) };
+  return { incident, want: { ...desiredView(config, renderer, declaration, incident, comments.length), code } };
 }
 
 /** Entries among `comments` that change the state (what a view that folded none of them would lack). */
@@ -200,7 +214,11 @@ export class ViewSync {
 
 /** Firebreak's labels from the view, everyone else's from the issue as last read. */
 export function fullLabels(issue: IssueRecord, want: DesiredView, config: FirebreakConfig): string[] {
-  return [...new Set([...want.managed, ...issue.labels.filter((l) => !ours(l, config))])];
+  const others = issue.labels.filter((l) => !ours(l, config));
+  // The code label is ours too, but only a view of the timeline knows whether it belongs: otherwise it stays.
+  const code = config.labels.code;
+  const kept = want.code === undefined ? others : others.filter((l) => l.toLowerCase() !== code.toLowerCase());
+  return [...new Set([...want.managed, ...kept, ...(want.code ? [code] : [])])];
 }
 
 function ours(label: string, config: FirebreakConfig): boolean {

@@ -32,6 +32,8 @@ describe('action.yml', () => {
       'freeze-severities',
       'github-token',
       'incident',
+      'include-private',
+      'lookback-days',
       'mode',
       'on-api-error',
       'on-private-error',

@@ -11,6 +11,7 @@ import {
   freezeOp,
   loaded,
   logOp,
+  reviewOp,
   severityOp,
   showOps,
   statusOp,
@@ -18,7 +19,15 @@ import {
   statusSummaryOp,
   type Env,
 } from '../../bench/scenarios';
-import { seedActive, seedClosed, seeder, seedLongIncident, seedRetro, type Seeder } from '../../bench/seed';
+import {
+  seedActive,
+  seedClosed,
+  seedCodeHistory,
+  seeder,
+  seedLongIncident,
+  seedRetro,
+  type Seeder,
+} from '../../bench/seed';
 import { useSandbox } from '../support/sandbox';
 
 const FEW = 'budgets/closed-10';
@@ -107,6 +116,12 @@ describe('request budgets (npm run bench counts the same requests)', function ()
     assert.ok(first.writes >= 50, 'the first run creates the 50 follow-ups');
     const again = await run(followUpsOp(e, 'budgets/retro', retro));
     assert.equal(again.writes, 0);
+  });
+
+  it('a review with 1,000 resolved incidents, 100 of them with code references, is 1 list + 100 timeline reads and no write', async () => {
+    seedCodeHistory(s, 'budgets/review', 1_000, 100);
+    const review = await run(reviewOp(e, 'budgets/review'));
+    assert.deepEqual({ requests: review.requests, writes: review.writes }, { requests: 101, writes: 0 });
   });
 
   describe('status summary with 100 active incidents', () => {

@@ -126,6 +126,41 @@ describe('firebreak CLI', () => {
     });
   });
 
+  it('history lists the incidents whose entries pointed at a file, with their lines followed to the working tree', async () => {
+    const cwd = aCheckout();
+    const declared = await run(['declare', '--title', 'Worker crash loop', '--severity', 'major', '--json'], cwd);
+    assert.equal(declared.code, 0, declared.err);
+    const { number } = JSON.parse(declared.out) as { number: number };
+    const logged = await run(
+      ['log', String(number), '--text', 'Worker exits on drain', '--file', 'src/worker.ts', '--lines', '2-3'],
+      cwd,
+    );
+    assert.equal(logged.code, 0, logged.err);
+    // Edited since, not committed: a line above the referenced ones.
+    writeFileSync(
+      join(cwd, 'src', 'worker.ts'),
+      ['// restarts the worker', 'export function restart() {', '  queue.drain();', '  process.exit(1);', '}', ''].join(
+        '\n',
+      ),
+    );
+    const hit = await run(['history', 'src/worker.ts:4'], cwd);
+    assert.equal(hit.code, 0, hit.err);
+    assert.match(hit.out, new RegExp(`#${number} Worker crash loop \\(major, declared\\)`));
+    assert.match(hit.out, /lines 3-4, action by @firebreak-dev on \d{4}-\d\d-\d\d: Worker exits on drain/);
+    const miss = await run(['history', 'src/worker.ts:1'], cwd);
+    assert.match(miss.out, /No past incident touched src\/worker.ts:1-1 in the last 365 days/);
+    const json = await run(['history', 'src/worker.ts', '--json'], cwd);
+    assert.deepEqual(
+      (JSON.parse(json.out) as { number: number; startLine: number; endLine: number }[]).map((m) => [
+        m.number,
+        m.startLine,
+        m.endLine,
+      ]),
+      [[number, 3, 4]],
+    );
+    const bad = await run(['history', 'src/worker.ts:9-2'], cwd);
+    assert.equal(bad.code, 2);
+  });
   it('reads only decimal incident numbers: 1e0 and 0x1 are not #1', async () => {
     const cwd = aCheckout('repository: acme/numbers\n');
     const declared = await run(['declare', '--title', 'Numbers'], cwd);

@@ -280,6 +280,7 @@ class OneIssueGateway implements IssueGateway {
   updateLabelDescription = unexpected;
   deleteLabel = unexpected;
   listAssignable = unexpected;
+  addLabels = unexpected;
   addSubIssue = unexpected;
   listSubIssues = unexpected;
   currentUser = unexpected;
