@@ -6,12 +6,14 @@ import type { Route } from './context';
 import { issueRoutes } from './issues';
 import { labelRoutes } from './labels';
 import { metaRoutes } from './meta';
+import { reactionRoutes } from './reactions';
 import { subIssueRoutes } from './sub-issues';
 
 export const sandboxRoutes: readonly Route[] = [
   ...metaRoutes,
   ...issueRoutes,
   ...commentRoutes,
+  ...reactionRoutes,
   ...labelRoutes,
   ...assigneeRoutes,
   ...subIssueRoutes,
