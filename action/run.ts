@@ -254,10 +254,20 @@ function incidentEvent(inputs: Inputs): IncidentEvent | undefined {
   return undefined;
 }
 
+const PEOPLE_REMINDER_NAMES = {
+  comms: 'comms lead nudge',
+  'retro-due': 'retro due',
+  'retro-overdue': 'retro overdue',
+  similar: 'similar incidents',
+} as const;
+
 async function status(inputs: Inputs, { gateway, renderer }: Connection): Promise<void> {
+  const declared = incidentEvent(inputs) === 'declared' ? eventIssue(inputs.runner) : undefined;
   const result = await new Status({ gateway, config: inputs.config, renderer }).run({
     remind: inputs.remind,
     ...(inputs.summaryIssue !== undefined ? { summaryIssue: inputs.summaryIssue } : {}),
+    // A declaration (from the issue form) is compared with the active incidents: one team per incident.
+    ...(declared ? { similarFor: declared.number } : {}),
   });
   result.warnings.forEach((w) => core.warning(w));
   core.setOutput(
@@ -270,6 +280,12 @@ async function status(inputs: Inputs, { gateway, renderer }: Connection): Promis
   const lines = [result.markdown.trimEnd()];
   if (posted.length > 0)
     lines.push('', `Reminded ${posted.map((r) => `[#${r.number}](${r.url})`).join(', ')}: update overdue.`);
+  const people = result.people.reminders.filter((r) => r.posted);
+  if (people.length > 0)
+    lines.push(
+      '',
+      `Also posted: ${people.map((r) => `[#${r.number} ${PEOPLE_REMINDER_NAMES[r.kind]}](${r.url})`).join(', ')}.`,
+    );
   if (result.summaryIssue)
     lines.push('', `Digest kept in [#${result.summaryIssue.number}](${result.summaryIssue.url}).`);
   await writeSummary(`${lines.join('\n')}\n`);

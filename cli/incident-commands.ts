@@ -12,6 +12,7 @@ import {
 } from '../core/domain/incident';
 import { formatTime, summarizeEntry, KIND_LABELS } from '../core/domain/render';
 import type { IncidentService } from '../core/use-cases/incident-service';
+import { similarityReason } from '../core/domain/similar';
 import { stringOption, type Command, type OptionValues, type RunContext } from './command';
 import { headCommit, isPushed } from './git';
 import { formatRef, parseIncidentRef, readTextFile, repositoryFile, type IncidentAddress } from './input';
@@ -177,7 +178,7 @@ export const declareCommand: Command = {
   name: 'declare',
   summary: 'Declare an incident (one request)',
   usage:
-    'firebreak declare --title T [--severity S] [--lead LOGIN] [--description D | --description-file PATH|-] [--service NAME]... [--private] [--drill]',
+    'firebreak declare --title T [--severity S] [--lead LOGIN] [--description D | --description-file PATH|-] [--service NAME]... [--private] [--drill] [--force]',
   options: {
     title: { type: 'string', short: 't' },
     severity: { type: 'string', short: 's' },
@@ -187,6 +188,7 @@ export const declareCommand: Command = {
     service: { type: 'string', multiple: true },
     private: { type: 'boolean' },
     drill: { type: 'boolean' },
+    force: { type: 'boolean' },
   },
   async run(values, _positionals, ctx) {
     const title = stringOption(values, 'title');
@@ -198,16 +200,74 @@ export const declareCommand: Command = {
     if (values['private'] === true) await context.requirePrivateRepository();
     const lead = stringOption(values, 'lead');
     const severity = stringOption(values, 'severity');
+    const services = (values['service'] as string[] | undefined) ?? [];
+    const draft = { title, services, private: values['private'] === true, drill: values['drill'] === true };
+    // One team per incident: an active incident like this one is named, and declaring takes --force.
+    if (values['force'] !== true) {
+      const similar = await service.similarTo(draft);
+      if (similar.length > 0) {
+        ctx.io.err(
+          [
+            `Not declared: ${similar.length === 1 ? 'an active incident looks' : `${similar.length} active incidents look`} like this one.`,
+            ...similar.map(
+              (c) =>
+                `  ${formatRef(c.incident.repo, c.incident.number, ctx.context().repo)}  ${c.incident.title}  ` +
+                `(${c.incident.severity}, lead @${c.incident.roles[LEAD] ?? c.incident.declaredBy}; ${similarityReason(c)})`,
+            ),
+            'Join it instead (firebreak log N --kind observation --text ...), or declare anyway with --force.',
+          ].join('\n'),
+        );
+        if (ctx.json)
+          ctx.io.out(
+            JSON.stringify({
+              declared: false,
+              similar: similar.map((c) => ({
+                number: c.incident.number,
+                url: c.incident.url,
+                title: c.incident.title,
+                sharedServices: c.sharedServices,
+                similarTitle: c.similarTitle,
+              })),
+            }),
+          );
+        return EXIT_SIMILAR;
+      }
+    }
     const incident = await service.declare({
-      title,
+      ...draft,
       ...(severity ? { severity } : {}),
       ...(lead ? { lead } : {}),
       ...(description ? { description } : {}),
-      services: (values['service'] as string[] | undefined) ?? [],
-      private: values['private'] === true,
-      drill: values['drill'] === true,
     });
     printIncident(ctx, incident, 'Declared');
+    if (!ctx.json && !incident.drill)
+      ctx.io.err('Take a breath: you declared, so help is coming. Stop the bleeding first, then find the cause.');
+  },
+};
+
+/** `declare` found active incidents like the new one and was not forced: nothing was declared. */
+export const EXIT_SIMILAR = 3;
+
+export const breakCommand: Command = {
+  name: 'break',
+  summary: 'Call a break for the team (recorded in the timeline and the retro)',
+  usage: 'firebreak break N|owner/name#N [--minutes 15] [--text T]',
+  options: { minutes: { type: 'string' }, text: { type: 'string', short: 'm' } },
+  async run(values, positionals, ctx) {
+    const t = await target(ctx, positionals, this.usage);
+    const raw = stringOption(values, 'minutes');
+    const minutes = raw === undefined ? undefined : Number(raw);
+    if (minutes !== undefined && !Number.isInteger(minutes))
+      throw new InputError(`--minutes ${raw} is not a whole number of minutes.`, 'e.g. --minutes 15');
+    const text = stringOption(values, 'text');
+    const entry = await onIncident(ctx, t, () =>
+      t.service.callBreak(t.number, { ...(minutes !== undefined ? { minutes } : {}), ...(text ? { text } : {}) }),
+    );
+    ctx.io.out(
+      ctx.json
+        ? JSON.stringify({ url: entry.url, minutes: entry.kind === 'break' ? entry.minutes : undefined })
+        : `Break recorded on ${t.ref}: ${summarizeEntry(entry)}. ${entry.url ?? ''}`,
+    );
   },
 };
 
@@ -414,11 +474,18 @@ export const repairCommand: Command = {
 export const retroCommand: Command = {
   name: 'retro',
   summary: 'Draft the retro document (or post it with --post FILE)',
-  usage: 'firebreak retro N|owner/name#N [--post FILE|-]',
-  options: { post: { type: 'string' } },
+  usage: 'firebreak retro N|owner/name#N [--post FILE|- | --skip WHY]',
+  options: { post: { type: 'string' }, skip: { type: 'string' } },
   async run(values, positionals, ctx) {
     const t = await target(ctx, positionals, this.usage);
     const file = stringOption(values, 'post');
+    const skip = stringOption(values, 'skip');
+    if (skip !== undefined) {
+      if (file) throw new InputError('Give --post or --skip, not both.', `Usage: ${this.usage}`);
+      const entry = await onIncident(ctx, t, () => t.service.skipRetro(t.number, skip));
+      ctx.io.out(ctx.json ? JSON.stringify({ url: entry.url }) : `Recorded on ${t.ref} that no retro will be held.`);
+      return;
+    }
     if (!file) {
       ctx.io.out(await onIncident(ctx, t, () => t.service.draftRetro(t.number)));
       return;
@@ -442,4 +509,5 @@ export const incidentCommands: readonly Command[] = [
   listCommand,
   repairCommand,
   retroCommand,
+  breakCommand,
 ];

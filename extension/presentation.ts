@@ -20,6 +20,7 @@ export const KIND_ICONS: Readonly<Record<TimelineEntry['kind'], string>> = {
   status: 'location',
   bypass: 'warning',
   retro: 'notebook',
+  break: 'coffee',
 };
 
 /** What each log kind is for, for the kind picker. */

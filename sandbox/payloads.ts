@@ -6,6 +6,7 @@ import type {
   FileRecord,
   IssueRecord,
   LabelRecord,
+  ReactionRecord,
   RepoRecord,
   SandboxStore,
   StatusRecord,
@@ -19,18 +20,20 @@ export interface Urls {
 
 type Payload = Record<string, unknown>;
 
-function reactions(url: string): Payload {
+/** The `reactions` rollup every comment carries: a count per content, so readers list reactors only where needed. */
+function reactions(url: string, records: readonly ReactionRecord[] = []): Payload {
+  const count = (content: string) => records.filter((r) => r.content === content).length;
   return {
     url,
-    total_count: 0,
-    '+1': 0,
-    '-1': 0,
-    laugh: 0,
-    hooray: 0,
-    confused: 0,
-    heart: 0,
-    rocket: 0,
-    eyes: 0,
+    total_count: records.length,
+    '+1': count('+1'),
+    '-1': count('-1'),
+    laugh: count('laugh'),
+    hooray: count('hooray'),
+    confused: count('confused'),
+    heart: count('heart'),
+    rocket: count('rocket'),
+    eyes: count('eyes'),
   };
 }
 
@@ -208,8 +211,41 @@ export class Payloads {
       updated_at: comment.updated_at,
       author_association: comment.authorAssociation ?? authorAssociation(this.store.user(comment.user.login), repo),
       body: comment.body,
-      reactions: reactions(`${url}/reactions`),
+      reactions: reactions(`${url}/reactions`, comment.reactions),
       performed_via_github_app: null,
+    };
+  }
+
+  reaction(reaction: ReactionRecord): Payload {
+    return {
+      id: reaction.id,
+      node_id: reaction.node_id,
+      user: this.simpleUser(reaction.user.login),
+      content: reaction.content,
+      created_at: reaction.created_at,
+    };
+  }
+
+  /** A collaborator's permission as `GET .../collaborators/{username}/permission` answers it. */
+  collaboratorPermission(user: UserRecord, repo: RepoRecord): Payload {
+    const owner = user.login.toLowerCase() === repo.owner.toLowerCase();
+    const role = owner ? 'admin' : user.permission;
+    // The legacy `permission` field has no triage (read) or maintain (write); role_name is exact.
+    const permission = role === 'triage' ? 'read' : role;
+    return {
+      permission,
+      role_name: role,
+      user: {
+        ...this.simpleUser(user.login),
+        permissions: {
+          pull: role !== 'none',
+          triage: role === 'triage' || role === 'write' || role === 'admin',
+          push: role === 'write' || role === 'admin',
+          maintain: role === 'admin',
+          admin: role === 'admin',
+        },
+        role_name: role,
+      },
     };
   }
 

@@ -98,7 +98,21 @@ export interface CommentRecord {
   created_at: string;
   updated_at: string;
   authorAssociation?: AuthorAssociation;
+  /** Absent until someone reacts (and in state files written before reactions were served). */
+  reactions?: ReactionRecord[];
 }
+
+/** One person's reaction to a comment; GitHub keeps one per person and content. */
+export interface ReactionRecord {
+  id: number;
+  node_id: string;
+  content: ReactionContent;
+  user: UserRef;
+  created_at: string;
+}
+
+export const REACTION_CONTENTS = ['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket', 'eyes'] as const;
+export type ReactionContent = (typeof REACTION_CONTENTS)[number];
 
 /** A file of a repository at one ref (a branch name or a commit sha), for the contents API. */
 export interface FileRecord {
@@ -169,7 +183,7 @@ export interface IssueChanges {
 
 export interface StoreSnapshot {
   version: 1;
-  nextId: { user: number; repo: number; issue: number; comment: number; label: number };
+  nextId: { user: number; repo: number; issue: number; comment: number; label: number; reaction?: number };
   users: UserRecord[];
   repos: RepoRecord[];
 }
@@ -192,7 +206,14 @@ export class SandboxStore {
   /** Whom API writes would have notified (notifications.ts); not part of the saved state. */
   readonly notifications: SandboxNotification[] = [];
 
-  private nextId = { user: 1, repo: 100_000, issue: 2_000_000, comment: 30_000_000, label: 400_000 };
+  private nextId = {
+    user: 1,
+    repo: 100_000,
+    issue: 2_000_000,
+    comment: 30_000_000,
+    label: 400_000,
+    reaction: 50_000_000,
+  };
   private readonly userList: UserRecord[] = [];
   private readonly repoMap = new Map<string, RepoRecord>();
 
@@ -505,6 +526,31 @@ export class SandboxStore {
     return (this.repo(fullName)?.statuses ?? []).filter((s) => s.sha === wanted).reverse();
   }
 
+  /**
+   * Adds a reaction as any user without HTTP or permission checks; an existing one of the same person and content is
+   * answered instead (`created` false), as GitHub does. Reactions do not move the comment's or the issue's updated_at.
+   */
+  addReaction(
+    comment: CommentRecord,
+    content: ReactionContent,
+    login: string,
+  ): { reaction: ReactionRecord; created: boolean } {
+    const reactions = (comment.reactions ??= []);
+    const existing = reactions.find((r) => r.content === content && r.user.login.toLowerCase() === login.toLowerCase());
+    if (existing) return { reaction: existing, created: false };
+    const id = this.nextId.reaction++;
+    const reaction: ReactionRecord = {
+      id,
+      node_id: nodeId('REA', 'Reaction', id),
+      content,
+      user: { login: this.user(login)?.login ?? login },
+      created_at: timestamp(this.now()),
+    };
+    reactions.push(reaction);
+    this.changed();
+    return { reaction, created: true };
+  }
+
   // ---- files -------------------------------------------------------------------------------------------------
 
   /** Puts a file at a ref (default branch `main`, or a commit sha); the sandbox has no git history otherwise. */
@@ -584,7 +630,7 @@ export class SandboxStore {
   /** Replaces the whole state with a snapshot from `toJSON` (users from the snapshot win over configured ones). */
   loadSnapshot(snapshot: StoreSnapshot): void {
     if (snapshot.version !== 1) throw new Error(`unsupported sandbox state version ${String(snapshot.version)}`);
-    this.nextId = { ...snapshot.nextId };
+    this.nextId = { reaction: 50_000_000, ...snapshot.nextId };
     this.userList.splice(0, this.userList.length, ...snapshot.users);
     this.repoMap.clear();
     for (const repo of snapshot.repos) this.repoMap.set(`${repo.owner}/${repo.name}`.toLowerCase(), repo);

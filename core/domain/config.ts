@@ -17,6 +17,10 @@ export interface SeverityConfig {
   readonly freeze: boolean;
   /** How often an update is expected, in minutes. */
   readonly updateEveryMinutes: number;
+  /** Nudge the lead when nobody holds `comms` this many minutes after declaring; undefined: never. */
+  readonly commsWithinMinutes?: number;
+  /** The retro is due this many minutes after resolving; undefined: no retro is expected. */
+  readonly retroWithinMinutes?: number;
 }
 
 export interface RoleConfig {
@@ -54,7 +58,18 @@ export interface FirebreakConfig {
   readonly labels: LabelConfig;
   /** Directory (relative to the repository root) whose *.hbs files override the built-in templates. */
   readonly templates?: string;
+  /** The reaction that adds a discussion comment to the timeline; undefined when switched off (`none`). */
+  readonly timelineReaction?: Reaction;
 }
+
+/** GitHub's reaction set, as the REST API names it. */
+export const REACTIONS = ['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket', 'eyes'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+export const DEFAULT_TIMELINE_REACTION: Reaction = 'rocket';
+/** Major-or-worse incidents get a comms lead within this time unless configured otherwise. */
+export const DEFAULT_COMMS_WITHIN_MINUTES = 10;
+/** Seed practice: no more than 2-3 days between resolution and the retro. */
+export const DEFAULT_RETRO_WITHIN_MINUTES = 3 * 1440;
 
 export const DEFAULT_SEVERITIES: readonly SeverityConfig[] = [
   {
@@ -63,6 +78,8 @@ export const DEFAULT_SEVERITIES: readonly SeverityConfig[] = [
     color: 'b60205',
     freeze: true,
     updateEveryMinutes: 30,
+    commsWithinMinutes: 10,
+    retroWithinMinutes: 3 * 1440,
   },
   {
     name: 'major',
@@ -70,6 +87,8 @@ export const DEFAULT_SEVERITIES: readonly SeverityConfig[] = [
     color: 'd93f0b',
     freeze: true,
     updateEveryMinutes: 60,
+    commsWithinMinutes: 10,
+    retroWithinMinutes: 3 * 1440,
   },
   {
     name: 'minor',
@@ -77,6 +96,7 @@ export const DEFAULT_SEVERITIES: readonly SeverityConfig[] = [
     color: 'fbca04',
     freeze: false,
     updateEveryMinutes: 240,
+    retroWithinMinutes: 3 * 1440,
   },
 ];
 
@@ -111,6 +131,7 @@ export function defaultConfig(): FirebreakConfig {
     roles: DEFAULT_ROLES,
     services: [],
     labels: DEFAULT_LABELS,
+    timelineReaction: DEFAULT_TIMELINE_REACTION,
   };
 }
 
@@ -159,6 +180,22 @@ const name = (what: string) =>
     .string({ error: `${what} must be a text` })
     .regex(NAME, `${what} may use letters, digits, '.', '_' and '-' only, and must start with a letter or digit`);
 
+/** A duration, or `none` (or false) to switch the rule off for this severity. */
+function durationOrNone(field: string, example: string) {
+  const message = `${field} must be a duration like ${example} (1m to 30d), or none to switch it off`;
+  return z
+    .union([z.string({ error: message }), z.literal(false)], { error: message })
+    .refine((v) => v === false || v.trim() === 'none' || parseDuration(v) !== undefined, message)
+    .optional();
+}
+
+/** Minutes, `null` when switched off, undefined when not set (the default applies). */
+function durationSetting(value: string | false | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === false || value.trim() === 'none') return null;
+  return parseDuration(value) ?? null;
+}
+
 const severitySchema = z
   .object({
     name: name('a severity name'),
@@ -175,6 +212,8 @@ const severitySchema = z
         'update-every must be a duration like "30m", "1h" or "4h", from 1m to 30d',
       )
       .optional(),
+    'comms-within': durationOrNone('comms-within', '"10m"'),
+    'retro-within': durationOrNone('retro-within', '"3d"'),
   })
   .strict();
 
@@ -233,6 +272,11 @@ const configSchema = z
       .optional(),
     labels: labelsSchema.optional(),
     templates: z.string({ error: 'templates must be a directory path' }).optional(),
+    'timeline-reaction': z
+      .enum([...REACTIONS, 'none'], {
+        error: `timeline-reaction must be one of GitHub's reactions (${REACTIONS.join(', ')}), or none`,
+      })
+      .optional(),
   })
   .strict();
 
@@ -322,6 +366,17 @@ function normalize(
       color: (s.color ?? known?.color ?? 'ededed').replace(/^#/, '').toLowerCase(),
       freeze: s.freeze ?? known?.freeze ?? false,
       updateEveryMinutes: parseDuration(s['update-every'] ?? '') ?? known?.updateEveryMinutes ?? 60,
+      // Built-in names keep their defaults; a custom severity that freezes deploys is major-or-worse.
+      ...optionalMinutes(
+        'commsWithinMinutes',
+        s['comms-within'],
+        known ? known.commsWithinMinutes : s.freeze ? DEFAULT_COMMS_WITHIN_MINUTES : undefined,
+      ),
+      ...optionalMinutes(
+        'retroWithinMinutes',
+        s['retro-within'],
+        known ? known.retroWithinMinutes : DEFAULT_RETRO_WITHIN_MINUTES,
+      ),
     };
   });
   // Labels are case-insensitive on GitHub: `Critical` and `critical` would be one label for two severities.
@@ -420,7 +475,21 @@ function normalize(
       code: labels.code ?? DEFAULT_LABELS.code,
     },
     ...(raw.templates ? { templates: raw.templates } : {}),
+    ...(raw['timeline-reaction'] === 'none'
+      ? {}
+      : { timelineReaction: raw['timeline-reaction'] ?? DEFAULT_TIMELINE_REACTION }),
   };
+}
+
+/** A per-severity rule's minutes: as written, switched off (`none`), or else the default. */
+function optionalMinutes<K extends 'commsWithinMinutes' | 'retroWithinMinutes'>(
+  key: K,
+  written: string | false | undefined,
+  fallback: number | undefined,
+): Partial<Record<K, number>> {
+  const setting = durationSetting(written);
+  const minutes = setting === null ? undefined : (setting ?? fallback);
+  return minutes === undefined ? {} : ({ [key]: minutes } as Partial<Record<K, number>>);
 }
 
 function toRaw(s: SeverityConfig) {
@@ -430,6 +499,8 @@ function toRaw(s: SeverityConfig) {
     color: s.color,
     freeze: s.freeze,
     'update-every': `${s.updateEveryMinutes}m`,
+    'comms-within': s.commsWithinMinutes !== undefined ? `${s.commsWithinMinutes}m` : ('none' as const),
+    'retro-within': s.retroWithinMinutes !== undefined ? `${s.retroWithinMinutes}m` : ('none' as const),
   };
 }
 

@@ -47,7 +47,7 @@ import {
 import type { CommentRecord, IssueRecord } from './records';
 
 export const MARKER_VERSION = 1;
-export type MarkerType = 'entry' | 'incident' | 'reminder' | 'follow-up' | 'digest' | 'retro-item';
+export type MarkerType = 'entry' | 'incident' | 'reminder' | 'nudge' | 'follow-up' | 'digest' | 'retro-item';
 
 /** JSON that cannot close an HTML comment: `<` and `>` are escaped, so `-->` never appears inside. */
 function commentSafeJson(value: unknown): string {
@@ -182,7 +182,13 @@ const entrySchema = z.discriminatedUnion('kind', [
     ref: z.string().optional(),
     sha: z.string().optional(),
   }),
-  z.object({ ...base, kind: z.literal('retro'), text: z.string() }),
+  z.object({ ...base, kind: z.literal('retro'), text: z.string(), skipped: z.boolean().optional() }),
+  z.object({
+    ...base,
+    kind: z.literal('break'),
+    minutes: z.number().int().positive().max(1440),
+    text: z.string().optional(),
+  }),
 ]);
 
 /** What an entry's marker holds: the entry without what GitHub or the reader adds, as JSON reads it back. */

@@ -35,6 +35,7 @@ export const ENTRY_KINDS = [
   'handoff',
   'bypass',
   'retro',
+  'break',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -78,6 +79,11 @@ export interface LogEntry extends EntryBase {
   readonly text: string;
   readonly destructive?: boolean;
   readonly code?: CodeRef;
+  /**
+   * Set on an observation that is an ordinary discussion comment someone with write access reacted to (see
+   * reactions.ts): no marker, the comment's author and time; `by` lists who reacted.
+   */
+  readonly reaction?: { readonly content: string; readonly by: readonly string[] };
 }
 
 export interface UpdateEntry extends EntryBase {
@@ -129,12 +135,29 @@ export interface BypassEntry extends EntryBase {
 
 export interface RetroEntry extends EntryBase {
   readonly kind: 'retro';
-  /** The retro document as Markdown (with its follow-up checklist). */
+  /** The retro document as Markdown (with its follow-up checklist), or why it was skipped. */
   readonly text: string;
+  /** No retro will be held; `text` says why. Clears the retro reminder like a posted retro. */
+  readonly skipped?: boolean;
+}
+
+/** A break the team takes (called by `by`): the timeline and the retro show when and for how long. */
+export interface BreakEntry extends EntryBase {
+  readonly kind: 'break';
+  readonly minutes: number;
+  readonly text?: string;
 }
 
 export type TimelineEntry =
-  LogEntry | UpdateEntry | RoleEntry | HandoffEntry | SeverityEntry | StatusEntry | BypassEntry | RetroEntry;
+  | LogEntry
+  | UpdateEntry
+  | RoleEntry
+  | HandoffEntry
+  | SeverityEntry
+  | StatusEntry
+  | BypassEntry
+  | RetroEntry
+  | BreakEntry;
 
 /** What is known when an incident is declared: the first event, carried by the issue itself. */
 export interface Declaration {

@@ -22,6 +22,7 @@ import {
   type RepoRef,
   type TimelineEntry,
 } from './incident';
+import { withReactionEntries } from './reactions';
 import type { CommentRecord, IssueRecord, LabelRecord } from './records';
 
 export function isManagedLabel(label: string, labels: LabelConfig): boolean {
@@ -145,6 +146,8 @@ export function incidentFromIssue(located: Located): Incident {
 export function incidentFromComments(
   located: Located,
   comments: readonly CommentRecord[],
+  /** Discussion comments marked for the timeline by a reaction (comment id -> reactors with write access). */
+  marked?: ReadonlyMap<number, readonly string[]>,
 ): { incident: Incident; declaration: Declaration } {
   const declaration = declarationFromIssue(located.issue, located.config);
   const trusted = isTrustedIssue(located.issue);
@@ -164,7 +167,9 @@ export function incidentFromComments(
     ...(editedEntries.length > 0 ? { editedEntries } : {}),
     ...(marker?.through !== undefined ? { viewThrough: marker.through } : {}),
   };
-  const incident = toIncident(located, declaration, state, timeline, extra);
+  const reaction = located.config.timelineReaction;
+  const shown = marked && reaction ? withReactionEntries(timeline, comments, marked, reaction) : timeline;
+  const incident = toIncident(located, declaration, state, shown, extra);
   // The state folds exactly the comments read (the issue's count may have been read a moment apart).
   return { incident: { ...incident, commentCount: comments.length }, declaration };
 }

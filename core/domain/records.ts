@@ -32,6 +32,8 @@ export interface CommentRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly url: string;
+  /** Reaction content -> count, from the rollup GitHub sends with every comment (only counts above zero). */
+  readonly reactions?: Readonly<Record<string, number>>;
 }
 
 export interface LabelRecord {

@@ -96,6 +96,7 @@ export const KIND_LABELS: Readonly<Record<TimelineEntry['kind'], { label: string
   status: { label: 'Status', icon: '📍' },
   bypass: { label: 'Freeze bypass', icon: '⛔' },
   retro: { label: 'Retro', icon: '📝' },
+  break: { label: 'Break', icon: '☕' },
 };
 
 /**
@@ -121,11 +122,15 @@ function describeEntry(entry: TimelineEntry): string {
     case 'bypass':
       return `deploy freeze bypassed by @${entry.actor}: ${entry.reason}`;
     case 'retro':
-      return 'retro document posted';
+      return entry.skipped ? `retro skipped: ${entry.text}` : 'retro document posted';
+    case 'break':
+      return `@${entry.by} called a ${formatDuration(entry.minutes)} break${entry.text ? `: ${entry.text}` : ''}`;
     case 'update':
       return `${entry.status ? `[${entry.status}] ` : ''}${entry.text}`;
     default:
-      return entry.text;
+      return entry.reaction
+        ? `${entry.text} (marked for the timeline by ${entry.reaction.by.map((l) => `@${l}`).join(', ')})`
+        : entry.text;
   }
 }
 
@@ -143,6 +148,10 @@ function entryDetail(entry: TimelineEntry): string | undefined {
         userMarkdown(`Deploy freeze bypassed by @${entry.actor}.\n\nReason: ${entry.reason}`) +
         (entry.runUrl ? `\n\nRun: ${entry.runUrl}` : '')
       );
+    case 'break':
+      return userMarkdown(`Break for ${formatDuration(entry.minutes)}, called by @${entry.by}.`);
+    case 'retro':
+      return entry.skipped ? userMarkdown('No retro will be held for this incident.') : undefined;
     default:
       return undefined;
   }

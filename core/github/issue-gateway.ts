@@ -48,6 +48,12 @@ export interface IssueGateway {
   currentUser(): Promise<string>;
   /** The repository's visibility (GET /repos/{owner}/{repo}), to check that a private repository is private. */
   repository(): Promise<{ readonly fullName: string; readonly private: boolean }>;
+  /** Logins of who reacted to a comment with this content. */
+  listReactions(commentId: number, content: string): Promise<string[]>;
+  /** Reacts to a comment (reacting again with the same content is no second reaction). */
+  createReaction(commentId: number, content: string): Promise<void>;
+  /** Whether a user can push to the repository (write, maintain or admin). */
+  canPush(login: string): Promise<boolean>;
 }
 
 export interface GatewayOptions extends ClientOptions {
@@ -93,7 +99,17 @@ type RawComment = {
   created_at: string;
   updated_at: string;
   html_url: string;
+  reactions?: Record<string, unknown>;
 };
+
+/** The rollup's counts above zero (`url` and `total_count` left out). */
+function reactionCounts(rollup: Record<string, unknown> | undefined): Record<string, number> | undefined {
+  if (!rollup) return undefined;
+  const counts = Object.entries(rollup).filter(
+    ([name, value]) => name !== 'url' && name !== 'total_count' && typeof value === 'number' && value > 0,
+  ) as [string, number][];
+  return counts.length > 0 ? Object.fromEntries(counts) : undefined;
+}
 
 export function toIssueRecord(raw: RawIssue): IssueRecord {
   return {
@@ -124,6 +140,7 @@ export function toIssueRecord(raw: RawIssue): IssueRecord {
 }
 
 function toCommentRecord(raw: RawComment): CommentRecord {
+  const reactions = reactionCounts(raw.reactions);
   return {
     id: raw.id,
     body: raw.body ?? '',
@@ -133,8 +150,11 @@ function toCommentRecord(raw: RawComment): CommentRecord {
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
     url: raw.html_url,
+    ...(reactions ? { reactions } : {}),
   };
 }
+
+type ReactionContent = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
 
 export class OctokitIssueGateway implements IssueGateway {
   readonly webUrl: string;
@@ -433,6 +453,44 @@ export class OctokitIssueGateway implements IssueGateway {
     return this.call(`read the repository ${repoSlug(this.repo)}`, async () => {
       const { data } = await this.octokit.request('GET /repos/{owner}/{repo}', this.params);
       return { fullName: data.full_name, private: data.private };
+    });
+  }
+
+  async listReactions(commentId: number, content: string): Promise<string[]> {
+    return this.call(`read the reactions to comment ${commentId}`, async () => {
+      const raw = await this.octokit.paginate('GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', {
+        ...this.params,
+        comment_id: commentId,
+        content: content as ReactionContent,
+        per_page: 100,
+      });
+      return raw.flatMap((r) => (r.user ? [r.user.login] : []));
+    });
+  }
+
+  async createReaction(commentId: number, content: string): Promise<void> {
+    await this.call(`react to comment ${commentId}`, async () => {
+      await this.octokit.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', {
+        ...this.params,
+        comment_id: commentId,
+        content: content as ReactionContent,
+      });
+    });
+  }
+
+  async canPush(login: string): Promise<boolean> {
+    return this.call(`read @${login}'s permission on ${repoSlug(this.repo)}`, async () => {
+      try {
+        const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', {
+          ...this.params,
+          username: login,
+        });
+        return data.permission === 'admin' || data.permission === 'write';
+      } catch (error) {
+        // Not a collaborator (or not a user any more): no push access.
+        if ((error as { status?: number }).status === 404) return false;
+        throw error;
+      }
     });
   }
 

@@ -52,6 +52,9 @@ import {
   type DesiredView,
 } from './view-sync';
 import { stripControl } from '../domain/markdown';
+import { knownPushers, reactionCandidates } from '../domain/reactions';
+import { DEFAULT_BREAK_MINUTES } from '../domain/people';
+import { similarIncidents, type DraftIncident, type SimilarIncident } from '../domain/similar';
 import {
   boundedDescription,
   renderEntryComment,
@@ -133,6 +136,8 @@ export class IncidentService {
   /** Managed labels that GitHub answered with its default color, per repository, until syncLabels colors them. */
   private readonly greyLabels = new Map<string, Set<string>>();
   private readonly checks = new Set<Promise<void>>();
+  /** Whether a reactor can push, per repository and login (see markedComments). */
+  private readonly pushers = new Map<string, Promise<boolean>>();
   private checkFailures: unknown[] = [];
 
   constructor(private readonly deps: IncidentServiceDeps) {
@@ -378,6 +383,38 @@ export class IncidentService {
     const text = stripControl(markdown).trim();
     if (!text) throw new InputError('The retro document is empty.');
     return this.append(ref, { kind: 'retro', ...this.stamp(key), text });
+  }
+
+  /** Skips the retro, saying why: a `retro` entry that clears the retro reminder (one request). */
+  async skipRetro(ref: IncidentRef, why: string, key?: string): Promise<TimelineEntry> {
+    const text = stripControl(why).trim();
+    if (!text)
+      throw new InputError(
+        'Say why the retro is skipped.',
+        'e.g. "Duplicate of #12, whose retro covers it" or "False alarm: nothing broke".',
+      );
+    return this.append(ref, { kind: 'retro', ...this.stamp(key), text, skipped: true });
+  }
+
+  /** Calls a break for the team: a `break` entry with its length and who called it (one request). */
+  async callBreak(
+    ref: IncidentRef,
+    input: { minutes?: number; text?: string; key?: string } = {},
+  ): Promise<TimelineEntry> {
+    const minutes = input.minutes ?? DEFAULT_BREAK_MINUTES;
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 240)
+      throw new InputError(`A break of ${minutes} minutes?`, 'Give a break length from 1 to 240 minutes, e.g. 15.');
+    const text = stripControl(input.text ?? '').trim();
+    return this.append(ref, { kind: 'break', ...this.stamp(input.key), minutes, ...(text ? { text } : {}) });
+  }
+
+  /**
+   * Active incidents that look like the one about to be declared (shared service or similar title). Pass the list an
+   * edge already holds (the extension's) to spend no request; otherwise it is one list request.
+   */
+  async similarTo(draft: DraftIncident, active?: readonly Incident[]): Promise<SimilarIncident[]> {
+    const list = active ?? (await this.listActive({ includePrivate: draft.private === true }));
+    return similarIncidents({ ...draft, title: stripControl(draft.title) }, list);
   }
 
   /**
@@ -742,7 +779,43 @@ export class IncidentService {
     const { gateway, number } = this.locate(ref);
     const [issue, comments] = await Promise.all([gateway.getIssue(number), gateway.listComments(number)]);
     this.requireIncidentIssue(gateway, issue);
-    return incidentFromComments({ repo: gateway.repo, issue, config: this.config }, comments).incident;
+    const marked = await this.markedComments(gateway, comments);
+    return incidentFromComments({ repo: gateway.repo, issue, config: this.config }, comments, marked).incident;
+  }
+
+  /**
+   * Discussion comments someone with write access reacted to with the timeline reaction. The counts come with the
+   * comments: reactors are listed only where the reaction is (one request each), and a reactor's access is asked of
+   * GitHub only when no trusted comment of theirs on the issue shows it already (cached for the service's life).
+   */
+  private async markedComments(
+    gateway: IssueGateway,
+    comments: readonly CommentRecord[],
+  ): Promise<Map<number, string[]>> {
+    const reaction = this.config.timelineReaction;
+    const marked = new Map<number, string[]>();
+    const candidates = reactionCandidates(comments, reaction);
+    if (!reaction || candidates.length === 0) return marked;
+    const known = knownPushers(comments);
+    for (const comment of candidates) {
+      const reactors = await gateway.listReactions(comment.id, reaction);
+      const trusted: string[] = [];
+      for (const login of reactors)
+        if (known.has(login.toLowerCase()) || (await this.pusher(gateway, login))) trusted.push(login);
+      if (trusted.length > 0) marked.set(comment.id, trusted);
+    }
+    return marked;
+  }
+
+  private async pusher(gateway: IssueGateway, login: string): Promise<boolean> {
+    const key = `${repoSlug(gateway.repo)}:${login.toLowerCase()}`.toLowerCase();
+    let answer = this.pushers.get(key);
+    if (!answer) {
+      answer = gateway.canPush(login);
+      this.pushers.set(key, answer);
+      answer.catch(() => this.pushers.delete(key));
+    }
+    return answer;
   }
 
   private async createWithAssigneeFallback(

@@ -15,6 +15,7 @@ import { durationBetween } from '../domain/render';
 import type { UseCaseDeps } from './use-case';
 import { summarizeIncident, type IncidentSummary } from './freeze';
 import { stateEntries, ViewSync } from './view-sync';
+import { PeopleReminders, type PeopleReminder, type RetroDueRow } from './people-reminders';
 
 export type StatusDeps = UseCaseDeps;
 
@@ -25,6 +26,8 @@ export interface StatusOptions {
   readonly summaryIssue?: number;
   /** Metrics cover incidents resolved in this many days (default 90). */
   readonly metricsDays?: number;
+  /** An incident just opened from the issue form: note the active incidents it may duplicate in a comment. */
+  readonly similarFor?: number;
 }
 
 export interface ActiveIncident extends IncidentSummary {
@@ -59,6 +62,14 @@ export interface StatusResult {
   readonly warnings: readonly string[];
   /** Incidents whose labels and body lagged their timeline and were rewritten from it. */
   readonly repaired: readonly number[];
+  /** People reminders (comms nudges, retros due and overdue, similar incidents): see people-reminders.ts. */
+  readonly people: PeopleSection;
+}
+
+export interface PeopleSection {
+  readonly reminders: readonly PeopleReminder[];
+  /** Retros of recently resolved incidents not yet posted (or skipped), soonest due first. */
+  readonly retrosDue: readonly RetroDueRow[];
 }
 
 const DIGEST_KEY = 'firebreak-status-digest';
@@ -143,7 +154,8 @@ export class Status {
       }
     }
 
-    const markdown = this.render(active, metrics, now);
+    const people = await this.peopleSection(incidents, closed, now, options, warnings);
+    const markdown = this.render(active, metrics, now, people);
     let summaryIssue: StatusResult['summaryIssue'];
     if (digestIssue) {
       const body = `${formatMarker('digest', { key: DIGEST_KEY })}\n${markdown}`;
@@ -160,7 +172,29 @@ export class Status {
       generatedAt: now.toISOString(),
       warnings,
       repaired,
+      people,
     };
+  }
+
+  // ---- people: comms nudges, retros due, similar incidents (people-reminders.ts) ----------------------------------
+
+  private async peopleSection(
+    incidents: readonly Incident[],
+    closed: readonly IssueRecord[],
+    now: Date,
+    options: StatusOptions,
+    warnings: string[],
+  ): Promise<PeopleSection> {
+    const people = new PeopleReminders(this.deps);
+    const reminders: PeopleReminder[] = [];
+    if (options.remind) reminders.push(...(await people.commsNudges(incidents, now, warnings)));
+    const retros = await people.retros(closed, now, warnings, options.remind === true);
+    reminders.push(...retros.reminders);
+    if (options.similarFor !== undefined) {
+      const note = await people.noteSimilar(options.similarFor, incidents, warnings);
+      if (note) reminders.push(note);
+    }
+    return { reminders, retrosDue: retros.rows };
   }
 
   /**
@@ -286,7 +320,12 @@ export class Status {
     }
   }
 
-  private render(active: readonly ActiveIncident[], metrics: StatusResult['metrics'], now: Date): string {
+  private render(
+    active: readonly ActiveIncident[],
+    metrics: StatusResult['metrics'],
+    now: Date,
+    people: PeopleSection,
+  ): string {
     const duration = (minutes: number | undefined) =>
       minutes === undefined ? '_n/a_' : formatDuration(Math.max(1, minutes));
     return this.deps.renderer.render('summary', {
@@ -305,6 +344,7 @@ export class Status {
             }
           : undefined,
       metricsWindow: `last ${metrics.days} days`,
+      retrosDue: people.retrosDue.map((r) => ({ ...r, title: userLine(r.title, 120), overdue: r.stage === 'overdue' })),
       generatedAt: now.toISOString(),
     });
   }

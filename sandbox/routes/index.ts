@@ -7,12 +7,14 @@ import { issueRoutes } from './issues';
 import { labelRoutes } from './labels';
 import { metaRoutes } from './meta';
 import { statusRoutes } from './statuses';
+import { reactionRoutes } from './reactions';
 import { subIssueRoutes } from './sub-issues';
 
 export const sandboxRoutes: readonly Route[] = [
   ...metaRoutes,
   ...issueRoutes,
   ...commentRoutes,
+  ...reactionRoutes,
   ...labelRoutes,
   ...assigneeRoutes,
   ...subIssueRoutes,

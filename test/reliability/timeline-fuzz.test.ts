@@ -285,6 +285,9 @@ class OneIssueGateway implements IssueGateway {
   listSubIssues = unexpected;
   currentUser = unexpected;
   repository = unexpected;
+  listReactions = unexpected;
+  createReaction = unexpected;
+  canPush = unexpected;
 }
 
 async function unexpected(): Promise<never> {
