@@ -10,6 +10,7 @@ import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { connect, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
 import { Status } from '../core/use-cases/status';
+import { publishStatusPage } from '../core/status-site';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
 import { eventIssue, readInputs, withTrustedConfig, type Inputs } from './inputs';
 
@@ -88,7 +89,37 @@ export async function run(): Promise<void> {
       return followUps(inputs, wiring);
     case 'status':
       return status(inputs, wiring);
+    case 'status-page':
+      return statusPage(inputs, wiring);
   }
+}
+
+async function statusPage(inputs: Inputs, connection: Connection): Promise<void> {
+  const result = await publishStatusPage(connection, {
+    root: inputs.runner.workspace,
+    outDir: inputs.outputDir,
+    ...(inputs.title ? { title: inputs.title } : {}),
+    ...(inputs.baseUrl ? { baseUrl: inputs.baseUrl } : {}),
+  });
+  result.warnings.forEach((w) => core.warning(w));
+  core.setOutput('status', result.indicator);
+  const { model } = result;
+  const active = model.incidents.filter((i) => i.status !== 'resolved');
+  await writeSummary(
+    [
+      `## Status page: ${model.status.description}`,
+      '',
+      `${result.files.length} files written to \`${inputs.outputDir}\` (indicator \`${result.indicator}\`).`,
+      '',
+      ...(model.components.length > 0
+        ? ['| Component | Status |', '|---|---|', ...model.components.map((c) => `| ${c.name} | ${c.status} |`), '']
+        : []),
+      `${active.length} active public incident(s), ${model.incidents.length} published in the last 90 days, ` +
+        `${model.scheduledMaintenances.filter((m) => m.status !== 'completed').length} scheduled maintenance(s).`,
+      '',
+    ].join('\n'),
+  );
+  core.info(`Status page written to ${result.outDir}: ${model.status.description}.`);
 }
 
 const BYPASS_HINT = [
