@@ -6,14 +6,14 @@ import * as core from '@actions/core';
 import { Context } from '@actions/github-context';
 import { DEFAULT_CONFIG_PATH, parseRepo } from '../core/domain/config';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../core/domain/errors';
 import type { FirebreakConfig } from '../core/domain/config';
 import type { RepoRef } from '../core/domain/incident';
 import { isWebhookUrl } from '../core/chat/webhook';
 import { loadWorkspace, nodeWorkspaceFiles } from '../core/workspace';
 
-export const MODES = ['freeze', 'follow-ups', 'status', 'review'] as const;
+export const MODES = ['freeze', 'follow-ups', 'status', 'review', 'status-page'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** What the runner tells the step about the run (environment variables and the event payload). */
@@ -88,6 +88,10 @@ export interface Inputs {
   /** review: show private incidents' titles and entries (otherwise "a private incident"). */
   readonly includePrivate: boolean;
   readonly runner: RunnerContext;
+  /** status-page: where the site is written (relative to the workspace), its name and public URL. */
+  readonly outputDir: string;
+  readonly title?: string;
+  readonly baseUrl?: string;
 }
 
 function input(name: string): string {
@@ -262,7 +266,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   if (!(MODES as readonly string[]).includes(mode)) {
     throw new InputError(
       `Input mode must be one of ${MODES.join(', ')}${mode ? `, not "${mode}"` : ''}.`,
-      'Set `with: mode: freeze` (or follow-ups, status or review).',
+      'Set `with: mode: freeze` (or follow-ups, status, review or status-page).',
     );
   }
   if (!token)
@@ -348,6 +352,19 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     );
   const freezeSeverities = listInput('freeze-severities');
   const summaryIssue = issueNumberInput('summary-issue');
+  const outputDir = input('output-dir') || 'status-page';
+  if (isAbsolute(outputDir) || outputDir.split(/[\\/]+/).includes('..') || /^\.?\/?$/.test(outputDir))
+    throw new InputError(
+      `Input output-dir must be a directory inside the workspace, not "${outputDir}".`,
+      'Use a relative path such as status-page (the default); its contents are replaced on every run.',
+    );
+  const baseUrl = input('base-url').trim();
+  if (baseUrl && !/^https?:\/\/[^\s]+$/.test(baseUrl))
+    throw new InputError(
+      `Input base-url must be an http(s) URL, not "${baseUrl}".`,
+      'Use the address the site is served from, e.g. ${{ steps.pages.outputs.base_url }} from actions/configure-pages.',
+    );
+  const title = input('title').trim();
   return {
     mode: mode as Mode,
     token,
@@ -375,5 +392,8 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     lookbackDays,
     includePrivate: booleanInput('include-private', false),
     runner,
+    outputDir,
+    ...(title ? { title } : {}),
+    ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
   };
 }

@@ -18,6 +18,7 @@ import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { connect, incidentHistory, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
 import { Status } from '../core/use-cases/status';
+import { publishStatusPage } from '../core/status-site';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
 import { GitCli } from '../core/git-cli';
 import { renderReviewReport, reviewNotice, reviewOutput } from '../core/use-cases/incident-history';
@@ -103,7 +104,37 @@ export async function run(): Promise<void> {
       return status(inputs, wiring);
     case 'review':
       return review(inputs, wiring);
+    case 'status-page':
+      return statusPage(inputs, wiring);
   }
+}
+
+async function statusPage(inputs: Inputs, connection: Connection): Promise<void> {
+  const result = await publishStatusPage(connection, {
+    root: inputs.runner.workspace,
+    outDir: inputs.outputDir,
+    ...(inputs.title ? { title: inputs.title } : {}),
+    ...(inputs.baseUrl ? { baseUrl: inputs.baseUrl } : {}),
+  });
+  result.warnings.forEach((w) => core.warning(w));
+  core.setOutput('status', result.indicator);
+  const { model } = result;
+  const active = model.incidents.filter((i) => i.status !== 'resolved');
+  await writeSummary(
+    [
+      `## Status page: ${model.status.description}`,
+      '',
+      `${result.files.length} files written to \`${inputs.outputDir}\` (indicator \`${result.indicator}\`).`,
+      '',
+      ...(model.components.length > 0
+        ? ['| Component | Status |', '|---|---|', ...model.components.map((c) => `| ${c.name} | ${c.status} |`), '']
+        : []),
+      `${active.length} active public incident(s), ${model.incidents.length} published in the last 90 days, ` +
+        `${model.scheduledMaintenances.filter((m) => m.status !== 'completed').length} scheduled maintenance(s).`,
+      '',
+    ].join('\n'),
+  );
+  core.info(`Status page written to ${result.outDir}: ${model.status.description}.`);
 }
 
 const BYPASS_HINT = [

@@ -178,8 +178,9 @@ export const declareCommand: Command = {
   name: 'declare',
   summary: 'Declare an incident (one request)',
   usage:
-    'firebreak declare --title T [--severity S] [--lead LOGIN] [--description D | --description-file PATH|-] [--service NAME]... [--private] [--drill] [--force]',
+    'firebreak declare --title T [--severity S] [--lead LOGIN] [--description D | --description-file PATH|-] [--service NAME]... [--private] [--drill] [--force] [--public-title T]',
   options: {
+    'public-title': { type: 'string' },
     title: { type: 'string', short: 't' },
     severity: { type: 'string', short: 's' },
     lead: { type: 'string' },
@@ -233,8 +234,10 @@ export const declareCommand: Command = {
         return EXIT_SIMILAR;
       }
     }
+    const publicTitle = stringOption(values, 'public-title');
     const incident = await service.declare({
       ...draft,
+      ...(publicTitle ? { publicTitle } : {}),
       ...(severity ? { severity } : {}),
       ...(lead ? { lead } : {}),
       ...(description ? { description } : {}),
@@ -344,8 +347,14 @@ export const updateCommand: Command = {
   name: 'update',
   summary: 'Post a status update, optionally moving the milestone',
   usage:
-    'firebreak update N|owner/name#N --text T|--text-file PATH|- [--status investigating|identified|monitoring|resolved]',
-  options: { text: { type: 'string', short: 'm' }, 'text-file': { type: 'string' }, status: { type: 'string' } },
+    'firebreak update N|owner/name#N --text T|--text-file PATH|- [--status investigating|identified|monitoring|resolved] [--public] [--public-title T]',
+  options: {
+    text: { type: 'string', short: 'm' },
+    'text-file': { type: 'string' },
+    status: { type: 'string' },
+    public: { type: 'boolean' },
+    'public-title': { type: 'string' },
+  },
   async run(values, positionals, ctx) {
     parseIncidentRef(positionals[0], 'incident number', this.usage);
     const text = await textFrom(values, ctx, 'text');
@@ -354,10 +363,16 @@ export const updateCommand: Command = {
     if (status !== undefined && !isMilestone(status))
       throw new InputError(`Unknown --status "${status}".`, 'Use investigating, identified, monitoring or resolved.');
     const t = await target(ctx, positionals, this.usage);
+    const publicTitle = stringOption(values, 'public-title');
     const incident = await onIncident(ctx, t, () =>
-      t.service.postUpdate(t.number, { text, ...(status ? { status } : {}) }),
+      t.service.postUpdate(t.number, {
+        text,
+        ...(status ? { status } : {}),
+        ...(values['public'] === true ? { public: true } : {}),
+        ...(publicTitle ? { publicTitle } : {}),
+      }),
     );
-    printIncident(ctx, incident, 'Updated');
+    printIncident(ctx, incident, values['public'] === true ? 'Published an update on' : 'Updated');
   },
 };
 
@@ -397,13 +412,15 @@ export const roleCommand: Command = {
 export const resolveCommand: Command = {
   name: 'resolve',
   summary: 'Resolve the incident and close its issue',
-  usage: 'firebreak resolve N|owner/name#N [--text T|--text-file PATH|-]',
-  options: { text: { type: 'string', short: 'm' }, 'text-file': { type: 'string' } },
+  usage: 'firebreak resolve N|owner/name#N [--text T|--text-file PATH|-] [--public]',
+  options: { text: { type: 'string', short: 'm' }, 'text-file': { type: 'string' }, public: { type: 'boolean' } },
   async run(values, positionals, ctx) {
     parseIncidentRef(positionals[0], 'incident number', this.usage);
     const text = await textFrom(values, ctx, 'text');
     const t = await target(ctx, positionals, this.usage);
-    const incident = await onIncident(ctx, t, () => t.service.resolve(t.number, text));
+    const incident = await onIncident(ctx, t, () =>
+      t.service.resolve(t.number, text, values['public'] === true ? { public: true } : {}),
+    );
     printIncident(ctx, incident, 'Resolved');
   },
 };

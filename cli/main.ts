@@ -8,6 +8,7 @@ import { actionCommands } from './action-commands';
 import { drillCommand, sandboxCommand } from './drill';
 import { historyCommand } from './history-command';
 import { incidentCommands } from './incident-commands';
+import { statusPageCommands } from './status-page-commands';
 import { terminalText } from './terminal';
 
 export const EXIT_OK = 0;
@@ -24,7 +25,15 @@ const GLOBAL_OPTIONS = {
 } as const;
 
 export function allCommands(extra: readonly Command[] = []): Command[] {
-  return [...incidentCommands, historyCommand, ...actionCommands, ...extra, sandboxCommand, drillCommand];
+  return [
+    ...incidentCommands,
+    historyCommand,
+    ...actionCommands,
+    ...statusPageCommands,
+    ...extra,
+    sandboxCommand,
+    drillCommand,
+  ];
 }
 
 function helpText(commands: readonly Command[]): string {

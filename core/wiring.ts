@@ -31,6 +31,8 @@ export interface Connection {
   readonly config: FirebreakConfig;
   readonly client: GitHubClient;
   readonly renderer: Renderer;
+  /** Template overrides by name (`status-page/NAME` for the site's), as the workspace loaded them. */
+  readonly templates: Readonly<Record<string, string>>;
   /** The incident repository's gateway. */
   readonly gateway: IssueGateway;
   readonly privateGateway?: IssueGateway;
@@ -57,6 +59,7 @@ export function connect(workspace: WiringWorkspace, options: ConnectOptions = {}
     config: workspace.config,
     client,
     renderer: createRenderer({ ...workspace.templates }),
+    templates: { ...workspace.templates },
     gateway,
     ...(privateGateway ? { privateGateway } : {}),
     webUrl: gateway.webUrl,

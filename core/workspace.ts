@@ -21,6 +21,7 @@ import {
 import { FirebreakError } from './domain/errors';
 import { repoSlug, type RepoRef } from './domain/incident';
 import { TEMPLATE_NAMES } from './domain/render';
+import { STATUS_PAGE_DIR, STATUS_PAGE_TEMPLATES } from './domain/status-page-render';
 import { GITHUB_API_URL, webUrlFor } from './github/github-client';
 
 /** Read access to the checkout, relative to its root. */
@@ -128,6 +129,14 @@ export async function loadConfig(sources: WorkspaceSources): Promise<LoadedConfi
     if (!file.endsWith('.hbs') || !(TEMPLATE_NAMES as readonly string[]).includes(name)) continue;
     const template = await files?.readText(`${config.templates.replace(/\/+$/, '')}/${file}`);
     if (template !== undefined) templates[name] = template;
+  }
+  // The status page's templates live in their own folder: `index.hbs` there is the site's index, not an issue body.
+  const siteDir = `${config.templates.replace(/\/+$/, '')}/${STATUS_PAGE_DIR}`;
+  for (const file of ((await files?.listFiles(siteDir)) ?? []).sort()) {
+    const name = file.replace(/\.hbs$/, '');
+    if (!file.endsWith('.hbs') || !(STATUS_PAGE_TEMPLATES as readonly string[]).includes(name)) continue;
+    const template = await files?.readText(`${siteDir}/${file}`);
+    if (template !== undefined) templates[`${STATUS_PAGE_DIR}/${name}`] = template;
   }
   return { config, templates, configFile: path, templatesIgnored: false };
 }

@@ -21,6 +21,8 @@ export interface SeverityConfig {
   readonly commsWithinMinutes?: number;
   /** The retro is due this many minutes after resolving; undefined: no retro is expected. */
   readonly retroWithinMinutes?: number;
+  /** Whether Post Update offers to publish on the status page by default for incidents of this severity. */
+  readonly publicByDefault?: boolean;
 }
 
 export interface RoleConfig {
@@ -32,7 +34,28 @@ export interface ServiceConfig {
   readonly name: string;
   readonly paths: readonly string[];
   readonly owners: readonly string[];
+  /** A component of the status page. */
+  readonly public?: boolean;
+  /** The component's name on the status page, if not the service name. */
+  readonly displayName?: string;
 }
+
+/** Component statuses an incident can cause, least severe first (Atlassian Statuspage's names). */
+export const COMPONENT_IMPACTS = ['degraded_performance', 'partial_outage', 'major_outage'] as const;
+export type ComponentImpact = (typeof COMPONENT_IMPACTS)[number];
+
+export interface StatusPageConfig {
+  /** The page's name; the Action's `title` input wins. */
+  readonly title?: string;
+  /** A logo file in the repository, copied next to the pages. */
+  readonly logo?: string;
+  /** The accent colour, `#rrggbb`. */
+  readonly color: string;
+  /** Severity -> what an active incident of it does to its components. */
+  readonly impact: Readonly<Record<string, ComponentImpact>>;
+}
+
+export const DEFAULT_STATUS_PAGE_COLOR = '#0b6bcb';
 
 export interface LabelConfig {
   readonly incident: string;
@@ -60,6 +83,8 @@ export interface FirebreakConfig {
   readonly templates?: string;
   /** The reaction that adds a discussion comment to the timeline; undefined when switched off (`none`). */
   readonly timelineReaction?: Reaction;
+  /** The public status page; absent in configs built by hand (then `statusPageConfig` gives the defaults). */
+  readonly statusPage?: StatusPageConfig;
 }
 
 /** GitHub's reaction set, as the REST API names it. */
@@ -214,6 +239,7 @@ const severitySchema = z
       .optional(),
     'comms-within': durationOrNone('comms-within', '"10m"'),
     'retro-within': durationOrNone('retro-within', '"3d"'),
+    'public-by-default': z.boolean({ error: 'public-by-default must be true or false' }).optional(),
   })
   .strict();
 
@@ -234,8 +260,54 @@ const serviceSchema = z
         error: 'owners must be a list of logins or @org/team names',
       })
       .optional(),
+    public: z.boolean({ error: 'public must be true or false (true: a component of the status page)' }).optional(),
+    'display-name': z
+      .string({ error: 'display-name must be a text (the component name customers see)' })
+      .min(1, 'display-name must not be empty')
+      .max(100, 'display-name is at most 100 characters')
+      .optional(),
   })
   .strict();
+
+const statusPageSchema = z
+  .object({
+    title: z
+      .string({ error: 'title must be a text (the page name)' })
+      .min(1, 'title must not be empty')
+      .max(100, 'title is at most 100 characters')
+      .optional(),
+    logo: z
+      .string({ error: 'logo must be a path to an image in the repository, e.g. .github/status/logo.svg' })
+      .refine(
+        (v) => /\.(svg|png|jpe?g|gif|webp)$/i.test(v),
+        'logo must be an image file in the repository (.svg, .png, .jpg, .gif or .webp)',
+      )
+      .refine((v) => insideRepository(v), 'logo must be a path inside the repository (relative, without "..")')
+      .optional(),
+    color: z
+      .string({ error: 'color must be a text like "#0b6bcb"' })
+      .regex(/^#?[0-9a-fA-F]{6}$/, 'color must be six hex digits, like "#0b6bcb"')
+      .optional(),
+    impact: z
+      .record(z.string(), z.enum(COMPONENT_IMPACTS, { error: `an impact is one of ${COMPONENT_IMPACTS.join(', ')}` }), {
+        error: `impact must map a severity to one of ${COMPONENT_IMPACTS.join(', ')}`,
+      })
+      .optional(),
+  })
+  .strict();
+
+/** A repository-relative path that stays inside the repository. */
+function insideRepository(path: string): boolean {
+  if (path.startsWith('/') || path.startsWith('\\') || /^[a-z]:/i.test(path) || /^[a-z]+:\/\//i.test(path))
+    return false;
+  let depth = 0;
+  for (const part of path.split(/[\\/]+/)) {
+    if (part === '..') depth--;
+    else if (part !== '.' && part !== '') depth++;
+    if (depth < 0) return false;
+  }
+  return depth > 0;
+}
 
 const labelsSchema = z
   .object({
@@ -277,6 +349,7 @@ const configSchema = z
         error: `timeline-reaction must be one of GitHub's reactions (${REACTIONS.join(', ')}), or none`,
       })
       .optional(),
+    'status-page': statusPageSchema.optional(),
   })
   .strict();
 
@@ -327,7 +400,8 @@ export function parseConfig(text: string, file: string = DEFAULT_CONFIG_PATH): F
         line: 1,
         column: 1,
         field: '',
-        message: 'the file must be a mapping of keys (repository, severities, roles, services, labels, templates)',
+        message:
+          'the file must be a mapping of keys (repository, severities, roles, services, labels, templates, status-page)',
       },
     ]);
   }
@@ -377,6 +451,7 @@ function normalize(
         s['retro-within'],
         known ? known.retroWithinMinutes : DEFAULT_RETRO_WITHIN_MINUTES,
       ),
+      ...(s['public-by-default'] !== undefined ? { publicByDefault: s['public-by-default'] } : {}),
     };
   });
   // Labels are case-insensitive on GitHub: `Critical` and `critical` would be one label for two severities.
@@ -453,6 +528,19 @@ function normalize(
       message: `private-repository is the same as repository (${raw.repository}); private incidents need a separate, private repository`,
     });
   }
+  const statusPage = raw['status-page'];
+  for (const severityName of Object.keys(statusPage?.impact ?? {})) {
+    if (severities.some((s) => s.name === severityName)) continue;
+    problems.push({
+      file,
+      ...at(
+        findKeyNode(doc.getIn(['status-page', 'impact'], true), severityName)?.range?.[0] ??
+          nodeOffset(doc, ['status-page', 'impact']),
+      ),
+      field: `status-page.impact.${severityName}`,
+      message: `"${severityName}" is not a severity; map one of: ${severities.map((s) => s.name).join(', ')}`,
+    });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     source: file,
@@ -464,6 +552,8 @@ function normalize(
       name: serviceName,
       paths: s.paths,
       owners: (s.owners ?? []).map((o) => (o.startsWith('@') ? o.slice(1) : o)),
+      ...(s.public !== undefined ? { public: s.public } : {}),
+      ...(s['display-name'] !== undefined ? { displayName: s['display-name'] } : {}),
     })),
     labels: {
       incident: labels.incident ?? DEFAULT_LABELS.incident,
@@ -478,6 +568,7 @@ function normalize(
     ...(raw['timeline-reaction'] === 'none'
       ? {}
       : { timelineReaction: raw['timeline-reaction'] ?? DEFAULT_TIMELINE_REACTION }),
+    statusPage: statusPageConfig({ severities }, statusPage),
   };
 }
 
@@ -492,6 +583,39 @@ function optionalMinutes<K extends 'commsWithinMinutes' | 'retroWithinMinutes'>(
   return minutes === undefined ? {} : ({ [key]: minutes } as Partial<Record<K, number>>);
 }
 
+/**
+ * The status page settings with their defaults: the first severity (critical) is a major outage, the second (major)
+ * a partial outage, the others (minor, triage) degraded performance, unless the config maps them.
+ */
+export function statusPageConfig(
+  config: Pick<FirebreakConfig, 'severities' | 'statusPage'>,
+  raw?: z.infer<typeof statusPageSchema>,
+): StatusPageConfig {
+  if (!raw && config.statusPage) return config.statusPage;
+  const named: Record<string, ComponentImpact> = {
+    critical: 'major_outage',
+    major: 'partial_outage',
+    minor: 'degraded_performance',
+    [TRIAGE]: 'degraded_performance',
+  };
+  const ranked = config.severities.filter((s) => s.name !== TRIAGE);
+  const impact: Record<string, ComponentImpact> = {};
+  for (const severity of config.severities) {
+    const rank = ranked.indexOf(severity);
+    impact[severity.name] =
+      raw?.impact?.[severity.name] ??
+      named[severity.name] ??
+      (rank === 0 ? 'major_outage' : rank === 1 ? 'partial_outage' : 'degraded_performance');
+  }
+  const color = (raw?.color ?? DEFAULT_STATUS_PAGE_COLOR).replace(/^#?/, '#').toLowerCase();
+  return {
+    ...(raw?.title ? { title: raw.title } : {}),
+    ...(raw?.logo ? { logo: raw.logo.replace(/^\.\//, '') } : {}),
+    color,
+    impact,
+  };
+}
+
 function toRaw(s: SeverityConfig) {
   return {
     name: s.name,
@@ -501,6 +625,7 @@ function toRaw(s: SeverityConfig) {
     'update-every': `${s.updateEveryMinutes}m`,
     'comms-within': s.commsWithinMinutes !== undefined ? `${s.commsWithinMinutes}m` : ('none' as const),
     'retro-within': s.retroWithinMinutes !== undefined ? `${s.retroWithinMinutes}m` : ('none' as const),
+    ...(s.publicByDefault !== undefined ? { 'public-by-default': s.publicByDefault } : {}),
   };
 }
 
@@ -590,6 +715,7 @@ function allowedKeys(path: (string | number)[]): string[] {
   if (path[0] === 'roles') return Object.keys(roleSchema.shape);
   if (path[0] === 'services') return Object.keys(serviceSchema.shape);
   if (path[0] === 'labels') return Object.keys(labelsSchema.shape);
+  if (path[0] === 'status-page') return Object.keys(statusPageSchema.shape);
   return last;
 }
 

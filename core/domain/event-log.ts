@@ -47,7 +47,8 @@ import {
 import type { CommentRecord, IssueRecord } from './records';
 
 export const MARKER_VERSION = 1;
-export type MarkerType = 'entry' | 'incident' | 'reminder' | 'nudge' | 'follow-up' | 'digest' | 'retro-item';
+export type MarkerType =
+  'entry' | 'incident' | 'reminder' | 'nudge' | 'follow-up' | 'digest' | 'retro-item' | 'maintenance';
 
 /** JSON that cannot close an HTML comment: `<` and `>` are escaped, so `-->` never appears inside. */
 function commentSafeJson(value: unknown): string {
@@ -155,6 +156,8 @@ const entrySchema = z.discriminatedUnion('kind', [
     text: z.string(),
     status: milestone.optional(),
     nextUpdateBy: isoDate.optional(),
+    public: z.boolean().optional(),
+    publicTitle: z.string().max(300).optional(),
   }),
   z.object({ ...base, kind: z.literal('role'), role: z.string().min(1), login: z.string().min(1).optional() }),
   z.object({
@@ -282,6 +285,7 @@ export function initialState(declaration: Declaration): IncidentState {
     services: declaration.services,
     declaredBy: declaration.declaredBy,
     timestamps: { declared: declaration.declaredAt },
+    ...(declaration.publicTitle ? { publicTitle: declaration.publicTitle } : {}),
   };
 }
 
@@ -323,6 +327,8 @@ export function applyEntry(previous: IncidentState, entry: TimelineEntry): Incid
     case 'update':
       next = {
         ...next,
+        ...(entry.publicTitle ? { publicTitle: entry.publicTitle } : {}),
+        ...(entry.public ? { publishedAt: next.publishedAt ?? entry.at } : {}),
         lastUpdate: {
           at: entry.at,
           text: entry.text,
@@ -373,6 +379,7 @@ const declarationSchema = z.object({
   private: z.boolean(),
   drill: z.boolean(),
   services: z.array(z.string()),
+  publicTitle: z.string().optional(),
 });
 
 const stateSchema = z.object({
@@ -394,6 +401,8 @@ const stateSchema = z.object({
   }),
   lastUpdate: z.object({ at: isoDate, text: z.string(), by: z.string(), nextUpdateBy: isoDate.optional() }).optional(),
   head: z.string().max(100).optional(),
+  publicTitle: z.string().optional(),
+  publishedAt: isoDate.optional(),
 });
 
 export interface BodyMarker {
@@ -432,6 +441,8 @@ export function stateOnly(state: IncidentState): IncidentState {
     timestamps: state.timestamps,
     ...(state.lastUpdate ? { lastUpdate: state.lastUpdate } : {}),
     ...(state.head !== undefined ? { head: state.head } : {}),
+    ...(state.publicTitle !== undefined ? { publicTitle: state.publicTitle } : {}),
+    ...(state.publishedAt !== undefined ? { publishedAt: state.publishedAt } : {}),
   };
 }
 
@@ -449,9 +460,10 @@ export function readIncidentMarker(body: string | null | undefined): BodyMarker 
   // A cached state without a lead is corrupt: fall back to the declaration, which always names one.
   const cached = state.success && state.data.roles[LEAD] ? (stripUndefined(state.data) as IncidentState) : undefined;
   const through = payload['through'];
+  const declared = stripUndefined(declaration.data) as Declaration;
   return {
-    declaration: declaration.data,
-    state: cached ?? initialState(declaration.data),
+    declaration: declared,
+    state: cached ?? initialState(declared),
     ...(cached && typeof through === 'number' && Number.isInteger(through) && through >= 0 ? { through } : {}),
   };
 }

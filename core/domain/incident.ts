@@ -93,6 +93,10 @@ export interface UpdateEntry extends EntryBase {
   readonly status?: Milestone;
   /** When the next update is promised, ISO 8601. */
   readonly nextUpdateBy?: string;
+  /** Published on the status page (its text is then what customers read). */
+  readonly public?: boolean;
+  /** The title customers see from now on (the status page's name for the incident). */
+  readonly publicTitle?: string;
 }
 
 export interface RoleEntry extends EntryBase {
@@ -171,6 +175,8 @@ export interface Declaration {
   readonly private: boolean;
   readonly drill: boolean;
   readonly services: readonly string[];
+  /** The title customers see once the incident is published, if not the issue title. */
+  readonly publicTitle?: string;
 }
 
 export interface Timestamps {
@@ -202,6 +208,10 @@ export interface IncidentState {
   };
   /** Hash of the last state entry folded in: the head of the chain the next state entry names as `prev`. */
   readonly head?: string;
+  /** The title customers see, if not the issue title. */
+  readonly publicTitle?: string;
+  /** When the first public update was posted: the incident is on the status page from then on. */
+  readonly publishedAt?: string;
 }
 
 /** An incident as the edges see it: the folded state plus where it lives on GitHub. */

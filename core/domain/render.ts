@@ -176,6 +176,8 @@ function entryView(entry: TimelineEntry, textLimit: number) {
     destructive: 'destructive' in entry && entry.destructive === true,
     status: entry.kind === 'update' ? entry.status : undefined,
     nextUpdateBy: entry.kind === 'update' ? entry.nextUpdateBy : undefined,
+    public: entry.kind === 'update' && entry.public === true,
+    publicTitle: entry.kind === 'update' && entry.publicTitle ? userLine(entry.publicTitle, 300) : undefined,
     code: code && {
       repo: userLine(code.repo),
       // The template shows the path inside a code span: a backtick in it would end the span early.

@@ -102,6 +102,8 @@ export interface DeclareInput {
   readonly private?: boolean;
   readonly drill?: boolean;
   readonly key?: string;
+  /** The title customers see on the status page, if not the title. */
+  readonly publicTitle?: string;
 }
 
 export interface LogInput {
@@ -120,6 +122,10 @@ export interface UpdateInput {
   readonly status?: Milestone;
   readonly nextUpdateBy?: string;
   readonly key?: string;
+  /** Publish it on the status page. */
+  readonly public?: boolean;
+  /** The title customers see from now on. */
+  readonly publicTitle?: string;
 }
 
 /** An incident given by number (read first) or as loaded earlier (no extra read). */
@@ -202,6 +208,7 @@ export class IncidentService {
       private: input.private === true,
       drill: input.drill === true,
       services,
+      ...publicTitleOf(input.publicTitle),
     };
     const state = initialState(declaration);
     const issue = await this.createWithAssigneeFallback(
@@ -276,8 +283,15 @@ export class IncidentService {
         'Use investigating, identified, monitoring or resolved.',
       );
     const basis = await this.prepare(ref);
+    const publicTitle = publicTitleOf(input.publicTitle);
+    this.checkPublishable(basis.incident, input.public === true || publicTitle.publicTitle !== undefined);
     const landed = basis.unshown.find(
-      (e) => e.kind === 'update' && e.by === this.deps.actor && e.text === text && e.status === input.status,
+      (e) =>
+        e.kind === 'update' &&
+        e.by === this.deps.actor &&
+        e.text === text &&
+        e.status === input.status &&
+        (e.public === true) === (input.public === true),
     );
     if (landed && !input.key) return this.complete(basis);
     return this.change(basis, {
@@ -286,6 +300,8 @@ export class IncidentService {
       text,
       ...(input.status ? { status: input.status } : {}),
       ...(input.nextUpdateBy ? { nextUpdateBy: input.nextUpdateBy } : {}),
+      ...(input.public ? { public: true } : {}),
+      ...publicTitle,
     });
   }
 
@@ -343,13 +359,38 @@ export class IncidentService {
     return this.change(basis, { kind: 'role', ...this.stamp(), role });
   }
 
-  /** Resolves: a final update entry, then the issue is closed with its body and labels current. */
-  async resolve(ref: IncidentRef, text?: string): Promise<Incident> {
+  /**
+   * Resolves: a final update entry, then the issue is closed with its body and labels current. `public` publishes
+   * the final text on the status page (a published incident shows as resolved there either way).
+   */
+  async resolve(ref: IncidentRef, text?: string, options: { readonly public?: boolean } = {}): Promise<Incident> {
     const basis = await this.prepare(ref);
+    this.checkPublishable(basis.incident, options.public === true);
     const finalText = stripControl(text ?? '').trim() || 'Resolved.';
     if (this.landedHere(basis, (e) => e.kind === 'update' && e.status === 'resolved' && e.text === finalText))
       return this.complete(basis);
-    return this.change(basis, { kind: 'update', ...this.stamp(), text: finalText, status: 'resolved' });
+    return this.change(basis, {
+      kind: 'update',
+      ...this.stamp(),
+      text: finalText,
+      status: 'resolved',
+      ...(options.public ? { public: true } : {}),
+    });
+  }
+
+  /** Private incidents and drills never reach the status page: publishing one is a mistake worth stopping. */
+  private checkPublishable(incident: Incident, publishing: boolean): void {
+    if (!publishing) return;
+    if (incident.private)
+      throw new InputError(
+        `${repoSlug(incident.repo)}#${incident.number} is a private incident; it is never published.`,
+        'Post the update without --public; declare a separate public incident if customers need to know.',
+      );
+    if (incident.drill)
+      throw new InputError(
+        `#${incident.number} is a drill; drills are never published.`,
+        'Post the update without --public.',
+      );
   }
 
   async reopen(ref: IncidentRef, text?: string): Promise<Incident> {
@@ -854,4 +895,13 @@ export function normalizeLogin(login: string): string {
 
 function sameMembers(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/** A public title as given (trimmed, one line, bounded), or nothing. */
+function publicTitleOf(text: string | undefined): { publicTitle?: string } {
+  const title = stripControl(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!title) return {};
+  return { publicTitle: title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1)}…` : title };
 }

@@ -25,6 +25,7 @@ describe('action.yml', () => {
   it('declares the public contract: every input and output, each described', () => {
     assert.deepEqual(Object.keys(metadata.inputs).sort(), [
       'api-retries',
+      'base-url',
       'bypass',
       'bypass-reason',
       'config-path',
@@ -37,14 +38,23 @@ describe('action.yml', () => {
       'mode',
       'on-api-error',
       'on-private-error',
+      'output-dir',
       'remind',
       'repository',
       'service',
       'summary-issue',
       'timeout-seconds',
+      'title',
       'webhook-url',
     ]);
-    assert.deepEqual(Object.keys(metadata.outputs).sort(), ['bypassed', 'created', 'frozen', 'incidents', 'summary']);
+    assert.deepEqual(Object.keys(metadata.outputs).sort(), [
+      'bypassed',
+      'created',
+      'frozen',
+      'incidents',
+      'status',
+      'summary',
+    ]);
     for (const [name, spec] of [...Object.entries(metadata.inputs), ...Object.entries(metadata.outputs)])
       assert.ok(spec.description.length > 20, `${name} needs a description`);
     assert.equal(metadata.inputs['github-token']?.default, '${{ github.token }}');
