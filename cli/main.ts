@@ -7,6 +7,7 @@ import { buildContext, type CliContext } from './context';
 import { actionCommands } from './action-commands';
 import { drillCommand, sandboxCommand } from './drill';
 import { incidentCommands } from './incident-commands';
+import { serveCommand } from './serve';
 import { terminalText } from './terminal';
 
 export const EXIT_OK = 0;
@@ -23,7 +24,7 @@ const GLOBAL_OPTIONS = {
 } as const;
 
 export function allCommands(extra: readonly Command[] = []): Command[] {
-  return [...incidentCommands, ...actionCommands, ...extra, sandboxCommand, drillCommand];
+  return [...incidentCommands, ...actionCommands, ...extra, serveCommand, sandboxCommand, drillCommand];
 }
 
 function helpText(commands: readonly Command[]): string {

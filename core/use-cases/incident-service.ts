@@ -20,9 +20,11 @@ import {
 import {
   isActive,
   isLogKind,
+  isUnacknowledged,
   isMilestone,
   LEAD,
   repoSlug,
+  type AlertRef,
   type CodeRef,
   type Declaration,
   type Incident,
@@ -98,6 +100,8 @@ export interface DeclareInput {
   readonly private?: boolean;
   readonly drill?: boolean;
   readonly key?: string;
+  /** Declared from a monitoring alert (see core/use-cases/alerts.ts). */
+  readonly alert?: AlertRef;
 }
 
 export interface LogInput {
@@ -196,6 +200,7 @@ export class IncidentService {
       private: input.private === true,
       drill: input.drill === true,
       services,
+      ...(input.alert ? { alert: input.alert } : {}),
     };
     const state = initialState(declaration);
     const issue = await this.createWithAssigneeFallback(
@@ -309,9 +314,12 @@ export class IncidentService {
     const from = basis.incident.roles[role];
     if (from === to) return this.complete(basis);
     const base = this.stamp();
-    const entry: TimelineEntry = from
-      ? { ...base, kind: 'handoff', role, from, to, ...(note ? { note: stripControl(note).trim() } : {}) }
-      : { ...base, kind: 'role', role, login: to };
+    // Taking an alert's incident is the first person on it, not a handoff from the receiver: a role entry.
+    const taking = role === LEAD && isUnacknowledged(basis.incident);
+    const entry: TimelineEntry =
+      from && !taking
+        ? { ...base, kind: 'handoff', role, from, to, ...(note ? { note: stripControl(note).trim() } : {}) }
+        : { ...base, kind: 'role', role, login: to };
     return this.change(basis, entry);
   }
 
