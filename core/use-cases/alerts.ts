@@ -182,8 +182,8 @@ export class AlertIntake {
       await this.deps.service.resolve(
         incident.number,
         `Duplicate of #${original.number}: the same alert was declared there at the same moment (${original.url}).`,
+        { duplicate: true },
       );
-      await this.deps.gateway.updateIssue(incident.number, { state: 'closed', stateReason: 'duplicate' });
     }
   }
 }

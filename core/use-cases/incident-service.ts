@@ -333,12 +333,17 @@ export class IncidentService {
   }
 
   /** Resolves: a final update entry, then the issue is closed with its body and labels current. */
-  async resolve(ref: IncidentRef, text?: string): Promise<Incident> {
+  async resolve(ref: IncidentRef, text?: string, options: { duplicate?: boolean } = {}): Promise<Incident> {
     const basis = await this.prepare(ref);
     const finalText = stripControl(text ?? '').trim() || 'Resolved.';
     if (this.landedHere(basis, (e) => e.kind === 'update' && e.status === 'resolved' && e.text === finalText))
       return this.complete(basis);
-    return this.change(basis, { kind: 'update', ...this.stamp(), text: finalText, status: 'resolved' });
+    // A duplicate closes as GitHub's "duplicate" (state_reason counts only with the change of state).
+    return this.change(
+      basis,
+      { kind: 'update', ...this.stamp(), text: finalText, status: 'resolved' },
+      options.duplicate ? 'duplicate' : 'completed',
+    );
   }
 
   async reopen(ref: IncidentRef, text?: string): Promise<Incident> {
@@ -589,15 +594,26 @@ export class IncidentService {
   }
 
   /** A state-changing entry: the comment (the truth) and the view write, then a check that the view holds. */
-  private async change(basis: Basis, entry: TimelineEntry): Promise<Incident> {
-    return basis.issue ? this.changeInOrder(basis, basis.issue, entry) : this.changeTogether(basis, entry);
+  private async change(
+    basis: Basis,
+    entry: TimelineEntry,
+    closeAs: 'completed' | 'duplicate' = 'completed',
+  ): Promise<Incident> {
+    return basis.issue
+      ? this.changeInOrder(basis, basis.issue, entry, closeAs)
+      : this.changeTogether(basis, entry, closeAs);
   }
 
   /**
    * The issue was just read: comment, then the view of the fresh fold plus the entry. GitHub's answer to that write
    * comes after both, so it tells whether anyone else commented since the read.
    */
-  private async changeInOrder(basis: Basis, issue: IssueRecord, entry: TimelineEntry): Promise<Incident> {
+  private async changeInOrder(
+    basis: Basis,
+    issue: IssueRecord,
+    entry: TimelineEntry,
+    closeAs: 'completed' | 'duplicate' = 'completed',
+  ): Promise<Incident> {
     const { gateway, number, incident } = basis;
     const posted = await this.append(incident, entry);
     const state = applyEntry(incident, posted);
@@ -609,7 +625,7 @@ export class IncidentService {
         body: want.body,
         labels: fullLabels(issue, want, this.config),
         assignees: [...want.assignees],
-        ...this.openOrClose(issue.state, want),
+        ...this.openOrClose(issue.state, want, closeAs),
       });
     } catch (error) {
       throw this.viewBehind(error, number, entry);
@@ -629,7 +645,11 @@ export class IncidentService {
    * timeline. Whether anyone else wrote in between only an answer after both can tell: one read follows in the
    * background (see `settle`).
    */
-  private async changeTogether(basis: Basis, entry: TimelineEntry): Promise<Incident> {
+  private async changeTogether(
+    basis: Basis,
+    entry: TimelineEntry,
+    closeAs: 'completed' | 'duplicate' = 'completed',
+  ): Promise<Incident> {
     const { gateway, number, incident } = basis;
     // The entry as it will be recorded (chained to the head the incident shows, with its hash), so the body written
     // now names the head the timeline will have.
@@ -650,7 +670,7 @@ export class IncidentService {
       body: want.body,
       ...(labelsChange ? { labels: [...new Set([...want.managed, ...incident.otherLabels])] } : {}),
       ...(assigneesChange ? { assignees: [...want.assignees] } : {}),
-      ...this.openOrClose(incident.open ? 'open' : 'closed', want),
+      ...this.openOrClose(incident.open ? 'open' : 'closed', want, closeAs),
     });
     const [posted, written] = await Promise.allSettled([comment, view]);
     if (posted.status === 'rejected') {
@@ -705,10 +725,14 @@ export class IncidentService {
     }
   }
 
-  private openOrClose(current: 'open' | 'closed', want: DesiredView): Partial<IssuePatch> {
+  private openOrClose(
+    current: 'open' | 'closed',
+    want: DesiredView,
+    closeAs: 'completed' | 'duplicate' = 'completed',
+  ): Partial<IssuePatch> {
     if (current === want.state) return {};
     return want.state === 'closed'
-      ? { state: 'closed', stateReason: 'completed' }
+      ? { state: 'closed', stateReason: closeAs }
       : { state: 'open', stateReason: 'reopened' };
   }
 
