@@ -13,7 +13,7 @@ import type { RepoRef } from '../core/domain/incident';
 import { isWebhookUrl } from '../core/chat/webhook';
 import { loadWorkspace, nodeWorkspaceFiles } from '../core/workspace';
 
-export const MODES = ['freeze', 'follow-ups', 'status'] as const;
+export const MODES = ['freeze', 'follow-ups', 'status', 'alert'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** What the runner tells the step about the run (environment variables and the event payload). */
@@ -77,7 +77,49 @@ export interface Inputs {
   readonly summaryIssue?: number;
   readonly webhookUrl?: string;
   readonly apiRetries: number;
+  /** alert: the alert in the generic shape (the input, else the dispatch's client_payload or inputs). */
+  readonly alert?: unknown;
   readonly runner: RunnerContext;
+}
+
+/** The event type of a repository_dispatch that carries an alert. */
+export const ALERT_DISPATCH_TYPE = 'firebreak-alert';
+
+/**
+ * The alert of an `alert` run: the `alert` input (JSON), else a `firebreak-alert` repository_dispatch's
+ * client_payload, else a workflow_dispatch's inputs; all in the generic shape `{title, fingerprint, status, ...}`.
+ */
+export function alertPayload(text: string, runner: RunnerContext): unknown {
+  if (text) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new InputError(
+        'Input alert is not JSON.',
+        'Pass {"title": "...", "fingerprint": "...", "status": "firing"}, e.g. `alert: ${{ toJSON(github.event.client_payload) }}`.',
+      );
+    }
+  }
+  if (runner.eventName === 'repository_dispatch') {
+    const type = runner.payload['action'];
+    if (type !== ALERT_DISPATCH_TYPE)
+      throw new InputError(
+        `This repository_dispatch is "${String(type)}", not "${ALERT_DISPATCH_TYPE}".`,
+        `Trigger the workflow with \`on: repository_dispatch: types: [${ALERT_DISPATCH_TYPE}]\`.`,
+      );
+    return runner.payload['client_payload'];
+  }
+  if (runner.eventName === 'workflow_dispatch') {
+    const inputs = runner.payload['inputs'];
+    if (inputs && typeof inputs === 'object') {
+      // Form fields left empty are absent, not empty strings.
+      return Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== '' && v !== null));
+    }
+  }
+  throw new InputError(
+    'mode alert found no alert.',
+    `Run it on repository_dispatch (types: [${ALERT_DISPATCH_TYPE}]) or workflow_dispatch with title, fingerprint and status inputs, or set the alert input.`,
+  );
 }
 
 function input(name: string): string {
@@ -252,7 +294,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   if (!(MODES as readonly string[]).includes(mode)) {
     throw new InputError(
       `Input mode must be one of ${MODES.join(', ')}${mode ? `, not "${mode}"` : ''}.`,
-      'Set `with: mode: freeze` (or follow-ups, or status).',
+      'Set `with: mode: freeze` (or follow-ups, status or alert).',
     );
   }
   if (!token)
@@ -317,6 +359,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   }
   const freezeSeverities = listInput('freeze-severities');
   const summaryIssue = issueNumberInput('summary-issue');
+  const alert = mode === 'alert' ? alertPayload(input('alert'), runner) : undefined;
   return {
     mode: mode as Mode,
     token,
@@ -338,6 +381,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     ...(summaryIssue !== undefined ? { summaryIssue } : {}),
     ...(webhookUrl ? { webhookUrl } : {}),
     apiRetries,
+    ...(alert !== undefined ? { alert } : {}),
     runner,
   };
 }

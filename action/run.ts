@@ -10,6 +10,8 @@ import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { connect, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
 import { Status } from '../core/use-cases/status';
+import { AlertIntake } from '../core/use-cases/alerts';
+import { normaliseAlerts } from '../core/alerts/normalise';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
 import { eventIssue, readInputs, withTrustedConfig, type Inputs } from './inputs';
 
@@ -88,7 +90,42 @@ export async function run(): Promise<void> {
       return followUps(inputs, wiring);
     case 'status':
       return status(inputs, wiring);
+    case 'alert':
+      return alert(inputs, wiring);
   }
+}
+
+/** Who an alert run acts as: the workflow token's bot, which holds the lead until a person takes it. */
+const ALERT_ACTOR = 'github-actions[bot]';
+
+/** `mode: alert`: the same use case as `firebreak serve`, for teams without a server. */
+async function alert(inputs: Inputs, connection: Connection): Promise<void> {
+  const alerts = normaliseAlerts('generic', inputs.alert);
+  const service = incidentService(connection, { actor: ALERT_ACTOR });
+  const intake = new AlertIntake({
+    config: connection.config,
+    gateway: connection.gateway,
+    renderer: connection.renderer,
+    service,
+  });
+  const [outcome] = await intake.receiveAll(alerts);
+  if (!outcome) return;
+  core.setOutput('alert-result', outcome.result);
+  if (outcome.number !== undefined) core.setOutput('incident', String(outcome.number));
+  const said: Record<string, string> = {
+    declared: 'declared',
+    repeat: 'already open for this alert; nothing written',
+    observed: 'the change of state is recorded',
+    resolved: 'resolved (auto-resolve)',
+    attached: 'attached as an observation',
+    duplicate: 'already declared by another run',
+    ignored: `ignored (${outcome.reason ?? 'route'})`,
+  };
+  const where = outcome.url ? ` [#${outcome.number}](${outcome.url})` : '';
+  core.info(
+    `Alert ${outcome.alert}: ${said[outcome.result] ?? outcome.result}${outcome.number ? ` #${outcome.number}` : ''}`,
+  );
+  await writeSummary(`### Firebreak alert\n\nIncident${where}: ${said[outcome.result] ?? outcome.result}.\n`);
 }
 
 const BYPASS_HINT = [

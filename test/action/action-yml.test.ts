@@ -24,6 +24,7 @@ describe('action.yml', () => {
 
   it('declares the public contract: every input and output, each described', () => {
     assert.deepEqual(Object.keys(metadata.inputs).sort(), [
+      'alert',
       'api-retries',
       'bypass',
       'bypass-reason',
@@ -40,7 +41,15 @@ describe('action.yml', () => {
       'summary-issue',
       'webhook-url',
     ]);
-    assert.deepEqual(Object.keys(metadata.outputs).sort(), ['bypassed', 'created', 'frozen', 'incidents', 'summary']);
+    assert.deepEqual(Object.keys(metadata.outputs).sort(), [
+      'alert-result',
+      'bypassed',
+      'created',
+      'frozen',
+      'incident',
+      'incidents',
+      'summary',
+    ]);
     for (const [name, spec] of [...Object.entries(metadata.inputs), ...Object.entries(metadata.outputs)])
       assert.ok(spec.description.length > 20, `${name} needs a description`);
     assert.equal(metadata.inputs['github-token']?.default, '${{ github.token }}');
