@@ -13,7 +13,7 @@ import type { RepoRef } from '../core/domain/incident';
 import { isWebhookUrl } from '../core/chat/webhook';
 import { loadWorkspace, nodeWorkspaceFiles } from '../core/workspace';
 
-export const MODES = ['freeze', 'follow-ups', 'status', 'review', 'status-page'] as const;
+export const MODES = ['freeze', 'follow-ups', 'status', 'review', 'status-page', 'alert'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** What the runner tells the step about the run (environment variables and the event payload). */
@@ -87,11 +87,53 @@ export interface Inputs {
   readonly lookbackDays: number;
   /** review: show private incidents' titles and entries (otherwise "a private incident"). */
   readonly includePrivate: boolean;
+  /** alert: the alert in the generic shape (the input, else the dispatch's client_payload or inputs). */
+  readonly alert?: unknown;
   readonly runner: RunnerContext;
   /** status-page: where the site is written (relative to the workspace), its name and public URL. */
   readonly outputDir: string;
   readonly title?: string;
   readonly baseUrl?: string;
+}
+
+/** The event type of a repository_dispatch that carries an alert. */
+export const ALERT_DISPATCH_TYPE = 'firebreak-alert';
+
+/**
+ * The alert of an `alert` run: the `alert` input (JSON), else a `firebreak-alert` repository_dispatch's
+ * client_payload, else a workflow_dispatch's inputs; all in the generic shape `{title, fingerprint, status, ...}`.
+ */
+export function alertPayload(text: string, runner: RunnerContext): unknown {
+  if (text) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new InputError(
+        'Input alert is not JSON.',
+        'Pass {"title": "...", "fingerprint": "...", "status": "firing"}, e.g. `alert: ${{ toJSON(github.event.client_payload) }}`.',
+      );
+    }
+  }
+  if (runner.eventName === 'repository_dispatch') {
+    const type = runner.payload['action'];
+    if (type !== ALERT_DISPATCH_TYPE)
+      throw new InputError(
+        `This repository_dispatch is "${String(type)}", not "${ALERT_DISPATCH_TYPE}".`,
+        `Trigger the workflow with \`on: repository_dispatch: types: [${ALERT_DISPATCH_TYPE}]\`.`,
+      );
+    return runner.payload['client_payload'];
+  }
+  if (runner.eventName === 'workflow_dispatch') {
+    const inputs = runner.payload['inputs'];
+    if (inputs && typeof inputs === 'object') {
+      // Form fields left empty are absent, not empty strings.
+      return Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== '' && v !== null));
+    }
+  }
+  throw new InputError(
+    'mode alert found no alert.',
+    `Run it on repository_dispatch (types: [${ALERT_DISPATCH_TYPE}]) or workflow_dispatch with title, fingerprint and status inputs, or set the alert input.`,
+  );
 }
 
 function input(name: string): string {
@@ -266,7 +308,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   if (!(MODES as readonly string[]).includes(mode)) {
     throw new InputError(
       `Input mode must be one of ${MODES.join(', ')}${mode ? `, not "${mode}"` : ''}.`,
-      'Set `with: mode: freeze` (or follow-ups, status, review or status-page).',
+      'Set `with: mode: freeze` (or follow-ups, status, review, status-page or alert).',
     );
   }
   if (!token)
@@ -365,6 +407,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
       'Use the address the site is served from, e.g. ${{ steps.pages.outputs.base_url }} from actions/configure-pages.',
     );
   const title = input('title').trim();
+  const alert = mode === 'alert' ? alertPayload(input('alert'), runner) : undefined;
   return {
     mode: mode as Mode,
     token,
@@ -391,6 +434,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     ...(workspace.privateRepository ? { privateRepository: workspace.privateRepository } : {}),
     lookbackDays,
     includePrivate: booleanInput('include-private', false),
+    ...(alert !== undefined ? { alert } : {}),
     runner,
     outputDir,
     ...(title ? { title } : {}),

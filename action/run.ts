@@ -19,6 +19,8 @@ import { incidentFromIssue } from '../core/domain/issue-view';
 import { connect, incidentHistory, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
 import { Status } from '../core/use-cases/status';
 import { publishStatusPage } from '../core/status-site';
+import { AlertIntake } from '../core/use-cases/alerts';
+import { normaliseAlerts } from '../core/alerts/normalise';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
 import { GitCli } from '../core/git-cli';
 import { renderReviewReport, reviewNotice, reviewOutput } from '../core/use-cases/incident-history';
@@ -106,6 +108,8 @@ export async function run(): Promise<void> {
       return review(inputs, wiring);
     case 'status-page':
       return statusPage(inputs, wiring);
+    case 'alert':
+      return alert(inputs, wiring);
   }
 }
 
@@ -135,6 +139,39 @@ async function statusPage(inputs: Inputs, connection: Connection): Promise<void>
     ].join('\n'),
   );
   core.info(`Status page written to ${result.outDir}: ${model.status.description}.`);
+}
+
+/** Who an alert run acts as: the workflow token's bot, which holds the lead until a person takes it. */
+const ALERT_ACTOR = 'github-actions[bot]';
+
+/** `mode: alert`: the same use case as `firebreak serve`, for teams without a server. */
+async function alert(inputs: Inputs, connection: Connection): Promise<void> {
+  const alerts = normaliseAlerts('generic', inputs.alert);
+  const service = incidentService(connection, { actor: ALERT_ACTOR });
+  const intake = new AlertIntake({
+    config: connection.config,
+    gateway: connection.gateway,
+    renderer: connection.renderer,
+    service,
+  });
+  const [outcome] = await intake.receiveAll(alerts);
+  if (!outcome) return;
+  core.setOutput('alert-result', outcome.result);
+  if (outcome.number !== undefined) core.setOutput('incident', String(outcome.number));
+  const said: Record<string, string> = {
+    declared: 'declared',
+    repeat: 'already open for this alert; nothing written',
+    observed: 'the change of state is recorded',
+    resolved: 'resolved (auto-resolve)',
+    attached: 'attached as an observation',
+    duplicate: 'already declared by another run',
+    ignored: `ignored (${outcome.reason ?? 'route'})`,
+  };
+  const where = outcome.url ? ` [#${outcome.number}](${outcome.url})` : '';
+  core.info(
+    `Alert ${outcome.alert}: ${said[outcome.result] ?? outcome.result}${outcome.number ? ` #${outcome.number}` : ''}`,
+  );
+  await writeSummary(`### Firebreak alert\n\nIncident${where}: ${said[outcome.result] ?? outcome.result}.\n`);
 }
 
 const BYPASS_HINT = [

@@ -9,6 +9,7 @@ import { drillCommand, sandboxCommand } from './drill';
 import { historyCommand } from './history-command';
 import { incidentCommands } from './incident-commands';
 import { statusPageCommands } from './status-page-commands';
+import { serveCommand } from './serve';
 import { terminalText } from './terminal';
 
 export const EXIT_OK = 0;
@@ -31,6 +32,7 @@ export function allCommands(extra: readonly Command[] = []): Command[] {
     ...actionCommands,
     ...statusPageCommands,
     ...extra,
+    serveCommand,
     sandboxCommand,
     drillCommand,
   ];

@@ -68,6 +68,25 @@ export interface LabelConfig {
   readonly code: string;
 }
 
+export type AlertAction = 'declare' | 'attach' | 'ignore';
+export const ALERT_ACTIONS: readonly AlertAction[] = ['declare', 'attach', 'ignore'];
+
+/** A route for incoming alerts: the first whose `match` fits an alert decides what it does. */
+export interface AlertRoute {
+  /** Alert label or field (`source`, `title`, `severity`, `service`, any label) -> value; `*` matches any text. */
+  readonly match: Readonly<Record<string, string>>;
+  readonly service?: string;
+  readonly severity?: string;
+  /** `declare` (default), `attach` (an observation on the service's active incident, else declare) or `ignore`. */
+  readonly action: AlertAction;
+  /** A resolved alert resolves its incident, unless a person has acted on it. */
+  readonly autoResolve: boolean;
+}
+
+export interface AlertsConfig {
+  readonly routes: readonly AlertRoute[];
+}
+
 export interface FirebreakConfig {
   /** Where the config came from (a path, or `defaults`). */
   readonly source: string;
@@ -85,6 +104,8 @@ export interface FirebreakConfig {
   readonly timelineReaction?: Reaction;
   /** The public status page; absent in configs built by hand (then `statusPageConfig` gives the defaults). */
   readonly statusPage?: StatusPageConfig;
+  /** How alerts from monitoring become incidents (`firebreak serve`, the Action's `mode: alert`). */
+  readonly alerts: AlertsConfig;
 }
 
 /** GitHub's reaction set, as the REST API names it. */
@@ -157,6 +178,7 @@ export function defaultConfig(): FirebreakConfig {
     services: [],
     labels: DEFAULT_LABELS,
     timelineReaction: DEFAULT_TIMELINE_REACTION,
+    alerts: { routes: [] },
   };
 }
 
@@ -321,6 +343,31 @@ const labelsSchema = z
   })
   .strict();
 
+const alertRouteSchema = z
+  .object({
+    match: z
+      .record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean()], { error: 'each match value must be a text (`*` matches any)' }),
+        { error: 'match must map an alert label or field to a value, e.g. { alertname: HighErrorRate }' },
+      )
+      .optional(),
+    service: name('a service name').optional(),
+    severity: name('a severity name').optional(),
+    action: z.enum(['declare', 'attach', 'ignore'], { error: 'action must be declare, attach or ignore' }).optional(),
+    'auto-resolve': z.boolean({ error: 'auto-resolve must be true or false' }).optional(),
+  })
+  .strict();
+
+const alertsSchema = z
+  .object({
+    routes: z
+      .array(alertRouteSchema, { error: 'routes must be a list of { match, service, severity, action, auto-resolve }' })
+      .max(200, 'keep alert routes to at most 200')
+      .optional(),
+  })
+  .strict();
+
 const configSchema = z
   .object({
     repository: z
@@ -350,6 +397,7 @@ const configSchema = z
       })
       .optional(),
     'status-page': statusPageSchema.optional(),
+    alerts: alertsSchema.optional(),
   })
   .strict();
 
@@ -541,6 +589,31 @@ function normalize(
       message: `"${severityName}" is not a severity; map one of: ${severities.map((s) => s.name).join(', ')}`,
     });
   }
+  const services = Object.keys(raw.services ?? {});
+  const routes: AlertRoute[] = (raw.alerts?.routes ?? []).map((r, i) => {
+    const field = (key: string) => ({
+      file,
+      ...at(nodeOffset(doc, ['alerts', 'routes', i, key]) ?? nodeOffset(doc, ['alerts', 'routes', i])),
+      field: `alerts.routes[${i}].${key}`,
+    });
+    if (r.severity !== undefined && !severities.some((s) => s.name === r.severity))
+      problems.push({
+        ...field('severity'),
+        message: `unknown severity "${r.severity}"; use one of: ${severities.map((s) => s.name).join(', ')}`,
+      });
+    if (r.service !== undefined && services.length > 0 && !services.includes(r.service))
+      problems.push({
+        ...field('service'),
+        message: `unknown service "${r.service}"; use one of the services above: ${services.join(', ')}`,
+      });
+    return {
+      match: Object.fromEntries(Object.entries(r.match ?? {}).map(([k, v]) => [k, String(v)])),
+      ...(r.service !== undefined ? { service: r.service } : {}),
+      ...(r.severity !== undefined ? { severity: r.severity } : {}),
+      action: r.action ?? 'declare',
+      autoResolve: r['auto-resolve'] === true,
+    };
+  });
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     source: file,
@@ -569,6 +642,7 @@ function normalize(
       ? {}
       : { timelineReaction: raw['timeline-reaction'] ?? DEFAULT_TIMELINE_REACTION }),
     statusPage: statusPageConfig({ severities }, statusPage),
+    alerts: { routes },
   };
 }
 
@@ -716,6 +790,7 @@ function allowedKeys(path: (string | number)[]): string[] {
   if (path[0] === 'services') return Object.keys(serviceSchema.shape);
   if (path[0] === 'labels') return Object.keys(labelsSchema.shape);
   if (path[0] === 'status-page') return Object.keys(statusPageSchema.shape);
+  if (path[0] === 'alerts') return Object.keys(path.length > 1 ? alertRouteSchema.shape : alertsSchema.shape);
   return last;
 }
 

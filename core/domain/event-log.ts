@@ -39,6 +39,7 @@ import {
   LOG_KINDS,
   MILESTONES,
   TRIAGE,
+  type AlertRef,
   type Declaration,
   type IncidentState,
   type Milestone,
@@ -380,6 +381,9 @@ const declarationSchema = z.object({
   drill: z.boolean(),
   services: z.array(z.string()),
   publicTitle: z.string().optional(),
+  alert: z
+    .object({ source: z.string().max(50), id: z.string().max(100), url: z.string().max(2000).optional() })
+    .optional(),
 });
 
 const stateSchema = z.object({
@@ -460,10 +464,11 @@ export function readIncidentMarker(body: string | null | undefined): BodyMarker 
   // A cached state without a lead is corrupt: fall back to the declaration, which always names one.
   const cached = state.success && state.data.roles[LEAD] ? (stripUndefined(state.data) as IncidentState) : undefined;
   const through = payload['through'];
-  const declared = stripUndefined(declaration.data) as Declaration;
+  const { alert, ...declared } = stripUndefined(declaration.data) as Declaration;
+  const read: Declaration = { ...declared, ...(alert ? { alert: stripUndefined(alert) as AlertRef } : {}) };
   return {
-    declaration: declared,
-    state: cached ?? initialState(declared),
+    declaration: read,
+    state: cached ?? initialState(read),
     ...(cached && typeof through === 'number' && Number.isInteger(through) && through >= 0 ? { through } : {}),
   };
 }

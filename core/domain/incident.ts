@@ -177,6 +177,27 @@ export interface Declaration {
   readonly services: readonly string[];
   /** The title customers see once the incident is published, if not the issue title. */
   readonly publicTitle?: string;
+  /** Declared from a monitoring alert: which one (one open incident per alert), until a person takes the lead. */
+  readonly alert?: AlertRef;
+}
+
+/** The alert an incident was declared from: its source, its id (a hash of the source's fingerprint) and a link. */
+export interface AlertRef {
+  readonly source: string;
+  readonly id: string;
+  readonly url?: string;
+}
+
+/**
+ * Declared from an alert and nobody has taken it yet: the lead is still whoever declared it (the alert receiver),
+ * so nobody is on it. A person takes it with `firebreak role N lead @me` or the extension's Take Lead.
+ */
+export function isUnacknowledged(incident: Pick<Incident, 'declaration' | 'roles' | 'status'>): boolean {
+  return (
+    incident.declaration.alert !== undefined &&
+    incident.status !== 'resolved' &&
+    incident.roles[LEAD] === incident.declaration.declaredBy
+  );
 }
 
 export interface Timestamps {

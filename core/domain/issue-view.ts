@@ -70,7 +70,10 @@ export function labelsFor(
 /** Role holders are the assignees, the lead first. */
 export function assigneesFor(state: IncidentState): string[] {
   const lead = state.roles[LEAD];
-  return [...new Set([...(lead ? [lead] : []), ...Object.values(state.roles)])].slice(0, 10);
+  // GitHub cannot assign an App's bot (e.g. the alert receiver holding the lead until a person takes it).
+  return [...new Set([...(lead ? [lead] : []), ...Object.values(state.roles)])]
+    .filter((login) => !login.endsWith('[bot]'))
+    .slice(0, 10);
 }
 
 /** State from labels alone, for issues whose body marker is gone (opened by hand, or edited). */

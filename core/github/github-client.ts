@@ -20,6 +20,11 @@ export const GITHUB_API_URL = 'https://api.github.com';
 export interface ClientOptions {
   /** A token; never logged. Absent means anonymous (reads of public repositories only). */
   readonly token?: string;
+  /**
+   * Instead of a token: an octokit auth strategy and its options (a GitHub App's installation tokens, which the
+   * strategy renews before they expire). The server passes @octokit/auth-app here; other faces never load it.
+   */
+  readonly authStrategy?: { readonly strategy: unknown; readonly options: Readonly<Record<string, unknown>> };
   /** API base: `https://api.github.com`, `https://HOST/api/v3` for GitHub Enterprise Server, or a sandbox. */
   readonly baseUrl?: string;
   readonly userAgent?: string;
@@ -254,7 +259,11 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
   const fitsBudget = (retryAfterSeconds: number) => !budget || retryAfterSeconds * 1000 < budget.remainingMs();
   const octokit = new ThrottledOctokit({
     ...(budget ? { firebreakBudget: budget } : {}),
-    ...(options.token ? { auth: options.token } : {}),
+    ...(options.authStrategy
+      ? { authStrategy: options.authStrategy.strategy as never, auth: options.authStrategy.options }
+      : options.token
+        ? { auth: options.token }
+        : {}),
     baseUrl,
     request: { fetch: timedFetch },
     userAgent: options.userAgent ?? 'firebreak',

@@ -20,9 +20,11 @@ import {
 import {
   isActive,
   isLogKind,
+  isUnacknowledged,
   isMilestone,
   LEAD,
   repoSlug,
+  type AlertRef,
   type CodeRef,
   type Declaration,
   type Incident,
@@ -104,6 +106,8 @@ export interface DeclareInput {
   readonly key?: string;
   /** The title customers see on the status page, if not the title. */
   readonly publicTitle?: string;
+  /** Declared from a monitoring alert (see core/use-cases/alerts.ts). */
+  readonly alert?: AlertRef;
 }
 
 export interface LogInput {
@@ -209,6 +213,7 @@ export class IncidentService {
       drill: input.drill === true,
       services,
       ...publicTitleOf(input.publicTitle),
+      ...(input.alert ? { alert: input.alert } : {}),
     };
     const state = initialState(declaration);
     const issue = await this.createWithAssigneeFallback(
@@ -344,9 +349,12 @@ export class IncidentService {
     const from = basis.incident.roles[role];
     if (from === to) return this.complete(basis);
     const base = this.stamp();
-    const entry: TimelineEntry = from
-      ? { ...base, kind: 'handoff', role, from, to, ...(note ? { note: stripControl(note).trim() } : {}) }
-      : { ...base, kind: 'role', role, login: to };
+    // Taking an alert's incident is the first person on it, not a handoff from the receiver: a role entry.
+    const taking = role === LEAD && isUnacknowledged(basis.incident);
+    const entry: TimelineEntry =
+      from && !taking
+        ? { ...base, kind: 'handoff', role, from, to, ...(note ? { note: stripControl(note).trim() } : {}) }
+        : { ...base, kind: 'role', role, login: to };
     return this.change(basis, entry);
   }
 
@@ -363,19 +371,28 @@ export class IncidentService {
    * Resolves: a final update entry, then the issue is closed with its body and labels current. `public` publishes
    * the final text on the status page (a published incident shows as resolved there either way).
    */
-  async resolve(ref: IncidentRef, text?: string, options: { readonly public?: boolean } = {}): Promise<Incident> {
+  async resolve(
+    ref: IncidentRef,
+    text?: string,
+    options: { readonly public?: boolean; readonly duplicate?: boolean } = {},
+  ): Promise<Incident> {
     const basis = await this.prepare(ref);
     this.checkPublishable(basis.incident, options.public === true);
     const finalText = stripControl(text ?? '').trim() || 'Resolved.';
     if (this.landedHere(basis, (e) => e.kind === 'update' && e.status === 'resolved' && e.text === finalText))
       return this.complete(basis);
-    return this.change(basis, {
-      kind: 'update',
-      ...this.stamp(),
-      text: finalText,
-      status: 'resolved',
-      ...(options.public ? { public: true } : {}),
-    });
+    // A duplicate closes as GitHub's "duplicate" (state_reason counts only with the change of state).
+    return this.change(
+      basis,
+      {
+        kind: 'update',
+        ...this.stamp(),
+        text: finalText,
+        status: 'resolved',
+        ...(options.public ? { public: true } : {}),
+      },
+      options.duplicate ? 'duplicate' : 'completed',
+    );
   }
 
   /** Private incidents and drills never reach the status page: publishing one is a mistake worth stopping. */
@@ -673,15 +690,26 @@ export class IncidentService {
   }
 
   /** A state-changing entry: the comment (the truth) and the view write, then a check that the view holds. */
-  private async change(basis: Basis, entry: TimelineEntry): Promise<Incident> {
-    return basis.issue ? this.changeInOrder(basis, basis.issue, entry) : this.changeTogether(basis, entry);
+  private async change(
+    basis: Basis,
+    entry: TimelineEntry,
+    closeAs: 'completed' | 'duplicate' = 'completed',
+  ): Promise<Incident> {
+    return basis.issue
+      ? this.changeInOrder(basis, basis.issue, entry, closeAs)
+      : this.changeTogether(basis, entry, closeAs);
   }
 
   /**
    * The issue was just read: comment, then the view of the fresh fold plus the entry. GitHub's answer to that write
    * comes after both, so it tells whether anyone else commented since the read.
    */
-  private async changeInOrder(basis: Basis, issue: IssueRecord, entry: TimelineEntry): Promise<Incident> {
+  private async changeInOrder(
+    basis: Basis,
+    issue: IssueRecord,
+    entry: TimelineEntry,
+    closeAs: 'completed' | 'duplicate' = 'completed',
+  ): Promise<Incident> {
     const { gateway, number, incident } = basis;
     const posted = await this.append(incident, entry);
     const state = applyEntry(incident, posted);
@@ -693,7 +721,7 @@ export class IncidentService {
         body: want.body,
         labels: fullLabels(issue, want, this.config),
         assignees: [...want.assignees],
-        ...this.openOrClose(issue.state, want),
+        ...this.openOrClose(issue.state, want, closeAs),
       });
     } catch (error) {
       throw this.viewBehind(error, number, entry);
@@ -713,7 +741,11 @@ export class IncidentService {
    * timeline. Whether anyone else wrote in between only an answer after both can tell: one read follows in the
    * background (see `settle`).
    */
-  private async changeTogether(basis: Basis, entry: TimelineEntry): Promise<Incident> {
+  private async changeTogether(
+    basis: Basis,
+    entry: TimelineEntry,
+    closeAs: 'completed' | 'duplicate' = 'completed',
+  ): Promise<Incident> {
     const { gateway, number, incident } = basis;
     // The entry as it will be recorded (chained to the head the incident shows, with its hash), so the body written
     // now names the head the timeline will have.
@@ -734,7 +766,7 @@ export class IncidentService {
       body: want.body,
       ...(labelsChange ? { labels: [...new Set([...want.managed, ...incident.otherLabels])] } : {}),
       ...(assigneesChange ? { assignees: [...want.assignees] } : {}),
-      ...this.openOrClose(incident.open ? 'open' : 'closed', want),
+      ...this.openOrClose(incident.open ? 'open' : 'closed', want, closeAs),
     });
     const [posted, written] = await Promise.allSettled([comment, view]);
     if (posted.status === 'rejected') {
@@ -789,10 +821,14 @@ export class IncidentService {
     }
   }
 
-  private openOrClose(current: 'open' | 'closed', want: DesiredView): Partial<IssuePatch> {
+  private openOrClose(
+    current: 'open' | 'closed',
+    want: DesiredView,
+    closeAs: 'completed' | 'duplicate' = 'completed',
+  ): Partial<IssuePatch> {
     if (current === want.state) return {};
     return want.state === 'closed'
-      ? { state: 'closed', stateReason: 'completed' }
+      ? { state: 'closed', stateReason: closeAs }
       : { state: 'open', stateReason: 'reopened' };
   }
 

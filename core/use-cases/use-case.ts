@@ -6,6 +6,7 @@
 //   new Freeze({ ...deps, service }).run(request)            is this deploy frozen; record a bypass
 //   new FollowUps(deps).run(incidentNumber, options)          follow-up issues from a retro's checklist
 //   new Status(deps).run(options)                             status report, reminders, digest, repairs
+//   new AlertIntake({ ...deps, service }).receive(alert)      an alert from monitoring: declare once, follow its state
 import type { FirebreakConfig } from '../domain/config';
 import type { Renderer } from '../domain/render';
 import type { IssueGateway } from '../github/issue-gateway';

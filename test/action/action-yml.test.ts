@@ -24,6 +24,7 @@ describe('action.yml', () => {
 
   it('declares the public contract: every input and output, each described', () => {
     assert.deepEqual(Object.keys(metadata.inputs).sort(), [
+      'alert',
       'api-retries',
       'base-url',
       'bypass',
@@ -48,9 +49,11 @@ describe('action.yml', () => {
       'webhook-url',
     ]);
     assert.deepEqual(Object.keys(metadata.outputs).sort(), [
+      'alert-result',
       'bypassed',
       'created',
       'frozen',
+      'incident',
       'incidents',
       'status',
       'summary',

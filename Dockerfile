@@ -1,0 +1,20 @@
+# firebreak serve: the alert receiver in a container. Build: docker build -t firebreak .
+# Run: docker run -p 8080:8080 -e GITHUB_TOKEN -e FIREBREAK_ALERT_TOKEN firebreak --repo acme/incidents
+FROM node:20-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN node scripts/build.mjs --only cli
+
+FROM node:20-slim
+ENV NODE_ENV=production PORT=8080
+WORKDIR /app
+# The CLI is one self-contained bundle (templates included): nothing else to install.
+COPY --from=build /src/dist/cli.js /app/cli.js
+# A config file (alert routes, severities, services) can be mounted at /app/.github/incidents.yml.
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# SIGTERM reaches node directly (exec form), so requests in flight finish before the container stops.
+ENTRYPOINT ["node", "/app/cli.js", "serve", "--host", "0.0.0.0"]

@@ -1,0 +1,68 @@
+// `firebreak serve`: the alert receiver (server/). Reads the workspace as every command does, authenticates to
+// GitHub as an App or with a token, prints `Listening on http://HOST:PORT`, and stops gracefully on SIGTERM/SIGINT.
+import { InputError } from '../core/domain/errors';
+import { loadWorkspace, nodeWorkspaceFiles } from '../core/workspace';
+import { alertSecretsFrom } from '../server/alert-routes';
+import { startAlertServer } from '../server/app';
+import { credentialsFrom } from '../server/credentials';
+import { stringOption, type Command } from './command';
+import { originUrl, repositoryRoot } from './git';
+import { parseRemoteUrl } from '../core/domain/code-ref';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  standalone: true,
+  summary: 'Receive alerts (Alertmanager, Grafana, PagerDuty, Datadog, Sentry, any webhook) and declare incidents',
+  usage:
+    'firebreak serve [--port P] [--host H]   (PORT or 8080, 127.0.0.1; secrets: FIREBREAK_ALERT_TOKEN, ' +
+    'FIREBREAK_PAGERDUTY_SECRET, FIREBREAK_SENTRY_SECRET; GitHub: FIREBREAK_APP_ID + FIREBREAK_APP_PRIVATE_KEY or GITHUB_TOKEN)',
+  options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },
+  async run(values, _positionals, ctx) {
+    const portText = stringOption(values, 'port') ?? ctx.env['PORT'] ?? '8080';
+    const port = Number(portText);
+    if (!/^\d+$/.test(portText) || port > 65535)
+      throw new InputError(`Port "${portText}" is not a port number.`, 'Use --port 8080 (or PORT=8080).');
+    const host = stringOption(values, 'host') ?? '127.0.0.1';
+    const root = repositoryRoot(ctx.cwd) ?? ctx.cwd;
+    const workspace = await loadWorkspace({
+      files: nodeWorkspaceFiles(root),
+      ...(typeof values['config'] === 'string' ? { configPath: values['config'] } : {}),
+      ...(typeof values['repo'] === 'string' ? { repository: values['repo'] } : {}),
+      ...(typeof values['api-url'] === 'string' ? { apiUrl: values['api-url'] } : {}),
+      env: ctx.env,
+      originRepo: () => {
+        const remote = originUrl(root);
+        return remote ? parseRemoteUrl(remote) : undefined;
+      },
+      names: { configPath: '--config', repository: '--repo', apiUrl: '--api-url' },
+    });
+    const secrets = alertSecretsFrom(ctx.env);
+    if (Object.keys(secrets).length === 0)
+      throw new InputError(
+        'No alert source is enabled.',
+        'Set FIREBREAK_ALERT_TOKEN (Alertmanager, Grafana, Datadog, generic), FIREBREAK_PAGERDUTY_SECRET or ' +
+          'FIREBREAK_SENTRY_SECRET.',
+      );
+    const credentials = await credentialsFrom(ctx.env, workspace.apiUrl, workspace.repository);
+    const server = await startAlertServer({
+      workspace,
+      credentials,
+      secrets,
+      port,
+      host,
+      log: (line) => ctx.io.out(line),
+      clientLog: ctx.log,
+    });
+    ctx.io.out(`Listening on ${server.url}`);
+    ctx.log.info(
+      `firebreak serve: ${server.sources.map((s) => `/alerts/${s}`).join(', ')} -> ` +
+        `${workspace.repository.owner}/${workspace.repository.name} as ${server.actor}`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGTERM', resolve);
+      process.once('SIGINT', resolve);
+    });
+    ctx.log.info('firebreak serve: stopping; requests in flight finish first.');
+    await server.close();
+  },
+};

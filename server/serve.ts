@@ -1,0 +1,136 @@
+// `firebreak serve`: a small, stateless HTTP receiver on node:http. Bodies are read up to 1 MB (413 beyond), each
+// request is one JSON log line (method, path, status, time, outcome; never a header, token or signature), and
+// close() stops accepting, lets requests in flight finish, then ends (SIGTERM in the CLI).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { json, matchRoute, type Reply, type Route } from './routes';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface ServeOptions {
+  readonly routes: readonly Route[];
+  readonly port?: number;
+  readonly host?: string;
+  /** One line per request (JSON). */
+  readonly log?: (line: string) => void;
+  readonly maxBodyBytes?: number;
+  readonly now?: () => Date;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  /** Stops accepting connections, waits for requests in flight, then closes idle connections. */
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        reject(new BodyTooLarge());
+        req.pause();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The healthz route every server has. */
+export const healthRoute: Route = {
+  method: 'GET',
+  path: '/healthz',
+  handle: () => Promise.resolve(json(200, { status: 'ok' })),
+};
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const routes = [healthRoute, ...options.routes];
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const now = options.now ?? (() => new Date());
+  const max = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const inFlight = new Set<Promise<void>>();
+  const sockets = new Set<Socket>();
+  let closing = false;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = Date.now();
+    const method = req.method ?? 'GET';
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    let reply: Reply;
+    const match = matchRoute(routes, method, path);
+    if ('status' in match) {
+      reply = json(match.status, { error: match.status === 404 ? 'Not found.' : `Use ${match.allow ?? 'POST'}.` });
+      if (match.allow) res.setHeader('allow', match.allow);
+      req.resume();
+    } else {
+      try {
+        const body = await readBody(req, max);
+        reply = await match.route.handle(body, req.headers);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          reply = json(413, { error: `The body is larger than ${max} bytes.` });
+          res.setHeader('connection', 'close');
+        } else {
+          reply = json(500, { error: 'Internal error.' }, { error: (error as Error).message });
+        }
+      }
+    }
+    const text = JSON.stringify(reply.body);
+    if (closing) res.setHeader('connection', 'close');
+    res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(method === 'HEAD' ? undefined : text);
+    log(
+      JSON.stringify({
+        time: now().toISOString(),
+        method,
+        path,
+        status: reply.status,
+        ms: Date.now() - started,
+        ...reply.log,
+      }),
+    );
+  };
+
+  const server: Server = createServer((req, res) => {
+    const done = handle(req, res).finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // A client that stops sending (slowloris) must not hold a request open forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    async close() {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      server.closeIdleConnections();
+      // Keep-alive connections that sent nothing more after their last answer.
+      setTimeout(() => sockets.forEach((s) => s.destroy()), 1000).unref();
+      await closed;
+    },
+  };
+}
