@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readMarker } from '../../core/domain/event-log';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { wired } from '../support/fixtures';
 import { packageExtension, startSession, type Session } from './support/session';
 import { waitFor } from './support/tools';
 import { captureOnFailure } from './support/workbench';
@@ -216,5 +217,20 @@ describe('Firebreak in VS Code (code-server)', function () {
     assert.equal(readMarker(comments(1)[1]?.body ?? '', 'entry')?.['text'], 'Rolled back to v41');
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal(comments(1).length, 2, 'delivered exactly once');
+  });
+  it('shows the resolved incident as history on the lines its entry referenced', async function () {
+    const { wb } = s;
+    await wired(sandbox).service.resolve(1, 'The limit check is fixed.');
+    await wb.openFile('src/checkout.ts');
+    const lens = wb.page.locator('.monaco-editor .codelens-decoration', { hasText: '1 past incident (#1)' });
+    await waitFor('the history CodeLens on the referenced lines', async () => (await lens.count()) > 0, {
+      timeoutMs: 90_000,
+    });
+    const active = wb.page.locator('.monaco-editor .codelens-decoration', { hasText: '1 incident entry (#1)' });
+    assert.equal(await active.count(), 0, 'a resolved incident is history, not an active entry');
+    assert.ok(
+      sandbox.store.issueLabels(sandbox.store.repo(SLUG)!, issues()[0]!).some((l) => l.name === 'incident:code'),
+      'the incident carries the code label',
+    );
   });
 });
