@@ -10,7 +10,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readMarker } from '../../core/domain/event-log';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { wired } from '../support/fixtures';
 import { packageExtension, startSession, type Session } from './support/session';
 import { waitFor } from './support/tools';
 import { captureOnFailure } from './support/workbench';
@@ -220,7 +219,9 @@ describe('Firebreak in VS Code (code-server)', function () {
   });
   it('shows the resolved incident as history on the lines its entry referenced', async function () {
     const { wb } = s;
-    await wired(sandbox).service.resolve(1, 'The limit check is fixed.');
+    await wb.runCommand('Firebreak: Resolve Incident');
+    await wb.typeIntoInput('Raised the limit check for large carts', { prompt: /Final update/ });
+    await wb.waitForNotification(/Resolved #1 and closed the issue/);
     await wb.openFile('src/checkout.ts');
     const lens = wb.page.locator('.monaco-editor .codelens-decoration', { hasText: '1 past incident (#1)' });
     await waitFor('the history CodeLens on the referenced lines', async () => (await lens.count()) > 0, {
