@@ -6,11 +6,13 @@ import { GitHubAuth } from './auth';
 import { registerCommands } from './commands';
 import { GitFacts } from './git';
 import { IncidentStore } from './incident-store';
+import { PastIncidents } from './past-incidents';
 import type { ErrorSurface } from './show-error';
 import { VsCodePrompter } from './vscode-prompter';
 import { watchConfig } from './wiring/config-watch';
 import { QueueDelivery } from './wiring/delivery';
 import { createFlowContext } from './wiring/flow-context';
+import { registerLanguageModelTools } from './wiring/language-model-tools';
 import { openCodeRef, openConfigFile } from './wiring/open-files';
 import { createRefresh, Polling } from './wiring/refresh';
 import { createSessions, SignInState } from './wiring/sign-in';
@@ -33,7 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const errors: ErrorSurface = { log, openConfig: () => openConfigFile(workspaceConfig) };
 
   const refresh = createRefresh({ sessions, signIn, store, queue, errors });
-  const views = new IncidentViews({ store, queue, sessions, workspaceConfig, git, log });
+  const past = new PastIncidents({ sessions, git, log });
+  const views = new IncidentViews({ store, queue, sessions, workspaceConfig, git, past, log });
   const polling = new Polling(refresh, views.view, store, signIn);
   const flows = createFlowContext({ prompter, sessions, signIn, store, queue, git, workspaceConfig, log: coreLog });
 
@@ -42,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
     auth,
     signIn,
     delivery,
+    past,
     views,
     polling,
     ...registerCommands({
@@ -57,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
       openCode: (code) => openCodeRef(code, { workspaceConfig, git, log }),
     }),
     ...watchConfig({ workspaceConfig, sessions, views, signIn, polling }),
+    ...registerLanguageModelTools({ flows, past, log }),
   );
 
   // Local reads only: the stored token decides the welcome content; the status bar shows the saved current incident.

@@ -46,6 +46,13 @@ export const CONTEXT_KEYS = {
 
 export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
 
+/** Language model tools (agent mode); each is contributed in package.json `languageModelTools`. */
+export const LM_TOOLS = {
+  currentIncident: 'firebreak_current_incident',
+  incidentHistory: 'firebreak_incident_history',
+  logEntry: 'firebreak_log_entry',
+} as const;
+
 export const VIEW_ID = 'firebreak.incidents';
 
 export const STATUS_BAR_ID = 'firebreak.current';

@@ -5,7 +5,8 @@ import type { Logger } from '../core/github/github-client';
 import type { IncidentService } from '../core/use-cases/incident-service';
 import type { RepoRef } from '../core/domain/incident';
 import type { IssueGateway } from '../core/github/issue-gateway';
-import { connect, incidentService } from '../core/wiring';
+import type { IncidentHistory } from '../core/use-cases/incident-history';
+import { connect, incidentHistory, incidentService, type HistoryOptions } from '../core/wiring';
 
 export interface SessionInputs {
   /** Never logged, never stored outside SecretStorage or the auth provider. */
@@ -29,6 +30,8 @@ export interface Session {
   /** Web base for permalinks (https://github.com, https://HOST for GHES, the sandbox URL in tests). */
   readonly webUrl: string;
   readonly actor: string;
+  /** Past incidents in a checkout's code (CodeLens, hover, the history tool), over this session's connection. */
+  history(options: HistoryOptions): IncidentHistory;
 }
 
 /** Builds the gateway and service through the shared wiring; one request (who am I) to learn the actor. */
@@ -56,6 +59,7 @@ export async function openSession(inputs: SessionInputs): Promise<Session> {
     apiUrl: inputs.apiUrl,
     webUrl: connection.webUrl,
     actor,
+    history: (options) => incidentHistory(connection, options),
   };
 }
 

@@ -12,6 +12,8 @@ export interface Settings {
   readonly pollIntervalSeconds: number;
   readonly updateReminders: boolean;
   readonly configPath: string;
+  /** CodeLens and hover of past incidents on the lines their entries referenced. */
+  readonly incidentHistory: boolean;
 }
 
 export function readSettings(): Settings {
@@ -22,6 +24,7 @@ export function readSettings(): Settings {
     pollIntervalSeconds: Math.max(15, c.get<number>('pollIntervalSeconds') ?? 60),
     updateReminders: c.get<boolean>('updateReminders') ?? true,
     configPath: (c.get<string>('configPath') ?? '').trim() || DEFAULT_CONFIG_PATH,
+    incidentHistory: c.get<boolean>('incidentHistory') ?? true,
   };
 }
 

@@ -84,6 +84,7 @@ export class IncidentHistory {
   private readonly now: () => Date;
   /** What could not be read, for the edge to show (e.g. the private repository with a token that cannot). */
   readonly notes: string[] = [];
+  private readonly timelines = new Map<string, { updatedAt: string; comments: number; incident: Incident }>();
 
   constructor(private readonly deps: HistoryDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -133,8 +134,14 @@ export class IncidentHistory {
       return isActive(summary) || resolvedAt === undefined || resolvedAt >= cutoff;
     });
     return mapLimit(recent, this.deps.concurrency ?? 6, async ({ gateway, issue, private: isPrivate }) => {
+      // A long-lived history (the editor's) reads a timeline again only when its issue changed.
+      const key = `${repoSlug(gateway.repo)}#${issue.number}`.toLowerCase();
+      const known = this.timelines.get(key);
+      if (known && known.updatedAt === issue.updatedAt && known.comments === issue.comments)
+        return { incident: known.incident, private: isPrivate || known.incident.private };
       const comments = await gateway.listComments(issue.number);
       const { incident } = incidentFromComments({ repo: gateway.repo, issue, config }, comments);
+      this.timelines.set(key, { updatedAt: issue.updatedAt, comments: issue.comments, incident });
       return { incident, private: isPrivate || incident.private };
     });
   }

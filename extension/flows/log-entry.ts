@@ -146,3 +146,50 @@ async function deliverLog(
   }
   return delivery;
 }
+
+/** What an agent asks to log: the kind, the text, and whether the editor's selection is linked. */
+export interface AgentLogInput {
+  readonly kind?: LogKind;
+  readonly text: string;
+  readonly linkSelection?: boolean;
+}
+
+/** The entry an agent's request would log, for the confirmation the person answers before anything is written. */
+export async function describeAgentLog(
+  ctx: FlowContext,
+  input: AgentLogInput,
+): Promise<{ incident: Incident; kind: LogKind; text: string; where?: string } | string> {
+  const incident = ctx.store.current;
+  if (!incident) return 'There is no current incident: pick one with "Firebreak: Select Incident" first.';
+  const text = input.text.trim();
+  if (!text) return 'The entry is empty: say what was done, seen, decided, asked or suspected.';
+  if (text.length > TEXT_MAX) return `The entry is ${text.length} characters; at most ${TEXT_MAX}.`;
+  const kind = input.kind && (LOG_KINDS as readonly string[]).includes(input.kind) ? input.kind : 'observation';
+  const active = input.linkSelection === false ? undefined : await ctx.code.activeCode();
+  const where = active?.selection
+    ? `${active.path}#L${active.selection.startLine}${active.selection.endLine !== active.selection.startLine ? `-L${active.selection.endLine}` : ''}`
+    : undefined;
+  return { incident, kind, text, ...(where ? { where } : {}) };
+}
+
+/** Logs what an agent asked for, after the person confirmed it: the same delivery as the Log Entry command. */
+export async function logForAgent(ctx: FlowContext, input: AgentLogInput): Promise<string> {
+  const planned = await describeAgentLog(ctx, input);
+  if (typeof planned === 'string') return planned;
+  const session = await ctx.session();
+  if (!session) return 'Not signed in to GitHub: nothing was logged.';
+  const active = input.linkSelection === false ? undefined : await ctx.code.activeCode();
+  const delivery = await deliverLog(
+    ctx,
+    session,
+    planned.incident,
+    { kind: planned.kind, text: planned.text, destructive: false },
+    active?.selection ? active : undefined,
+  );
+  const on = `#${planned.incident.number}`;
+  if (delivery.status === 'delivered')
+    return `Logged the ${planned.kind} on ${on}${planned.where ? ` with a link to ${planned.where}` : ''}${delivery.entry?.url ? `: ${delivery.entry.url}` : '.'}`;
+  if (delivery.status === 'queued')
+    return `GitHub is not answering: the ${planned.kind} is saved and will be posted to ${on}.`;
+  return `GitHub did not take the ${planned.kind} on ${on}: ${delivery.reason}`;
+}

@@ -8,7 +8,9 @@ import { CONTEXT_KEYS, VIEW_ID } from '../ids';
 import type { IncidentStore } from '../incident-store';
 import type { SessionManager } from '../session';
 import { readSettings } from '../settings';
+import type { PastIncidents } from '../past-incidents';
 import { IncidentCodeLens } from '../views/code-lens';
+import { PastIncidentLens } from '../views/history-lens';
 import { IncidentsTree } from '../views/incidents-tree';
 import { IncidentStatusBar } from '../views/status-bar';
 import type { WorkspaceConfig } from '../workspace-config';
@@ -20,6 +22,7 @@ export interface ViewsDeps {
   readonly sessions: SessionManager;
   readonly workspaceConfig: WorkspaceConfig;
   readonly git: GitFacts;
+  readonly past: PastIncidents;
   readonly log: vscode.LogOutputChannel;
 }
 
@@ -44,15 +47,21 @@ export class IncidentViews implements vscode.Disposable {
       remindersOn: () => readSettings().updateReminders,
     });
     const codeLens = new IncidentCodeLens(store, git);
+    const history = new PastIncidentLens(deps.past);
     this.subscriptions = [
       this.tree,
       this.view,
       statusBar,
       codeLens,
       vscode.languages.registerCodeLensProvider({ scheme: 'file' }, codeLens),
+      history,
+      vscode.languages.registerCodeLensProvider({ scheme: 'file' }, history),
+      vscode.languages.registerHoverProvider({ scheme: 'file' }, history),
       store.onDidChange(() => {
         this.publishContext();
         this.updateBadge();
+        // A refresh (poll, sign-in) is when past incidents may load: CodeLens asks again, which loads when due.
+        deps.past.poke();
       }),
     ];
   }

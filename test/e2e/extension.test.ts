@@ -217,4 +217,21 @@ describe('Firebreak in VS Code (code-server)', function () {
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal(comments(1).length, 2, 'delivered exactly once');
   });
+  it('shows the resolved incident as history on the lines its entry referenced', async function () {
+    const { wb } = s;
+    await wb.runCommand('Firebreak: Resolve Incident');
+    await wb.typeIntoInput('Raised the limit check for large carts', { prompt: /Final update/ });
+    await wb.waitForNotification(/Resolved #1 and closed the issue/);
+    await wb.openFile('src/checkout.ts');
+    const lens = wb.page.locator('.monaco-editor .codelens-decoration', { hasText: '1 past incident (#1)' });
+    await waitFor('the history CodeLens on the referenced lines', async () => (await lens.count()) > 0, {
+      timeoutMs: 90_000,
+    });
+    const active = wb.page.locator('.monaco-editor .codelens-decoration', { hasText: '1 incident entry (#1)' });
+    assert.equal(await active.count(), 0, 'a resolved incident is history, not an active entry');
+    assert.ok(
+      sandbox.store.issueLabels(sandbox.store.repo(SLUG)!, issues()[0]!).some((l) => l.name === 'incident:code'),
+      'the incident carries the code label',
+    );
+  });
 });

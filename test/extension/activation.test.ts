@@ -5,18 +5,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
-import { COMMANDS, CONTEXT_KEYS, VIEW_ID } from '../../extension/ids';
+import { COMMANDS, CONTEXT_KEYS, LM_TOOLS, VIEW_ID } from '../../extension/ids';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { ADMIN_TOKEN, serviceFor } from '../support/sandbox';
 import { extensionContext, requireWithFakeVscode, state } from './support/fake-vscode';
 
 type ExtensionModule = typeof import('../../extension/extension');
 
-const contributed = (
-  JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
-    contributes: { commands: { command: string }[] };
-  }
-).contributes.commands.map((c) => c.command);
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  contributes: { commands: { command: string }[]; languageModelTools: { name: string }[] };
+};
+const contributed = manifest.contributes.commands.map((c) => c.command);
 
 const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -49,6 +48,16 @@ describe('extension activation (fake vscode)', () => {
     activate();
     assert.deepEqual([...state.commands.keys()].sort(), [...contributed].sort());
     assert.deepEqual([...state.commands.keys()].sort(), Object.values(COMMANDS).sort());
+  });
+
+  it('registers every contributed language model tool; the log tool asks for confirmation only with something to write', async () => {
+    activate();
+    assert.deepEqual([...state.tools.keys()].sort(), manifest.contributes.languageModelTools.map((t) => t.name).sort());
+    assert.deepEqual([...state.tools.keys()].sort(), Object.values(LM_TOOLS).sort());
+    const log = state.tools.get(LM_TOOLS.logEntry) as vscode.LanguageModelTool<{ text: string }>;
+    const prepared = await log.prepareInvocation?.({ input: { text: 'Restarted the workers' } }, undefined as never);
+    assert.ok(prepared && !prepared.confirmationMessages, 'no current incident: nothing to confirm, nothing written');
+    assert.deepEqual(sandbox.requests, []);
   });
 
   it('sends no request on activation, and sets every context key from local state', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readIncidentMarker, readMarker } from '../../core/domain/event-log';
 import { declareIncident } from '../../extension/flows/declare';
-import { logDestructiveAction, logEntry } from '../../extension/flows/log-entry';
+import { describeAgentLog, logDestructiveAction, logEntry, logForAgent } from '../../extension/flows/log-entry';
 import { involveOwners } from '../../extension/flows/owners';
 import { postUpdate } from '../../extension/flows/post-update';
 import { resolveIncident } from '../../extension/flows/resolve';
@@ -231,6 +231,35 @@ describe('command flows against the sandbox', () => {
         'Failing over the orders database\n\nWhy: The primary stopped taking writes; fail back after the fix',
       );
       assert.match(body, /destructive/);
+    });
+
+    it("an agent's entry is described for the confirmation first, then logged with the selection and the code label", async () => {
+      const incident = await declareVia(h);
+      const askedBefore = h.prompter.asked.length;
+      h.activeCode = selectionIn('src/checkout.ts', 3, 5);
+      const planned = await describeAgentLog(h.ctx, { kind: 'action', text: 'Raised the limit to 20,000' });
+      assert.ok(typeof planned !== 'string');
+      assert.deepEqual(
+        [planned.incident.number, planned.kind, planned.where],
+        [incident.number, 'action', 'src/checkout.ts#L3-L5'],
+      );
+      assert.equal(comments(incident.number).length, 0, 'describing writes nothing');
+      const said = await logForAgent(h.ctx, { kind: 'action', text: 'Raised the limit to 20,000' });
+      assert.match(said, new RegExp(`Logged the action on #${incident.number} with a link to src/checkout.ts#L3-L5`));
+      const marker = readMarker(comments(incident.number)[0]?.body ?? '', 'entry') as { code: { startLine: number } };
+      assert.equal(marker.code.startLine, 3);
+      assert.ok(labelsOf(incident.number).includes('incident:code'));
+      assert.equal(
+        h.prompter.asked.length,
+        askedBefore,
+        'the agent tool prompts nothing itself: the tool confirmation asked',
+      );
+    });
+
+    it("an agent's entry without a current incident is refused before anything is written", async () => {
+      await h.store.setCurrent(undefined);
+      assert.match(String(await describeAgentLog(h.ctx, { text: 'x' })), /no current incident/);
+      assert.match(await logForAgent(h.ctx, { text: 'x' }), /no current incident/);
     });
 
     it('logs nothing when the confirmation is declined', async () => {

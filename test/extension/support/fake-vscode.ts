@@ -101,6 +101,8 @@ export class FakeVscodeState {
   readonly treeViews: FakeTreeView[] = [];
   readonly log: string[] = [];
   readonly disposed: string[] = [];
+  /** Language model tools registered with vscode.lm.registerTool, by name. */
+  readonly tools = new Map<string, unknown>();
 }
 
 export const state = new FakeVscodeState();
@@ -171,6 +173,7 @@ export const workspace = {
     dispose: () => void state.disposed.push('file watcher'),
   }),
   onDidChangeConfiguration: emitter<unknown>(),
+  onDidSaveTextDocument: emitter<unknown>(),
   onDidGrantWorkspaceTrust: emitter<void>(),
   fs: {
     stat: () => Promise.reject(new FileSystemError('no files in the fake workspace')),
@@ -178,7 +181,20 @@ export const workspace = {
   },
 };
 
-export const languages = { registerCodeLensProvider: () => noop };
+export const languages = { registerCodeLensProvider: () => noop, registerHoverProvider: () => noop };
+export const lm = {
+  registerTool(name: string, tool: unknown) {
+    if (state.tools.has(name)) throw new Error(`tool ${name} already exists`);
+    state.tools.set(name, tool);
+    return { dispose: () => void state.tools.delete(name) };
+  },
+};
+export class LanguageModelTextPart {
+  constructor(readonly value: string) {}
+}
+export class LanguageModelToolResult {
+  constructor(readonly content: unknown[]) {}
+}
 export const authentication = { onDidChangeSessions: emitter<unknown>(), getSession: async () => undefined };
 export const extensions = { getExtension: () => undefined };
 export const env = { openExternal: async () => true };
