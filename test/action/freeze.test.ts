@@ -263,7 +263,7 @@ describe('action: freeze', function () {
 
   it('says which input is wrong and what to write instead', async () => {
     const cases: [Record<string, string>, RegExp][] = [
-      [{ mode: '' }, /^Input mode must be one of freeze, follow-ups, status\./],
+      [{ mode: '' }, /^Input mode must be one of freeze, follow-ups, status, alert\./],
       [{ mode: 'freeze', 'on-api-error': 'ignore' }, /^Input on-api-error must be fail or allow, not "ignore"\./],
       [{ mode: 'freeze', 'fail-on-freeze': 'yes' }, /^Input fail-on-freeze must be true or false, not "yes"\./],
       [
