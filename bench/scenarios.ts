@@ -10,6 +10,7 @@ import type { Incident, RepoRef } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { Status, type StatusResult } from '../core/use-cases/status';
+import { AlertIntake } from '../core/use-cases/alerts';
 import { connect, incidentHistory, incidentService } from '../core/wiring';
 import type { GitRepository } from '../core/use-cases/incident-history';
 import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
@@ -76,6 +77,34 @@ export function severityOp(e: Env, repo: string, incident: Incident): Op {
   const { service } = edge(e, repo);
   const to = incident.severity === 'major' ? 'critical' : 'major';
   return () => settled(service, service.setSeverity(incident, to, 'Benchmark'));
+}
+
+/**
+ * Alerts in, as `firebreak serve` holds its receiver: one client for every delivery (its ETag cache), so a repeat
+ * of an alert whose incident is open is one list request answered 304.
+ */
+export function alertReceiver(e: Env, repo: string): { deliver(fingerprint: string): Op } {
+  const connection = connect(
+    { config: e.config, repository: parseRepoOrThrow(repo), apiUrl: e.sandbox.url, webUrl: e.sandbox.webUrl },
+    { token: TOKEN, ...e.client },
+  );
+  const intake = new AlertIntake({
+    config: e.config,
+    gateway: connection.gateway,
+    renderer: e.renderer,
+    service: incidentService(connection, { actor: ACTOR }),
+  });
+  return {
+    deliver: (fingerprint) => () =>
+      intake.receive({
+        source: 'generic',
+        fingerprint,
+        status: 'firing',
+        title: `Benchmark alert ${fingerprint}`,
+        description: 'Error rate above 5%.',
+        labels: {},
+      }),
+  };
 }
 
 /** A change's answer, then the check that follows it (one read), as the CLI waits for it before exiting. */

@@ -15,6 +15,7 @@ import { postUpdate } from './flows/post-update';
 import { resolveIncident } from './flows/resolve';
 import { postRetro, startRetro } from './flows/retro';
 import { assignRole } from './flows/roles';
+import { takeLead } from './flows/take-lead';
 import { openIncident, selectIncident } from './flows/select';
 import { changeSeverity } from './flows/severity';
 import type { IncidentStore } from './incident-store';
@@ -46,6 +47,7 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [COMMANDS.logDestructiveAction]: 'Log destructive action',
   [COMMANDS.postUpdate]: 'Post update',
   [COMMANDS.assignRole]: 'Assign role',
+  [COMMANDS.takeLead]: 'Take lead',
   [COMMANDS.changeSeverity]: 'Change severity',
   [COMMANDS.resolveIncident]: 'Resolve incident',
   [COMMANDS.startRetro]: 'Start retro',
@@ -77,6 +79,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [COMMANDS.postUpdate]: (node) => postUpdate(flows, arg(node)),
     [COMMANDS.assignRole]: (node) =>
       assignRole(flows, arg(node), (node as Extract<TreeNode, { type: 'role' }> | undefined)?.role?.name),
+    [COMMANDS.takeLead]: (node) => takeLead(flows, arg(node)),
     [COMMANDS.changeSeverity]: (node) => changeSeverity(flows, arg(node)),
     [COMMANDS.resolveIncident]: (node) => resolveIncident(flows, arg(node)),
     [COMMANDS.startRetro]: (node) => startRetro(flows, arg(node)),

@@ -8,6 +8,7 @@ export const COMMANDS = {
   logDestructiveAction: 'firebreak.logDestructiveAction',
   postUpdate: 'firebreak.postUpdate',
   assignRole: 'firebreak.assignRole',
+  takeLead: 'firebreak.takeLead',
   changeSeverity: 'firebreak.changeSeverity',
   resolveIncident: 'firebreak.resolveIncident',
   startRetro: 'firebreak.startRetro',
@@ -61,6 +62,9 @@ export const STATUS_BAR_ID = 'firebreak.current';
 export const VIEW_ITEMS = {
   incident: 'incident',
   currentIncident: 'incident.current',
+  /** Declared from an alert and nobody has taken the lead yet (Take Lead is offered inline). */
+  unacknowledgedIncident: 'incident.unacknowledged',
+  currentUnacknowledgedIncident: 'incident.current.unacknowledged',
   role: 'role',
   latestUpdate: 'latestUpdate',
   entry: 'entry',

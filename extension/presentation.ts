@@ -2,7 +2,7 @@
 // icon names (codicons). No VS Code import: the views turn these into TreeItems and StatusBarItems.
 import { cadenceMinutes, nextUpdateDue } from '../core/domain/cadence';
 import type { FirebreakConfig } from '../core/domain/config';
-import { LEAD, TRIAGE, type Incident, type TimelineEntry } from '../core/domain/incident';
+import { isUnacknowledged, LEAD, TRIAGE, type Incident, type TimelineEntry } from '../core/domain/incident';
 import type { QueuedWrite } from '../core/use-cases/offline-queue';
 import { formatTime, KIND_LABELS, summarizeEntry } from '../core/domain/render';
 
@@ -39,7 +39,9 @@ export interface IconSpec {
 }
 
 /** The flame is red for the most severe level, then orange, yellow; blue while in triage; a beaker for drills. */
-export function severityIcon(incident: Pick<Incident, 'severity' | 'drill'>, config: FirebreakConfig): IconSpec {
+export function severityIcon(incident: Incident, config: FirebreakConfig): IconSpec {
+  // Declared from an alert and nobody has taken it: the one thing to see first.
+  if (isUnacknowledged(incident)) return { id: 'bell-dot', color: 'list.warningForeground' };
   if (incident.drill) return { id: 'beaker', color: 'charts.blue' };
   if (incident.severity === TRIAGE) return { id: 'flame', color: 'charts.blue' };
   const rank = config.severities.findIndex((s) => s.name === incident.severity);
@@ -67,9 +69,16 @@ export function elapsed(incident: Pick<Incident, 'timestamps'>, now: Date): stri
 }
 
 /** Tree description of an incident: number, severity, age and lead. */
+/** Unacknowledged incidents (from alerts, nobody on them yet) first; otherwise the order given. */
+export function unacknowledgedFirst<T extends Incident>(incidents: readonly T[]): T[] {
+  return [...incidents.filter(isUnacknowledged), ...incidents.filter((i) => !isUnacknowledged(i))];
+}
+
 export function incidentDescription(incident: Incident, now: Date): string {
-  const lead = incident.roles[LEAD];
+  const unacknowledged = isUnacknowledged(incident);
+  const lead = unacknowledged ? undefined : incident.roles[LEAD];
   return [
+    unacknowledged ? 'unacknowledged' : undefined,
     `#${incident.number}`,
     incident.severity,
     incident.status === 'declared' ? undefined : incident.status,

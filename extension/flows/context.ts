@@ -5,7 +5,7 @@ import type { Logger } from '../../core/github/github-client';
 import { repoSlug, type CodeRef, type Incident, type RepoRef } from '../../core/domain/incident';
 import type { OfflineQueue } from '../../core/use-cases/offline-queue';
 import type { IncidentStore } from '../incident-store';
-import { incidentDescription } from '../presentation';
+import { incidentDescription, unacknowledgedFirst } from '../presentation';
 import type { Session } from '../session';
 import type { Prompter } from './prompter';
 import { COMMANDS, type CommandId } from '../ids';
@@ -88,7 +88,7 @@ export async function targetIncident(
   if (ctx.store.state !== 'loaded' || ctx.store.repo !== repoSlug(session.repo)) {
     await ctx.prompter.progress('Loading active incidents…', () => ctx.store.refresh(session));
   }
-  const active = ctx.store.incidents;
+  const active = unacknowledgedFirst(ctx.store.incidents);
   if (active.length === 0) {
     void ctx.prompter.info(`No active incidents in ${repoSlug(session.repo)}.`, 'Declare incident').then((choice) => {
       if (choice) return ctx.host.execute(COMMANDS.declareIncident);

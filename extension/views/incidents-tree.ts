@@ -3,7 +3,14 @@
 import * as vscode from 'vscode';
 import type { FirebreakConfig, RoleConfig } from '../../core/domain/config';
 import { defaultConfig } from '../../core/domain/config';
-import { LEAD, repoSlug, type CodeRef, type Incident, type TimelineEntry } from '../../core/domain/incident';
+import {
+  isUnacknowledged,
+  LEAD,
+  repoSlug,
+  type CodeRef,
+  type Incident,
+  type TimelineEntry,
+} from '../../core/domain/incident';
 import type { OfflineQueue, QueuedWrite } from '../../core/use-cases/offline-queue';
 import { formatTime, KIND_LABELS } from '../../core/domain/render';
 import type { IncidentStore } from '../incident-store';
@@ -21,6 +28,7 @@ import {
   roleHolderText,
   severityIcon,
   updateCountdown,
+  unacknowledgedFirst,
   type IconSpec,
 } from '../presentation';
 import { COMMANDS, VIEW_ITEMS } from '../ids';
@@ -78,7 +86,8 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   getChildren(node?: TreeNode): TreeNode[] {
     const { store, queue } = this.deps;
     if (!node) {
-      const incidents = store.incidents;
+      // Incidents from alerts that nobody has taken come first: someone has to.
+      const incidents = unacknowledgedFirst(store.incidents);
       const shown = new Set(incidents.map((i) => `${repoSlug(i.repo)}#${i.number}`));
       const orphans = queue.pending.filter((item) => !shown.has(`${item.repo}#${item.issue}`));
       // An empty tree shows the welcome content (signed out, loading, or no incidents).
@@ -226,11 +235,19 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     item.id = idOf(incident);
     item.description = `${incidentDescription(incident, this.now)}${current ? ' · current' : ''}`;
     item.iconPath = themeIcon(severityIcon(incident, this.config));
-    item.contextValue = current ? VIEW_ITEMS.currentIncident : VIEW_ITEMS.incident;
+    const waiting = isUnacknowledged(incident);
+    item.contextValue = current
+      ? waiting
+        ? VIEW_ITEMS.currentUnacknowledgedIncident
+        : VIEW_ITEMS.currentIncident
+      : waiting
+        ? VIEW_ITEMS.unacknowledgedIncident
+        : VIEW_ITEMS.incident;
     const tooltip = new vscode.MarkdownString(
       [
         `**#${incident.number} ${escapeMarkdown(incident.title)}**${incident.drill ? ' (drill)' : ''}`,
         `Severity **${incident.severity}** · status **${incident.status}** · ${elapsed(incident, this.now)} since declared`,
+        waiting ? `Declared from an alert; **nobody has taken the lead yet** (Take Lead).` : '',
         Object.entries(incident.roles)
           .map(([role, login]) => `${capitalize(role)} @${login}`)
           .join(' · '),

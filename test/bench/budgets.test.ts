@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { sample, type Sample } from '../../bench/measure';
 import {
+  alertReceiver,
   declareOp,
   edge,
   env,
@@ -72,6 +73,21 @@ describe('request budgets (npm run bench counts the same requests)', function ()
       const counts = [(await run(freezeOp(e, few))).requests, (await run(freezeOp(e, many))).requests];
       assert.deepEqual(counts, [1, 1], `${step} active: 1 request with 10 and with 10,000 closed`);
     }
+  });
+
+  it('an alert for an incident already open is one list answered 304 and no write; a new alert writes once', async () => {
+    const repo = 'budgets/alerts';
+    seedClosed(s, repo, 0, 100);
+    seedActive(s, repo, { from: 0, count: 20, overdue: 0 });
+    const receiver = alertReceiver(e, repo);
+    const fresh = await run(receiver.deliver('budget-open'));
+    assert.deepEqual({ requests: fresh.requests, writes: fresh.writes }, { requests: 3, writes: 1 });
+    await run(receiver.deliver('budget-open'));
+    const repeat = await run(receiver.deliver('budget-open'));
+    assert.deepEqual(
+      { requests: repeat.requests, notModified: repeat.notModified, writes: repeat.writes },
+      { requests: 1, notModified: 1, writes: 0 },
+    );
   });
 
   it('declaring is one request', async () => {

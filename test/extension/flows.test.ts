@@ -7,10 +7,14 @@ import { postUpdate } from '../../extension/flows/post-update';
 import { resolveIncident } from '../../extension/flows/resolve';
 import { postRetro, retroIncidentNumber, startRetro } from '../../extension/flows/retro';
 import { assignRole } from '../../extension/flows/roles';
+import { takeLead } from '../../extension/flows/take-lead';
+import { unacknowledgedFirst } from '../../extension/presentation';
+import { AlertIntake } from '../../core/use-cases/alerts';
+import { isUnacknowledged } from '../../core/domain/incident';
 import { openIncident, selectIncident } from '../../extension/flows/select';
 import { changeSeverity } from '../../extension/flows/severity';
 import type { Sandbox } from '../../sandbox/server';
-import { useSandbox } from '../support/fixtures';
+import { useSandbox, wired, WRITER_TOKEN } from '../support/fixtures';
 import { COMMIT, declareVia, flowHarness, selectionIn, type Harness } from './support/harness';
 
 const SLUG = 'acme/shop';
@@ -300,6 +304,35 @@ describe('command flows against the sandbox', () => {
       const people = h.prompter.asked.at(-1)?.labels ?? [];
       assert.ok(people.includes('octo-lead') && people.includes('Someone else…'), people.join(', '));
       assert.deepEqual(sandbox.store.issue(SLUG, incident.number)?.assignees, ['firebreak-dev', 'octo-comms']);
+    });
+
+    it('Take Lead: an incident from an alert is listed first until a person takes it, with a role entry', async () => {
+      await declareVia(h);
+      // The alert receiver (another identity) declares from an alert; nobody is on it yet.
+      const receiver = wired(sandbox, { token: WRITER_TOKEN, actor: 'octo-lead' });
+      const intake = new AlertIntake({ ...receiver, service: receiver.service });
+      const [outcome] = await intake.receiveAll([
+        {
+          source: 'generic',
+          fingerprint: 'fp-1',
+          status: 'firing',
+          title: 'Error rate high',
+          description: '',
+          labels: {},
+        },
+      ]);
+      await h.store.refresh(h.session);
+      const listed = unacknowledgedFirst(h.store.incidents);
+      assert.equal(listed[0]?.number, outcome?.number, 'the unacknowledged incident comes first');
+      assert.ok(listed[0] && isUnacknowledged(listed[0]));
+
+      const taken = await takeLead(h.ctx);
+      assert.equal(taken?.number, outcome?.number, 'the one waiting is taken without asking');
+      assert.equal(taken?.roles['lead'], 'firebreak-dev');
+      assert.ok(taken && !isUnacknowledged(taken));
+      const marker = readMarker(comments(outcome?.number ?? 0).at(-1)?.body ?? '', 'entry');
+      assert.deepEqual([marker?.['kind'], marker?.['role'], marker?.['login']], ['role', 'lead', 'firebreak-dev']);
+      assert.match(h.prompter.messages.at(-1)?.message ?? '', /You lead #\d+ now/);
     });
 
     it('a held role is handed over with a note', async () => {

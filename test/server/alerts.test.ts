@@ -150,6 +150,25 @@ describe('firebreak serve: alerts in', () => {
     assert.ok(shown.timestamps.acknowledged, 'acknowledged is when the lead was taken');
   });
 
+  it("an outsider's issue that copies an alert's marker is not that alert's incident", async () => {
+    server = await alertServer(sandbox());
+    await deliver(server.url, 'generic', fixture('generic-firing'));
+    const [real] = await openIncidents();
+    assert.ok(real);
+    // Someone without push access opens an issue with the same body (the incident label comes from the issue form).
+    sandbox().store.createIssueDirect('acme/shop', {
+      title: 'Checkout returns 500s',
+      body: real.body,
+      labels: ['incident'],
+      author: 'drive-by',
+      authorAssociation: 'NONE',
+    });
+    // Closing the real one: the copy must not be taken for it.
+    await wired(sandbox()).service.resolve(real.number, 'Fixed.');
+    const again = await deliver(server.url, 'generic', fixture('generic-firing'));
+    assert.equal(again.body.alerts?.[0]?.result, 'declared');
+  });
+
   it('wrong or missing credentials: 401 and nothing sent to GitHub', async () => {
     server = await alertServer(sandbox());
     const before = sandbox().requests.length;
