@@ -12,6 +12,9 @@ export interface Settings {
   readonly pollIntervalSeconds: number;
   readonly updateReminders: boolean;
   readonly configPath: string;
+  readonly suggestBreaks: boolean;
+  readonly declareReminder: boolean;
+  readonly commsNudges: boolean;
 }
 
 export function readSettings(): Settings {
@@ -22,6 +25,9 @@ export function readSettings(): Settings {
     pollIntervalSeconds: Math.max(15, c.get<number>('pollIntervalSeconds') ?? 60),
     updateReminders: c.get<boolean>('updateReminders') ?? true,
     configPath: (c.get<string>('configPath') ?? '').trim() || DEFAULT_CONFIG_PATH,
+    suggestBreaks: c.get<boolean>('suggestBreaks') ?? true,
+    declareReminder: c.get<boolean>('declareReminder') ?? true,
+    commsNudges: c.get<boolean>('commsNudges') ?? true,
   };
 }
 
