@@ -243,8 +243,6 @@ export const declareCommand: Command = {
       ...(description ? { description } : {}),
     });
     printIncident(ctx, incident, 'Declared');
-    if (!ctx.json && !incident.drill)
-      ctx.io.err('Take a breath: you declared, so help is coming. Stop the bleeding first, then find the cause.');
   },
 };
 

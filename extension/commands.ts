@@ -14,6 +14,8 @@ import { involveOwners } from './flows/owners';
 import { postUpdate } from './flows/post-update';
 import { resolveIncident } from './flows/resolve';
 import { postRetro, startRetro } from './flows/retro';
+import { callBreak, skipRetro } from './flows/people';
+import type { LogKind } from '../core/domain/incident';
 import { assignRole } from './flows/roles';
 import { takeLead } from './flows/take-lead';
 import { openIncident, selectIncident } from './flows/select';
@@ -23,7 +25,7 @@ import type { SessionManager } from './session';
 import { readSettings } from './settings';
 import { showError, type ErrorSurface } from './show-error';
 import { showCodeMentions } from './views/code-lens';
-import { incidentOfNode, type TreeNode } from './views/incidents-tree';
+import { incidentOfNode, retroOfNode, type TreeNode } from './views/incidents-tree';
 
 export interface CommandDeps {
   readonly flows: FlowContext;
@@ -64,6 +66,8 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [COMMANDS.showCodeMentions]: 'Show incident entries',
   [COMMANDS.discardPending]: 'Discard entry',
   [COMMANDS.retryPending]: 'Retry entry',
+  [COMMANDS.callBreak]: 'Call a break',
+  [COMMANDS.skipRetro]: 'Skip retro',
 };
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -74,11 +78,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const handlers: Record<CommandId, (...args: unknown[]) => Promise<unknown>> = {
     [COMMANDS.declareIncident]: () => declareIncident(flows),
     [COMMANDS.startDrill]: () => declareIncident(flows, { drill: true }),
-    [COMMANDS.logEntry]: (node) => logEntry(flows, arg(node)),
+    [COMMANDS.logEntry]: (node) => logEntry(flows, arg(node), (node as { kind?: LogKind } | undefined)?.kind),
     [COMMANDS.logDestructiveAction]: (node) => logDestructiveAction(flows, arg(node)),
     [COMMANDS.postUpdate]: (node) => postUpdate(flows, arg(node)),
-    [COMMANDS.assignRole]: (node) =>
-      assignRole(flows, arg(node), (node as Extract<TreeNode, { type: 'role' }> | undefined)?.role?.name),
+    [COMMANDS.assignRole]: (node, role) =>
+      assignRole(
+        flows,
+        arg(node),
+        typeof role === 'string' ? role : (node as Extract<TreeNode, { type: 'role' }> | undefined)?.role?.name,
+      ),
     [COMMANDS.takeLead]: (node) => takeLead(flows, arg(node)),
     [COMMANDS.changeSeverity]: (node) => changeSeverity(flows, arg(node)),
     [COMMANDS.resolveIncident]: (node) => resolveIncident(flows, arg(node)),
@@ -95,6 +103,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [COMMANDS.showCodeMentions]: (mentions) => showCodeMentions((mentions as CodeMention[] | undefined) ?? []),
     [COMMANDS.discardPending]: (node) => discardPending(deps, node),
     [COMMANDS.retryPending]: (node) => retryPending(deps, node),
+    [COMMANDS.callBreak]: (node) => callBreak(flows, arg(node)),
+    [COMMANDS.skipRetro]: (node) => skipRetro(flows, retroOfNode(node) ?? arg(node)),
   };
 
   return (Object.entries(handlers) as [CommandId, (typeof handlers)[CommandId]][]).map(([id, handler]) =>

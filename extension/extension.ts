@@ -14,6 +14,7 @@ import { QueueDelivery } from './wiring/delivery';
 import { createFlowContext } from './wiring/flow-context';
 import { registerLanguageModelTools } from './wiring/language-model-tools';
 import { openCodeRef, openConfigFile } from './wiring/open-files';
+import { createPeopleWatch } from './wiring/people';
 import { createRefresh, Polling } from './wiring/refresh';
 import { createSessions, SignInState } from './wiring/sign-in';
 import { IncidentViews } from './wiring/views';
@@ -34,11 +35,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const store = new IncidentStore(context.workspaceState);
   const errors: ErrorSurface = { log, openConfig: () => openConfigFile(workspaceConfig) };
 
-  const refresh = createRefresh({ sessions, signIn, store, queue, errors });
+  const flows = createFlowContext({ prompter, sessions, signIn, store, queue, git, workspaceConfig, log: coreLog });
+  const afterRefresh = createPeopleWatch(flows, store);
+  const refresh = createRefresh({ sessions, signIn, store, queue, errors, afterRefresh });
   const past = new PastIncidents({ sessions, git, log });
   const views = new IncidentViews({ store, queue, sessions, workspaceConfig, git, past, log });
   const polling = new Polling(refresh, views.view, store, signIn);
-  const flows = createFlowContext({ prompter, sessions, signIn, store, queue, git, workspaceConfig, log: coreLog });
 
   context.subscriptions.push(
     log,

@@ -25,6 +25,8 @@ export const COMMANDS = {
   showCodeMentions: 'firebreak.showCodeMentions',
   discardPending: 'firebreak.discardPending',
   retryPending: 'firebreak.retryPending',
+  callBreak: 'firebreak.callBreak',
+  skipRetro: 'firebreak.skipRetro',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -71,6 +73,8 @@ export const VIEW_ITEMS = {
   codeRef: 'codeRef',
   pending: 'pending',
   failedPending: 'pending.failed',
+  retrosDue: 'retrosDue',
+  retroDue: 'retroDue',
 } as const;
 
 export type ViewItem = (typeof VIEW_ITEMS)[keyof typeof VIEW_ITEMS];

@@ -1,6 +1,7 @@
 // What the views show: the active incidents of the repository, their timelines, and which one is current. Filled
 // by refreshes and by the results of commands; the current incident survives a window reload (workspace state).
 import { repoSlug, type Incident, type RepoRef, type TimelineEntry } from '../core/domain/incident';
+import type { RetroDueRow } from '../core/use-cases/people-reminders';
 import type { Session } from './session';
 
 /** VS Code's Memento, or a Map in tests. */
@@ -12,6 +13,9 @@ export interface KeyValueStore {
 export type LoadState = 'idle' | 'loading' | 'loaded' | 'error';
 
 const CURRENT_KEY = 'firebreak.currentIncident';
+/** Keys of the suggestions and nudges already shown (once per incident), newest last. */
+const SHOWN_KEY = 'firebreak.shownOnce';
+const SHOWN_MAX = 500;
 /** Timelines are kept for this many incidents (the current one first). */
 const DETAILS_PER_REFRESH = 10;
 /**
@@ -37,6 +41,7 @@ export class IncidentStore {
   private readonly listeners = new Set<() => void>();
   state: LoadState = 'idle';
   lastError: unknown;
+  private retros: RetroDueRow[] = [];
 
   constructor(
     private readonly memento: KeyValueStore,
@@ -56,6 +61,31 @@ export class IncidentStore {
 
   get repo(): string | undefined {
     return this.repoSlug;
+  }
+
+  /** Retros due on recently resolved incidents, soonest first (refreshed less often than the active list). */
+  get retrosDue(): readonly RetroDueRow[] {
+    return this.retros;
+  }
+
+  setRetrosDue(rows: readonly RetroDueRow[]): void {
+    this.retros = [...rows];
+    this.fire();
+  }
+
+  /** A retro was posted or skipped here: it is no longer due. */
+  settleRetro(number: number): void {
+    const before = this.retros.length;
+    this.retros = this.retros.filter((r) => r.number !== number);
+    if (this.retros.length !== before) this.fire();
+  }
+
+  /** True the first time it is asked for a key (kept across reloads): a suggestion or nudge shows once. */
+  async once(key: string): Promise<boolean> {
+    const shown = this.memento.get<string[]>(SHOWN_KEY) ?? [];
+    if (shown.includes(key)) return false;
+    await this.memento.update(SHOWN_KEY, [...shown, key].slice(-SHOWN_MAX));
+    return true;
   }
 
   /** The current incident: the freshest copy known (with its timeline when loaded). */

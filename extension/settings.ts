@@ -14,6 +14,9 @@ export interface Settings {
   readonly configPath: string;
   /** CodeLens and hover of past incidents on the lines their entries referenced. */
   readonly incidentHistory: boolean;
+  readonly suggestBreaks: boolean;
+  readonly declareReminder: boolean;
+  readonly commsNudges: boolean;
 }
 
 export function readSettings(): Settings {
@@ -25,6 +28,9 @@ export function readSettings(): Settings {
     updateReminders: c.get<boolean>('updateReminders') ?? true,
     configPath: (c.get<string>('configPath') ?? '').trim() || DEFAULT_CONFIG_PATH,
     incidentHistory: c.get<boolean>('incidentHistory') ?? true,
+    suggestBreaks: c.get<boolean>('suggestBreaks') ?? true,
+    declareReminder: c.get<boolean>('declareReminder') ?? true,
+    commsNudges: c.get<boolean>('commsNudges') ?? true,
   };
 }
 

@@ -56,6 +56,7 @@ import {
 import { stripControl } from '../domain/markdown';
 import { knownPushers, reactionCandidates } from '../domain/reactions';
 import { DEFAULT_BREAK_MINUTES } from '../domain/people';
+import { PeopleReminders, type RetroDueRow } from './people-reminders';
 import { similarIncidents, type DraftIncident, type SimilarIncident } from '../domain/similar';
 import {
   boundedDescription,
@@ -464,6 +465,23 @@ export class IncidentService {
       throw new InputError(`A break of ${minutes} minutes?`, 'Give a break length from 1 to 240 minutes, e.g. 15.');
     const text = stripControl(input.text ?? '').trim();
     return this.append(ref, { kind: 'break', ...this.stamp(input.key), minutes, ...(text ? { text } : {}) });
+  }
+
+  /**
+   * Retros due on recently resolved incidents of the incident repository (see PeopleReminders.retros): one list
+   * request, and one timeline read per incident whose retro is due or overdue.
+   */
+  async retrosDue(): Promise<RetroDueRow[]> {
+    const now = this.now();
+    const { gateway, renderer } = this.deps;
+    const closed = await gateway.listIssues({
+      labels: [this.config.labels.incident],
+      state: 'closed',
+      // By the day, so that polling asks the same question (and GitHub answers 304) all day.
+      since: new Date(Math.floor((now.getTime() - 45 * 86_400_000) / 86_400_000) * 86_400_000).toISOString(),
+    });
+    const people = new PeopleReminders({ gateway, config: this.config, renderer, now: () => now });
+    return (await people.retros(closed, now, [], false)).rows;
   }
 
   /**

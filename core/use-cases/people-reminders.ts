@@ -41,6 +41,8 @@ export interface RetroDueRow {
 
 /** Retros are tracked this long after they were due; after that the incident is left alone. */
 const RETRO_TRACKING_MS = 14 * 86_400_000;
+/** The overdue reminder goes out when a retro becomes overdue, not days later (e.g. when the workflow is new). */
+const REMIND_OVERDUE_WITHIN_MS = 2 * 86_400_000;
 
 export function commsNudgeKey(number: number): string {
   return `comms-nudge-${number}`;
@@ -90,8 +92,11 @@ export class PeopleReminders {
 
   /**
    * Retros due among recently closed incidents: listed in the digest, and with `remind`, the lead is reminded once
-   * when the retro is due and once when it is overdue. A posted retro, or a `retro` entry that says it was skipped,
-   * settles it. Incidents whose retro is due or overdue have their timeline read (one request each).
+   * when the retro is due and once when it becomes overdue. A posted retro, or a `retro` entry that says it was
+   * skipped, settles it. Cheap by construction: an issue with no comment after what its body folds (`through`, the
+   * resolve) has nothing after the resolve, so nothing is read for it; others have only that tail read. The whole
+   * timeline is read only right before a reminder is posted (a retro may have been posted before resolving).
+   * Reminders whose moment passed long ago (a workflow switched on for a repository with history) are not posted.
    */
   async retros(
     closed: readonly IssueRecord[],
@@ -118,22 +123,31 @@ export class PeopleReminders {
         dueAt: due.dueAt.toISOString(),
         stage: due.stage,
       };
-      if (due.stage === 'pending') {
-        rows.push(row);
-        continue;
-      }
       try {
-        const comments = await gateway.listComments(incident.number);
-        if (retroSettled(entriesFromComments(comments))) continue;
-        rows.push(row);
-        if (!remind) continue;
+        const through = readIncidentMarker(issue.body)?.through;
+        const tail =
+          through !== undefined && issue.comments <= through
+            ? []
+            : await gateway.listComments(incident.number, through !== undefined ? { skip: through } : {});
+        if (retroSettled(entriesFromComments(tail))) continue;
         const stage = due.stage;
+        const timely =
+          stage === 'due' || (stage === 'overdue' && now.getTime() - due.dueAt.getTime() <= REMIND_OVERDUE_WITHIN_MS);
+        if (!remind || stage === 'pending' || !timely) {
+          rows.push(row);
+          continue;
+        }
         const key = retroReminderKey(incident.number, stage);
-        const earlier = comments.find((c) => isTrustedAuthor(c) && hasMarkerKey(c.body, key));
+        const earlier = tail.find((c) => isTrustedAuthor(c) && hasMarkerKey(c.body, key));
         if (earlier) {
+          rows.push(row);
           reminders.push({ number: incident.number, key, url: earlier.url, kind: `retro-${stage}`, posted: false });
           continue;
         }
+        // Before writing: a retro posted before the resolve is not in the tail.
+        const all = tail.length === issue.comments ? tail : await gateway.listComments(incident.number);
+        if (retroSettled(entriesFromComments(all))) continue;
+        rows.push(row);
         const comment = await gateway.createComment(incident.number, this.retroText(row, stage, key), key);
         reminders.push({ number: incident.number, key, url: comment.url, kind: `retro-${stage}`, posted: true });
       } catch (error) {

@@ -9,6 +9,7 @@ import { incidentDescription, unacknowledgedFirst } from '../presentation';
 import type { Session } from '../session';
 import type { Prompter } from './prompter';
 import { COMMANDS, type CommandId } from '../ids';
+import type { PeoplePreferences } from './people';
 
 /** The file in the active editor, as git knows it. */
 export interface ActiveCode {
@@ -51,6 +52,8 @@ export interface FlowContext {
   readonly host: Host;
   readonly now: () => Date;
   readonly log: Logger;
+  /** Which human-side prompts are on (settings); all of them when absent. */
+  readonly preferences?: () => PeoplePreferences;
 }
 
 /** An incident passed by a tree item or CodeLens: the incident itself or its number. */

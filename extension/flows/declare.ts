@@ -3,6 +3,7 @@ import { formatAge } from '../presentation';
 import { TRIAGE, type Incident } from '../../core/domain/incident';
 import { optionalText, requiredText, type FlowContext } from './context';
 import { COMMANDS } from '../ids';
+import { CALM_LINE, oneTeamPerIncident, preferences } from './people';
 
 const TITLE_MAX = 200;
 
@@ -59,6 +60,10 @@ export async function declareIncident(
   });
   if (description === undefined) return undefined;
 
+  // One team per incident: an active incident like this one (from the list the views keep fresh) is offered first.
+  const team = await oneTeamPerIncident(ctx, session, { title: name, drill });
+  if (team !== 'declare') return undefined;
+
   const incident = await ctx.prompter.progress(drill ? 'Starting the drill…' : 'Declaring the incident…', () =>
     session.service.declare({ title: name, severity, ...(description.trim() ? { description } : {}), drill }),
   );
@@ -72,7 +77,8 @@ export async function declareIncident(
     .catch((error: unknown) => ctx.log.debug(`label colors not set: ${String(error)}`));
   void ctx.prompter
     .info(
-      `${drill ? 'Drill' : 'Incident'} #${incident.number} declared (${incident.severity}): ${incident.title}. It is your current incident.`,
+      `${drill ? 'Drill' : 'Incident'} #${incident.number} declared (${incident.severity}): ${incident.title}. It is your current incident.` +
+        (preferences(ctx).declareReminder ? ` ${CALM_LINE}` : ''),
       'Open issue',
       'Log action',
     )

@@ -25,7 +25,11 @@ const PROMPTS: Readonly<Record<LogKind, string>> = {
   theory: 'What might be the cause?',
 };
 
-export async function logEntry(ctx: FlowContext, arg?: IncidentArg): Promise<Delivery | undefined> {
+export async function logEntry(
+  ctx: FlowContext,
+  arg?: IncidentArg,
+  preferKind?: LogKind,
+): Promise<Delivery | undefined> {
   const session = await ctx.session();
   if (!session) return undefined;
   const incident = await targetIncident(ctx, session, arg, 'Log entry');
@@ -42,7 +46,7 @@ export async function logEntry(ctx: FlowContext, arg?: IncidentArg): Promise<Del
     totalSteps: 2,
     placeholder: `What kind of entry?${where}`,
     items: LOG_KINDS.map((k) => ({ label: k, description: LOG_KIND_HINTS[k], value: k })),
-    active: 'action',
+    active: preferKind ?? 'action',
     matchOnDescription: true,
   });
   if (kind === undefined) return undefined;

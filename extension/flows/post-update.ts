@@ -4,6 +4,7 @@ import { nextUpdateDue } from '../../core/domain/cadence';
 import type { Milestone } from '../../core/domain/incident';
 import type { Delivery } from '../../core/use-cases/offline-queue';
 import { formatTime } from '../../core/domain/render';
+import { offerBreak, withTimelineOf } from './people';
 import { requiredText, targetIncident, type FlowContext, type IncidentArg } from './context';
 
 const MILESTONE_HINTS: Readonly<Record<Exclude<Milestone, 'declared' | 'resolved'>, string>> = {
@@ -57,7 +58,10 @@ export async function postUpdate(ctx: FlowContext, arg?: IncidentArg): Promise<D
   );
   if (delivery.status === 'delivered') {
     const updated = delivery.incident;
+    const before = ctx.store.detail(incident.number) ?? incident;
     if (updated) ctx.store.upsert(updated);
+    // The impact stopped (monitoring or resolved): suggest a break to whoever was busy, once.
+    if (updated) void offerBreak(ctx, session, withTimelineOf(updated, before, ctx.now(), session.service.actor));
     const due = updated ? nextUpdateDue(updated, session.config) : undefined;
     void ctx.prompter.info(
       `Posted the update on #${incident.number}.${due ? ` Next update due ${formatTime(due.toISOString())}.` : ''}`,

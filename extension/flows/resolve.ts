@@ -1,5 +1,6 @@
 // "Resolve Incident": the final update, then the issue is closed; offers to start the retro.
 import type { Incident } from '../../core/domain/incident';
+import { offerBreak, withTimelineOf } from './people';
 import { requiredText, targetIncident, type FlowContext, type IncidentArg } from './context';
 import { COMMANDS } from '../ids';
 
@@ -19,10 +20,12 @@ export async function resolveIncident(ctx: FlowContext, arg?: IncidentArg): Prom
   });
   if (text === undefined) return undefined;
 
+  const before = ctx.store.detail(incident.number) ?? incident;
   const resolved = await ctx.prompter.progress(`Resolving #${incident.number}…`, () =>
     session.service.resolve(incident, text.trim()),
   );
   ctx.store.upsert(resolved);
+  void offerBreak(ctx, session, withTimelineOf(resolved, before, ctx.now(), session.service.actor));
   ctx.log.info(`resolved #${resolved.number}`);
   void ctx.prompter
     .info(`Resolved #${resolved.number} and closed the issue.`, 'Start retro', 'Open issue')

@@ -50,6 +50,7 @@ export async function postRetro(ctx: FlowContext, markdown: string | undefined):
   const entry = await ctx.prompter.progress(`Posting the retro to #${incident.number}…`, () =>
     session.service.postRetro(incident, markdown),
   );
+  ctx.store.settleRetro(incident.number);
   void ctx.prompter
     .info(`Posted the retro to #${incident.number}.`, 'Open issue')
     .then((choice) => (choice && entry.url ? ctx.host.openUrl(entry.url) : undefined));

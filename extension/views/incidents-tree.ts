@@ -14,6 +14,7 @@ import {
 import type { OfflineQueue, QueuedWrite } from '../../core/use-cases/offline-queue';
 import { formatTime, KIND_LABELS } from '../../core/domain/render';
 import type { IncidentStore } from '../incident-store';
+import type { RetroDueRow } from '../../core/use-cases/people-reminders';
 import {
   elapsed,
   entryDescription,
@@ -43,7 +44,9 @@ export type TreeNode =
   | { readonly type: 'code'; readonly incident: Incident; readonly code: CodeRef }
   | { readonly type: 'pending-group'; readonly incident?: Incident; readonly items: readonly QueuedWrite[] }
   | { readonly type: 'pending'; readonly item: QueuedWrite }
-  | { readonly type: 'message'; readonly text: string; readonly icon: string };
+  | { readonly type: 'message'; readonly text: string; readonly icon: string }
+  | { readonly type: 'retros'; readonly rows: readonly RetroDueRow[] }
+  | { readonly type: 'retro'; readonly row: RetroDueRow };
 
 export interface TreeDeps {
   readonly store: IncidentStore;
@@ -91,9 +94,11 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
       const shown = new Set(incidents.map((i) => `${repoSlug(i.repo)}#${i.number}`));
       const orphans = queue.pending.filter((item) => !shown.has(`${item.repo}#${item.issue}`));
       // An empty tree shows the welcome content (signed out, loading, or no incidents).
+      const retros = store.retrosDue.filter((r) => r.stage !== 'pending');
       return [
         ...incidents.map((incident) => ({ type: 'incident' as const, incident })),
         ...(orphans.length ? [{ type: 'pending-group' as const, items: orphans }] : []),
+        ...(retros.length ? [{ type: 'retros' as const, rows: retros }] : []),
       ];
     }
     switch (node.type) {
@@ -128,6 +133,8 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
           : [];
       case 'pending-group':
         return node.items.map((item) => ({ type: 'pending', item }));
+      case 'retros':
+        return node.rows.map((row) => ({ type: 'retro', row }));
       default:
         return [];
     }
@@ -221,6 +228,30 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.icon);
+        return item;
+      }
+      case 'retros': {
+        const item = new vscode.TreeItem('Retros due', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'retros';
+        item.description = `${node.rows.length}`;
+        item.iconPath = new vscode.ThemeIcon('notebook');
+        item.contextValue = VIEW_ITEMS.retrosDue;
+        item.tooltip = 'Resolved incidents whose retro is due: hold it while memory is fresh, or skip it and say why.';
+        return item;
+      }
+      case 'retro': {
+        const { row } = node;
+        const overdue = row.stage === 'overdue';
+        const item = new vscode.TreeItem(`#${row.number} ${row.title}`, vscode.TreeItemCollapsibleState.None);
+        item.id = `retro/${row.number}`;
+        item.description = `${overdue ? 'overdue since' : 'due'} ${formatTime(row.dueAt)} · lead @${row.lead}`;
+        item.iconPath = themeIcon({
+          id: overdue ? 'warning' : 'notebook',
+          ...(overdue ? { color: 'list.warningForeground' } : {}),
+        });
+        item.tooltip = `Resolved ${formatTime(row.resolvedAt)} (${row.severity}). Start Retro drafts it; Skip Retro records why not.`;
+        item.command = { command: COMMANDS.startRetro, title: 'Start retro', arguments: [row.number] };
+        item.contextValue = VIEW_ITEMS.retroDue;
         return item;
       }
     }
@@ -327,9 +358,18 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** The incident number of a "Retros due" item. */
+export function retroOfNode(node: unknown): number | undefined {
+  if (node && typeof node === 'object' && (node as { type?: unknown }).type === 'retro')
+    return (node as { row: RetroDueRow }).row.number;
+  return undefined;
+}
+
 /** The incident a tree node belongs to (for context-menu commands). */
 export function incidentOfNode(node: unknown): Incident | number | undefined {
   if (typeof node === 'number') return node;
+  const retro = retroOfNode(node);
+  if (retro !== undefined) return retro;
   if (node && typeof node === 'object' && 'incident' in node) {
     const incident = (node as { incident?: Incident }).incident;
     if (incident && typeof incident === 'object' && 'number' in incident) return incident;

@@ -10,6 +10,7 @@ import type { GitFacts } from '../git';
 import type { IncidentStore } from '../incident-store';
 import type { SessionManager } from '../session';
 import type { WorkspaceConfig } from '../workspace-config';
+import { readSettings } from '../settings';
 import type { SignInState } from './sign-in';
 
 export interface FlowContextDeps {
@@ -45,5 +46,9 @@ export function createFlowContext(deps: FlowContextDeps): FlowContext {
     },
     now: () => new Date(),
     log: deps.log,
+    preferences: () => {
+      const { suggestBreaks, declareReminder, commsNudges } = readSettings();
+      return { suggestBreaks, declareReminder, commsNudges };
+    },
   };
 }

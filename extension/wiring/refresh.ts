@@ -6,7 +6,7 @@ import { formatError } from '../error-format';
 import { COMMANDS } from '../ids';
 import type { IncidentStore } from '../incident-store';
 import { Poller } from '../schedules';
-import type { SessionManager } from '../session';
+import type { Session, SessionManager } from '../session';
 import { readSettings } from '../settings';
 import { showError, type ErrorSurface } from '../show-error';
 import type { SignInState } from './sign-in';
@@ -17,6 +17,8 @@ export interface RefreshDeps {
   readonly store: IncidentStore;
   readonly queue: OfflineQueue;
   readonly errors: ErrorSurface;
+  /** Runs after a successful reload (nudges, suggestions, retros due); its failures are logged, never shown. */
+  readonly afterRefresh?: (session: Session) => Promise<void>;
 }
 
 /** Reloads incidents and delivers what waits; `interactive` shows errors and offers sign-in. */
@@ -37,6 +39,12 @@ export function createRefresh(deps: RefreshDeps): (interactive: boolean) => Prom
       await store.refresh(session);
       // GitHub answered: deliver what waits, without waiting for the backoff.
       if (queue.pending.length > 0) await queue.flush(session, { force: true });
+      if (deps.afterRefresh)
+        await deps
+          .afterRefresh(session)
+          .catch((error: unknown) =>
+            errors.log.warn(`after refresh: ${formatError(error, 'Refresh incidents').logLine}`),
+          );
     } catch (error) {
       if (store.state !== 'error') store.fail(error);
       if (interactive)

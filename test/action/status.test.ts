@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readMarker } from '../../core/domain/event-log';
 import { useSandbox } from '../sandbox/support';
-import { startReceiver, world } from '../core/world';
+import { issueFormBody, startReceiver, world } from '../core/world';
 import { buildAction, REPO, runAction } from './support';
 
 const HOUR = 3_600_000;
@@ -105,5 +105,30 @@ describe('action: status', function () {
     });
     assert.equal(failing.code, 1);
     assert.match(failing.stdout, /::error::The webhook did not accept the message \(HTTP 404\)\./);
+  });
+  it('an issue-form declaration like an active incident gets one comment naming it (issues: opened)', async () => {
+    const w = world(sandbox());
+    const existing = await w.service().declare({ title: 'Payments gateway rejects cards', severity: 'major' });
+    const form = sandbox().store.createIssueDirect(REPO, {
+      title: 'Payments gateway rejecting all cards',
+      body: issueFormBody({ severity: 'major', what: 'Every card payment fails.' }),
+      labels: ['incident'],
+      author: 'octo-lead',
+    });
+    const event = { action: 'opened', issue: { number: form.number, labels: [{ name: 'incident' }] } };
+    for (const attempt of [0, 1]) {
+      const run = await runAction(sandbox(), {
+        inputs: { mode: 'status', remind: 'false' },
+        eventName: 'issues',
+        event,
+      });
+      assert.equal(run.code, 0, run.stdout);
+      if (attempt === 0) assert.match(run.summary, new RegExp(`Also posted: \\[#${form.number} similar incidents\\]`));
+    }
+    const notes = sandbox()
+      .store.comments(REPO, form.number)
+      .filter((c) => String(readMarker(c.body, 'nudge')?.['key'] ?? '').startsWith('similar-'));
+    assert.equal(notes.length, 1, 'one comment, however often the workflow runs');
+    assert.match(notes[0]?.body ?? '', new RegExp(`#${existing.number} Payments gateway rejects cards`));
   });
 });

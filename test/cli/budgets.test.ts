@@ -1,6 +1,7 @@
 // The CLI's request budgets, measured as a person runs it: one process per command, counting what the sandbox
 // received. A token's first command learns who it belongs to (GET /user) and colors the labels GitHub created on
-// first use; after that: declare 1, log 1, severity/status/role by number 3.
+// first use; after that: declare 2 (the active list for the one-team check, then the issue; 1 with --force), log 1,
+// severity/status/role by number 3.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -45,7 +46,7 @@ describe('firebreak CLI: requests per process', function () {
     return { stdout: result.stdout, requests };
   }
 
-  it('pays GET /user and label colors once per token and repository, then declare and log cost 1', async () => {
+  it('pays GET /user and label colors once per token and repository, then declare costs 2 (1 forced), log 1', async () => {
     const first = await cli('declare', '--title', 'Queue backs up', '--severity', 'major');
     assert.ok(first.requests.includes('GET /user'), first.requests.join('\n'));
     assert.ok(
@@ -53,7 +54,9 @@ describe('firebreak CLI: requests per process', function () {
       'the labels GitHub created grey get their colors',
     );
 
-    const declare = await cli('declare', '--title', 'Checkout slow', '--severity', 'major');
+    const checked = await cli('declare', '--title', 'Search slow', '--severity', 'major');
+    assert.deepEqual(checked.requests, ['GET /repos/acme/budget/issues', 'POST /repos/acme/budget/issues']);
+    const declare = await cli('declare', '--title', 'Checkout slow', '--severity', 'major', '--force');
     assert.deepEqual(declare.requests, ['POST /repos/acme/budget/issues']);
     const number = /#(\d+)/.exec(declare.stdout)?.[1];
     assert.ok(number, declare.stdout);

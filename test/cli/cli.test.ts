@@ -392,6 +392,33 @@ describe('firebreak CLI', () => {
     assert.match(old.out, /Database failover/);
   });
 
+  it('declare names similar active incidents on stderr and exits 3; --force declares anyway', async () => {
+    const cwd = aCheckout('services:\n  payments: { paths: ["src/**"] }\n');
+    const first = await run(['declare', '--title', 'Payments time out', '--service', 'payments', '--json'], cwd);
+    assert.equal(first.code, 0, first.err);
+    const { number } = JSON.parse(first.out) as { number: number };
+    const before = sandbox().store.issues('acme/shop').length;
+
+    const refused = await run(['declare', '--title', 'Card payments fail', '--service', 'payments'], cwd);
+    assert.equal(refused.code, 3);
+    assert.equal(refused.out, '');
+    assert.match(refused.err, /Not declared: an active incident looks like this one\./);
+    assert.match(
+      refused.err,
+      new RegExp(`#${number} {2}Payments time out {2}\\(triage, lead @firebreak-dev; shares payments\\)`),
+    );
+    assert.match(refused.err, /declare anyway with --force/);
+    assert.equal(sandbox().store.issues('acme/shop').length, before, 'nothing was declared');
+
+    const forced = await run(['declare', '--title', 'Card payments fail', '--service', 'payments', '--force'], cwd);
+    assert.equal(forced.code, 0, forced.err);
+    assert.match(forced.out, /Declared #\d+/);
+    assert.equal(sandbox().store.issues('acme/shop').length, before + 1);
+
+    const other = await run(['declare', '--title', 'Search index stale'], cwd);
+    assert.equal(other.code, 0, other.err);
+  });
+
   it('reports a broken config with file, line and field', async () => {
     const cwd = aCheckout('severities:\n  - name: critical\n    freeze: sometimes\n');
     const result = await run(['list'], cwd);

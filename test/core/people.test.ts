@@ -9,6 +9,7 @@ import { breakSuggested, commsNudgeDue, retroDue } from '../../core/domain/peopl
 import { similarIncidents, similarTitles } from '../../core/domain/similar';
 import { Status } from '../../core/use-cases/status';
 import { useSandbox } from '../sandbox/support';
+import { wired as wiredFixture, WRITER_TOKEN } from '../support/fixtures';
 import { issueFormBody, REPO, world, type World } from './world';
 
 const MINUTE = 60_000;
@@ -317,7 +318,7 @@ describe('people: over HTTP against the sandbox', () => {
   });
 });
 
-import { wired as wiredFixture, WRITER_TOKEN } from '../support/fixtures';
+/** The core objects acting with another token (a reader or a writer reacting on GitHub). */
 function wired(sandbox: Parameters<typeof wiredFixture>[0], token: string) {
   return wiredFixture(sandbox, { token });
 }

@@ -191,7 +191,19 @@ export function entry(key: string): fc.Arbitrary<TimelineEntry> {
       },
       { requiredKeys: ['key', 'at', 'by', 'kind', 'actor', 'reason'] },
     ),
-    fc.record({ ...base, kind: fc.constant('retro' as const), text }),
+    fc.record(
+      { ...base, kind: fc.constant('retro' as const), text, skipped: fc.boolean() },
+      { requiredKeys: ['key', 'at', 'by', 'kind', 'text'] },
+    ),
+    fc.record(
+      {
+        ...base,
+        kind: fc.constant('break' as const),
+        minutes: fc.integer({ min: 1, max: 1440 }),
+        text: sometimesHuge(hostileText({ maxPieces: 5 })),
+      },
+      { requiredKeys: ['key', 'at', 'by', 'kind', 'minutes'] },
+    ),
   ) as fc.Arbitrary<TimelineEntry>;
 }
 
