@@ -45,6 +45,7 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [COMMANDS.logEntry]: 'Log entry',
   [COMMANDS.logDestructiveAction]: 'Log destructive action',
   [COMMANDS.postUpdate]: 'Post update',
+  [COMMANDS.postPublicUpdate]: 'Post public update',
   [COMMANDS.assignRole]: 'Assign role',
   [COMMANDS.changeSeverity]: 'Change severity',
   [COMMANDS.resolveIncident]: 'Resolve incident',
@@ -75,6 +76,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [COMMANDS.logEntry]: (node) => logEntry(flows, arg(node)),
     [COMMANDS.logDestructiveAction]: (node) => logDestructiveAction(flows, arg(node)),
     [COMMANDS.postUpdate]: (node) => postUpdate(flows, arg(node)),
+    [COMMANDS.postPublicUpdate]: (node) => postUpdate(flows, arg(node), { public: true }),
     [COMMANDS.assignRole]: (node) =>
       assignRole(flows, arg(node), (node as Extract<TreeNode, { type: 'role' }> | undefined)?.role?.name),
     [COMMANDS.changeSeverity]: (node) => changeSeverity(flows, arg(node)),
