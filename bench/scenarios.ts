@@ -10,6 +10,7 @@ import type { Incident, RepoRef } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { Status, type StatusResult } from '../core/use-cases/status';
+import { StatusPage } from '../core/use-cases/status-page';
 import { connect, incidentService } from '../core/wiring';
 import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
 import { openSession, type Session } from '../extension/session';
@@ -104,6 +105,12 @@ export function freezeOp(e: Env, repo: string): Op {
 export function followUpsOp(e: Env, repo: string, issueNumber: number): Op {
   const { gateway } = edge(e, repo);
   return () => new FollowUps({ gateway, config: e.config, renderer: e.renderer }).run(issueNumber);
+}
+
+/** The status page's build (the site rendered in memory; writing it to disk is no request). */
+export function statusPageOp(e: Env, repo: string): Op {
+  const { gateway } = edge(e, repo);
+  return () => new StatusPage({ gateway, config: e.config }).build({ title: 'Benchmark status' });
 }
 
 /** A status run with reminders; `result` holds the last run's result (the budget depends on its reminders). */
