@@ -123,7 +123,7 @@ function describeEntry(entry: TimelineEntry): string {
     case 'retro':
       return 'retro document posted';
     case 'update':
-      return `${entry.status ? `[${entry.status}] ` : ''}${entry.text}`;
+      return `${entry.status ? `[${entry.status}] ` : ''}${entry.public ? '[public] ' : ''}${entry.text}`;
     default:
       return entry.text;
   }
