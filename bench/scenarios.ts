@@ -11,6 +11,7 @@ import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { Status, type StatusResult } from '../core/use-cases/status';
 import { AlertIntake } from '../core/use-cases/alerts';
+import { StatusPage } from '../core/use-cases/status-page';
 import { connect, incidentHistory, incidentService } from '../core/wiring';
 import type { GitRepository } from '../core/use-cases/incident-history';
 import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
@@ -147,6 +148,12 @@ export function freezeOp(e: Env, repo: string): Op {
 export function followUpsOp(e: Env, repo: string, issueNumber: number): Op {
   const { gateway } = edge(e, repo);
   return () => new FollowUps({ gateway, config: e.config, renderer: e.renderer }).run(issueNumber);
+}
+
+/** The status page's build (the site rendered in memory; writing it to disk is no request). */
+export function statusPageOp(e: Env, repo: string): Op {
+  const { gateway } = edge(e, repo);
+  return () => new StatusPage({ gateway, config: e.config }).build({ title: 'Benchmark status' });
 }
 
 /** A status run with reminders; `result` holds the last run's result (the budget depends on its reminders). */

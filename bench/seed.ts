@@ -241,3 +241,49 @@ export function seedCodeHistory(s: Seeder, repo: string, count: number, withCode
   }
   return made;
 }
+
+/**
+ * Incidents with public updates (on the status page): `active` still open and `resolved` resolved in the last days,
+ * each with `updates` public update comments. Their services are public components of `config`.
+ */
+export function seedPublished(
+  s: Seeder,
+  repo: string,
+  options: { readonly active: number; readonly resolved: number; readonly updates: number; services?: string[] },
+): IssueRecord[] {
+  const now = s.now.getTime();
+  const made: IssueRecord[] = [];
+  for (let i = 0; i < options.active + options.resolved; i++) {
+    const open = i < options.active;
+    const declaredAt = open ? now - (3 * HOUR + i * MINUTE) : now - (i + 2) * DAY;
+    const decl = {
+      ...declaration(`seed-published-${i}`, `Published incident ${i}`, SEVERITIES[i % 3] ?? 'minor', declaredAt),
+      services: options.services ?? [],
+      publicTitle: `Customers see incident ${i}`,
+    };
+    const timeline: TimelineEntry[] = [];
+    for (let n = 0; n < options.updates; n++) {
+      const at = declaredAt + (n + 1) * 10 * MINUTE;
+      timeline.push({
+        kind: 'update',
+        key: `seed-published-${i}-${n}`,
+        at: iso(at),
+        by: ACTOR,
+        text: `Public update ${n} on incident ${i}.`,
+        public: true,
+        ...(n === 0 ? { status: 'investigating' as const } : {}),
+      });
+    }
+    if (!open) timeline.push(update(`seed-published-${i}-r`, declaredAt + 2 * HOUR, 'Resolved.', 'resolved'));
+    const issue = createIncident(s, repo, decl, timeline, open, timeline.length);
+    for (const entry of timeline) {
+      s.sandbox.store.createCommentDirect(repo, issue.number, {
+        body: renderEntryComment(entry, s.renderer),
+        author: ACTOR,
+        createdAt: new Date(entry.at),
+      });
+    }
+    made.push(issue);
+  }
+  return made;
+}

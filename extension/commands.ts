@@ -48,6 +48,7 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [COMMANDS.logEntry]: 'Log entry',
   [COMMANDS.logDestructiveAction]: 'Log destructive action',
   [COMMANDS.postUpdate]: 'Post update',
+  [COMMANDS.postPublicUpdate]: 'Post public update',
   [COMMANDS.assignRole]: 'Assign role',
   [COMMANDS.takeLead]: 'Take lead',
   [COMMANDS.changeSeverity]: 'Change severity',
@@ -81,6 +82,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [COMMANDS.logEntry]: (node) => logEntry(flows, arg(node), (node as { kind?: LogKind } | undefined)?.kind),
     [COMMANDS.logDestructiveAction]: (node) => logDestructiveAction(flows, arg(node)),
     [COMMANDS.postUpdate]: (node) => postUpdate(flows, arg(node)),
+    [COMMANDS.postPublicUpdate]: (node) => postUpdate(flows, arg(node), { public: true }),
     [COMMANDS.assignRole]: (node, role) =>
       assignRole(
         flows,

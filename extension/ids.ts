@@ -7,6 +7,7 @@ export const COMMANDS = {
   logEntry: 'firebreak.logEntry',
   logDestructiveAction: 'firebreak.logDestructiveAction',
   postUpdate: 'firebreak.postUpdate',
+  postPublicUpdate: 'firebreak.postPublicUpdate',
   assignRole: 'firebreak.assignRole',
   takeLead: 'firebreak.takeLead',
   changeSeverity: 'firebreak.changeSeverity',

@@ -126,7 +126,7 @@ function describeEntry(entry: TimelineEntry): string {
     case 'break':
       return `@${entry.by} called a ${formatDuration(entry.minutes)} break${entry.text ? `: ${entry.text}` : ''}`;
     case 'update':
-      return `${entry.status ? `[${entry.status}] ` : ''}${entry.text}`;
+      return `${entry.status ? `[${entry.status}] ` : ''}${entry.public ? '[public] ' : ''}${entry.text}`;
     default:
       return entry.reaction
         ? `${entry.text} (marked for the timeline by ${entry.reaction.by.map((l) => `@${l}`).join(', ')})`

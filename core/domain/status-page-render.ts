@@ -165,6 +165,12 @@ function renderSite(
       history: model.history.map((h) => ({
         ...h,
         statusText: COMPONENT_STATUS_TEXT[h.component.status],
+        incidentDays: h.days
+          .filter((d) => d.incidents.length > 0)
+          .map((d) => ({
+            date: d.date,
+            text: `${COMPONENT_STATUS_TEXT[d.status]} (${d.incidents.map(clean).join('; ')})`,
+          })),
         days: h.days.map((d) => ({
           ...d,
           text:

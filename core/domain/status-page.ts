@@ -508,7 +508,7 @@ export function maintenanceFromIssue(
   return {
     maintenance: {
       key: `maintenance-${issue.id}`,
-      title: issue.title.replace(/^\[maintenance\]\s*/i, ''),
+      title: issue.title.replace(/^(?:\[maintenance\]|maintenance:)\s*/i, ''),
       description: form.get(MAINTENANCE_FIELDS.description) ?? '',
       start,
       end,

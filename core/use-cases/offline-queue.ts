@@ -32,6 +32,9 @@ export interface PendingUpdate {
   readonly text: string;
   readonly status?: Milestone;
   readonly nextUpdateBy?: string;
+  /** Published on the status page. */
+  readonly public?: boolean;
+  readonly publicTitle?: string;
 }
 
 export type PendingWrite = PendingLog | PendingUpdate;
@@ -322,6 +325,8 @@ export class OfflineQueue {
         key: item.key,
         ...(write.status ? { status: write.status } : {}),
         ...(write.nextUpdateBy ? { nextUpdateBy: write.nextUpdateBy } : {}),
+        ...(write.public ? { public: true } : {}),
+        ...(write.publicTitle ? { publicTitle: write.publicTitle } : {}),
       });
       return { incident };
     }
@@ -334,6 +339,8 @@ export class OfflineQueue {
         text: write.text,
         ...(write.status ? { status: write.status } : {}),
         ...(write.nextUpdateBy ? { nextUpdateBy: write.nextUpdateBy } : {}),
+        ...(write.public ? { public: true } : {}),
+        ...(write.publicTitle ? { publicTitle: write.publicTitle } : {}),
       });
       await this.replace(item, { posted: true });
     }

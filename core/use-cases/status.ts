@@ -42,6 +42,18 @@ export interface SeverityMetrics {
   /** Median minutes from declared to mitigated; undefined when none is known. */
   readonly medianMinutesToMitigate?: number;
   readonly medianMinutesToResolve?: number;
+  /** MTTA: mean minutes from declared to acknowledged (someone took charge: an update, status, severity or role). */
+  readonly meanMinutesToAcknowledge?: number;
+  /** MTTR: mean minutes from declared to resolved. */
+  readonly meanMinutesToResolve?: number;
+}
+
+/** Incidents declared per week (weeks start on Monday, UTC), by severity; drills and mistakes excluded. */
+export interface WeeklyIncidents {
+  /** The Monday of each week, YYYY-MM-DD, oldest first. */
+  readonly weeks: readonly string[];
+  /** Severity (most severe first) -> a count per week. */
+  readonly bySeverity: readonly { readonly severity: string; readonly counts: readonly number[] }[];
 }
 
 export interface Reminder {
@@ -54,7 +66,12 @@ export interface Reminder {
 
 export interface StatusResult {
   readonly active: readonly ActiveIncident[];
-  readonly metrics: { readonly days: number; readonly resolved: number; readonly rows: readonly SeverityMetrics[] };
+  readonly metrics: {
+    readonly days: number;
+    readonly resolved: number;
+    readonly rows: readonly SeverityMetrics[];
+    readonly weekly: WeeklyIncidents;
+  };
   readonly markdown: string;
   readonly reminders: readonly Reminder[];
   readonly summaryIssue?: { readonly number: number; readonly url: string; readonly updated: boolean };
@@ -83,6 +100,19 @@ function median(values: readonly number[]): number | undefined {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : Math.round(((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2);
+}
+
+function mean(values: readonly number[]): number | undefined {
+  return values.length === 0 ? undefined : Math.round(values.reduce((a, b) => a + b, 0) / values.length);
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** The Monday 00:00 UTC of the week `ms` falls in. */
+function weekStart(ms: number): number {
+  const day = new Date(ms);
+  const midnight = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate());
+  return midnight - ((day.getUTCDay() + 6) % 7) * 86_400_000;
 }
 
 function minutesBetween(from: string | undefined, to: string | undefined): number | undefined {
@@ -144,7 +174,7 @@ export class Status {
       .filter((i) => isActive(i) && !i.private)
       .sort((a, b) => Date.parse(b.timestamps.declared) - Date.parse(a.timestamps.declared));
     const active = incidents.map((incident) => this.activeRow(incident, now));
-    const metrics = this.metrics(closed, windowStart, days);
+    const metrics = this.metrics(closed, open, windowStart, days, now);
 
     const reminders: Reminder[] = [];
     if (options.remind) {
@@ -244,8 +274,17 @@ export class Status {
     };
   }
 
-  private metrics(closed: readonly IssueRecord[], windowStart: string, days: number): StatusResult['metrics'] {
-    const bySeverity = new Map<string, { mitigate: number[]; resolve: number[]; count: number }>();
+  private metrics(
+    closed: readonly IssueRecord[],
+    open: readonly IssueRecord[],
+    windowStart: string,
+    days: number,
+    now: Date,
+  ): StatusResult['metrics'] {
+    const bySeverity = new Map<
+      string,
+      { mitigate: number[]; resolve: number[]; acknowledge: number[]; count: number }
+    >();
     let resolved = 0;
     for (const issue of closed) {
       // Closed as not planned or duplicate: declared by mistake, not an incident that happened.
@@ -254,12 +293,17 @@ export class Status {
       if (incident.drill) continue;
       const resolvedAt = incident.timestamps.resolved ?? issue.closedAt;
       if (!resolvedAt || resolvedAt < windowStart) continue;
-      const row = bySeverity.get(incident.severity) ?? { mitigate: [], resolve: [], count: 0 };
+      const row = bySeverity.get(incident.severity) ?? { mitigate: [], resolve: [], acknowledge: [], count: 0 };
       row.count++;
       const toMitigate = minutesBetween(incident.timestamps.declared, incident.timestamps.mitigated ?? resolvedAt);
       const toResolve = minutesBetween(incident.timestamps.declared, resolvedAt);
+      const toAcknowledge = minutesBetween(
+        incident.timestamps.declared,
+        incident.timestamps.acknowledged ?? resolvedAt,
+      );
       if (toMitigate !== undefined) row.mitigate.push(toMitigate);
       if (toResolve !== undefined) row.resolve.push(toResolve);
+      if (toAcknowledge !== undefined) row.acknowledge.push(toAcknowledge);
       bySeverity.set(incident.severity, row);
       resolved++;
     }
@@ -270,14 +314,45 @@ export class Status {
       .map(([severity, r]) => {
         const m = median(r.mitigate);
         const t = median(r.resolve);
+        const mtta = mean(r.acknowledge);
+        const mttr = mean(r.resolve);
         return {
           severity,
           count: r.count,
           ...(m !== undefined ? { medianMinutesToMitigate: m } : {}),
           ...(t !== undefined ? { medianMinutesToResolve: t } : {}),
+          ...(mtta !== undefined ? { meanMinutesToAcknowledge: mtta } : {}),
+          ...(mttr !== undefined ? { meanMinutesToResolve: mttr } : {}),
         };
       });
-    return { days, resolved, rows };
+    return { days, resolved, rows, weekly: this.weekly([...closed, ...open], windowStart, now) };
+  }
+
+  /** Incidents declared per week in the window, by severity: drills, mistakes and private incidents left out. */
+  private weekly(issues: readonly IssueRecord[], windowStart: string, now: Date): WeeklyIncidents {
+    const first = weekStart(Date.parse(windowStart));
+    const count = Math.floor((weekStart(now.getTime()) - first) / WEEK_MS) + 1;
+    const weeks = Array.from({ length: count }, (_, i) => new Date(first + i * WEEK_MS).toISOString().slice(0, 10));
+    const counts = new Map<string, number[]>();
+    for (const issue of issues) {
+      if (issue.stateReason === 'not_planned' || issue.stateReason === 'duplicate') continue;
+      const incident = incidentFromIssue({ repo: this.deps.gateway.repo, issue, config: this.deps.config });
+      if (incident.drill || incident.private) continue;
+      const declared = Date.parse(incident.timestamps.declared);
+      if (!(declared >= Date.parse(windowStart)) || declared > now.getTime()) continue;
+      const index = Math.floor((weekStart(declared) - first) / WEEK_MS);
+      const row = counts.get(incident.severity) ?? new Array<number>(count).fill(0);
+      row[index] = (row[index] ?? 0) + 1;
+      counts.set(incident.severity, row);
+    }
+    const order = this.deps.config.severities.map((s) => s.name);
+    const rank = (s: string) => (order.includes(s) ? order.indexOf(s) : order.length);
+    return {
+      weeks,
+      bySeverity: [...counts.entries()]
+        .sort(([a], [b]) => rank(a) - rank(b))
+        .map(([severity, c]) => ({ severity, counts: c })),
+    };
   }
 
   /**
@@ -340,12 +415,42 @@ export class Status {
                 count: r.count,
                 timeToMitigate: duration(r.medianMinutesToMitigate),
                 timeToResolve: duration(r.medianMinutesToResolve),
+                mtta: duration(r.meanMinutesToAcknowledge),
+                mttr: duration(r.meanMinutesToResolve),
               })),
             }
           : undefined,
+      weeklyChart: weeklyChart(metrics.weekly),
       metricsWindow: `last ${metrics.days} days`,
       retrosDue: people.retrosDue.map((r) => ({ ...r, title: userLine(r.title, 120), overdue: r.stage === 'overdue' })),
       generatedAt: now.toISOString(),
     });
   }
+}
+
+/**
+ * A Mermaid chart (GitHub renders it) of incidents declared per week, stacked by severity: xychart draws series over
+ * each other, so each bar is the running total from the most severe down, drawn largest first.
+ */
+export function weeklyChart(weekly: WeeklyIncidents): { mermaid: string; legend: string } | undefined {
+  if (weekly.bySeverity.length === 0) return undefined;
+  const labels = weekly.weeks.map((w) => `"${w.slice(5)}"`);
+  const stacks = weekly.bySeverity.map((_, i) =>
+    weekly.weeks.map((_w, week) =>
+      weekly.bySeverity.slice(0, i + 1).reduce((sum, s) => sum + (s.counts[week] ?? 0), 0),
+    ),
+  );
+  const max = Math.max(1, ...(stacks[stacks.length - 1] ?? [0]));
+  const lines = [
+    'xychart-beta',
+    '  title "Incidents declared per week, by severity"',
+    `  x-axis [${labels.join(', ')}]`,
+    `  y-axis "Incidents" 0 --> ${max}`,
+    ...[...stacks].reverse().map((stack) => `  bar [${stack.join(', ')}]`),
+  ];
+  const legend = [...weekly.bySeverity]
+    .reverse()
+    .map((s) => `${s.severity} (${s.counts.reduce((a, b) => a + b, 0)})`)
+    .join(', ');
+  return { mermaid: lines.join('\n'), legend };
 }

@@ -35,11 +35,15 @@ describe('workflows', () => {
     for (const file of workflowFiles()) {
       const workflow = parse(readFileSync(join(ROOT, file), 'utf8')) as {
         permissions?: unknown;
-        jobs: Record<string, { permissions?: Record<string, string> }>;
+        jobs: Record<string, { permissions?: Record<string, string>; environment?: { name?: string } }>;
       };
       assert.ok(workflow.permissions !== undefined, `${file}: set top-level permissions`);
+      // A GitHub Pages deployment job (the status page) needs pages and an OIDC token, and nothing else.
+      const pages = new Set(['pages:write', 'id-token:write']);
       const granted = Object.values(workflow.jobs).flatMap((job) =>
-        Object.entries(job.permissions ?? {}).map(([scope, level]) => `${scope}:${level}`),
+        Object.entries(job.permissions ?? {})
+          .map(([scope, level]) => `${scope}:${level}`)
+          .filter((g) => !(job.environment?.name === 'github-pages' && pages.has(g))),
       );
       const allowed = new Set(['contents:read', 'issues:read', 'issues:write']);
       assert.deepEqual(
@@ -48,6 +52,22 @@ describe('workflows', () => {
         `${file} grants more than issues and reading contents`,
       );
     }
+  });
+
+  it('the status page example builds on issues, a schedule and by hand, serialized, and deploys to Pages', () => {
+    const text = readFileSync(join(ROOT, 'action/examples/status-page.yml'), 'utf8');
+    const workflow = parse(text) as {
+      on: Record<string, unknown>;
+      concurrency?: { group?: string; 'cancel-in-progress'?: boolean };
+      jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }>;
+    };
+    assert.ok(['issues', 'schedule', 'workflow_dispatch'].every((e) => e in workflow.on));
+    assert.equal(workflow.concurrency?.['cancel-in-progress'], false);
+    const uses = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses ?? ''));
+    assert.ok(uses.some((u) => u.startsWith('actions/upload-pages-artifact@')));
+    assert.ok(uses.some((u) => u.startsWith('actions/deploy-pages@')));
+    const step = workflow.jobs['build']?.steps.find((s) => s.with?.['mode'] === 'status-page');
+    assert.equal(step?.with?.['output-dir'], 'status-page');
   });
 
   it('the follow-ups workflows serialize runs per incident with a concurrency group', () => {

@@ -16,6 +16,7 @@ import {
   severityOp,
   showOps,
   statusOp,
+  statusPageOp,
   statusRestorer,
   statusSummaryOp,
   type Env,
@@ -26,6 +27,7 @@ import {
   seedCodeHistory,
   seeder,
   seedLongIncident,
+  seedPublished,
   seedRetro,
   type Seeder,
 } from '../../bench/seed';
@@ -88,6 +90,19 @@ describe('request budgets (npm run bench counts the same requests)', function ()
       { requests: repeat.requests, notModified: repeat.notModified, writes: repeat.writes },
       { requests: 1, notModified: 1, writes: 0 },
     );
+  });
+
+  it("the status page with 10,000 closed lists by label and since, and reads only published incidents' comments", async () => {
+    const repo = 'budgets/status-page';
+    seedClosed(s, repo, 0, 10_000);
+    seedActive(s, repo, { from: 0, count: 120, overdue: 0 });
+    seedPublished(s, repo, { active: 3, resolved: 2, updates: 3 });
+    const { requests, trace } = await run(statusPageOp(e, repo));
+    const lists = trace.filter((t) => /^GET \/repos(?:itories)?\/.*\/issues\?/.test(t));
+    const comments = trace.filter((t) => /\/comments/.test(t));
+    // 123 open (2 pages), about 90 closed in the window + 2 (1 page), open maintenance (1), 5 published incidents.
+    assert.deepEqual([lists.length, comments.length, requests], [4, 5, 9], trace.join('\n'));
+    assert.ok(lists.some((t) => t.includes('state=closed') && t.includes('since=')));
   });
 
   it('declaring is one request', async () => {

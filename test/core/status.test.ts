@@ -111,10 +111,27 @@ describe('status summary', () => {
     const result = await status(w).run();
     assert.equal(result.metrics.resolved, 2);
     assert.deepEqual(result.metrics.rows, [
-      { severity: 'major', count: 2, medianMinutesToMitigate: 150, medianMinutesToResolve: 180 },
+      {
+        severity: 'major',
+        count: 2,
+        medianMinutesToMitigate: 150,
+        medianMinutesToResolve: 180,
+        meanMinutesToAcknowledge: 150,
+        meanMinutesToResolve: 180,
+      },
     ]);
-    assert.match(result.markdown, /\| `major` \| 2 \| 2h30m \| 3h \|/);
+    assert.match(result.markdown, /\| `major` \| 2 \| 2h30m \| 3h \| 2h30m \| 3h \|/);
     assert.match(result.markdown, /_Drills are not counted\._/);
+    // Incidents per week by severity: the drill and the mistake are not counted.
+    const { weeks, bySeverity } = result.metrics.weekly;
+    assert.ok(weeks.length >= 13 && weeks.length <= 14);
+    assert.deepEqual(
+      bySeverity.map((s) => [s.severity, s.counts.reduce((a, b) => a + b, 0), s.counts.length]),
+      [['major', 2, weeks.length]],
+    );
+    assert.match(result.markdown, /```mermaid\nxychart-beta\n {2}title "Incidents declared per week, by severity"\n/);
+    assert.match(result.markdown, /\n {2}bar \[(0, )*[12](, 0)*\]\n```/);
+    assert.match(result.markdown, /from the top: major \(2\)/);
   });
 
   it('keeps the summary issue body as the digest with one edit, and never comments on it', async () => {

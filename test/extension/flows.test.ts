@@ -277,7 +277,11 @@ describe('command flows against the sandbox', () => {
   describe('Post Update', () => {
     it('moves the milestone, and the current incident shows the new last update', async () => {
       const incident = await declareVia(h);
-      h.answer({ pick: 'monitoring' }, { input: 'Rolled back; errors are back to normal. Watching.' });
+      h.answer(
+        { pick: 'monitoring' },
+        { input: 'Rolled back; errors are back to normal. Watching.' },
+        { pick: 'No, internal only' },
+      );
       const delivery = await postUpdate(h.ctx);
       assert.equal(delivery?.status, 'delivered');
       assert.equal(h.store.current?.status, 'monitoring');
@@ -288,10 +292,54 @@ describe('command flows against the sandbox', () => {
 
     it('"Keep" leaves the status as it is', async () => {
       await declareVia(h);
-      h.answer({ pick: 'Keep: declared' }, { input: 'Still looking.' });
+      h.answer({ pick: 'Keep: declared' }, { input: 'Still looking.' }, { pick: 'No, internal only' });
       await postUpdate(h.ctx);
       assert.equal(h.store.current?.status, 'declared');
       assert.equal(h.store.current?.lastUpdate?.text, 'Still looking.');
+      const marker = readMarker(comments(h.store.current?.number ?? 0)[0]?.body ?? '', 'entry');
+      assert.equal(marker?.['public'], undefined);
+    });
+
+    it('asks whether to publish, and publishes on the status page when told to', async () => {
+      const incident = await declareVia(h);
+      h.answer({ pick: 'Keep: declared' }, { input: 'Some payments fail; we are on it.' }, { pick: 'Yes, publish it' });
+      await postUpdate(h.ctx);
+      assert.deepEqual(
+        h.prompter.asked.slice(-3).map((a) => [a.step, a.totalSteps]),
+        [
+          [1, 3],
+          [2, 3],
+          [3, 3],
+        ],
+      );
+      const body = comments(incident.number)[0]?.body ?? '';
+      assert.equal(readMarker(body, 'entry')?.['public'], true);
+      assert.match(body, /🌐 \*\*public\*\*/);
+      assert.ok(h.store.current?.publishedAt);
+    });
+
+    it('Post Public Update publishes without asking, with a public title the first time', async () => {
+      const incident = await declareVia(h, 'db-7 disk full on the primary', 'major');
+      h.answer(
+        { pick: 'identified' },
+        { input: 'Saving orders is slow; a fix is rolling out.' },
+        { input: 'Slow orders' },
+      );
+      await postUpdate(h.ctx, undefined, { public: true });
+      assert.equal(h.prompter.asked.at(-1)?.title, `Post public update on #${incident.number}`);
+      const marker = readMarker(comments(incident.number)[0]?.body ?? '', 'entry');
+      assert.deepEqual([marker?.['public'], marker?.['publicTitle']], [true, 'Slow orders']);
+      assert.equal(h.store.current?.publicTitle, 'Slow orders');
+    });
+
+    it('never offers to publish a drill', async () => {
+      const incident = await declareVia(h);
+      h.answer({ pick: 'Keep: declared' }, { input: 'Practice update.' });
+      const drill = { ...incident, drill: true };
+      await postUpdate(h.ctx, drill);
+      assert.ok(h.prompter.asked.every((a) => !/publish/i.test(String(a.text ?? ''))));
+      assert.equal(await postUpdate(h.ctx, drill, { public: true }), undefined);
+      assert.match(h.prompter.messages.at(-1)?.message ?? '', /is a drill; it is never published/);
     });
   });
 

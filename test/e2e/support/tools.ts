@@ -32,16 +32,19 @@ export function e2eTools(): E2ETools {
   if (!existsSync(stamp) || !existsSync(node) || !existsSync(codeServerEntry)) {
     throw new Error(`e2e tools are missing or incomplete in ${dir}: ${SETUP_HINT}`);
   }
-  let chromium = process.env.FIREBREAK_E2E_CHROMIUM ?? '';
-  if (!chromium) {
-    try {
-      chromium = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
-    } catch {
-      throw new Error(`chromium not found on PATH: ${SETUP_HINT}`);
-    }
-  }
-  cached = { dir, node, codeServerEntry, chromium };
+  cached = { dir, node, codeServerEntry, chromium: chromiumPath() };
   return cached;
+}
+
+/** Debian's chromium ($FIREBREAK_E2E_CHROMIUM overrides `command -v chromium`): all a test without VS Code needs. */
+export function chromiumPath(): string {
+  const chromium = process.env.FIREBREAK_E2E_CHROMIUM ?? '';
+  if (chromium) return chromium;
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error(`chromium not found on PATH: ${SETUP_HINT}`);
+  }
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
