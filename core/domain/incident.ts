@@ -34,6 +34,7 @@ export const ENTRY_KINDS = [
   'status',
   'handoff',
   'bypass',
+  'hotfix',
   'retro',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
@@ -127,6 +128,20 @@ export interface BypassEntry extends EntryBase {
   readonly sha?: string;
 }
 
+/** A change that fixes or mitigates the incident passed its freeze (the hotfix lane). */
+export interface HotfixEntry extends EntryBase {
+  readonly kind: 'hotfix';
+  /** Who made the change (the pull request author or the pusher). */
+  readonly actor: string;
+  /** `fixes` or `mitigates`, as the change says. */
+  readonly verb: 'fixes' | 'mitigates';
+  /** The change: a pull request link, or a commit. */
+  readonly change: string;
+  readonly runUrl?: string;
+  readonly ref?: string;
+  readonly sha?: string;
+}
+
 export interface RetroEntry extends EntryBase {
   readonly kind: 'retro';
   /** The retro document as Markdown (with its follow-up checklist). */
@@ -134,7 +149,15 @@ export interface RetroEntry extends EntryBase {
 }
 
 export type TimelineEntry =
-  LogEntry | UpdateEntry | RoleEntry | HandoffEntry | SeverityEntry | StatusEntry | BypassEntry | RetroEntry;
+  | LogEntry
+  | UpdateEntry
+  | RoleEntry
+  | HandoffEntry
+  | SeverityEntry
+  | StatusEntry
+  | BypassEntry
+  | HotfixEntry
+  | RetroEntry;
 
 /** What is known when an incident is declared: the first event, carried by the issue itself. */
 export interface Declaration {

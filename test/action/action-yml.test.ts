@@ -25,8 +25,10 @@ describe('action.yml', () => {
   it('declares the public contract: every input and output, each described', () => {
     assert.deepEqual(Object.keys(metadata.inputs).sort(), [
       'api-retries',
+      'branches',
       'bypass',
       'bypass-reason',
+      'commit-status',
       'config-path',
       'fail-on-freeze',
       'freeze-severities',
