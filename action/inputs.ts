@@ -79,6 +79,14 @@ export interface Inputs {
   readonly summaryIssue?: number;
   readonly webhookUrl?: string;
   readonly apiRetries: number;
+  /**
+   * freeze: the commit status `firebreak/freeze`. `sync` (issues events, or a scheduled/manual reconcile): on every
+   * open pull request and the default branch, where it flips; `change` (pull_request, merge_group, push): on the
+   * change's head commit; undefined: none.
+   */
+  readonly commitStatus?: 'sync' | 'change';
+  /** freeze: only pull requests into these base branches get statuses (empty: all). */
+  readonly branches: readonly string[];
   /** freeze: one budget for the whole decision (retries, hung connections, rate-limit waits), in seconds. */
   readonly timeoutSeconds: number;
   /** review: the private incident repository (from the config), read when the token can. */
@@ -298,6 +306,81 @@ export function eventIssue(runner: RunnerContext): { number: number; labels: str
   };
 }
 
+const RECONCILE_EVENTS = new Set(['schedule', 'workflow_dispatch', 'repository_dispatch']);
+
+function commitStatusMode(eventName: string, setting: 'auto' | 'true' | 'false'): Inputs['commitStatus'] {
+  if (setting === 'false') return undefined;
+  if (eventName === 'issues') return 'sync';
+  if (setting === 'auto') return undefined;
+  if (RECONCILE_EVENTS.has(eventName)) return 'sync';
+  return GATED_EVENTS.has(eventName) ? 'change' : undefined;
+}
+
+/** The change a gated event is about: its head commit, the text that may claim a hotfix, who made it. */
+export interface ChangeInfo {
+  readonly sha: string;
+  readonly text: string;
+  readonly actor: string;
+  /** A pull request link, or the commit's. */
+  readonly link: string;
+  /** Identifies the change, not the run: hotfix records are keyed by it. */
+  readonly key: string;
+  readonly ref?: string;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function changeOf(runner: RunnerContext): ChangeInfo | undefined {
+  const p = runner.payload as Record<string, Record<string, unknown> | undefined>;
+  const slug = runner.repository ? `${runner.repository.owner}/${runner.repository.name}` : '';
+  const pull = p['pull_request'];
+  if ((runner.eventName === 'pull_request' || runner.eventName === 'pull_request_target') && pull) {
+    const head = pull['head'] as { sha?: unknown; ref?: unknown } | undefined;
+    const sha = str(head?.sha) ?? runner.sha;
+    if (!sha) return undefined;
+    const number = typeof pull['number'] === 'number' ? pull['number'] : 0;
+    const ref = str(head?.ref);
+    return {
+      sha,
+      text: `${str(pull['title']) ?? ''}\n${str(pull['body']) ?? ''}`,
+      actor: str((pull['user'] as { login?: unknown } | undefined)?.login) ?? runner.actor,
+      link: str(pull['html_url']) ?? `${runner.serverUrl}/${slug}/pull/${number}`,
+      key: `hotfix-pr-${slug}-${number}`,
+      ...(ref ? { ref } : {}),
+    };
+  }
+  const group = p['merge_group'];
+  if (runner.eventName === 'merge_group' && group) {
+    const sha = str(group['head_sha']);
+    if (!sha) return undefined;
+    const ref = str(group['head_ref']);
+    return {
+      sha,
+      text: str((group['head_commit'] as { message?: unknown } | undefined)?.message) ?? '',
+      actor: runner.actor,
+      link: `${runner.serverUrl}/${slug}/commit/${sha}`,
+      key: `hotfix-commit-${sha}`,
+      ...(ref ? { ref } : {}),
+    };
+  }
+  if (runner.eventName === 'push' && runner.sha) {
+    const commits = Array.isArray(runner.payload['commits']) ? (runner.payload['commits'] as unknown[]) : [];
+    const messages = commits.map((c) => str((c as { message?: unknown }).message) ?? '');
+    const head = str((p['head_commit'] as { message?: unknown } | undefined)?.message);
+    return {
+      sha: runner.sha,
+      text: [...messages, ...(head ? [head] : [])].join('\n'),
+      actor: runner.actor,
+      link: `${runner.serverUrl}/${slug}/commit/${runner.sha}`,
+      key: `hotfix-commit-${runner.sha}`,
+      ...(runner.ref ? { ref: runner.ref } : {}),
+    };
+  }
+  return undefined;
+}
+
 export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<Inputs> {
   const token = input('github-token');
   if (token) core.setSecret(token);
@@ -359,6 +442,13 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   const apiRetries = Number(retriesText);
   if (!Number.isInteger(apiRetries) || apiRetries < 0 || apiRetries > 10)
     throw new InputError(`Input api-retries must be a whole number from 0 to 10, not "${retriesText}".`);
+  const commitStatusText = input('commit-status') || 'auto';
+  if (!['auto', 'true', 'false'].includes(commitStatusText))
+    throw new InputError(
+      `Input commit-status must be auto, true or false, not "${commitStatusText}".`,
+      'auto sets firebreak/freeze on every open pull request on issues events; true also on the change of pull_request, merge_group and push events, and on scheduled or manual runs.',
+    );
+  const commitStatus = commitStatusMode(runner.eventName, commitStatusText as 'auto' | 'true' | 'false');
   const timeoutText = input('timeout-seconds') || '20';
   const timeoutSeconds = Number(timeoutText);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 600)
@@ -435,6 +525,8 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     lookbackDays,
     includePrivate: booleanInput('include-private', false),
     ...(alert !== undefined ? { alert } : {}),
+    ...(mode === 'freeze' && commitStatus ? { commitStatus } : {}),
+    branches: listInput('branches'),
     runner,
     outputDir,
     ...(title ? { title } : {}),

@@ -24,7 +24,16 @@ import { normaliseAlerts } from '../core/alerts/normalise';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
 import { GitCli } from '../core/git-cli';
 import { renderReviewReport, reviewNotice, reviewOutput } from '../core/use-cases/incident-history';
-import { eventIssue, readInputs, withTrustedConfig, type Inputs } from './inputs';
+import { changeOf, eventIssue, readInputs, withTrustedConfig, type ChangeInfo, type Inputs } from './inputs';
+import { OctokitCommitStatusGateway } from '../core/github/commit-statuses';
+import { toIssueRecord } from '../core/github/issue-gateway';
+import { readFreezeIssues } from '../core/use-cases/freeze';
+import {
+  FREEZE_CONTEXT,
+  setChangeStatus,
+  syncFreezeStatuses,
+  type IssueEventChange,
+} from '../core/use-cases/freeze-statuses';
 
 /** A deliberate failure of the step (e.g. frozen), as opposed to an error. */
 export class StepFailure extends Error {
@@ -50,15 +59,90 @@ function workspaceOf(inputs: Inputs): WiringWorkspace {
   };
 }
 
-function wire(inputs: Inputs): Connection {
+function wire(inputs: Inputs, options: { budget?: boolean } = {}): Connection {
   return connect(workspaceOf(inputs), {
     token: inputs.token,
     log,
     retries: inputs.apiRetries,
     userAgent: 'firebreak-action',
     // A freeze decides within one budget, from now: reading the config, the incidents, every retry and wait.
-    ...(inputs.mode === 'freeze' ? { budget: timeBudget(inputs.timeoutSeconds * 1000) } : {}),
+    ...(inputs.mode === 'freeze' && options.budget !== false
+      ? { budget: timeBudget(inputs.timeoutSeconds * 1000) }
+      : {}),
   });
+}
+
+/**
+ * Where commit statuses go: the workflow's repository, through a client of its own without the decision's time
+ * budget (writes are spaced a second apart, as GitHub asks; a sync of hundreds of pull requests takes minutes).
+ */
+function statusGateway(inputs: Inputs): OctokitCommitStatusGateway {
+  return new OctokitCommitStatusGateway(
+    inputs.runner.repository ?? inputs.repository,
+    wire(inputs, { budget: false }).client,
+  );
+}
+
+/** What the `issues` event did, to diff the decision before it against the decision now. */
+function issueEventChange(inputs: Inputs): IssueEventChange | undefined {
+  const { payload, eventName } = inputs.runner;
+  const raw = payload['issue'] as Parameters<typeof toIssueRecord>[0] | undefined;
+  if (eventName !== 'issues' || !raw || typeof raw.number !== 'number') return undefined;
+  const changes = payload['changes'] as { body?: { from?: unknown }; title?: { from?: unknown } } | undefined;
+  const label = (payload['label'] as { name?: unknown } | undefined)?.name;
+  return {
+    action: typeof payload['action'] === 'string' ? payload['action'] : '',
+    issue: toIssueRecord(raw),
+    ...(typeof label === 'string' ? { label } : {}),
+    ...(typeof changes?.body?.from === 'string' ? { previousBody: changes.body.from } : {}),
+    ...(typeof changes?.title?.from === 'string' ? { previousTitle: changes.title.from } : {}),
+  };
+}
+
+/** `commit-status` on an issues event (or a reconcile run): flip `firebreak/freeze` where it changes. */
+async function syncStatuses(inputs: Inputs, connection: Connection): Promise<void> {
+  const now = new Date();
+  const options = {
+    ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
+    services: inputs.services,
+    now,
+  };
+  const read = await readFreezeIssues(connection.gateway, inputs.config, {
+    ...options,
+    ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+    onPrivateError: inputs.onPrivateError,
+  });
+  const change = issueEventChange(inputs);
+  const repository = inputs.runner.payload['repository'] as { default_branch?: unknown } | undefined;
+  const defaultBranch = typeof repository?.default_branch === 'string' ? repository.default_branch : undefined;
+  const result = await syncFreezeStatuses(statusGateway(inputs), {
+    config: inputs.config,
+    read,
+    options,
+    ...(change ? { change } : {}),
+    branches: inputs.branches,
+    ...(defaultBranch ? { defaultBranch } : {}),
+    ...(inputs.runner.runUrl ? { targetUrl: inputs.runner.runUrl } : {}),
+  });
+  const { decision } = result;
+  if (decision.privateWarning) core.warning(decision.privateWarning);
+  core.setOutput('frozen', String(decision.frozen));
+  core.setOutput('bypassed', 'false');
+  core.setOutput('incidents', JSON.stringify(freezingOutputs(decision, now)));
+  const flipped = result.written.map((w) => `${w.target} → ${w.state}`);
+  const report = renderFreezeReport({
+    decision,
+    now,
+    bypassHint: 'A pull request that fixes the incident passes with `Fixes incident #N` in its description.',
+  });
+  await writeSummary(
+    `${report}\n### Commit statuses (\`${FREEZE_CONTEXT}\`)\n\n` +
+      `${result.written.length} changed${flipped.length > 0 ? `: ${flipped.join(', ')}` : ''}; ${result.unchanged} already right; ` +
+      `${result.pulls} open pull request${result.pulls === 1 ? '' : 's'}${inputs.branches.length > 0 ? ` into ${inputs.branches.join(', ')}` : ''}.\n`,
+  );
+  core.info(
+    `firebreak/freeze: ${result.written.length} status(es) changed, ${result.unchanged} unchanged (${result.pulls} open pull requests).`,
+  );
 }
 
 /**
@@ -186,11 +270,31 @@ const BYPASS_HINT = [
   '```',
   '',
   'The bypass is recorded on every incident above with who deployed, the run link and the reason.',
+  '',
+  "A change that fixes an incident passes that incident's freeze with `Fixes incident #N` (or `Mitigates incident #N`) in its pull request description or commit message; it is recorded on the incident.",
 ].join('\n');
 
+function hotfixOf(change: ChangeInfo | undefined, inputs: Inputs) {
+  if (!change) return {};
+  const { runner } = inputs;
+  return {
+    hotfix: {
+      text: change.text,
+      actor: change.actor,
+      change: change.link,
+      key: change.key,
+      sha: change.sha,
+      ...(change.ref ? { ref: change.ref } : {}),
+      ...(runner.runUrl ? { runUrl: runner.runUrl } : {}),
+    },
+  };
+}
+
 async function freeze(given: Inputs, wiring: Connection): Promise<void> {
+  if (given.commitStatus === 'sync') return syncStatuses(given, wiring);
   const now = new Date();
   const { runner } = given;
+  const change = changeOf(runner);
   let inputs = given;
   let notes: string[] = [];
   let outcome: FreezeOutcome;
@@ -208,6 +312,7 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
       services: inputs.services,
       onPrivateError: inputs.onPrivateError,
       now,
+      ...hotfixOf(change, inputs),
       ...(inputs.bypass && inputs.bypassReason
         ? {
             bypass: {
@@ -256,12 +361,30 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
     );
   }
 
-  const { decision, bypass } = outcome;
+  const { decision, bypass, hotfixed } = outcome;
   if (decision.privateWarning) core.warning(decision.privateWarning);
+  if (inputs.commitStatus === 'change' && change) {
+    const status = await setChangeStatus(statusGateway(inputs), outcome.checked, {
+      sha: change.sha,
+      text: change.text,
+      ...(runner.runUrl ? { targetUrl: runner.runUrl } : {}),
+    });
+    core.info(`${FREEZE_CONTEXT} on ${change.sha.slice(0, 7)}: ${status.state} (${status.description}).`);
+  }
+  if (hotfixed)
+    core.notice(
+      `Hotfix lane: this change ${hotfixed.map((h) => `${h.verb} #${h.incident.number}`).join(', ')}, so that freeze does not stop it (recorded on the incident).`,
+    );
   core.setOutput('frozen', String(decision.frozen));
   core.setOutput('bypassed', String(bypass !== undefined));
   core.setOutput('incidents', JSON.stringify(freezingOutputs(decision, now)));
-  const report = renderFreezeReport({ decision, now, bypassHint: BYPASS_HINT, ...(bypass ? { bypass } : {}) });
+  const report = renderFreezeReport({
+    decision,
+    now,
+    bypassHint: BYPASS_HINT,
+    ...(bypass ? { bypass } : {}),
+    ...(hotfixed ? { hotfixed } : {}),
+  });
   await writeSummary(notes.length > 0 ? `${report}\n${notes.map((n) => `> ⚠️ ${n}`).join('\n')}\n` : report);
 
   const list = freezingList(decision, now);

@@ -3,7 +3,9 @@
 // them at several latencies; test/bench/budgets.test.ts counts their requests at 0 ms.
 import { defaultConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
 import { FollowUps } from '../core/use-cases/follow-ups';
-import { checkFreeze } from '../core/use-cases/freeze';
+import { checkFreeze, readFreezeIssues } from '../core/use-cases/freeze';
+import { OctokitCommitStatusGateway } from '../core/github/commit-statuses';
+import { syncFreezeStatuses, type IssueEventChange } from '../core/use-cases/freeze-statuses';
 import { silentLogger, type ClientOptions } from '../core/github/github-client';
 import type { IncidentService } from '../core/use-cases/incident-service';
 import type { Incident, RepoRef } from '../core/domain/incident';
@@ -143,6 +145,30 @@ export function reviewOp(e: Env, repo: string): Op {
 export function freezeOp(e: Env, repo: string): Op {
   const { gateway } = edge(e, repo);
   return () => checkFreeze(gateway, e.config);
+}
+
+/** `count` open pull requests into main, each with a head commit, and the default branch's head. */
+export function seedPulls(sandbox: Sandbox, repo: string, count: number): void {
+  sandbox.store.setBranchDirect(repo, 'main', 'f'.repeat(40));
+  for (let i = 0; i < count; i++) {
+    const headSha = (i + 1).toString(16).padStart(40, '0');
+    sandbox.store.createPullDirect(repo, { title: `Bench change ${i}`, body: 'A change.', headSha });
+  }
+}
+
+/**
+ * The Action's status sync on an `issues` event (mode: freeze): the incident list, the open pull requests, the
+ * default branch's status, and a write where the state flips. `change` is the event (what it did to which issue).
+ */
+export function freezeStatusSyncOp(e: Env, repo: string, change: () => IssueEventChange): Op {
+  const { gateway, client } = edge(e, repo);
+  return async () =>
+    syncFreezeStatuses(new OctokitCommitStatusGateway(gateway.repo, client), {
+      config: e.config,
+      read: await readFreezeIssues(gateway, e.config),
+      change: change(),
+      defaultBranch: 'main',
+    });
 }
 
 export function followUpsOp(e: Env, repo: string, issueNumber: number): Op {

@@ -5,6 +5,7 @@ import { renderFreezeReport, Freeze, freezingOutputs, summarizeIncident } from '
 import { Status } from '../core/use-cases/status';
 import { postWebhook, statusMessage } from '../core/chat/webhook';
 import { stringOption, type Command, type OptionValues } from './command';
+import { headCommit } from './git';
 import { parseIncidentRef, parseIssueNumber } from './input';
 
 /** Exit code of `firebreak freeze` while deploys are frozen, so scripts can gate on it. */
@@ -19,12 +20,29 @@ function commaList(values: OptionValues, name: string): string[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
+/**
+ * `--hotfix N`: this deploy fixes incident N, so N's freeze does not stop it. Recorded on N as a `hotfix` entry by
+ * the signed-in user, for the checked-out commit (once per commit and incident).
+ */
+async function cliHotfix(numbers: number[], cwd: string, service: () => Promise<{ actor: string }>, now: Date) {
+  const actor = (await service()).actor;
+  const sha = headCommit(cwd);
+  return {
+    numbers,
+    actor,
+    change: sha ? `commit ${sha}` : 'a deploy from the command line',
+    key: sha ? `hotfix-commit-${sha}` : `hotfix-cli-${now.getTime()}`,
+    ...(sha ? { sha } : {}),
+  };
+}
+
 export const freezeCommand: Command = {
   name: 'freeze',
   summary: 'Check whether active incidents freeze deploys (exit 1 while frozen); --bypass records a bypass',
   usage:
-    'firebreak freeze [--service NAME|PATH]... [--severities a,b] [--bypass --reason TEXT] [--on-private-error fail|warn]',
+    'firebreak freeze [--service NAME|PATH]... [--severities a,b] [--bypass --reason TEXT] [--hotfix N]... [--on-private-error fail|warn]',
   options: {
+    hotfix: { type: 'string', multiple: true },
     service: { type: 'string', multiple: true },
     'on-private-error': { type: 'string' },
     severities: { type: 'string' },
@@ -46,10 +64,11 @@ export const freezeCommand: Command = {
         `--on-private-error must be fail or warn, not "${onPrivateError}".`,
         'fail stops when the private incident repository cannot be read; warn decides from the public incidents.',
       );
+    const hotfix = (commaList(values, 'hotfix') ?? []).map((v) => parseIssueNumber(v, '--hotfix', this.usage));
     const now = new Date();
     const severities = commaList(values, 'severities');
     const services = commaList(values, 'service');
-    const { decision, bypass } = await new Freeze({
+    const { decision, bypass, hotfixed } = await new Freeze({
       gateway: context.gateway,
       ...(context.privateGateway ? { privateGateway: context.privateGateway } : {}),
       config: context.config,
@@ -59,6 +78,7 @@ export const freezeCommand: Command = {
       ...(services ? { services } : {}),
       onPrivateError,
       now,
+      ...(hotfix.length > 0 ? { hotfix: await cliHotfix(hotfix, ctx.cwd, () => context.service(), now) } : {}),
       ...(values['bypass'] === true && reason ? { bypass: { reason, key: `bypass-cli-${now.getTime()}` } } : {}),
     });
     if (decision.privateWarning) ctx.log.warn(decision.privateWarning);
@@ -67,6 +87,7 @@ export const freezeCommand: Command = {
         JSON.stringify({
           frozen: decision.frozen,
           bypassed: bypass !== undefined,
+          hotfixed: (hotfixed ?? []).map((h) => h.incident.number),
           incidents: [
             ...decision.freezing.map((i) => summarizeIncident(i, now)),
             ...freezingOutputs(decision, now).filter((o) => 'private' in o),
@@ -79,8 +100,10 @@ export const freezeCommand: Command = {
           decision,
           now,
           bypassHint:
-            'Run `firebreak freeze --bypass --reason "why this cannot wait"`; the bypass is recorded on every incident above.',
+            'Run `firebreak freeze --bypass --reason "why this cannot wait"`; the bypass is recorded on every incident above. ' +
+            'A deploy that fixes an incident passes its freeze with `--hotfix N` (recorded on it).',
           ...(bypass ? { bypass } : {}),
+          ...(hotfixed ? { hotfixed } : {}),
         }),
       );
     }

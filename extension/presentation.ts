@@ -19,6 +19,7 @@ export const KIND_ICONS: Readonly<Record<TimelineEntry['kind'], string>> = {
   severity: 'flame',
   status: 'location',
   bypass: 'warning',
+  hotfix: 'wrench',
   retro: 'notebook',
   break: 'coffee',
 };

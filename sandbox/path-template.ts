@@ -70,7 +70,11 @@ function matchSegments(
   return at === parts.length;
 }
 
-/** Literal segments win over parameters at the first position where two templates differ, as GitHub routes do. */
+/**
+ * Literal segments win over parameters at the first position where two templates differ, as GitHub routes do; when
+ * one is a prefix of the other (a multi-segment parameter: /commits/{ref} and /commits/{ref}/statuses), the one with
+ * more literal segments wins.
+ */
 function moreSpecific(a: readonly Segment[], b: readonly Segment[]): boolean {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
@@ -79,7 +83,8 @@ function moreSpecific(a: readonly Segment[], b: readonly Segment[]): boolean {
     if (x?.kind === y?.kind) continue;
     return x?.kind === 'literal';
   }
-  return false;
+  const literals = (segments: readonly Segment[]) => segments.filter((s) => s.kind === 'literal').length;
+  return literals(a) > literals(b);
 }
 
 export class TemplateIndex<T> {

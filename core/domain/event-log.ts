@@ -186,6 +186,16 @@ const entrySchema = z.discriminatedUnion('kind', [
     ref: z.string().optional(),
     sha: z.string().optional(),
   }),
+  z.object({
+    ...base,
+    kind: z.literal('hotfix'),
+    actor: z.string(),
+    verb: z.enum(['fixes', 'mitigates']),
+    change: z.string(),
+    runUrl: z.string().optional(),
+    ref: z.string().optional(),
+    sha: z.string().optional(),
+  }),
   z.object({ ...base, kind: z.literal('retro'), text: z.string(), skipped: z.boolean().optional() }),
   z.object({
     ...base,

@@ -34,6 +34,7 @@ export const ENTRY_KINDS = [
   'status',
   'handoff',
   'bypass',
+  'hotfix',
   'retro',
   'break',
 ] as const;
@@ -137,6 +138,20 @@ export interface BypassEntry extends EntryBase {
   readonly sha?: string;
 }
 
+/** A change that fixes or mitigates the incident passed its freeze (the hotfix lane). */
+export interface HotfixEntry extends EntryBase {
+  readonly kind: 'hotfix';
+  /** Who made the change (the pull request author or the pusher). */
+  readonly actor: string;
+  /** `fixes` or `mitigates`, as the change says. */
+  readonly verb: 'fixes' | 'mitigates';
+  /** The change: a pull request link, or a commit. */
+  readonly change: string;
+  readonly runUrl?: string;
+  readonly ref?: string;
+  readonly sha?: string;
+}
+
 export interface RetroEntry extends EntryBase {
   readonly kind: 'retro';
   /** The retro document as Markdown (with its follow-up checklist), or why it was skipped. */
@@ -160,6 +175,7 @@ export type TimelineEntry =
   | SeverityEntry
   | StatusEntry
   | BypassEntry
+  | HotfixEntry
   | RetroEntry
   | BreakEntry;
 

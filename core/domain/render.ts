@@ -95,6 +95,7 @@ export const KIND_LABELS: Readonly<Record<TimelineEntry['kind'], { label: string
   severity: { label: 'Severity', icon: '🚦' },
   status: { label: 'Status', icon: '📍' },
   bypass: { label: 'Freeze bypass', icon: '⛔' },
+  hotfix: { label: 'Hotfix', icon: '🩹' },
   retro: { label: 'Retro', icon: '📝' },
   break: { label: 'Break', icon: '☕' },
 };
@@ -121,6 +122,8 @@ function describeEntry(entry: TimelineEntry): string {
       return `status ${entry.from} → ${entry.to}${entry.text ? `: ${entry.text}` : ''}`;
     case 'bypass':
       return `deploy freeze bypassed by @${entry.actor}: ${entry.reason}`;
+    case 'hotfix':
+      return `hotfix by @${entry.actor} passed the freeze: ${entry.change} ${entry.verb} this incident`;
     case 'retro':
       return entry.skipped ? `retro skipped: ${entry.text}` : 'retro document posted';
     case 'break':
@@ -147,6 +150,13 @@ function entryDetail(entry: TimelineEntry): string | undefined {
       return (
         userMarkdown(`Deploy freeze bypassed by @${entry.actor}.\n\nReason: ${entry.reason}`) +
         (entry.runUrl ? `\n\nRun: ${entry.runUrl}` : '')
+      );
+    case 'hotfix':
+      return (
+        userMarkdown(
+          `Hotfix: ${entry.change} by @${entry.actor} says it ${entry.verb} this incident, so it passed this incident's deploy freeze.` +
+            (entry.ref ? `\n\nRef: ${entry.ref}${entry.sha ? ` (${entry.sha.slice(0, 7)})` : ''}` : ''),
+        ) + (entry.runUrl ? `\n\nRun: ${entry.runUrl}` : '')
       );
     case 'break':
       return userMarkdown(`Break for ${formatDuration(entry.minutes)}, called by @${entry.by}.`);

@@ -3,7 +3,8 @@
 import picomatch from 'picomatch';
 import { findSeverity, type FirebreakConfig } from '../domain/config';
 import { GitHubError, InputError } from '../domain/errors';
-import { LEAD, type BypassEntry, type Incident } from '../domain/incident';
+import { LEAD, type BypassEntry, type HotfixEntry, type Incident, type RepoRef } from '../domain/incident';
+import type { IssueRecord } from '../domain/records';
 import type { IncidentService } from './incident-service';
 import type { IssueGateway } from '../github/issue-gateway';
 import type { UseCaseDeps } from './use-case';
@@ -152,9 +153,27 @@ export async function checkFreeze(
   config: FirebreakConfig,
   options: FreezeOptions = {},
 ): Promise<FreezeDecision> {
-  const now = options.now ?? new Date();
-  const severities = freezeSeverities(config, options.severities);
-  const services = resolveServices(config, options.services ?? []);
+  return decideFreeze(config, await readFreezeIssues(gateway, config, options), options);
+}
+
+/** The open incident issues a freeze decides from: the incident repository's and the private one's. */
+export interface FreezeIssues {
+  readonly repo: RepoRef;
+  readonly issues: readonly IssueRecord[];
+  readonly privateRepo?: RepoRef;
+  readonly privateIssues: readonly IssueRecord[];
+  readonly privateWarning?: string;
+}
+
+/** Lists the open incidents: one request per repository (more only past 100), both at once. */
+export async function readFreezeIssues(
+  gateway: IssueGateway,
+  config: FirebreakConfig,
+  options: Pick<FreezeOptions, 'privateGateway' | 'onPrivateError' | 'severities' | 'services'> = {},
+): Promise<FreezeIssues> {
+  // Bad input is refused before anything is read.
+  freezeSeverities(config, options.severities);
+  resolveServices(config, options.services ?? []);
   const list = (g: IssueGateway) => g.listIssues({ labels: [config.labels.incident], state: 'open' });
   const privateGateway = options.privateGateway;
   const [issues, privateList] = await Promise.all([
@@ -166,18 +185,36 @@ export async function checkFreeze(
         )
       : undefined,
   ]);
-  let privateWarning: string | undefined;
-  let privateIssues: typeof issues = [];
   if (privateList && 'error' in privateList) {
     const error = privateList.error;
     // No access is what on-private-error is about; GitHub not answering is on-api-error's, as for the public list.
     const noAccess = error instanceof GitHubError && ['not-found', 'permission', 'auth'].includes(error.code);
     if (!noAccess) throw error;
     if (options.onPrivateError !== 'warn') throw new PrivateIncidentsUnreadable(error);
-    privateWarning = `Private incidents were not checked (on-private-error: warn): ${error.message}`;
-  } else if (privateList) {
-    privateIssues = privateList.found;
+    return {
+      repo: gateway.repo,
+      issues,
+      privateIssues: [],
+      privateWarning: `Private incidents were not checked (on-private-error: warn): ${error.message}`,
+    };
   }
+  return {
+    repo: gateway.repo,
+    issues,
+    ...(privateGateway ? { privateRepo: privateGateway.repo } : {}),
+    privateIssues: privateList?.found ?? [],
+  };
+}
+
+/** The decision from the open incident issues (pure): which freeze, which do not and why. */
+export function decideFreeze(
+  config: FirebreakConfig,
+  read: FreezeIssues,
+  options: Pick<FreezeOptions, 'severities' | 'services' | 'now'> = {},
+): FreezeDecision {
+  const now = options.now ?? new Date();
+  const severities = freezeSeverities(config, options.severities);
+  const services = resolveServices(config, options.services ?? []);
   const classify = (incident: Incident): IgnoredReason | undefined => {
     const named = incident.services.map((s) => s.trim().toLowerCase());
     if (incident.status === 'resolved') return 'resolved';
@@ -193,16 +230,17 @@ export async function checkFreeze(
     Date.parse(a.timestamps.declared) - Date.parse(b.timestamps.declared);
   const freezing: Incident[] = [];
   const ignored: { incident: Incident; reason: IgnoredReason }[] = [];
-  for (const issue of issues) {
-    const incident = incidentFromIssue({ repo: gateway.repo, issue, config });
+  for (const issue of read.issues) {
+    const incident = incidentFromIssue({ repo: read.repo, issue, config });
     const reason = classify(incident);
     if (reason) ignored.push({ incident, reason });
     else freezing.push(incident);
   }
   // Private incidents that do not freeze are not listed at all: even "ignored" would name them.
-  const privates = privateGateway
-    ? privateIssues
-        .map((issue) => incidentFromIssue({ repo: privateGateway.repo, issue, config }))
+  const privateRepo = read.privateRepo;
+  const privates = privateRepo
+    ? read.privateIssues
+        .map((issue) => incidentFromIssue({ repo: privateRepo, issue, config }))
         .filter((incident) => classify(incident) === undefined)
         .sort(bySeverity)
     : [];
@@ -211,7 +249,7 @@ export async function checkFreeze(
     frozen: freezing.length + privates.length > 0,
     freezing,
     privateFreezing: privates.map((incident) => privateFreezing(incident, now)),
-    ...(privateWarning ? { privateWarning } : {}),
+    ...(read.privateWarning ? { privateWarning: read.privateWarning } : {}),
     ignored,
     severities,
     services,
@@ -330,6 +368,8 @@ export interface FreezeReportInput {
   readonly bypass?: { readonly actor: string; readonly reason: string; readonly recorded: number };
   /** How to bypass, in the words of the edge (workflow inputs, CLI flags). */
   readonly bypassHint: string;
+  /** Freezing incidents the change fixes or mitigates (the hotfix lane). */
+  readonly hotfixed?: readonly { readonly incident: Incident; readonly verb: HotfixVerb }[];
 }
 
 const REASON_TEXT: Readonly<Record<IgnoredReason, string>> = {
@@ -384,6 +424,18 @@ export function renderFreezeReport(input: FreezeReportInput): string {
       ...decision.privateFreezing.map(privateRow),
     );
   }
+  if (input.hotfixed && input.hotfixed.length > 0) {
+    lines.push(
+      '',
+      '### Hotfix lane',
+      '',
+      'This change says it fixes or mitigates these incidents, so their freeze does not stop it (recorded on their timelines):',
+      '',
+      ...input.hotfixed.map(
+        ({ incident, verb }) => `- [#${incident.number}](${incident.url}) ${userLine(incident.title, 120)} (${verb})`,
+      ),
+    );
+  }
   if (decision.privateWarning) lines.push('', `> ⚠️ ${decision.privateWarning}`);
   if (decision.frozen && !input.bypass) {
     lines.push(
@@ -411,13 +463,101 @@ export function renderFreezeReport(input: FreezeReportInput): string {
   return `${lines.join('\n')}\n`;
 }
 
+export type HotfixVerb = 'fixes' | 'mitigates';
+
+/**
+ * The incidents a change says it fixes or mitigates: `Fixes incident #12`, `Mitigates incident #12` (any case;
+ * fix/fixed, mitigate/mitigated too) in a pull request body or a commit message.
+ */
+export function hotfixClaims(text: string | undefined): { number: number; verb: HotfixVerb }[] {
+  const claims = new Map<number, HotfixVerb>();
+  for (const match of (text ?? '').matchAll(/\b(fix(?:es|ed)?|mitigat(?:es|ed|e))\s+incident\s+#(\d+)\b/gi)) {
+    const number = Number(match[2]);
+    const verb: HotfixVerb = /^fix/i.test(match[1] ?? '') ? 'fixes' : 'mitigates';
+    if (!claims.has(number) || verb === 'fixes') claims.set(number, verb);
+  }
+  return [...claims].map(([number, verb]) => ({ number, verb }));
+}
+
+/**
+ * The decision for a change that fixes some of the freezing incidents: those (and only those) no longer freeze it.
+ * Private incidents cannot be claimed (a public change cannot name them).
+ */
+export function withHotfix(
+  decision: FreezeDecision,
+  claims: readonly { number: number; verb: HotfixVerb }[],
+): { decision: FreezeDecision; hotfixed: { incident: Incident; verb: HotfixVerb }[] } {
+  const hotfixed = decision.freezing.flatMap((incident) => {
+    const claim = claims.find((c) => c.number === incident.number);
+    return claim ? [{ incident, verb: claim.verb }] : [];
+  });
+  if (hotfixed.length === 0) return { decision, hotfixed };
+  const freezing = decision.freezing.filter((i) => !hotfixed.some((h) => h.incident === i));
+  return {
+    decision: { ...decision, freezing, frozen: freezing.length + decision.privateFreezing.length > 0 },
+    hotfixed,
+  };
+}
+
+export interface HotfixInput {
+  /** The pull request body or commit message(s) that may claim incidents. */
+  readonly text?: string;
+  /** Incidents claimed directly (the CLI's --hotfix N). */
+  readonly numbers?: readonly number[];
+  /** Who made the change. */
+  readonly actor: string;
+  /** The change: a pull request link, or a commit. */
+  readonly change: string;
+  /** Same key, same record: from the change (not the run), so reruns and re-checks record once. */
+  readonly key: string;
+  readonly runUrl?: string;
+  readonly ref?: string;
+  readonly sha?: string;
+}
+
+/** Records one `hotfix` entry on each hotfixed incident, unless this change's entry is there already. */
+export async function recordHotfix(
+  service: IncidentService,
+  hotfixed: readonly { incident: Incident; verb: HotfixVerb }[],
+  input: HotfixInput,
+  now: Date,
+): Promise<number> {
+  let recorded = 0;
+  for (const { incident, verb } of hotfixed) {
+    const key = `${input.key}-${incident.number}`.slice(0, 200);
+    if (await service.gatewayFor(incident.repo).hasCommentWithKey(incident.number, key)) continue;
+    const entry: HotfixEntry = {
+      kind: 'hotfix',
+      key,
+      at: now.toISOString(),
+      by: input.actor,
+      actor: input.actor,
+      verb,
+      change: stripControl(input.change).slice(0, 500),
+      ...(input.runUrl ? { runUrl: input.runUrl } : {}),
+      ...(input.ref ? { ref: input.ref } : {}),
+      ...(input.sha ? { sha: input.sha } : {}),
+    };
+    await service.append(incident, entry);
+    recorded++;
+  }
+  return recorded;
+}
+
 export interface FreezeRequest extends FreezeOptions {
   /** Deploy anyway: recorded on every freezing incident. Without an actor, the service's actor bypasses. */
   readonly bypass?: Omit<BypassInput, 'now' | 'actor'> & { readonly actor?: string };
+  /** The change claims to fix incidents: those pass (hotfix lane), recorded on their timelines. */
+  readonly hotfix?: HotfixInput;
 }
 
 export interface FreezeOutcome {
+  /** The decision for this change: the hotfix lane applied. */
   readonly decision: FreezeDecision;
+  /** The decision before the hotfix lane (what any other change gets). */
+  readonly checked: FreezeDecision;
+  /** Freezing incidents this change fixes or mitigates: they do not freeze it. */
+  readonly hotfixed?: readonly { readonly incident: Incident; readonly verb: HotfixVerb }[];
   /** Set when the deploy goes ahead during a freeze. */
   readonly bypass?: { readonly actor: string; readonly reason: string; readonly recorded: number };
 }
@@ -439,15 +579,26 @@ export class Freeze {
     const { deps } = this;
     const now = request.now ?? new Date();
     const { bypass, ...options } = request;
-    const decision = await checkFreeze(deps.gateway, deps.config, {
+    const { hotfix } = request;
+    const checked = await checkFreeze(deps.gateway, deps.config, {
       ...options,
       ...(deps.privateGateway ? { privateGateway: deps.privateGateway } : {}),
       now,
     });
-    if (!decision.frozen || !bypass) return { decision };
+    const claims = hotfix
+      ? [...hotfixClaims(hotfix.text), ...(hotfix.numbers ?? []).map((number) => ({ number, verb: 'fixes' as const }))]
+      : [];
+    const { decision, hotfixed } = withHotfix(checked, claims);
+    if (hotfix && hotfixed.length > 0) await recordHotfix(await deps.service(), hotfixed, hotfix, now);
+    const extra = { checked, ...(hotfixed.length > 0 ? { hotfixed } : {}) };
+    if (!decision.frozen || !bypass) return { decision, ...extra };
     const service = await deps.service();
     const actor = bypass.actor ?? service.actor;
     const recorded = await recordBypass(service, decision, { ...bypass, actor, now });
-    return { decision, bypass: { actor, reason: stripControl(bypass.reason).trim(), recorded: recorded.length } };
+    return {
+      decision,
+      ...extra,
+      bypass: { actor, reason: stripControl(bypass.reason).trim(), recorded: recorded.length },
+    };
   }
 }

@@ -90,6 +90,27 @@ describe('action: freeze with private incidents', function () {
     assert.equal(sandbox().store.comments(REPO).length, 0, 'nothing about it in the public repository');
   });
 
+  it('commit statuses flipped by a private incident name nothing either', async () => {
+    const s = sandbox();
+    s.store.setBranchDirect(REPO, 'main', '1'.repeat(40));
+    s.store.createPullDirect(REPO, { title: 'Feature', headSha: '2'.repeat(40) });
+    const incident = await declarePrivate(s);
+    const run = await runAction(s, {
+      inputs: { mode: 'freeze', 'commit-status': 'true', 'fail-on-freeze': 'false' },
+      eventName: 'schedule',
+      event: { repository: { default_branch: 'main' } },
+      files: { '.github/incidents.yml': CONFIG },
+    });
+    assert.equal(run.code, 0, run.stdout);
+    assertNamesNothing(run, incident);
+    const statuses = (s.store.repo(REPO)?.statuses ?? []).map((st) => `${st.state} ${st.description} ${st.target_url}`);
+    for (const text of statuses) {
+      assert.match(text, /^failure Frozen by a private incident until resolved /);
+      assert.ok(!text.includes('Globex') && !text.includes(`#${incident.number}`), text);
+    }
+    assert.equal(statuses.length, 2, 'the pull request and the default branch');
+  });
+
   describe('when the token cannot read the private repository', () => {
     beforeEach(() => sandbox().store.addUser({ login: 'outsider', token: OUTSIDER_TOKEN, permission: 'none' }));
 

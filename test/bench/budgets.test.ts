@@ -10,7 +10,9 @@ import {
   extensionTree,
   followUpsOp,
   freezeOp,
+  freezeStatusSyncOp,
   loaded,
+  seedPulls,
   logOp,
   reviewOp,
   severityOp,
@@ -103,6 +105,36 @@ describe('request budgets (npm run bench counts the same requests)', function ()
     // 123 open (2 pages), about 90 closed in the window + 2 (1 page), open maintenance (1), 5 published incidents.
     assert.deepEqual([lists.length, comments.length, requests], [4, 5, 9], trace.join('\n'));
     assert.ok(lists.some((t) => t.includes('state=closed') && t.includes('since=')));
+  });
+
+  it('the status sync on an incident event with 300 open pull requests: 1 list + 3 pages + 1 default-branch read + 1 write per flip', async () => {
+    const repo = 'budgets/pulls-300';
+    seedPulls(sandbox(), repo, 300);
+    const issue = s.sandbox.store.createIssueDirect(repo, {
+      title: 'Checkout down',
+      body: '### Severity\n\ncritical\n\n### What is happening\n\nx',
+      labels: ['incident'],
+      author: 'octo-lead',
+    });
+    const { gateway } = edge(e, repo);
+    const record = async () => (await gateway.listIssues({ labels: ['incident'] }))[0]!;
+    const opened = await record();
+    const declared = await run(freezeStatusSyncOp(e, repo, () => ({ action: 'opened', issue: opened })));
+    assert.deepEqual(
+      { requests: declared.requests, writes: declared.writes },
+      { requests: 1 + 3 + 1 + 301, writes: 301 },
+      'every pull request and the default branch flip to failure',
+    );
+    // A label edit that changes nothing for the freeze: no writes at all.
+    const quiet = await run(
+      freezeStatusSyncOp(e, repo, () => ({ action: 'labeled', issue: opened, label: 'customer-facing' })),
+    );
+    assert.deepEqual({ requests: quiet.requests, writes: quiet.writes }, { requests: 5, writes: 0 });
+    s.sandbox.store.updateIssue(s.sandbox.store.ensureRepo(repo), issue, { state: 'closed' });
+    const resolved = await run(
+      freezeStatusSyncOp(e, repo, () => ({ action: 'closed', issue: { ...opened, state: 'closed' } })),
+    );
+    assert.deepEqual({ requests: resolved.requests, writes: resolved.writes }, { requests: 306, writes: 301 });
   });
 
   it('declaring is one request', async () => {

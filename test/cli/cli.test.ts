@@ -419,6 +419,39 @@ describe('firebreak CLI', () => {
     assert.equal(other.code, 0, other.err);
   });
 
+  it('freeze --hotfix N passes N’s freeze only and records one hotfix entry per commit', async () => {
+    const cwd = aCheckout('repository: acme/cli-hotfix\n');
+    execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'Pool size'], { cwd, stdio: 'ignore' });
+    const declare = async (title: string) =>
+      (
+        JSON.parse((await run(['declare', '--title', title, '--severity', 'critical', '--json'], cwd)).out) as {
+          number: number;
+        }
+      ).number;
+    const fixed = await declare('Checkout down');
+    const other = await declare('Search down');
+    const blocked = await run(['freeze', '--hotfix', String(fixed), '--json'], cwd);
+    assert.equal(blocked.code, 1, 'the other incident still freezes');
+    const report = JSON.parse(blocked.out) as { frozen: boolean; hotfixed: number[]; incidents: { number: number }[] };
+    assert.deepEqual(
+      { frozen: report.frozen, hotfixed: report.hotfixed, incidents: report.incidents.map((i) => i.number) },
+      { frozen: true, hotfixed: [fixed], incidents: [other] },
+    );
+    const resolved = await run(['resolve', String(other), '--json'], cwd);
+    assert.equal(resolved.code, 0, resolved.err);
+    for (let i = 0; i < 2; i++) {
+      const pass = await run(['freeze', '--hotfix', String(fixed)], cwd);
+      assert.equal(pass.code, 0, pass.err);
+      assert.match(pass.out, /### Hotfix lane/);
+    }
+    const hotfixes = sandbox()
+      .store.comments('acme/cli-hotfix', fixed)
+      .filter((c) => c.body.includes('"kind":"hotfix"'));
+    assert.equal(hotfixes.length, 1, 'once per commit, whatever the reruns');
+    const bad = await run(['freeze', '--hotfix', 'x'], cwd);
+    assert.equal(bad.code, 2);
+  });
+
   it('reports a broken config with file, line and field', async () => {
     const cwd = aCheckout('severities:\n  - name: critical\n    freeze: sometimes\n');
     const result = await run(['list'], cwd);

@@ -11,6 +11,8 @@ import {
 } from '../../core/use-cases/freeze';
 import { useSandbox } from '../sandbox/support';
 import { issueFormBody, REPO, requestsTo, world } from './world';
+import { hotfixClaims } from '../../core/use-cases/freeze';
+import { issueBefore } from '../../core/use-cases/freeze-statuses';
 
 const SERVICES_CONFIG = parseConfig(
   [
@@ -179,5 +181,49 @@ describe('freeze', () => {
     );
     assert.match(report, /### How to deploy anyway\n\nSet bypass: true\./);
     assert.match(report, /a drill \(drills never freeze\)/);
+  });
+});
+
+describe('freeze: hotfix claims and the issue before an event', () => {
+  it('reads Fixes/Mitigates incident #N in any case, fixes winning over mitigates for the same incident', () => {
+    assert.deepEqual(
+      hotfixClaims('Reverts it.\n\nFixes incident #12, mitigates INCIDENT #7\nMitigated incident #12\nfixes #9'),
+      [
+        { number: 12, verb: 'fixes' },
+        { number: 7, verb: 'mitigates' },
+      ],
+    );
+    assert.deepEqual(hotfixClaims('Prefixes incident #3'), []);
+    assert.deepEqual(hotfixClaims(undefined), []);
+  });
+
+  it('undoes exactly what an issues event did to its issue', () => {
+    const issue = {
+      id: 1,
+      number: 4,
+      title: 'Now',
+      body: 'after',
+      state: 'closed' as const,
+      labels: ['incident', 'sev:critical'],
+      assignees: [],
+      author: 'octo',
+      authorAssociation: 'MEMBER',
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+      url: 'https://github.com/acme/shop/issues/4',
+      comments: 0,
+    };
+    assert.equal(issueBefore({ action: 'opened', issue }), undefined);
+    assert.equal(issueBefore({ action: 'closed', issue })?.state, 'open');
+    assert.equal(issueBefore({ action: 'reopened', issue: { ...issue, state: 'open' } })?.state, 'closed');
+    assert.deepEqual(issueBefore({ action: 'labeled', issue, label: 'INCIDENT' })?.labels, ['sev:critical']);
+    assert.deepEqual(issueBefore({ action: 'unlabeled', issue, label: 'drill' })?.labels, [
+      'incident',
+      'sev:critical',
+      'drill',
+    ]);
+    const edited = issueBefore({ action: 'edited', issue, previousBody: 'before', previousTitle: 'Then' });
+    assert.deepEqual([edited?.title, edited?.body], ['Then', 'before']);
+    assert.equal(issueBefore({ action: 'assigned', issue }), issue);
   });
 });

@@ -205,6 +205,24 @@ describe('reliability: deploy freeze while GitHub fails', function () {
           error instanceof GitHubError ? `${error.code}: ${error.message}` : `crash: ${String(error)}`,
       );
       const coreMs = Date.now() - coreStart;
+      // A secondary rate limit asking for 60 s with 2 s of budget: no wait is started, the decision fails at once.
+      const limited = await start();
+      // Warm up first: the sandbox runs in this process, and its first answer compiles the OpenAPI checks.
+      await checkFreeze(clientFor(limited, engineer(0)).gateway, defaultConfig());
+      limited.injectFaults({ rate: 1, seed: SEED, kinds: ['secondary-rate-limit'], retryAfterSeconds: 60 });
+      const limitStart = Date.now();
+      const limitedOutcome = await checkFreeze(
+        new OctokitIssueGateway(
+          { owner: 'acme', name: 'incidents' },
+          createGitHubClient({ baseUrl: limited.url, token: ACTION_TOKEN, budget: timeBudget(budgetMs) }),
+        ),
+        defaultConfig(),
+      ).then(
+        () => 'answered',
+        (error: unknown) => (error instanceof GitHubError ? error.code : `crash: ${String(error)}`),
+      );
+      const limitMs = Date.now() - limitStart;
+      limited.injectFaults(undefined);
       // The Action, as a gate on a pull request (config read first, then the incidents), with its default retries.
       const runs: { onApiError: string; ms: number; run: ActionRun }[] = [];
       for (const onApiError of ['', 'allow']) {
@@ -219,24 +237,28 @@ describe('reliability: deploy freeze while GitHub fails', function () {
       }
       const [closed, open] = runs as [(typeof runs)[0], (typeof runs)[0]];
       // Node's start and the bundle's load come on top of the budget: a second of slack on a busy machine.
-      const late = runs.filter((r) => r.ms > 3000 + 2500).length + (coreMs > budgetMs + 500 ? 1 : 0);
+      const late =
+        runs.filter((r) => r.ms > 3000 + 2500).length + (coreMs > budgetMs + 500 ? 1 : 0) + (limitMs > 1000 ? 1 : 0);
       const wrong =
         (outcome.startsWith('unavailable: ') ? 0 : 1) +
+        (limitedOutcome === 'rate-limited' ? 0 : 1) +
         (closed.run.code === 1 && closed.run.outputs['frozen'] === 'true' ? 0 : 1) +
         (open.run.code === 0 && open.run.outputs['frozen'] === 'false' ? 0 : 1);
       record({
         scenario: '6c. freeze, GitHub accepts connections and never answers',
-        size: '1 check + 2 runs',
+        size: '2 checks + 2 runs',
         lost: 0,
         duplicated: 0,
         crashes: wrong + late,
         leaked: countLeaks(runs.flatMap(({ run }) => actionTexts(run))),
         seconds: seconds(started),
-        note: `budget 2 s (core) / 3 s (Action): ended after ${(coreMs / 1000).toFixed(1)} s, ${runs.map((r) => `${r.onApiError} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`,
+        note: `budget 2 s (core) / 3 s (Action): ended after ${(coreMs / 1000).toFixed(1)} s; secondary limit of 60 s: ${(limitMs / 1000).toFixed(1)} s; ${runs.map((r) => `${r.onApiError} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`,
       });
       assert.match(outcome, /^unavailable: .*did not answer within the time budget of 2 s/);
       assert.ok(coreMs < budgetMs + 500, `core took ${coreMs} ms`);
       assert.ok(coreMs >= budgetMs - 50, `core gave up early, after ${coreMs} ms`);
+      assert.equal(limitedOutcome, 'rate-limited');
+      assert.ok(limitMs < 1000, `a 60 s secondary-limit wait was started: ${limitMs} ms`);
       assert.equal(closed.run.code, 1, closed.run.stdout);
       assert.equal(closed.run.outputs['frozen'], 'true');
       assert.match(errorOf(closed.run), /did not answer within the time budget of 3 s/);

@@ -149,10 +149,10 @@ describe('sandbox: OpenAPI checking', () => {
     });
 
     it('records calls to GitHub routes the sandbox does not implement', async () => {
-      const response = await call(sandbox(), 'GET', `/repos/${REPO}/pulls`);
+      const response = await call(sandbox(), 'GET', `/repos/${REPO}/releases`);
       assert.equal(response.status, 404);
       assert.deepEqual(takeOpenApiViolations(sandbox()), [
-        `GET /repos/${REPO}/pulls: GitHub has this route (/repos/{owner}/{repo}/pulls) but the sandbox does not implement it; answered 404`,
+        `GET /repos/${REPO}/releases: GitHub has this route (/repos/{owner}/{repo}/releases) but the sandbox does not implement it; answered 404`,
       ]);
     });
 
