@@ -72,7 +72,11 @@ describe('extension: people', () => {
     const incident = await declareVia(h);
     await h.store.refresh(h.session);
     await h.store.loadDetail(h.session, incident.number);
-    h.answer({ pick: 'monitoring' }, { input: 'Error rate back to normal after the rollback; watching.' });
+    h.answer(
+      { pick: 'monitoring' },
+      { input: 'Error rate back to normal after the rollback; watching.' },
+      { pick: 'No, internal only' },
+    );
     await postUpdate(h.ctx, h.store.current);
     await new Promise((resolve) => setImmediate(resolve));
     const suggestions = () => h.prompter.messages.filter((m) => /Impact has stopped/.test(m.message));
