@@ -497,7 +497,7 @@ function sizeRows(composition: unknown): void {
   const stale = existsSync(vsix) && statSync(vsix).mtimeMs < statSync(EXTENSION_BUNDLE).mtimeMs;
   const entries: [string, string, number, number][] = [
     ['size-vsix', 'dist/firebreak.vsix', size(vsix), MB],
-    ['size-extension', 'dist/extension.js', size(EXTENSION_BUNDLE), 500 * KB],
+    ['size-extension', 'dist/extension.js', size(EXTENSION_BUNDLE), 540 * KB],
     ['size-action', 'action/dist/index.js', size(ACTION_BUNDLE), 2 * MB],
   ];
   for (const [id, file, actual, limit] of entries) {

@@ -18,6 +18,40 @@ const withoutSourceMap = {
   },
 };
 
+// The names a zod module exports, so that its stub offers the same ones (as functions that fail when called).
+async function exportedNames(file) {
+  const source = readFileSync(new URL(`../node_modules/zod/v4/core/${file.split('/').pop()}`, import.meta.url), 'utf8');
+  const names = [...source.matchAll(/^export (?:const|function|class) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
+  return names.filter((name) => !['createStandardJSONSchemaMethod', 'createToJSONSchemaMethod'].includes(name));
+}
+
+// zod's classic schemas carry `toJSONSchema()` and the Standard Schema `jsonSchema` methods, which pull in its JSON
+// Schema generator (17 KB in every bundle). Firebreak never turns a schema into JSON Schema (the language model tools'
+// schemas are static JSON in package.json); should that change, the stub fails loudly instead of misbehaving.
+const withoutZodJsonSchema = {
+  name: 'without-zod-json-schema',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)(to-json-schema|json-schema-processors)\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+        ? { path: args.path, namespace: 'without-zod-json-schema' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'without-zod-json-schema' }, async (args) => ({
+      contents: [
+        "const missing = () => { throw new Error('zod JSON Schema generation is not bundled with Firebreak (see scripts/build.mjs)'); };",
+        'const method = () => missing;',
+        ...(args.path.endsWith('to-json-schema.js')
+          ? ['createStandardJSONSchemaMethod', 'createToJSONSchemaMethod'].map(
+              (name) => `export const ${name} = method;`,
+            )
+          : []),
+        ...(await exportedNames(args.path)).map((name) => `export const ${name} = missing;`),
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -28,7 +62,7 @@ const common = {
   legalComments: 'none',
   // handlebars' CommonJS entry touches require.extensions for .hbs files; we never use that path.
   logOverride: { 'unsupported-require-call': 'silent' },
-  plugins: [withoutSourceMap],
+  plugins: [withoutSourceMap, withoutZodJsonSchema],
   // @actions/github's runner context without its package entry (which loads an Octokit and undici); tsconfig.json
   // maps the same name for the type checker and the tests.
   alias: {
