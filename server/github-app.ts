@@ -6,7 +6,6 @@
 // - `ping` and anything else: acknowledged, nothing done.
 // Without the secret the route does not exist (404), as an alert source without its secret.
 import type { IncomingHttpHeaders } from 'node:http';
-import { Webhooks } from '@octokit/webhooks';
 import { describeError, FirebreakError } from '../core/domain/errors';
 import { repoSlug, type RepoRef } from '../core/domain/incident';
 import {
@@ -39,7 +38,12 @@ function header(headers: IncomingHttpHeaders, name: string): string {
 export function githubAppRoutes(options: GitHubAppRouteOptions): Route[] {
   const { secret } = options;
   if (!secret) return [];
-  const webhooks = new Webhooks({ secret });
+  // Loaded on first use: @octokit/webhooks is an ES module only (its signature check, webhooks-methods, too).
+  let webhooks: Promise<{ verify(payload: string, signature: string): Promise<boolean> }> | undefined;
+  const verify = async (payload: string, signature: string) => {
+    webhooks ??= import('@octokit/webhooks').then(({ Webhooks }) => new Webhooks({ secret }));
+    return (await webhooks).verify(payload, signature).catch(() => false);
+  };
   return [
     {
       method: 'POST',
@@ -50,7 +54,7 @@ export function githubAppRoutes(options: GitHubAppRouteOptions): Route[] {
         const log = { event, ...(delivery ? { delivery } : {}) };
         const signature = header(headers, 'x-hub-signature-256');
         const text = body.toString('utf8');
-        const verified = signature ? await webhooks.verify(text, signature).catch(() => false) : false;
+        const verified = signature ? await verify(text, signature) : false;
         if (!verified) return json(401, { error: 'Wrong or missing x-hub-signature-256; nothing was done.' }, log);
         let payload: unknown;
         try {
