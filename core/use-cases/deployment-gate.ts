@@ -141,7 +141,18 @@ export class DeploymentGate {
   async onProtectionRule(request: ProtectionRuleRequest): Promise<ProtectionRuleOutcome> {
     const now = this.deps.now?.() ?? new Date();
     const decision = this.decide(await this.read(), request.environment, now);
-    const answer = gateAnswer(decision, request.environment, this.whileFrozen, now);
+    // A held job is released only where releaseHeld looks: elsewhere holding would leave it waiting for 30 days.
+    const watched = this.repositories.some((r) => repoSlug(r).toLowerCase() === repoSlug(request.repo).toLowerCase());
+    const held = gateAnswer(decision, request.environment, this.whileFrozen, now);
+    const answer =
+      held.state !== 'hold' || watched
+        ? held
+        : {
+            state: 'rejected' as const,
+            comment:
+              `${gateAnswer(decision, request.environment, 'reject', now).comment} (Not held: ` +
+              `${repoSlug(request.repo)} is not in deployments.repositories of the Firebreak config.)`,
+          };
     const base = { repo: repoSlug(request.repo), runId: request.runId, environment: request.environment };
     if (answer.state === 'hold') return { ...base, result: 'held', comment: answer.comment };
     const done = await this.deps

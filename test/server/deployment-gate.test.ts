@@ -189,6 +189,16 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
     assert.deepEqual(rerun.body['approved'], []);
   });
 
+  it('hold in a repository the release does not watch: rejected, saying why', async () => {
+    const config = parseConfig('deployments:\n  while-frozen: hold\n  repositories: [acme/web]\n');
+    await wired(sandbox(), { config }).service.declare({ title: 'Checkout down', severity: 'critical' });
+    server = await gateServer(sandbox(), { config });
+    const { run, payload } = waitingRun(sandbox());
+    const res = await deliver(server.url, 'deployment_protection_rule', payload);
+    assert.equal(res.body['result'], 'rejected');
+    assert.match(run.pending[0]?.comment ?? '', /Not held: acme\/shop is not in deployments\.repositories/);
+  });
+
   it('ignores issue changes of other repositories and events it does not handle', async () => {
     server = await gateServer(sandbox());
     waitingRun(sandbox());
