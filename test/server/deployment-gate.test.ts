@@ -1,13 +1,18 @@
 // The GitHub App deployment gate over HTTP: signed `deployment_protection_rule` and `issues` deliveries to a started
 // `firebreak serve`, answered against the sandbox's waiting workflow runs.
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defaultConfig, parseConfig, type FirebreakConfig } from '../../core/domain/config';
 import type { Sandbox } from '../../sandbox/server';
 import { startAlertServer, type AlertServer } from '../../server/app';
 import { credentialsFrom } from '../../server/credentials';
 import { ADMIN_TOKEN, FAST_CLIENT, REPO, REPO_SLUG, useSandbox, wired } from '../support/fixtures';
 
+const ROOT = join(__dirname, '..', '..');
 const WEBHOOK_SECRET = 'webhook-secret-0123456789';
 const PRIVATE = 'acme/shop-private';
 
@@ -231,5 +236,44 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
     const res = await deliver(server.url, 'deployment_protection_rule', payload);
     assert.equal(res.status, 404);
     assert.equal(server.webhooks, undefined);
+  });
+
+  it('the built CLI serves the webhook with only FIREBREAK_WEBHOOK_SECRET set', async function () {
+    this.timeout(120_000);
+    execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'cli'], { cwd: ROOT });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'dist', 'cli.js'), 'serve', '--port', '0', '--repo', REPO_SLUG, '--api-url', sandbox().url],
+      {
+        cwd: mkdtempSync(join(tmpdir(), 'firebreak-gate-')),
+        env: { PATH: process.env['PATH'] ?? '', GITHUB_TOKEN: ADMIN_TOKEN, FIREBREAK_WEBHOOK_SECRET: WEBHOOK_SECRET },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      const output: string[] = [];
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output.join('')}`)), 30_000);
+        child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+        child.stdout?.on('data', (d: Buffer) => {
+          output.push(d.toString());
+          const match = /Listening on (\S+)/.exec(output.join(''));
+          if (match?.[1]) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output.join('')}`)));
+      });
+      const { run, payload } = waitingRun(sandbox());
+      const res = await deliver(url, 'deployment_protection_rule', payload);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(run.pending[0]?.state, 'approved');
+      assert.equal((await fetch(`${url}/alerts/generic`, { method: 'POST', body: '{}' })).status, 404);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });
