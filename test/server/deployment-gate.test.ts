@@ -97,9 +97,17 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
   it('approves a deployment when no incident freezes', async () => {
     server = await gateServer(sandbox());
     const { run, payload } = waitingRun(sandbox());
+    const before = sandbox().requests.length;
     const res = await deliver(server.url, 'deployment_protection_rule', payload);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body['result'], 'approved');
+    assert.deepEqual(
+      sandbox()
+        .requests.slice(before)
+        .map((r) => `${r.method} ${r.path.replace(/\d{5,}/, 'N')}`),
+      ['GET /repos/acme/shop/issues', 'POST /repos/acme/shop/actions/runs/N/deployment_protection_rule'],
+      'one incident list, one answer',
+    );
     assert.equal(run.pending[0]?.state, 'approved');
     assert.equal(run.status, 'in_progress');
     assert.match(run.pending[0]?.comment ?? '', /no active incident freezes production/);
