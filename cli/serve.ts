@@ -5,6 +5,7 @@ import { loadWorkspace, nodeWorkspaceFiles } from '../core/workspace';
 import { alertSecretsFrom } from '../server/alert-routes';
 import { startAlertServer } from '../server/app';
 import { credentialsFrom } from '../server/credentials';
+import { webhookSecretFrom } from '../server/github-app';
 import { stringOption, type Command } from './command';
 import { originUrl, repositoryRoot } from './git';
 import { parseRemoteUrl } from '../core/domain/code-ref';
@@ -15,7 +16,7 @@ export const serveCommand: Command = {
   summary: 'Receive alerts (Alertmanager, Grafana, PagerDuty, Datadog, Sentry, any webhook) and declare incidents',
   usage:
     'firebreak serve [--port P] [--host H]   (PORT or 8080, 127.0.0.1; secrets: FIREBREAK_ALERT_TOKEN, ' +
-    'FIREBREAK_PAGERDUTY_SECRET, FIREBREAK_SENTRY_SECRET; GitHub: FIREBREAK_APP_ID + FIREBREAK_APP_PRIVATE_KEY or GITHUB_TOKEN)',
+    'FIREBREAK_PAGERDUTY_SECRET, FIREBREAK_SENTRY_SECRET, FIREBREAK_WEBHOOK_SECRET; GitHub: FIREBREAK_APP_ID + FIREBREAK_APP_PRIVATE_KEY or GITHUB_TOKEN)',
   options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },
   async run(values, _positionals, ctx) {
     const portText = stringOption(values, 'port') ?? ctx.env['PORT'] ?? '8080';
@@ -37,17 +38,19 @@ export const serveCommand: Command = {
       names: { configPath: '--config', repository: '--repo', apiUrl: '--api-url' },
     });
     const secrets = alertSecretsFrom(ctx.env);
-    if (Object.keys(secrets).length === 0)
+    const webhookSecret = webhookSecretFrom(ctx.env);
+    if (Object.keys(secrets).length === 0 && !webhookSecret)
       throw new InputError(
         'No alert source is enabled.',
         'Set FIREBREAK_ALERT_TOKEN (Alertmanager, Grafana, Datadog, generic), FIREBREAK_PAGERDUTY_SECRET or ' +
-          'FIREBREAK_SENTRY_SECRET.',
+          'FIREBREAK_SENTRY_SECRET, or FIREBREAK_WEBHOOK_SECRET for the GitHub App deployment gate.',
       );
     const credentials = await credentialsFrom(ctx.env, workspace.apiUrl, workspace.repository);
     const server = await startAlertServer({
       workspace,
       credentials,
       secrets,
+      ...(webhookSecret ? { webhookSecret } : {}),
       port,
       host,
       log: (line) => ctx.io.out(line),
@@ -55,7 +58,7 @@ export const serveCommand: Command = {
     });
     ctx.io.out(`Listening on ${server.url}`);
     ctx.log.info(
-      `firebreak serve: ${server.sources.map((s) => `/alerts/${s}`).join(', ')} -> ` +
+      `firebreak serve: ${[...server.sources.map((s) => `/alerts/${s}`), ...(server.webhooks ? [server.webhooks] : [])].join(', ')} -> ` +
         `${workspace.repository.owner}/${workspace.repository.name} as ${server.actor}`,
     );
     await new Promise<void>((resolve) => {

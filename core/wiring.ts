@@ -5,7 +5,9 @@ import type { FirebreakConfig } from './domain/config';
 import { repoSlug, type RepoRef } from './domain/incident';
 import { createRenderer, type Renderer } from './domain/render';
 import { createGitHubClient, type ClientOptions, type GitHubClient } from './github/github-client';
+import { OctokitDeploymentReviewGateway } from './github/deployment-reviews';
 import { OctokitIssueGateway, type IssueGateway } from './github/issue-gateway';
+import { DeploymentGate } from './use-cases/deployment-gate';
 import { IncidentHistory, type GitRepository } from './use-cases/incident-history';
 import { IncidentService } from './use-cases/incident-service';
 
@@ -115,6 +117,17 @@ export function incidentHistory(connection: Connection, options: HistoryOptions)
     ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
     git: options.git,
     ...(options.codeRepo ? { codeRepo: repoSlug(options.codeRepo) } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+}
+
+/** The deployment gate (a GitHub App's custom deployment protection rule) over a connection. */
+export function deploymentGate(connection: Connection, options: { readonly now?: () => Date } = {}): DeploymentGate {
+  return new DeploymentGate({
+    config: connection.config,
+    gateway: connection.gateway,
+    ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+    reviews: (repo) => new OctokitDeploymentReviewGateway(repo, connection.client),
     ...(options.now ? { now: options.now } : {}),
   });
 }

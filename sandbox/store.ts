@@ -123,6 +123,45 @@ export interface FileRecord {
   sha: string;
 }
 
+/** A deployment of a workflow run waiting for an environment's protection rules. */
+export interface PendingDeploymentRecord {
+  environment: string;
+  environmentId: number;
+  /** Whether a GitHub App custom protection rule gates it (answered through .../deployment_protection_rule). */
+  customRule: boolean;
+  /** The custom rule's answer, once given. */
+  state: 'waiting' | 'approved' | 'rejected';
+  comment?: string;
+}
+
+/** A workflow run (GET .../actions/runs); the sandbox runs nothing: runs are seeded with `createWorkflowRunDirect`. */
+export interface WorkflowRunRecord {
+  id: number;
+  node_id: string;
+  name: string;
+  run_number: number;
+  head_branch: string;
+  head_sha: string;
+  event: string;
+  path: string;
+  status: 'queued' | 'in_progress' | 'waiting' | 'completed';
+  conclusion: string | null;
+  created_at: string;
+  updated_at: string;
+  actor: string;
+  pending: PendingDeploymentRecord[];
+}
+
+export interface NewWorkflowRun {
+  name?: string;
+  headBranch?: string;
+  headSha?: string;
+  event?: string;
+  actor?: string;
+  /** Environments the run waits for: custom-rule ones by default. */
+  pending: readonly { environment: string; customRule?: boolean }[];
+}
+
 export interface RepoRecord {
   id: number;
   node_id: string;
@@ -141,6 +180,8 @@ export interface RepoRecord {
   statuses?: StatusRecord[];
   /** Branch name -> head commit sha (setBranchDirect); absent in older state files. */
   branches?: Record<string, string>;
+  /** Workflow runs, oldest first; absent in older state files. */
+  runs?: WorkflowRunRecord[];
 }
 
 export interface NewUser {
@@ -524,6 +565,65 @@ export class SandboxStore {
   statuses(fullName: string, sha: string): StatusRecord[] {
     const wanted = sha.toLowerCase();
     return (this.repo(fullName)?.statuses ?? []).filter((s) => s.sha === wanted).reverse();
+  }
+
+  // ---- workflow runs and their pending deployments ------------------------------------------------------------
+
+  /** Seeds a run waiting for its environments (status `waiting`), without HTTP or permission checks. */
+  createWorkflowRunDirect(fullName: string, input: NewWorkflowRun): WorkflowRunRecord {
+    const repo = this.ensureRepo(fullName);
+    const id = this.nextId.comment++;
+    const at = timestamp(this.now());
+    const run: WorkflowRunRecord = {
+      id,
+      node_id: nodeId('WFR', 'WorkflowRun', id),
+      name: input.name ?? 'Deploy',
+      run_number: (repo.runs?.length ?? 0) + 1,
+      head_branch: input.headBranch ?? 'main',
+      head_sha: input.headSha ?? createHash('sha1').update(`run-${id}`).digest('hex'),
+      event: input.event ?? 'push',
+      path: '.github/workflows/deploy.yml',
+      status: input.pending.length > 0 ? 'waiting' : 'in_progress',
+      conclusion: null,
+      created_at: at,
+      updated_at: at,
+      actor: input.actor ?? repo.owner,
+      pending: input.pending.map((p, i) => ({
+        environment: p.environment,
+        environmentId: id * 10 + i,
+        customRule: p.customRule ?? true,
+        state: 'waiting',
+      })),
+    };
+    repo.runs = [...(repo.runs ?? []), run];
+    this.changed();
+    return run;
+  }
+
+  workflowRun(repo: RepoRecord, id: number): WorkflowRunRecord | undefined {
+    return repo.runs?.find((run) => run.id === id);
+  }
+
+  /**
+   * A custom rule's answer for one environment of a run: a rejection fails the run, and the run goes on once no
+   * environment waits any more.
+   */
+  reviewDeployment(
+    run: WorkflowRunRecord,
+    pending: PendingDeploymentRecord,
+    state: 'approved' | 'rejected',
+    comment?: string,
+  ): void {
+    pending.state = state;
+    if (comment !== undefined) pending.comment = comment;
+    run.updated_at = timestamp(this.now());
+    if (state === 'rejected') {
+      run.status = 'completed';
+      run.conclusion = 'failure';
+    } else if (run.pending.every((p) => p.state === 'approved' || !p.customRule)) {
+      if (run.pending.every((p) => p.state === 'approved')) run.status = 'in_progress';
+    }
+    this.changed();
   }
 
   /**

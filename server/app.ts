@@ -2,9 +2,10 @@
 // the route table -> the HTTP server.
 import { silentLogger, type Logger } from '../core/github/github-client';
 import { AlertIntake } from '../core/use-cases/alerts';
-import { connect, incidentService, type ConnectOptions, type WiringWorkspace } from '../core/wiring';
+import { connect, deploymentGate, incidentService, type ConnectOptions, type WiringWorkspace } from '../core/wiring';
 import { alertRoutes, enabledSources, type AlertSecrets } from './alert-routes';
 import type { ServerCredentials } from './credentials';
+import { githubAppRoutes, WEBHOOK_PATH } from './github-app';
 import type { Route } from './routes';
 import { startServer, type RunningServer } from './serve';
 
@@ -20,10 +21,9 @@ export interface AlertServerOptions {
   readonly clientLog?: Logger;
   /** Client tuning (spacing, retries); the product's defaults otherwise. */
   readonly client?: Omit<ConnectOptions, 'token' | 'authStrategy' | 'client'>;
-  /**
-   * More routes on the same server. This is where `POST /github/webhooks` mounts once server/github-app.ts exists:
-   * `{ method: 'POST', path: '/github/webhooks', handle: (rawBody, headers) => githubAppWebhook(rawBody, headers) }`.
-   */
+  /** FIREBREAK_WEBHOOK_SECRET: enables `POST /github/webhooks` (the GitHub App's deployment gate). */
+  readonly webhookSecret?: string;
+  /** More routes on the same server. */
   readonly routes?: readonly Route[];
 }
 
@@ -31,6 +31,8 @@ export interface AlertServer extends RunningServer {
   readonly actor: string;
   /** The alert sources with a secret set (the others answer 404). */
   readonly sources: readonly string[];
+  /** The GitHub App webhook path when its secret is set. */
+  readonly webhooks?: string;
 }
 
 export async function startAlertServer(options: AlertServerOptions): Promise<AlertServer> {
@@ -48,11 +50,21 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
     renderer: connection.renderer,
     service,
   });
+  const appRoutes = githubAppRoutes({
+    gate: deploymentGate(connection),
+    secret: options.webhookSecret,
+    incidentRepos: [connection.gateway.repo, ...(connection.privateGateway ? [connection.privateGateway.repo] : [])],
+  });
   const server = await startServer({
-    routes: [...alertRoutes(intake, options.secrets), ...(options.routes ?? [])],
+    routes: [...alertRoutes(intake, options.secrets), ...appRoutes, ...(options.routes ?? [])],
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  return { ...server, actor, sources: [...enabledSources(options.secrets).keys()] };
+  return {
+    ...server,
+    actor,
+    sources: [...enabledSources(options.secrets).keys()],
+    ...(appRoutes.length > 0 ? { webhooks: WEBHOOK_PATH } : {}),
+  };
 }

@@ -87,6 +87,17 @@ export interface AlertsConfig {
   readonly routes: readonly AlertRoute[];
 }
 
+export type WhileFrozen = 'reject' | 'hold';
+export const WHILE_FROZEN: readonly WhileFrozen[] = ['reject', 'hold'];
+
+/** How `firebreak serve`, as a GitHub App custom deployment protection rule, answers deployments. */
+export interface DeploymentsConfig {
+  /** While incidents freeze an environment: reject the deployment (default), or leave it waiting until they end. */
+  readonly whileFrozen: WhileFrozen;
+  /** Where held deployments wait (owner/name); empty: the incident repository. */
+  readonly repositories: readonly RepoRef[];
+}
+
 export interface FirebreakConfig {
   /** Where the config came from (a path, or `defaults`). */
   readonly source: string;
@@ -106,6 +117,13 @@ export interface FirebreakConfig {
   readonly statusPage?: StatusPageConfig;
   /** How alerts from monitoring become incidents (`firebreak serve`, the Action's `mode: alert`). */
   readonly alerts: AlertsConfig;
+  /**
+   * Environment name (any case) -> the services deploying there: only their incidents (and incidents naming no
+   * service) freeze it. Environments not listed are frozen by every freezing incident.
+   */
+  readonly environments?: Readonly<Record<string, readonly string[]>>;
+  /** Absent in configs built by hand: then `whileFrozen: reject` and the incident repository. */
+  readonly deployments?: DeploymentsConfig;
 }
 
 /** GitHub's reaction set, as the REST API names it. */
@@ -368,6 +386,20 @@ const alertsSchema = z
   })
   .strict();
 
+const deploymentsSchema = z
+  .object({
+    'while-frozen': z
+      .enum(['reject', 'hold'], { error: 'while-frozen must be reject (answer at once) or hold (wait for the end)' })
+      .optional(),
+    repositories: z
+      .array(z.string().regex(REPO, 'each repository must be "owner/name" as GitHub spells it, e.g. acme/web'), {
+        error: 'repositories must be a list of "owner/name"',
+      })
+      .max(50, 'keep repositories to at most 50')
+      .optional(),
+  })
+  .strict();
+
 const configSchema = z
   .object({
     repository: z
@@ -398,6 +430,14 @@ const configSchema = z
       .optional(),
     'status-page': statusPageSchema.optional(),
     alerts: alertsSchema.optional(),
+    environments: z
+      .record(
+        z.string().min(1, 'an environment name cannot be empty'),
+        z.array(name('a service name'), { error: 'each environment must list its services, e.g. [api, web]' }),
+        { error: 'environments must map an environment name to its services, e.g. { production: [api, web] }' },
+      )
+      .optional(),
+    deployments: deploymentsSchema.optional(),
   })
   .strict();
 
@@ -614,7 +654,19 @@ function normalize(
       autoResolve: r['auto-resolve'] === true,
     };
   });
+  for (const [environment, listed] of Object.entries(raw.environments ?? {})) {
+    listed.forEach((serviceName, i) => {
+      if (services.length === 0 || services.includes(serviceName)) return;
+      problems.push({
+        file,
+        ...at(nodeOffset(doc, ['environments', environment, i]) ?? nodeOffset(doc, ['environments', environment])),
+        field: `environments.${environment}[${i}]`,
+        message: `unknown service "${serviceName}"; use one of the services above: ${services.join(', ')}`,
+      });
+    });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  const deployments = raw.deployments;
   return {
     source: file,
     ...(repository ? { repository } : {}),
@@ -643,6 +695,11 @@ function normalize(
       : { timelineReaction: raw['timeline-reaction'] ?? DEFAULT_TIMELINE_REACTION }),
     statusPage: statusPageConfig({ severities }, statusPage),
     alerts: { routes },
+    ...(raw.environments ? { environments: raw.environments } : {}),
+    deployments: {
+      whileFrozen: deployments?.['while-frozen'] ?? 'reject',
+      repositories: (deployments?.repositories ?? []).flatMap((slug) => toRepo(slug) ?? []),
+    },
   };
 }
 
@@ -790,6 +847,7 @@ function allowedKeys(path: (string | number)[]): string[] {
   if (path[0] === 'services') return Object.keys(serviceSchema.shape);
   if (path[0] === 'labels') return Object.keys(labelsSchema.shape);
   if (path[0] === 'status-page') return Object.keys(statusPageSchema.shape);
+  if (path[0] === 'deployments') return Object.keys(deploymentsSchema.shape);
   if (path[0] === 'alerts') return Object.keys(path.length > 1 ? alertRouteSchema.shape : alertsSchema.shape);
   return last;
 }

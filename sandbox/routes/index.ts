@@ -1,4 +1,5 @@
 // Every route the sandbox serves; templates are spelled exactly as in GitHub's OpenAPI description.
+import { actionRoutes } from './actions';
 import { assigneeRoutes } from './assignees';
 import { commentRoutes } from './comments';
 import { contentRoutes } from './contents';
@@ -20,6 +21,7 @@ export const sandboxRoutes: readonly Route[] = [
   ...subIssueRoutes,
   ...contentRoutes,
   ...statusRoutes,
+  ...actionRoutes,
 ];
 
 export const sandboxTemplates: readonly string[] = [...new Set(sandboxRoutes.map((route) => route.template))];
