@@ -13,6 +13,7 @@ import {
   type FreezeOutcome,
 } from '../core/use-cases/freeze';
 import { timeBudget, type Logger } from '../core/github/github-client';
+import { nodeFetchAsFetch } from '../core/github/node-fetch';
 import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
@@ -65,6 +66,8 @@ function wire(inputs: Inputs, options: { budget?: boolean } = {}): Connection {
     log,
     retries: inputs.apiRetries,
     userAgent: 'firebreak-action',
+    // node:http instead of the global fetch: a quarter of a second less on every cold start (see node-fetch.ts).
+    fetch: nodeFetchAsFetch,
     // A freeze decides within one budget, from now: reading the config, the incidents, every retry and wait.
     ...(inputs.mode === 'freeze' && options.budget !== false
       ? { budget: timeBudget(inputs.timeoutSeconds * 1000) }

@@ -51,6 +51,8 @@ export interface ClientOptions {
    * it is started. Undefined: no budget (each attempt still has `timeoutMs`).
    */
   readonly budget?: TimeBudget;
+  /** The HTTP client (default: the global fetch); the Action passes node-fetch.ts, which starts faster. */
+  readonly fetch?: typeof fetch;
 }
 
 /** A deadline shared by every request of a client: `timeBudget(20_000)` starts the clock. */
@@ -250,7 +252,7 @@ export function createGitHubClient(options: ClientOptions = {}): GitHubClient {
     // accepted, then dropped): without this timer the CLI or the Action would end mid-request with exit code 0.
     const keepAlive = setTimeout(() => {}, attemptMs + 1000);
     try {
-      return await fetch(input, { ...init, signal: AbortSignal.any(signals) });
+      return await (options.fetch ?? fetch)(input, { ...init, signal: AbortSignal.any(signals) });
     } finally {
       clearTimeout(keepAlive);
     }
