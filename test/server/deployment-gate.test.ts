@@ -1,16 +1,15 @@
 // The GitHub App deployment gate over HTTP: signed `deployment_protection_rule` and `issues` deliveries to a started
 // `firebreak serve`, answered against the sandbox's waiting workflow runs.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig, parseConfig, type FirebreakConfig } from '../../core/domain/config';
 import type { Sandbox } from '../../sandbox/server';
 import { startAlertServer, type AlertServer } from '../../server/app';
 import { credentialsFrom } from '../../server/credentials';
 import { ADMIN_TOKEN, FAST_CLIENT, REPO, REPO_SLUG, useSandbox, wired } from '../support/fixtures';
+import { serveProcess } from './support';
 
 const ROOT = join(__dirname, '..', '..');
 const WEBHOOK_SECRET = 'webhook-secret-0123456789';
@@ -249,31 +248,9 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
   it('the built CLI serves the webhook with only FIREBREAK_WEBHOOK_SECRET set', async function () {
     this.timeout(120_000);
     execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'cli'], { cwd: ROOT });
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'dist', 'cli.js'), 'serve', '--port', '0', '--repo', REPO_SLUG, '--api-url', sandbox().url],
-      {
-        cwd: mkdtempSync(join(tmpdir(), 'firebreak-gate-')),
-        env: { PATH: process.env['PATH'] ?? '', GITHUB_TOKEN: ADMIN_TOKEN, FIREBREAK_WEBHOOK_SECRET: WEBHOOK_SECRET },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const { url, child } = await serveProcess(sandbox().url, { FIREBREAK_WEBHOOK_SECRET: WEBHOOK_SECRET });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
-      const output: string[] = [];
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output.join('')}`)), 30_000);
-        child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-        child.stdout?.on('data', (d: Buffer) => {
-          output.push(d.toString());
-          const match = /Listening on (\S+)/.exec(output.join(''));
-          if (match?.[1]) {
-            clearTimeout(timer);
-            resolve(match[1]);
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output.join('')}`)));
-      });
       const { run, payload } = waitingRun(sandbox());
       const res = await deliver(url, 'deployment_protection_rule', payload);
       assert.equal(res.status, 200, JSON.stringify(res.body));

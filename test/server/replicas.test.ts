@@ -1,44 +1,13 @@
 // Exactly once across replicas and faults: the dedupe lives on GitHub, so two `firebreak serve` processes receiving
 // the same alert at once, and deliveries retried through injected faults, leave one open incident.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ALERT_RESOLVED_LABEL } from '../../core/use-cases/alerts';
-import { ADMIN_TOKEN, REPO_SLUG, useSandbox, wired } from '../support/fixtures';
-import { ALERT_TOKEN, alertServer, deliver, fixture, type TestServer } from './support';
+import { ADMIN_TOKEN, useSandbox, wired } from '../support/fixtures';
+import { ALERT_TOKEN, alertServer, deliver, fixture, serveProcess, type TestServer } from './support';
 
 const ROOT = join(__dirname, '..', '..');
-
-/** `firebreak serve` as its own process (the built CLI, as `npx firebreak` runs it), with the URL it prints. */
-async function serveProcess(apiUrl: string): Promise<{ url: string; child: ChildProcess; output: string[] }> {
-  const cwd = mkdtempSync(join(tmpdir(), 'firebreak-serve-'));
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'dist', 'cli.js'), 'serve', '--port', '0', '--repo', REPO_SLUG, '--api-url', apiUrl],
-    {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', GITHUB_TOKEN: ADMIN_TOKEN, FIREBREAK_ALERT_TOKEN: ALERT_TOKEN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const output: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output.join('')}`)), 30_000);
-    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-    child.stdout?.on('data', (d: Buffer) => {
-      output.push(d.toString());
-      const match = /Listening on (\S+)/.exec(output.join(''));
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output.join('')}`)));
-  });
-  return { url, child, output };
-}
 
 function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
@@ -68,7 +37,10 @@ describe('firebreak serve: exactly once across replicas and faults', () => {
   it('2 server processes x 20 concurrent deliveries of one alert leave one open incident', async function () {
     this.timeout(120_000);
     execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'cli'], { cwd: ROOT });
-    const replicas = await Promise.all([serveProcess(sandbox().url), serveProcess(sandbox().url)]);
+    const replicas = await Promise.all([
+      serveProcess(sandbox().url, { FIREBREAK_ALERT_TOKEN: ALERT_TOKEN }),
+      serveProcess(sandbox().url, { FIREBREAK_ALERT_TOKEN: ALERT_TOKEN }),
+    ]);
     try {
       const body = fixture('alertmanager-firing');
       const results = await Promise.all(

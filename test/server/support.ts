@@ -1,14 +1,16 @@
 // Alert server fixtures: an in-process `firebreak serve` (server/app.ts, wired as the CLI wires it) pointed at the
 // sandbox, a delivery helper that signs as each source does, and the documented payloads of test/fixtures/alerts.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FirebreakConfig } from '../../core/domain/config';
 import { defaultConfig } from '../../core/domain/config';
 import type { Sandbox } from '../../sandbox/server';
 import { startAlertServer, type AlertServer } from '../../server/app';
 import { credentialsFrom } from '../../server/credentials';
-import { ADMIN_TOKEN, FAST_CLIENT, REPO } from '../support/fixtures';
+import { ADMIN_TOKEN, FAST_CLIENT, REPO, REPO_SLUG } from '../support/fixtures';
 
 export const ALERT_TOKEN = 'alert-token-0123456789';
 export const PAGERDUTY_SECRET = 'pd-signing-secret';
@@ -66,4 +68,41 @@ export async function deliver(
     body,
   });
   return { status: response.status, body: (await response.json()) as never };
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * `firebreak serve` as its own process (the built CLI, as `npx firebreak` runs it), with the URL it prints. `env` holds
+ * its secrets; the GitHub token is the sandbox admin's.
+ */
+export async function serveProcess(
+  apiUrl: string,
+  env: Readonly<Record<string, string>>,
+): Promise<{ url: string; child: ChildProcess; output: string[] }> {
+  const cwd = mkdtempSync(join(tmpdir(), 'firebreak-serve-'));
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'dist', 'cli.js'), 'serve', '--port', '0', '--repo', REPO_SLUG, '--api-url', apiUrl],
+    {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', GITHUB_TOKEN: ADMIN_TOKEN, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output.join('')}`)), 30_000);
+    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stdout?.on('data', (d: Buffer) => {
+      output.push(d.toString());
+      const match = /Listening on (\S+)/.exec(output.join(''));
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output.join('')}`)));
+  });
+  return { url, child, output };
 }
