@@ -100,3 +100,11 @@ export function time(value: unknown): string | undefined {
   const ms = Date.parse(t);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
+
+/** An alert's severity and service, from its labels of those names (Alertmanager, Grafana, Datadog). */
+export function labelledRouting(labels: Readonly<Record<string, string>>): Pick<Alert, 'severity' | 'service'> {
+  return {
+    ...(labels['severity'] ? { severity: labels['severity'] } : {}),
+    ...(labels['service'] ? { service: labels['service'] } : {}),
+  };
+}

@@ -1,5 +1,5 @@
 // Prometheus Alertmanager's webhook (payload version 4): one delivery per alert group, identified by its group key.
-import { AlertShapeError, isObject, link, stringMap, text, time, type Alert } from '../alert';
+import { AlertShapeError, isObject, link, stringMap, labelledRouting, text, time, type Alert } from '../alert';
 
 export function fromAlertmanager(body: unknown): Alert[] {
   if (!isObject(body)) throw new AlertShapeError('alertmanager', 'the body is not a JSON object');
@@ -36,8 +36,7 @@ export function fromAlertmanager(body: unknown): Alert[] {
       ]
         .filter(Boolean)
         .join('\n\n'),
-      ...(labels['severity'] ? { severity: labels['severity'] } : {}),
-      ...(labels['service'] ? { service: labels['service'] } : {}),
+      ...labelledRouting(labels),
       ...(url ? { url } : {}),
       labels,
       ...(starts.length > 0 ? { startsAt: starts.sort()[0] } : {}),

@@ -1,7 +1,7 @@
 // Datadog's webhooks integration: the payload is a template the team writes, so Firebreak documents the one it reads
 // (README "Alerts in"): $AGGREG_KEY (else $ALERT_CYCLE_KEY, else $ALERT_ID) identifies the alert, and
 // $ALERT_TRANSITION says whether it fires ("Recovered" resolves it).
-import { AlertShapeError, isObject, link, text, time, type Alert } from '../alert';
+import { AlertShapeError, isObject, link, labelledRouting, text, time, type Alert } from '../alert';
 
 export function fromDatadog(body: unknown): Alert[] {
   if (!isObject(body)) throw new AlertShapeError('datadog', 'the body is not a JSON object');
@@ -32,8 +32,7 @@ export function fromDatadog(body: unknown): Alert[] {
         '',
       ),
       description: text(body['body'], 4000) ?? '',
-      ...(labels['severity'] ? { severity: labels['severity'] } : {}),
-      ...(labels['service'] ? { service: labels['service'] } : {}),
+      ...labelledRouting(labels),
       ...(url ? { url } : {}),
       labels,
       ...(startsAt ? { startsAt } : {}),

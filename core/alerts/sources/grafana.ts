@@ -1,5 +1,5 @@
 // Grafana unified alerting's webhook contact point: one delivery may carry several alerts, each with its fingerprint.
-import { AlertShapeError, isObject, link, stringMap, text, time, type Alert } from '../alert';
+import { AlertShapeError, isObject, link, stringMap, labelledRouting, text, time, type Alert } from '../alert';
 
 export function fromGrafana(body: unknown): Alert[] {
   if (!isObject(body)) throw new AlertShapeError('grafana', 'the body is not a JSON object');
@@ -24,8 +24,7 @@ export function fromGrafana(body: unknown): Alert[] {
       description: [annotations['description'], runbook ? `Runbook: ${runbook}` : undefined]
         .filter(Boolean)
         .join('\n\n'),
-      ...(labels['severity'] ? { severity: labels['severity'] } : {}),
-      ...(labels['service'] ? { service: labels['service'] } : {}),
+      ...labelledRouting(labels),
       ...(url ? { url } : {}),
       labels,
       ...(startsAt ? { startsAt } : {}),
