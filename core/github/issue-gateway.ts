@@ -485,7 +485,8 @@ export class OctokitIssueGateway implements IssueGateway {
           ...this.params,
           username: login,
         });
-        return data.permission === 'admin' || data.permission === 'write';
+        // `permission` folds maintain into write and triage into read; `user.permissions.push` says it exactly.
+        return data.user?.permissions?.push ?? (data.permission === 'admin' || data.permission === 'write');
       } catch (error) {
         // Not a collaborator (or not a user any more): no push access.
         if ((error as { status?: number }).status === 404) return false;
