@@ -1,9 +1,12 @@
-// Entry point of the bundled Action (action/dist/index.js): the one place that fails the step.
+// The Action's run(): the one place that fails the step. It never throws, so the bundle's entry (index.ts) and
+// GitHub's local runner (`npx local-action run action main.ts .env`) both end with the step's result set.
 import * as core from '@actions/core';
-import { formatError, run } from './run';
+import { formatError, runAction } from './run';
 
-run()
-  .catch((error: unknown) => core.setFailed(formatError(error)))
-  // Outputs and the summary are written by now: a request abandoned on a dropped connection (it waits for its
-  // timeout) must not hold the job open. The exit code is the one setFailed set.
-  .finally(() => process.exit());
+export async function run(): Promise<void> {
+  try {
+    await runAction();
+  } catch (error) {
+    core.setFailed(formatError(error));
+  }
+}

@@ -1,5 +1,5 @@
-// The Action: reads the inputs, runs one core use case (freeze, follow-ups or status), and writes the outputs and
-// the job summary. Failures are thrown to main.ts, the one place that fails the step.
+// The Action's work: reads the inputs, runs one core use case (freeze, follow-ups, status, ...), and writes the
+// outputs and the job summary. Failures are thrown to main.ts, the one place that fails the step.
 import * as core from '@actions/core';
 import { describeError, FirebreakError, GitHubError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
@@ -179,7 +179,7 @@ async function writeSummary(markdown: string): Promise<void> {
   await core.summary.addRaw(markdown, true).write();
 }
 
-export async function run(): Promise<void> {
+export async function runAction(): Promise<void> {
   const inputs = await readInputs();
   const wiring = wire(inputs);
   if (!inputs.trustedConfig)

@@ -1,7 +1,7 @@
 // Bundles the extension, the CLI and the Action with esbuild; templates ship inside the bundles as text.
 // `--check` rebuilds the committed Action bundle in memory and fails when it differs (npm run check-dist).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -52,6 +52,33 @@ const withoutZodJsonSchema = {
   },
 };
 
+// templates/built-in.ts reads the built-in templates from disk when run from source; a bundle carries them instead,
+// as text (the .hbs loader below), so that the extension, the CLI and the Action need no templates/ folder.
+const inlineTemplates = {
+  name: 'inline-templates',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]templates[\\/]built-in\.ts$/ }, (args) => {
+      const root = args.path.replace(/built-in\.ts$/, '');
+      const files = readdirSync(root, { recursive: true })
+        .map((file) => String(file).replaceAll('\\', '/'))
+        .filter((file) => file.endsWith('.hbs'))
+        .sort();
+      return {
+        contents: [
+          ...files.map((file, i) => `import t${i} from './${file}';`),
+          `const texts = { ${files.map((file, i) => `${JSON.stringify(file)}: t${i}`).join(', ')} };`,
+          'export function builtInTemplate(path) {',
+          '  if (!(path in texts)) throw new Error(`No built-in template ${path}`);',
+          '  return texts[path];',
+          '}',
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -62,7 +89,7 @@ const common = {
   legalComments: 'none',
   // handlebars' CommonJS entry touches require.extensions for .hbs files; we never use that path.
   logOverride: { 'unsupported-require-call': 'silent' },
-  plugins: [withoutSourceMap, withoutZodJsonSchema],
+  plugins: [withoutSourceMap, withoutZodJsonSchema, inlineTemplates],
   // @actions/github's runner context without its package entry (which loads an Octokit and undici); tsconfig.json
   // maps the same name for the type checker and the tests.
   alias: {
@@ -110,7 +137,7 @@ export const targets = {
   // No keepNames either: messages never show function or class names, and the Action starts cold on every run.
   action: {
     ...common,
-    entryPoints: ['action/main.ts'],
+    entryPoints: ['action/index.ts'],
     outfile: 'action/dist/index.js',
     minify: true,
     plugins: [...common.plugins, withoutOidcHttpClient],

@@ -2,12 +2,7 @@
 // in the view before rendering, so overridden templates are as safe as ours; hidden markers are added by code,
 // never by templates, so an override cannot lose them.
 import Handlebars from 'handlebars';
-import entryTemplate from '../../templates/entry.hbs';
-import followUpTemplate from '../../templates/follow-up.hbs';
-import incidentBodyTemplate from '../../templates/incident-body.hbs';
-import reminderTemplate from '../../templates/reminder.hbs';
-import retroTemplate from '../../templates/retro.hbs';
-import summaryTemplate from '../../templates/summary.hbs';
+import { builtInTemplate } from '../../templates/built-in';
 import { formatDuration, findSeverity, TRIAGE_SEVERITY, type FirebreakConfig } from './config';
 import { InputError } from './errors';
 import { changesState, entryMarker, incidentMarker } from './event-log';
@@ -19,12 +14,12 @@ export const TEMPLATE_NAMES = ['incident-body', 'entry', 'retro', 'follow-up', '
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export const BUILT_IN_TEMPLATES: Readonly<Record<TemplateName, string>> = {
-  'incident-body': incidentBodyTemplate,
-  entry: entryTemplate,
-  retro: retroTemplate,
-  'follow-up': followUpTemplate,
-  summary: summaryTemplate,
-  reminder: reminderTemplate,
+  'incident-body': builtInTemplate('incident-body.hbs'),
+  entry: builtInTemplate('entry.hbs'),
+  retro: builtInTemplate('retro.hbs'),
+  'follow-up': builtInTemplate('follow-up.hbs'),
+  summary: builtInTemplate('summary.hbs'),
+  reminder: builtInTemplate('reminder.hbs'),
 };
 
 export interface Renderer {

@@ -2,12 +2,7 @@
 // from Handlebars templates (templates/status-page/, overridable from the config's templates folder under
 // `status-page/`), with HTML escaping on: every text in the model may have been typed by someone.
 import Handlebars from 'handlebars';
-import feedTemplate from '../../templates/status-page/feed.hbs';
-import historyTemplate from '../../templates/status-page/history.hbs';
-import incidentTemplate from '../../templates/status-page/incident.hbs';
-import indexTemplate from '../../templates/status-page/index.hbs';
-import layoutTemplate from '../../templates/status-page/layout.hbs';
-import styleTemplate from '../../templates/status-page/style.hbs';
+import { builtInTemplate } from '../../templates/built-in';
 import { ConfigError } from './errors';
 import { stripControl } from './markdown';
 import { formatTime } from './render';
@@ -26,12 +21,12 @@ export type StatusPageTemplate = (typeof STATUS_PAGE_TEMPLATES)[number];
 export const STATUS_PAGE_DIR = 'status-page';
 
 const BUILT_IN: Readonly<Record<StatusPageTemplate, string>> = {
-  layout: layoutTemplate,
-  style: styleTemplate,
-  index: indexTemplate,
-  incident: incidentTemplate,
-  history: historyTemplate,
-  feed: feedTemplate,
+  layout: builtInTemplate('status-page/layout.hbs'),
+  style: builtInTemplate('status-page/style.hbs'),
+  index: builtInTemplate('status-page/index.hbs'),
+  incident: builtInTemplate('status-page/incident.hbs'),
+  history: builtInTemplate('status-page/history.hbs'),
+  feed: builtInTemplate('status-page/feed.hbs'),
 };
 
 export interface SiteFile {
