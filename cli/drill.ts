@@ -79,11 +79,16 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
   );
   const service = incidentService(connection, { actor: 'firebreak-dev' });
 
+  // A change on a loaded incident answers in one round trip (the comment and the view together); one read follows in
+  // the background to check nobody wrote in between. It is counted with its change, not with whatever step is next.
   let mark = sandbox.requests.length;
-  const step = (text: string) => {
-    const requests = sandbox.requests.length - mark;
+  const step = async (text: string) => {
+    const answered = sandbox.requests.length - mark;
+    await service.settle();
+    const checked = sandbox.requests.length - mark - answered;
     mark = sandbox.requests.length;
-    io.out(`  ✔ ${text}  (${requests} request${requests === 1 ? '' : 's'})`);
+    const after = checked > 0 ? `, then ${checked} read${checked === 1 ? '' : 's'} to check the view held` : '';
+    io.out(`  ✔ ${text}  (${answered} request${answered === 1 ? '' : 's'}${after})`);
   };
 
   io.out(`Firebreak drill: a practice incident against an embedded GitHub sandbox at ${sandbox.url}\n`);
@@ -92,7 +97,7 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
     description: 'Customers report that paying takes more than 30 s; some payments fail.',
     drill: true,
   });
-  step(
+  await step(
     `Declared drill #${incident.number} "${incident.title}" as ${incident.severity}, lead @${incident.roles['lead']}`,
   );
 
@@ -100,7 +105,7 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
     kind: 'observation',
     text: 'p95 latency of POST /checkout went from 300 ms to 28 s at 10:02 UTC.',
   });
-  step('Logged an observation');
+  await step('Logged an observation');
 
   const code = drillCodeRef(root, sandbox.webUrl);
   await service.log(incident, {
@@ -108,43 +113,43 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
     text: 'The retry loop in the declare path might hammer the API when it is slow.',
     ...(code ? { code } : {}),
   });
-  step(
+  await step(
     code ? `Logged a theory with a permalink to ${code.path}#L${code.startLine}-L${code.endLine}` : 'Logged a theory',
   );
 
   incident = await service.setSeverity(incident, 'major', 'About 20% of checkouts fail.');
-  step('Changed severity to major (deploys freeze)');
+  await step('Changed severity to major (deploys freeze)');
 
   incident = await service.assignRole(incident, 'comms', 'octo-comms');
-  step('Gave the comms role to @octo-comms');
+  await step('Gave the comms role to @octo-comms');
 
   await service.log(incident, {
     kind: 'action',
     text: 'Restarted the payment workers (drill: nothing was restarted).',
     destructive: true,
   });
-  step('Logged a destructive action, with what and why');
+  await step('Logged a destructive action, with what and why');
 
   await service.log(incident, {
     kind: 'decision',
     text: "Roll back to yesterday's release before looking for the root cause.",
   });
-  step('Logged a decision: stop the bleeding first');
+  await step('Logged a decision: stop the bleeding first');
 
   incident = await service.postUpdate(incident, {
     text: 'Rolled back; checkout latency is back to normal. Watching error rates.',
     status: 'monitoring',
   });
-  step('Posted an update: monitoring');
+  await step('Posted an update: monitoring');
 
   incident = await service.assignRole(incident, 'lead', 'octo-lead', 'End of shift.');
-  step('Handed the lead over to @octo-lead');
+  await step('Handed the lead over to @octo-lead');
 
   incident = await service.resolve(incident, 'Error rates are normal for 30 minutes. Resolved; the retro follows.');
-  step('Resolved and closed the incident');
+  await step('Resolved and closed the incident');
 
   const shown = await service.show(incident.number);
-  step('Read the incident back, folded from its timeline');
+  await step('Read the incident back, folded from its timeline');
 
   io.out(`\n${describeIncident(shown)}\n`);
   io.out('─── The issue as GitHub shows it ───\n');

@@ -132,6 +132,11 @@ function describeEntry(entry: TimelineEntry): string {
   }
 }
 
+/** Ends a summary with a full stop unless the person's text (a reason, a note) already ended the sentence. */
+function asSentence(text: string): string {
+  return /[.!?…][)"'”’\]]*$/.test(text) ? text : `${text}.`;
+}
+
 const ENTRY_TEXT_LIMIT = 20_000;
 
 function entryDetail(entry: TimelineEntry): string | undefined {
@@ -140,7 +145,7 @@ function entryDetail(entry: TimelineEntry): string | undefined {
     case 'handoff':
     case 'severity':
     case 'status':
-      return userMarkdown(summarizeEntry(entry).replace(/^./, (c) => c.toUpperCase()) + '.');
+      return userMarkdown(asSentence(summarizeEntry(entry).replace(/^./, (c) => c.toUpperCase())));
     case 'bypass':
       return (
         userMarkdown(`Deploy freeze bypassed by @${entry.actor}.\n\nReason: ${entry.reason}`) +

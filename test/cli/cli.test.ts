@@ -476,6 +476,18 @@ describe('firebreak binary', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Declared drill #1 .* \(1 request\)/);
     assert.match(result.stdout, /Logged an observation {2}\(1 request\)/);
+    assert.match(
+      result.stdout,
+      /Logged a destructive action, with what and why {2}\(1 request\)/,
+      'one comment, as promised',
+    );
+    // A change answers with the comment and the view together; the read that checks the view is its own, said so.
+    assert.match(
+      result.stdout,
+      /Changed severity to major \(deploys freeze\) {2}\(2 requests, then \d reads? to check/,
+    );
+    assert.match(result.stdout, /Severity triage → major \(About 20% of checkouts fail\.\)\n/);
+    assert.doesNotMatch(result.stdout, /[.!?]\)\./, 'no doubled punctuation');
     assert.match(result.stdout, /Handed the lead over to @octo-lead/);
     assert.match(result.stdout, /This is a drill/);
     assert.match(result.stdout, /Run Firebreak against a real repository/);

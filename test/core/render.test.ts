@@ -31,6 +31,49 @@ describe('render', () => {
     assert.deepEqual(readIncidentMarker(body)?.state, state);
   });
 
+  it('ends a change entry with one full stop, whether or not the reason or note ends with one', () => {
+    const severity = (reason: string) =>
+      renderEntryComment(
+        { kind: 'severity', key: 's', at: '2026-11-23T10:05:00.000Z', by: 'a', from: 'triage', to: 'major', reason },
+        renderer,
+      );
+    assert.match(
+      severity('About 20% of checkouts fail.'),
+      /Severity triage → major \(About 20% of checkouts fail\.\)\n/,
+    );
+    assert.match(
+      severity('About 20% of checkouts fail'),
+      /Severity triage → major \(About 20% of checkouts fail\)\.\n/,
+    );
+    const handoff = renderEntryComment(
+      {
+        kind: 'handoff',
+        key: 'h',
+        at: '2026-11-23T10:05:00.000Z',
+        by: 'a',
+        role: 'lead',
+        from: 'a',
+        to: 'b',
+        note: 'End of shift!',
+      },
+      renderer,
+    );
+    assert.match(handoff, /Lead handed over from @a to @b \(End of shift!\)\n/);
+    const status = renderEntryComment(
+      {
+        kind: 'status',
+        key: 't',
+        at: '2026-11-23T10:05:00.000Z',
+        by: 'a',
+        from: 'investigating',
+        to: 'identified',
+        text: 'The deploy.',
+      },
+      renderer,
+    );
+    assert.match(status, /Status investigating → identified: The deploy\.\n/);
+  });
+
   it('renders a drill notice on drill incidents', () => {
     const declaration = aDeclaration({ drill: true });
     assert.match(renderIncidentBody(declaration, fold(declaration, []), config, renderer), /This is a drill/);
