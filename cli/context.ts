@@ -52,13 +52,11 @@ export async function buildContext(
   identities: IdentityCache = fileIdentityCache(join(cacheDirectory(env), 'identities.json')),
 ): Promise<CliContext> {
   const root = repositoryRoot(cwd) ?? cwd;
-  let origin: RepoRef | undefined | null = null;
+  let remote: string | undefined | null = null;
+  const origin = () => (remote === null ? (remote = originUrl(root)) : remote);
   const originRepo = () => {
-    if (origin === null) {
-      const remote = originUrl(root);
-      origin = remote ? parseRemoteUrl(remote) : undefined;
-    }
-    return origin;
+    const url = origin();
+    return url ? parseRemoteUrl(url) : undefined;
   };
   const workspace = await loadWorkspace({
     files: nodeWorkspaceFiles(root),
@@ -66,7 +64,7 @@ export async function buildContext(
     ...(options.repo !== undefined ? { repository: options.repo } : {}),
     ...(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {}),
     env,
-    originRepo,
+    originUrl: origin,
     names: { configPath: '--config', repository: '--repo', apiUrl: '--api-url' },
   });
   const { config, repository: repo } = workspace;

@@ -1,6 +1,6 @@
 // The `firebreak` CLI: parses arguments, runs one command, and turns errors into a message and an exit code.
 import { parseArgs } from 'node:util';
-import { ConfigError, describeError, FirebreakError } from '../core/domain/errors';
+import { describeError, FirebreakError } from '../core/domain/errors';
 import type { Logger } from '../core/github/github-client';
 import type { Command, Io, RunContext } from './command';
 import { buildContext, type CliContext } from './context';
@@ -15,6 +15,16 @@ import { terminalText } from './terminal';
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+
+/**
+ * One rule for every command: what the person can fix by typing something else (flags, values, the config file, which
+ * repository) exits 2; GitHub refusing or failing, and anything unexpected, exits 1. (3 is the one-team check.)
+ */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof FirebreakError && (error.code === 'input' || error.code === 'config')
+    ? EXIT_USAGE
+    : EXIT_FAILED;
+}
 
 const GLOBAL_OPTIONS = {
   repo: { type: 'string', short: 'R' },
@@ -148,11 +158,6 @@ export async function main(
       io.err(JSON.stringify({ error: message, code: error instanceof FirebreakError ? error.code : 'internal' }));
     else io.err(`firebreak ${name}: ${message}`);
     if (!(error instanceof FirebreakError) && verbose && error instanceof Error && error.stack) io.err(error.stack);
-    // Wrong flags, settings or values say what to type instead (2); a config file with problems and GitHub's
-    // refusals are failures of the run (1).
-    const usage =
-      error instanceof FirebreakError &&
-      (error.code === 'input' || (error.code === 'config' && !(error instanceof ConfigError)));
-    return usage ? EXIT_USAGE : EXIT_FAILED;
+    return exitCodeOf(error);
   }
 }

@@ -8,7 +8,6 @@ import { credentialsFrom } from '../server/credentials';
 import { webhookSecretFrom } from '../server/github-app';
 import { stringOption, type Command } from './command';
 import { originUrl, repositoryRoot } from './git';
-import { parseRemoteUrl } from '../core/domain/code-ref';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -31,10 +30,7 @@ export const serveCommand: Command = {
       ...(typeof values['repo'] === 'string' ? { repository: values['repo'] } : {}),
       ...(typeof values['api-url'] === 'string' ? { apiUrl: values['api-url'] } : {}),
       env: ctx.env,
-      originRepo: () => {
-        const remote = originUrl(root);
-        return remote ? parseRemoteUrl(remote) : undefined;
-      },
+      originUrl: () => originUrl(root),
       names: { configPath: '--config', repository: '--repo', apiUrl: '--api-url' },
     });
     const secrets = alertSecretsFrom(ctx.env);

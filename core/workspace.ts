@@ -19,6 +19,7 @@ import {
   type FirebreakConfig,
 } from './domain/config';
 import { FirebreakError } from './domain/errors';
+import { displayRemote, gitHubHosts, gitHubRemoteRepo } from './domain/git-remote';
 import { repoSlug, type RepoRef } from './domain/incident';
 import { TEMPLATE_NAMES } from './domain/render';
 import { STATUS_PAGE_DIR, STATUS_PAGE_TEMPLATES } from './domain/status-page-render';
@@ -50,8 +51,8 @@ export interface WorkspaceSources {
   readonly repository?: string;
   readonly apiUrl?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** The checkout's origin remote as owner/name, asked only when nothing earlier names the repository. */
-  readonly originRepo?: () => RepoRef | undefined | Promise<RepoRef | undefined>;
+  /** The URL of the checkout's origin remote, asked only when nothing earlier names the repository. */
+  readonly originUrl?: () => string | undefined | Promise<string | undefined>;
   /** False in untrusted workspaces (VS Code Restricted Mode): template overrides are code-like and stay unread. */
   readonly trustTemplates?: boolean;
   readonly names: KnobNames;
@@ -149,7 +150,7 @@ export async function resolveRepositories(sources: WorkspaceSources, config: Fir
     given(sources.apiUrl) ? sources.names.apiUrl : 'GITHUB_API_URL',
   );
   const webUrl = (given(env['GITHUB_SERVER_URL']) ?? webUrlFor(apiUrl)).replace(/\/+$/, '');
-  const repository = await resolveRepository(sources, config);
+  const repository = await resolveRepository(sources, config, gitHubHosts(apiUrl, webUrl));
   const privateRepository = config.privateRepository;
   if (privateRepository && repoSlug(privateRepository).toLowerCase() === repoSlug(repository).toLowerCase()) {
     throw new FirebreakError(
@@ -166,7 +167,11 @@ export async function resolveRepositories(sources: WorkspaceSources, config: Fir
   };
 }
 
-async function resolveRepository(sources: WorkspaceSources, config: FirebreakConfig): Promise<RepoRef> {
+async function resolveRepository(
+  sources: WorkspaceSources,
+  config: FirebreakConfig,
+  hosts: readonly string[],
+): Promise<RepoRef> {
   const explicit = given(sources.repository);
   if (explicit) {
     const repo = parseRepo(explicit);
@@ -183,12 +188,18 @@ async function resolveRepository(sources: WorkspaceSources, config: FirebreakCon
   const fromEnv = given(sources.env?.['GITHUB_REPOSITORY']);
   const envRepo = fromEnv ? parseRepo(fromEnv) : undefined;
   if (envRepo) return envRepo;
-  const origin = await sources.originRepo?.();
+  // Only a remote on GitHub names the repository: a path (/srv/git/acme/shop) or another host merely looks like one.
+  const remote = await sources.originUrl?.();
+  const origin = remote ? gitHubRemoteRepo(remote, hosts) : undefined;
   if (origin) return origin;
+  const why = remote
+    ? `: the origin remote ${displayRemote(remote)} is not on GitHub (${hosts[0]} or the API's host)`
+    : '';
   throw new FirebreakError(
     'config',
-    'Firebreak does not know which repository holds the incidents.',
-    `Set ${sources.names.repository}, add "repository: owner/name" to ${DEFAULT_CONFIG_PATH}, or work in a clone with a GitHub origin remote.`,
+    `Firebreak does not know which repository holds the incidents${why}.`,
+    `Set ${sources.names.repository} owner/name, add "repository: owner/name" to ${DEFAULT_CONFIG_PATH}` +
+      `${sources.env ? ', or set GITHUB_REPOSITORY' : ''}. Nothing was written.`,
   );
 }
 

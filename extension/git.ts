@@ -67,11 +67,16 @@ export class GitFacts {
     return this.loaded?.getRepository(uri) ?? undefined;
   }
 
-  /** owner/name of the origin remote (or the first remote). */
-  originRepo(repository: GitRepository): RepoRef | undefined {
+  /** The URL of the origin remote (or the first remote). */
+  originUrl(repository: GitRepository): string | undefined {
     const remotes = repository.state.remotes;
     const origin = remotes.find((r) => r.name === 'origin') ?? remotes[0];
-    const url = origin?.fetchUrl ?? origin?.pushUrl;
+    return origin?.fetchUrl ?? origin?.pushUrl;
+  }
+
+  /** owner/name of the origin remote (or the first remote), for code links. */
+  originRepo(repository: GitRepository): RepoRef | undefined {
+    const url = this.originUrl(repository);
     return url ? parseRemoteUrl(url) : undefined;
   }
 

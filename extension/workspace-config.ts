@@ -60,9 +60,9 @@ export class WorkspaceConfig {
         repository: settings.repository,
         apiUrl: settings.apiUrl,
         names: NAMES,
-        originRepo: async () => {
+        originUrl: async () => {
           const repository = folder ? await git.repositoryFor(folder.uri) : undefined;
-          return repository ? git.originRepo(repository) : undefined;
+          return repository ? git.originUrl(repository) : undefined;
         },
       },
       config,

@@ -195,8 +195,9 @@ export class ViewSync {
           ? { state: want.state, stateReason: want.state === 'closed' ? 'completed' : 'reopened' }
           : {}),
       });
+      // A lead GitHub will not assign (422) leaves the assignees as they were: nothing rewritten, so nothing said.
       if (written.assigneesDropped) assignees = false;
-      for (const part of diff) changed.add(part);
+      for (const part of diff) if (part !== 'assignees' || !written.assigneesDropped) changed.add(part);
       const updated = written.issue;
       // The answer to our own write, after every write of ours: the same comments, and the view we wrote.
       if (updated.comments === comments.length && viewDifferences(updated, want, config, { assignees }).length === 0)

@@ -455,7 +455,7 @@ describe('firebreak CLI', () => {
   it('reports a broken config with file, line and field', async () => {
     const cwd = aCheckout('severities:\n  - name: critical\n    freeze: sometimes\n');
     const result = await run(['list'], cwd);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2);
     assert.match(result.err, /\.github\/incidents\.yml:3:\d+: severities\[0\]\.freeze: freeze must be true or false/);
   });
 });
