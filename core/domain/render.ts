@@ -9,6 +9,7 @@ import { changesState, entryMarker, incidentMarker } from './event-log';
 import { LEAD, type Declaration, type IncidentState, type TimelineEntry } from './incident';
 import { closeOpenBlocks, fenceFor, SAFE_BODY_LIMIT, truncateWithNote, userLine, userMarkdown } from './markdown';
 import { nextUpdateDue } from './cadence';
+import { PLACEHOLDER_ITEM } from './retro-checklist';
 
 export const TEMPLATE_NAMES = ['incident-body', 'entry', 'retro', 'follow-up', 'summary', 'reminder'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
@@ -375,5 +376,6 @@ export function renderRetro(input: RetroInput, renderer: Renderer): string {
         summary: userLine(summarizeEntry(e), 300),
       })),
     suggestedDue: due,
+    placeholderItem: PLACEHOLDER_ITEM,
   });
 }

@@ -57,6 +57,9 @@ const ISSUE_ONLY = /^(?:[\w.-]+\/[\w.-]+)?#(\d+)$|^https?:\/\/\S+\/issues\/(\d+)
 const KNOWN_TOKEN = /^(due|priority|type):(.*)$/i;
 const RETRO_ITEM_MARKER = /\s*<!-- firebreak:retro-item \{.*?\} -->/;
 
+/** The draft's example item (templates/retro.hbs): a prompt to write one, never a follow-up itself. */
+export const PLACEHOLDER_ITEM = 'Describe the first follow-up';
+
 /** The annotation Firebreak appends to a checklist line once its follow-up exists. */
 export function retroItemAnnotation(key: string, issueNumber: number): string {
   return ` (#${issueNumber}) ${formatMarker('retro-item', { key, issue: issueNumber })}`;
@@ -273,6 +276,14 @@ export function parseRetroChecklist(markdown: string, options: ParseOptions = {}
       problems.push({ line: lineNumber, text: shorten(raw), message: tokens.errors.join('; ') });
       continue;
     }
+    if (!checked && annotation === undefined && isPlaceholder(tokens.text)) {
+      problems.push({
+        line: lineNumber,
+        text: shorten(raw),
+        message: "the draft's example item is not tracked; describe the follow-up, or delete the line",
+      });
+      continue;
+    }
     const annotatedKey = typeof annotation?.['key'] === 'string' ? annotation['key'] : undefined;
     const annotatedIssue = typeof annotation?.['issue'] === 'number' ? annotation['issue'] : undefined;
     const tracked = annotatedIssue ?? (issueOnly ? Number(issueOnly[1] ?? issueOnly[2]) : undefined);
@@ -325,4 +336,8 @@ export function annotateItem(
   if (current === undefined) return undefined;
   lines[item.line - 1] = annotateLine(current, key, issueNumber);
   return lines.join(newline);
+}
+
+function isPlaceholder(text: string): boolean {
+  return text.replace(/[\s.…]+$/, '').toLowerCase() === PLACEHOLDER_ITEM.toLowerCase();
 }

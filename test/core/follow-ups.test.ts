@@ -336,16 +336,18 @@ describe('follow-ups', () => {
     assert.equal(followUpIssues().length, 2);
   });
 
-  it('parses the retro document Firebreak drafts, whose example line sits in an HTML comment', async () => {
+  it('parses the retro document Firebreak drafts: its example item is a prompt, not a follow-up', async () => {
     const w = world(sandbox());
     const service = w.service();
     const incident = await service.declare({ title: 'Checkout 500s', severity: 'major', lead: 'octo-lead' });
     const draft = await service.draftRetro(incident.number);
     const parsed = parseRetroChecklist(draft);
-    assert.deepEqual(parsed.problems, []);
-    assert.equal(parsed.items.length, 1);
-    assert.equal(parsed.items[0]?.owner, 'octo-lead');
-    assert.equal(parsed.items[0]?.type, 'corrective');
+    assert.equal(parsed.hasSection, true);
+    assert.deepEqual(parsed.items, []);
+    assert.deepEqual(
+      parsed.problems.map((p) => p.message),
+      ["the draft's example item is not tracked; describe the follow-up, or delete the line"],
+    );
   });
 
   it('a dry run reports what it would create and writes nothing', async () => {
