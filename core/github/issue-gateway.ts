@@ -1,6 +1,7 @@
 // The only module that talks to GitHub: issues, comments, labels, assignees and sub-issues of one repository.
 // Creates are idempotent: each carries a client key in a hidden marker, and after an ambiguous failure (timeout,
 // reset, 5xx) the gateway looks for that key before it writes again, so a retry never creates a second copy.
+import { findUser } from './users';
 import { GitHubError } from '../domain/errors';
 import { hasMarkerKey } from '../domain/event-log';
 import {
@@ -54,6 +55,8 @@ export interface IssueGateway {
   createReaction(commentId: number, content: string): Promise<void>;
   /** Whether a user can push to the repository (write, maintain or admin). */
   canPush(login: string): Promise<boolean>;
+  /** A GitHub user's login as GitHub spells it, or undefined when GitHub has no such user. */
+  findUser(login: string): Promise<string | undefined>;
 }
 
 export interface GatewayOptions extends ClientOptions {
@@ -493,6 +496,10 @@ export class OctokitIssueGateway implements IssueGateway {
         throw error;
       }
     });
+  }
+
+  async findUser(login: string): Promise<string | undefined> {
+    return this.call(`look up the GitHub user @${login}`, () => findUser(this.octokit, login));
   }
 
   private ref(issueNumber: number): string {

@@ -57,6 +57,7 @@ import { stripControl } from '../domain/markdown';
 import { knownPushers, reactionCandidates } from '../domain/reactions';
 import { DEFAULT_BREAK_MINUTES } from '../domain/people';
 import { PeopleReminders, type RetroDueRow } from './people-reminders';
+import { gitHubUser, personNamed } from './role-holder';
 import { similarIncidents, type DraftIncident, type SimilarIncident } from '../domain/similar';
 import {
   boundedDescription,
@@ -345,8 +346,10 @@ export class IncidentService {
   /** Gives a role to someone; when someone else held it, that is recorded as a handoff. */
   async assignRole(ref: IncidentRef, roleName: string, login: string, note?: string): Promise<Incident> {
     const role = requireRole(this.config, roleName).name;
-    const to = normalizeLogin(login);
-    const basis = await this.prepare(ref);
+    const wanted = normalizeLogin(personNamed(login, this.deps.actor));
+    const { gateway } = this.locate(ref);
+    const known = typeof ref === 'number' ? [] : Object.values(ref.roles);
+    const [basis, to] = await Promise.all([this.prepare(ref), gitHubUser(gateway, wanted, this.deps.actor, known)]);
     const from = basis.incident.roles[role];
     if (from === to) return this.complete(basis);
     const base = this.stamp();

@@ -288,6 +288,7 @@ class OneIssueGateway implements IssueGateway {
   listReactions = unexpected;
   createReaction = unexpected;
   canPush = unexpected;
+  findUser = unexpected;
 }
 
 async function unexpected(): Promise<never> {
