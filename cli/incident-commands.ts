@@ -4,8 +4,10 @@ import { FirebreakError, InputError } from '../core/domain/errors';
 import {
   isLogKind,
   isMilestone,
+  isUnacknowledged,
   LEAD,
   repoSlug,
+  shownState,
   type Incident,
   type RepoRef,
   type TimelineEntry,
@@ -115,8 +117,9 @@ export function incidentJson(incident: Incident) {
     title: incident.title,
     severity: incident.severity,
     status: incident.status,
-    lead: incident.roles[LEAD],
-    roles: incident.roles,
+    lead: shownState(incident.declaration, incident).roles[LEAD],
+    roles: shownState(incident.declaration, incident).roles,
+    unacknowledged: isUnacknowledged(incident),
     drill: incident.drill,
     private: incident.private,
     services: incident.services,
@@ -142,7 +145,7 @@ function printIncident(ctx: RunContext, incident: Incident, verb: string): void 
     return;
   }
   ctx.io.out(
-    `${verb} ${ref}: ${incident.title} [${incident.severity}, ${incident.status}, lead @${incident.roles[LEAD]}]\n${incident.url}`,
+    `${verb} ${ref}: ${incident.title} [${incident.severity}, ${incident.status}, ${leadText(incident)}]\n${incident.url}`,
   );
 }
 
@@ -153,11 +156,16 @@ function entryLine(entry: TimelineEntry): string {
   return `  ${formatTime(entry.at)}  ${icon} ${label}${destructive} (@${entry.by}): ${summarizeEntry(entry)}${code}`;
 }
 
+function leadText(incident: Incident): string {
+  return isUnacknowledged(incident) ? 'unacknowledged, no lead' : `lead @${incident.roles[LEAD]}`;
+}
+
 /** The incident for a terminal; its reference is qualified (`owner/name#12`) outside `defaultRepo`. */
 export function describeIncident(incident: Incident, defaultRepo: RepoRef = incident.repo): string {
-  const roles = Object.entries(incident.roles)
-    .map(([role, login]) => `${role} @${login}`)
-    .join(', ');
+  const roles = [
+    ...(isUnacknowledged(incident) ? [`🔔 unacknowledged: no lead (firebreak role ${incident.number} lead @me)`] : []),
+    ...Object.entries(shownState(incident.declaration, incident).roles).map(([role, login]) => `${role} @${login}`),
+  ].join(', ');
   const lines = [
     `${formatRef(incident.repo, incident.number, defaultRepo)} ${incident.drill ? '[drill] ' : ''}${incident.title}`,
     `  ${incident.url}`,

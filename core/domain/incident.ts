@@ -208,12 +208,29 @@ export interface AlertRef {
  * Declared from an alert and nobody has taken it yet: the lead is still whoever declared it (the alert receiver),
  * so nobody is on it. A person takes it with `firebreak role N lead @me` or the extension's Take Lead.
  */
-export function isUnacknowledged(incident: Pick<Incident, 'declaration' | 'roles' | 'status'>): boolean {
+export function isUnacknowledged(incident: {
+  readonly declaration: Pick<Declaration, 'alert' | 'declaredBy'>;
+  readonly roles: Readonly<Record<string, string>>;
+  readonly status: IncidentState['status'];
+}): boolean {
   return (
     incident.declaration.alert !== undefined &&
     incident.status !== 'resolved' &&
     incident.roles[LEAD] === incident.declaration.declaredBy
   );
+}
+
+/**
+ * The state as people see it: an alert's incident nobody has taken has no lead (the receiver that declared it only
+ * holds the role in the timeline until a person takes it), so no `role:lead` label, assignee or lead in the body.
+ */
+export function shownState<T extends Pick<IncidentState, 'roles' | 'status'>>(
+  declaration: Pick<Declaration, 'alert' | 'declaredBy'>,
+  state: T,
+): T {
+  if (!isUnacknowledged({ declaration, roles: state.roles, status: state.status })) return state;
+  const { [LEAD]: _receiver, ...roles } = state.roles;
+  return { ...state, roles };
 }
 
 export interface Timestamps {

@@ -6,7 +6,7 @@ import { builtInTemplate } from '../../templates/built-in';
 import { formatDuration, findSeverity, TRIAGE_SEVERITY, type FirebreakConfig } from './config';
 import { InputError } from './errors';
 import { changesState, entryMarker, incidentMarker } from './event-log';
-import { LEAD, type Declaration, type IncidentState, type TimelineEntry } from './incident';
+import { LEAD, shownState, type Declaration, type IncidentState, type TimelineEntry } from './incident';
 import { closeOpenBlocks, fenceFor, SAFE_BODY_LIMIT, truncateWithNote, userLine, userMarkdown } from './markdown';
 import { nextUpdateDue } from './cadence';
 import { PLACEHOLDER_ITEM } from './retro-checklist';
@@ -257,13 +257,15 @@ export function renderIncidentBody(
     description: 'Not in the configured severities.',
   };
   const due = nextUpdateDue(state, config);
+  // Who holds what as people see it (an alert's incident has no lead until a person takes it).
+  const { roles } = shownState(declaration, state);
   const roster = config.roles.map((role) => ({
     name: role.name === LEAD ? 'Lead' : capitalize(role.name),
     role: role.name,
     description: role.description,
-    holder: state.roles[role.name],
+    holder: roles[role.name],
   }));
-  for (const [role, holder] of Object.entries(state.roles)) {
+  for (const [role, holder] of Object.entries(roles)) {
     if (!config.roles.some((r) => r.name === role))
       roster.push({ name: capitalize(role), role, description: '', holder });
   }
@@ -274,7 +276,7 @@ export function renderIncidentBody(
     severity: { name: severity.name, description: userLine(severity.description, 300) },
     status: state.status,
     statusIcon: state.status === 'resolved' ? '✅' : state.drill ? '🧯' : '🔥',
-    lead: state.roles[LEAD],
+    lead: roles[LEAD],
     declaredBy: state.declaredBy,
     declaredAt: state.timestamps.declared,
     mitigatedAt: state.timestamps.mitigated,

@@ -21,6 +21,7 @@ import {
   isActive,
   isLogKind,
   isUnacknowledged,
+  shownState,
   isMilestone,
   LEAD,
   repoSlug,
@@ -223,8 +224,8 @@ export class IncidentService {
       {
         title: `${declaration.drill ? '[drill] ' : ''}${declaration.title}`,
         body: renderIncidentBody(declaration, state, this.config, this.deps.renderer, 0),
-        labels: labelsFor(state, this.config),
-        assignees: assigneesFor(state),
+        labels: labelsFor(shownState(declaration, state), this.config),
+        assignees: assigneesFor(shownState(declaration, state)),
       },
       declaration.key,
     );
@@ -773,10 +774,11 @@ export class IncidentService {
     const recorded = chainTo(incident, entry);
     const state = applyEntry(incident, { ...recorded, hash: entryHash(recorded), by: this.deps.actor });
     const want = desiredView(this.config, this.deps.renderer, incident.declaration, state, basis.folded + 1);
-    const before = labelsFor(incident, this.config).filter((l) => isManagedLabel(l, this.config.labels));
+    const shown = shownState(incident.declaration, incident);
+    const before = labelsFor(shown, this.config).filter((l) => isManagedLabel(l, this.config.labels));
     const adds = want.managed.filter((l) => !before.includes(l));
     const removes = before.filter((l) => !want.managed.includes(l));
-    const assigneesChange = !sameMembers(assigneesFor(incident), want.assignees);
+    const assigneesChange = !sameMembers(assigneesFor(shown), want.assignees);
     const sync = this.viewSync(gateway);
     // Labels only when a family changes (an update or a handoff leaves them alone), with everyone else's labels as
     // the edge holds them. Separate adds and removes would keep labels set since, but cost two more requests per

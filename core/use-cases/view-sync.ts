@@ -6,7 +6,7 @@
 import type { FirebreakConfig } from '../domain/config';
 import { GitHubError } from '../domain/errors';
 import { entriesFromComments, changesState, readIncidentMarker, stateOnly } from '../domain/event-log';
-import type { Declaration, Incident, IncidentState } from '../domain/incident';
+import { shownState, type Declaration, type Incident, type IncidentState } from '../domain/incident';
 import {
   assigneesFor,
   hasCodeRefs,
@@ -58,11 +58,12 @@ export function desiredView(
   state: IncidentState & { readonly request?: boolean },
   through: number,
 ): DesiredView {
+  const shown = shownState(declaration, state);
   return {
     body: renderIncidentBody(declaration, stateOnly(state), config, renderer, through),
-    managed: labelsFor(state, config).filter((l) => isManagedLabel(l, config.labels)),
+    managed: labelsFor(shown, config).filter((l) => isManagedLabel(l, config.labels)),
     // A request is nobody's to hold yet: its author is named as lead, never assigned.
-    assignees: state.request ? [] : assigneesFor(state),
+    assignees: state.request ? [] : assigneesFor(shown),
     state: state.status === 'resolved' ? 'closed' : 'open',
   };
 }
