@@ -7,6 +7,7 @@ import { useSandbox } from '../sandbox/support';
 import { actionRunner } from '../support/fixtures';
 import { world } from '../core/world';
 import { ROOT } from './support';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
 
 const LOCAL_ACTION = join(ROOT, 'node_modules', '@github', 'local-action', 'bin', 'local-action.js');
 
@@ -41,7 +42,7 @@ describe("action: GitHub's local runner (@github/local-action)", function () {
   const sandbox = useSandbox();
 
   it('runs the Action from source, templates included, and writes its summary', async () => {
-    await world(sandbox()).service().declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    await new DeclareIncident(world(sandbox()).service()).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
     const runner = actionRunner(sandbox(), { inputs: { mode: 'status', remind: 'false' }, eventName: 'schedule' });
     const run = await localAction(runner.env);
     assert.equal(run.code, 0, run.stdout);

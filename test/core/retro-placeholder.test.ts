@@ -3,6 +3,9 @@ import { parseRetroChecklist, PLACEHOLDER_ITEM } from '../../core/domain/retro-c
 import { FollowUps } from '../../core/use-cases/follow-ups';
 import { useSandbox } from '../sandbox/support';
 import { REPO, world } from './world';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
+import { Retro } from '../../core/use-cases/retro';
 
 describe("the retro draft's example action item", () => {
   const sandbox = useSandbox();
@@ -10,11 +13,11 @@ describe("the retro draft's example action item", () => {
   it('a draft posted as written opens no follow-up, and says the example line is not tracked', async () => {
     const w = world(sandbox());
     const service = w.service();
-    const incident = await service.declare({ title: 'Checkout 500s', severity: 'major' });
-    await service.resolve(incident);
-    const draft = await service.draftRetro(incident.number);
+    const incident = await new DeclareIncident(service).run({ title: 'Checkout 500s', severity: 'major' });
+    await new ResolveIncident(service).run(incident);
+    const draft = await new Retro(service).draft(incident.number);
     assert.ok(draft.includes(`- [ ] ${PLACEHOLDER_ITEM} @`), 'the draft carries the example item');
-    await service.postRetro(incident.number, draft);
+    await new Retro(service).post(incident.number, draft);
 
     const issuesBefore = sandbox().store.issues(REPO).length;
     const result = await new FollowUps(w).run(incident.number);
