@@ -39,8 +39,10 @@ export interface IssueGateway {
   /** Deletes a label; one that is gone already is fine. */
   deleteLabel(name: string): Promise<void>;
   listAssignable(): Promise<string[]>;
-  /** Adds labels to an issue, leaving its others as they are (idempotent). */
-  addLabels(issueNumber: number, labels: readonly string[]): Promise<void>;
+  /** Adds labels to an issue, leaving its others as they are (idempotent); the issue's labels after. */
+  addLabels(issueNumber: number, labels: readonly string[]): Promise<LabelRecord[]>;
+  /** Removes one label from an issue, leaving its others as they are; one already gone is fine. */
+  removeLabel(issueNumber: number, name: string): Promise<void>;
   addSubIssue(parentNumber: number, childId: number): Promise<void>;
   listSubIssues(parentNumber: number): Promise<IssueRecord[]>;
   currentUser(): Promise<string>;
@@ -308,13 +310,29 @@ export class OctokitIssueGateway implements IssueGateway {
     });
   }
 
-  async addLabels(issueNumber: number, labels: readonly string[]): Promise<void> {
-    await this.call(`label ${this.ref(issueNumber)}`, async () => {
-      await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+  async addLabels(issueNumber: number, labels: readonly string[]): Promise<LabelRecord[]> {
+    return this.call(`label ${this.ref(issueNumber)}`, async () => {
+      const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
         ...this.params,
         issue_number: issueNumber,
         labels: [...labels],
       });
+      return data.map((l) => ({ name: l.name, color: l.color, description: l.description ?? null }));
+    });
+  }
+
+  async removeLabel(issueNumber: number, name: string): Promise<void> {
+    await this.call(`remove label "${name}" from ${this.ref(issueNumber)}`, async () => {
+      try {
+        await this.octokit.request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', {
+          ...this.params,
+          issue_number: issueNumber,
+          name,
+        });
+      } catch (error) {
+        // GitHub answers 404 when the issue does not carry the label: someone removed it first, as we wanted.
+        if ((error as { status?: number }).status !== 404) throw error;
+      }
     });
   }
 

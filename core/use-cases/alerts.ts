@@ -143,10 +143,9 @@ export class AlertIntake {
       text: `${source} ${said}: ${alert.title}${alert.url ? ` (${alert.url})` : ''}`,
       key,
     });
-    const labels = issue.labels.filter((l) => l !== ALERT_RESOLVED_LABEL);
-    await this.deps.gateway.updateIssue(incident.number, {
-      labels: alert.status === 'resolved' ? [...labels, ALERT_RESOLVED_LABEL] : labels,
-    });
+    // The one label moves on its own: the set as listed may be stale already (a severity change, a person's label).
+    if (alert.status === 'resolved') await this.deps.gateway.addLabels(incident.number, [ALERT_RESOLVED_LABEL]);
+    else await this.deps.gateway.removeLabel(incident.number, ALERT_RESOLVED_LABEL);
     if (alert.status === 'resolved' && decision.autoResolve && !(await this.personActed(incident))) {
       await this.deps.service.resolve(incident.number, `Resolved automatically: ${source} reports the alert resolved.`);
       return { result: 'resolved', ...at };

@@ -45,7 +45,7 @@ import {
 } from '../domain/issue-view';
 import {
   desiredView,
-  fullLabels,
+  labelChange,
   stateEntries,
   viewDifferences,
   viewOfTimeline,
@@ -737,7 +737,7 @@ export class IncidentService {
     try {
       written = await sync.write(number, {
         body: want.body,
-        labels: fullLabels(issue, want, this.config),
+        labels: labelChange(issue, want, this.config),
         assignees: [...want.assignees],
         ...this.openOrClose(issue.state, want, closeAs),
       });
@@ -775,17 +775,19 @@ export class IncidentService {
     const removes = before.filter((l) => !want.managed.includes(l));
     const assigneesChange = !sameMembers(assigneesFor(incident), want.assignees);
     const sync = this.viewSync(gateway);
-    // Labels only when a family changes (an update or a handoff leaves them alone), with everyone else's labels as
-    // the edge holds them. Separate adds and removes would keep labels set since, but cost two more requests per
-    // change, which a change at one round trip cannot afford.
-    const labelsChange = adds.length > 0 || removes.length > 0;
+    // Labels only when a family changes (an update or a handoff leaves them alone), one request per label added or
+    // removed, sent with the PATCH: never a whole set as the edge read it, which would drop labels set since.
     const comment = this.append(incident, recorded);
-    const view = sync.write(number, {
-      body: want.body,
-      ...(labelsChange ? { labels: [...new Set([...want.managed, ...incident.otherLabels])] } : {}),
-      ...(assigneesChange ? { assignees: [...want.assignees] } : {}),
-      ...this.openOrClose(incident.open ? 'open' : 'closed', want, closeAs),
-    });
+    const view = sync.write(
+      number,
+      {
+        body: want.body,
+        labels: { add: adds, remove: removes },
+        ...(assigneesChange ? { assignees: [...want.assignees] } : {}),
+        ...this.openOrClose(incident.open ? 'open' : 'closed', want, closeAs),
+      },
+      { together: true },
+    );
     const [posted, written] = await Promise.allSettled([comment, view]);
     if (posted.status === 'rejected') {
       // The view may show a change that is not in the timeline: put it back before saying the change failed.
@@ -843,7 +845,7 @@ export class IncidentService {
     current: 'open' | 'closed',
     want: DesiredView,
     closeAs: 'completed' | 'duplicate' = 'completed',
-  ): Partial<IssuePatch> {
+  ): Partial<Pick<IssuePatch, 'state' | 'stateReason'>> {
     if (current === want.state) return {};
     return want.state === 'closed'
       ? { state: 'closed', stateReason: closeAs }

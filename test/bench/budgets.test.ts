@@ -147,8 +147,10 @@ describe('request budgets (npm run bench counts the same requests)', function ()
     assert.equal((await run(logOp(e, MANY, incident, 1))).requests, 1);
   });
 
-  it('a severity or status change on a loaded incident is two writes sent together, then one read to check', async () => {
-    // The comment and the view (body and labels); the read after both shows whether anyone else wrote in between.
+  it('a severity or status change on a loaded incident is four writes sent together, then one read to check', async () => {
+    // The comment, the body (PATCH) and one request per label added (POST) or removed (DELETE): a whole label set
+    // written back would drop labels a person set since the edge read the incident (issue #20). Here one label of
+    // the family goes, another comes: 2 label writes. The read after all of them shows whether anyone else wrote.
     // An incident whose view folds every comment (the one logged to above has a comment after its view: a change
     // there reads the timeline first).
     const severity = await run(severityOp(e, MANY, await loaded(e, MANY, active[60] ?? long)));
@@ -156,8 +158,8 @@ describe('request budgets (npm run bench counts the same requests)', function ()
     assert.deepEqual(
       [severity, status].map((r) => ({ requests: r.requests, writes: r.writes })),
       [
-        { requests: 3, writes: 2 },
-        { requests: 3, writes: 2 },
+        { requests: 5, writes: 4 },
+        { requests: 5, writes: 4 },
       ],
     );
   });

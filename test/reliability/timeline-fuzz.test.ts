@@ -8,7 +8,13 @@ import { defaultConfig } from '../../core/domain/config';
 import { entriesFromComments, fold, initialState, readIncidentMarker, stateOnly } from '../../core/domain/event-log';
 import type { Declaration, IncidentState, TimelineEntry } from '../../core/domain/incident';
 import { IncidentService } from '../../core/use-cases/incident-service';
-import type { CommentRecord, IssueGateway, IssuePatch, IssueRecord } from '../../core/github/issue-gateway';
+import type {
+  CommentRecord,
+  IssueGateway,
+  IssuePatch,
+  IssueRecord,
+  LabelRecord,
+} from '../../core/github/issue-gateway';
 import { assigneesFor, incidentFromComments, labelsFor } from '../../core/domain/issue-view';
 import { createRenderer, renderEntryComment, renderIncidentBody } from '../../core/domain/render';
 import type { Sandbox } from '../../sandbox/server';
@@ -268,6 +274,19 @@ class OneIssueGateway implements IssueGateway {
     };
     return this.issue;
   }
+  async addLabels(_n: number, labels: readonly string[]): Promise<LabelRecord[]> {
+    this.writes++;
+    const lower = new Set(this.issue.labels.map((l) => l.toLowerCase()));
+    this.issue = {
+      ...this.issue,
+      labels: [...this.issue.labels, ...labels.filter((l) => !lower.has(l.toLowerCase()))],
+    };
+    return this.issue.labels.map((name) => ({ name, color: 'ededed', description: null }));
+  }
+  async removeLabel(_n: number, name: string): Promise<void> {
+    this.writes++;
+    this.issue = { ...this.issue, labels: this.issue.labels.filter((l) => l.toLowerCase() !== name.toLowerCase()) };
+  }
   createIssue = unexpected;
   listIssues = unexpected;
   createComment = unexpected;
@@ -280,7 +299,6 @@ class OneIssueGateway implements IssueGateway {
   updateLabelDescription = unexpected;
   deleteLabel = unexpected;
   listAssignable = unexpected;
-  addLabels = unexpected;
   addSubIssue = unexpected;
   listSubIssues = unexpected;
   currentUser = unexpected;
