@@ -324,6 +324,21 @@ describe('status page', () => {
     assert.equal(feed.match(/<entry>/g)?.length, 4);
   });
 
+  it('leaves out the characters XML 1.0 forbids, so the feed and pages stay well-formed', async () => {
+    const { outage } = await seed();
+    const lead = w.serviceAs({ now, actor: 'octo-lead' });
+    await lead.postUpdate(outage.number, {
+      text: 'Payments recover\uFFFF slowly\uFFFE; \uD800 see you.',
+      public: true,
+    });
+    await build();
+    for (const file of allFiles(join(root, 'site')).filter((f) => /\.(atom|html)$/.test(f))) {
+      const text = readFileSync(file, 'utf8');
+      assert.doesNotMatch(text, /[\uFFFE\uFFFF\uD800-\uDFFF]/, relative(root, file));
+    }
+    assert.match(readFileSync(join(root, 'site', 'feed.atom'), 'utf8'), /Payments recover slowly; {2}see you\./);
+  });
+
   it('costs three lists plus the comments of published incidents only', async () => {
     await seed();
     const { requests } = await countRequests(sandbox(), () => build());
