@@ -194,6 +194,17 @@ export function plainTitle(text: string, max = 256): string {
   );
 }
 
+// Any @-mention (a person's or a team's), and not an address like ops@example.com.
+const ANY_MENTION_AT = /(?<![A-Za-z0-9_.+-])@(?=\\?[A-Za-z0-9])/g;
+
+/**
+ * Text nobody vouches for (an alert's title and description come from exception messages and payloads): every
+ * @-mention outside code is defused, a person's too, so the text can notify nobody.
+ */
+export function withoutMentions(text: string): string {
+  return outsideCode(decodeMentionEntities(text), (prose) => prose.replace(ANY_MENTION_AT, `@${ZERO_WIDTH_SPACE}`));
+}
+
 /** Team mentions GitHub would notify in this Markdown (after sanitizing there must be none). */
 export function teamMentions(text: string): string[] {
   const found: string[] = [];

@@ -8,6 +8,7 @@
 import { alertId, ALERT_SOURCE_NAMES, type Alert } from '../alerts/alert';
 import { routeAlert, type AlertDecision } from '../alerts/routes';
 import { entriesFromComments } from '../domain/event-log';
+import { withoutMentions } from '../domain/markdown';
 import { isActive, LEAD, type Incident } from '../domain/incident';
 import { incidentFromIssue } from '../domain/issue-view';
 import type { IssueRecord } from '../github/issue-gateway';
@@ -49,7 +50,13 @@ export class AlertIntake {
     return Promise.all(alerts.map((alert) => this.receive(alert)));
   }
 
-  async receive(alert: Alert): Promise<AlertOutcome> {
+  async receive(received: Alert): Promise<AlertOutcome> {
+    // An alert's words come from payloads and exception messages nobody vouches for: they notify nobody.
+    const alert = {
+      ...received,
+      title: withoutMentions(received.title),
+      description: withoutMentions(received.description),
+    };
     const decision = routeAlert(this.deps.config, alert);
     const id = alertId(alert);
     const name = `${alert.source}:${id}`;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
+import { teamMentions } from '../../core/domain/markdown';
 import { useSandbox } from '../support/sandbox';
 
 const ROOT = join(__dirname, '..', '..');
@@ -457,6 +458,21 @@ describe('firebreak CLI', () => {
     const result = await run(['list'], cwd);
     assert.equal(result.code, 1);
     assert.match(result.err, /\.github\/incidents\.yml:3:\d+: severities\[0\]\.freeze: freeze must be true or false/);
+  });
+
+  it('retro N > file keeps the mentions the timeline defused defused, so posting the draft notifies no team', async () => {
+    const cwd = aCheckout();
+    const declared = await run(['declare', '--title', 'Queue stuck', '--severity', 'minor', '--force', '--json'], cwd);
+    const { number } = JSON.parse(declared.out) as { number: number };
+    const logged = await run(
+      ['log', String(number), '--kind', 'observation', '--text', 'Paged @acme/sre at once'],
+      cwd,
+    );
+    assert.equal(logged.code, 0, logged.err);
+    const draft = await run(['retro', String(number)], cwd);
+    assert.equal(draft.code, 0, draft.err);
+    assert.match(draft.out, /Paged @\u200Bacme\/sre at once/);
+    assert.deepEqual(teamMentions(draft.out), []);
   });
 });
 
