@@ -194,6 +194,15 @@ export function plainTitle(text: string, max = 256): string {
   );
 }
 
+/**
+ * Text whose HTML must not act (raw tags from titles, names and outsiders' comments): every `<` outside code is
+ * written as `&lt;`, which GitHub and job summaries show as `<` and never parse as a tag (`<img onerror>`,
+ * `<details>` left open). Markdown formatting and code stay as they are.
+ */
+export function inertHtml(text: string, options: { readonly inline?: boolean } = {}): string {
+  return outsideCode(text, (prose) => prose.replace(/</g, '&lt;'), options.inline !== true);
+}
+
 // Any @-mention (a person's or a team's), and not an address like ops@example.com.
 const ANY_MENTION_AT = /(?<![A-Za-z0-9_.+-])@(?=\\?[A-Za-z0-9])/g;
 

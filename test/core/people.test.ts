@@ -318,6 +318,28 @@ describe('people: over HTTP against the sandbox', () => {
   });
 });
 
+describe('timeline from reactions: hostile comments', () => {
+  const sandbox = useSandbox();
+
+  it("an outsider's marked comment with an unclosed <details> and fence hides nothing of the retro after it", async () => {
+    const w = world(sandbox());
+    const incident = await w.service().declare({ title: 'Cart empty', severity: 'major' });
+    sandbox().store.addUser({ login: 'outsider', token: 'outsider-token', permission: 'read' });
+    const comment = sandbox().store.createCommentDirect(REPO, incident.number, {
+      body: 'Carts empty since 09:40 <details><summary>logs</summary> <img src=x onerror=alert(1)>\n```\nstack',
+      author: 'outsider',
+    });
+    await wired(sandbox(), WRITER_TOKEN).gateway.createReaction(comment.id, 'rocket');
+    const retro = await w.service().draftRetro(incident.number);
+    assert.match(retro, /Carts empty since 09:40 &lt;details>/);
+    assert.doesNotMatch(retro, /<details|<img/i, 'no tag from the comment acts');
+    // The sections after it are headings of their own, outside anything the comment opened.
+    const after = retro.slice(retro.indexOf('Carts empty'));
+    assert.match(after, /\n## Contributing factors\n[^]*\n## Action items\n/);
+    assert.equal((after.slice(0, after.indexOf('## Contributing')).match(/^ {0,3}```/gm) ?? []).length % 2, 0);
+  });
+});
+
 /** The core objects acting with another token (a reader or a writer reacting on GitHub). */
 function wired(sandbox: Parameters<typeof wiredFixture>[0], token: string) {
   return wiredFixture(sandbox, { token });
