@@ -19,6 +19,7 @@ import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { connect, incidentHistory, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
 import { Status } from '../core/use-cases/status';
+import { userLine } from '../core/domain/markdown';
 import { publishStatusPage } from '../core/status-site';
 import { AlertIntake } from '../core/use-cases/alerts';
 import { normaliseAlerts } from '../core/alerts/normalise';
@@ -213,12 +214,17 @@ async function statusPage(inputs: Inputs, connection: Connection): Promise<void>
   const active = model.incidents.filter((i) => i.status !== 'resolved');
   await writeSummary(
     [
-      `## Status page: ${model.status.description}`,
+      `## Status page: ${userLine(model.status.description, 200)}`,
       '',
       `${result.files.length} files written to \`${inputs.outputDir}\` (indicator \`${result.indicator}\`).`,
       '',
       ...(model.components.length > 0
-        ? ['| Component | Status |', '|---|---|', ...model.components.map((c) => `| ${c.name} | ${c.status} |`), '']
+        ? [
+            '| Component | Status |',
+            '|---|---|',
+            ...model.components.map((c) => `| ${userLine(c.name, 120).replace(/\|/g, '\\|')} | ${c.status} |`),
+            '',
+          ]
         : []),
       `${active.length} active public incident(s), ${model.incidents.length} published in the last 90 days, ` +
         `${model.scheduledMaintenances.filter((m) => m.status !== 'completed').length} scheduled maintenance(s).`,

@@ -87,14 +87,18 @@ function outsideCode(text: string, fn: (prose: string) => string, fences = true)
   return out.join('\n');
 }
 
-/** A single line of user text (titles, names): Markdown-safe and without line breaks. */
+/**
+ * A single line of user text (titles, names): Markdown-safe, without line breaks, and with its HTML inert (cut
+ * first, so an escape is never cut in half): a title's `<img onerror>` in a job summary or a table stays text.
+ */
 export function userLine(text: string, max = 256): string {
-  return truncate(
+  const line = truncate(
     userMarkdown(text, { inline: true })
       .replace(/\s*\n\s*/g, ' ')
       .trim(),
     max,
   );
+  return inertHtml(line, { inline: true });
 }
 
 export function truncate(text: string, max: number): string {

@@ -176,7 +176,8 @@ describe('freeze', () => {
     assert.match(report, /## 🧊 Deploys are frozen/);
     assert.ok(
       report.includes(
-        `| [#${incident.number}](${incident.url}) Checkout <b>down</b> | \`critical\` | declared | @octo-lead |`,
+        // The title's HTML is shown as typed, never parsed as a tag (a job summary renders HTML).
+        `| [#${incident.number}](${incident.url}) Checkout &lt;b>down&lt;/b> | \`critical\` | declared | @octo-lead |`,
       ),
     );
     assert.match(report, /### How to deploy anyway\n\nSet bypass: true\./);
