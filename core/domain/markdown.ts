@@ -208,7 +208,7 @@ export function inertHtml(text: string, options: { readonly inline?: boolean } =
 }
 
 // Any @-mention (a person's or a team's), and not an address like ops@example.com.
-const ANY_MENTION_AT = /(?<![A-Za-z0-9_.+-])@(?=\\?[A-Za-z0-9])/g;
+const ANY_MENTION_AT = /(?<![A-Za-z0-9])@(?=\\?[A-Za-z0-9])/g;
 
 /**
  * Text nobody vouches for (an alert's title and description come from exception messages and payloads): every

@@ -10,7 +10,8 @@ import { entryFromComment, fold, initialState, readIncidentMarker } from '../../
 import type { Incident, TimelineEntry } from '../../core/domain/incident';
 import { describeIncident } from '../../cli/incident-commands';
 import { terminalText } from '../../cli/terminal';
-import { BODY_LIMIT, teamMentions } from '../../core/domain/markdown';
+import { BODY_LIMIT, teamMentions, userLine, withoutMentions } from '../../core/domain/markdown';
+import { mentionedLogins } from '../../sandbox/notifications';
 import { createRenderer, renderEntryComment, renderIncidentBody } from '../../core/domain/render';
 import { codeRef, declaration, entry, hostileText, sometimesHuge } from './arbitraries';
 import {
@@ -163,6 +164,33 @@ describe('reliability: hostile titles and texts', function () {
           { numRuns: SIZE.cases, seed: SEED + 23, includeErrorInReport: true },
         ),
       () => `${printed} incidents printed`,
+    ),
+  );
+
+  // Outputs that are not issue bodies: job summaries and tables (one-line text), alert text (persons notified).
+  const OUTPUT_FRAGMENTS = ['<img src=x onerror=alert(1)>', '@octo-lead', '&#64;octo-lead', '@acme/sre', 'a@b.io', '<'];
+  // Without code (backticks, tildes): what is left is prose, where nothing may act or notify.
+  const prose = fc
+    .array(fc.oneof(hostileText({ maxPieces: 6 }), fc.constantFrom(...OUTPUT_FRAGMENTS)), { maxLength: 8 })
+    .map((parts) => parts.join(' ').replace(/[`~]/g, "'"));
+  let defused = 0;
+  it(
+    `${SIZE.cases} hostile lines for job summaries and alert text: no HTML tag in a line, no mention in alert text`,
+    property(
+      'P4. summaries and alert text (hostile text)',
+      `${SIZE.cases} cases`,
+      () =>
+        fc.assert(
+          fc.property(prose, (text) => {
+            assert.ok(!userLine(text, 500).includes('<'), 'no tag opens in a line of a summary or table');
+            const quiet = withoutMentions(text);
+            assert.deepEqual(mentionedLogins(quiet), [], 'alert text mentions no person');
+            assert.deepEqual(teamMentions(quiet), [], 'alert text mentions no team');
+            if (mentionedLogins(text).length > 0) defused++;
+          }),
+          { numRuns: SIZE.cases, seed: SEED + 23, includeErrorInReport: true },
+        ),
+      () => `${defused} texts had mentions, all defused`,
     ),
   );
 
