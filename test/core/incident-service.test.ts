@@ -71,15 +71,18 @@ describe('incident service against the sandbox', () => {
       service.log(incident, { kind: 'observation', text: 'Error rate 40%' }),
     );
     assert.equal(logged.requests.length, 1);
-    for (const change of [
-      () => service.setSeverity(incident, 'critical'),
-      () => service.assignRole(incident, 'comms', 'octo-comms'),
-      () => service.postUpdate(incident, { text: 'Rolled back', status: 'monitoring' }),
-      () => service.setStatus(incident, 'identified'),
-    ]) {
+    // Labels are added (POST) and removed (DELETE) one at a time, never written back as a set the edge read: a
+    // severity or status change swaps one label (2 requests), a first comms holder adds role:comms (1).
+    const swap = ['DELETE', 'PATCH', 'POST', 'POST'];
+    for (const [change, methods] of [
+      [() => service.setSeverity(incident, 'critical'), swap],
+      [() => service.assignRole(incident, 'comms', 'octo-comms'), ['PATCH', 'POST', 'POST']],
+      [() => service.postUpdate(incident, { text: 'Rolled back', status: 'monitoring' }), swap],
+      [() => service.setStatus(incident, 'identified'), swap],
+    ] as const) {
       const { result, requests } = await countRequests(sandbox(), change);
-      // The comment and the view write, together; no read before the answer.
-      assert.deepEqual(requests.map((r) => r.method).sort(), ['PATCH', 'POST']);
+      // The comment and the view writes (body, labels), together; no read before the answer.
+      assert.deepEqual(requests.map((r) => r.method).sort(), methods);
       // Then one read, and one more for the comments the incident held here does not count (the log entry).
       const check = await countRequests(sandbox(), () => service.settle());
       assert.deepEqual(
