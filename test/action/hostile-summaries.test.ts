@@ -6,6 +6,8 @@ import { renderFollowUpReport } from '../../core/use-cases/follow-ups';
 import { useSandbox } from '../sandbox/support';
 import { world } from '../core/world';
 import { buildAction, REPO, runAction } from './support';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { PostUpdate } from '../../core/use-cases/post-update';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const CONFIG = `services:\n  checkout: { paths: ["src/**"], public: true, display-name: "Checkout ${HOSTILE}" }\n`;
@@ -18,10 +20,9 @@ describe('action: job summaries show hostile text as text', function () {
 
   it('freeze, status and status-page summaries escape HTML from titles and display names', async () => {
     const w = world(sandbox(), { config: parseConfig(CONFIG) });
-    const incident = await w
-      .service()
-      .declare({ title: `Checkout ${HOSTILE} <details><summary>x`, severity: 'critical', services: ['checkout'] });
-    await w.service().postUpdate(incident.number, { text: 'Checkout fails.', public: true });
+    const incident = await new DeclareIncident(w
+      .service()).run({ title: `Checkout ${HOSTILE} <details><summary>x`, severity: 'critical', services: ['checkout'] });
+    await new PostUpdate(w.service()).run(incident.number, { text: 'Checkout fails.', public: true });
     // An outsider's request (the issue form, no write access) is listed by status too.
     sandbox().store.createIssueDirect(REPO, {
       title: `Request ${HOSTILE}`,

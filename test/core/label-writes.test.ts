@@ -7,6 +7,8 @@ import { ALERT_RESOLVED_LABEL, AlertIntake } from '../../core/use-cases/alerts';
 import { ViewSync } from '../../core/use-cases/view-sync';
 import { useSandbox } from '../support/sandbox';
 import { WRITER_TOKEN, wired } from '../support/fixtures';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
 
 /**
  * The gateway as Firebreak uses it, with a person's label landing on GitHub (over HTTP, as the web UI sends it) right
@@ -75,9 +77,9 @@ describe('label writes keep what others set since the read', () => {
 
   it("a severity change on an incident loaded before a person's label keeps that label", async () => {
     const { service, gateway } = wired(sandbox());
-    const loaded = await service.declare({ title: 'Search slow', severity: 'minor' });
+    const loaded = await new DeclareIncident(service).run({ title: 'Search slow', severity: 'minor' });
     await wired(sandbox(), { token: WRITER_TOKEN }).gateway.addLabels(loaded.number, ['customer-impact']);
-    await service.setSeverity(loaded, 'critical');
+    await new ChangeSeverity(service).run(loaded, 'critical');
     await service.settle();
     const labels = (await gateway.getIssue(loaded.number)).labels;
     assert.ok(labels.includes('customer-impact'), labels.join(', '));
@@ -86,7 +88,7 @@ describe('label writes keep what others set since the read', () => {
 
   it('a repair that rewrites the labels keeps a label set between its read and its write', async () => {
     const w = wired(sandbox());
-    const incident = await w.service.declare({ title: 'Queue backs up', severity: 'major' });
+    const incident = await new DeclareIncident(w.service).run({ title: 'Queue backs up', severity: 'major' });
     // A hand edit the repair puts back: severity:major removed.
     await w.gateway.removeLabel(incident.number, 'severity:major');
     const racing = withLabelAfterRead(w.gateway, wired(sandbox(), { token: WRITER_TOKEN }).gateway, 'getIssue');
@@ -103,7 +105,7 @@ describe('label writes keep what others set since the read', () => {
 
   it('removing a label the issue no longer carries is no error (someone removed it first)', async () => {
     const w = wired(sandbox());
-    const incident = await w.service.declare({ title: 'Gone already', severity: 'minor' });
+    const incident = await new DeclareIncident(w.service).run({ title: 'Gone already', severity: 'minor' });
     await w.gateway.removeLabel(incident.number, 'not-there');
     assert.ok((await labelsOf(incident.number)).includes('severity:minor'));
   });

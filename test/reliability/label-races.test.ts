@@ -19,6 +19,8 @@ import {
   type Client,
 } from './support';
 import { record } from './table';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
 
 /** Labels only a person sets (Firebreak never computes them). */
 const PERSONAL = ['customer-impact', 'needs-comms', 'team:payments'] as const;
@@ -68,7 +70,7 @@ describe('reliability: label races (a person labels while Firebreak writes)', fu
         async (labelling, changes) => {
           races++;
           const first = clients[0]!;
-          const declared = await first.service.declare({ title: `Label race ${races}`, severity: 'minor' });
+          const declared = await new DeclareIncident(first.service).run({ title: `Label race ${races}`, severity: 'minor' });
           const personDone = (async () => {
             for (const op of labelling) {
               await sleep(op.delay);
@@ -82,7 +84,7 @@ describe('reliability: label races (a person labels while Firebreak writes)', fu
               await sleep(c.delay);
               const { service } = clients[c.client]!;
               try {
-                if (c.kind === 'repair') await service.repair(declared.number);
+                if (c.kind === 'repair') await new RepairIncident(service).run(declared.number);
                 else
                   await applyChange(
                     service,
