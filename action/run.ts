@@ -17,6 +17,7 @@ import { nodeFetchAsFetch } from '../core/github/node-fetch';
 import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
+import { trustForIssue } from '../core/use-cases/writers';
 import { connect, incidentHistory, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
 import { Status } from '../core/use-cases/status';
 import { publishStatusPage } from '../core/status-site';
@@ -114,6 +115,7 @@ async function syncStatuses(inputs: Inputs, connection: Connection): Promise<voi
     ...options,
     ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
     onPrivateError: inputs.onPrivateError,
+    authority: connection.authority,
   });
   const change = issueEventChange(inputs);
   const repository = inputs.runner.payload['repository'] as { default_branch?: unknown } | undefined;
@@ -239,6 +241,7 @@ async function alert(inputs: Inputs, connection: Connection): Promise<void> {
     config: connection.config,
     gateway: connection.gateway,
     renderer: connection.renderer,
+    authority: connection.authority,
     service,
   });
   const [outcome] = await intake.receiveAll(alerts);
@@ -405,7 +408,7 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
   }
 }
 
-async function followUps(inputs: Inputs, { gateway, renderer }: Connection): Promise<void> {
+async function followUps(inputs: Inputs, { gateway, renderer, authority }: Connection): Promise<void> {
   const incident = inputs.incident;
   if (!incident) return;
   if (incident.fromEvent && incident.labels && !incident.labels.includes(inputs.config.labels.incident)) {
@@ -415,7 +418,7 @@ async function followUps(inputs: Inputs, { gateway, renderer }: Connection): Pro
     core.setOutput('created', '[]');
     return;
   }
-  const result = await new FollowUps({ gateway, config: inputs.config, renderer }).run(
+  const result = await new FollowUps({ gateway, config: inputs.config, renderer, authority }).run(
     incident.number,
     inputs.runner.jobKey ? { runKey: inputs.runner.jobKey } : {},
   );
@@ -455,9 +458,9 @@ const PEOPLE_REMINDER_NAMES = {
   similar: 'similar incidents',
 } as const;
 
-async function status(inputs: Inputs, { gateway, renderer }: Connection): Promise<void> {
+async function status(inputs: Inputs, { gateway, renderer, authority }: Connection): Promise<void> {
   const declared = incidentEvent(inputs) === 'declared' ? eventIssue(inputs.runner) : undefined;
-  const result = await new Status({ gateway, config: inputs.config, renderer }).run({
+  const result = await new Status({ gateway, config: inputs.config, renderer, authority }).run({
     remind: inputs.remind,
     ...(inputs.summaryIssue !== undefined ? { summaryIssue: inputs.summaryIssue } : {}),
     // A declaration (from the issue form) is compared with the active incidents: one team per incident.
@@ -496,7 +499,10 @@ async function status(inputs: Inputs, { gateway, renderer }: Connection): Promis
         event = {
           kind,
           incident: summarizeIncident(
-            incidentFromIssue({ repo: gateway.repo, issue: record, config: inputs.config }),
+            incidentFromIssue(
+              { repo: gateway.repo, issue: record, config: inputs.config },
+              await trustForIssue(authority, gateway.repo, record),
+            ),
             new Date(),
           ),
         };

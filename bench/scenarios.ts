@@ -9,6 +9,7 @@ import { syncFreezeStatuses, type IssueEventChange } from '../core/use-cases/fre
 import { silentLogger, type ClientOptions } from '../core/github/github-client';
 import type { IncidentService } from '../core/use-cases/incident-service';
 import type { Incident, RepoRef } from '../core/domain/incident';
+import { trustOf } from '../core/domain/trust';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { Status, type StatusResult } from '../core/use-cases/status';
@@ -56,7 +57,9 @@ export function edge(e: Env, repo: string) {
 /** The incident as an edge holds it after listing it (read here, untimed): acting on it needs no extra read. */
 export async function loaded(e: Env, repo: string, issueNumber: number): Promise<Incident> {
   const { gateway } = edge(e, repo);
-  return incidentFromIssue({ repo: gateway.repo, issue: await gateway.getIssue(issueNumber), config: e.config });
+  const issue = await gateway.getIssue(issueNumber);
+  // The bench's issues are all the token's: trusted, as the edge that listed them would have found.
+  return incidentFromIssue({ repo: gateway.repo, issue, config: e.config }, trustOf([issue.author]));
 }
 
 export type Op = () => Promise<unknown>;

@@ -126,6 +126,7 @@ export const followUpsCommand: Command = {
       gateway: context.gatewayFor(repo),
       config: context.config,
       renderer: context.renderer,
+      authority: context.connection.authority,
     }).run(number, { dryRun });
     if (ctx.json) {
       ctx.io.out(
@@ -166,6 +167,7 @@ export const statusCommand: Command = {
       gateway: context.gateway,
       config: context.config,
       renderer: context.renderer,
+      authority: context.connection.authority,
     }).run({
       remind,
       ...(summaryIssue !== undefined ? { summaryIssue } : {}),

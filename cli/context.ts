@@ -110,6 +110,7 @@ export async function buildContext(
             gateway: gatewayFor(target),
             ...(privateGateway ? { privateGateway } : {}),
             renderer: connection.renderer,
+            authority: connection.authority,
             actor: await actor,
           });
         })();

@@ -1,6 +1,7 @@
 // The one wiring every face uses: a workspace plus credentials become a GitHub client, the gateways of the incident
 // repositories, the renderer and, once the actor is known, the incident use cases. The CLI, the Action, the
 // extension, the drill, the bench and the tests all build their objects here.
+import { Authority } from './authority';
 import type { FirebreakConfig } from './domain/config';
 import { repoSlug, type RepoRef } from './domain/incident';
 import { createRenderer, type Renderer } from './domain/render';
@@ -42,6 +43,8 @@ export interface Connection {
   readonly apiUrl: string;
   /** The gateway of any repository (the incident ones are reused). */
   gatewayFor(repo: RepoRef): IssueGateway;
+  /** Who may act (GitHub's collaborator permission), cached for this connection's life: one run or process. */
+  readonly authority: Authority;
 }
 
 export function connect(workspace: WiringWorkspace, options: ConnectOptions = {}): Connection {
@@ -57,6 +60,15 @@ export function connect(workspace: WiringWorkspace, options: ConnectOptions = {}
   const privateGateway = workspace.privateRepository ? make(workspace.privateRepository) : undefined;
   const known = new Map<string, IssueGateway>([[repoSlug(gateway.repo).toLowerCase(), gateway]]);
   if (privateGateway) known.set(repoSlug(privateGateway.repo).toLowerCase(), privateGateway);
+  const gatewayFor = (repo: RepoRef): IssueGateway => {
+    const slug = repoSlug(repo).toLowerCase();
+    let found = known.get(slug);
+    if (!found) {
+      found = make(repo);
+      known.set(slug, found);
+    }
+    return found;
+  };
   return {
     config: workspace.config,
     client,
@@ -66,15 +78,8 @@ export function connect(workspace: WiringWorkspace, options: ConnectOptions = {}
     ...(privateGateway ? { privateGateway } : {}),
     webUrl: gateway.webUrl,
     apiUrl: client.baseUrl,
-    gatewayFor(repo) {
-      const slug = repoSlug(repo).toLowerCase();
-      let found = known.get(slug);
-      if (!found) {
-        found = make(repo);
-        known.set(slug, found);
-      }
-      return found;
-    },
+    gatewayFor,
+    authority: new Authority((repo, login) => gatewayFor(repo).canPush(login)),
   };
 }
 
@@ -94,6 +99,7 @@ export function incidentService(connection: Connection, options: ServiceOptions)
     gateway: connection.gateway,
     ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
     renderer: connection.renderer,
+    authority: connection.authority,
     actor: options.actor,
     ...(options.now ? { now: options.now } : {}),
     ...(options.newKey ? { newKey: options.newKey } : {}),
@@ -115,6 +121,7 @@ export function incidentHistory(connection: Connection, options: HistoryOptions)
     config: connection.config,
     gateway: connection.gateway,
     ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+    authority: connection.authority,
     git: options.git,
     ...(options.codeRepo ? { codeRepo: repoSlug(options.codeRepo) } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -128,6 +135,7 @@ export function deploymentGate(connection: Connection, options: { readonly now?:
     gateway: connection.gateway,
     ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
     reviews: (repo) => new OctokitDeploymentReviewGateway(repo, connection.client),
+    authority: connection.authority,
     ...(options.now ? { now: options.now } : {}),
   });
 }

@@ -231,7 +231,7 @@ export class Payloads {
     const owner = user.login.toLowerCase() === repo.owner.toLowerCase();
     const role = owner ? 'admin' : user.permission;
     // The legacy `permission` field has no triage (read) or maintain (write); role_name is exact.
-    const permission = role === 'triage' ? 'read' : role;
+    const permission = role === 'triage' ? 'read' : role === 'maintain' ? 'write' : role;
     return {
       permission,
       role_name: role,
@@ -239,9 +239,9 @@ export class Payloads {
         ...this.simpleUser(user.login),
         permissions: {
           pull: role !== 'none',
-          triage: role === 'triage' || role === 'write' || role === 'admin',
-          push: role === 'write' || role === 'admin',
-          maintain: role === 'admin',
+          triage: role !== 'none' && role !== 'read',
+          push: role === 'write' || role === 'maintain' || role === 'admin',
+          maintain: role === 'maintain' || role === 'admin',
           admin: role === 'admin',
         },
         role_name: role,
@@ -341,7 +341,7 @@ export class Payloads {
     if (viewer) {
       payload.permissions = {
         admin: viewer.permission === 'admin',
-        maintain: viewer.permission === 'admin',
+        maintain: viewer.permission === 'admin' || viewer.permission === 'maintain',
         push: canPush(viewer),
         triage: canTriage(viewer),
         pull: viewer.permission !== 'none' || !repo.private,

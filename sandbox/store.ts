@@ -3,7 +3,7 @@
 import type { SandboxNotification } from './notifications';
 import { createHash } from 'node:crypto';
 
-export type Permission = 'admin' | 'write' | 'triage' | 'read' | 'none';
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 export type UserType = 'User' | 'Bot';
 export type AuthorAssociation = 'OWNER' | 'MEMBER' | 'COLLABORATOR' | 'CONTRIBUTOR' | 'NONE';
 export type StateReason = 'completed' | 'reopened' | 'not_planned' | 'duplicate';

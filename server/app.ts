@@ -48,6 +48,7 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
     config: connection.config,
     gateway: connection.gateway,
     renderer: connection.renderer,
+    authority: connection.authority,
     service,
   });
   const appRoutes = githubAppRoutes({

@@ -13,6 +13,8 @@ import { incidentFromIssue } from '../domain/issue-view';
 import type { IssueRecord } from '../github/issue-gateway';
 import type { IncidentService } from './incident-service';
 import type { UseCaseDeps } from './use-case';
+import type { Authority } from '../authority';
+import { authorityFor, trustForComments, trustForIssues } from './writers';
 
 /** On an alert's incident while its alert is resolved; absent while it fires. */
 export const ALERT_RESOLVED_LABEL = 'alert:resolved';
@@ -42,7 +44,11 @@ export class AlertIntake {
   /** Deliveries of one alert in this process go one after the other; other replicas are met on GitHub. */
   private readonly lanes = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly deps: AlertIntakeDeps) {}
+  private readonly authority: Authority;
+
+  constructor(private readonly deps: AlertIntakeDeps) {
+    this.authority = authorityFor(deps);
+  }
 
   /** Handles each alert of a delivery; the outcomes in the same order. */
   async receiveAll(alerts: readonly Alert[]): Promise<AlertOutcome[]> {
@@ -92,7 +98,12 @@ export class AlertIntake {
   private async openIncidents(): Promise<Listed[]> {
     const { gateway, config } = this.deps;
     const issues = await gateway.listIssues({ labels: [config.labels.incident], state: 'open' });
-    return issues.map((issue) => ({ issue, incident: incidentFromIssue({ repo: gateway.repo, issue, config }) }));
+    // Only bodies by people with write access name an alert: anyone's issue from the form could claim one.
+    const trust = await trustForIssues(this.authority, gateway.repo, issues);
+    return issues.map((issue) => ({
+      issue,
+      incident: incidentFromIssue({ repo: gateway.repo, issue, config }, trust),
+    }));
   }
 
   /** Open incidents declared from this alert, lowest number first (only trusted bodies name an alert). */
@@ -159,7 +170,8 @@ export class AlertIntake {
     const receiver = this.deps.service.actor;
     if (incident.roles[LEAD] !== receiver) return true;
     const comments = await this.deps.gateway.listComments(incident.number);
-    return entriesFromComments(comments).some((entry) => entry.by !== receiver);
+    const trust = await trustForComments(this.authority, this.deps.gateway.repo, comments);
+    return entriesFromComments(comments, trust).some((entry) => entry.by !== receiver);
   }
 
   /** `attach`: the alert is an observation on the service's active incident (once per alert state). */

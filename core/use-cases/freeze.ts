@@ -8,6 +8,9 @@ import type { IssueRecord } from '../domain/records';
 import type { IncidentService } from './incident-service';
 import type { IssueGateway } from '../github/issue-gateway';
 import type { UseCaseDeps } from './use-case';
+import type { Authority } from '../authority';
+import type { Trust } from '../domain/trust';
+import { authorityFor, trustForIssues } from './writers';
 import { incidentFromIssue } from '../domain/issue-view';
 import { stripControl, userLine } from '../domain/markdown';
 import { durationBetween } from '../domain/render';
@@ -28,6 +31,8 @@ export interface FreezeOptions {
    * closed; `warn` decides from the public incidents and says so in `privateWarning`.
    */
   readonly onPrivateError?: 'fail' | 'warn';
+  /** Who may act (GitHub's permission), shared by the run; made over the gateways when absent. */
+  readonly authority?: Authority;
 }
 
 /**
@@ -163,19 +168,23 @@ export interface FreezeIssues {
   readonly privateRepo?: RepoRef;
   readonly privateIssues: readonly IssueRecord[];
   readonly privateWarning?: string;
+  /** Who may write to each repository, among the issues' authors: only their bodies give state (see event-log.ts). */
+  readonly trust: Trust;
+  readonly privateTrust: Trust;
 }
 
 /** Lists the open incidents: one request per repository (more only past 100), both at once. */
 export async function readFreezeIssues(
   gateway: IssueGateway,
   config: FirebreakConfig,
-  options: Pick<FreezeOptions, 'privateGateway' | 'onPrivateError' | 'severities' | 'services'> = {},
+  options: Pick<FreezeOptions, 'privateGateway' | 'onPrivateError' | 'severities' | 'services' | 'authority'> = {},
 ): Promise<FreezeIssues> {
   // Bad input is refused before anything is read.
   freezeSeverities(config, options.severities);
   resolveServices(config, options.services ?? []);
   const list = (g: IssueGateway) => g.listIssues({ labels: [config.labels.incident], state: 'open' });
   const privateGateway = options.privateGateway;
+  const authority = authorityFor({ ...options, gateway });
   const [issues, privateList] = await Promise.all([
     list(gateway),
     privateGateway
@@ -196,13 +205,22 @@ export async function readFreezeIssues(
       issues,
       privateIssues: [],
       privateWarning: `Private incidents were not checked (on-private-error: warn): ${error.message}`,
+      trust: await trustForIssues(authority, gateway.repo, issues),
+      privateTrust: await trustForIssues(authority, gateway.repo, []),
     };
   }
+  const privateIssues = privateList?.found ?? [];
+  const [trust, privateTrust] = await Promise.all([
+    trustForIssues(authority, gateway.repo, issues),
+    trustForIssues(authority, privateGateway?.repo ?? gateway.repo, privateIssues),
+  ]);
   return {
     repo: gateway.repo,
     issues,
     ...(privateGateway ? { privateRepo: privateGateway.repo } : {}),
-    privateIssues: privateList?.found ?? [],
+    privateIssues,
+    trust,
+    privateTrust,
   };
 }
 
@@ -231,7 +249,7 @@ export function decideFreeze(
   const freezing: Incident[] = [];
   const ignored: { incident: Incident; reason: IgnoredReason }[] = [];
   for (const issue of read.issues) {
-    const incident = incidentFromIssue({ repo: read.repo, issue, config });
+    const incident = incidentFromIssue({ repo: read.repo, issue, config }, read.trust);
     const reason = classify(incident);
     if (reason) ignored.push({ incident, reason });
     else freezing.push(incident);
@@ -240,7 +258,7 @@ export function decideFreeze(
   const privateRepo = read.privateRepo;
   const privates = privateRepo
     ? read.privateIssues
-        .map((issue) => incidentFromIssue({ repo: privateRepo, issue, config }))
+        .map((issue) => incidentFromIssue({ repo: privateRepo, issue, config }, read.privateTrust))
         .filter((incident) => classify(incident) === undefined)
         .sort(bySeverity)
     : [];

@@ -58,6 +58,9 @@ import { knownPushers, reactionCandidates } from '../domain/reactions';
 import { DEFAULT_BREAK_MINUTES } from '../domain/people';
 import { PeopleReminders, type RetroDueRow } from './people-reminders';
 import { similarIncidents, type DraftIncident, type SimilarIncident } from '../domain/similar';
+import { trustOf, type Trust } from '../domain/trust';
+import type { Authority } from '../authority';
+import { authorityFor, trustForComments, trustForIssue, trustForIssues } from './writers';
 import {
   boundedDescription,
   renderEntryComment,
@@ -79,6 +82,8 @@ export interface IncidentServiceDeps {
   readonly newKey?: () => string;
   /** How long the view write after a landed entry is retried while GitHub fails (default 20 s). */
   readonly viewBudgetMs?: number;
+  /** Who may act (GitHub's permission), shared by the run's use cases; made over the gateways when absent. */
+  readonly authority?: Authority;
 }
 
 /** Where a change starts from: the freshest state known, and what GitHub showed when it was read. */
@@ -147,14 +152,14 @@ export class IncidentService {
   /** Managed labels that GitHub answered with its default color, per repository, until syncLabels colors them. */
   private readonly greyLabels = new Map<string, Set<string>>();
   private readonly checks = new Set<Promise<void>>();
-  /** Whether a reactor can push, per repository and login (see markedComments). */
-  private readonly pushers = new Map<string, Promise<boolean>>();
+  private readonly authority: Authority;
   private checkFailures: unknown[] = [];
 
   constructor(private readonly deps: IncidentServiceDeps) {
     this.config = deps.config;
     this.now = deps.now ?? (() => new Date());
     this.newKey = deps.newKey ?? randomUUID;
+    this.authority = authorityFor(deps);
   }
 
   /**
@@ -240,7 +245,8 @@ export class IncidentService {
       );
     }
     this.noteGreyLabels(gateway.repo, issue);
-    return incidentFromIssue({ repo: gateway.repo, issue, config: this.config });
+    // GitHub kept its labels, which only people with push access can set: its author may write.
+    return incidentFromIssue({ repo: gateway.repo, issue, config: this.config }, trustOf([issue.author]));
   }
 
   /**
@@ -480,7 +486,13 @@ export class IncidentService {
       // By the day, so that polling asks the same question (and GitHub answers 304) all day.
       since: new Date(Math.floor((now.getTime() - 45 * 86_400_000) / 86_400_000) * 86_400_000).toISOString(),
     });
-    const people = new PeopleReminders({ gateway, config: this.config, renderer, now: () => now });
+    const people = new PeopleReminders({
+      gateway,
+      config: this.config,
+      renderer,
+      now: () => now,
+      authority: this.authority,
+    });
     return (await people.retros(closed, now, [], false)).rows;
   }
 
@@ -502,9 +514,10 @@ export class IncidentService {
     const { gateway, number } = this.locate(ref);
     const chained = chainTo(ref, entry);
     const comment = await gateway.createComment(number, renderEntryComment(chained, this.deps.renderer), entry.key);
-    if (!isTrustedAuthor(comment)) throw this.notRecorded(gateway, number, comment);
+    const trust = await trustForComments(this.authority, gateway.repo, [comment]);
+    if (!isTrustedAuthor(comment, trust)) throw this.notRecorded(gateway, number, comment);
     return (
-      entryFromComment(comment) ?? {
+      entryFromComment(comment, trust) ?? {
         ...chained,
         hash: entryHash(chained),
         by: comment.author,
@@ -519,7 +532,8 @@ export class IncidentService {
     return new FirebreakError(
       'permission',
       `Not recorded: GitHub took the comment (${comment.url}), but @${comment.author} cannot push to ${slug} ` +
-        `(association ${comment.authorAssociation}), so no reader counts it as an entry of ${slug}#${number}.`,
+        `(GitHub's permission for them is not write, maintain or admin, or could not be read), so no reader ` +
+        `counts it as an entry of ${slug}#${number}.`,
       `Ask an admin of ${slug} for write (or triage) access, or use a token of someone who has it; ` +
         'delete the comment on GitHub if it confuses people.',
     );
@@ -537,11 +551,11 @@ export class IncidentService {
       ...(options.includePrivate && this.deps.privateGateway ? [this.deps.privateGateway] : []),
     ];
     const lists = await Promise.all(
-      gateways.map(async (gateway) =>
-        (await gateway.listIssues({ labels: [this.config.labels.incident], state: 'open' })).map((issue) =>
-          incidentFromIssue({ repo: gateway.repo, issue, config: this.config }),
-        ),
-      ),
+      gateways.map(async (gateway) => {
+        const issues = await gateway.listIssues({ labels: [this.config.labels.incident], state: 'open' });
+        const trust = await trustForIssues(this.authority, gateway.repo, issues);
+        return issues.map((issue) => incidentFromIssue({ repo: gateway.repo, issue, config: this.config }, trust));
+      }),
     );
     return lists
       .flat()
@@ -663,6 +677,7 @@ export class IncidentService {
       gateway,
       config: this.config,
       renderer: this.deps.renderer,
+      authority: this.authority,
       ...(this.deps.viewBudgetMs !== undefined ? { budgetMs: this.deps.viewBudgetMs } : {}),
     });
   }
@@ -682,16 +697,18 @@ export class IncidentService {
     this.requireIncidentIssue(gateway, issue);
     const through = readIncidentMarker(issue.body)?.through;
     if (through === issue.comments) {
-      const incident = incidentFromIssue({ repo: gateway.repo, issue, config: this.config });
+      const trust = await trustForIssue(this.authority, gateway.repo, issue);
+      const incident = incidentFromIssue({ repo: gateway.repo, issue, config: this.config }, trust);
       const want = desiredView(this.config, this.deps.renderer, incident.declaration, incident, through);
       const behind = viewDifferences(issue, want, this.config, { assignees: false }).length > 0;
       return { gateway, number, incident, folded: issue.comments, issue, behind, unshown: [] };
     }
     const comments = await gateway.listComments(number);
-    const { incident, want } = viewOfTimeline(this.config, this.deps.renderer, issue, comments, gateway.repo);
+    const trust = await trustForIssue(this.authority, gateway.repo, issue, comments);
+    const { incident, want } = viewOfTimeline(this.config, this.deps.renderer, issue, comments, gateway.repo, trust);
     const behind = viewDifferences(issue, want, this.config, { assignees: false }).length > 0;
     // Entries after what the body folds: a view that shows their fold is not behind, whatever they are.
-    const unshown = behind && through !== undefined ? entriesFromComments(comments.slice(through)) : [];
+    const unshown = behind && through !== undefined ? entriesFromComments(comments.slice(through), trust) : [];
     return { gateway, number, incident, folded: comments.length, issue, behind, unshown };
   }
 
@@ -817,7 +834,7 @@ export class IncidentService {
         // More comments than expected (log entries, or changes the incident held by the edge does not count yet):
         // the view still holds when the changes among them, applied in order onto what was folded, give it too.
         const tail = await gateway.listComments(number, { skip: folded });
-        const changes = stateEntries(tail);
+        const changes = stateEntries(tail, await trustForComments(this.authority, gateway.repo, tail));
         if (tail.length === issue.comments - folded && changes.some((e) => e.key === key)) {
           const state = changes.reduce((s, e) => applyEntry(s, e), stateOnly(incident));
           const again = desiredView(this.config, this.deps.renderer, incident.declaration, state, folded + 1);
@@ -874,8 +891,11 @@ export class IncidentService {
     const { gateway, number } = this.locate(ref);
     const [issue, comments] = await Promise.all([gateway.getIssue(number), gateway.listComments(number)]);
     this.requireIncidentIssue(gateway, issue);
-    const marked = await this.markedComments(gateway, comments);
-    return incidentFromComments({ repo: gateway.repo, issue, config: this.config }, comments, marked).incident;
+    // A lookup that fails leaves its author untrusted for state, and the read goes on: `show` always works.
+    const trust = await trustForIssue(this.authority, gateway.repo, issue, comments);
+    const marked = await this.markedComments(gateway, comments, trust);
+    const located = { repo: gateway.repo, issue, config: this.config };
+    return incidentFromComments(located, comments, trust, marked).incident;
   }
 
   /**
@@ -886,31 +906,21 @@ export class IncidentService {
   private async markedComments(
     gateway: IssueGateway,
     comments: readonly CommentRecord[],
+    trust: Trust,
   ): Promise<Map<number, string[]>> {
     const reaction = this.config.timelineReaction;
     const marked = new Map<number, string[]>();
     const candidates = reactionCandidates(comments, reaction);
     if (!reaction || candidates.length === 0) return marked;
-    const known = knownPushers(comments);
+    const known = knownPushers(comments, trust);
     for (const comment of candidates) {
       const reactors = await gateway.listReactions(comment.id, reaction);
       const trusted: string[] = [];
       for (const login of reactors)
-        if (known.has(login.toLowerCase()) || (await this.pusher(gateway, login))) trusted.push(login);
+        if (known.has(login.toLowerCase()) || (await this.authority.mayWrite(gateway.repo, login))) trusted.push(login);
       if (trusted.length > 0) marked.set(comment.id, trusted);
     }
     return marked;
-  }
-
-  private async pusher(gateway: IssueGateway, login: string): Promise<boolean> {
-    const key = `${repoSlug(gateway.repo)}:${login.toLowerCase()}`.toLowerCase();
-    let answer = this.pushers.get(key);
-    if (!answer) {
-      answer = gateway.canPush(login);
-      this.pushers.set(key, answer);
-      answer.catch(() => this.pushers.delete(key));
-    }
-    return answer;
   }
 
   private async createWithAssigneeFallback(

@@ -7,6 +7,7 @@
 //   new FollowUps(deps).run(incidentNumber, options)          follow-up issues from a retro's checklist
 //   new Status(deps).run(options)                             status report, reminders, digest, repairs
 //   new AlertIntake({ ...deps, service }).receive(alert)      an alert from monitoring: declare once, follow its state
+import type { Authority } from '../authority';
 import type { FirebreakConfig } from '../domain/config';
 import type { Renderer } from '../domain/render';
 import type { IssueGateway } from '../github/issue-gateway';
@@ -18,4 +19,6 @@ export interface UseCaseDeps {
   readonly renderer: Renderer;
   /** The clock (tests and drills set it). */
   readonly now?: () => Date;
+  /** Who may act (GitHub's permission), one per run (core/wiring.ts); made over the gateway when absent. */
+  readonly authority?: Authority;
 }

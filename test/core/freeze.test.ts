@@ -1,3 +1,4 @@
+import { trustAll } from '../builders/incident';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../core/domain/config';
 import { InputError } from '../../core/domain/errors';
@@ -152,7 +153,7 @@ describe('freeze', () => {
     });
     assert.equal(recorded.length, 2);
     for (const incident of [a, b]) {
-      const entries = entriesFromComments(await w.gateway.listComments(incident.number));
+      const entries = entriesFromComments(await w.gateway.listComments(incident.number), trustAll);
       assert.equal(entries.length, 1);
       const entry = entries[0];
       assert.equal(entry?.kind, 'bypass');

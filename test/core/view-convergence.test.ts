@@ -1,5 +1,6 @@
 // The view (labels, assignees, body) always ends equal to the fold of the timeline: when changes of every kind run
 // at the same moment, when the view write after a landed comment fails, and when a command is run again.
+import { trustAll } from '../builders/incident';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { GitHubError } from '../../core/domain/errors';
@@ -24,7 +25,7 @@ const HOLDERS = ['firebreak-dev', 'octo-lead', 'octo-comms', 'octo-scribe'] as c
 async function drift(sandbox: Sandbox, issueNumber: number, repo = REPO): Promise<string[]> {
   const { gateway, service } = serviceFor(sandbox, { repo });
   const [issue, comments] = await Promise.all([gateway.getIssue(issueNumber), gateway.listComments(issueNumber)]);
-  const { want } = viewOfTimeline(service.config, createRenderer(), issue, comments, gateway.repo);
+  const { want } = viewOfTimeline(service.config, createRenderer(), issue, comments, gateway.repo, trustAll);
   const parts = viewDifferences(issue, want, service.config);
   return comments.length === issue.comments ? parts : [...parts, 'comment count'];
 }

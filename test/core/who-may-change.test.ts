@@ -167,7 +167,7 @@ describe('who may change an incident', () => {
       await assert.rejects(
         reader.log(incident.number, { kind: 'action', text: 'Restarted the workers' }),
         (error: FirebreakError) =>
-          /^Not recorded: GitHub took the comment .*, but @reader cannot push to acme\/shop \(association NONE\)/.test(
+          /^Not recorded: GitHub took the comment .*, but @reader cannot push to acme\/shop \(GitHub's permission/.test(
             error.message,
           ) && /write \(or triage\) access/.test(error.hint ?? ''),
       );

@@ -2,6 +2,7 @@
 // trusts always end equal to the fold of the timeline. Without faults every change holds by itself; under ~10%
 // faults a change may fail with a typed error, and the next status run (the Action) brings every view back. And a
 // change whose view write GitHub keeps refusing after its comment landed says so, and is completed, never repeated.
+import { trustAll } from '../builders/incident';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FirebreakError } from '../../core/domain/errors';
@@ -59,7 +60,7 @@ function apply(service: IncidentService, ref: number | Incident, c: Change, i: n
 async function drift(client: Client, issueNumber: number): Promise<string[]> {
   const { gateway, service } = client;
   const [issue, comments] = await Promise.all([gateway.getIssue(issueNumber), gateway.listComments(issueNumber)]);
-  const { want } = viewOfTimeline(service.config, createRenderer(), issue, comments, gateway.repo);
+  const { want } = viewOfTimeline(service.config, createRenderer(), issue, comments, gateway.repo, trustAll);
   return viewDifferences(issue, want, service.config);
 }
 

@@ -2,6 +2,7 @@
 // comments in between, markers forged by people without push access or quoted by people with it, bodies and labels
 // edited by hand. Folding never throws and keeps exactly the trusted, intact entries once each; `repair` makes the
 // body, labels, assignees and open/closed state agree with the comments, and a second repair has nothing to do.
+import { trustOf } from '../../core/domain/trust';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { defaultConfig } from '../../core/domain/config';
@@ -37,7 +38,7 @@ type Spec =
   | { kind: 'marker-deleted'; entry: TimelineEntry }
   | { kind: 'marker-truncated'; entry: TimelineEntry; cut: number }
   | { kind: 'foreign'; text: string; trusted: boolean }
-  | { kind: 'forged'; entry: TimelineEntry; association: (typeof UNTRUSTED)[number] }
+  | { kind: 'forged'; entry: TimelineEntry; association: (typeof UNTRUSTED)[number] | (typeof TRUSTED)[number] }
   | { kind: 'quoted'; entry: TimelineEntry; how: 'quote' | 'second-line' | 'code' };
 
 /** Keys are unique per spec so that "once each" is checkable; `again` repeats an earlier intact comment. */
@@ -62,7 +63,8 @@ function specs(): fc.Arbitrary<Spec[]> {
           return fc.record({
             kind: fc.constant('forged' as const),
             entry: entry(key),
-            association: fc.constantFrom(...UNTRUSTED),
+            // Any association: a reader's MEMBER or a forged COLLABORATOR is no permission.
+            association: fc.constantFrom(...UNTRUSTED, ...TRUSTED),
           });
         return fc.record({
           kind: fc.constant('quoted' as const),
@@ -307,7 +309,9 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
         fc.assert(
           fc.property(specs(), issueArbitrary(), (list, { issue, declaration: d, intactBody }) => {
             const { comments, expected, forbidden } = build(list);
-            const entries = entriesFromComments(comments);
+            // Who may write, as GitHub's permission says (the test's writers): not the comments' associations.
+            const writers = trustOf(['oncall-1']);
+            const entries = entriesFromComments(comments, writers);
             assert.deepEqual(
               entries.map((e) => e.key),
               expected,
@@ -316,6 +320,7 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
             const { incident } = incidentFromComments(
               { repo: { owner: 'acme', name: 'incidents' }, issue, config },
               comments,
+              writers,
             );
             assert.deepEqual(
               incident.timeline.map((e) => e.key),
