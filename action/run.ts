@@ -111,13 +111,15 @@ async function syncStatuses(inputs: Inputs, connection: Connection): Promise<voi
     services: inputs.services,
     now,
   };
+  const change = issueEventChange(inputs);
   const read = await readFreezeIssues(connection.gateway, inputs.config, {
     ...options,
     ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
     onPrivateError: inputs.onPrivateError,
     authority: connection.authority,
+    // The decision before the event reads the event's issue too: its author's trust is asked with the others'.
+    ...(change ? { alsoIssues: [change.issue] } : {}),
   });
-  const change = issueEventChange(inputs);
   const repository = inputs.runner.payload['repository'] as { default_branch?: unknown } | undefined;
   const defaultBranch = typeof repository?.default_branch === 'string' ? repository.default_branch : undefined;
   const result = await syncFreezeStatuses(statusGateway(inputs), {

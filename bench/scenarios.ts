@@ -47,9 +47,13 @@ export function edge(e: Env, repo: string) {
     { config: e.config, repository: parseRepoOrThrow(repo), apiUrl: e.sandbox.url, webUrl: e.sandbox.webUrl },
     { token: TOKEN, ...e.client },
   );
+  // The token is ACTOR's, as the CLI knows once it asked (its identity cache): Firebreak's own comments need no
+  // permission read; everyone else's do.
+  connection.authority.trustAsSelf(ACTOR);
   return {
     client: connection.client,
     gateway: connection.gateway,
+    authority: connection.authority,
     service: incidentService(connection, { actor: ACTOR }),
   };
 }
@@ -94,10 +98,14 @@ export function alertReceiver(e: Env, repo: string): { deliver(fingerprint: stri
     { config: e.config, repository: parseRepoOrThrow(repo), apiUrl: e.sandbox.url, webUrl: e.sandbox.webUrl },
     { token: TOKEN, ...e.client },
   );
+  // The token is ACTOR's, as the CLI knows once it asked (its identity cache): Firebreak's own comments need no
+  // permission read; everyone else's do.
+  connection.authority.trustAsSelf(ACTOR);
   const intake = new AlertIntake({
     config: e.config,
     gateway: connection.gateway,
     renderer: e.renderer,
+    authority: connection.authority,
     service: incidentService(connection, { actor: ACTOR }),
   });
   return {
@@ -141,13 +149,16 @@ export function reviewOp(e: Env, repo: string): Op {
     { config: e.config, repository: parseRepoOrThrow(repo), apiUrl: e.sandbox.url, webUrl: e.sandbox.webUrl },
     { token: TOKEN, ...e.client },
   );
+  // The token is ACTOR's, as the CLI knows once it asked (its identity cache): Firebreak's own comments need no
+  // permission read; everyone else's do.
+  connection.authority.trustAsSelf(ACTOR);
   const history = incidentHistory(connection, { git: UNCHANGED_CHECKOUT, codeRepo: parseRepoOrThrow(repo) });
   return () => history.review('b'.repeat(40), 'c'.repeat(40));
 }
 
 export function freezeOp(e: Env, repo: string): Op {
-  const { gateway } = edge(e, repo);
-  return () => checkFreeze(gateway, e.config);
+  const { gateway, authority } = edge(e, repo);
+  return () => checkFreeze(gateway, e.config, { authority });
 }
 
 /** `count` open pull requests into main, each with a head commit, and the default branch's head. */
@@ -164,25 +175,27 @@ export function seedPulls(sandbox: Sandbox, repo: string, count: number): void {
  * default branch's status, and a write where the state flips. `change` is the event (what it did to which issue).
  */
 export function freezeStatusSyncOp(e: Env, repo: string, change: () => IssueEventChange): Op {
-  const { gateway, client } = edge(e, repo);
-  return async () =>
-    syncFreezeStatuses(new OctokitCommitStatusGateway(gateway.repo, client), {
+  const { gateway, client, authority } = edge(e, repo);
+  return async () => {
+    const event = change();
+    return syncFreezeStatuses(new OctokitCommitStatusGateway(gateway.repo, client), {
       config: e.config,
-      read: await readFreezeIssues(gateway, e.config),
-      change: change(),
+      read: await readFreezeIssues(gateway, e.config, { authority, alsoIssues: [event.issue] }),
+      change: event,
       defaultBranch: 'main',
     });
+  };
 }
 
 export function followUpsOp(e: Env, repo: string, issueNumber: number): Op {
-  const { gateway } = edge(e, repo);
-  return () => new FollowUps({ gateway, config: e.config, renderer: e.renderer }).run(issueNumber);
+  const { gateway, authority } = edge(e, repo);
+  return () => new FollowUps({ gateway, config: e.config, renderer: e.renderer, authority }).run(issueNumber);
 }
 
 /** The status page's build (the site rendered in memory; writing it to disk is no request). */
 export function statusPageOp(e: Env, repo: string): Op {
-  const { gateway } = edge(e, repo);
-  return () => new StatusPage({ gateway, config: e.config }).build({ title: 'Benchmark status' });
+  const { gateway, authority } = edge(e, repo);
+  return () => new StatusPage({ gateway, config: e.config, authority }).build({ title: 'Benchmark status' });
 }
 
 /** A status run with reminders; `result` holds the last run's result (the budget depends on its reminders). */
@@ -191,11 +204,11 @@ export function statusSummaryOp(
   repo: string,
   options: { summaryIssue?: number } = {},
 ): { op: Op; result: () => StatusResult | undefined } {
-  const { gateway } = edge(e, repo);
+  const { gateway, authority } = edge(e, repo);
   let result: StatusResult | undefined;
   return {
     op: async () => {
-      result = await new Status({ gateway, config: e.config, renderer: e.renderer }).run({
+      result = await new Status({ gateway, config: e.config, renderer: e.renderer, authority }).run({
         remind: true,
         ...options,
       });

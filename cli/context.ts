@@ -73,6 +73,9 @@ export async function buildContext(
   const token = env['GITHUB_TOKEN'] || env['GH_TOKEN'] || undefined;
   const connection = connect(workspace, { ...(token ? { token } : {}), log, userAgent: 'firebreak-cli' });
   const { privateGateway } = connection;
+  // A token whose login an earlier command learned is Firebreak itself: its markers need no permission read.
+  const known = token && env['GITHUB_ACTIONS'] !== 'true' ? identities.get(connection.apiUrl, token) : undefined;
+  if (known) connection.authority.trustAsSelf(known);
   const gatewayFor = (target: RepoRef = repo): IssueGateway => connection.gatewayFor(target);
   const services = new Map<string, Promise<IncidentService>>();
   let actor: Promise<string> | undefined;
@@ -161,8 +164,12 @@ async function actorFor(
 ): Promise<string> {
   if (env['GITHUB_ACTIONS'] === 'true' && env['GITHUB_ACTOR']) return env['GITHUB_ACTOR'];
   const cached = identities.get(connection.apiUrl, token);
-  if (cached) return cached;
+  if (cached) {
+    connection.authority.trustAsSelf(cached);
+    return cached;
+  }
   const login = await connection.gateway.currentUser();
   identities.set(connection.apiUrl, token, login);
+  connection.authority.trustAsSelf(login);
   return login;
 }

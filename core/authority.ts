@@ -8,6 +8,7 @@ export type PermissionLookup = (repo: RepoRef, login: string) => Promise<boolean
 
 export class Authority {
   private readonly answers = new Map<string, Promise<boolean>>();
+  private readonly selves = new Set<string>();
 
   constructor(private readonly lookup: PermissionLookup) {}
 
@@ -18,7 +19,7 @@ export class Authority {
    */
   async mayWrite(repo: RepoRef, login: string): Promise<boolean> {
     if (!login || login === 'ghost') return false;
-    if (login.toLowerCase().endsWith('[bot]')) return true;
+    if (login.toLowerCase().endsWith('[bot]') || this.selves.has(login.toLowerCase())) return true;
     const key = `${repoSlug(repo)}:${login}`.toLowerCase();
     let answer = this.answers.get(key);
     if (!answer) {
@@ -29,6 +30,14 @@ export class Authority {
       this.answers.set(key, answer);
     }
     return answer;
+  }
+
+  /**
+   * The token's own login (Firebreak itself, known once the edge asked who the token is): trusted without a request,
+   * as bots are. Never a login someone merely named (the workflow's actor, an `--actor`).
+   */
+  trustAsSelf(login: string): void {
+    if (login) this.selves.add(login.toLowerCase());
   }
 
   /** The logins (lower case) among these that may write to `repo`, asked in parallel, each person once. */

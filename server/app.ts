@@ -43,6 +43,8 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
     userAgent: 'firebreak-serve',
   });
   const actor = await options.credentials.actor(connection);
+  // The credentials' own login (the token's user, or the App's bot): Firebreak itself, trusted without a request.
+  connection.authority.trustAsSelf(actor);
   const service = incidentService(connection, { actor });
   const intake = new AlertIntake({
     config: connection.config,

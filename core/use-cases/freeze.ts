@@ -33,6 +33,8 @@ export interface FreezeOptions {
   readonly onPrivateError?: 'fail' | 'warn';
   /** Who may act (GitHub's permission), shared by the run; made over the gateways when absent. */
   readonly authority?: Authority;
+  /** Issues not in the list whose authors' trust the decision needs too (an event's issue as it was before). */
+  readonly alsoIssues?: readonly IssueRecord[];
 }
 
 /**
@@ -177,7 +179,10 @@ export interface FreezeIssues {
 export async function readFreezeIssues(
   gateway: IssueGateway,
   config: FirebreakConfig,
-  options: Pick<FreezeOptions, 'privateGateway' | 'onPrivateError' | 'severities' | 'services' | 'authority'> = {},
+  options: Pick<
+    FreezeOptions,
+    'privateGateway' | 'onPrivateError' | 'severities' | 'services' | 'authority' | 'alsoIssues'
+  > = {},
 ): Promise<FreezeIssues> {
   // Bad input is refused before anything is read.
   freezeSeverities(config, options.severities);
@@ -205,13 +210,13 @@ export async function readFreezeIssues(
       issues,
       privateIssues: [],
       privateWarning: `Private incidents were not checked (on-private-error: warn): ${error.message}`,
-      trust: await trustForIssues(authority, gateway.repo, issues),
+      trust: await trustForIssues(authority, gateway.repo, [...issues, ...(options.alsoIssues ?? [])]),
       privateTrust: await trustForIssues(authority, gateway.repo, []),
     };
   }
   const privateIssues = privateList?.found ?? [];
   const [trust, privateTrust] = await Promise.all([
-    trustForIssues(authority, gateway.repo, issues),
+    trustForIssues(authority, gateway.repo, [...issues, ...(options.alsoIssues ?? [])]),
     trustForIssues(authority, privateGateway?.repo ?? gateway.repo, privateIssues),
   ]);
   return {
