@@ -18,8 +18,17 @@ export class Authority {
    * answers false (untrusted for state) and is asked again next time; it never throws, so reads keep working.
    */
   async mayWrite(repo: RepoRef, login: string): Promise<boolean> {
+    if (this.selves.has(login.toLowerCase())) return true;
+    return this.askedMayWrite(repo, login);
+  }
+
+  /**
+   * Like mayWrite, but asks GitHub about the token's own login too: what a write checks afterwards, to tell a token
+   * without push access that its comment is no entry.
+   */
+  async askedMayWrite(repo: RepoRef, login: string): Promise<boolean> {
     if (!login || login === 'ghost') return false;
-    if (login.toLowerCase().endsWith('[bot]') || this.selves.has(login.toLowerCase())) return true;
+    if (login.toLowerCase().endsWith('[bot]')) return true;
     const key = `${repoSlug(repo)}:${login}`.toLowerCase();
     let answer = this.answers.get(key);
     if (!answer) {

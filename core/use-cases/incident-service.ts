@@ -513,8 +513,16 @@ export class IncidentService {
   async append(ref: IncidentRef, entry: TimelineEntry): Promise<TimelineEntry> {
     const { gateway, number } = this.locate(ref);
     const chained = chainTo(ref, entry);
+    // GitHub's permission for whoever writes, asked even when this process takes the token for Firebreak itself, and
+    // asked for the actor (usually the token's login) while the comment is sent, so it costs no round trip.
+    const early = this.authority.askedMayWrite(gateway.repo, this.deps.actor);
     const comment = await gateway.createComment(number, renderEntryComment(chained, this.deps.renderer), entry.key);
-    const trust = await trustForComments(this.authority, gateway.repo, [comment]);
+    const asked =
+      comment.authorType === 'Bot' ||
+      (comment.author.toLowerCase() === this.deps.actor.toLowerCase()
+        ? await early
+        : await this.authority.askedMayWrite(gateway.repo, comment.author));
+    const trust = trustOf(asked ? [comment.author] : []);
     if (!isTrustedAuthor(comment, trust)) throw this.notRecorded(gateway, number, comment);
     return (
       entryFromComment(comment, trust) ?? {

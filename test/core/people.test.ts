@@ -300,9 +300,10 @@ describe('people: over HTTP against the sandbox', () => {
     const paths = sandbox()
       .requests.slice(before)
       .map((r) => r.path);
-    // Reactors are listed only for the two comments that have a rocket; the writer's access is asked once.
+    // Reactors are listed only for the two comments that have a rocket; each person's access is asked once: the
+    // reacting writer, the outsider, and the author of the marker comments and the body.
     assert.equal(paths.filter((p) => p.includes('/reactions')).length, 2);
-    assert.equal(paths.filter((p) => p.includes('/permission')).length, 2);
+    assert.equal(paths.filter((p) => p.includes('/permission')).length, 3);
     const observations = shown.timeline.filter((e) => e.kind === 'observation');
     assert.equal(observations.length, 1);
     const observation = observations[0];
