@@ -79,7 +79,9 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
     // The hotfix stays green: its state did not change, so it was not written.
     assert.equal(statusOf(s, sha(4))?.description, 'No active incident freezes merges');
     const made = s.requests.slice(before).filter((r) => r.token === TOKEN);
+    // + one permission read: whether the incident's author (@firebreak-dev) may write decides incident or request.
     assert.deepEqual(made.map((r) => `${r.method} ${r.path}`).sort(), [
+      `GET /repos/${REPO}/collaborators/firebreak-dev/permission`,
       `GET /repos/${REPO}/commits/main/status`,
       `GET /repos/${REPO}/issues`,
       `GET /repos/${REPO}/pulls`,

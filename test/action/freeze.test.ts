@@ -52,11 +52,16 @@ describe('action: freeze', function () {
     assert.match(run.summary, /## 🧊 Deploys are frozen/);
     assert.match(run.summary, /\| `critical` \| declared \| @octo-lead \|/);
     assert.match(run.summary, /### How to deploy anyway[\s\S]*bypass: true[\s\S]*bypass-reason:/);
-    // The config from the default branch (a pull request cannot carry its own), then one list request decided it.
+    // The config from the default branch (a pull request cannot carry its own), then one list request decided it,
+    // with one permission read: whether the incident's author (@firebreak-dev) may write (incident or request).
     const made = sandbox().requests.filter((r) => r.token === TOKEN);
     assert.deepEqual(
       made.map((r) => `${r.method} ${r.path}`),
-      [`GET /repos/${REPO}/contents/.github%2Fincidents.yml`, `GET /repos/${REPO}/issues`],
+      [
+        `GET /repos/${REPO}/contents/.github%2Fincidents.yml`,
+        `GET /repos/${REPO}/issues`,
+        `GET /repos/${REPO}/collaborators/firebreak-dev/permission`,
+      ],
     );
   });
 
