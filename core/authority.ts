@@ -49,6 +49,22 @@ export class Authority {
     if (login) this.selves.add(login.toLowerCase());
   }
 
+  /**
+   * Like writersAmong, but a lookup that fails throws: for a decision whose safe side is not "untrusted" (a freeze
+   * that would otherwise read a declared incident as a request and let merges through).
+   */
+  async writersAmongOrThrow(repo: RepoRef, logins: Iterable<string>): Promise<Set<string>> {
+    const unique = [...new Set([...logins].map((l) => l.toLowerCase()))];
+    const answers = await Promise.all(
+      unique.map(async (l) => {
+        if (!(await this.mayWrite(repo, l)) && !l.endsWith('[bot]') && l !== 'ghost' && l !== '')
+          return [l, await this.lookup(repo, l)] as const;
+        return [l, true] as const;
+      }),
+    );
+    return new Set(answers.filter(([, ok]) => ok).map(([l]) => l));
+  }
+
   /** The logins (lower case) among these that may write to `repo`, asked in parallel, each person once. */
   async writersAmong(repo: RepoRef, logins: Iterable<string>): Promise<Set<string>> {
     const unique = [...new Set([...logins].map((l) => l.toLowerCase()))];

@@ -175,6 +175,9 @@ export interface FreezeIssues {
   readonly privateTrust: Trust;
 }
 
+/** A permission lookup that fails fails the check: reading a declared incident as a request would unfreeze. */
+const FAIL_CLOSED = { failClosed: true } as const;
+
 /** Lists the open incidents: one request per repository (more only past 100), both at once. */
 export async function readFreezeIssues(
   gateway: IssueGateway,
@@ -210,14 +213,14 @@ export async function readFreezeIssues(
       issues,
       privateIssues: [],
       privateWarning: `Private incidents were not checked (on-private-error: warn): ${error.message}`,
-      trust: await trustForIssues(authority, gateway.repo, [...issues, ...(options.alsoIssues ?? [])]),
+      trust: await trustForIssues(authority, gateway.repo, [...issues, ...(options.alsoIssues ?? [])], FAIL_CLOSED),
       privateTrust: await trustForIssues(authority, gateway.repo, []),
     };
   }
   const privateIssues = privateList?.found ?? [];
   const [trust, privateTrust] = await Promise.all([
-    trustForIssues(authority, gateway.repo, [...issues, ...(options.alsoIssues ?? [])]),
-    trustForIssues(authority, privateGateway?.repo ?? gateway.repo, privateIssues),
+    trustForIssues(authority, gateway.repo, [...issues, ...(options.alsoIssues ?? [])], FAIL_CLOSED),
+    trustForIssues(authority, privateGateway?.repo ?? gateway.repo, privateIssues, FAIL_CLOSED),
   ]);
   return {
     repo: gateway.repo,

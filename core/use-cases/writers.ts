@@ -37,8 +37,10 @@ export async function trustForIssues(
   authority: Authority,
   repo: RepoRef,
   issues: readonly Pick<IssueRecord, 'author' | 'authorType'>[],
+  options: { readonly failClosed?: boolean } = {},
 ): Promise<Trust> {
   const authors = issues.filter((i) => i.authorType !== 'Bot').map((i) => i.author);
+  if (options.failClosed) return trustOf(await authority.writersAmongOrThrow(repo, authors));
   return trustOf(await authority.writersAmong(repo, authors));
 }
 
