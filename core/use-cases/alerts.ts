@@ -15,6 +15,9 @@ import type { IncidentService } from './incident-service';
 import type { UseCaseDeps } from './use-case';
 import type { Authority } from '../authority';
 import { authorityFor, trustForComments, trustForIssues } from './writers';
+import { DeclareIncident } from './declare-incident';
+import { LogEntry } from './log-entry';
+import { ResolveIncident } from './resolve-incident';
 
 /** On an alert's incident while its alert is resolved; absent while it fires. */
 export const ALERT_RESOLVED_LABEL = 'alert:resolved';
@@ -121,7 +124,7 @@ export class AlertIntake {
     ]
       .filter(Boolean)
       .join('\n\n');
-    return this.deps.service.declare({
+    return new DeclareIncident(this.deps.service).run({
       title: alert.title,
       severity: decision.severity,
       description,
@@ -149,7 +152,7 @@ export class AlertIntake {
     // One key per change of state (its episode, or the comment count every replica read): a retry or a replica
     // posting it again writes a duplicate that every reader drops.
     const key = `alert-${id}-${alert.status}-${alert.startsAt ?? issue.comments}`;
-    await this.deps.service.log(incident, {
+    await new LogEntry(this.deps.service).run(incident, {
       kind: 'observation',
       text: `${source} ${said}: ${alert.title}${alert.url ? ` (${alert.url})` : ''}`,
       key,
@@ -159,7 +162,7 @@ export class AlertIntake {
       labels: alert.status === 'resolved' ? [...labels, ALERT_RESOLVED_LABEL] : labels,
     });
     if (alert.status === 'resolved' && decision.autoResolve && !(await this.personActed(incident))) {
-      await this.deps.service.resolve(incident.number, `Resolved automatically: ${source} reports the alert resolved.`);
+      await new ResolveIncident(this.deps.service).run(incident.number, `Resolved automatically: ${source} reports the alert resolved.`);
       return { result: 'resolved', ...at };
     }
     return { result: 'observed', ...at };
@@ -180,7 +183,7 @@ export class AlertIntake {
     const key = `alert-${id}-${alert.status}-${alert.startsAt ?? 'attached'}`;
     const at = { alert: name, number: incident.number, url: incident.url };
     if (await this.deps.gateway.hasCommentWithKey(incident.number, key)) return { result: 'repeat', ...at };
-    await this.deps.service.log(incident, {
+    await new LogEntry(this.deps.service).run(incident, {
       kind: 'observation',
       text: `${ALERT_SOURCE_NAMES[alert.source]} alert: ${alert.title}${alert.url ? ` (${alert.url})` : ''}`,
       key,
@@ -191,7 +194,7 @@ export class AlertIntake {
   /** Closes the later incidents of one alert as duplicates of the lowest number, with a link to it. */
   private async closeDuplicates(original: Incident, duplicates: readonly { incident: Incident }[]): Promise<void> {
     for (const { incident } of duplicates) {
-      await this.deps.service.resolve(
+      await new ResolveIncident(this.deps.service).run(
         incident.number,
         `Duplicate of #${original.number}: the same alert was declared there at the same moment (${original.url}).`,
         { duplicate: true },

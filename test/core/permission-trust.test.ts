@@ -11,6 +11,11 @@ import { DEFAULT_USERS } from '../../sandbox/server';
 import type { AuthorAssociation } from '../../sandbox/store';
 import { call, useSandbox } from '../sandbox/support';
 import { REPO, requestsTo, world } from './world';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const MEMBER_READER = { login: 'org-reader', token: 'sandbox-token-org-reader' };
 const MAINTAINER = { login: 'maya', token: 'sandbox-token-maya' };
@@ -45,18 +50,18 @@ describe("who may act: GitHub's permission, not author_association", () => {
   }
 
   it("a read-only org member's resolve and severity comments (MEMBER, valid markers) are ignored by show, repair, status and freeze", async () => {
-    const incident = await lead().declare({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(lead()).run({ title: 'Checkout down', severity: 'critical' });
     claim(incident, MEMBER_READER.login, 'MEMBER');
     const { gateway, config, renderer } = world(sandbox());
 
-    const shown = await lead().show(incident.number);
+    const shown = await new ShowIncident(lead()).run(incident.number);
     assert.equal(shown.severity, 'critical');
     assert.notEqual(shown.status, 'resolved');
     assert.deepEqual(
       shown.timeline.map((e) => e.by),
       [],
     );
-    await lead().repair(incident.number);
+    await new RepairIncident(lead()).run(incident.number);
     const status = await new Status({ gateway, config, renderer }).run({ remind: false });
     assert.deepEqual(status.repaired, []);
     assert.equal(sandbox().store.issue(REPO, incident.number)?.state, 'open', 'the scheduled run closed nothing');
@@ -69,9 +74,9 @@ describe("who may act: GitHub's permission, not author_association", () => {
   });
 
   it('an outsider with COLLABORATOR forged but no push access is untrusted', async () => {
-    const incident = await lead().declare({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(lead()).run({ title: 'Checkout down', severity: 'critical' });
     claim(incident, OUTSIDER.login, 'COLLABORATOR');
-    const shown = await lead().show(incident.number);
+    const shown = await new ShowIncident(lead()).run(incident.number);
     assert.equal(shown.severity, 'critical');
     assert.notEqual(shown.status, 'resolved');
     assert.equal((await checkFreeze(world(sandbox()).gateway, lead().config)).frozen, true);
@@ -83,32 +88,31 @@ describe("who may act: GitHub's permission, not author_association", () => {
     });
     const body = answer.body as { permission: string; role_name: string; user: { permissions: { push: boolean } } };
     assert.deepEqual([body.permission, body.role_name, body.user.permissions.push], ['write', 'maintain', true]);
-    const incident = await lead().declare({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(lead()).run({ title: 'Checkout down', severity: 'critical' });
     const maintainer = world(sandbox(), { token: MAINTAINER.token }).service({ actor: MAINTAINER.login });
-    await maintainer.setSeverity(incident.number, 'minor');
-    const shown = await lead().show(incident.number);
+    await new ChangeSeverity(maintainer).run(incident.number, 'minor');
+    const shown = await new ShowIncident(lead()).run(incident.number);
     assert.equal(shown.severity, 'minor');
     assert.equal((await checkFreeze(world(sandbox()).gateway, lead().config)).frozen, false);
   });
 
   it('a permission lookup that fails leaves show working and the author untrusted for state', async () => {
-    const incident = await lead().declare({ title: 'Checkout down', severity: 'critical' });
-    await world(sandbox(), { token: WRITER.token })
-      .service({ actor: WRITER.login })
-      .setSeverity(incident.number, 'minor');
+    const incident = await new DeclareIncident(lead()).run({ title: 'Checkout down', severity: 'critical' });
+    await new ChangeSeverity(world(sandbox(), { token: WRITER.token })
+      .service({ actor: WRITER.login })).run(incident.number, 'minor');
     sandbox().failNext('http503', 50, { method: 'GET', pathIncludes: `/collaborators/${WRITER.login}/permission` });
-    const shown = await lead().show(incident.number);
+    const shown = await new ShowIncident(lead()).run(incident.number);
     assert.equal(shown.severity, 'critical', "the writer's entry is not followed while GitHub cannot say who they are");
     assert.ok(requestsTo(sandbox(), 'GET', `/collaborators/${WRITER.login}/permission`) >= 1);
   });
 
   it('asks once per distinct author of marker comments, in one run', async () => {
-    const incident = await lead().declare({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(lead()).run({ title: 'Checkout down', severity: 'critical' });
     const service = lead();
-    for (let i = 0; i < 3; i++) await service.log(incident.number, { kind: 'action', text: `Step ${i}` });
+    for (let i = 0; i < 3; i++) await new LogEntry(service).run(incident.number, { kind: 'action', text: `Step ${i}` });
     claim(incident, MEMBER_READER.login, 'MEMBER');
     const before = requestsTo(sandbox(), 'GET', '/permission');
-    await lead().show(incident.number);
+    await new ShowIncident(lead()).run(incident.number);
     assert.equal(requestsTo(sandbox(), 'GET', '/permission') - before, 2, 'the lead and the reader, once each');
   });
 });
