@@ -81,6 +81,8 @@ export function connect(workspace: WiringWorkspace, options: ConnectOptions = {}
 export interface ServiceOptions {
   /** The GitHub login of whoever acts (a person, or the workflow's actor). */
   readonly actor: string;
+  /** The face every entry is written through, when not the person's own client (e.g. `an agent (MCP)`). */
+  readonly via?: string;
   readonly now?: () => Date;
   readonly newKey?: () => string;
   /** How long the view write after a landed entry is retried while GitHub fails. */
@@ -95,6 +97,7 @@ export function incidentService(connection: Connection, options: ServiceOptions)
     ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
     renderer: connection.renderer,
     actor: options.actor,
+    ...(options.via ? { via: options.via } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.newKey ? { newKey: options.newKey } : {}),
     ...(options.viewBudgetMs !== undefined ? { viewBudgetMs: options.viewBudgetMs } : {}),

@@ -6,6 +6,8 @@ import { connect, deploymentGate, incidentService, type ConnectOptions, type Wir
 import { alertRoutes, enabledSources, type AlertSecrets } from './alert-routes';
 import type { ServerCredentials } from './credentials';
 import { githubAppRoutes, WEBHOOK_PATH } from './github-app';
+import { agentPort } from './mcp/agent-port';
+import { MCP_PATH, mcpRoutes, type McpSettings } from './mcp-routes';
 import type { Route } from './routes';
 import { startServer, type RunningServer } from './serve';
 
@@ -23,6 +25,8 @@ export interface AlertServerOptions {
   readonly client?: Omit<ConnectOptions, 'token' | 'authStrategy' | 'client'>;
   /** FIREBREAK_WEBHOOK_SECRET: enables `POST /github/webhooks` (the GitHub App's deployment gate). */
   readonly webhookSecret?: string;
+  /** FIREBREAK_MCP_TOKEN (and FIREBREAK_MCP_WRITES): enables `POST /mcp`, the MCP server over Streamable HTTP. */
+  readonly mcp?: McpSettings;
   /** More routes on the same server. */
   readonly routes?: readonly Route[];
 }
@@ -33,6 +37,8 @@ export interface AlertServer extends RunningServer {
   readonly sources: readonly string[];
   /** The GitHub App webhook path when its secret is set. */
   readonly webhooks?: string;
+  /** The MCP path when its token is set. */
+  readonly mcp?: string;
 }
 
 export async function startAlertServer(options: AlertServerOptions): Promise<AlertServer> {
@@ -55,8 +61,9 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
     secret: options.webhookSecret,
     incidentRepos: [connection.gateway.repo, ...(connection.privateGateway ? [connection.privateGateway.repo] : [])],
   });
+  const agentRoutes = mcpRoutes(options.mcp, agentPort({ connection, actor: () => Promise.resolve(actor) }));
   const server = await startServer({
-    routes: [...alertRoutes(intake, options.secrets), ...appRoutes, ...(options.routes ?? [])],
+    routes: [...alertRoutes(intake, options.secrets), ...appRoutes, ...agentRoutes, ...(options.routes ?? [])],
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.log ? { log: options.log } : {}),
@@ -66,5 +73,6 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
     actor,
     sources: [...enabledSources(options.secrets).keys()],
     ...(appRoutes.length > 0 ? { webhooks: WEBHOOK_PATH } : {}),
+    ...(agentRoutes.length > 0 ? { mcp: MCP_PATH } : {}),
   };
 }

@@ -142,7 +142,12 @@ const codeRef = z.object({
   snippet: z.string().optional(),
   language: z.string().optional(),
 });
-const base = { key: z.string().min(1).max(200), at: isoDate, prev: z.string().max(100).optional() };
+const base = {
+  key: z.string().min(1).max(200),
+  at: isoDate,
+  prev: z.string().max(100).optional(),
+  via: z.string().max(60).optional(),
+};
 const entrySchema = z.discriminatedUnion('kind', [
   z.object({
     ...base,

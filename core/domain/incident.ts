@@ -69,6 +69,8 @@ interface EntryBase {
   readonly url?: string;
   /** The hash of the state entry this one follows, when the writer knew it (see event-log.ts). */
   readonly prev?: string;
+  /** The face it was written through when that is not the person's own client, e.g. `an agent (MCP)`. */
+  readonly via?: string;
   /** The hash of this entry's marker payload, once written (`h` in the marker). */
   readonly hash?: string;
   /** Set when the comment no longer says what was written: the entry is shown, never followed. */

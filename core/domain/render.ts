@@ -181,6 +181,7 @@ function entryView(entry: TimelineEntry, textLimit: number) {
     label,
     at: entry.at,
     by: entry.by,
+    via: entry.via ? userLine(entry.via, 60) : undefined,
     text,
     detail: entryDetail(entry),
     destructive: 'destructive' in entry && entry.destructive === true,

@@ -75,6 +75,8 @@ export interface IncidentServiceDeps {
   readonly renderer: Renderer;
   /** GitHub login of the person (or bot) acting. */
   readonly actor: string;
+  /** The face every entry is written through, when not the person's own client (e.g. an agent over MCP). */
+  readonly via?: string;
   readonly now?: () => Date;
   readonly newKey?: () => string;
   /** How long the view write after a landed entry is retried while GitHub fails (default 20 s). */
@@ -624,8 +626,9 @@ export class IncidentService {
   }
 
   /** Key, time and author of a new entry; a caller-provided key and time make a retry (or a queued entry) land once. */
-  private stamp(key?: string, at?: string): { key: string; at: string; by: string } {
-    return { key: key ?? this.newKey(), at: at ?? this.now().toISOString(), by: this.deps.actor };
+  private stamp(key?: string, at?: string): { key: string; at: string; by: string; via?: string } {
+    const via = this.deps.via ? { via: this.deps.via } : {};
+    return { key: key ?? this.newKey(), at: at ?? this.now().toISOString(), by: this.deps.actor, ...via };
   }
 
   private gatewayForDeclare(isPrivate: boolean): IssueGateway {

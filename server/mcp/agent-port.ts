@@ -1,0 +1,125 @@
+// What the MCP server asks of Firebreak, as one small port over the same use cases every face calls: the incident
+// list and timeline, past incidents on code, suspect changes, and (with writes allowed) declare, log and update.
+import type { LineRange } from '../../core/domain/line-map';
+import { isActive, type Incident, type LogKind, type Milestone, type RepoRef } from '../../core/domain/incident';
+import { incidentFromIssue } from '../../core/domain/issue-view';
+import type { SimilarIncident } from '../../core/domain/similar';
+import type { TimelineEntry } from '../../core/domain/incident';
+import type { GitRepository, PastMention } from '../../core/use-cases/incident-history';
+import { incidentHistory, incidentService, type Connection } from '../../core/wiring';
+
+export type IncidentState = 'active' | 'resolved' | 'all';
+
+/** How many resolved incidents `list_incidents` returns at most (newest first): one list request. */
+export const RESOLVED_LIMIT = 30;
+
+export interface DeclareRequest {
+  readonly title: string;
+  readonly severity: string;
+  readonly description?: string;
+  readonly services: readonly string[];
+  readonly force: boolean;
+}
+
+export type DeclareOutcome = { readonly declared: Incident } | { readonly similar: readonly SimilarIncident[] };
+
+export interface AgentPort {
+  readonly repo: RepoRef;
+  readonly config: Connection['config'];
+  listIncidents(state: IncidentState): Promise<Incident[]>;
+  getIncident(number: number): Promise<Incident>;
+  /** Absent without a checkout to carry references through git. */
+  readonly history?: (path: string, lines?: LineRange) => Promise<PastMention[]>;
+  /** Absent where suspects cannot be computed. */
+  readonly suspects?: (number: number, environment?: string) => Promise<unknown>;
+  declare(request: DeclareRequest): Promise<DeclareOutcome>;
+  log(number: number, kind: LogKind, text: string): Promise<TimelineEntry>;
+  update(number: number, text: string, status?: Milestone): Promise<Incident>;
+}
+
+export interface AgentPortOptions {
+  readonly connection: Connection;
+  /** The token's login: who every write is attributed to. */
+  readonly actor: () => Promise<string>;
+  /** The checked-out repository, for incident_history. */
+  readonly git?: GitRepository;
+  readonly codeRepo?: RepoRef;
+  readonly now?: () => Date;
+}
+
+/** Entries written by an agent say so, next to the token's login. */
+export const AGENT_VIA = 'an agent (MCP)';
+
+export function agentPort(options: AgentPortOptions): AgentPort {
+  const { connection } = options;
+  const { config, gateway } = connection;
+  const service = async () => {
+    const made = incidentService(connection, {
+      actor: await options.actor(),
+      via: AGENT_VIA,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    return made;
+  };
+  const resolved = async (): Promise<Incident[]> =>
+    (
+      await gateway.listIssues({
+        labels: [config.labels.incident],
+        state: 'closed',
+        sort: 'updated',
+        direction: 'desc',
+        limit: RESOLVED_LIMIT,
+      })
+    ).map((issue) => incidentFromIssue({ repo: gateway.repo, issue, config }));
+  return {
+    repo: gateway.repo,
+    config,
+    async listIncidents(state) {
+      const active = state === 'resolved' ? [] : await (await service()).listActive();
+      const done = state === 'active' ? [] : (await resolved()).filter((i) => !isActive(i));
+      return [...active, ...done];
+    },
+    async getIncident(number) {
+      return (await service()).show(number);
+    },
+    ...(options.git
+      ? {
+          history: async (path: string, lines?: LineRange) => {
+            const history = incidentHistory(connection, {
+              git: options.git as GitRepository,
+              ...(options.codeRepo ? { codeRepo: options.codeRepo } : {}),
+              ...(options.now ? { now: options.now } : {}),
+            });
+            return (await history.history(path, lines)).mentions;
+          },
+        }
+      : {}),
+    async declare(request) {
+      const use = await service();
+      const draft = { title: request.title, services: request.services, private: false, drill: false };
+      if (!request.force) {
+        const similar = await use.similarTo(draft);
+        if (similar.length > 0) return { similar };
+      }
+      const declared = await use.declare({
+        ...draft,
+        severity: request.severity,
+        ...(request.description ? { description: request.description } : {}),
+      });
+      await use.settle();
+      return { declared };
+    },
+    async log(number, kind, text) {
+      const use = await service();
+      const entry = await use.log(number, { kind, text });
+      await use.settle();
+      return entry;
+    },
+    async update(number, text, status) {
+      const use = await service();
+      const incident = await use.postUpdate(number, { text, ...(status ? { status } : {}) });
+      await use.settle();
+      return incident;
+    },
+  };
+}
