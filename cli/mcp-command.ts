@@ -1,9 +1,7 @@
 // `firebreak mcp`: Firebreak for AI agents over the Model Context Protocol on stdio (an MCP client starts it as a
 // command). Read-only unless --allow-writes; stdout carries only the protocol, everything else goes to stderr.
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { GitCli } from '../core/git-cli';
 import { agentPort } from '../server/mcp/agent-port';
-import { createMcpServer, READ_TOOLS, WRITE_TOOLS } from '../server/mcp/mcp-server';
 import type { Command } from './command';
 
 export const mcpCommand: Command = {
@@ -14,6 +12,11 @@ export const mcpCommand: Command = {
     'GITHUB_TOKEN in its environment)',
   options: { 'allow-writes': { type: 'boolean' } },
   async run(values, _positionals, ctx) {
+    // The SDK loads only here: every other command starts without it.
+    const [{ StdioServerTransport }, { createMcpServer, READ_TOOLS, WRITE_TOOLS }] = await Promise.all([
+      import('@modelcontextprotocol/sdk/server/stdio.js'),
+      import('../server/mcp/mcp-server'),
+    ]);
     const context = ctx.context();
     const writes = values['allow-writes'] === true;
     const port = agentPort({

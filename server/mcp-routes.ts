@@ -1,9 +1,7 @@
 // `POST /mcp`: the MCP server over Streamable HTTP, stateless (a fresh server and transport per request, as the SDK
 // documents), so any replica answers any request. It exists only with FIREBREAK_MCP_TOKEN set (404 otherwise),
 // asks for it as a bearer token (401 otherwise), and offers the write tools only with FIREBREAK_MCP_WRITES=1.
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { AgentPort } from './mcp/agent-port';
-import { createMcpServer } from './mcp/mcp-server';
 import { bearerMatches } from './auth';
 import { json, type Route } from './routes';
 
@@ -47,6 +45,11 @@ export function mcpRoutes(settings: McpSettings | undefined, port: AgentPort): R
           body: null,
           log: { mcp: describeCall(message) },
           async respond(req, res) {
+            // The SDK loads on the first MCP request: alert-only servers (and every CLI command) start without it.
+            const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
+              import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+              import('./mcp/mcp-server'),
+            ]);
             const server = createMcpServer(port, { writes: settings.writes });
             // No session id generator: stateless, every request stands alone.
             const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
