@@ -9,12 +9,14 @@
 //   (`**Select Incident**`) is a title that does not exist.
 // - a setting: in code, `firebreak.pollIntervalSeconds` (docs/vscode.md). Any `firebreak.word` in code must be a
 //   setting or another contributed id (command, view, walkthrough).
-// - a keybinding: in code, as package.json writes it, `ctrl+k alt+l` and its macOS `cmd+k alt+l` (docs/vscode.md).
+// - a keybinding: in code, as package.json writes it (any case), `ctrl+k alt+l` and its macOS `cmd+k alt+l`
+//   (docs/vscode.md).
 //   Anything in code that starts like a chord (`ctrl+`, `cmd+`, `alt+`, `shift+`) must be one.
-// - an Action mode: `mode: NAME`, in code or a YAML block (README.md lists all six).
+// - an Action mode: `mode: NAME`, in code or a YAML block (README.md's Action section lists them all). A new mode is
+//   described in action.yml's `mode` input as `NAME` (what it does), and is in action/inputs.ts `MODES`.
 // - a CLI command: `firebreak NAME` in code or a shell block, `npx firebreak NAME` too (docs/cli.md lists all).
-// - a relative link or image, `[text](path)`, resolves to a file from the page's folder (`/path`: from the
-//   repository's root, which GitHub and vsce both read that way).
+// - a relative link or image, `[text](path#anchor)`, resolves to a file from the page's folder (`/path`: from the
+//   repository's root, which GitHub and vsce both read that way), and its anchor to a heading of that file.
 // A new command, setting, keybinding or mode therefore means a line in the doc named above; a renamed one fails here
 // until the docs say the new name.
 import assert from 'node:assert/strict';
@@ -116,6 +118,17 @@ const chords = (pages: readonly Page[]) =>
       .map(({ line, text }) => ({ page: page.path, line, name: text })),
   );
 
+/** The anchors GitHub gives a Markdown file's headings: lowercase, punctuation dropped, spaces as hyphens. */
+function anchors(file: string): string[] {
+  if (!file.endsWith('.md')) return [];
+  return [...readFileSync(file, 'utf8').matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
+    (m[1] ?? '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, '')
+      .replace(/ /g, '-'),
+  );
+}
+
 const at = (h: Hit) => `${h.page}:${h.line}`;
 const words = (text: string) =>
   new Set(
@@ -201,16 +214,18 @@ describe('the docs (README.md, docs/, extension/README.md, action/README.md)', (
     assert.deepEqual(problems, []);
   });
 
-  it('every relative link and image resolves to a file', () => {
+  it('every relative link and image resolves to a file, and an anchor to one of its headings', () => {
     const problems: string[] = [];
     for (const page of PAGES)
       for (const { line, text } of page.prose)
         for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
           if (!target || /^[a-z]+:/i.test(target) || target.startsWith('#')) continue;
-          const path = decodeURI(target.split('#')[0] ?? '');
+          const [path = '', anchor] = decodeURI(target).split('#');
           const file = path.startsWith('/') ? join(ROOT, path) : join(ROOT, dirname(page.path), path);
-          if (!existsSync(file))
-            problems.push(`${page.path}:${line}: ${target} (${relative(ROOT, file)} does not exist)`);
+          const where = `${page.path}:${line}: ${target}`;
+          if (!existsSync(file)) problems.push(`${where} (${relative(ROOT, file)} does not exist)`);
+          else if (anchor && !anchors(file).includes(anchor))
+            problems.push(`${where} (no heading of ${relative(ROOT, file)} has the anchor #${anchor})`);
         }
     assert.deepEqual(problems, []);
   });
