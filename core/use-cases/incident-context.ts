@@ -3,9 +3,9 @@
 // and the per-run caches (grey labels, who may push). Each use case (see use-case.ts) takes one of these.
 //
 // A change is its comment (the truth) and the view write (body, labels, assignees): on an incident loaded with a
-// current view both go out together, then one read checks that nobody wrote in between; by number, the view is
-// written after the comment and GitHub's answer is that check. Whoever finds the view behind the timeline rewrites
-// it from a fresh fold (view-sync.ts).
+// current view both go out together, then one read checks that nobody wrote in between; by number, the issue and
+// its comments are read together, the view is written after the comment and GitHub's answer is that check.
+// Whoever finds the view behind the timeline rewrites it from a fresh fold (view-sync.ts).
 import { randomUUID } from 'node:crypto';
 import type { FirebreakConfig } from '../domain/config';
 import { FirebreakError, GitHubError, InputError } from '../domain/errors';
@@ -227,8 +227,8 @@ export class IncidentContext {
 
   /**
    * The state a change starts from. An incident the edge holds with a current view (its body folds every comment
-   * the issue had, or its timeline was read) is used as it is; otherwise the issue is read, and when its view may
-   * lag (comments after what its body folds) the comments too, so the change starts from a fresh fold.
+   * the issue had, or its timeline was read) is used as it is; otherwise the issue and its comments are read
+   * together, and when its view may lag (comments after what its body folds) the change starts from a fresh fold.
    */
   async prepare(ref: IncidentRef): Promise<Basis> {
     const { gateway, number } = this.locate(ref);
@@ -236,6 +236,10 @@ export class IncidentContext {
       const current = ref.timelineLoaded || ref.viewThrough === ref.commentCount;
       if (current) return { gateway, number, incident: ref, folded: ref.commentCount, behind: false, unshown: [] };
     }
+    // What the fold may need, read together: a view that folds every comment makes the comments' read a spare
+    // request, but a view behind the timeline (after any log entry) would otherwise cost a round trip more.
+    const listed = gateway.listComments(number);
+    listed.catch(() => undefined); // its failure counts only when the comments are used
     const issue = await gateway.getIssue(number);
     this.requireIncidentIssue(gateway, issue);
     const through = readIncidentMarker(issue.body)?.through;
@@ -245,7 +249,7 @@ export class IncidentContext {
       const behind = viewDifferences(issue, want, this.config, { assignees: false }).length > 0;
       return { gateway, number, incident, folded: issue.comments, issue, behind, unshown: [] };
     }
-    const comments = await gateway.listComments(number);
+    const comments = await listed;
     const { incident, want } = viewOfTimeline(this.config, this.deps.renderer, issue, comments, gateway.repo);
     const behind = viewDifferences(issue, want, this.config, { assignees: false }).length > 0;
     // Entries after what the body folds: a view that shows their fold is not behind, whatever they are.

@@ -82,6 +82,31 @@ describe('latency budgets at a 100 ms round trip', function () {
     );
   });
 
+  it('a severity change by number, as the CLI makes it, costs at most 2 round trips more than a log entry', async () => {
+    const declared = await new DeclareIncident(edge().service).run({ title: 'By number', severity: 'minor' });
+    const number = declared.number;
+    // One command per process: a log entry, then a severity change, each by number on a fresh edge. The log entry
+    // leaves the view behind the timeline, so the change reads the comments as well as the issue to fold.
+    const extra: number[] = [];
+    for (const [n, severity] of ['major', 'critical', 'major', 'critical', 'major', 'critical'].entries()) {
+      const trip = await timed(() => edge().gateway.getIssue(number));
+      const logged = await timed(() =>
+        new LogEntry(edge().service).run(number, { kind: 'observation', text: `Reading ${n}` }),
+      );
+      const { service } = edge();
+      // The CLI waits for the checks a change leaves before it exits: they count.
+      const changed = await timed(async () => {
+        await new ChangeSeverity(service).run(number, severity);
+        await service.settle();
+      });
+      if (n > 0) extra.push((changed.ms - logged.ms) / trip.ms);
+    }
+    const median = [...extra].sort((a, b) => a - b)[Math.floor(extra.length / 2)] ?? NaN;
+    assert.ok(median <= 2.5, `round trips more than a log entry: ${extra.map((r) => r.toFixed(2)).join(', ')}`);
+    const issue = await edge().gateway.getIssue(number);
+    assert.ok(issue.labels.includes('severity:critical'), issue.labels.join(', '));
+  });
+
   it('bulk writes keep the spacing: five log entries in a row are spaced by it', async () => {
     sandbox().setLatency(0);
     try {
