@@ -7,19 +7,24 @@ import { checkFreeze, readFreezeIssues } from '../core/use-cases/freeze';
 import { OctokitCommitStatusGateway } from '../core/github/commit-statuses';
 import { syncFreezeStatuses, type IssueEventChange } from '../core/use-cases/freeze-statuses';
 import { silentLogger, type ClientOptions } from '../core/github/github-client';
-import type { IncidentService } from '../core/use-cases/incident-service';
+import type { IncidentContext } from '../core/use-cases/incident-context';
 import type { Incident, RepoRef } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { Status, type StatusResult } from '../core/use-cases/status';
 import { AlertIntake } from '../core/use-cases/alerts';
 import { StatusPage } from '../core/use-cases/status-page';
-import { connect, incidentHistory, incidentService } from '../core/wiring';
+import { connect, incidentHistory, incidentContext } from '../core/wiring';
 import type { GitRepository } from '../core/use-cases/incident-history';
 import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
 import { openSession, type Session } from '../extension/session';
 import type { Sandbox } from '../sandbox/server';
 import { ACTOR, TOKEN } from './seed';
+import { ChangeSeverity } from '../core/use-cases/change-severity';
+import { ChangeStatus } from '../core/use-cases/change-status';
+import { DeclareIncident } from '../core/use-cases/declare-incident';
+import { LogEntry } from '../core/use-cases/log-entry';
+import { ShowIncident } from '../core/use-cases/show-incident';
 
 export interface Env {
   readonly sandbox: Sandbox;
@@ -49,7 +54,7 @@ export function edge(e: Env, repo: string) {
   return {
     client: connection.client,
     gateway: connection.gateway,
-    service: incidentService(connection, { actor: ACTOR }),
+    service: incidentContext(connection, { actor: ACTOR }),
   };
 }
 
@@ -64,7 +69,7 @@ export type Op = () => Promise<unknown>;
 export function declareOp(e: Env, repo: string, n: number): Op {
   const { service } = edge(e, repo);
   return () =>
-    service.declare({
+    new DeclareIncident(service).run({
       title: `Benchmark declare ${n}`,
       severity: 'minor',
       description: 'Latency of the checkout API is up.',
@@ -73,13 +78,14 @@ export function declareOp(e: Env, repo: string, n: number): Op {
 
 export function logOp(e: Env, repo: string, incident: Incident, n: number): Op {
   const { service } = edge(e, repo);
-  return () => service.log(incident, { kind: 'observation', text: `Benchmark observation ${n}: p95 is 1.2 s.` });
+  return () =>
+    new LogEntry(service).run(incident, { kind: 'observation', text: `Benchmark observation ${n}: p95 is 1.2 s.` });
 }
 
 export function severityOp(e: Env, repo: string, incident: Incident): Op {
   const { service } = edge(e, repo);
   const to = incident.severity === 'major' ? 'critical' : 'major';
-  return () => settled(service, service.setSeverity(incident, to, 'Benchmark'));
+  return () => settled(service, new ChangeSeverity(service).run(incident, to, 'Benchmark'));
 }
 
 /**
@@ -95,7 +101,7 @@ export function alertReceiver(e: Env, repo: string): { deliver(fingerprint: stri
     config: e.config,
     gateway: connection.gateway,
     renderer: e.renderer,
-    service: incidentService(connection, { actor: ACTOR }),
+    service: incidentContext(connection, { actor: ACTOR }),
   });
   return {
     deliver: (fingerprint) => () =>
@@ -111,7 +117,7 @@ export function alertReceiver(e: Env, repo: string): { deliver(fingerprint: stri
 }
 
 /** A change's answer, then the check that follows it (one read), as the CLI waits for it before exiting. */
-async function settled<T>(service: IncidentService, change: Promise<T>): Promise<T> {
+async function settled<T>(service: IncidentContext, change: Promise<T>): Promise<T> {
   const result = await change;
   await service.settle();
   return result;
@@ -120,13 +126,16 @@ async function settled<T>(service: IncidentService, change: Promise<T>): Promise
 export function statusOp(e: Env, repo: string, incident: Incident): Op {
   const { service } = edge(e, repo);
   const to = incident.status === 'identified' ? 'investigating' : 'identified';
-  return () => settled(service, service.setStatus(incident, to));
+  return () => settled(service, new ChangeStatus(service).run(incident, to));
 }
 
 /** `show` twice on one client: the first reads everything, the second is answered 304 throughout. */
 export function showOps(e: Env, repo: string, issueNumber: number): { first: Op; again: Op } {
   const { service } = edge(e, repo);
-  return { first: () => service.show(issueNumber), again: () => service.show(issueNumber) };
+  return {
+    first: () => new ShowIncident(service).run(issueNumber),
+    again: () => new ShowIncident(service).run(issueNumber),
+  };
 }
 
 /** A checkout where nothing changed since the entries were logged: git is local, the budget is GitHub's. */

@@ -2,7 +2,7 @@
 // the route table -> the HTTP server.
 import { silentLogger, type Logger } from '../core/github/github-client';
 import { AlertIntake } from '../core/use-cases/alerts';
-import { connect, deploymentGate, incidentService, type ConnectOptions, type WiringWorkspace } from '../core/wiring';
+import { connect, deploymentGate, incidentContext, type ConnectOptions, type WiringWorkspace } from '../core/wiring';
 import { alertRoutes, enabledSources, type AlertSecrets } from './alert-routes';
 import type { ServerCredentials } from './credentials';
 import { githubAppRoutes, WEBHOOK_PATH } from './github-app';
@@ -49,7 +49,7 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
     userAgent: 'firebreak-serve',
   });
   const actor = await options.credentials.actor(connection);
-  const service = incidentService(connection, { actor });
+  const service = incidentContext(connection, { actor });
   const intake = new AlertIntake({
     config: connection.config,
     gateway: connection.gateway,

@@ -1,5 +1,5 @@
 // The one vocabulary every edge speaks: incidents, severities, roles, milestones and timeline entries.
-// Plain data only; behaviour lives in event-log.ts (folding) and incident-service.ts (use cases).
+// Plain data only; behaviour lives in event-log.ts (folding) and use-cases/ (one per user action).
 
 export interface RepoRef {
   readonly owner: string;

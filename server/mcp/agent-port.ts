@@ -6,7 +6,13 @@ import { incidentFromIssue } from '../../core/domain/issue-view';
 import type { SimilarIncident } from '../../core/domain/similar';
 import type { TimelineEntry } from '../../core/domain/incident';
 import type { GitRepository, PastMention } from '../../core/use-cases/incident-history';
-import { incidentHistory, incidentService, type Connection } from '../../core/wiring';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ListIncidents } from '../../core/use-cases/list-incidents';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { PostUpdate } from '../../core/use-cases/post-update';
+import { ShowIncident } from '../../core/use-cases/show-incident';
+import { SimilarIncidents } from '../../core/use-cases/similar-incidents';
+import { incidentContext, incidentHistory, type Connection } from '../../core/wiring';
 
 export type IncidentState = 'active' | 'resolved' | 'all';
 
@@ -53,8 +59,8 @@ export const AGENT_VIA = 'an agent (MCP)';
 export function agentPort(options: AgentPortOptions): AgentPort {
   const { connection } = options;
   const { config, gateway } = connection;
-  const service = async () => {
-    const made = incidentService(connection, {
+  const context = async () => {
+    const made = incidentContext(connection, {
       actor: await options.actor(),
       via: AGENT_VIA,
       ...(options.now ? { now: options.now } : {}),
@@ -75,12 +81,12 @@ export function agentPort(options: AgentPortOptions): AgentPort {
     repo: gateway.repo,
     config,
     async listIncidents(state) {
-      const active = state === 'resolved' ? [] : await (await service()).listActive();
+      const active = state === 'resolved' ? [] : await new ListIncidents(await context()).run();
       const done = state === 'active' ? [] : (await resolved()).filter((i) => !isActive(i));
       return [...active, ...done];
     },
     async getIncident(number) {
-      return (await service()).show(number);
+      return new ShowIncident(await context()).run(number);
     },
     ...(options.git
       ? {
@@ -95,13 +101,13 @@ export function agentPort(options: AgentPortOptions): AgentPort {
         }
       : {}),
     async declare(request) {
-      const use = await service();
+      const use = await context();
       const draft = { title: request.title, services: request.services, private: false, drill: false };
       if (!request.force) {
-        const similar = await use.similarTo(draft);
+        const similar = await new SimilarIncidents(use).run(draft);
         if (similar.length > 0) return { similar };
       }
-      const declared = await use.declare({
+      const declared = await new DeclareIncident(use).run({
         ...draft,
         severity: request.severity,
         ...(request.description ? { description: request.description } : {}),
@@ -110,14 +116,14 @@ export function agentPort(options: AgentPortOptions): AgentPort {
       return { declared };
     },
     async log(number, kind, text) {
-      const use = await service();
-      const entry = await use.log(number, { kind, text });
+      const use = await context();
+      const entry = await new LogEntry(use).run(number, { kind, text });
       await use.settle();
       return entry;
     },
     async update(number, text, status) {
-      const use = await service();
-      const incident = await use.postUpdate(number, { text, ...(status ? { status } : {}) });
+      const use = await context();
+      const incident = await new PostUpdate(use).run(number, { text, ...(status ? { status } : {}) });
       await use.settle();
       return incident;
     },
