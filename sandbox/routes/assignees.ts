@@ -3,17 +3,8 @@
 import { notFound } from '../api-error';
 import { canPush, canTriage } from '../auth';
 import type { IssueRecord, RepoRecord, SandboxStore, UserRecord } from '../store';
-import {
-  findIssue,
-  noContent,
-  objectBody,
-  optionalStringArray,
-  pageOf,
-  requireUser,
-  type Reply,
-  type RequestContext,
-  type Route,
-} from './context';
+import { findIssue, noContent, objectBody, optionalStringArray, pageOf, requireUser } from './context';
+import type { Reply, RequestContext, Route } from './context';
 import { notifyIssueUpdated } from '../notifications';
 
 /**

@@ -15,10 +15,8 @@ import {
   pageOf,
   requireUser,
   sortBy,
-  type Reply,
-  type RequestContext,
-  type Route,
 } from './context';
+import type { Reply, RequestContext, Route } from './context';
 
 function since(ctx: RequestContext, comments: CommentRecord[]): CommentRecord[] {
   const raw = ctx.query.get('since');

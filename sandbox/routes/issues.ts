@@ -16,10 +16,8 @@ import {
   pageOf,
   requireUser,
   sortBy,
-  type Reply,
-  type RequestContext,
-  type Route,
 } from './context';
+import type { Reply, RequestContext, Route } from './context';
 
 const STATE_REASONS: readonly StateReason[] = ['completed', 'not_planned', 'duplicate', 'reopened'];
 

@@ -13,10 +13,8 @@ import {
   pageOf,
   requireTriage,
   requireUser,
-  type Reply,
-  type RequestContext,
-  type Route,
 } from './context';
+import type { Reply, RequestContext, Route } from './context';
 
 const MAX_DESCRIPTION = 100;
 

@@ -5,18 +5,8 @@
 import { forbidden, invalidRequest, notFound, validationFailed } from '../api-error';
 import { canPush, notAccessibleMessage } from '../auth';
 import type { RepoRecord, StatusRecord } from '../store';
-import {
-  created,
-  objectBody,
-  ok,
-  optionalString,
-  pageOf,
-  requireUser,
-  sortBy,
-  type Reply,
-  type RequestContext,
-  type Route,
-} from './context';
+import { created, objectBody, ok, optionalString, pageOf, requireUser, sortBy } from './context';
+import type { Reply, RequestContext, Route } from './context';
 
 const STATES = ['error', 'failure', 'pending', 'success'] as const;
 const MAX_DESCRIPTION = 140;

@@ -2,17 +2,8 @@
 // and have at most one parent.
 import { invalidRequest, notFound, validationFailed } from '../api-error';
 import type { IssueRecord, RepoRecord } from '../store';
-import {
-  created,
-  findIssue,
-  objectBody,
-  ok,
-  pageOf,
-  requireTriage,
-  type Reply,
-  type RequestContext,
-  type Route,
-} from './context';
+import { created, findIssue, objectBody, ok, pageOf, requireTriage } from './context';
+import type { Reply, RequestContext, Route } from './context';
 
 function subIssueId(ctx: RequestContext): number {
   const value = objectBody(ctx).sub_issue_id;
