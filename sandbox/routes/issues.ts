@@ -15,6 +15,7 @@ import {
   optionalStringArray,
   pageOf,
   requireUser,
+  route,
   sortBy,
 } from './context';
 import type { Reply, RequestContext, Route } from './context';
@@ -188,8 +189,8 @@ function updateIssue(ctx: RequestContext): Reply {
 }
 
 export const issueRoutes: Route[] = [
-  { method: 'POST', template: '/repos/{owner}/{repo}/issues', handle: createIssue },
-  { method: 'GET', template: '/repos/{owner}/{repo}/issues', handle: listIssues },
-  { method: 'GET', template: '/repos/{owner}/{repo}/issues/{issue_number}', handle: getIssue },
-  { method: 'PATCH', template: '/repos/{owner}/{repo}/issues/{issue_number}', handle: updateIssue },
+  route('POST', '/repos/{owner}/{repo}/issues', createIssue),
+  route('GET', '/repos/{owner}/{repo}/issues', listIssues),
+  route('GET', '/repos/{owner}/{repo}/issues/{issue_number}', getIssue),
+  route('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', updateIssue),
 ];

@@ -5,7 +5,7 @@
 import { forbidden, invalidRequest, notFound, validationFailed } from '../api-error';
 import { canPush, notAccessibleMessage } from '../auth';
 import type { RepoRecord, StatusRecord } from '../store';
-import { created, objectBody, ok, optionalString, pageOf, requireUser, sortBy } from './context';
+import { created, objectBody, ok, optionalString, pageOf, requireUser, route, sortBy } from './context';
 import type { Reply, RequestContext, Route } from './context';
 
 const STATES = ['error', 'failure', 'pending', 'success'] as const;
@@ -77,23 +77,15 @@ function createStatus(ctx: RequestContext): Reply {
 }
 
 export const statusRoutes: Route[] = [
-  { method: 'GET', template: '/repos/{owner}/{repo}/pulls', handle: listPulls },
-  { method: 'POST', template: '/repos/{owner}/{repo}/statuses/{sha}', handle: createStatus },
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}/commits/{ref}/statuses',
-    handle: (ctx) => {
-      const repo = ctx.repo();
-      const sha = resolve(ctx, repo);
-      return pageOf(ctx, ctx.store.statuses(`${repo.owner}/${repo.name}`, sha), (st) => ctx.payloads.status(repo, st));
-    },
-  },
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}/commits/{ref}/status',
-    handle: (ctx) => {
-      const repo = ctx.repo();
-      return ok(ctx.payloads.combinedStatus(repo, resolve(ctx, repo), ctx.actor.user));
-    },
-  },
+  route('GET', '/repos/{owner}/{repo}/pulls', listPulls),
+  route('POST', '/repos/{owner}/{repo}/statuses/{sha}', createStatus),
+  route('GET', '/repos/{owner}/{repo}/commits/{ref}/statuses', (ctx) => {
+    const repo = ctx.repo();
+    const sha = resolve(ctx, repo);
+    return pageOf(ctx, ctx.store.statuses(`${repo.owner}/${repo.name}`, sha), (st) => ctx.payloads.status(repo, st));
+  }),
+  route('GET', '/repos/{owner}/{repo}/commits/{ref}/status', (ctx) => {
+    const repo = ctx.repo();
+    return ok(ctx.payloads.combinedStatus(repo, resolve(ctx, repo), ctx.actor.user));
+  }),
 ];
