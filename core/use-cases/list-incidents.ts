@@ -2,6 +2,24 @@
 import { isActive, type Incident } from '../domain/incident';
 import { incidentFromIssue } from '../domain/issue-view';
 import type { IncidentContext } from './incident-context';
+import type { FirebreakConfig } from '../domain/config';
+import type { IssueGateway, IssueRecord } from '../github/issue-gateway';
+
+/** The incident issues open now and those closed in the `days` before `now`, for the digest and the status page. */
+export async function recentIncidentIssues(
+  gateway: IssueGateway,
+  config: FirebreakConfig,
+  now: Date,
+  days: number,
+): Promise<{ open: IssueRecord[]; closed: IssueRecord[]; since: string }> {
+  const since = new Date(now.getTime() - days * 86_400_000).toISOString();
+  const [open, closed] = await Promise.all([
+    gateway.listIssues({ labels: [config.labels.incident], state: 'open' }),
+    // `since` is on updated_at: a superset of the incidents resolved in the window, never the whole archive.
+    gateway.listIssues({ labels: [config.labels.incident], state: 'closed', since }),
+  ]);
+  return { open, closed, since };
+}
 
 export class ListIncidents {
   constructor(private readonly ctx: IncidentContext) {}

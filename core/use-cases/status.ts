@@ -13,6 +13,7 @@ import { incidentFromIssue } from '../domain/issue-view';
 import { userLine } from '../domain/markdown';
 import { durationBetween } from '../domain/render';
 import type { UseCaseDeps } from './use-case';
+import { recentIncidentIssues } from './list-incidents';
 import { summarizeIncident, type IncidentSummary } from './freeze';
 import { stateEntries, ViewSync } from './view-sync';
 import { PeopleReminders, type PeopleReminder, type RetroDueRow } from './people-reminders';
@@ -147,23 +148,15 @@ export function reminderKey(
 const CLOCK_SLACK_MS = 60_000;
 
 export class Status {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: StatusDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: StatusDeps) {}
 
   async run(options: StatusOptions = {}): Promise<StatusResult> {
     const { gateway, config } = this.deps;
-    const now = this.now();
+    const now = this.deps.now?.() ?? new Date();
     const days = options.metricsDays ?? 90;
-    const windowStart = new Date(now.getTime() - days * 86_400_000).toISOString();
     // Summary issue first: a wrong number should fail before anything is posted.
     const digestIssue = options.summaryIssue !== undefined ? await this.digestIssue(options.summaryIssue) : undefined;
-    const [listed, closed] = await Promise.all([
-      gateway.listIssues({ labels: [config.labels.incident], state: 'open' }),
-      gateway.listIssues({ labels: [config.labels.incident], state: 'closed', since: windowStart }),
-    ]);
+    const { open: listed, closed, since: windowStart } = await recentIncidentIssues(gateway, config, now, days);
     const warnings: string[] = [];
     const repaired: number[] = [];
     const open: IssueRecord[] = [];
