@@ -89,12 +89,19 @@ export interface ContextOptions {
   readonly viewBudgetMs?: number;
 }
 
-/** What the incident use cases share (see use-case.ts), for one actor over a connection. */
-export function incidentContext(connection: Connection, options: ContextOptions): IncidentContext {
-  return new IncidentContext({
+/** The configuration and the gateways (incident repository, private repository when set) of a connection. */
+function readsFrom(connection: Connection): Pick<Connection, 'config' | 'gateway' | 'privateGateway'> {
+  return {
     config: connection.config,
     gateway: connection.gateway,
     ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+  };
+}
+
+/** What the incident use cases share (see use-case.ts), for one actor over a connection. */
+export function incidentContext(connection: Connection, options: ContextOptions): IncidentContext {
+  return new IncidentContext({
+    ...readsFrom(connection),
     renderer: connection.renderer,
     actor: options.actor,
     ...(options.via ? { via: options.via } : {}),
@@ -115,9 +122,7 @@ export interface HistoryOptions {
 /** Past incidents in the code (review, history, the editor's CodeLens) over a connection. */
 export function incidentHistory(connection: Connection, options: HistoryOptions): IncidentHistory {
   return new IncidentHistory({
-    config: connection.config,
-    gateway: connection.gateway,
-    ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+    ...readsFrom(connection),
     git: options.git,
     ...(options.codeRepo ? { codeRepo: repoSlug(options.codeRepo) } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -127,9 +132,7 @@ export function incidentHistory(connection: Connection, options: HistoryOptions)
 /** The deployment gate (a GitHub App's custom deployment protection rule) over a connection. */
 export function deploymentGate(connection: Connection, options: { readonly now?: () => Date } = {}): DeploymentGate {
   return new DeploymentGate({
-    config: connection.config,
-    gateway: connection.gateway,
-    ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+    ...readsFrom(connection),
     reviews: (repo) => new OctokitDeploymentReviewGateway(repo, connection.client),
     ...(options.now ? { now: options.now } : {}),
   });
