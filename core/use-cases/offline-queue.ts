@@ -42,6 +42,18 @@ export interface PendingUpdate {
 
 export type PendingWrite = PendingLog | PendingUpdate;
 
+/** The optional parts of an update, as both the first send and a resend write them. */
+function updateOptions(
+  write: PendingUpdate,
+): Pick<PendingUpdate, 'status' | 'nextUpdateBy' | 'public' | 'publicTitle'> {
+  return {
+    ...(write.status ? { status: write.status } : {}),
+    ...(write.nextUpdateBy ? { nextUpdateBy: write.nextUpdateBy } : {}),
+    ...(write.public ? { public: true } : {}),
+    ...(write.publicTitle ? { publicTitle: write.publicTitle } : {}),
+  };
+}
+
 export interface QueuedWrite {
   /** The entry's idempotency key: however often it is sent, it is one entry. */
   readonly key: string;
@@ -326,10 +338,7 @@ export class OfflineQueue {
       const incident = await new PostUpdate(service).run(loaded, {
         text: write.text,
         key: item.key,
-        ...(write.status ? { status: write.status } : {}),
-        ...(write.nextUpdateBy ? { nextUpdateBy: write.nextUpdateBy } : {}),
-        ...(write.public ? { public: true } : {}),
-        ...(write.publicTitle ? { publicTitle: write.publicTitle } : {}),
+        ...updateOptions(write),
       });
       return { incident };
     }
@@ -340,10 +349,7 @@ export class OfflineQueue {
         at: item.at,
         by: service.actor,
         text: write.text,
-        ...(write.status ? { status: write.status } : {}),
-        ...(write.nextUpdateBy ? { nextUpdateBy: write.nextUpdateBy } : {}),
-        ...(write.public ? { public: true } : {}),
-        ...(write.publicTitle ? { publicTitle: write.publicTitle } : {}),
+        ...updateOptions(write),
       });
       await this.replace(item, { posted: true });
     }
