@@ -165,6 +165,25 @@ function issueNumberInput(name: string): number | undefined {
   return number;
 }
 
+/** A number input within bounds (`fallback` when empty); the message names the bounds and the value given. */
+function boundedNumberInput(
+  name: string,
+  fallback: string,
+  bounds: { whole: boolean; min: number; max: number; unit?: string; hint?: string },
+): number {
+  const text = input(name) || fallback;
+  const value = Number(text);
+  const valid = bounds.whole ? Number.isInteger(value) : Number.isFinite(value);
+  if (!valid || value < bounds.min || value > bounds.max) {
+    const kind = `${bounds.whole ? 'a whole number' : 'a number'}${bounds.unit ? ` of ${bounds.unit}` : ''}`;
+    throw new InputError(
+      `Input ${name} must be ${kind} from ${bounds.min} to ${bounds.max}, not "${text}".`,
+      bounds.hint,
+    );
+  }
+  return value;
+}
+
 function listInput(name: string): string[] {
   return input(name)
     .split(/[,\n]/)
@@ -438,10 +457,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
       'Say why this deploy cannot wait (bypass-reason), e.g. "hotfix for the incident itself"; it is recorded on every freezing incident.',
     );
   }
-  const retriesText = input('api-retries') || '3';
-  const apiRetries = Number(retriesText);
-  if (!Number.isInteger(apiRetries) || apiRetries < 0 || apiRetries > 10)
-    throw new InputError(`Input api-retries must be a whole number from 0 to 10, not "${retriesText}".`);
+  const apiRetries = boundedNumberInput('api-retries', '3', { whole: true, min: 0, max: 10 });
   const commitStatusText = input('commit-status') || 'auto';
   if (!['auto', 'true', 'false'].includes(commitStatusText))
     throw new InputError(
@@ -449,13 +465,13 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
       'auto sets firebreak/freeze on every open pull request on issues events; true also on the change of pull_request, merge_group and push events, and on scheduled or manual runs.',
     );
   const commitStatus = commitStatusMode(runner.eventName, commitStatusText as 'auto' | 'true' | 'false');
-  const timeoutText = input('timeout-seconds') || '20';
-  const timeoutSeconds = Number(timeoutText);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 600)
-    throw new InputError(
-      `Input timeout-seconds must be a number of seconds from 1 to 600, not "${timeoutText}".`,
-      'It bounds the whole freeze decision; past it the gate fails closed (or passes with on-api-error: allow).',
-    );
+  const timeoutSeconds = boundedNumberInput('timeout-seconds', '20', {
+    whole: false,
+    min: 1,
+    max: 600,
+    unit: 'seconds',
+    hint: 'It bounds the whole freeze decision; past it the gate fails closed (or passes with on-api-error: allow).',
+  });
   if (webhookUrl && !isWebhookUrl(webhookUrl)) {
     throw new InputError(
       'Input webhook-url is not an https URL.',
@@ -475,13 +491,13 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
       'Run follow-ups on `issues` or `issue_comment` events, or set `incident: 42` (e.g. from a workflow_dispatch input).',
     );
   }
-  const lookbackText = input('lookback-days') || '365';
-  const lookbackDays = Number(lookbackText);
-  if (!Number.isInteger(lookbackDays) || lookbackDays < 1 || lookbackDays > 3650)
-    throw new InputError(
-      `Input lookback-days must be a whole number of days from 1 to 3650, not "${lookbackText}".`,
-      'Resolved incidents older than this are left out of reviews; the default is 365.',
-    );
+  const lookbackDays = boundedNumberInput('lookback-days', '365', {
+    whole: true,
+    min: 1,
+    max: 3650,
+    unit: 'days',
+    hint: 'Resolved incidents older than this are left out of reviews; the default is 365.',
+  });
   const freezeSeverities = listInput('freeze-severities');
   const summaryIssue = issueNumberInput('summary-issue');
   const outputDir = input('output-dir') || 'status-page';
