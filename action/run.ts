@@ -184,21 +184,18 @@ export async function run(): Promise<void> {
   const wiring = wire(inputs);
   if (!inputs.trustedConfig)
     core.info(`Firebreak ${inputs.mode} for ${repoSlug(inputs.repository)} (config: ${inputs.config.source})`);
-  switch (inputs.mode) {
-    case 'freeze':
-      return freeze(inputs, wiring);
-    case 'follow-ups':
-      return followUps(inputs, wiring);
-    case 'status':
-      return status(inputs, wiring);
-    case 'review':
-      return review(inputs, wiring);
-    case 'status-page':
-      return statusPage(inputs, wiring);
-    case 'alert':
-      return alert(inputs, wiring);
-  }
+  return RUNS[inputs.mode](inputs, wiring);
 }
+
+/** What each mode runs (a Record, so a new mode without its run does not compile). */
+const RUNS: Readonly<Record<Inputs['mode'], (inputs: Inputs, connection: Connection) => Promise<void>>> = {
+  freeze,
+  'follow-ups': followUps,
+  status,
+  review,
+  'status-page': statusPage,
+  alert,
+};
 
 async function statusPage(inputs: Inputs, connection: Connection): Promise<void> {
   const result = await publishStatusPage(connection, {
