@@ -3,15 +3,9 @@
 import * as core from '@actions/core';
 import { describeError, FirebreakError, GitHubError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
-import {
-  renderFreezeReport,
-  Freeze,
-  freezingList,
-  freezingOutputs,
-  PrivateIncidentsUnreadable,
-  summarizeIncident,
-  type FreezeOutcome,
-} from '../core/use-cases/freeze';
+import { Freeze, type FreezeOutcome } from '../core/use-cases/freeze';
+import { PrivateIncidentsUnreadable, readFreezeIssues } from '../core/use-cases/freeze-decision';
+import { freezingList, freezingOutputs, renderFreezeReport, summarizeIncident } from '../core/use-cases/freeze-report';
 import { timeBudget, type Logger } from '../core/github/github-client';
 import { nodeFetchAsFetch } from '../core/github/node-fetch';
 import { readRepoFile } from '../core/github/repo-files';
@@ -28,7 +22,6 @@ import { renderReviewReport, reviewNotice, reviewOutput } from '../core/use-case
 import { changeOf, eventIssue, readInputs, withTrustedConfig, type ChangeInfo, type Inputs } from './inputs';
 import { OctokitCommitStatusGateway } from '../core/github/commit-statuses';
 import { toIssueRecord } from '../core/github/issue-gateway';
-import { readFreezeIssues } from '../core/use-cases/freeze';
 import {
   FREEZE_CONTEXT,
   setChangeStatus,

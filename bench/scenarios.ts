@@ -3,7 +3,7 @@
 // them at several latencies; test/bench/budgets.test.ts counts their requests at 0 ms.
 import { defaultConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
 import { FollowUps } from '../core/use-cases/follow-ups';
-import { checkFreeze, readFreezeIssues } from '../core/use-cases/freeze';
+import { checkFreeze, readFreezeIssues } from '../core/use-cases/freeze-decision';
 import { OctokitCommitStatusGateway } from '../core/github/commit-statuses';
 import { syncFreezeStatuses, type IssueEventChange } from '../core/use-cases/freeze-statuses';
 import { silentLogger, type ClientOptions } from '../core/github/github-client';

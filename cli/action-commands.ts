@@ -1,7 +1,8 @@
 // `firebreak freeze|follow-ups|summary`: the Action's three use cases from a terminal, thin wrappers over the core.
 import { InputError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
-import { renderFreezeReport, Freeze, freezingOutputs, summarizeIncident } from '../core/use-cases/freeze';
+import { Freeze } from '../core/use-cases/freeze';
+import { renderFreezeReport, freezingOutputs, summarizeIncident } from '../core/use-cases/freeze-report';
 import { Status } from '../core/use-cases/status';
 import { postWebhook, statusMessage } from '../core/chat/webhook';
 import { stringOption, type Command, type OptionValues } from './command';

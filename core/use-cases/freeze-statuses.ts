@@ -13,7 +13,8 @@
 import type { FirebreakConfig } from '../domain/config';
 import type { IssueRecord } from '../domain/records';
 import type { CommitState, CommitStatusGateway, PullSummary } from '../github/commit-statuses';
-import { decideFreeze, hotfixClaims, withHotfix, type FreezeDecision, type FreezeIssues } from './freeze';
+import { decideFreeze, type FreezeDecision, type FreezeIssues } from './freeze-decision';
+import { hotfixClaims, withHotfix } from './hotfix';
 
 export const FREEZE_CONTEXT = 'firebreak/freeze';
 

@@ -13,7 +13,7 @@ import { incidentFromIssue } from '../domain/issue-view';
 import { userLine } from '../domain/markdown';
 import { durationBetween } from '../domain/render';
 import type { UseCaseDeps } from './use-case';
-import { summarizeIncident, type IncidentSummary } from './freeze';
+import { summarizeIncident, type IncidentSummary } from './freeze-report';
 import { stateEntries, ViewSync } from './view-sync';
 import { PeopleReminders, type PeopleReminder, type RetroDueRow } from './people-reminders';
 

@@ -2,16 +2,12 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../core/domain/config';
 import { InputError } from '../../core/domain/errors';
 import { entriesFromComments } from '../../core/domain/event-log';
-import {
-  checkFreeze,
-  freezeSeverities,
-  recordBypass,
-  renderFreezeReport,
-  resolveServices,
-} from '../../core/use-cases/freeze';
+import { checkFreeze, freezeSeverities, resolveServices } from '../../core/use-cases/freeze-decision';
+import { recordBypass } from '../../core/use-cases/freeze';
+import { renderFreezeReport } from '../../core/use-cases/freeze-report';
 import { useSandbox } from '../sandbox/support';
 import { issueFormBody, REPO, requestsTo, world } from './world';
-import { hotfixClaims } from '../../core/use-cases/freeze';
+import { hotfixClaims } from '../../core/use-cases/hotfix';
 import { issueBefore } from '../../core/use-cases/freeze-statuses';
 
 const SERVICES_CONFIG = parseConfig(

@@ -7,7 +7,7 @@ import { createGitHubClient, timeBudget } from '../../core/github/github-client'
 import { OctokitIssueGateway } from '../../core/github/issue-gateway';
 import { defaultConfig } from '../../core/domain/config';
 import { GitHubError } from '../../core/domain/errors';
-import { checkFreeze, type FreezeDecision } from '../../core/use-cases/freeze';
+import { checkFreeze, type FreezeDecision } from '../../core/use-cases/freeze-decision';
 import { buildAction, errorOf, runAction, warningsOf, type ActionRun } from '../action/support';
 import type { Sandbox } from '../../sandbox/server';
 import {
