@@ -21,13 +21,8 @@ import { GitCli } from '../core/git-cli';
 import { renderReviewReport, reviewNotice, reviewOutput } from '../core/use-cases/incident-history';
 import { changeOf, eventIssue, readInputs, withTrustedConfig, type ChangeInfo, type Inputs } from './inputs';
 import { OctokitCommitStatusGateway } from '../core/github/commit-statuses';
-import { toIssueRecord } from '../core/github/issue-gateway';
-import {
-  FREEZE_CONTEXT,
-  setChangeStatus,
-  syncFreezeStatuses,
-  type IssueEventChange,
-} from '../core/use-cases/freeze-statuses';
+import { authorityOver, type Authority } from '../core/authority';
+import { FREEZE_CONTEXT, setChangeStatus, syncFreezeStatuses } from '../core/use-cases/freeze-statuses';
 
 /** A deliberate failure of the step (e.g. frozen), as opposed to an error. */
 export class StepFailure extends Error {
@@ -79,23 +74,15 @@ function statusGateway(inputs: Inputs): OctokitCommitStatusGateway {
   );
 }
 
-/** What the `issues` event did, to diff the decision before it against the decision now. */
-function issueEventChange(inputs: Inputs): IssueEventChange | undefined {
-  const { payload, eventName } = inputs.runner;
-  const raw = payload['issue'] as Parameters<typeof toIssueRecord>[0] | undefined;
-  if (eventName !== 'issues' || !raw || typeof raw.number !== 'number') return undefined;
-  const changes = payload['changes'] as { body?: { from?: unknown }; title?: { from?: unknown } } | undefined;
-  const label = (payload['label'] as { name?: unknown } | undefined)?.name;
-  return {
-    action: typeof payload['action'] === 'string' ? payload['action'] : '',
-    issue: toIssueRecord(raw),
-    ...(typeof label === 'string' ? { label } : {}),
-    ...(typeof changes?.body?.from === 'string' ? { previousBody: changes.body.from } : {}),
-    ...(typeof changes?.title?.from === 'string' ? { previousTitle: changes.title.from } : {}),
-  };
+/** One Authority per run (until the Connection carries one): GitHub's permission, asked once per person. */
+function authorityOf(connection: Connection): Authority {
+  return authorityOver((repo, login) => connection.gatewayFor(repo).canPush(login));
 }
 
-/** `commit-status` on an issues event (or a reconcile run): flip `firebreak/freeze` where it changes. */
+/**
+ * `commit-status` on an issues event (or a reconcile run): flip `firebreak/freeze` where it differs from the decision
+ * now. The event only says "look again": GitHub may have dropped, reordered or repeated the others of its burst.
+ */
 async function syncStatuses(inputs: Inputs, connection: Connection): Promise<void> {
   const now = new Date();
   const options = {
@@ -108,14 +95,17 @@ async function syncStatuses(inputs: Inputs, connection: Connection): Promise<voi
     ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
     onPrivateError: inputs.onPrivateError,
   });
-  const change = issueEventChange(inputs);
   const repository = inputs.runner.payload['repository'] as { default_branch?: unknown } | undefined;
   const defaultBranch = typeof repository?.default_branch === 'string' ? repository.default_branch : undefined;
   const result = await syncFreezeStatuses(statusGateway(inputs), {
     config: inputs.config,
     read,
     options,
-    ...(change ? { change } : {}),
+    authority: authorityOf(connection),
+    service: async () => incidentService(connection, { actor: inputs.runner.actor }),
+    // A run without an issues event (schedule, dispatch) reads every pull request's status: the reconcile.
+    reconcile: inputs.runner.eventName !== 'issues',
+    now,
     branches: inputs.branches,
     ...(defaultBranch ? { defaultBranch } : {}),
     ...(inputs.runner.runUrl ? { targetUrl: inputs.runner.runUrl } : {}),
@@ -133,11 +123,15 @@ async function syncStatuses(inputs: Inputs, connection: Connection): Promise<voi
   });
   await writeSummary(
     `${report}\n### Commit statuses (\`${FREEZE_CONTEXT}\`)\n\n` +
-      `${result.written.length} changed${flipped.length > 0 ? `: ${flipped.join(', ')}` : ''}; ${result.unchanged} already right; ` +
-      `${result.pulls} open pull request${result.pulls === 1 ? '' : 's'}${inputs.branches.length > 0 ? ` into ${inputs.branches.join(', ')}` : ''}.\n`,
+      (result.pulls === undefined
+        ? 'Nothing changed since the last decision (the status of the default branch records it); nothing written.\n'
+        : `${result.written.length} changed${flipped.length > 0 ? `: ${flipped.join(', ')}` : ''}; ${result.unchanged} already right; ` +
+          `${result.pulls} open pull request${result.pulls === 1 ? '' : 's'}${inputs.branches.length > 0 ? ` into ${inputs.branches.join(', ')}` : ''}.\n`),
   );
   core.info(
-    `firebreak/freeze: ${result.written.length} status(es) changed, ${result.unchanged} unchanged (${result.pulls} open pull requests).`,
+    result.pulls === undefined
+      ? 'firebreak/freeze: the decision is the one recorded on the default branch; nothing to change.'
+      : `firebreak/freeze: ${result.written.length} status(es) changed, ${result.unchanged} unchanged (${result.pulls} open pull requests).`,
   );
 }
 
@@ -277,6 +271,9 @@ function hotfixOf(change: ChangeInfo | undefined, inputs: Inputs) {
     hotfix: {
       text: change.text,
       actor: change.actor,
+      fork: change.fork,
+      // The change's repository: its author's push access there is what the hotfix lane asks.
+      repo: runner.repository ?? inputs.repository,
       change: change.link,
       key: change.key,
       sha: change.sha,
@@ -302,6 +299,7 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
       gateway: connection.gateway,
       ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
       config: inputs.config,
+      authority: authorityOf(connection),
       service: async () => incidentService(connection, { actor: runner.actor }),
     }).run({
       ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
@@ -362,7 +360,7 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
   if (inputs.commitStatus === 'change' && change) {
     const status = await setChangeStatus(statusGateway(inputs), outcome.checked, {
       sha: change.sha,
-      text: change.text,
+      hotfixed: hotfixed ?? [],
       ...(runner.runUrl ? { targetUrl: runner.runUrl } : {}),
     });
     core.info(`${FREEZE_CONTEXT} on ${change.sha.slice(0, 7)}: ${status.state} (${status.description}).`);

@@ -63,6 +63,8 @@ export interface PullInfo {
   headRef: string;
   headSha: string;
   baseRef: string;
+  /** owner/name of the fork the head is in; undefined: the base repository itself. */
+  headRepo?: string;
 }
 
 /** A commit status (POST /repos/{owner}/{repo}/statuses/{sha}); the sandbox has no commits, any sha takes them. */
@@ -86,6 +88,8 @@ export interface NewPull {
   headRef?: string;
   headSha: string;
   baseRef?: string;
+  /** A pull request from a fork (owner/name). */
+  headRepo?: string;
   createdAt?: Date;
 }
 
@@ -524,6 +528,7 @@ export class SandboxStore {
       headRef: input.headRef ?? `change-${issue.number}`,
       headSha: input.headSha,
       baseRef: input.baseRef ?? 'main',
+      ...(input.headRepo ? { headRepo: input.headRepo } : {}),
     };
     this.changed();
     return issue;

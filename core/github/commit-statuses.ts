@@ -14,6 +14,9 @@ export interface PullSummary {
   readonly body: string;
   readonly author: string;
   readonly headSha: string;
+  readonly headRef: string;
+  /** The head is a fork, or another repository than the base (or one GitHub no longer knows). */
+  readonly fork: boolean;
   readonly baseRef: string;
   readonly url: string;
 }
@@ -25,12 +28,19 @@ export interface NewCommitStatus {
   readonly targetUrl?: string;
 }
 
+/** The commit a ref points at, and the latest status of one context on it (if any). */
+export interface CommitContextStatus {
+  readonly sha: string;
+  readonly state?: CommitState;
+  readonly description?: string;
+}
+
 export interface CommitStatusGateway {
   readonly repo: RepoRef;
   /** Open pull requests, ⌈n/100⌉ requests. */
   listOpenPulls(): Promise<PullSummary[]>;
   /** The commit a ref (branch or sha) points at, and the latest state of one status context on it (if any). */
-  statusOf(ref: string, context: string): Promise<{ readonly sha: string; readonly state?: CommitState }>;
+  statusOf(ref: string, context: string): Promise<CommitContextStatus>;
   createStatus(sha: string, status: NewCommitStatus): Promise<void>;
 }
 
@@ -40,9 +50,15 @@ type RawPull = {
   body: string | null;
   html_url: string;
   user: { login: string } | null;
-  head: { sha: string };
-  base: { ref: string };
+  head: RawBranch;
+  base: RawBranch;
 };
+
+type RawBranch = { sha: string; ref: string; repo: { full_name: string; fork: boolean } | null };
+
+function fromFork(head: RawBranch, base: RawBranch): boolean {
+  return !head.repo || head.repo.fork || head.repo.full_name.toLowerCase() !== base.repo?.full_name.toLowerCase();
+}
 
 export class OctokitCommitStatusGateway implements CommitStatusGateway {
   constructor(
@@ -67,6 +83,8 @@ export class OctokitCommitStatusGateway implements CommitStatusGateway {
         body: p.body ?? '',
         author: p.user?.login ?? 'ghost',
         headSha: p.head.sha,
+        headRef: p.head.ref,
+        fork: fromFork(p.head, p.base),
         baseRef: p.base.ref,
         url: p.html_url,
       }));
@@ -75,7 +93,7 @@ export class OctokitCommitStatusGateway implements CommitStatusGateway {
     }
   }
 
-  async statusOf(ref: string, context: string): Promise<{ sha: string; state?: CommitState }> {
+  async statusOf(ref: string, context: string): Promise<CommitContextStatus> {
     try {
       const { data } = await this.client.octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/status', {
         ...this.params,
@@ -84,7 +102,11 @@ export class OctokitCommitStatusGateway implements CommitStatusGateway {
       });
       const wanted = context.toLowerCase();
       const found = data.statuses.find((s) => s.context.toLowerCase() === wanted);
-      return { sha: data.sha, ...(found ? { state: found.state as CommitState } : {}) };
+      return {
+        sha: data.sha,
+        ...(found ? { state: found.state as CommitState } : {}),
+        ...(found?.description ? { description: found.description } : {}),
+      };
     } catch (error) {
       throw toGitHubError(error, `read the status of ${repoSlug(this.repo)}@${ref}`, this.repo);
     }

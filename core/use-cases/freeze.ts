@@ -7,8 +7,9 @@ import { stripControl } from '../domain/markdown';
 import type { IncidentService } from './incident-service';
 import type { UseCaseDeps } from './use-case';
 import { checkFreeze, type FreezeDecision, type FreezeOptions } from './freeze-decision';
-import { hotfixClaims, recordHotfix, withHotfix, type HotfixInput, type HotfixVerb } from './hotfix';
+import { honouredClaims, recordHotfix, withHotfix, type HotfixInput, type HotfixVerb } from './hotfix';
 import type { Incident } from '../domain/incident';
+import type { Authority } from '../authority';
 
 export interface BypassInput {
   /** Who deploys anyway (the workflow actor). */
@@ -56,7 +57,7 @@ export async function recordBypass(
 export interface FreezeRequest extends FreezeOptions {
   /** Deploy anyway: recorded on every freezing incident. Without an actor, the service's actor bypasses. */
   readonly bypass?: Omit<BypassInput, 'now' | 'actor'> & { readonly actor?: string };
-  /** The change claims to fix incidents: those pass (hotfix lane), recorded on their timelines. */
+  /** The change claims to fix incidents: those pass when a writer claims them (hotfix lane), and are recorded. */
   readonly hotfix?: HotfixInput;
 }
 
@@ -80,6 +81,8 @@ export class Freeze {
     private readonly deps: Pick<UseCaseDeps, 'gateway' | 'config'> & {
       /** The private repository's gateway, when the config names one: its incidents freeze too, unnamed. */
       readonly privateGateway?: IssueGateway;
+      /** Who may claim the hotfix lane (GitHub's permission API). */
+      readonly authority: Authority;
       service(): Promise<IncidentService>;
     },
   ) {}
@@ -94,9 +97,8 @@ export class Freeze {
       ...(deps.privateGateway ? { privateGateway: deps.privateGateway } : {}),
       now,
     });
-    const claims = hotfix
-      ? [...hotfixClaims(hotfix.text), ...(hotfix.numbers ?? []).map((number) => ({ number, verb: 'fixes' as const }))]
-      : [];
+    const freezing = new Set(checked.freezing.map((i) => i.number));
+    const claims = hotfix ? await honouredClaims(deps.authority, hotfix, (n) => freezing.has(n)) : [];
     const { decision, hotfixed } = withHotfix(checked, claims);
     if (hotfix && hotfixed.length > 0) await recordHotfix(await deps.service(), hotfixed, hotfix, now);
     const extra = { checked, ...(hotfixed.length > 0 ? { hotfixed } : {}) };
