@@ -119,7 +119,9 @@ async function syncStatuses(inputs: Inputs, connection: Connection): Promise<voi
   const report = renderFreezeReport({
     decision,
     now,
-    bypassHint: 'A pull request that fixes the incident passes with `Fixes incident #N` in its description.',
+    bypassHint:
+      'A pull request that fixes the incident passes with `Fixes incident #N` in its description, when its author ' +
+      'has push access and its branch is not a fork.',
   });
   await writeSummary(
     `${report}\n### Commit statuses (\`${FREEZE_CONTEXT}\`)\n\n` +
@@ -261,7 +263,7 @@ const BYPASS_HINT = [
   '',
   'The bypass is recorded on every incident above with who deployed, the run link and the reason.',
   '',
-  "A change that fixes an incident passes that incident's freeze with `Fixes incident #N` (or `Mitigates incident #N`) in its pull request description or commit message; it is recorded on the incident.",
+  "A change that fixes an incident passes that incident's freeze with `Fixes incident #N` (or `Mitigates incident #N`) in its pull request title, description or commit message, when its author has push access and its branch is not a fork; it is recorded on the incident.",
 ].join('\n');
 
 function hotfixOf(change: ChangeInfo | undefined, inputs: Inputs) {
