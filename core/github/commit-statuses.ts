@@ -1,9 +1,8 @@
 // Pull requests and commit statuses of one repository: what a freeze gate needs to mark every open pull request
 // with a required status check (`firebreak/freeze`) that flips when incidents change.
-import { GitHubError } from '../domain/errors';
-import { repoSlug, type RepoRef } from '../domain/incident';
+import type { RepoRef } from '../domain/incident';
 import type { GitHubClient } from './github-client';
-import { toGitHubError } from './issue-gateway';
+import { RepoRequests, type AccessHint } from './repo-requests';
 
 export type CommitState = 'success' | 'failure' | 'pending' | 'error';
 
@@ -60,82 +59,68 @@ function fromFork(head: RawBranch, base: RawBranch): boolean {
   return !head.repo || head.repo.fork || head.repo.full_name.toLowerCase() !== base.repo?.full_name.toLowerCase();
 }
 
+/** Writing statuses is what a workflow token lacks unless the workflow asks for it. */
+const STATUSES_WRITE: AccessHint = {
+  codes: ['permission'],
+  hint: 'Give the workflow permission to write commit statuses (permissions: statuses: write).',
+};
+
 export class OctokitCommitStatusGateway implements CommitStatusGateway {
+  private readonly requests: RepoRequests;
+
   constructor(
     readonly repo: RepoRef,
-    private readonly client: GitHubClient,
-  ) {}
-
-  private get params() {
-    return { owner: this.repo.owner, repo: this.repo.name };
+    client: GitHubClient,
+  ) {
+    this.requests = new RepoRequests(repo, client);
   }
 
   async listOpenPulls(): Promise<PullSummary[]> {
-    try {
-      const raw = (await this.client.octokit.paginate('GET /repos/{owner}/{repo}/pulls', {
-        ...this.params,
-        state: 'open',
-        per_page: 100,
-      })) as RawPull[];
-      return raw.map((p) => ({
-        number: p.number,
-        title: p.title,
-        body: p.body ?? '',
-        author: p.user?.login ?? 'ghost',
-        headSha: p.head.sha,
-        headRef: p.head.ref,
-        fork: fromFork(p.head, p.base),
-        baseRef: p.base.ref,
-        url: p.html_url,
-      }));
-    } catch (error) {
-      throw toGitHubError(error, `list the open pull requests of ${repoSlug(this.repo)}`, this.repo);
-    }
+    const { octokit, params } = this.requests;
+    const raw = (await this.requests.send(`list the open pull requests of ${this.requests.slug}`, () =>
+      octokit.paginate('GET /repos/{owner}/{repo}/pulls', { ...params, state: 'open', per_page: 100 }),
+    )) as RawPull[];
+    return raw.map((p) => ({
+      number: p.number,
+      title: p.title,
+      body: p.body ?? '',
+      author: p.user?.login ?? 'ghost',
+      headSha: p.head.sha,
+      headRef: p.head.ref,
+      fork: fromFork(p.head, p.base),
+      baseRef: p.base.ref,
+      url: p.html_url,
+    }));
   }
 
   async statusOf(ref: string, context: string): Promise<CommitContextStatus> {
-    try {
-      const { data } = await this.client.octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/status', {
-        ...this.params,
-        ref,
-        per_page: 100,
-      });
-      const wanted = context.toLowerCase();
-      const found = data.statuses.find((s) => s.context.toLowerCase() === wanted);
-      return {
-        sha: data.sha,
-        ...(found ? { state: found.state as CommitState } : {}),
-        ...(found?.description ? { description: found.description } : {}),
-      };
-    } catch (error) {
-      throw toGitHubError(error, `read the status of ${repoSlug(this.repo)}@${ref}`, this.repo);
-    }
+    const { octokit, params } = this.requests;
+    const { data } = await this.requests.send(`read the status of ${this.requests.slug}@${ref}`, () =>
+      octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/status', { ...params, ref, per_page: 100 }),
+    );
+    const wanted = context.toLowerCase();
+    const found = data.statuses.find((s) => s.context.toLowerCase() === wanted);
+    return {
+      sha: data.sha,
+      ...(found ? { state: found.state as CommitState } : {}),
+      ...(found?.description ? { description: found.description } : {}),
+    };
   }
 
   async createStatus(sha: string, status: NewCommitStatus): Promise<void> {
-    try {
-      await this.client.octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
-        ...this.params,
-        sha,
-        state: status.state,
-        context: status.context,
-        description: status.description.slice(0, 140),
-        ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
-      });
-    } catch (error) {
-      const typed = toGitHubError(
-        error,
-        `set ${status.context} on ${repoSlug(this.repo)}@${sha.slice(0, 7)}`,
-        this.repo,
-      );
-      if (typed.code !== 'permission') throw typed;
-      throw new GitHubError(
-        'permission',
-        typed.message,
-        typed.status,
-        'Give the workflow permission to write commit statuses (permissions: statuses: write).',
-        { cause: error },
-      );
-    }
+    const { octokit, params } = this.requests;
+    await this.requests.send(
+      `set ${status.context} on ${this.requests.slug}@${sha.slice(0, 7)}`,
+      () =>
+        octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+          ...params,
+          sha,
+          state: status.state,
+          context: status.context,
+          description: status.description.slice(0, 140),
+          ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+        }),
+      STATUSES_WRITE,
+    );
   }
 }
