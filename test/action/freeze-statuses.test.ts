@@ -7,6 +7,9 @@ import { call, type Json } from '../sandbox/support';
 import { useSandbox } from '../sandbox/support';
 import { world } from '../core/world';
 import { buildAction, errorOf, REPO, runAction, TOKEN, type ActionRun } from './support';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const MAIN_SHA = '1'.repeat(40);
 const sha = (n: number) => String(n).repeat(40).slice(0, 40);
@@ -62,7 +65,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
     // Before: everything green and recorded so while nothing froze.
     assert.equal((await reconcile(s)).code, 0);
     assert.equal(statusOf(s, sha(4))?.description, 'No active incident freezes merges');
-    const incident = await world(s).service().declare({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(world(s).service()).run({ title: 'Checkout down', severity: 'critical' });
     assert.equal(incident.number, 4);
 
     const before = s.requests.length;
@@ -148,7 +151,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
       s.store.createPullDirect(REPO, { title: 'Feature B', headSha: sha(3) });
       assert.equal((await reconcile(s)).code, 0);
       assert.equal(statusOf(s, sha(2))?.state, 'success');
-      const incident = await world(s).service().declare({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(world(s).service()).run({ title: 'Checkout down', severity: 'critical' });
       // GitHub sent opened, labeled incident, labeled sev:critical, labeled role:lead; only the last one ran.
       const run = await runAction(s, {
         inputs: { mode: 'freeze' },
@@ -168,7 +171,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
       s.store.setBranchDirect(REPO, 'main', MAIN_SHA);
       s.store.createPullDirect(REPO, { title: 'Feature A', headSha: sha(2) });
       const service = world(s).service();
-      const incident = await service.declare({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(service).run({ title: 'Checkout down', severity: 'critical' });
       const opened = await runAction(s, {
         inputs: { mode: 'freeze' },
         eventName: 'issues',
@@ -176,7 +179,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
       });
       assert.equal(opened.code, 0, opened.stdout);
       assert.equal(statusOf(s, sha(2))?.state, 'failure');
-      await service.resolve(incident, 'The cache is back.');
+      await new ResolveIncident(service).run(incident, 'The cache is back.');
       // The resolve's labeled and unlabeled runs were cancelled while pending; closed ran, late.
       const run = await runAction(s, {
         inputs: { mode: 'freeze' },
@@ -194,7 +197,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
       for (const n of [2, 3, 5]) s.store.createPullDirect(REPO, { title: `Feature ${n}`, headSha: sha(n) });
       assert.equal((await reconcile(s)).code, 0);
       const service = world(s).service();
-      const first = await service.declare({ title: 'Checkout down', severity: 'critical' });
+      const first = await new DeclareIncident(service).run({ title: 'Checkout down', severity: 'critical' });
       // The declare's run flips one pull request, then dies on the next write (no retries).
       s.failNext('http500', 1, { method: 'POST', pathIncludes: `/statuses/${sha(3)}` });
       const died = await runAction(s, {
@@ -208,7 +211,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
       assert.equal(statusOf(s, sha(3))?.state, 'success');
       assert.equal(statusOf(s, MAIN_SHA)?.state, 'pending', 'the record says flips were in flight');
       // Resolved before the next run: the last record (not frozen) equals the decision, yet the flipped one is red.
-      await service.resolve(first, 'False alarm.');
+      await new ResolveIncident(service).run(first, 'False alarm.');
       const next = await runAction(s, {
         inputs: { mode: 'freeze' },
         eventName: 'issues',
@@ -226,7 +229,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
   it('a scheduled run with commit-status: true reconciles every pull request from its current status', async () => {
     const s = sandbox();
     s.store.setBranchDirect(REPO, 'main', MAIN_SHA);
-    await world(s).service().declare({ title: 'Payments down', severity: 'major' });
+    await new DeclareIncident(world(s).service()).run({ title: 'Payments down', severity: 'major' });
     s.store.createPullDirect(REPO, { title: 'Never marked', headSha: sha(5) });
     const run = await runAction(s, {
       inputs: { mode: 'freeze', 'commit-status': 'true' },
@@ -262,8 +265,8 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
     it('a pull request that fixes a freezing incident passes that freeze only, recorded once across reruns', async () => {
       const s = sandbox();
       const service = world(s).service();
-      const fixed = await service.declare({ title: 'Checkout down', severity: 'critical' });
-      const other = await service.declare({ title: 'Search down', severity: 'critical' });
+      const fixed = await new DeclareIncident(service).run({ title: 'Checkout down', severity: 'critical' });
+      const other = await new DeclareIncident(service).run({ title: 'Search down', severity: 'critical' });
       const body = `Reverts the cache change.\n\nMitigates incident #${fixed.number}`;
       const blocked = await runAction(s, {
         inputs: { mode: 'freeze', 'commit-status': 'true' },
@@ -278,7 +281,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
         description: `Frozen by #${other.number} until resolved`,
       });
 
-      await service.resolve(other, 'Search is back.');
+      await new ResolveIncident(service).run(other, 'Search is back.');
       for (let attempt = 0; attempt < 2; attempt++) {
         const run = await runAction(s, {
           inputs: { mode: 'freeze', 'commit-status': 'true' },
@@ -293,7 +296,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
         description: `Hotfix for #${fixed.number}: passes its freeze`,
       });
       const entries = async (n: number) =>
-        (await world(s).service().show(n)).timeline.filter((e) => e.kind === 'hotfix');
+        (await new ShowIncident(world(s).service()).run(n)).timeline.filter((e) => e.kind === 'hotfix');
       const hotfixes = await entries(fixed.number);
       assert.equal(hotfixes.length, 1, 'one hotfix entry, whatever the reruns');
       assert.deepEqual(
@@ -319,7 +322,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
       pull: { author: string; title?: string; body: string; fork?: string },
     ): Promise<{ gate: ActionRun; sync: ActionRun; entries: number; incident: number }> {
       s.store.setBranchDirect(REPO, 'main', MAIN_SHA);
-      const incident = await world(s).service().declare({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(world(s).service()).run({ title: 'Checkout down', severity: 'critical' });
       const body = pull.body.replaceAll('#N', `#${incident.number}`);
       const title = (pull.title ?? 'Roll back the cache').replaceAll('#N', `#${incident.number}`);
       const created = s.store.createPullDirect(REPO, {
@@ -409,7 +412,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
 
     it('a pushed commit whose message says "Fixes incident #N" passes N’s freeze', async () => {
       const s = sandbox();
-      const incident = await world(s).service().declare({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(world(s).service()).run({ title: 'Checkout down', severity: 'critical' });
       const run = await runAction(s, {
         inputs: { mode: 'freeze' },
         eventName: 'push',

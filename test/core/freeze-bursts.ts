@@ -13,6 +13,9 @@ import { readFreezeIssues } from '../../core/use-cases/freeze-decision';
 import { FREEZE_CONTEXT, syncFreezeStatuses } from '../../core/use-cases/freeze-statuses';
 import type { Incident } from '../../core/domain/incident';
 import { wired } from '../support/fixtures';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 /** What changes on GitHub, in order; each sends GitHub's events for it (their count is what matters here). */
 export type Change =
@@ -145,13 +148,13 @@ export async function playBursts(sandbox: Sandbox, repo: string, burst: BurstCas
   let frozen = false;
   for (const [index, change] of burst.changes.entries()) {
     if (change.kind === 'declare') {
-      incident = await w.service.declare({ title: 'Checkout down', severity: change.severity });
+      incident = await new DeclareIncident(w.service).run({ title: 'Checkout down', severity: change.severity });
       frozen = change.severity !== 'minor';
     } else if (change.kind === 'severity' && incident) {
-      incident = await w.service.setSeverity(incident, change.severity);
+      incident = await new ChangeSeverity(w.service).run(incident, change.severity);
       frozen = change.severity !== 'minor';
     } else if (incident) {
-      incident = await w.service.resolve(incident, 'Back to normal.');
+      incident = await new ResolveIncident(w.service).run(incident, 'Back to normal.');
       frozen = false;
     }
     for (const delivery of burst.deliveries.filter((d) => d.after === index)) await sync(delivery.dies);

@@ -39,16 +39,18 @@ import { OctokitCommitStatusGateway } from '../../core/github/commit-statuses';
 import { readFreezeIssues } from '../../core/use-cases/freeze-decision';
 import { FREEZE_CONTEXT, syncFreezeStatuses } from '../../core/use-cases/freeze-statuses';
 import { pullHotfixKey } from '../../core/use-cases/hotfix';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 const engineer = (i: number): Engineer => ENGINEERS[i] as Engineer;
 
 async function someIncidents(sandbox: Sandbox): Promise<number[]> {
   const { service } = clientFor(sandbox, engineer(0));
-  const critical = await service.declare({ title: 'Checkout down', severity: 'critical' });
-  await service.declare({ title: 'Typo on the status page', severity: 'minor' });
-  await service.declare({ title: 'Game day', severity: 'critical', drill: true });
-  const major = await service.declare({ title: 'Payments slow', severity: 'major' });
-  await service.resolve(await service.declare({ title: 'Old outage', severity: 'critical' }), 'Fixed.');
+  const critical = await new DeclareIncident(service).run({ title: 'Checkout down', severity: 'critical' });
+  await new DeclareIncident(service).run({ title: 'Typo on the status page', severity: 'minor' });
+  await new DeclareIncident(service).run({ title: 'Game day', severity: 'critical', drill: true });
+  const major = await new DeclareIncident(service).run({ title: 'Payments slow', severity: 'major' });
+  await new ResolveIncident(service).run(await new DeclareIncident(service).run({ title: 'Old outage', severity: 'critical' }), 'Fixed.');
   return [critical.number, major.number];
 }
 
@@ -339,7 +341,7 @@ describe('reliability: deploy freeze while GitHub fails', function () {
       const repo = `acme/claims-${i}`;
       const w = wired(sandbox, { repo, retries: 0 });
       sandbox.store.setBranchDirect(repo, 'main', 'a'.repeat(40));
-      const incident = await w.service.declare({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(w.service).run({ title: 'Checkout down', severity: 'critical' });
       const body = claim.body.replace('#N', `#${incident.number}`);
       const head = 'b'.repeat(40);
       const pull = sandbox.store.createPullDirect(repo, {
