@@ -29,6 +29,22 @@ export class GitCli implements GitRepository {
     return (await this.git(['merge-base', a, b]).catch(() => undefined))?.trim() || undefined;
   }
 
+  /** The paths one commit changed, or undefined when this repository does not have the commit. */
+  async changedFiles(commit: string): Promise<string[] | undefined> {
+    if (!SHA.test(commit) || !(await this.has(commit))) return undefined;
+    const out = await this.git([
+      '-c',
+      'core.quotePath=false',
+      'diff-tree',
+      '--no-commit-id',
+      '--name-only',
+      '-r',
+      '--root',
+      commit,
+    ]);
+    return out.split('\n').filter(Boolean);
+  }
+
   private async has(commit: string): Promise<boolean> {
     return this.git(['cat-file', '-e', `${commit}^{commit}`]).then(
       () => true,

@@ -3,6 +3,7 @@
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Alias, type Node as YamlNode } from 'yaml';
 // A namespace import lets esbuild drop the parts of zod we do not use (the named `z` export keeps all of it).
 import * as z from 'zod';
+import { rollbackWorkflowSchema } from './config-rollback';
 import { ConfigError, InputError, type ConfigProblem } from './errors';
 import { LEAD, TRIAGE, type RepoRef } from './incident';
 
@@ -96,6 +97,8 @@ export interface DeploymentsConfig {
   readonly whileFrozen: WhileFrozen;
   /** Where held deployments wait (owner/name); empty: the incident repository. */
   readonly repositories: readonly RepoRef[];
+  /** The workflow file `firebreak rollback` dispatches (input `ref`), from `rollback-workflow`. */
+  readonly rollbackWorkflow?: string;
 }
 
 export interface FirebreakConfig {
@@ -397,6 +400,7 @@ const deploymentsSchema = z
       })
       .max(50, 'keep repositories to at most 50')
       .optional(),
+    'rollback-workflow': rollbackWorkflowSchema.optional(),
   })
   .strict();
 
@@ -699,6 +703,7 @@ function normalize(
     deployments: {
       whileFrozen: deployments?.['while-frozen'] ?? 'reject',
       repositories: (deployments?.repositories ?? []).flatMap((slug) => toRepo(slug) ?? []),
+      ...(deployments?.['rollback-workflow'] ? { rollbackWorkflow: deployments['rollback-workflow'] } : {}),
     },
   };
 }
