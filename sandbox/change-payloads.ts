@@ -32,11 +32,14 @@ export function deploymentPayload(payloads: Payloads, repo: RepoRecord, d: Deplo
 
 export function deploymentStatusPayload(
   payloads: Payloads,
+  urls: Urls,
   repo: RepoRecord,
   d: DeploymentRecord,
   s: DeploymentStatusRecord,
 ): Payload {
   const api = payloads.repoApiUrl(repo);
+  // GitHub answers "" for URLs never given, which its own description's `uri` format rejects: the deployments page.
+  const page = `${urls.web}/${repo.owner}/${repo.name}/deployments`;
   return {
     url: `${api}/deployments/${d.id}/statuses/${s.id}`,
     id: s.id,
@@ -45,13 +48,13 @@ export function deploymentStatusPayload(
     creator: payloads.simpleUser(s.creator),
     description: s.description,
     environment: s.environment,
-    target_url: s.target_url,
+    target_url: s.target_url || page,
     created_at: s.created_at,
     updated_at: s.created_at,
     deployment_url: `${api}/deployments/${d.id}`,
     repository_url: api,
-    environment_url: s.environment_url,
-    log_url: s.log_url,
+    environment_url: s.environment_url || page,
+    log_url: s.log_url || page,
   };
 }
 

@@ -46,7 +46,7 @@ export class RollbackDeploy {
     const workflow = this.deps.config.deployments?.rollbackWorkflow;
     if (!workflow)
       throw new InputError(
-        'No rollback workflow is configured.',
+        `No rollback workflow is configured (deployments.rollback-workflow in ${this.deps.config.source}).`,
         `Set deployments.rollback-workflow in ${this.deps.config.source} to the workflow file that deploys a ref ` +
           '(e.g. rollback.yml, with a workflow_dispatch input named ref).',
       );

@@ -104,7 +104,7 @@ function createStatus(ctx: RequestContext): Reply {
   });
   ctx.store.onChange?.();
   return created(
-    deploymentStatusPayload(ctx.payloads, repo, deployment, status),
+    deploymentStatusPayload(ctx.payloads, ctx.urls, repo, deployment, status),
     `${ctx.payloads.repoApiUrl(repo)}/deployments/${deployment.id}/statuses/${status.id}`,
   );
 }
@@ -118,7 +118,7 @@ export const deploymentRoutes: Route[] = [
     handle: (ctx) => {
       const { repo, deployment } = findDeployment(ctx);
       const newest = [...deployment.statuses].reverse();
-      return pageOf(ctx, newest, (s) => deploymentStatusPayload(ctx.payloads, repo, deployment, s));
+      return pageOf(ctx, newest, (s) => deploymentStatusPayload(ctx.payloads, ctx.urls, repo, deployment, s));
     },
   },
   { method: 'POST', template: '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', handle: createStatus },
