@@ -76,7 +76,8 @@ export async function revertSuspect(ctx: FlowContext, root: CheckoutRoot, sha?: 
       placeholder: 'The change to revert, most suspect first',
       matchOnDetail: true,
       items: result.suspects.map((s, i) => ({
-        label: describeSuspect(s, i + 1, result),
+        label: `${i + 1}. ${subjectOf(s.message)}`,
+        description: `${s.sha.slice(0, 7)}${s.pr ? ` #${s.pr.number}` : ''} by @${s.author}`,
         detail: s.reasons.join('; '),
         value: s.sha,
       })),
