@@ -8,9 +8,11 @@ import { environmentsFor, rankSuspects, type ChangedCommit } from '../domain/sus
 import {
   OctokitChangesGateway,
   type ChangesGateway,
+  type ComparedCommit,
   type DeploymentRecord,
   type PullRef,
 } from '../github/changes-gateway';
+import { FirebreakError } from '../domain/errors';
 import type { Connection } from '../wiring';
 
 /** At most this many commits are read from GitHub, and this many suspects get their pull request looked up. */
@@ -19,6 +21,8 @@ export const MAX_LOOKUPS = 10;
 /** The local repository, when there is one: a commit's files without asking GitHub. */
 export interface LocalCommits {
   changedFiles(sha: string): Promise<string[] | undefined>;
+  /** The commits after base up to head, oldest first, when the repository has both. */
+  commitsBetween?(base: string, head: string): Promise<ComparedCommit[] | undefined>;
 }
 
 export interface SuspectsDeps {
@@ -99,7 +103,7 @@ export class Suspects {
         `No earlier successful deployment to ${where} with another commit than ${deployed.sha.slice(0, 7)}: ` +
           'nothing to compare it with.',
       );
-    const commits = await gateway.compare(lastGood.sha, deployed.sha);
+    const commits = await this.compare(gateway, lastGood.sha, deployed.sha);
     if (commits.length === 0) return empty(`The deployed commit adds nothing to the last good one.`);
     const withFiles = await this.withFiles(gateway, commits);
     const ranked = rankSuspects(withFiles, this.context(incident, repo));
@@ -118,6 +122,19 @@ export class Suspects {
         reasons: [...c.reasons],
       })),
     };
+  }
+
+  /** GitHub's compare; when GitHub does not know the commits (404) but the local repository has them, git's log. */
+  private async compare(gateway: ChangesGateway, base: string, head: string): Promise<ComparedCommit[]> {
+    try {
+      return await gateway.compare(base, head);
+    } catch (error) {
+      const local = this.deps.local;
+      if (!(error instanceof FirebreakError && error.code === 'not-found') || !local?.commitsBetween) throw error;
+      const commits = await local.commitsBetween(base, head);
+      if (!commits) throw error;
+      return commits;
+    }
   }
 
   /** Deployed: the latest created before the declare whose latest status is success; last good: the one before. */

@@ -6,7 +6,7 @@ import { GitCli } from '../../core/git-cli';
 import { RevertConflictError } from '../../core/use-cases/revert';
 import { parseConfig } from '../../core/domain/config';
 import { createDeploymentDirect, dispatchesOf } from '../../sandbox/changes';
-import { HISTORY_CONFIG, HISTORY_CONFIG_TEXT, seedHistory, type History } from '../support/deploy-history';
+import { HISTORY_CONFIG, HISTORY_CONFIG_TEXT, OriginRepo, seedHistory, type History } from '../support/deploy-history';
 import { countRequests, REPO_SLUG, useSandbox, wired } from '../support/fixtures';
 
 describe('suspects: what changed before the incident, and the way back', () => {
@@ -192,5 +192,38 @@ describe('suspects: what changed before the incident, and the way back', () => {
     const result = await suspectsFor(w.connection).run({ incident });
     assert.equal(result.deployed?.sha, history.docs);
     assert.equal(result.lastGood?.sha, history.good);
+  });
+
+  it("takes the commits from the local repository's log when GitHub does not know them", async () => {
+    const repo = new OriginRepo();
+    try {
+      const good = repo.write('src/search/a.ts', '1\n').commit('Base');
+      const culprit = repo.write('src/checkout/pay.ts', '2\n').commit('Pay twice');
+      const deployed = repo.write('README.md', 'x\n').commit('Readme');
+      const hourAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+      for (const [sha, hours] of [
+        [good, 3],
+        [deployed, 2],
+      ] as const)
+        createDeploymentDirect(sandbox().store, REPO_SLUG, {
+          sha,
+          environment: 'production',
+          states: ['success'],
+          createdAt: hourAgo(hours),
+        });
+      const w = wired(sandbox(), { config: HISTORY_CONFIG });
+      const declared = await w.service.declare({ title: 'Pay fails', services: ['checkout'] });
+      const incident = await w.service.show(declared.number);
+      const result = await suspectsFor(w.connection, { local: new GitCli(repo.dir) }).run({ incident });
+      assert.deepEqual(
+        result.suspects.map((s) => [s.sha, s.message, s.author, s.pr]),
+        [
+          [culprit, 'Pay twice', 'Dev', null],
+          [deployed, 'Readme', 'Dev', null],
+        ],
+      );
+    } finally {
+      repo.dispose();
+    }
   });
 });
