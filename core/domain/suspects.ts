@@ -117,3 +117,10 @@ export function environmentsFor(
   const matching = all.filter(([, listed]) => listed.some((s) => wanted.has(s.toLowerCase()))).map(([env]) => env);
   return matching.length > 0 ? matching : all.map(([env]) => env);
 }
+
+/** Where a commit's hunks start in its version of a file, and how many lines they have there (a `--unified=0` diff). */
+export function addedRanges(diff: string): { start: number; count: number }[] {
+  return [...diff.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)]
+    .map((m) => ({ start: Number(m[1]), count: m[2] === undefined ? 1 : Number(m[2]) }))
+    .filter((r) => r.count > 0);
+}

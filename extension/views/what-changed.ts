@@ -29,6 +29,12 @@ export class WhatChanged implements vscode.Disposable {
     readonly root: string | undefined,
   ) {}
 
+  /** The suspects of an incident once loaded. */
+  loaded(incident: Incident): SuspectsResult | undefined {
+    const entry = this.entries.get(`${repoSlug(incident.repo)}#${incident.number}`);
+    return entry?.state === 'loaded' ? entry.result : undefined;
+  }
+
   clear(): void {
     this.entries.clear();
     this.changed.fire();

@@ -13,6 +13,7 @@ import { IncidentCodeLens } from '../views/code-lens';
 import { PastIncidentLens } from '../views/history-lens';
 import { IncidentsTree } from '../views/incidents-tree';
 import { GIT_SHOW_SCHEME, gitShowProvider, WhatChanged } from '../views/what-changed';
+import { SuspectLens } from '../views/suspect-lens';
 import { GitCli } from '../../core/git-cli';
 import { suspectsFor } from '../../core/use-cases/suspects';
 import { IncidentStatusBar } from '../views/status-bar';
@@ -62,7 +63,12 @@ export class IncidentViews implements vscode.Disposable {
     const history = new PastIncidentLens(deps.past);
     this.subscriptions = [
       whatChanged,
-      ...(root ? [vscode.workspace.registerTextDocumentContentProvider(GIT_SHOW_SCHEME, gitShowProvider(root))] : []),
+      ...(root
+        ? [
+            vscode.workspace.registerTextDocumentContentProvider(GIT_SHOW_SCHEME, gitShowProvider(root)),
+            vscode.languages.registerCodeLensProvider({ scheme: 'file' }, new SuspectLens(store, whatChanged, root)),
+          ]
+        : []),
       this.tree,
       this.view,
       statusBar,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseCodeowners } from '../../core/domain/codeowners';
-import { environmentsFor, rankSuspects, type ChangedCommit } from '../../core/domain/suspects';
+import { addedRanges, environmentsFor, rankSuspects, type ChangedCommit } from '../../core/domain/suspects';
 
 function aCommit(sha: string, files: string[] | undefined, date: string): ChangedCommit {
   return { sha, message: `Change ${sha}\n\nbody`, author: 'octo-dev', date, ...(files ? { files } : {}) };
@@ -68,5 +68,13 @@ describe('suspects ranking (pure)', () => {
     assert.deepEqual(environmentsFor(environments, ['search']), ['production', 'staging']);
     assert.deepEqual(environmentsFor(environments, []), ['production', 'staging', 'docs']);
     assert.deepEqual(environmentsFor(undefined, ['checkout']), ['production']);
+  });
+
+  it('finds the lines a commit added or changed from its zero-context diff, skipping pure deletions', () => {
+    const diff = ['@@ -3 +3 @@', '-a', '+b', '@@ -10,2 +9,0 @@', '-x', '-y', '@@ -20,0 +21,4 @@', '+1'].join('\n');
+    assert.deepEqual(addedRanges(diff), [
+      { start: 3, count: 1 },
+      { start: 21, count: 4 },
+    ]);
   });
 });
