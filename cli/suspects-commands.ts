@@ -10,6 +10,7 @@ import { suspectsFor, type SuspectsResult } from '../core/use-cases/suspects';
 import { revertFor, rollbackFor } from '../core/use-cases/way-back';
 import { stringOption, type Command, type OptionValues, type RunContext } from './command';
 import { parseIncidentRef } from './input';
+import { ShowIncident } from '../core/use-cases/show-incident';
 
 /** Exit code of a destructive command refused for want of --yes where nobody can be asked. */
 const EXIT_REFUSED = 2;
@@ -18,7 +19,7 @@ const EXIT_DECLINED = 1;
 async function incidentOf(ctx: RunContext, positionals: string[], usage: string) {
   const address = parseIncidentRef(positionals[0], 'incident number', usage);
   const service = await ctx.context().service(address.repo);
-  return { service, incident: await service.show(address.number) };
+  return { service, incident: await new ShowIncident(service).run(address.number) };
 }
 
 function codeowners(root: string): string | undefined {

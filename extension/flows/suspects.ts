@@ -7,6 +7,7 @@ import { suspectsFor, type Suspect, type SuspectsResult } from '../../core/use-c
 import { revertFor, rollbackFor } from '../../core/use-cases/way-back';
 import type { Session } from '../session';
 import { targetIncident, type FlowContext, type IncidentArg } from './context';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 /** Where the checkout is (the first workspace folder), when there is one. */
 export type CheckoutRoot = string | undefined;
@@ -29,7 +30,7 @@ export async function loadSuspects(
   if (!session) return undefined;
   const chosen = await targetIncident(ctx, session, arg, 'What changed');
   if (!chosen) return undefined;
-  const incident = chosen.timelineLoaded ? chosen : await session.service.show(chosen.number);
+  const incident = chosen.timelineLoaded ? chosen : await new ShowIncident(session.service).run(chosen.number);
   const suspects = suspectsFor(session.connection, root ? { local: new GitCli(root) } : {});
   return ctx.prompter.progress(`Looking for what changed before #${incident.number}…`, () =>
     suspects.run({ incident }),
@@ -66,7 +67,7 @@ export async function revertSuspect(ctx: FlowContext, root: CheckoutRoot, sha?: 
   }
   const incident = await targetIncident(ctx, session, undefined, 'Revert a suspect of');
   if (!incident) return;
-  const detail = incident.timelineLoaded ? incident : await session.service.show(incident.number);
+  const detail = incident.timelineLoaded ? incident : await new ShowIncident(session.service).run(incident.number);
   const suspects = suspectsFor(session.connection, { local: new GitCli(root) });
   let chosen = sha;
   if (!chosen) {
@@ -104,7 +105,7 @@ export async function rollBackDeploy(ctx: FlowContext, root: CheckoutRoot, arg?:
   if (!session) return;
   const incident = await targetIncident(ctx, session, arg, 'Roll back the deploy of');
   if (!incident) return;
-  const detail = incident.timelineLoaded ? incident : await session.service.show(incident.number);
+  const detail = incident.timelineLoaded ? incident : await new ShowIncident(session.service).run(incident.number);
   const rollback = rollbackFor(session.connection, {
     service: session.service,
     ...(root ? { local: new GitCli(root) } : {}),

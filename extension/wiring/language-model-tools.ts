@@ -10,6 +10,7 @@ import { describeSuspects } from '../flows/suspects';
 import { GitCli } from '../../core/git-cli';
 import { suspectsFor } from '../../core/use-cases/suspects';
 import type { PastIncidents } from '../past-incidents';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 export interface ToolsDeps {
   readonly flows: FlowContext;
@@ -135,7 +136,7 @@ const suspectsTool: (deps: ToolsDeps) => vscode.LanguageModelTool<{ environment?
     const session = await flows.session();
     const current = flows.store.current;
     if (!session?.connection || !current) return result('No incident is selected as current: select one first.');
-    const incident = current.timelineLoaded ? current : await session.service.show(current.number);
+    const incident = current.timelineLoaded ? current : await new ShowIncident(session.service).run(current.number);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const found = await suspectsFor(session.connection, {
       ...(folder?.scheme === 'file' ? { local: new GitCli(folder.fsPath) } : {}),

@@ -19,6 +19,7 @@ import { suspectsFor } from '../../core/use-cases/suspects';
 import { IncidentStatusBar } from '../views/status-bar';
 import type { WorkspaceConfig } from '../workspace-config';
 import { setContext } from './sign-in';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 export interface ViewsDeps {
   readonly store: IncidentStore;
@@ -42,7 +43,7 @@ export class IncidentViews implements vscode.Disposable {
     const whatChanged = new WhatChanged(async (incident) => {
       const session = await deps.sessions.get(false);
       if (!session?.connection) return undefined;
-      const detail = incident.timelineLoaded ? incident : await session.service.show(incident.number);
+      const detail = incident.timelineLoaded ? incident : await new ShowIncident(session.service).run(incident.number);
       return suspectsFor(session.connection, root ? { local: new GitCli(root) } : {}).run({ incident: detail });
     }, root);
     this.tree = new IncidentsTree({

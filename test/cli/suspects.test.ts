@@ -6,6 +6,7 @@ import { main } from '../../cli/main';
 import { dispatchesOf } from '../../sandbox/changes';
 import { HISTORY_CONFIG, HISTORY_CONFIG_TEXT, seedHistory, type History } from '../support/deploy-history';
 import { REPO_SLUG, useSandbox, wired } from '../support/fixtures';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
 
 describe('firebreak suspects, revert and rollback', () => {
   const sandbox = useSandbox({ per: 'test' });
@@ -20,9 +21,8 @@ describe('firebreak suspects, revert and rollback', () => {
     mkdirSync(join(h.repo.dir, '.github'), { recursive: true });
     writeFileSync(join(h.repo.dir, '.github', 'incidents.yml'), `repository: ${REPO_SLUG}\n${HISTORY_CONFIG_TEXT}`);
     const w = wired(sandbox(), { config: HISTORY_CONFIG });
-    const incident = await w
-      .serviceAs({ now: h.declareAt })
-      .declare({ title: 'Payments fail', severity: 'critical', services: ['checkout'] });
+    const incident = await new DeclareIncident(w
+      .serviceAs({ now: h.declareAt })).run({ title: 'Payments fail', severity: 'critical', services: ['checkout'] });
     return { h, number: incident.number, cwd: h.repo.dir };
   }
 

@@ -8,6 +8,9 @@ import { parseConfig } from '../../core/domain/config';
 import { createDeploymentDirect, dispatchesOf } from '../../sandbox/changes';
 import { HISTORY_CONFIG, HISTORY_CONFIG_TEXT, OriginRepo, seedHistory, type History } from '../support/deploy-history';
 import { countRequests, REPO_SLUG, useSandbox, wired } from '../support/fixtures';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 describe('suspects: what changed before the incident, and the way back', () => {
   const sandbox = useSandbox({ per: 'test' });
@@ -16,10 +19,9 @@ describe('suspects: what changed before the incident, and the way back', () => {
 
   async function incidentOver(h: History, severity = 'critical') {
     const w = wired(sandbox(), { config: HISTORY_CONFIG });
-    const declared = await w
-      .serviceAs({ now: h.declareAt })
-      .declare({ title: 'Payments fail', severity, services: ['checkout'] });
-    return { w, incident: await w.service.show(declared.number) };
+    const declared = await new DeclareIncident(w
+      .serviceAs({ now: h.declareAt })).run({ title: 'Payments fail', severity, services: ['checkout'] });
+    return { w, incident: await new ShowIncident(w.service).run(declared.number) };
   }
 
   it('ranks the change under the incident service first, from the last good deploy to the deployed one', async () => {
@@ -71,7 +73,7 @@ describe('suspects: what changed before the incident, and the way back', () => {
     assert.equal(staging.deployed, null);
     assert.match(staging.note ?? '', /No deployments to staging of acme\/shop/);
 
-    await w.service.log(incident, {
+    await new LogEntry(w.service).run(incident, {
       kind: 'observation',
       text: 'Docs say pay twice',
       code: {
@@ -83,7 +85,7 @@ describe('suspects: what changed before the incident, and the way back', () => {
         permalink: `https://github.com/${REPO_SLUG}/blob/${history.docs}/docs/readme.md#L1`,
       },
     });
-    const withRef = await suspectsFor(w.connection).run({ incident: await w.service.show(incident.number) });
+    const withRef = await suspectsFor(w.connection).run({ incident: await new ShowIncident(w.service).run(incident.number) });
     const docs = withRef.suspects.find((s) => s.sha === history?.docs);
     assert.ok(docs?.reasons.some((r) => /docs\/readme\.md, named in the incident's timeline/.test(r)));
   });
@@ -103,7 +105,7 @@ describe('suspects: what changed before the incident, and the way back', () => {
     assert.equal(h.repo.inOrigin('show', `${plan.branch}:src/checkout/pay.ts`), 'export const pay = 1;');
 
     const again = await revert.run(
-      await revert.plan({ incident: await w.service.show(incident.number), sha: h.checkout, repo }),
+      await revert.plan({ incident: await new ShowIncident(w.service).run(incident.number), sha: h.checkout, repo }),
     );
     assert.equal(again.created, false);
     assert.equal(again.pull.number, first.pull.number);
@@ -113,7 +115,7 @@ describe('suspects: what changed before the incident, and the way back', () => {
     assert.equal(reverts.length, 1);
     assert.match(reverts[0]?.body ?? '', new RegExp(`Mitigates incident #${incident.number}`));
 
-    const logged = (await w.service.show(incident.number)).timeline.filter((e) => e.key === `revert-${h.checkout}`);
+    const logged = (await new ShowIncident(w.service).run(incident.number)).timeline.filter((e) => e.key === `revert-${h.checkout}`);
     assert.equal(logged.length, 1);
     assert.equal(logged[0]?.kind === 'action' && logged[0].destructive, true);
     assert.match(logged[0]?.kind === 'action' ? logged[0].text : '', new RegExp(`#${first.pull.number}`));
@@ -164,7 +166,7 @@ describe('suspects: what changed before the incident, and the way back', () => {
       dispatches.map((d) => [d.workflow, d.ref, d.inputs]),
       [['rollback.yml', 'main', { ref: history.good }]],
     );
-    const entry = (await w.service.show(incident.number)).timeline.at(-1);
+    const entry = (await new ShowIncident(w.service).run(incident.number)).timeline.at(-1);
     assert.equal(entry?.kind === 'action' && entry.destructive, true);
     assert.match(entry?.kind === 'action' ? entry.text : '', /rollback\.yml/);
   });
@@ -172,7 +174,7 @@ describe('suspects: what changed before the incident, and the way back', () => {
   it('refuses to roll back without a configured workflow, saying which key to set', async () => {
     const config = parseConfig(HISTORY_CONFIG_TEXT.replace('deployments:\n  rollback-workflow: rollback.yml\n', ''));
     const w = wired(sandbox(), { config });
-    const incident = await w.service.declare({ title: 'x', services: ['checkout'] });
+    const incident = await new DeclareIncident(w.service).run({ title: 'x', services: ['checkout'] });
     await assert.rejects(rollbackFor(w.connection, { service: w.service }).plan({ incident }), /rollback-workflow/);
     assert.throws(
       () => parseConfig('deployments:\n  rollback-workflow: .github/workflows/x.yml\n'),
@@ -212,8 +214,8 @@ describe('suspects: what changed before the incident, and the way back', () => {
           createdAt: hourAgo(hours),
         });
       const w = wired(sandbox(), { config: HISTORY_CONFIG });
-      const declared = await w.service.declare({ title: 'Pay fails', services: ['checkout'] });
-      const incident = await w.service.show(declared.number);
+      const declared = await new DeclareIncident(w.service).run({ title: 'Pay fails', services: ['checkout'] });
+      const incident = await new ShowIncident(w.service).run(declared.number);
       const result = await suspectsFor(w.connection, { local: new GitCli(repo.dir) }).run({ incident });
       assert.deepEqual(
         result.suspects.map((s) => [s.sha, s.message, s.author, s.pr]),

@@ -4,6 +4,7 @@ import { dispatchesOf } from '../../sandbox/changes';
 import { HISTORY_CONFIG, seedHistory, type History } from '../support/deploy-history';
 import { REPO_SLUG, useSandbox, wired } from '../support/fixtures';
 import { flowHarness } from './support/harness';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
 
 describe('extension: what changed, Revert Suspect and Roll Back Deploy', () => {
   const sandbox = useSandbox({ per: 'test' });
@@ -12,9 +13,8 @@ describe('extension: what changed, Revert Suspect and Roll Back Deploy', () => {
 
   async function setUp() {
     history = seedHistory(sandbox());
-    const incident = await wired(sandbox(), { config: HISTORY_CONFIG })
-      .serviceAs({ now: history.declareAt })
-      .declare({ title: 'Payments fail', severity: 'critical', services: ['checkout'] });
+    const incident = await new DeclareIncident(wired(sandbox(), { config: HISTORY_CONFIG })
+      .serviceAs({ now: history.declareAt })).run({ title: 'Payments fail', severity: 'critical', services: ['checkout'] });
     const h = await flowHarness(sandbox(), { config: HISTORY_CONFIG });
     await h.store.setCurrent(incident);
     return { h, incident, history };
