@@ -2,7 +2,7 @@
 // repositories, the renderer and, once the actor is known, the incident use cases. The CLI, the Action, the
 // extension, the drill, the bench and the tests all build their objects here.
 import type { FirebreakConfig } from './domain/config';
-import { repoSlug, type RepoRef } from './domain/incident';
+import { repoSlug, type EntryVia, type RepoRef } from './domain/incident';
 import { createRenderer, type Renderer } from './domain/render';
 import { createGitHubClient, type ClientOptions, type GitHubClient } from './github/github-client';
 import { OctokitDeploymentReviewGateway } from './github/deployment-reviews';
@@ -85,6 +85,8 @@ export interface ServiceOptions {
   readonly newKey?: () => string;
   /** How long the view write after a landed entry is retried while GitHub fails. */
   readonly viewBudgetMs?: number;
+  /** Whom the entries speak for when a chat writes with the server's credentials. */
+  readonly via?: EntryVia;
 }
 
 /** The incident use cases over a connection. */
@@ -98,6 +100,7 @@ export function incidentService(connection: Connection, options: ServiceOptions)
     ...(options.now ? { now: options.now } : {}),
     ...(options.newKey ? { newKey: options.newKey } : {}),
     ...(options.viewBudgetMs !== undefined ? { viewBudgetMs: options.viewBudgetMs } : {}),
+    ...(options.via ? { via: options.via } : {}),
   });
 }
 

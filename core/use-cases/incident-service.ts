@@ -27,6 +27,7 @@ import {
   type AlertRef,
   type CodeRef,
   type Declaration,
+  type EntryVia,
   type Incident,
   type LogKind,
   type Milestone,
@@ -79,6 +80,8 @@ export interface IncidentServiceDeps {
   readonly newKey?: () => string;
   /** How long the view write after a landed entry is retried while GitHub fails (default 20 s). */
   readonly viewBudgetMs?: number;
+  /** Whom the entries speak for when a chat writes with the server's credentials ("@login via Slack"). */
+  readonly via?: EntryVia;
 }
 
 /** Where a change starts from: the freshest state known, and what GitHub showed when it was read. */
@@ -624,8 +627,9 @@ export class IncidentService {
   }
 
   /** Key, time and author of a new entry; a caller-provided key and time make a retry (or a queued entry) land once. */
-  private stamp(key?: string, at?: string): { key: string; at: string; by: string } {
-    return { key: key ?? this.newKey(), at: at ?? this.now().toISOString(), by: this.deps.actor };
+  private stamp(key?: string, at?: string): { key: string; at: string; by: string; via?: EntryVia } {
+    const via = this.deps.via ? { via: this.deps.via } : {};
+    return { key: key ?? this.newKey(), at: at ?? this.now().toISOString(), by: this.deps.actor, ...via };
   }
 
   private gatewayForDeclare(isPrivate: boolean): IssueGateway {
