@@ -6,6 +6,7 @@ import { alertSecretsFrom } from '../server/alert-routes';
 import { startAlertServer } from '../server/app';
 import { credentialsFrom } from '../server/credentials';
 import { webhookSecretFrom } from '../server/github-app';
+import { slackSettingsFrom } from '../server/slack-routes';
 import { stringOption, type Command } from './command';
 import { originUrl, repositoryRoot } from './git';
 import { parseRemoteUrl } from '../core/domain/code-ref';
@@ -16,7 +17,7 @@ export const serveCommand: Command = {
   summary: 'Receive alerts (Alertmanager, Grafana, PagerDuty, Datadog, Sentry, any webhook) and declare incidents',
   usage:
     'firebreak serve [--port P] [--host H]   (PORT or 8080, 127.0.0.1; secrets: FIREBREAK_ALERT_TOKEN, ' +
-    'FIREBREAK_PAGERDUTY_SECRET, FIREBREAK_SENTRY_SECRET, FIREBREAK_WEBHOOK_SECRET; GitHub: FIREBREAK_APP_ID + FIREBREAK_APP_PRIVATE_KEY or GITHUB_TOKEN)',
+    'FIREBREAK_PAGERDUTY_SECRET, FIREBREAK_SENTRY_SECRET, FIREBREAK_WEBHOOK_SECRET; Slack: SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN [+ SLACK_API_URL]; GitHub: FIREBREAK_APP_ID + FIREBREAK_APP_PRIVATE_KEY or GITHUB_TOKEN)',
   options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },
   async run(values, _positionals, ctx) {
     const portText = stringOption(values, 'port') ?? ctx.env['PORT'] ?? '8080';
@@ -39,11 +40,13 @@ export const serveCommand: Command = {
     });
     const secrets = alertSecretsFrom(ctx.env);
     const webhookSecret = webhookSecretFrom(ctx.env);
-    if (Object.keys(secrets).length === 0 && !webhookSecret)
+    const slack = slackSettingsFrom(ctx.env);
+    if (Object.keys(secrets).length === 0 && !webhookSecret && !slack)
       throw new InputError(
         'No alert source is enabled.',
         'Set FIREBREAK_ALERT_TOKEN (Alertmanager, Grafana, Datadog, generic), FIREBREAK_PAGERDUTY_SECRET or ' +
-          'FIREBREAK_SENTRY_SECRET, or FIREBREAK_WEBHOOK_SECRET for the GitHub App deployment gate.',
+          'FIREBREAK_SENTRY_SECRET, FIREBREAK_WEBHOOK_SECRET for the GitHub App deployment gate, or ' +
+          'SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN for Slack.',
       );
     const credentials = await credentialsFrom(ctx.env, workspace.apiUrl, workspace.repository);
     const server = await startAlertServer({
@@ -51,6 +54,7 @@ export const serveCommand: Command = {
       credentials,
       secrets,
       ...(webhookSecret ? { webhookSecret } : {}),
+      ...(slack ? { slack } : {}),
       port,
       host,
       log: (line) => ctx.io.out(line),
@@ -58,7 +62,7 @@ export const serveCommand: Command = {
     });
     ctx.io.out(`Listening on ${server.url}`);
     ctx.log.info(
-      `firebreak serve: ${[...server.sources.map((s) => `/alerts/${s}`), ...(server.webhooks ? [server.webhooks] : [])].join(', ')} -> ` +
+      `firebreak serve: ${[...server.sources.map((s) => `/alerts/${s}`), ...(server.webhooks ? [server.webhooks] : []), ...(server.slack ? [server.slack] : [])].join(', ')} -> ` +
         `${workspace.repository.owner}/${workspace.repository.name} as ${server.actor}`,
     );
     await new Promise<void>((resolve) => {

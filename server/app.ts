@@ -7,6 +7,8 @@ import { alertRoutes, enabledSources, type AlertSecrets } from './alert-routes';
 import type { ServerCredentials } from './credentials';
 import { githubAppRoutes, WEBHOOK_PATH } from './github-app';
 import type { Route } from './routes';
+import { slackChannel } from '../core/chat/channel-wiring';
+import { BackgroundWork, SLACK_PATH, slackRoutes, type SlackSettings } from './slack-routes';
 import { startServer, type RunningServer } from './serve';
 
 export interface AlertServerOptions {
@@ -25,6 +27,8 @@ export interface AlertServerOptions {
   readonly webhookSecret?: string;
   /** More routes on the same server. */
   readonly routes?: readonly Route[];
+  /** SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN: enables `POST /slack/events` and channel posts on webhooks. */
+  readonly slack?: SlackSettings;
 }
 
 export interface AlertServer extends RunningServer {
@@ -33,6 +37,8 @@ export interface AlertServer extends RunningServer {
   readonly sources: readonly string[];
   /** The GitHub App webhook path when its secret is set. */
   readonly webhooks?: string;
+  /** The Slack Request URL's path when Slack is set up. */
+  readonly slack?: string;
 }
 
 export async function startAlertServer(options: AlertServerOptions): Promise<AlertServer> {
@@ -50,19 +56,34 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
     renderer: connection.renderer,
     service,
   });
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const channel = options.slack
+    ? slackChannel(connection, actor, { botToken: options.slack.botToken, apiUrl: options.slack.apiUrl })
+    : undefined;
+  const background = new BackgroundWork(log);
+  const slack =
+    options.slack && channel
+      ? slackRoutes({ signingSecret: options.slack.signingSecret, handle: (r) => channel.handle(r), background })
+      : [];
   const appRoutes = githubAppRoutes({
     gate: deploymentGate(connection),
+    ...(channel ? { chatSync: (n: number) => channel.sync(n) } : {}),
     secret: options.webhookSecret,
     incidentRepos: [connection.gateway.repo, ...(connection.privateGateway ? [connection.privateGateway.repo] : [])],
   });
   const server = await startServer({
-    routes: [...alertRoutes(intake, options.secrets), ...appRoutes, ...(options.routes ?? [])],
+    routes: [...alertRoutes(intake, options.secrets), ...appRoutes, ...slack, ...(options.routes ?? [])],
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.log ? { log: options.log } : {}),
+    log,
   });
   return {
     ...server,
+    async close() {
+      await server.close();
+      await background.drain();
+    },
+    ...(slack.length > 0 ? { slack: SLACK_PATH } : {}),
     actor,
     sources: [...enabledSources(options.secrets).keys()],
     ...(appRoutes.length > 0 ? { webhooks: WEBHOOK_PATH } : {}),
