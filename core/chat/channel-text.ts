@@ -19,6 +19,7 @@ export function channelName(incident: Pick<Incident, 'number' | 'title'>, attemp
   const prefix = `inc-${incident.number}-`;
   const slug = incident.title
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
