@@ -1,6 +1,6 @@
 // The Slack adapter of the chat port over @slack/web-api's WebClient (SLACK_API_URL points it at the sandbox).
 // Firebreak's channel messages carry Slack message metadata naming their timeline entry, so replicas agree.
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import {
   ChatError,
   type ChatChannel,
@@ -96,20 +96,33 @@ export function slackView(form: ChatForm): Record<string, unknown> {
 
 export class SlackChat implements ChatPort {
   readonly chat = 'slack';
-  private readonly client: WebClient;
+  private loaded: WebClient | undefined;
   private readonly doFetch: typeof fetch;
 
   constructor(private readonly options: SlackChatOptions) {
-    this.client = new WebClient(options.token, {
-      slackApiUrl: options.apiUrl ?? DEFAULT_SLACK_API_URL,
+    this.doFetch = options.fetch ?? fetch;
+  }
+
+  /** The Web API client, loaded on first use: every other CLI command starts without it. */
+  private async load(): Promise<WebClient> {
+    if (this.loaded) return this.loaded;
+    const { WebClient: Client } = await import('@slack/web-api');
+    this.loaded ??= new Client(this.options.token, {
+      slackApiUrl: this.options.apiUrl ?? DEFAULT_SLACK_API_URL,
       // A person waits: a few quick retries, never the client's default half hour.
       retryConfig: { retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 2000 },
       timeout: 10_000,
     });
-    this.doFetch = options.fetch ?? fetch;
+    return this.loaded;
+  }
+
+  private get client(): WebClient {
+    if (!this.loaded) throw new Error('the Slack client is used before it was loaded');
+    return this.loaded;
   }
 
   private async call<T>(run: () => Promise<T>): Promise<T> {
+    await this.load();
     try {
       return await run();
     } catch (error) {
@@ -128,6 +141,7 @@ export class SlackChat implements ChatPort {
   }
 
   async channel(id: string): Promise<ChatChannel | undefined> {
+    await this.load();
     try {
       const { channel } = await this.client.conversations.info({ channel: id });
       if (!channel?.id || channel.is_archived) return undefined;
@@ -144,6 +158,7 @@ export class SlackChat implements ChatPort {
   }
 
   async invite(channel: string, users: readonly string[]): Promise<void> {
+    await this.load();
     try {
       await this.client.conversations.invite({ channel, users: users.join(',') });
     } catch (error) {
@@ -215,6 +230,7 @@ export class SlackChat implements ChatPort {
   }
 
   async userName(user: string): Promise<string> {
+    await this.load();
     try {
       const { user: found } = await this.client.users.info({ user });
       return found?.profile?.display_name || found?.real_name || found?.name || user;
