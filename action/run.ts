@@ -23,6 +23,7 @@ import { publishStatusPage } from '../core/status-site';
 import { AlertIntake } from '../core/use-cases/alerts';
 import { normaliseAlerts } from '../core/alerts/normalise';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
+import { catchUpChannels, slackChannel } from '../core/chat/channel-wiring';
 import { GitCli } from '../core/git-cli';
 import { renderReviewReport, reviewNotice, reviewOutput } from '../core/use-cases/incident-history';
 import { changeOf, eventIssue, readInputs, withTrustedConfig, type ChangeInfo, type Inputs } from './inputs';
@@ -455,7 +456,8 @@ const PEOPLE_REMINDER_NAMES = {
   similar: 'similar incidents',
 } as const;
 
-async function status(inputs: Inputs, { gateway, renderer }: Connection): Promise<void> {
+async function status(inputs: Inputs, connection: Connection): Promise<void> {
+  const { gateway, renderer } = connection;
   const declared = incidentEvent(inputs) === 'declared' ? eventIssue(inputs.runner) : undefined;
   const result = await new Status({ gateway, config: inputs.config, renderer }).run({
     remind: inputs.remind,
@@ -504,6 +506,16 @@ async function status(inputs: Inputs, { gateway, renderer }: Connection): Promis
       await postWebhook(inputs.webhookUrl, statusMessage(result.active, event));
       core.info('Posted the status to the webhook.');
     }
+  }
+  if (inputs.slack) {
+    // The catch-up of the incident channels: what webhooks to `firebreak serve` missed, and overdue reminders.
+    const channel = slackChannel(connection, inputs.runner.actor, inputs.slack);
+    const chatPosts = await catchUpChannels(
+      channel,
+      result.active.map((i) => i.number),
+    );
+    chatPosts.failures.forEach((f) => core.warning(`Slack: #${f.number}: ${f.error}`));
+    core.info(`Slack: ${chatPosts.posted} message(s) posted to incident channels.`);
   }
   core.info(`${result.active.length} active incident(s); ${posted.length} reminder(s) posted.`);
 }
