@@ -10,6 +10,11 @@ import { startSandbox, type Sandbox } from '../sandbox/server';
 import { stringOption, type Command, type RunContext } from './command';
 import { headCommit, originUrl, repositoryRoot } from './git';
 import { describeIncident } from './incident-commands';
+import { channelName, declaredText } from '../core/chat/channel-text';
+import { slackChannel } from '../core/chat/channel-wiring';
+import type { Incident } from '../core/domain/incident';
+import type { IncidentService } from '../core/use-cases/incident-service';
+import { SANDBOX_BOT_USER } from '../sandbox/slack/slack-api';
 
 export const SANDBOX_TOKEN = 'sandbox-token';
 const DRILL_REPO = { owner: 'acme', name: 'shop' };
@@ -95,6 +100,8 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
   step(
     `Declared drill #${incident.number} "${incident.title}" as ${incident.severity}, lead @${incident.roles['lead']}`,
   );
+  const channel = await openDrillChannel(sandbox, service, incident);
+  step(`Opened the incident channel #${channel.name} in the sandbox's Slack, recorded on the timeline`);
 
   await service.log(incident, {
     kind: 'observation',
@@ -158,6 +165,14 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
       .find((c) => c.id === entry.commentId);
     if (comment) io.out(`---\n**@${comment.user.login}** commented:\n\n${stripMarkers(comment.body)}`);
   }
+  io.out("\n─── What the incident channel received (the sandbox's Slack) ───\n");
+  const chat = slackChannel(connection, 'firebreak-dev', {
+    botToken: 'xoxb-drill',
+    apiUrl: `${sandbox.url}/slack/api/`,
+  });
+  await chat.sync(incident.number);
+  for (const message of channel.messages) io.out(`#${channel.name}  ${message.text}`);
+  io.out(`Topic: ${channel.topic}`);
   io.out(
     [
       '',
@@ -189,6 +204,23 @@ function drillCodeRef(root: string, webUrl: string) {
     endLine: line + 4,
     fileText: text,
   });
+}
+
+/** What `/incident` in Slack does after the declare: the channel, its first message, the timeline entry. */
+async function openDrillChannel(sandbox: Sandbox, service: IncidentService, incident: Incident) {
+  const channel = sandbox.slack.addChannel(channelName(incident), { members: [SANDBOX_BOT_USER] });
+  const key = `slack-channel-${channel.id}`;
+  sandbox.slack.addMessage(channel.id, SANDBOX_BOT_USER, declaredText(incident));
+  await service.append(incident, {
+    kind: 'channel',
+    key,
+    at: new Date().toISOString(),
+    by: service.actor,
+    chat: 'slack',
+    channel: channel.id,
+    name: channel.name,
+  });
+  return channel;
 }
 
 function stripMarkers(markdown: string): string {
