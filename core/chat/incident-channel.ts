@@ -392,9 +392,24 @@ export class IncidentChannel {
       );
       return;
     }
+    try {
+      await this.openChannel(incident, request.user, service, via);
+    } catch (error) {
+      // The incident stands; only its channel is missing: say so, with the way to the record.
+      await chat.post(
+        request.user,
+        `:warning: Declared ${incident.url} (#${incident.number}), but its channel could not be set up: ` +
+          `${escapeChat(describeError(error))}`,
+      );
+    }
+  }
+
+  /** The channel of a new incident: created, the declarer invited, the link posted and bookmarked, recorded. */
+  private async openChannel(incident: Incident, user: string, service: IncidentService, via: EntryVia): Promise<void> {
+    const { chat } = this.deps;
     const channel = await this.createChannel(incident);
     const key = `${chat.chat}-channel-${channel.id}`;
-    await chat.invite(channel.id, [request.user]);
+    await chat.invite(channel.id, [user]);
     await chat.post(channel.id, declaredText(incident), key);
     await chat.bookmark(channel.id, `#${incident.number} on GitHub`, incident.url);
     const entry: ChannelEntry = {
@@ -409,7 +424,7 @@ export class IncidentChannel {
       url: chat.channelUrl(channel.id),
     };
     await service.append(incident, entry);
-    if (!login) await chat.ephemeral(channel.id, request.user, this.notLinked(request.user));
+    if (!via.login) await chat.ephemeral(channel.id, user, this.notLinked(user));
   }
 
   /** `inc-<number>-<slug>`, with a suffix while the name is taken. */
