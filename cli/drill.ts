@@ -34,13 +34,14 @@ export const sandboxCommand: Command = {
     const sandbox = await startSandbox({ port, validate: false, ...(stateFile ? { stateFile } : {}) });
     ctx.io.out(
       ctx.json
-        ? JSON.stringify({ url: sandbox.url, token: SANDBOX_TOKEN })
+        ? JSON.stringify({ url: sandbox.url, token: SANDBOX_TOKEN, slackApiUrl: `${sandbox.url}/slack/api/` })
         : [
             `Sandbox listening on ${sandbox.url}`,
             '',
             'Point Firebreak at it:',
             `  export GITHUB_API_URL=${sandbox.url} GITHUB_TOKEN=${SANDBOX_TOKEN}`,
             '  firebreak declare --repo acme/shop --title "Checkout is slow" --severity minor',
+            `Its Slack Web API (for firebreak serve): export SLACK_API_URL=${sandbox.url}/slack/api/`,
             '',
             'Press Ctrl+C to stop.',
           ].join('\n'),
