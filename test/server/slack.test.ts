@@ -8,6 +8,7 @@ import {
   commandBody,
   declareSubmission,
   deliverIssueComment,
+  interactionBody,
   postSlack,
   reactionEvent,
   slackConfig,
@@ -173,6 +174,46 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
     const help = await run('dance');
     assert.match(String(help['text']), /log/);
     assert.notEqual(help['response_type'], 'in_channel');
+  });
+
+  it('/incident update opens a form (status, text, publish?) whose submission posts the update', async () => {
+    const s = await start();
+    const { issue, channel } = await declareFromModal(s);
+    await postSlack(
+      s.url,
+      commandBody(sandbox(), 'update rolled back', { channel: channel.id, channelName: channel.name }),
+    );
+    const view = await until(() => sandbox().slack.views.find((v) => v['callback_id'] === 'firebreak_update'));
+    const blocks = view['blocks'] as { block_id: string; element: { initial_value?: string } }[];
+    assert.deepEqual(
+      blocks.map((b) => b.block_id),
+      ['status', 'text', 'public'],
+    );
+    assert.equal(blocks[1]?.element.initial_value, 'rolled back');
+    await postSlack(
+      s.url,
+      interactionBody({
+        type: 'view_submission',
+        user: { id: 'ULEAD' },
+        view: {
+          id: 'VUPDATE1',
+          callback_id: 'firebreak_update',
+          private_metadata: String(view['private_metadata']),
+          state: {
+            values: {
+              status: { status: { type: 'static_select', selected_option: { value: 'monitoring' } } },
+              text: { text: { type: 'plain_text_input', value: 'Rolled back; watching error rates.' } },
+              public: { public: { type: 'checkboxes', selected_options: [] } },
+            },
+          },
+        },
+      }),
+    );
+    await until(() => channel.messages.find((m) => m.text.includes('watching error rates')));
+    const incident = await wired(sandbox()).service.show(issue.number);
+    assert.equal(incident.status, 'monitoring');
+    assert.equal(incident.lastUpdate?.text, 'Rolled back; watching error rates.');
+    await until(() => channel.topic.includes('monitoring'));
   });
 
   it('an unlinked user, or one linked to a login without push access, cannot change state', async () => {
