@@ -62,7 +62,8 @@ export function entryText(entry: TimelineEntry, incident: Pick<Incident, 'number
   const link = entry.url ? ` (${chatLink(entry.url, 'timeline')})` : '';
   const text = `${head} · ${escapeChat(who)}: ${escapeChat(summarizeEntry(entry))}${link}`;
   if (!resolved) return text;
-  return `${text}\nRetro: write it on ${chatLink(incident.url, `#${incident.number}`)} (\`firebreak retro ${incident.number}\`).`;
+  const retro = chatLink(incident.url, `#${incident.number}`);
+  return `${text}\nRetro: write it on ${retro} (\`firebreak retro ${incident.number}\`).`;
 }
 
 export function overdueText(incident: Incident, due: Date): string {

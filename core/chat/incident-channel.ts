@@ -10,7 +10,6 @@ import { changesState } from '../domain/event-log';
 import {
   isLogKind,
   isMilestone,
-  MILESTONES,
   repoSlug,
   type ChannelEntry,
   type EntryVia,
@@ -20,7 +19,8 @@ import {
   type TimelineEntry,
 } from '../domain/incident';
 import type { IncidentService } from '../use-cases/incident-service';
-import { ChatError, type ChatForm, type ChatPort } from './chat-port';
+import { ChatError, type ChatPort } from './chat-port';
+import { DECLARE_FORM, declareForm, UPDATE_FORM, updateForm } from './channel-forms';
 import type { ChatRequest, FormValues } from './chat-requests';
 import {
   channelName,
@@ -34,8 +34,6 @@ import {
   overdueText,
 } from './channel-text';
 
-export const DECLARE_FORM = 'firebreak_declare';
-export const UPDATE_FORM = 'firebreak_update';
 /** The global shortcut's callback id ("Report an incident" in slack/manifest.yml). */
 export const REPORT_SHORTCUT = 'firebreak_report';
 
@@ -223,7 +221,8 @@ export class IncidentChannel {
             `Unknown severity "${argument}"; use one of ${this.deps.config.severities.map((s) => s.name).join(', ')}.`,
           );
         const incident = await service.setSeverity(n, argument);
-        return `:vertical_traffic_light: Severity of #${n} is now \`${incident.severity}\` (${escapeChat(channelTopic(incident))})`;
+        const topic = escapeChat(channelTopic(incident));
+        return `:vertical_traffic_light: Severity of #${n} is now \`${incident.severity}\` (${topic})`;
       }
       case 'lead':
       case 'comms': {
@@ -262,62 +261,12 @@ export class IncidentChannel {
   // ---- forms -----------------------------------------------------------------------------------------------------
 
   private async openDeclare(trigger: string, title: string, context: FormContext): Promise<void> {
-    const { config } = this.deps;
-    const form: ChatForm = {
-      id: DECLARE_FORM,
-      title: 'Declare an incident',
-      submit: 'Declare',
-      context: JSON.stringify(context),
-      fields: [
-        {
-          id: 'title',
-          label: 'Title: what is wrong, in a few words',
-          kind: 'text',
-          ...(title ? { initial: title } : {}),
-        },
-        {
-          id: 'severity',
-          label: 'Severity',
-          kind: 'select',
-          initial: config.severities.at(-1)?.name ?? 'triage',
-          options: config.severities.map((s) => ({ value: s.name, label: s.name, description: s.description })),
-        },
-        ...(config.services.length > 0
-          ? [
-              {
-                id: 'service',
-                label: 'Service',
-                kind: 'select' as const,
-                optional: true,
-                options: config.services.map((s) => ({ value: s.name, label: s.name })),
-              },
-            ]
-          : [{ id: 'service', label: 'Service', kind: 'text' as const, optional: true }]),
-        { id: 'description', label: 'Description', kind: 'multiline', optional: true },
-        { id: 'private', label: 'Private (a private channel and repository)', kind: 'checkbox', optional: true },
-      ],
-    };
-    await this.deps.chat.openForm(trigger, form);
+    await this.deps.chat.openForm(trigger, declareForm(this.deps.config, title, JSON.stringify(context)));
   }
 
   private async openUpdate(trigger: string, text: string, where: Where): Promise<void> {
-    await this.deps.chat.openForm(trigger, {
-      id: UPDATE_FORM,
-      title: `Update on #${where.number}`,
-      submit: 'Post update',
-      context: JSON.stringify({ channel: where.channel, number: where.number }),
-      fields: [
-        {
-          id: 'status',
-          label: 'Status',
-          kind: 'select',
-          optional: true,
-          options: MILESTONES.filter((m) => m !== 'declared').map((m) => ({ value: m, label: m })),
-        },
-        { id: 'text', label: 'Update', kind: 'multiline', ...(text ? { initial: text } : {}) },
-        { id: 'public', label: 'Publish on the status page', kind: 'checkbox', optional: true },
-      ],
-    });
+    const context = JSON.stringify({ channel: where.channel, number: where.number });
+    await this.deps.chat.openForm(trigger, updateForm(where.number, text, context));
   }
 
   private async update(request: Extract<ChatRequest, { type: 'submit' }>): Promise<void> {
@@ -348,7 +297,8 @@ export class IncidentChannel {
       await chat.ephemeral(
         context.channel,
         request.user,
-        `:warning: The update was not posted: ${escapeChat(describeError(error))}\nYour text: ${escapeChat(text(request.values, 'text'))}`,
+        `:warning: The update was not posted: ${escapeChat(describeError(error))}\n` +
+          `Your text: ${escapeChat(text(request.values, 'text'))}`,
       );
     }
   }
@@ -388,7 +338,8 @@ export class IncidentChannel {
       // Nothing lost: the person gets what they typed back with the reason.
       await chat.post(
         request.user,
-        `:warning: The incident was not declared: ${escapeChat(describeError(error))}\nYour title: ${escapeChat(title)}`,
+        `:warning: The incident was not declared: ${escapeChat(describeError(error))}\n` +
+          `Your title: ${escapeChat(title)}`,
       );
       return;
     }

@@ -91,7 +91,7 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
     assert.deepEqual(await wired(sandbox()).gateway.listIssues({ state: 'all' }), []);
   });
 
-  it('/incident is acknowledged in < 300 ms and opens the declare modal: Title, Severity with descriptions', async () => {
+  it('/incident is acknowledged in < 300 ms and opens the declare modal: Title, Severity, descriptions', async () => {
     const s = await start();
     const response = await postSlack(s.url, commandBody(sandbox(), ''));
     assert.equal(response.status, 200);
@@ -122,7 +122,7 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
     sandbox().setLatency(0);
   });
 
-  it('declaring from the modal: an issue, a channel inc-N-slug with the link, the declarer invited, 4 Slack calls', async () => {
+  it('declaring from the modal: issue, channel inc-N-slug with the link, declarer invited; 4 Slack calls', async () => {
     const s = await start();
     const { issue, channel } = await declareFromModal(s);
     assert.equal(channel.name, `inc-${issue.number}-checkout-returns-500s`);
@@ -288,7 +288,7 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
     assert.ok(!(await incidentComments(issue.number)).some((c) => c.body.includes('down for everyone')));
   });
 
-  it('a CLI entry is posted to the channel once across webhook redeliveries; channel entries are not posted back', async () => {
+  it('a CLI entry reaches the channel once across redeliveries; channel entries are not posted back', async () => {
     const s = await start();
     const { issue, channel } = await declareFromModal(s);
     channel.members.push('UCOMMS');
