@@ -162,7 +162,9 @@ export class IncidentChannel {
     const word = verb.toLowerCase();
     if (word === '' || word === 'declare') {
       // trigger_id lives 3 s: the form opens before anything slow.
-      await this.openDeclare(request.trigger, argument, { channel: request.channel });
+      await this.openDeclare(request.trigger, argument, { channel: request.channel }).catch((error: unknown) =>
+        reply(`:warning: Slack did not open the form (${describeError(error)}); run the command again.`),
+      );
       return;
     }
     const known = ['log', 'update', 'severity', 'lead', 'comms', 'resolve', 'break'];

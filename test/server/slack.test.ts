@@ -108,6 +108,14 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
     assert.ok(options.every((o) => o.description && o.description.text.length > 0));
   });
 
+  it('a form Slack refuses to open (expired trigger) is answered with what to do', async () => {
+    const s = await start();
+    sandbox().slack.failNext('views.open', 'expired_trigger_id');
+    await postSlack(s.url, commandBody(sandbox(), 'declare db is down'));
+    const answer = await until(() => sandbox().slack.responses[0]?.body);
+    assert.match(String(answer['text']), /did not open the form.*run the command again/);
+  });
+
   it('a slow GitHub never delays the acknowledgement', async () => {
     const s = await start();
     const { channel } = await declareFromModal(s);
