@@ -43,6 +43,7 @@ import {
   seedRetro,
   type Seeder,
 } from './seed';
+import { LogEntry } from '../core/use-cases/log-entry';
 
 const { values: args } = parseArgs({
   options: {
@@ -301,7 +302,7 @@ async function treeRows(sandbox: Sandbox, e: Env, seeded: Seeded): Promise<void>
   const writer = edge({ ...e, client: { writeSpacingMs: 0 } }, repo);
   let n = 0;
   const changed = await atLatencies(sandbox, async () => {
-    await writer.service.log(other, { kind: 'observation', text: `Someone else logged this (${++n}).` });
+    await new LogEntry(writer.service).run(other, { kind: 'observation', text: `Someone else logged this (${++n}).` });
     return tree.refresh;
   });
   rows.push({

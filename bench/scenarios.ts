@@ -20,6 +20,11 @@ import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
 import { openSession, type Session } from '../extension/session';
 import type { Sandbox } from '../sandbox/server';
 import { ACTOR, TOKEN } from './seed';
+import { ChangeSeverity } from '../core/use-cases/change-severity';
+import { ChangeStatus } from '../core/use-cases/change-status';
+import { DeclareIncident } from '../core/use-cases/declare-incident';
+import { LogEntry } from '../core/use-cases/log-entry';
+import { ShowIncident } from '../core/use-cases/show-incident';
 
 export interface Env {
   readonly sandbox: Sandbox;
@@ -64,7 +69,7 @@ export type Op = () => Promise<unknown>;
 export function declareOp(e: Env, repo: string, n: number): Op {
   const { service } = edge(e, repo);
   return () =>
-    service.declare({
+    new DeclareIncident(service).run({
       title: `Benchmark declare ${n}`,
       severity: 'minor',
       description: 'Latency of the checkout API is up.',
@@ -73,13 +78,13 @@ export function declareOp(e: Env, repo: string, n: number): Op {
 
 export function logOp(e: Env, repo: string, incident: Incident, n: number): Op {
   const { service } = edge(e, repo);
-  return () => service.log(incident, { kind: 'observation', text: `Benchmark observation ${n}: p95 is 1.2 s.` });
+  return () => new LogEntry(service).run(incident, { kind: 'observation', text: `Benchmark observation ${n}: p95 is 1.2 s.` });
 }
 
 export function severityOp(e: Env, repo: string, incident: Incident): Op {
   const { service } = edge(e, repo);
   const to = incident.severity === 'major' ? 'critical' : 'major';
-  return () => settled(service, service.setSeverity(incident, to, 'Benchmark'));
+  return () => settled(service, new ChangeSeverity(service).run(incident, to, 'Benchmark'));
 }
 
 /**
@@ -120,13 +125,13 @@ async function settled<T>(service: IncidentService, change: Promise<T>): Promise
 export function statusOp(e: Env, repo: string, incident: Incident): Op {
   const { service } = edge(e, repo);
   const to = incident.status === 'identified' ? 'investigating' : 'identified';
-  return () => settled(service, service.setStatus(incident, to));
+  return () => settled(service, new ChangeStatus(service).run(incident, to));
 }
 
 /** `show` twice on one client: the first reads everything, the second is answered 304 throughout. */
 export function showOps(e: Env, repo: string, issueNumber: number): { first: Op; again: Op } {
   const { service } = edge(e, repo);
-  return { first: () => service.show(issueNumber), again: () => service.show(issueNumber) };
+  return { first: () => new ShowIncident(service).run(issueNumber), again: () => new ShowIncident(service).run(issueNumber) };
 }
 
 /** A checkout where nothing changed since the entries were logged: git is local, the budget is GitHub's. */

@@ -13,6 +13,7 @@ import { connect, type Connection } from '../core/wiring';
 import { loadWorkspace, nodeWorkspaceFiles } from '../core/workspace';
 import { originUrl, repositoryRoot } from './git';
 import { cacheDirectory, fileIdentityCache, type IdentityCache } from './identity-cache';
+import { RepairIncident } from '../core/use-cases/repair-incident';
 
 export interface GlobalOptions {
   readonly repo?: string;
@@ -137,10 +138,9 @@ export async function buildContext(
         if (!made) continue;
         // A change on a loaded incident checks its view after answering; a failed check is this command's failure.
         await made.settle();
-        await made.syncLabels(made.repo).catch((error: unknown) => log.debug(`label colors not set: ${String(error)}`));
+        await new RepairIncident(made).syncLabels(made.repo).catch((error: unknown) => log.debug(`label colors not set: ${String(error)}`));
         if (privateGateway) {
-          await made
-            .syncLabels(privateGateway.repo)
+          await new RepairIncident(made).syncLabels(privateGateway.repo)
             .catch((error: unknown) => log.debug(`label colors not set: ${String(error)}`));
         }
       }

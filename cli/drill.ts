@@ -15,6 +15,13 @@ import { slackChannel } from '../core/chat/channel-wiring';
 import type { Incident } from '../core/domain/incident';
 import type { IncidentService } from '../core/use-cases/incident-service';
 import { SANDBOX_BOT_USER } from '../sandbox/slack/slack-api';
+import { AssignRole } from '../core/use-cases/assign-role';
+import { ChangeSeverity } from '../core/use-cases/change-severity';
+import { DeclareIncident } from '../core/use-cases/declare-incident';
+import { LogEntry } from '../core/use-cases/log-entry';
+import { PostUpdate } from '../core/use-cases/post-update';
+import { ResolveIncident } from '../core/use-cases/resolve-incident';
+import { ShowIncident } from '../core/use-cases/show-incident';
 
 export const SANDBOX_TOKEN = 'sandbox-token';
 const DRILL_REPO = { owner: 'acme', name: 'shop' };
@@ -93,7 +100,7 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
   };
 
   io.out(`Firebreak drill: a practice incident against an embedded GitHub sandbox at ${sandbox.url}\n`);
-  let incident = await service.declare({
+  let incident = await new DeclareIncident(service).run({
     title: 'Checkout requests time out',
     description: 'Customers report that paying takes more than 30 s; some payments fail.',
     drill: true,
@@ -104,14 +111,14 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
   const channel = await openDrillChannel(sandbox, service, incident);
   step(`Opened the incident channel #${channel.name} in the sandbox's Slack, recorded on the timeline`);
 
-  await service.log(incident, {
+  await new LogEntry(service).run(incident, {
     kind: 'observation',
     text: 'p95 latency of POST /checkout went from 300 ms to 28 s at 10:02 UTC.',
   });
   step('Logged an observation');
 
   const code = drillCodeRef(root, sandbox.webUrl);
-  await service.log(incident, {
+  await new LogEntry(service).run(incident, {
     kind: 'theory',
     text: 'The retry loop in the declare path might hammer the API when it is slow.',
     ...(code ? { code } : {}),
@@ -120,38 +127,38 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
     code ? `Logged a theory with a permalink to ${code.path}#L${code.startLine}-L${code.endLine}` : 'Logged a theory',
   );
 
-  incident = await service.setSeverity(incident, 'major', 'About 20% of checkouts fail.');
+  incident = await new ChangeSeverity(service).run(incident, 'major', 'About 20% of checkouts fail.');
   step('Changed severity to major (deploys freeze)');
 
-  incident = await service.assignRole(incident, 'comms', 'octo-comms');
+  incident = await new AssignRole(service).run(incident, 'comms', 'octo-comms');
   step('Gave the comms role to @octo-comms');
 
-  await service.log(incident, {
+  await new LogEntry(service).run(incident, {
     kind: 'action',
     text: 'Restarted the payment workers (drill: nothing was restarted).',
     destructive: true,
   });
   step('Logged a destructive action, with what and why');
 
-  await service.log(incident, {
+  await new LogEntry(service).run(incident, {
     kind: 'decision',
     text: "Roll back to yesterday's release before looking for the root cause.",
   });
   step('Logged a decision: stop the bleeding first');
 
-  incident = await service.postUpdate(incident, {
+  incident = await new PostUpdate(service).run(incident, {
     text: 'Rolled back; checkout latency is back to normal. Watching error rates.',
     status: 'monitoring',
   });
   step('Posted an update: monitoring');
 
-  incident = await service.assignRole(incident, 'lead', 'octo-lead', 'End of shift.');
+  incident = await new AssignRole(service).run(incident, 'lead', 'octo-lead', 'End of shift.');
   step('Handed the lead over to @octo-lead');
 
-  incident = await service.resolve(incident, 'Error rates are normal for 30 minutes. Resolved; the retro follows.');
+  incident = await new ResolveIncident(service).run(incident, 'Error rates are normal for 30 minutes. Resolved; the retro follows.');
   step('Resolved and closed the incident');
 
-  const shown = await service.show(incident.number);
+  const shown = await new ShowIncident(service).run(incident.number);
   step('Read the incident back, folded from its timeline');
 
   io.out(`\n${describeIncident(shown)}\n`);

@@ -16,6 +16,18 @@ import { similarityReason } from '../core/domain/similar';
 import { stringOption, type Command, type OptionValues, type RunContext } from './command';
 import { headCommit, isPushed } from './git';
 import { formatRef, parseIncidentRef, readTextFile, repositoryFile, type IncidentAddress } from './input';
+import { AssignRole } from '../core/use-cases/assign-role';
+import { CallBreak } from '../core/use-cases/call-break';
+import { ChangeSeverity } from '../core/use-cases/change-severity';
+import { DeclareIncident } from '../core/use-cases/declare-incident';
+import { ListIncidents } from '../core/use-cases/list-incidents';
+import { LogEntry } from '../core/use-cases/log-entry';
+import { PostUpdate } from '../core/use-cases/post-update';
+import { RepairIncident } from '../core/use-cases/repair-incident';
+import { ResolveIncident } from '../core/use-cases/resolve-incident';
+import { Retro } from '../core/use-cases/retro';
+import { ShowIncident } from '../core/use-cases/show-incident';
+import { SimilarIncidents } from '../core/use-cases/similar-incidents';
 
 /** The incident a command names, and the service for its repository (`owner/name#N` keeps to that repository). */
 interface Target {
@@ -205,7 +217,7 @@ export const declareCommand: Command = {
     const draft = { title, services, private: values['private'] === true, drill: values['drill'] === true };
     // One team per incident: an active incident like this one is named, and declaring takes --force.
     if (values['force'] !== true) {
-      const similar = await service.similarTo(draft);
+      const similar = await new SimilarIncidents(service).run(draft);
       if (similar.length > 0) {
         ctx.io.err(
           [
@@ -235,7 +247,7 @@ export const declareCommand: Command = {
       }
     }
     const publicTitle = stringOption(values, 'public-title');
-    const incident = await service.declare({
+    const incident = await new DeclareIncident(service).run({
       ...draft,
       ...(publicTitle ? { publicTitle } : {}),
       ...(severity ? { severity } : {}),
@@ -262,7 +274,7 @@ export const breakCommand: Command = {
       throw new InputError(`--minutes ${raw} is not a whole number of minutes.`, 'e.g. --minutes 15');
     const text = stringOption(values, 'text');
     const entry = await onIncident(ctx, t, () =>
-      t.service.callBreak(t.number, { ...(minutes !== undefined ? { minutes } : {}), ...(text ? { text } : {}) }),
+      new CallBreak(t.service).run(t.number, { ...(minutes !== undefined ? { minutes } : {}), ...(text ? { text } : {}) }),
     );
     ctx.io.out(
       ctx.json
@@ -295,7 +307,7 @@ export const logCommand: Command = {
     const code = codeRefFrom(values, ctx);
     const t = await target(ctx, positionals, this.usage);
     await requirePublicIncident(ctx, t);
-    const entry = await t.service.log(address.number, {
+    const entry = await new LogEntry(t.service).run(address.number, {
       kind,
       text,
       ...(values['destructive'] === true ? { destructive: true } : {}),
@@ -363,7 +375,7 @@ export const updateCommand: Command = {
     const t = await target(ctx, positionals, this.usage);
     const publicTitle = stringOption(values, 'public-title');
     const incident = await onIncident(ctx, t, () =>
-      t.service.postUpdate(t.number, {
+      new PostUpdate(t.service).run(t.number, {
         text,
         ...(status ? { status } : {}),
         ...(values['public'] === true ? { public: true } : {}),
@@ -385,7 +397,7 @@ export const severityCommand: Command = {
     if (!name) throw new InputError('Missing the severity name.', `Usage: ${this.usage}`);
     const reason = stringOption(values, 'reason');
     const t = await target(ctx, positionals, this.usage);
-    const incident = await onIncident(ctx, t, () => t.service.setSeverity(t.number, name, reason));
+    const incident = await onIncident(ctx, t, () => new ChangeSeverity(t.service).run(t.number, name, reason));
     printIncident(ctx, incident, 'Severity set on');
   },
 };
@@ -401,7 +413,7 @@ export const roleCommand: Command = {
     if (!role || !login) throw new InputError('Missing ROLE or LOGIN.', `Usage: ${this.usage}`);
     const t = await target(ctx, positionals, this.usage);
     const incident = await onIncident(ctx, t, () =>
-      t.service.assignRole(t.number, role, login, stringOption(values, 'note')),
+      new AssignRole(t.service).run(t.number, role, login, stringOption(values, 'note')),
     );
     printIncident(ctx, incident, `@${incident.roles[role.toLowerCase()] ?? login} is ${role} on`);
   },
@@ -417,7 +429,7 @@ export const resolveCommand: Command = {
     const text = await textFrom(values, ctx, 'text');
     const t = await target(ctx, positionals, this.usage);
     const incident = await onIncident(ctx, t, () =>
-      t.service.resolve(t.number, text, values['public'] === true ? { public: true } : {}),
+      new ResolveIncident(t.service).run(t.number, text, values['public'] === true ? { public: true } : {}),
     );
     printIncident(ctx, incident, 'Resolved');
   },
@@ -432,7 +444,7 @@ export const reopenCommand: Command = {
     parseIncidentRef(positionals[0], 'incident number', this.usage);
     const text = await textFrom(values, ctx, 'text');
     const t = await target(ctx, positionals, this.usage);
-    const incident = await onIncident(ctx, t, () => t.service.reopen(t.number, text));
+    const incident = await onIncident(ctx, t, () => new ResolveIncident(t.service).reopen(t.number, text));
     printIncident(ctx, incident, 'Reopened');
   },
 };
@@ -444,7 +456,7 @@ export const showCommand: Command = {
   options: {},
   async run(_values, positionals, ctx) {
     const t = await target(ctx, positionals, this.usage);
-    const incident = await onIncident(ctx, t, () => t.service.show(t.number));
+    const incident = await onIncident(ctx, t, () => new ShowIncident(t.service).run(t.number));
     ctx.io.out(
       ctx.json ? JSON.stringify(incidentJson(incident), null, 2) : describeIncident(incident, ctx.context().repo),
     );
@@ -457,7 +469,7 @@ export const listCommand: Command = {
   usage: 'firebreak list [--json]',
   options: {},
   async run(_values, _positionals, ctx) {
-    const incidents = await (await ctx.context().service()).listActive();
+    const incidents = await new ListIncidents((await ctx.context().service())).run();
     if (ctx.json) ctx.io.out(JSON.stringify(incidents.map(incidentJson), null, 2));
     else
       ctx.io.out(
@@ -475,7 +487,7 @@ export const repairCommand: Command = {
   options: {},
   async run(_values, positionals, ctx) {
     const t = await target(ctx, positionals, this.usage);
-    const { changed } = await onIncident(ctx, t, () => t.service.repair(t.number));
+    const { changed } = await onIncident(ctx, t, () => new RepairIncident(t.service).run(t.number));
     if (ctx.json) ctx.io.out(JSON.stringify({ number: t.number, changed }));
     else
       ctx.io.out(
@@ -497,17 +509,17 @@ export const retroCommand: Command = {
     const skip = stringOption(values, 'skip');
     if (skip !== undefined) {
       if (file) throw new InputError('Give --post or --skip, not both.', `Usage: ${this.usage}`);
-      const entry = await onIncident(ctx, t, () => t.service.skipRetro(t.number, skip));
+      const entry = await onIncident(ctx, t, () => new Retro(t.service).skip(t.number, skip));
       ctx.io.out(ctx.json ? JSON.stringify({ url: entry.url }) : `Recorded on ${t.ref} that no retro will be held.`);
       return;
     }
     if (!file) {
-      ctx.io.out(await onIncident(ctx, t, () => t.service.draftRetro(t.number)));
+      ctx.io.out(await onIncident(ctx, t, () => new Retro(t.service).draft(t.number)));
       return;
     }
     const document = await readText(ctx, file, '--post');
     await requirePublicIncident(ctx, t);
-    const entry = await t.service.postRetro(t.number, document);
+    const entry = await new Retro(t.service).post(t.number, document);
     ctx.io.out(ctx.json ? JSON.stringify({ url: entry.url }) : `Posted the retro on ${t.ref}: ${entry.url ?? ''}`);
   },
 };

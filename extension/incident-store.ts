@@ -3,6 +3,8 @@
 import { repoSlug, type Incident, type RepoRef, type TimelineEntry } from '../core/domain/incident';
 import type { RetroDueRow } from '../core/use-cases/people-reminders';
 import type { Session } from './session';
+import { ListIncidents } from '../core/use-cases/list-incidents';
+import { ShowIncident } from '../core/use-cases/show-incident';
 
 /** VS Code's Memento, or a Map in tests. */
 export interface KeyValueStore {
@@ -124,7 +126,7 @@ export class IncidentStore {
     this.state = 'loading';
     this.fire();
     try {
-      const active = await session.service.listActive();
+      const active = await new ListIncidents(session.service).run();
       this.list = active;
       const current = this.saved && this.saved.repo === this.repoSlug ? this.saved.number : undefined;
       const wanted = [...active]
@@ -132,7 +134,7 @@ export class IncidentStore {
         .slice(0, DETAILS_PER_REFRESH);
       const stale = wanted.filter((incident) => !this.isFresh(incident));
       const readAt = this.now();
-      const shown = await Promise.all(stale.map((incident) => session.service.show(incident)));
+      const shown = await Promise.all(stale.map((incident) => new ShowIncident(session.service).run(incident)));
       for (const incident of shown) this.setDetail(incident, readAt);
       for (const key of [...this.details.keys()]) {
         if (!active.some((i) => keyOf(i) === key)) this.deleteDetail(key);
@@ -163,7 +165,7 @@ export class IncidentStore {
   async loadDetail(session: Session, number: number): Promise<Incident> {
     this.useRepo(session.repo);
     const readAt = this.now();
-    const incident = await session.service.show(this.find(number) ?? number);
+    const incident = await new ShowIncident(session.service).run(this.find(number) ?? number);
     this.readAt.set(keyOf(incident), readAt);
     this.upsert(incident);
     return incident;

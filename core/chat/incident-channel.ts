@@ -33,6 +33,14 @@ import {
   notLinkedText,
   overdueText,
 } from './channel-text';
+import { AssignRole } from '../use-cases/assign-role';
+import { CallBreak } from '../use-cases/call-break';
+import { ChangeSeverity } from '../use-cases/change-severity';
+import { DeclareIncident } from '../use-cases/declare-incident';
+import { LogEntry } from '../use-cases/log-entry';
+import { PostUpdate } from '../use-cases/post-update';
+import { ResolveIncident } from '../use-cases/resolve-incident';
+import { ShowIncident } from '../use-cases/show-incident';
 
 /** The global shortcut's callback id ("Report an incident" in slack/manifest.yml). */
 export const REPORT_SHORTCUT = 'firebreak_report';
@@ -213,7 +221,7 @@ export class IncidentChannel {
         const [first = '', ...others] = argument.split(/\s+/);
         const kind: LogKind = isLogKind(first.toLowerCase()) ? (first.toLowerCase() as LogKind) : 'action';
         const text = kind === first.toLowerCase() ? others.join(' ') : argument;
-        const entry = await service.log(n, { kind, text });
+        const entry = await new LogEntry(service).run(n, { kind, text });
         return entryText(entry, await this.incidentRef(n, service));
       }
       case 'severity': {
@@ -222,7 +230,7 @@ export class IncidentChannel {
             'unknown_severity',
             `Unknown severity "${argument}"; use one of ${this.deps.config.severities.map((s) => s.name).join(', ')}.`,
           );
-        const incident = await service.setSeverity(n, argument);
+        const incident = await new ChangeSeverity(service).run(n, argument);
         const topic = escapeChat(channelTopic(incident));
         return `:vertical_traffic_light: Severity of #${n} is now \`${incident.severity}\` (${topic})`;
       }
@@ -236,11 +244,11 @@ export class IncidentChannel {
             `${argument || 'Nobody'} is not a Slack user linked to a GitHub login with write access; ` +
               `name someone as @mention who is listed under slack: users: in ${this.deps.config.source}.`,
           );
-        await service.assignRole(n, word, login);
+        await new AssignRole(service).run(n, word, login);
         return `:bust_in_silhouette: @${escapeChat(login)} is now ${word} of #${n}.`;
       }
       case 'resolve': {
-        const incident = await service.resolve(n, argument || undefined);
+        const incident = await new ResolveIncident(service).run(n, argument || undefined);
         const entry = incident.timeline.at(-1);
         return entry ? entryText(entry, incident) : `:white_check_mark: #${n} is resolved.`;
       }
@@ -248,7 +256,7 @@ export class IncidentChannel {
         const minutes = argument ? Number(argument) : undefined;
         if (minutes !== undefined && !Number.isInteger(minutes))
           throw new ChatError('not_minutes', `"${argument}" is not a number of minutes.`);
-        const entry = await service.callBreak(n, minutes !== undefined ? { minutes } : {});
+        const entry = await new CallBreak(service).run(n, minutes !== undefined ? { minutes } : {});
         return entryText(entry, await this.incidentRef(n, service));
       }
       default:
@@ -283,7 +291,7 @@ export class IncidentChannel {
     const status = text(request.values, 'status');
     try {
       const service = this.deps.service(this.via(request.user, login));
-      const incident = await service.postUpdate(context.number, {
+      const incident = await new PostUpdate(service).run(context.number, {
         text: text(request.values, 'text'),
         ...(status && isMilestone(status) ? { status } : {}),
         ...(request.values['public'] === true ? { public: true } : {}),
@@ -320,7 +328,7 @@ export class IncidentChannel {
     const severity = text(values, 'severity');
     let incident: Incident;
     try {
-      incident = await service.declare({
+      incident = await new DeclareIncident(service).run({
         title,
         // Someone not linked files a request, as an outsider's issue is one: at triage, until a writer takes it.
         ...(login ? { lead: login, ...(severity ? { severity } : {}) } : {}),
@@ -424,7 +432,7 @@ export class IncidentChannel {
     const name = message.user && !author ? await chat.userName(message.user) : undefined;
     const service = this.deps.service(this.via(message.user ?? request.user, author, name));
     try {
-      await service.log(where.number, {
+      await new LogEntry(service).run(where.number, {
         kind: 'observation',
         text: `${message.text}\n\n(marked for the timeline in Slack by @${promoter})`,
         key,
@@ -450,7 +458,7 @@ export class IncidentChannel {
   async sync(number: number): Promise<number> {
     const { chat, config } = this.deps;
     const service = this.deps.service();
-    const incident = await service.show(number).catch((error: unknown) => {
+    const incident = await new ShowIncident(service).run(number).catch((error: unknown) => {
       // Not an incident (any issue's change is delivered): nothing to post. GitHub failing is worth a redelivery.
       if (error instanceof FirebreakError && !['unavailable', 'rate-limited', 'auth'].includes(error.code))
         return undefined;

@@ -13,6 +13,9 @@ import { incidentFromIssue } from '../domain/issue-view';
 import type { IssueRecord } from '../github/issue-gateway';
 import type { IncidentService } from './incident-service';
 import type { UseCaseDeps } from './use-case';
+import { DeclareIncident } from './declare-incident';
+import { LogEntry } from './log-entry';
+import { ResolveIncident } from './resolve-incident';
 
 /** On an alert's incident while its alert is resolved; absent while it fires. */
 export const ALERT_RESOLVED_LABEL = 'alert:resolved';
@@ -110,7 +113,7 @@ export class AlertIntake {
     ]
       .filter(Boolean)
       .join('\n\n');
-    return this.deps.service.declare({
+    return new DeclareIncident(this.deps.service).run({
       title: alert.title,
       severity: decision.severity,
       description,
@@ -138,7 +141,7 @@ export class AlertIntake {
     // One key per change of state (its episode, or the comment count every replica read): a retry or a replica
     // posting it again writes a duplicate that every reader drops.
     const key = `alert-${id}-${alert.status}-${alert.startsAt ?? issue.comments}`;
-    await this.deps.service.log(incident, {
+    await new LogEntry(this.deps.service).run(incident, {
       kind: 'observation',
       text: `${source} ${said}: ${alert.title}${alert.url ? ` (${alert.url})` : ''}`,
       key,
@@ -148,7 +151,7 @@ export class AlertIntake {
       labels: alert.status === 'resolved' ? [...labels, ALERT_RESOLVED_LABEL] : labels,
     });
     if (alert.status === 'resolved' && decision.autoResolve && !(await this.personActed(incident))) {
-      await this.deps.service.resolve(incident.number, `Resolved automatically: ${source} reports the alert resolved.`);
+      await new ResolveIncident(this.deps.service).run(incident.number, `Resolved automatically: ${source} reports the alert resolved.`);
       return { result: 'resolved', ...at };
     }
     return { result: 'observed', ...at };
@@ -168,7 +171,7 @@ export class AlertIntake {
     const key = `alert-${id}-${alert.status}-${alert.startsAt ?? 'attached'}`;
     const at = { alert: name, number: incident.number, url: incident.url };
     if (await this.deps.gateway.hasCommentWithKey(incident.number, key)) return { result: 'repeat', ...at };
-    await this.deps.service.log(incident, {
+    await new LogEntry(this.deps.service).run(incident, {
       kind: 'observation',
       text: `${ALERT_SOURCE_NAMES[alert.source]} alert: ${alert.title}${alert.url ? ` (${alert.url})` : ''}`,
       key,
@@ -179,7 +182,7 @@ export class AlertIntake {
   /** Closes the later incidents of one alert as duplicates of the lowest number, with a link to it. */
   private async closeDuplicates(original: Incident, duplicates: readonly { incident: Incident }[]): Promise<void> {
     for (const { incident } of duplicates) {
-      await this.deps.service.resolve(
+      await new ResolveIncident(this.deps.service).run(
         incident.number,
         `Duplicate of #${original.number}: the same alert was declared there at the same moment (${original.url}).`,
         { duplicate: true },

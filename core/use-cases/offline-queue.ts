@@ -12,6 +12,9 @@ import {
 } from '../domain/incident';
 import type { IssueGateway } from '../github/issue-gateway';
 import type { IncidentService } from './incident-service';
+import { LogEntry } from './log-entry';
+import { PostUpdate } from './post-update';
+import { RepairIncident } from './repair-incident';
 
 /** Where queued writes go: the use cases, and the gateway of the same repository for "did this key land?". */
 export interface QueueTarget {
@@ -308,7 +311,7 @@ export class OfflineQueue {
     const { write } = item;
     if (write.type === 'log') {
       if (landed) return {};
-      const entry = await service.log(ref, {
+      const entry = await new LogEntry(service).run(ref, {
         kind: write.kind,
         text: write.text,
         key: item.key,
@@ -320,7 +323,7 @@ export class OfflineQueue {
     }
     if (!mayHaveLanded && loaded) {
       // First send, right after it was written: the normal use case (comment, then body and labels).
-      const incident = await service.postUpdate(loaded, {
+      const incident = await new PostUpdate(service).run(loaded, {
         text: write.text,
         key: item.key,
         ...(write.status ? { status: write.status } : {}),
@@ -345,7 +348,7 @@ export class OfflineQueue {
       await this.replace(item, { posted: true });
     }
     // The comment is the truth; the body, labels and open/closed state are recomputed from the comments.
-    const { incident } = await service.repair(item.issue);
+    const { incident } = await new RepairIncident(service).run(item.issue);
     return { incident };
   }
 

@@ -10,6 +10,7 @@ import type { Session } from '../session';
 import type { Prompter } from './prompter';
 import { COMMANDS, type CommandId } from '../ids';
 import type { PeoplePreferences } from './people';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 /** The file in the active editor, as git knows it. */
 export interface ActiveCode {
@@ -85,7 +86,7 @@ export async function targetIncident(
   doing: string,
 ): Promise<Incident | undefined> {
   if (typeof arg === 'object') return arg;
-  if (typeof arg === 'number') return ctx.store.find(arg) ?? (await session.service.show(arg));
+  if (typeof arg === 'number') return ctx.store.find(arg) ?? (await new ShowIncident(session.service).run(arg));
   const current = ctx.store.current;
   if (current && repoSlug(current.repo) === repoSlug(session.repo)) return current;
   if (ctx.store.state !== 'loaded' || ctx.store.repo !== repoSlug(session.repo)) {

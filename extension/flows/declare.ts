@@ -4,6 +4,8 @@ import { TRIAGE, type Incident } from '../../core/domain/incident';
 import { optionalText, requiredText, type FlowContext } from './context';
 import { COMMANDS } from '../ids';
 import { CALM_LINE, oneTeamPerIncident, preferences } from './people';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
 
 const TITLE_MAX = 200;
 
@@ -65,15 +67,14 @@ export async function declareIncident(
   if (team !== 'declare') return undefined;
 
   const incident = await ctx.prompter.progress(drill ? 'Starting the drill…' : 'Declaring the incident…', () =>
-    session.service.declare({ title: name, severity, ...(description.trim() ? { description } : {}), drill }),
+    new DeclareIncident(session.service).run({ title: name, severity, ...(description.trim() ? { description } : {}), drill }),
   );
   await ctx.store.setCurrent(incident);
   ctx.log.info(
     `declared ${drill ? 'drill ' : ''}#${incident.number} (${incident.severity}) in ${session.repo.owner}/${session.repo.name}`,
   );
   // Label colors are cosmetic: fixed in the background, once per repository.
-  void session.service
-    .syncLabels(incident.repo)
+  void new RepairIncident(session.service).syncLabels(incident.repo)
     .catch((error: unknown) => ctx.log.debug(`label colors not set: ${String(error)}`));
   void ctx.prompter
     .info(

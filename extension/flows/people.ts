@@ -7,6 +7,8 @@ import type { TimelineEntry } from '../../core/domain/incident';
 import type { Session } from '../session';
 import { COMMANDS } from '../ids';
 import { optionalText, requiredText, targetIncident, type FlowContext, type IncidentArg } from './context';
+import { CallBreak } from '../../core/use-cases/call-break';
+import { Retro } from '../../core/use-cases/retro';
 
 /** The settings that turn the human-side prompts off (`firebreak.suggestBreaks`, ...). */
 export interface PeoplePreferences {
@@ -51,7 +53,7 @@ export async function callBreak(ctx: FlowContext, arg?: IncidentArg): Promise<Ti
   });
   if (note === undefined) return undefined;
   const entry = await ctx.prompter.progress(`Calling a break on #${incident.number}…`, () =>
-    session.service.callBreak(incident, { minutes, ...(note.trim() ? { text: note.trim() } : {}) }),
+    new CallBreak(session.service).run(incident, { minutes, ...(note.trim() ? { text: note.trim() } : {}) }),
   );
   ctx.store.addEntry(incident, entry);
   void ctx.prompter.info(`Break of ${minutes} minutes recorded on #${incident.number}. Step away from the screen.`);
@@ -73,7 +75,7 @@ export async function skipRetro(ctx: FlowContext, arg?: IncidentArg): Promise<Ti
   });
   if (why === undefined) return undefined;
   const entry = await ctx.prompter.progress(`Recording on #${incident}…`, () =>
-    session.service.skipRetro(incident, why),
+    new Retro(session.service).skip(incident, why),
   );
   ctx.store.settleRetro(incident);
   return entry;

@@ -3,6 +3,7 @@ import type { Incident } from '../../core/domain/incident';
 import { offerBreak, withTimelineOf } from './people';
 import { requiredText, targetIncident, type FlowContext, type IncidentArg } from './context';
 import { COMMANDS } from '../ids';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 export async function resolveIncident(ctx: FlowContext, arg?: IncidentArg): Promise<Incident | undefined> {
   const session = await ctx.session();
@@ -22,7 +23,7 @@ export async function resolveIncident(ctx: FlowContext, arg?: IncidentArg): Prom
 
   const before = ctx.store.detail(incident.number) ?? incident;
   const resolved = await ctx.prompter.progress(`Resolving #${incident.number}…`, () =>
-    session.service.resolve(incident, text.trim()),
+    new ResolveIncident(session.service).run(incident, text.trim()),
   );
   ctx.store.upsert(resolved);
   void offerBreak(ctx, session, withTimelineOf(resolved, before, ctx.now(), session.service.actor));

@@ -4,6 +4,7 @@ import { InputError } from '../../core/domain/errors';
 import type { TimelineEntry } from '../../core/domain/incident';
 import { targetIncident, type FlowContext, type IncidentArg } from './context';
 import { COMMANDS } from '../ids';
+import { Retro } from '../../core/use-cases/retro';
 
 export async function startRetro(ctx: FlowContext, arg?: IncidentArg): Promise<string | undefined> {
   const session = await ctx.session();
@@ -11,7 +12,7 @@ export async function startRetro(ctx: FlowContext, arg?: IncidentArg): Promise<s
   const incident = await targetIncident(ctx, session, arg, 'Start retro');
   if (!incident) return undefined;
   const markdown = await ctx.prompter.progress(`Drafting the retro of #${incident.number}…`, () =>
-    session.service.draftRetro(incident.number),
+    new Retro(session.service).draft(incident.number),
   );
   await ctx.host.openMarkdown(markdown);
   void ctx.prompter
@@ -48,7 +49,7 @@ export async function postRetro(ctx: FlowContext, markdown: string | undefined):
   });
   if (!confirmed) return undefined;
   const entry = await ctx.prompter.progress(`Posting the retro to #${incident.number}…`, () =>
-    session.service.postRetro(incident, markdown),
+    new Retro(session.service).post(incident, markdown),
   );
   ctx.store.settleRetro(incident.number);
   void ctx.prompter

@@ -5,6 +5,7 @@ import { LEAD, type Incident } from '../../core/domain/incident';
 import { InputError } from '../../core/domain/errors';
 import { roleHolderText } from '../presentation';
 import { capitalize, optionalText, targetIncident, type FlowContext, type IncidentArg } from './context';
+import { AssignRole } from '../../core/use-cases/assign-role';
 
 const SOMEONE_ELSE = '\u0000someone-else';
 
@@ -100,7 +101,7 @@ export async function assignRole(
   }
 
   const updated = await ctx.prompter.progress(`Assigning ${role} on #${incident.number}…`, () =>
-    session.service.assignRole(incident, role, login, note?.trim() || undefined),
+    new AssignRole(session.service).run(incident, role, login, note?.trim() || undefined),
   );
   ctx.store.upsert(updated);
   const now = updated.roles[role];

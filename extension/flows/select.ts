@@ -3,12 +3,13 @@ import type { Incident } from '../../core/domain/incident';
 import { incidentDescription } from '../presentation';
 import { targetIncident, type FlowContext, type IncidentArg } from './context';
 import { COMMANDS } from '../ids';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 export async function selectIncident(ctx: FlowContext, arg?: IncidentArg): Promise<Incident | undefined> {
   const session = await ctx.session();
   if (!session) return undefined;
   if (arg !== undefined) {
-    const chosen = typeof arg === 'number' ? (ctx.store.find(arg) ?? (await session.service.show(arg))) : arg;
+    const chosen = typeof arg === 'number' ? (ctx.store.find(arg) ?? (await new ShowIncident(session.service).run(arg))) : arg;
     await ctx.store.setCurrent(chosen);
     return chosen;
   }

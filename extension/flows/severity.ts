@@ -3,6 +3,7 @@
 import { formatAge } from '../presentation';
 import type { Incident } from '../../core/domain/incident';
 import { optionalText, targetIncident, type FlowContext, type IncidentArg } from './context';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
 
 export async function changeSeverity(ctx: FlowContext, arg?: IncidentArg): Promise<Incident | undefined> {
   const session = await ctx.session();
@@ -46,7 +47,7 @@ export async function changeSeverity(ctx: FlowContext, arg?: IncidentArg): Promi
   });
   if (reason === undefined) return undefined;
   const updated = await ctx.prompter.progress(`Changing the severity of #${incident.number}…`, () =>
-    session.service.setSeverity(incident, severity, reason.trim() || undefined),
+    new ChangeSeverity(session.service).run(incident, severity, reason.trim() || undefined),
   );
   ctx.store.upsert(updated);
   void ctx.prompter.info(`#${incident.number} is now ${updated.severity}.`);

@@ -4,6 +4,7 @@ import { isUnacknowledged, LEAD, type Incident } from '../../core/domain/inciden
 import { COMMANDS } from '../ids';
 import { unacknowledgedFirst } from '../presentation';
 import { targetIncident, type FlowContext, type IncidentArg } from './context';
+import { AssignRole } from '../../core/use-cases/assign-role';
 
 export async function takeLead(ctx: FlowContext, arg?: IncidentArg): Promise<Incident | undefined> {
   const session = await ctx.session();
@@ -18,7 +19,7 @@ export async function takeLead(ctx: FlowContext, arg?: IncidentArg): Promise<Inc
     return incident;
   }
   const updated = await ctx.prompter.progress(`Taking the lead on #${incident.number}…`, () =>
-    session.service.assignRole(incident, LEAD, session.actor),
+    new AssignRole(session.service).run(incident, LEAD, session.actor),
   );
   ctx.store.upsert(updated);
   await ctx.store.setCurrent(updated);

@@ -4,6 +4,7 @@ import type { FlowContext } from '../flows/context';
 import { nudgeComms, offerBreak } from '../flows/people';
 import type { IncidentStore } from '../incident-store';
 import type { Session } from '../session';
+import { RetrosDue } from '../../core/use-cases/retros-due';
 
 /** Retros change by the day: reading them every poll would cost a request per due retro each time. */
 const RETROS_EVERY_MS = 10 * 60_000;
@@ -19,7 +20,7 @@ export function createPeopleWatch(flows: FlowContext, store: IncidentStore): (se
     if (repo !== retrosRepo || now - retrosReadAt >= RETROS_EVERY_MS) {
       retrosReadAt = now;
       retrosRepo = repo;
-      store.setRetrosDue(await session.service.retrosDue());
+      store.setRetrosDue(await new RetrosDue(session.service).run());
     }
   };
 }

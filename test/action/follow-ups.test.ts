@@ -4,6 +4,9 @@ import type { Sandbox } from '../../sandbox/server';
 import { useSandbox } from '../sandbox/support';
 import { world } from '../core/world';
 import { buildAction, errorOf, REPO, runAction, warningsOf } from './support';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
+import { Retro } from '../../core/use-cases/retro';
 
 const RETRO = [
   '## Action items',
@@ -35,9 +38,9 @@ describe('action: follow-ups', function () {
 
   async function resolvedIncidentWithRetro(): Promise<number> {
     const service = world(sandbox()).service();
-    const incident = await service.declare({ title: 'Checkout 500s', severity: 'major', lead: 'octo-lead' });
-    await service.postRetro(incident.number, RETRO);
-    await service.resolve(incident.number);
+    const incident = await new DeclareIncident(service).run({ title: 'Checkout 500s', severity: 'major', lead: 'octo-lead' });
+    await new Retro(service).post(incident.number, RETRO);
+    await new ResolveIncident(service).run(incident.number);
     return incident.number;
   }
 

@@ -7,6 +7,7 @@ import type { Sandbox } from '../../sandbox/server';
 import { useSandbox } from '../sandbox/support';
 import { world } from '../core/world';
 import { buildAction, errorOf, REPO, runAction, warningsOf, type ActionRun } from './support';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
 
 const PRIVATE = 'acme/shop-private';
 const CONFIG = `private-repository: ${PRIVATE}\n`;
@@ -20,7 +21,7 @@ async function declarePrivate(sandbox: Sandbox) {
   for (let i = 0; i < 40; i++) sandbox.store.createIssueDirect(PRIVATE, { title: `filler ${i}`, state: 'closed' });
   sandbox.store.putFileDirect(REPO, '.github/incidents.yml', CONFIG);
   const config = { ...defaultConfig(), privateRepository: { owner: 'acme', name: 'shop-private' } };
-  return world(sandbox, { config }).service({ actor: 'octo-comms' }).declare({
+  return new DeclareIncident(world(sandbox, { config }).service({ actor: 'octo-comms' })).run({
     title: 'Globex card numbers exposed',
     severity: 'major',
     private: true,

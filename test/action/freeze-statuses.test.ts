@@ -7,6 +7,9 @@ import { call, type Json } from '../sandbox/support';
 import { useSandbox } from '../sandbox/support';
 import { world } from '../core/world';
 import { buildAction, errorOf, REPO, runAction, TOKEN } from './support';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const MAIN_SHA = '1'.repeat(40);
 const sha = (n: number) => String(n).repeat(40).slice(0, 40);
@@ -43,7 +46,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
   it('an issues event flips firebreak/freeze on every open pull request and the default branch, writing only changes', async () => {
     const s = sandbox();
     s.store.setBranchDirect(REPO, 'main', MAIN_SHA);
-    const incident = await world(s).service().declare({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(world(s).service()).run({ title: 'Checkout down', severity: 'critical' });
     s.store.createPullDirect(REPO, { title: 'Feature A', headSha: sha(2) });
     s.store.createPullDirect(REPO, { title: 'Feature B', headSha: sha(3), baseRef: 'release' });
     s.store.createPullDirect(REPO, {
@@ -125,7 +128,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
   it('a scheduled run with commit-status: true reconciles every pull request from its current status', async () => {
     const s = sandbox();
     s.store.setBranchDirect(REPO, 'main', MAIN_SHA);
-    await world(s).service().declare({ title: 'Payments down', severity: 'major' });
+    await new DeclareIncident(world(s).service()).run({ title: 'Payments down', severity: 'major' });
     s.store.createPullDirect(REPO, { title: 'Never marked', headSha: sha(5) });
     const run = await runAction(s, {
       inputs: { mode: 'freeze', 'commit-status': 'true' },
@@ -160,8 +163,8 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
     it('a pull request that fixes a freezing incident passes that freeze only, recorded once across reruns', async () => {
       const s = sandbox();
       const service = world(s).service();
-      const fixed = await service.declare({ title: 'Checkout down', severity: 'critical' });
-      const other = await service.declare({ title: 'Search down', severity: 'critical' });
+      const fixed = await new DeclareIncident(service).run({ title: 'Checkout down', severity: 'critical' });
+      const other = await new DeclareIncident(service).run({ title: 'Search down', severity: 'critical' });
       const body = `Reverts the cache change.\n\nMitigates incident #${fixed.number}`;
       const blocked = await runAction(s, {
         inputs: { mode: 'freeze', 'commit-status': 'true' },
@@ -176,7 +179,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
         description: `Frozen by #${other.number} until resolved`,
       });
 
-      await service.resolve(other, 'Search is back.');
+      await new ResolveIncident(service).run(other, 'Search is back.');
       for (let attempt = 0; attempt < 2; attempt++) {
         const run = await runAction(s, {
           inputs: { mode: 'freeze', 'commit-status': 'true' },
@@ -191,7 +194,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
         description: `Hotfix for #${fixed.number}: passes its freeze`,
       });
       const entries = async (n: number) =>
-        (await world(s).service().show(n)).timeline.filter((e) => e.kind === 'hotfix');
+        (await new ShowIncident(world(s).service()).run(n)).timeline.filter((e) => e.kind === 'hotfix');
       const hotfixes = await entries(fixed.number);
       assert.equal(hotfixes.length, 1, 'one hotfix entry, whatever the reruns');
       assert.deepEqual(
@@ -213,7 +216,7 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
 
     it('a pushed commit whose message says "Fixes incident #N" passes N’s freeze', async () => {
       const s = sandbox();
-      const incident = await world(s).service().declare({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(world(s).service()).run({ title: 'Checkout down', severity: 'critical' });
       const run = await runAction(s, {
         inputs: { mode: 'freeze' },
         eventName: 'push',

@@ -3,6 +3,7 @@ import { entriesFromComments } from '../../core/domain/event-log';
 import { useSandbox } from '../sandbox/support';
 import { issueFormBody, world } from '../core/world';
 import { buildAction, errorOf, REPO, runAction, TOKEN, warningsOf } from './support';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
 
 const CONFIG = [
   'services:',
@@ -21,7 +22,7 @@ describe('action: freeze', function () {
   before(buildAction);
 
   it('passes with frozen=false when no incident freezes, and says so in the job summary', async () => {
-    await world(sandbox()).service().declare({ title: 'Slow search', severity: 'minor' });
+    await new DeclareIncident(world(sandbox()).service()).run({ title: 'Slow search', severity: 'minor' });
     const run = await runAction(sandbox(), { inputs: { mode: 'freeze' } });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.outputs['frozen'], 'false');
@@ -31,9 +32,8 @@ describe('action: freeze', function () {
   });
 
   it('fails while a critical incident is active, naming it, its lead and how to bypass', async () => {
-    const incident = await world(sandbox())
-      .service()
-      .declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const incident = await new DeclareIncident(world(sandbox())
+      .service()).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
     const run = await runAction(sandbox(), {
       inputs: { mode: 'freeze' },
       eventName: 'pull_request',
@@ -60,7 +60,7 @@ describe('action: freeze', function () {
   });
 
   it('a drill never freezes, whatever its severity', async () => {
-    await world(sandbox()).service().declare({ title: 'Game day', severity: 'critical', drill: true });
+    await new DeclareIncident(world(sandbox()).service()).run({ title: 'Game day', severity: 'critical', drill: true });
     const run = await runAction(sandbox(), { inputs: { mode: 'freeze' } });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.outputs['frozen'], 'false');
@@ -102,7 +102,7 @@ describe('action: freeze', function () {
     const pullRequest = { pull_request: { number: 9 }, repository: { default_branch: 'main' } };
 
     it('cannot switch its own freeze off: the config comes from the default branch, and the edit is reported', async () => {
-      const incident = await world(sandbox()).service().declare({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(world(sandbox()).service()).run({ title: 'Checkout down', severity: 'critical' });
       const run = await runAction(sandbox(), {
         inputs: { mode: 'freeze' },
         eventName: 'pull_request',
@@ -119,7 +119,7 @@ describe('action: freeze', function () {
     });
 
     it('reads the default branch’s config for pull requests, and the commit before a push to the default branch', async () => {
-      await world(sandbox()).service().declare({ title: 'Checkout down', severity: 'critical' });
+      await new DeclareIncident(world(sandbox()).service()).run({ title: 'Checkout down', severity: 'critical' });
       const before = 'a'.repeat(40);
       sandbox().store.putFileDirect(REPO, '.github/incidents.yml', OFF);
       sandbox().store.putFileDirect(REPO, '.github/incidents.yml', ON, before);
@@ -160,9 +160,8 @@ describe('action: freeze', function () {
   });
 
   it('reads the incidents of the repository the default branch’s config names', async () => {
-    const incident = await world(sandbox(), { repo: 'acme/incidents' })
-      .service()
-      .declare({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(world(sandbox(), { repo: 'acme/incidents' })
+      .service()).run({ title: 'Checkout down', severity: 'critical' });
     sandbox().store.putFileDirect(REPO, '.github/incidents.yml', 'repository: acme/incidents\n');
     const run = await runAction(sandbox(), {
       inputs: { mode: 'freeze' },
@@ -178,7 +177,7 @@ describe('action: freeze', function () {
   });
 
   it('with fail-on-freeze false it only reports the freeze', async () => {
-    await world(sandbox()).service().declare({ title: 'Checkout down', severity: 'major' });
+    await new DeclareIncident(world(sandbox()).service()).run({ title: 'Checkout down', severity: 'major' });
     const run = await runAction(sandbox(), { inputs: { mode: 'freeze', 'fail-on-freeze': 'false' } });
     assert.equal(run.code, 0);
     assert.equal(run.outputs['frozen'], 'true');
@@ -187,9 +186,9 @@ describe('action: freeze', function () {
 
   it('a bypass passes the step and is recorded on every freezing incident with actor, run URL and reason', async () => {
     const service = world(sandbox()).service();
-    const a = await service.declare({ title: 'Checkout down', severity: 'critical' });
-    const b = await service.declare({ title: 'Payments slow', severity: 'major' });
-    const minor = await service.declare({ title: 'Typo', severity: 'minor' });
+    const a = await new DeclareIncident(service).run({ title: 'Checkout down', severity: 'critical' });
+    const b = await new DeclareIncident(service).run({ title: 'Payments slow', severity: 'major' });
+    const minor = await new DeclareIncident(service).run({ title: 'Typo', severity: 'minor' });
     const run = await runAction(sandbox(), {
       inputs: { mode: 'freeze', bypass: 'true', 'bypass-reason': 'Hotfix for the checkout outage' },
       eventName: 'workflow_dispatch',

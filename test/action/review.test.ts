@@ -5,6 +5,9 @@ import { GitRepo, numberedLines, text } from '../support/git-repo';
 import { useSandbox } from '../sandbox/support';
 import { world } from '../core/world';
 import { buildAction, runAction, type ActionRun } from './support';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 interface Notice {
   readonly file: string;
@@ -58,24 +61,24 @@ describe('action: review (past incidents in a pull request)', function () {
     const service = w.service();
     const at = (path: string, startLine: number, endLine: number) =>
       buildCodeRef({ repo: REPO_REF, webUrl: sandbox().webUrl, commit: old, path, startLine, endLine });
-    const checkout = await service.declare({ title: 'Checkout returns 500s', severity: 'critical' });
-    await service.log(checkout, {
+    const checkout = await new DeclareIncident(service).run({ title: 'Checkout returns 500s', severity: 'critical' });
+    await new LogEntry(service).run(checkout, {
       kind: 'action',
       text: 'Rolled back payments deploy 4711',
       code: at('src/pay.ts', 10, 12),
     });
-    await service.log(checkout, {
+    await new LogEntry(service).run(checkout, {
       kind: 'theory',
       text: 'Retry loop hammered the card API',
       code: at('src/old-name.ts', 5, 6),
     });
-    await service.resolve(checkout.number, 'Payments are back.');
-    const coupons = await service.declare({ title: 'Coupons apply twice', severity: 'major' });
-    await service.log(coupons, { kind: 'decision', text: 'Disabled the coupon path', code: at('src/pay.ts', 20, 21) });
-    const timeouts = await service.declare({ title: 'Timeouts at the edge', severity: 'minor' });
-    await service.log(timeouts, { kind: 'action', text: 'Raised the timeout', code: at('src/pay.ts', 28, 29) });
-    const quiet = await service.declare({ title: 'Search slow', severity: 'minor' });
-    await service.log(quiet, { kind: 'observation', text: 'p95 is 3 s' });
+    await new ResolveIncident(service).run(checkout.number, 'Payments are back.');
+    const coupons = await new DeclareIncident(service).run({ title: 'Coupons apply twice', severity: 'major' });
+    await new LogEntry(service).run(coupons, { kind: 'decision', text: 'Disabled the coupon path', code: at('src/pay.ts', 20, 21) });
+    const timeouts = await new DeclareIncident(service).run({ title: 'Timeouts at the edge', severity: 'minor' });
+    await new LogEntry(service).run(timeouts, { kind: 'action', text: 'Raised the timeout', code: at('src/pay.ts', 28, 29) });
+    const quiet = await new DeclareIncident(service).run({ title: 'Search slow', severity: 'minor' });
+    await new LogEntry(service).run(quiet, { kind: 'observation', text: 'p95 is 3 s' });
 
     const labelled = async (n: number) => (await w.gateway.getIssue(n)).labels.includes('incident:code');
     assert.equal(await labelled(checkout.number), true, 'the label stays on through the resolve');

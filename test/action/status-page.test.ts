@@ -11,6 +11,8 @@ import type { IssueRecord } from '../../core/domain/records';
 import { useSandbox } from '../sandbox/support';
 import { world } from '../core/world';
 import { buildAction, REPO, ROOT, runAction } from './support';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { PostUpdate } from '../../core/use-cases/post-update';
 
 const CONFIG = 'services:\n  checkout: { paths: ["src/**"], public: true, display-name: Checkout }\n';
 
@@ -21,10 +23,9 @@ describe('action: status-page', function () {
 
   it('writes the site into output-dir, sets the status output and summarises it in the job summary', async () => {
     const w = world(sandbox(), { config: parseConfig(CONFIG) });
-    const incident = await w
-      .service()
-      .declare({ title: 'Checkout 500s', severity: 'critical', services: ['checkout'] });
-    await w.service().postUpdate(incident.number, { text: 'Checkout fails for everyone.', public: true });
+    const incident = await new DeclareIncident(w
+      .service()).run({ title: 'Checkout 500s', severity: 'critical', services: ['checkout'] });
+    await new PostUpdate(w.service()).run(incident.number, { text: 'Checkout fails for everyone.', public: true });
     const run = await runAction(sandbox(), {
       inputs: { mode: 'status-page', title: 'Shop Status', 'base-url': 'https://status.shop.test/' },
       eventName: 'schedule',

@@ -3,6 +3,7 @@ import { readMarker } from '../../core/domain/event-log';
 import { useSandbox } from '../sandbox/support';
 import { issueFormBody, startReceiver, world } from '../core/world';
 import { buildAction, REPO, runAction } from './support';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
 
 const HOUR = 3_600_000;
 
@@ -18,10 +19,9 @@ describe('action: status', function () {
 
   it('writes the digest to the job summary, the summary issue and the outputs, and reminds overdue incidents once', async () => {
     const w = world(sandbox());
-    const overdue = await w
-      .service({ now: new Date(Date.now() - 2 * HOUR) })
-      .declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
-    const onTime = await w.service().declare({ title: 'Search slow', severity: 'minor' });
+    const overdue = await new DeclareIncident(w
+      .service({ now: new Date(Date.now() - 2 * HOUR) })).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const onTime = await new DeclareIncident(w.service()).run({ title: 'Search slow', severity: 'minor' });
     const digest = sandbox().store.createIssueDirect(REPO, { title: 'Incident status', body: '' });
 
     const run = await runAction(sandbox(), {
@@ -56,7 +56,7 @@ describe('action: status', function () {
 
   it('posts the status to the webhook, leading with the event on a declare, and never prints the URL', async () => {
     const w = world(sandbox());
-    const incident = await w.service().declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const incident = await new DeclareIncident(w.service()).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
     const run = await runAction(sandbox(), {
       inputs: { mode: 'status', remind: 'false', 'webhook-url': receiver.url },
       eventName: 'issues',
@@ -97,7 +97,7 @@ describe('action: status', function () {
     assert.equal(receiver.received.length, 0);
     assert.match(quiet.summary, /## ✅ No active incidents/);
 
-    await world(sandbox()).service().declare({ title: 'Checkout down', severity: 'critical' });
+    await new DeclareIncident(world(sandbox()).service()).run({ title: 'Checkout down', severity: 'critical' });
     receiver.answers.push(404);
     const failing = await runAction(sandbox(), {
       inputs: { mode: 'status', remind: 'false', 'webhook-url': receiver.url },
@@ -108,7 +108,7 @@ describe('action: status', function () {
   });
   it('an issue-form declaration like an active incident gets one comment naming it (issues: opened)', async () => {
     const w = world(sandbox());
-    const existing = await w.service().declare({ title: 'Payments gateway rejects cards', severity: 'major' });
+    const existing = await new DeclareIncident(w.service()).run({ title: 'Payments gateway rejects cards', severity: 'major' });
     const form = sandbox().store.createIssueDirect(REPO, {
       title: 'Payments gateway rejecting all cards',
       body: issueFormBody({ severity: 'major', what: 'Every card payment fails.' }),

@@ -34,6 +34,7 @@ import {
   type Seeder,
 } from '../../bench/seed';
 import { useSandbox } from '../support/sandbox';
+import { LogEntry } from '../../core/use-cases/log-entry';
 
 const FEW = 'budgets/closed-10';
 const MANY = 'budgets/closed-1000';
@@ -254,7 +255,7 @@ describe('request budgets (npm run bench counts the same requests)', function ()
       await tree.refresh();
       const newest = tree.store.incidents[0];
       assert.ok(newest);
-      await edge(e, repo).service.log(newest, { kind: 'decision', text: 'Roll back first.' });
+      await new LogEntry(edge(e, repo).service).run(newest, { kind: 'decision', text: 'Roll back first.' });
       const after = await run(tree.refresh);
       assert.deepEqual(after.trace.map((t) => t.replace(/\?\S*/, '').replace(/\/\d+/, '/N')).sort(), [
         'GET /repos/budgets/tree/issues 200',

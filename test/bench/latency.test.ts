@@ -9,6 +9,11 @@ import { createRenderer } from '../../core/domain/render';
 import { IncidentService } from '../../core/use-cases/incident-service';
 import type { Incident } from '../../core/domain/incident';
 import { REPO, useSandbox } from '../support/sandbox';
+import { AssignRole } from '../../core/use-cases/assign-role';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { ChangeStatus } from '../../core/use-cases/change-status';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { LogEntry } from '../../core/use-cases/log-entry';
 
 const RTT = 100;
 
@@ -39,23 +44,23 @@ describe('latency budgets at a 100 ms round trip', function () {
   }
 
   it('a severity, status or role change on a loaded incident answers within 1.3 round trips', async () => {
-    let current = await edge().service.declare({ title: 'Latency check', severity: 'minor' });
+    let current = await new DeclareIncident(edge().service).run({ title: 'Latency check', severity: 'minor' });
     // Each change from its own client with the product's defaults (GitHub's write spacing of one second), as a CLI
     // command or the Action makes it: the writes of one change are not spaced, they go together. Each is compared
     // with a round trip measured just before it (the sandbox's latency plus both sides' work on a busy machine).
     const warmUp = [
-      (s: IncidentService, i: Incident) => s.setSeverity(i, 'major'),
-      (s: IncidentService, i: Incident) => s.setStatus(i, 'investigating'),
-      (s: IncidentService, i: Incident) => s.assignRole(i, 'comms', 'octo-lead'),
+      (s: IncidentService, i: Incident) => new ChangeSeverity(s).run(i, 'major'),
+      (s: IncidentService, i: Incident) => new ChangeStatus(s).run(i, 'investigating'),
+      (s: IncidentService, i: Incident) => new AssignRole(s).run(i, 'comms', 'octo-lead'),
     ];
     const changes = [
-      (s: IncidentService, i: Incident) => s.setSeverity(i, 'critical'),
-      (s: IncidentService, i: Incident) => s.setStatus(i, 'identified'),
-      (s: IncidentService, i: Incident) => s.assignRole(i, 'comms', 'octo-comms'),
-      (s: IncidentService, i: Incident) => s.setSeverity(i, 'major'),
-      (s: IncidentService, i: Incident) => s.setStatus(i, 'monitoring'),
-      (s: IncidentService, i: Incident) => s.assignRole(i, 'comms', 'octo-scribe'),
-      (s: IncidentService, i: Incident) => s.setSeverity(i, 'critical'),
+      (s: IncidentService, i: Incident) => new ChangeSeverity(s).run(i, 'critical'),
+      (s: IncidentService, i: Incident) => new ChangeStatus(s).run(i, 'identified'),
+      (s: IncidentService, i: Incident) => new AssignRole(s).run(i, 'comms', 'octo-comms'),
+      (s: IncidentService, i: Incident) => new ChangeSeverity(s).run(i, 'major'),
+      (s: IncidentService, i: Incident) => new ChangeStatus(s).run(i, 'monitoring'),
+      (s: IncidentService, i: Incident) => new AssignRole(s).run(i, 'comms', 'octo-scribe'),
+      (s: IncidentService, i: Incident) => new ChangeSeverity(s).run(i, 'critical'),
     ];
     const ratios: number[] = [];
     // The first runs compile the code paths (as a session that has acted before has): not counted.
@@ -81,9 +86,9 @@ describe('latency budgets at a 100 ms round trip', function () {
     sandbox().setLatency(0);
     try {
       const { service } = edge({ writeSpacingMs: 200 });
-      const incident = await edge().service.declare({ title: 'Spacing check' });
+      const incident = await new DeclareIncident(edge().service).run({ title: 'Spacing check' });
       const { ms } = await timed(async () => {
-        for (let i = 0; i < 5; i++) await service.log(incident, { kind: 'observation', text: `Reading ${i}` });
+        for (let i = 0; i < 5; i++) await new LogEntry(service).run(incident, { kind: 'observation', text: `Reading ${i}` });
       });
       assert.ok(ms >= 4 * 200 - 20, `${Math.round(ms)} ms for five comments 200 ms apart`);
     } finally {

@@ -6,6 +6,9 @@ import { OctokitIssueGateway } from '../../core/github/issue-gateway';
 import { parseRetroChecklist } from '../../core/domain/retro-checklist';
 import { useSandbox } from '../sandbox/support';
 import { REPO, requestsTo, world, type World } from './world';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
+import { Retro } from '../../core/use-cases/retro';
 
 const RETRO = [
   '# Retro: Checkout 500s',
@@ -25,9 +28,9 @@ describe('follow-ups', () => {
 
   async function incidentWithRetro(w: World, retro = RETRO): Promise<number> {
     const service = w.service();
-    const incident = await service.declare({ title: 'Checkout 500s', severity: 'major' });
-    await service.resolve(incident);
-    await service.postRetro(incident.number, retro);
+    const incident = await new DeclareIncident(service).run({ title: 'Checkout 500s', severity: 'major' });
+    await new ResolveIncident(service).run(incident);
+    await new Retro(service).post(incident.number, retro);
     return incident.number;
   }
 
@@ -339,8 +342,8 @@ describe('follow-ups', () => {
   it('parses the retro document Firebreak drafts, whose example line sits in an HTML comment', async () => {
     const w = world(sandbox());
     const service = w.service();
-    const incident = await service.declare({ title: 'Checkout 500s', severity: 'major', lead: 'octo-lead' });
-    const draft = await service.draftRetro(incident.number);
+    const incident = await new DeclareIncident(service).run({ title: 'Checkout 500s', severity: 'major', lead: 'octo-lead' });
+    const draft = await new Retro(service).draft(incident.number);
     const parsed = parseRetroChecklist(draft);
     assert.deepEqual(parsed.problems, []);
     assert.equal(parsed.items.length, 1);

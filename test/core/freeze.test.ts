@@ -13,6 +13,8 @@ import { useSandbox } from '../sandbox/support';
 import { issueFormBody, REPO, requestsTo, world } from './world';
 import { hotfixClaims } from '../../core/use-cases/freeze';
 import { issueBefore } from '../../core/use-cases/freeze-statuses';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 const SERVICES_CONFIG = parseConfig(
   [
@@ -42,11 +44,11 @@ describe('freeze', () => {
   it('a critical or major incident freezes; minor, triage and resolved ones do not', async () => {
     const w = world(sandbox());
     const service = w.service();
-    const critical = await service.declare({ title: 'Checkout down', severity: 'critical' });
-    await service.declare({ title: 'Slow search', severity: 'minor' });
-    await service.declare({ title: 'Something odd' });
-    const resolved = await service.declare({ title: 'Was bad', severity: 'major' });
-    await service.resolve(resolved);
+    const critical = await new DeclareIncident(service).run({ title: 'Checkout down', severity: 'critical' });
+    await new DeclareIncident(service).run({ title: 'Slow search', severity: 'minor' });
+    await new DeclareIncident(service).run({ title: 'Something odd' });
+    const resolved = await new DeclareIncident(service).run({ title: 'Was bad', severity: 'major' });
+    await new ResolveIncident(service).run(resolved);
     const decision = await checkFreeze(w.gateway, w.config);
     assert.equal(decision.frozen, true);
     assert.deepEqual(
@@ -58,7 +60,7 @@ describe('freeze', () => {
 
   it('drills never freeze, whatever their severity', async () => {
     const w = world(sandbox());
-    await w.service().declare({ title: 'Game day', severity: 'critical', drill: true });
+    await new DeclareIncident(w.service()).run({ title: 'Game day', severity: 'critical', drill: true });
     const decision = await checkFreeze(w.gateway, w.config);
     assert.equal(decision.frozen, false);
     assert.equal(decision.ignored[0]?.reason, 'drill');
@@ -79,7 +81,7 @@ describe('freeze', () => {
   it('scoped to a service: incidents of other services do not freeze it, incidents naming none do', async () => {
     const w = world(sandbox(), { config: SERVICES_CONFIG });
     const service = w.service();
-    const search = await service.declare({ title: 'Search down', severity: 'critical', services: ['search'] });
+    const search = await new DeclareIncident(service).run({ title: 'Search down', severity: 'critical', services: ['search'] });
     const decision = await checkFreeze(w.gateway, w.config, { services: ['checkout'] });
     assert.equal(decision.frozen, false);
     assert.equal(decision.ignored[0]?.reason, 'service');
@@ -91,7 +93,7 @@ describe('freeze', () => {
       [search.number],
     );
 
-    const unscoped = await service.declare({ title: 'Everything slow', severity: 'major' });
+    const unscoped = await new DeclareIncident(service).run({ title: 'Everything slow', severity: 'major' });
     const again = await checkFreeze(w.gateway, w.config, { services: ['CHECKOUT'] });
     assert.deepEqual(
       again.freezing.map((i) => i.number),
@@ -114,7 +116,7 @@ describe('freeze', () => {
 
   it('freeze severities can be overridden, and unknown ones are refused with the allowed list', async () => {
     const w = world(sandbox());
-    const minor = await w.service().declare({ title: 'Slow search', severity: 'minor' });
+    const minor = await new DeclareIncident(w.service()).run({ title: 'Slow search', severity: 'minor' });
     const decision = await checkFreeze(w.gateway, w.config, { severities: ['Minor'] });
     assert.deepEqual(
       decision.freezing.map((i) => i.number),
@@ -141,8 +143,8 @@ describe('freeze', () => {
   it('records a bypass on every freezing incident with actor, run URL and reason', async () => {
     const w = world(sandbox());
     const service = w.service();
-    const a = await service.declare({ title: 'Checkout down', severity: 'critical' });
-    const b = await service.declare({ title: 'Payments slow', severity: 'major' });
+    const a = await new DeclareIncident(service).run({ title: 'Checkout down', severity: 'critical' });
+    const b = await new DeclareIncident(service).run({ title: 'Payments slow', severity: 'major' });
     const decision = await checkFreeze(w.gateway, w.config);
     const recorded = await recordBypass(service, decision, {
       actor: 'octo-lead',
@@ -166,10 +168,9 @@ describe('freeze', () => {
 
   it('the report says which incidents freeze, their severity and lead, and how to bypass', async () => {
     const w = world(sandbox());
-    const incident = await w
-      .service()
-      .declare({ title: 'Checkout <b>down</b>', severity: 'critical', lead: 'octo-lead' });
-    await w.service().declare({ title: 'Game day', severity: 'critical', drill: true });
+    const incident = await new DeclareIncident(w
+      .service()).run({ title: 'Checkout <b>down</b>', severity: 'critical', lead: 'octo-lead' });
+    await new DeclareIncident(w.service()).run({ title: 'Game day', severity: 'critical', drill: true });
     const now = new Date();
     const decision = await checkFreeze(w.gateway, w.config, { now });
     const report = renderFreezeReport({ decision, now, bypassHint: 'Set bypass: true.' });

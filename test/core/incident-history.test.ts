@@ -6,6 +6,10 @@ import { GitCli } from '../../core/git-cli';
 import { IncidentHistory, renderReviewReport, reviewNotice, reviewOutput } from '../../core/use-cases/incident-history';
 import { countRequests, REPO, serviceFor, useSandbox } from '../support/sandbox';
 import { GitRepo, numberedLines, text } from '../support/git-repo';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ListIncidents } from '../../core/use-cases/list-incidents';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
 
 describe('line map: following lines through git diffs', () => {
   const hunks = parseDiff(
@@ -75,31 +79,31 @@ describe('incident history against the sandbox and a git repository', () => {
     const { service, gateway } = serviceFor(sandbox());
     const commit = repo.write('a.ts', 'x\n').commit('a');
     const code = buildCodeRef({ repo: REPO, webUrl: sandbox().webUrl, commit, path: 'a.ts', startLine: 1, endLine: 1 });
-    const withCode = await service.declare({ title: 'With code', severity: 'minor' });
-    await service.log(withCode.number, { kind: 'action', text: 'Looked at a.ts', code });
-    const without = await service.declare({ title: 'Without code', severity: 'minor' });
+    const withCode = await new DeclareIncident(service).run({ title: 'With code', severity: 'minor' });
+    await new LogEntry(service).run(withCode.number, { kind: 'action', text: 'Looked at a.ts', code });
+    const without = await new DeclareIncident(service).run({ title: 'Without code', severity: 'minor' });
     await gateway.updateIssue(withCode.number, {
       labels: ['incident', 'severity:minor', 'status:declared', 'role:lead'],
     });
     await gateway.addLabels(without.number, ['incident:code']);
-    const repaired = await service.repair(withCode.number);
+    const repaired = await new RepairIncident(service).run(withCode.number);
     assert.ok(repaired.changed.includes('labels'));
     assert.ok((await gateway.getIssue(withCode.number)).labels.includes('incident:code'));
-    await service.repair(without.number);
+    await new RepairIncident(service).run(without.number);
     assert.ok(!(await gateway.getIssue(without.number)).labels.includes('incident:code'));
-    assert.deepEqual((await service.repair(withCode.number)).changed, []);
+    assert.deepEqual((await new RepairIncident(service).run(withCode.number)).changed, []);
   });
 
   it('a second entry with code on a held, labelled incident is one request', async () => {
     const { service } = serviceFor(sandbox());
     const commit = repo.write('a.ts', 'x\n').commit('a');
     const code = buildCodeRef({ repo: REPO, webUrl: sandbox().webUrl, commit, path: 'a.ts', startLine: 1, endLine: 1 });
-    const incident = await service.declare({ title: 'Held', severity: 'minor' });
-    const first = await countRequests(sandbox(), () => service.log(incident, { kind: 'action', text: 'one', code }));
+    const incident = await new DeclareIncident(service).run({ title: 'Held', severity: 'minor' });
+    const first = await countRequests(sandbox(), () => new LogEntry(service).run(incident, { kind: 'action', text: 'one', code }));
     assert.equal(first.requests.length, 2, 'the comment and the label');
-    const listed = (await service.listActive()).find((i) => i.number === incident.number);
+    const listed = (await new ListIncidents(service).run()).find((i) => i.number === incident.number);
     assert.ok(listed);
-    const second = await countRequests(sandbox(), () => service.log(listed, { kind: 'action', text: 'two', code }));
+    const second = await countRequests(sandbox(), () => new LogEntry(service).run(listed, { kind: 'action', text: 'two', code }));
     assert.equal(second.requests.length, 1);
   });
 
@@ -109,10 +113,10 @@ describe('incident history against the sandbox and a git repository', () => {
     const old = repo.write('src/pay.ts', text(numberedLines('pay', 20))).commit('old');
     const code = (startLine: number, endLine: number) =>
       buildCodeRef({ repo: REPO, webUrl: sandbox().webUrl, commit: old, path: 'src/pay.ts', startLine, endLine });
-    const open = await service.declare({ title: 'Public one', severity: 'major' });
-    await service.log(open, { kind: 'action', text: 'Restarted pay', code: code(3, 4) });
-    const secret = await service.declare({ title: 'Leaked key', severity: 'critical', private: true });
-    await service.log(secret, { kind: 'action', text: 'Rotated the key in pay', code: code(10, 10) });
+    const open = await new DeclareIncident(service).run({ title: 'Public one', severity: 'major' });
+    await new LogEntry(service).run(open, { kind: 'action', text: 'Restarted pay', code: code(3, 4) });
+    const secret = await new DeclareIncident(service).run({ title: 'Leaked key', severity: 'critical', private: true });
+    await new LogEntry(service).run(secret, { kind: 'action', text: 'Rotated the key in pay', code: code(10, 10) });
     // Uncommitted edits count: two lines above everything.
     repo.write('src/pay.ts', text(['// a', '// b', ...numberedLines('pay', 20)]));
 

@@ -4,6 +4,16 @@ import { GitHubError, InputError } from '../../core/domain/errors';
 import { formatMarker } from '../../core/domain/event-log';
 import type { Sandbox } from '../../sandbox/server';
 import { countRequests, REPO, serviceFor, useSandbox } from '../support/sandbox';
+import { AssignRole } from '../../core/use-cases/assign-role';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { ChangeStatus } from '../../core/use-cases/change-status';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ListIncidents } from '../../core/use-cases/list-incidents';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { PostUpdate } from '../../core/use-cases/post-update';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const slug = `${REPO.owner}/${REPO.name}`;
 
@@ -22,7 +32,7 @@ describe('incident service against the sandbox', () => {
   it('declaring is one request that creates the issue with labels, lead assignee and body', async () => {
     const { service } = serviceFor(sandbox());
     const { result: incident, requests } = await countRequests(sandbox(), () =>
-      service.declare({
+      new DeclareIncident(service).run({
         title: 'Checkout returns 500s',
         severity: 'major',
         description: 'Payments fail.',
@@ -42,7 +52,7 @@ describe('incident service against the sandbox', () => {
 
   it('a lead who cannot be assigned still gets the incident declared, named in the body', async () => {
     const { service } = serviceFor(sandbox());
-    const incident = await service.declare({ title: 'Outside lead', lead: 'not-a-collaborator' });
+    const incident = await new DeclareIncident(service).run({ title: 'Outside lead', lead: 'not-a-collaborator' });
     assert.equal(incident.roles['lead'], 'not-a-collaborator');
     assert.deepEqual(incident.assignees, []);
   });
@@ -50,32 +60,32 @@ describe('incident service against the sandbox', () => {
   it('rejects bad input with a message that says what to fix', async () => {
     const { service } = serviceFor(sandbox());
     await assert.rejects(
-      service.declare({ title: '   ' }),
+      new DeclareIncident(service).run({ title: '   ' }),
       (e: unknown) => e instanceof InputError && /needs a title/.test(e.message),
     );
     await assert.rejects(
-      service.declare({ title: 'x', severity: 'apocalyptic' }),
+      new DeclareIncident(service).run({ title: 'x', severity: 'apocalyptic' }),
       (e: unknown) => e instanceof InputError && /critical, major, minor, triage/.test(e.hint ?? ''),
     );
-    await assert.rejects(service.declare({ title: 'x', lead: 'not a login!' }), InputError);
+    await assert.rejects(new DeclareIncident(service).run({ title: 'x', lead: 'not a login!' }), InputError);
     await assert.rejects(
-      service.declare({ title: 'x', private: true }),
+      new DeclareIncident(service).run({ title: 'x', private: true }),
       (e: unknown) => e instanceof InputError && /private-repository/.test(e.hint ?? ''),
     );
   });
 
   it('logging an entry is one request; a change sends its writes together, then reads once to check', async () => {
     const { service } = serviceFor(sandbox());
-    let incident = await service.declare({ title: 'Budget check' });
+    let incident = await new DeclareIncident(service).run({ title: 'Budget check' });
     const logged = await countRequests(sandbox(), () =>
-      service.log(incident, { kind: 'observation', text: 'Error rate 40%' }),
+      new LogEntry(service).run(incident, { kind: 'observation', text: 'Error rate 40%' }),
     );
     assert.equal(logged.requests.length, 1);
     for (const change of [
-      () => service.setSeverity(incident, 'critical'),
-      () => service.assignRole(incident, 'comms', 'octo-comms'),
-      () => service.postUpdate(incident, { text: 'Rolled back', status: 'monitoring' }),
-      () => service.setStatus(incident, 'identified'),
+      () => new ChangeSeverity(service).run(incident, 'critical'),
+      () => new AssignRole(service).run(incident, 'comms', 'octo-comms'),
+      () => new PostUpdate(service).run(incident, { text: 'Rolled back', status: 'monitoring' }),
+      () => new ChangeStatus(service).run(incident, 'identified'),
     ]) {
       const { result, requests } = await countRequests(sandbox(), change);
       // The comment and the view write, together; no read before the answer.
@@ -99,9 +109,9 @@ describe('incident service against the sandbox', () => {
 
   it('handing over a held role records a handoff; the folded incident shows the new holder', async () => {
     const { service } = serviceFor(sandbox());
-    const incident = await service.declare({ title: 'Handoff' });
-    await service.assignRole(incident, 'lead', 'octo-lead', 'End of shift');
-    const shown = await service.show(incident.number);
+    const incident = await new DeclareIncident(service).run({ title: 'Handoff' });
+    await new AssignRole(service).run(incident, 'lead', 'octo-lead', 'End of shift');
+    const shown = await new ShowIncident(service).run(incident.number);
     assert.equal(shown.roles['lead'], 'octo-lead');
     const handoff = shown.timeline.find((e) => e.kind === 'handoff');
     assert.deepEqual(handoff && { from: handoff.from, to: handoff.to, note: handoff.note }, {
@@ -113,24 +123,24 @@ describe('incident service against the sandbox', () => {
 
   it('resolving closes the issue as completed and records the milestones; reopening opens it', async () => {
     const { service } = serviceFor(sandbox());
-    const incident = await service.declare({ title: 'Resolve me' });
-    const resolved = await service.resolve(incident, 'All good');
+    const incident = await new DeclareIncident(service).run({ title: 'Resolve me' });
+    const resolved = await new ResolveIncident(service).run(incident, 'All good');
     assert.equal(resolved.status, 'resolved');
     assert.equal(resolved.open, false);
     assert.ok(resolved.timestamps.resolved && resolved.timestamps.mitigated);
     const issue = issueIn(sandbox(), incident.number);
     assert.equal(issue.state, 'closed');
     assert.equal(issue.state_reason, 'completed');
-    const reopened = await service.reopen(incident.number, 'It is back');
+    const reopened = await new ResolveIncident(service).reopen(incident.number, 'It is back');
     assert.equal(reopened.open, true);
     assert.equal(reopened.status, 'investigating');
   });
 
   it('showing an incident with 150 entries takes the issue plus two comment pages', async () => {
     const { service } = serviceFor(sandbox());
-    const incident = await service.declare({ title: 'Long timeline' });
-    for (let i = 0; i < 150; i++) await service.log(incident, { kind: 'action', text: `step ${i}` });
-    const { result, requests } = await countRequests(sandbox(), () => service.show(incident.number));
+    const incident = await new DeclareIncident(service).run({ title: 'Long timeline' });
+    for (let i = 0; i < 150; i++) await new LogEntry(service).run(incident, { kind: 'action', text: `step ${i}` });
+    const { result, requests } = await countRequests(sandbox(), () => new ShowIncident(service).run(incident.number));
     assert.equal(requests.length, 1 + Math.ceil(150 / 100));
     assert.equal(result.timeline.length, 150);
     assert.deepEqual(
@@ -141,10 +151,10 @@ describe('incident service against the sandbox', () => {
 
   it('lists active incidents with one request, without pull requests or resolved incidents', async () => {
     const { service } = serviceFor(sandbox());
-    const resolved = await service.declare({ title: 'Old one' });
-    await service.resolve(resolved);
+    const resolved = await new DeclareIncident(service).run({ title: 'Old one' });
+    await new ResolveIncident(service).run(resolved);
     await service.settle();
-    const drill = await service.declare({ title: 'Practice', drill: true });
+    const drill = await new DeclareIncident(service).run({ title: 'Practice', drill: true });
     sandbox().store.createIssueDirect(slug, {
       title: 'A PR',
       body: '',
@@ -152,7 +162,7 @@ describe('incident service against the sandbox', () => {
       pullRequest: true,
       author: 'octo-lead',
     });
-    const { result, requests } = await countRequests(sandbox(), () => service.listActive());
+    const { result, requests } = await countRequests(sandbox(), () => new ListIncidents(service).run());
     assert.equal(requests.length, 1);
     assert.ok(result.some((i) => i.number === drill.number && i.drill));
     assert.ok(!result.some((i) => i.number === resolved.number));
@@ -161,8 +171,8 @@ describe('incident service against the sandbox', () => {
 
   it('polling the list again answers 304 and costs no rate limit', async () => {
     const { service } = serviceFor(sandbox());
-    await service.listActive();
-    const { requests } = await countRequests(sandbox(), () => service.listActive());
+    await new ListIncidents(service).run();
+    const { requests } = await countRequests(sandbox(), () => new ListIncidents(service).run());
     assert.equal(requests.length, 1);
     assert.equal(requests[0]?.conditional, true);
     assert.equal(requests[0]?.status, 304);
@@ -170,25 +180,25 @@ describe('incident service against the sandbox', () => {
 
   it('repair restores the body and labels from the timeline after hand edits, then finds nothing to do', async () => {
     const { service, gateway } = serviceFor(sandbox());
-    const incident = await service.declare({ title: 'Repair me', severity: 'minor' });
-    await service.setSeverity(incident, 'major');
+    const incident = await new DeclareIncident(service).run({ title: 'Repair me', severity: 'minor' });
+    await new ChangeSeverity(service).run(incident, 'major');
     await gateway.updateIssue(incident.number, {
       body: 'someone replaced the body',
       labels: ['incident', 'customer-facing'],
     });
-    const { changed, incident: repaired } = await service.repair(incident.number);
+    const { changed, incident: repaired } = await new RepairIncident(service).run(incident.number);
     assert.deepEqual(changed.sort(), ['body', 'labels']);
     assert.equal(repaired.severity, 'major');
     const { labels } = issueIn(sandbox(), incident.number);
     assert.ok(labels.includes('severity:major') && labels.includes('customer-facing'), 'foreign labels are kept');
-    const again = await countRequests(sandbox(), () => service.repair(incident.number));
+    const again = await countRequests(sandbox(), () => new RepairIncident(service).run(incident.number));
     assert.deepEqual(again.result.changed, []);
     assert.ok(again.requests.every((r) => r.method === 'GET'));
   });
 
   it('ignores a forged entry marker from a user without push access', async () => {
     const { service } = serviceFor(sandbox());
-    const incident = await service.declare({ title: 'Forgery', severity: 'minor' });
+    const incident = await new DeclareIncident(service).run({ title: 'Forgery', severity: 'minor' });
     sandbox().store.createCommentDirect(slug, incident.number, {
       author: 'outsider',
       authorAssociation: 'NONE',
@@ -200,7 +210,7 @@ describe('incident service against the sandbox', () => {
         to: 'critical',
       }),
     });
-    const shown = await service.show(incident.number);
+    const shown = await new ShowIncident(service).run(incident.number);
     assert.equal(shown.severity, 'minor');
     assert.equal(shown.timeline.length, 0);
   });
@@ -208,27 +218,27 @@ describe('incident service against the sandbox', () => {
   it('a private incident goes to the private repository only', async () => {
     const config = parseConfig('repository: acme/shop\nprivate-repository: acme/secret\n');
     const { service } = serviceFor(sandbox(), { config });
-    const incident = await service.declare({ title: 'Leaked key', private: true });
+    const incident = await new DeclareIncident(service).run({ title: 'Leaked key', private: true });
     assert.deepEqual(incident.repo, { owner: 'acme', name: 'secret' });
     assert.ok(
       !sandbox()
         .store.issues(slug)
         .some((i) => i.title.includes('Leaked key')),
     );
-    await service.log(incident, { kind: 'action', text: 'Rotated the key' });
+    await new LogEntry(service).run(incident, { kind: 'action', text: 'Rotated the key' });
     assert.equal(sandbox().store.comments('acme/secret', incident.number).length, 1);
   });
 
   it('fixes the colors of labels GitHub created grey, once per repository', async () => {
     const { service } = serviceFor(sandbox(), { repo: { owner: 'acme', name: 'labels' } });
-    await service.declare({ title: 'Colors', severity: 'critical' });
+    await new DeclareIncident(service).run({ title: 'Colors', severity: 'critical' });
     assert.equal(
       sandbox()
         .store.labels('acme/labels')
         .find((l) => l.name === 'severity:critical')?.color,
       'ededed',
     );
-    const written = await service.syncLabels();
+    const written = await new RepairIncident(service).syncLabels();
     assert.ok(written >= 4);
     assert.equal(
       sandbox()
@@ -236,13 +246,13 @@ describe('incident service against the sandbox', () => {
         .find((l) => l.name === 'severity:critical')?.color,
       'b60205',
     );
-    const again = await countRequests(sandbox(), () => service.syncLabels());
+    const again = await countRequests(sandbox(), () => new RepairIncident(service).syncLabels());
     assert.equal(again.requests.length, 0);
   });
 
   it('says what to fix when the token is wrong, without repeating the token', async () => {
     const { service } = serviceFor(sandbox(), { token: 'ghp_wrongtoken123' });
-    await assert.rejects(service.declare({ title: 'x' }), (e: unknown) => {
+    await assert.rejects(new DeclareIncident(service).run({ title: 'x' }), (e: unknown) => {
       assert.ok(e instanceof GitHubError);
       assert.equal(e.code, 'auth');
       assert.match(e.hint ?? '', /Sign in again|GITHUB_TOKEN/);
@@ -253,7 +263,7 @@ describe('incident service against the sandbox', () => {
 
   it('a user without write access gets a permission error naming the repository', async () => {
     const { service } = serviceFor(sandbox(), { token: 'sandbox-token-lead' });
-    const incident = await service.declare({ title: 'by a collaborator' });
+    const incident = await new DeclareIncident(service).run({ title: 'by a collaborator' });
     assert.ok(incident.number > 0);
   });
 });
@@ -267,7 +277,7 @@ describe('gateway under faults', () => {
       const { service } = serviceFor(sandbox());
       const before = sandbox().store.issues(slug).length;
       sandbox().failNext(kind, 1, { method: 'POST', pathIncludes: '/issues' });
-      const incident = await service.declare({ title: `declare under ${kind}` });
+      const incident = await new DeclareIncident(service).run({ title: `declare under ${kind}` });
       assert.equal(sandbox().store.issues(slug).length, before + 1);
       assert.equal(
         sandbox()
@@ -280,9 +290,9 @@ describe('gateway under faults', () => {
 
     it(`a log entry that meets ${kind} lands exactly once`, async () => {
       const { service } = serviceFor(sandbox());
-      const incident = await service.declare({ title: `log under ${kind}` });
+      const incident = await new DeclareIncident(service).run({ title: `log under ${kind}` });
       sandbox().failNext(kind, 2, { method: 'POST', pathIncludes: '/comments' });
-      const entry = await service.log(incident, { kind: 'action', text: 'once' });
+      const entry = await new LogEntry(service).run(incident, { kind: 'action', text: 'once' });
       const comments = sandbox().store.comments(slug, incident.number);
       assert.equal(comments.length, 1);
       assert.equal(comments[0]?.id, entry.commentId);
@@ -291,19 +301,19 @@ describe('gateway under faults', () => {
 
   it('reads survive transient errors through retries', async () => {
     const { service } = serviceFor(sandbox());
-    const incident = await service.declare({ title: 'flaky reads' });
+    const incident = await new DeclareIncident(service).run({ title: 'flaky reads' });
     sandbox().failNext('http502', 2, { method: 'GET' });
-    const shown = await service.show(incident.number);
+    const shown = await new ShowIncident(service).run(incident.number);
     assert.equal(shown.number, incident.number);
   });
 
   it('when GitHub is down, a write fails with a message that says GitHub is not answering', async () => {
     const { service } = serviceFor(sandbox());
-    const incident = await service.declare({ title: 'down' });
+    const incident = await new DeclareIncident(service).run({ title: 'down' });
     sandbox().setDown(true);
     try {
       await assert.rejects(
-        service.log(incident, { kind: 'action', text: 'x' }),
+        new LogEntry(service).run(incident, { kind: 'action', text: 'x' }),
         (e: unknown) => e instanceof GitHubError && e.code === 'unavailable',
       );
     } finally {
@@ -318,7 +328,7 @@ describe('gateway under faults', () => {
     });
     sandbox().exhaustRateLimit('sandbox-token', 1);
     const start = sandbox().requests.length;
-    const incident = await service.declare({ title: 'after the reset' });
+    const incident = await new DeclareIncident(service).run({ title: 'after the reset' });
     assert.ok(incident.number > 0);
     const made = sandbox()
       .requests.slice(start)

@@ -3,6 +3,11 @@ import { closeOpenBlocks, teamMentions, truncateWithNote, userMarkdown } from '.
 import { FollowUps } from '../../core/use-cases/follow-ups';
 import { useSandbox } from '../sandbox/support';
 import { REPO, world } from './world';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { PostUpdate } from '../../core/use-cases/post-update';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
+import { Retro } from '../../core/use-cases/retro';
 
 describe('user Markdown', () => {
   it('defuses team mentions GitHub would notify: in emphasis, as entities, escaped, after an unclosed backtick', () => {
@@ -68,7 +73,7 @@ describe('rendered bodies against the sandbox', () => {
 
   it('a description that leaves a fence or <details> open does not swallow the rest of the body', async () => {
     const service = world(sandbox()).service();
-    const incident = await service.declare({
+    const incident = await new DeclareIncident(service).run({
       title: 'Unclosed',
       description: 'Logs:\n<details><summary>trace</summary>\n\n```\nstack',
     });
@@ -79,18 +84,18 @@ describe('rendered bodies against the sandbox', () => {
 
   it('repair finds nothing to rewrite right after an 84 KB update (one cut rule for change and repair)', async () => {
     const service = world(sandbox()).service();
-    const incident = await service.declare({ title: 'Long update' });
-    await service.postUpdate(incident.number, { text: `${'Everything we know so far. '.repeat(3_200)}END` });
-    const { changed } = await service.repair(incident.number);
+    const incident = await new DeclareIncident(service).run({ title: 'Long update' });
+    await new PostUpdate(service).run(incident.number, { text: `${'Everything we know so far. '.repeat(3_200)}END` });
+    const { changed } = await new RepairIncident(service).run(incident.number);
     assert.deepEqual(changed, []);
   });
 
   it('follow-up titles are plain text: no &lt;!-- shown literally', async () => {
     const w = world(sandbox());
     const service = w.service();
-    const incident = await service.declare({ title: 'Titles', severity: 'major' });
-    await service.resolve(incident);
-    await service.postRetro(incident.number, '## Action items\n- [ ] Strip <!-- comments --> from logs @octo-lead\n');
+    const incident = await new DeclareIncident(service).run({ title: 'Titles', severity: 'major' });
+    await new ResolveIncident(service).run(incident);
+    await new Retro(service).post(incident.number, '## Action items\n- [ ] Strip <!-- comments --> from logs @octo-lead\n');
     const result = await new FollowUps(w).run(incident.number);
     const title = sandbox().store.issue(REPO, result.created[0]?.number ?? 0)?.title;
     assert.equal(title, 'Strip <!-- comments --> from logs');

@@ -10,6 +10,7 @@ import {
 } from '../../core/use-cases/offline-queue';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { REPO_SLUG as SLUG, wired } from '../support/fixtures';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
 
 /** The extension's session shape: the service and the gateway, with few create attempts (the queue retries). */
 function targetFor(sandbox: Sandbox, viewBudgetMs = 300): QueueTarget {
@@ -29,7 +30,7 @@ describe('offline queue (never lose an entry)', () => {
     sandbox = await startSandbox();
     target = targetFor(sandbox);
     service = target.service;
-    incident = await service.declare({ title: 'Checkout returns 500s', severity: 'major' });
+    incident = await new DeclareIncident(service).run({ title: 'Checkout returns 500s', severity: 'major' });
     clock = Date.parse('2026-11-23T10:00:00Z');
   });
 

@@ -11,6 +11,12 @@ import { Status } from '../../core/use-cases/status';
 import { useSandbox } from '../sandbox/support';
 import { wired as wiredFixture, WRITER_TOKEN } from '../support/fixtures';
 import { issueFormBody, REPO, world, type World } from './world';
+import { AssignRole } from '../../core/use-cases/assign-role';
+import { CallBreak } from '../../core/use-cases/call-break';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
+import { Retro } from '../../core/use-cases/retro';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -160,8 +166,8 @@ describe('people: over HTTP against the sandbox', () => {
   it('the status run nudges a major incident without comms once, however often it runs', async () => {
     const w = world(sandbox());
     const declaredAt = new Date(Date.now() - 20 * MINUTE);
-    const major = await w.service({ now: declaredAt }).declare({ title: 'Checkout down', severity: 'major' });
-    const minor = await w.service({ now: declaredAt }).declare({ title: 'Search slow', severity: 'minor' });
+    const major = await new DeclareIncident(w.service({ now: declaredAt })).run({ title: 'Checkout down', severity: 'major' });
+    const minor = await new DeclareIncident(w.service({ now: declaredAt })).run({ title: 'Search slow', severity: 'minor' });
     const first = await status(w, new Date()).run({ remind: true });
     assert.deepEqual(
       first.people.reminders.filter((r) => r.kind === 'comms').map((r) => [r.number, r.posted]),
@@ -175,7 +181,7 @@ describe('people: over HTTP against the sandbox', () => {
     assert.equal(nudges(sandbox(), major.number, /^comms-nudge/).length, 1);
     assert.match(nudges(sandbox(), major.number, /^comms-nudge/)[0]?.body ?? '', /@firebreak-dev: ask someone/);
     assert.equal(nudges(sandbox(), minor.number, /^comms-nudge/).length, 0);
-    await w.service().assignRole(major.number, 'comms', 'octo-comms');
+    await new AssignRole(w.service()).run(major.number, 'comms', 'octo-comms');
     const staffed = await status(w, new Date(Date.now() + HOUR)).run({ remind: true });
     assert.equal(staffed.people.reminders.filter((r) => r.kind === 'comms').length, 0);
   });
@@ -184,9 +190,9 @@ describe('people: over HTTP against the sandbox', () => {
     const w = world(sandbox());
     const resolvedAt = new Date(Date.now() - 10 * MINUTE);
     const service = w.service({ now: resolvedAt });
-    const incident = await service.declare({ title: 'Checkout down', severity: 'major', lead: 'octo-lead' });
-    await service.assignRole(incident.number, 'comms', 'octo-comms');
-    await service.resolve(incident.number, 'Rolled back.');
+    const incident = await new DeclareIncident(service).run({ title: 'Checkout down', severity: 'major', lead: 'octo-lead' });
+    await new AssignRole(service).run(incident.number, 'comms', 'octo-comms');
+    await new ResolveIncident(service).run(incident.number, 'Rolled back.');
     const clock = (ms: number) => new Date(resolvedAt.getTime() + ms);
 
     const early = await status(w, clock(HOUR)).run({ remind: true });
@@ -216,7 +222,7 @@ describe('people: over HTTP against the sandbox', () => {
     assert.equal(reminders.length, 2);
     assert.match(reminders[0]?.body ?? '', /@octo-lead: draft it/);
 
-    await w.service().postRetro(incident.number, '# Retro\n\nWe rolled back.');
+    await new Retro(w.service()).post(incident.number, '# Retro\n\nWe rolled back.');
     const settled = await status(w, clock(3 * DAY + 2 * HOUR)).run({ remind: true });
     assert.deepEqual(settled.people.retrosDue, []);
     assert.doesNotMatch(settled.markdown, /### Retros due/);
@@ -226,34 +232,34 @@ describe('people: over HTTP against the sandbox', () => {
     const w = world(sandbox());
     const resolvedAt = new Date(Date.now() - 4 * DAY);
     const service = w.service({ now: resolvedAt });
-    const incident = await service.declare({ title: 'False alarm', severity: 'minor' });
-    await service.resolve(incident.number);
+    const incident = await new DeclareIncident(service).run({ title: 'False alarm', severity: 'minor' });
+    await new ResolveIncident(service).run(incident.number);
     assert.equal((await status(w, new Date()).run()).people.retrosDue.length, 1);
-    const entry = await w.service().skipRetro(incident.number, 'Nothing broke: the alert was misconfigured.');
+    const entry = await new Retro(w.service()).skip(incident.number, 'Nothing broke: the alert was misconfigured.');
     assert.equal(entry.kind === 'retro' && entry.skipped, true);
     assert.deepEqual((await status(w, new Date()).run()).people.retrosDue, []);
-    const shown = await w.service().show(incident.number);
+    const shown = await new ShowIncident(w.service()).run(incident.number);
     assert.match(JSON.stringify(shown.timeline.at(-1)), /misconfigured/);
   });
 
   it('a break is recorded with its length and who called it, and the retro shows it', async () => {
     const w = world(sandbox());
     const service = w.service({ actor: 'octo-lead' });
-    const incident = await w.service().declare({ title: 'Checkout down', severity: 'major' });
+    const incident = await new DeclareIncident(w.service()).run({ title: 'Checkout down', severity: 'major' });
     const entry = await wBreak(w, incident.number);
     assert.equal(entry.kind, 'break');
     assert.equal(entry.by, 'firebreak-dev');
-    const retro = await service.draftRetro(incident.number);
+    const retro = await new Retro(service).draft(incident.number);
     assert.match(retro, /☕ \*\*Break\*\* \(@firebreak-dev\): @firebreak-dev called a 20m break: Back at 11:20/);
   });
 
   async function wBreak(w: World, number: number) {
-    return w.service().callBreak(number, { minutes: 20, text: 'Back at 11:20' });
+    return new CallBreak(w.service()).run(number, { minutes: 20, text: 'Back at 11:20' });
   }
 
   it('issue form: a declaration like an active incident gets one comment naming it', async () => {
     const w = world(sandbox());
-    const existing = await w.service().declare({ title: 'Checkout returns 500s', severity: 'major' });
+    const existing = await new DeclareIncident(w.service()).run({ title: 'Checkout returns 500s', severity: 'major' });
     const form = sandbox().store.createIssueDirect(REPO, {
       title: 'Checkout 500 errors for everyone',
       body: issueFormBody({ severity: 'major', what: 'Customers cannot pay.' }),
@@ -271,14 +277,14 @@ describe('people: over HTTP against the sandbox', () => {
     assert.equal(notes.length, 1);
     assert.match(notes[0]?.body ?? '', new RegExp(`#${existing.number} Checkout returns 500s.*similar title`));
     // A declaration made with Firebreak warned its declarer already: no comment.
-    const viaCli = await w.service().declare({ title: 'Checkout 500 errors again', severity: 'major' });
+    const viaCli = await new DeclareIncident(w.service()).run({ title: 'Checkout 500 errors again', severity: 'major' });
     const result = await status(w, new Date()).run({ similarFor: viaCli.number });
     assert.equal(result.people.reminders.length, 0);
   });
 
   it('a 🚀 by someone with write access adds a discussion comment to the timeline and the retro', async () => {
     const w = world(sandbox());
-    const incident = await w.service().declare({ title: 'Checkout down', severity: 'major' });
+    const incident = await new DeclareIncident(w.service()).run({ title: 'Checkout down', severity: 'major' });
     sandbox().store.addUser({ login: 'outsider', token: 'outsider-token', permission: 'read' });
     const store = sandbox().store;
     const marked = store.createCommentDirect(REPO, incident.number, {
@@ -296,7 +302,7 @@ describe('people: over HTTP against the sandbox', () => {
     void plain;
 
     const before = sandbox().requests.length;
-    const shown = await w.service().show(incident.number);
+    const shown = await new ShowIncident(w.service()).run(incident.number);
     const paths = sandbox()
       .requests.slice(before)
       .map((r) => r.path);
@@ -312,7 +318,7 @@ describe('people: over HTTP against the sandbox', () => {
       content: 'rocket',
       by: ['octo-lead'],
     });
-    const retro = await w.service().draftRetro(incident.number);
+    const retro = await new Retro(w.service()).draft(incident.number);
     assert.match(retro, /👀 \*\*Observation\*\* \(@outsider\): p99 latency on checkout-db doubled at 10:02 \(marked/);
     assert.doesNotMatch(retro, /DNS/);
   });

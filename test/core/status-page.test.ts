@@ -21,6 +21,11 @@ import { loadWorkspace, nodeWorkspaceFiles } from '../../core/workspace';
 import { connect } from '../../core/wiring';
 import { ADMIN_TOKEN, countRequests, FAST_CLIENT, REPO, useSandbox, wired, type Wired } from '../support/fixtures';
 import { assertGolden } from '../support/golden';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { PostUpdate } from '../../core/use-cases/post-update';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 const MINUTE = 60_000;
 const START = Date.parse('2026-11-20T09:00:00.000Z');
@@ -115,7 +120,7 @@ describe('status page', () => {
   async function seed() {
     const service = w.serviceAs({ now, actor: 'firebreak-dev' });
     const lead = w.serviceAs({ now, actor: 'octo-lead' });
-    const outage = await service.declare({
+    const outage = await new DeclareIncident(service).run({
       title: SECRETS.issueTitle,
       description: SECRETS.description,
       severity: 'major',
@@ -124,7 +129,7 @@ describe('status page', () => {
       publicTitle: 'Some card payments fail',
     });
     advance(5);
-    await lead.log(outage.number, {
+    await new LogEntry(lead).run(outage.number, {
       kind: 'action',
       text: SECRETS.action,
       code: {
@@ -137,18 +142,18 @@ describe('status page', () => {
         snippet: SECRETS.snippet,
       },
     });
-    await lead.log(outage.number, { kind: 'observation', text: SECRETS.observation });
-    await lead.log(outage.number, { kind: 'theory', text: SECRETS.theory });
-    await lead.log(outage.number, { kind: 'decision', text: SECRETS.decision });
-    await lead.log(outage.number, { kind: 'question', text: SECRETS.question });
-    await lead.postUpdate(outage.number, { text: SECRETS.internalUpdate, status: 'investigating' });
+    await new LogEntry(lead).run(outage.number, { kind: 'observation', text: SECRETS.observation });
+    await new LogEntry(lead).run(outage.number, { kind: 'theory', text: SECRETS.theory });
+    await new LogEntry(lead).run(outage.number, { kind: 'decision', text: SECRETS.decision });
+    await new LogEntry(lead).run(outage.number, { kind: 'question', text: SECRETS.question });
+    await new PostUpdate(lead).run(outage.number, { text: SECRETS.internalUpdate, status: 'investigating' });
     advance(5);
-    await lead.postUpdate(outage.number, {
+    await new PostUpdate(lead).run(outage.number, {
       text: 'We are investigating failed card payments at checkout.',
       public: true,
     });
     advance(20);
-    await lead.postUpdate(outage.number, {
+    await new PostUpdate(lead).run(outage.number, {
       text: 'We found the cause and are rolling out a fix.\nPayments by card may still fail for some customers.',
       status: 'identified',
       public: true,
@@ -156,24 +161,24 @@ describe('status page', () => {
 
     // Resolved yesterday, published, with a private resolution text: the page says it is resolved, nothing more.
     clock = START - 26 * 60 * MINUTE;
-    const api = await service.declare({ title: 'API latency', severity: 'critical', services: ['api'] });
+    const api = await new DeclareIncident(service).run({ title: 'API latency', severity: 'critical', services: ['api'] });
     advance(10);
-    await service.postUpdate(api.number, { text: 'API requests are slow; we are on it.', public: true });
+    await new PostUpdate(service).run(api.number, { text: 'API requests are slow; we are on it.', public: true });
     advance(50);
-    await service.resolve(api.number, SECRETS.resolveText);
+    await new ResolveIncident(service).run(api.number, SECRETS.resolveText);
 
     clock = START + 40 * MINUTE;
-    await service.declare({ title: SECRETS.unpublished, severity: 'minor', services: ['api'] });
-    const drill = await service.declare({ title: SECRETS.drill, severity: 'critical', drill: true, services: ['api'] });
+    await new DeclareIncident(service).run({ title: SECRETS.unpublished, severity: 'minor', services: ['api'] });
+    const drill = await new DeclareIncident(service).run({ title: SECRETS.drill, severity: 'critical', drill: true, services: ['api'] });
     await assert.rejects(
-      service.postUpdate(drill.number, { text: 'x', public: true }),
+      new PostUpdate(service).run(drill.number, { text: 'x', public: true }),
       (e: unknown) => e instanceof InputError && /drill/.test(e.message),
     );
     await forcePublicUpdate(w, 'public', drill.number, `${SECRETS.drill} public`);
-    await service.repair(drill.number);
-    const secret = await service.declare({ title: SECRETS.privateIncident, severity: 'critical', private: true });
+    await new RepairIncident(service).run(drill.number);
+    const secret = await new DeclareIncident(service).run({ title: SECRETS.privateIncident, severity: 'critical', private: true });
     await assert.rejects(
-      service.postUpdate(secret, { text: 'x', public: true }),
+      new PostUpdate(service).run(secret, { text: 'x', public: true }),
       (e: unknown) => e instanceof InputError && /private/.test(e.message),
     );
     await forcePublicUpdate(w, 'private', secret.number, `${SECRETS.privateIncident} public`);

@@ -3,6 +3,10 @@ import { readMarker } from '../../core/domain/event-log';
 import { Status } from '../../core/use-cases/status';
 import { useSandbox } from '../sandbox/support';
 import { issueFormBody, REPO, world, type World } from './world';
+import { AssignRole } from '../../core/use-cases/assign-role';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { PostUpdate } from '../../core/use-cases/post-update';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 const HOUR = 3_600_000;
 
@@ -15,12 +19,11 @@ describe('status summary', () => {
 
   it('summarizes active incidents with lead, age, last update and next update due, newest first', async () => {
     const w = world(sandbox());
-    const older = await w
-      .service({ now: new Date(Date.now() - 2 * HOUR) })
-      .declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
-    const newer = await w.service().declare({ title: 'Search slow', severity: 'minor' });
-    await w.service().postUpdate(newer.number, { text: 'Looking at the index.' });
-    await w.service().declare({ title: 'Game day', severity: 'major', drill: true });
+    const older = await new DeclareIncident(w
+      .service({ now: new Date(Date.now() - 2 * HOUR) })).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const newer = await new DeclareIncident(w.service()).run({ title: 'Search slow', severity: 'minor' });
+    await new PostUpdate(w.service()).run(newer.number, { text: 'Looking at the index.' });
+    await new DeclareIncident(w.service()).run({ title: 'Game day', severity: 'major', drill: true });
     const result = await status(w).run();
     assert.deepEqual(
       result.active.map((a) => a.title),
@@ -43,10 +46,9 @@ describe('status summary', () => {
 
   it('reminds an overdue incident once per overdue period, with the lead mentioned', async () => {
     const w = world(sandbox());
-    const incident = await w
-      .service({ now: new Date(Date.now() - 2 * HOUR) })
-      .declare({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
-    await w.service().assignRole(incident.number, 'comms', 'octo-comms');
+    const incident = await new DeclareIncident(w
+      .service({ now: new Date(Date.now() - 2 * HOUR) })).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    await new AssignRole(w.service()).run(incident.number, 'comms', 'octo-comms');
     const reminderComments = () =>
       sandbox()
         .store.comments(REPO, incident.number)
@@ -73,15 +75,15 @@ describe('status summary', () => {
     assert.equal(reminderComments().length, 2);
 
     // An update starts a new cadence: nothing is overdue any more.
-    await w.service().postUpdate(incident.number, { text: 'Rolled back.' });
+    await new PostUpdate(w.service()).run(incident.number, { text: 'Rolled back.' });
     const after = await status(w).run({ remind: true });
     assert.deepEqual(after.reminders, []);
   });
 
   it('does not remind when remind is off, or for incidents that are on time', async () => {
     const w = world(sandbox());
-    await w.service({ now: new Date(Date.now() - 2 * HOUR) }).declare({ title: 'Checkout down', severity: 'critical' });
-    await w.service().declare({ title: 'Fresh', severity: 'critical' });
+    await new DeclareIncident(w.service({ now: new Date(Date.now() - 2 * HOUR) })).run({ title: 'Checkout down', severity: 'critical' });
+    await new DeclareIncident(w.service()).run({ title: 'Fresh', severity: 'critical' });
     const result = await status(w).run({ remind: false });
     assert.deepEqual(result.reminders, []);
     assert.equal(sandbox().store.comments(REPO).length, 0);
@@ -91,15 +93,14 @@ describe('status summary', () => {
     const w = world(sandbox());
     const declaredAt = new Date(Date.now() - 5 * HOUR);
     const past = w.service({ now: declaredAt });
-    const a = await past.declare({ title: 'A', severity: 'major' });
-    const b = await past.declare({ title: 'B', severity: 'major' });
-    const drill = await past.declare({ title: 'Game day', severity: 'critical', drill: true });
-    await w
-      .service({ now: new Date(declaredAt.getTime() + HOUR) })
-      .postUpdate(a.number, { text: 'Fixed, watching.', status: 'monitoring' });
-    await w.service({ now: new Date(declaredAt.getTime() + 2 * HOUR) }).resolve(a.number);
-    await w.service({ now: new Date(declaredAt.getTime() + 4 * HOUR) }).resolve(b.number);
-    await w.service().resolve(drill.number);
+    const a = await new DeclareIncident(past).run({ title: 'A', severity: 'major' });
+    const b = await new DeclareIncident(past).run({ title: 'B', severity: 'major' });
+    const drill = await new DeclareIncident(past).run({ title: 'Game day', severity: 'critical', drill: true });
+    await new PostUpdate(w
+      .service({ now: new Date(declaredAt.getTime() + HOUR) })).run(a.number, { text: 'Fixed, watching.', status: 'monitoring' });
+    await new ResolveIncident(w.service({ now: new Date(declaredAt.getTime() + 2 * HOUR) })).run(a.number);
+    await new ResolveIncident(w.service({ now: new Date(declaredAt.getTime() + 4 * HOUR) })).run(b.number);
+    await new ResolveIncident(w.service()).run(drill.number);
     sandbox().store.createIssueDirect(REPO, {
       title: 'Not an incident after all',
       body: issueFormBody({ severity: 'critical', what: 'x' }),
@@ -137,7 +138,7 @@ describe('status summary', () => {
   it('keeps the summary issue body as the digest with one edit, and never comments on it', async () => {
     const w = world(sandbox());
     const digest = sandbox().store.createIssueDirect(REPO, { title: 'Incident status', body: 'placeholder' });
-    await w.service().declare({ title: 'Checkout down', severity: 'critical' });
+    await new DeclareIncident(w.service()).run({ title: 'Checkout down', severity: 'critical' });
     const result = await status(w).run({ summaryIssue: digest.number });
     assert.equal(result.summaryIssue?.updated, true);
     const body = sandbox().store.issue(REPO, digest.number)?.body ?? '';
@@ -150,7 +151,7 @@ describe('status summary', () => {
 
   it('refuses to overwrite an incident as the summary issue', async () => {
     const w = world(sandbox());
-    const incident = await w.service().declare({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(w.service()).run({ title: 'Checkout down', severity: 'critical' });
     await assert.rejects(
       status(w).run({ summaryIssue: incident.number }),
       /is an incident; its body is the incident's summary/,

@@ -12,6 +12,11 @@ import { createRenderer } from '../../core/domain/render';
 import type { Sandbox } from '../../sandbox/server';
 import { applyChange, type ChangeKind } from '../support/changes';
 import { REPO, serviceFor, useSandbox } from '../support/sandbox';
+import { AssignRole } from '../../core/use-cases/assign-role';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { PostUpdate } from '../../core/use-cases/post-update';
 
 const SLUG = `${REPO.owner}/${REPO.name}`;
 const PEOPLE = [
@@ -71,8 +76,8 @@ describe('the view converges on the timeline', function () {
         fc.integer({ min: 0, max: 8 }),
         async (changes, latency) => {
           const setup = serviceFor(sandbox());
-          const declared = await setup.service.declare({ title: 'Checkout returns 500s', severity: 'minor' });
-          const scribe = await setup.service.assignRole(declared, 'scribe', 'octo-scribe');
+          const declared = await new DeclareIncident(setup.service).run({ title: 'Checkout returns 500s', severity: 'minor' });
+          const scribe = await new AssignRole(setup.service).run(declared, 'scribe', 'octo-scribe');
           sandbox().setLatency(latency);
           const services = changes.map((c) => {
             const person = PEOPLE[c.person] ?? PEOPLE[0]!;
@@ -103,9 +108,9 @@ describe('the view converges on the timeline', function () {
 
     it('the view write is retried until it holds', async () => {
       const { service } = serviceFor(sandbox(), { viewBudgetMs: 10_000 });
-      const incident = await service.declare({ title: 'Flaky edits', severity: 'minor' });
+      const incident = await new DeclareIncident(service).run({ title: 'Flaky edits', severity: 'minor' });
       sandbox().failNext('http503', 6, { method: 'PATCH' });
-      const changed = await service.setSeverity(incident.number, 'critical');
+      const changed = await new ChangeSeverity(service).run(incident.number, 'critical');
       assert.equal(changed.severity, 'critical');
       assert.ok(
         sandbox()
@@ -117,9 +122,9 @@ describe('the view converges on the timeline', function () {
 
     it('a change says its entry is recorded and names `firebreak repair N`; running it again completes the view without a second entry', async () => {
       const { service } = serviceFor(sandbox(), { viewBudgetMs: 300 });
-      const incident = await service.declare({ title: 'Edits refused', severity: 'minor' });
+      const incident = await new DeclareIncident(service).run({ title: 'Edits refused', severity: 'minor' });
       sandbox().injectFaults({ rate: 1, methods: ['PATCH'], kinds: ['http503'] });
-      await assert.rejects(service.setSeverity(incident.number, 'critical'), (e: unknown) => {
+      await assert.rejects(new ChangeSeverity(service).run(incident.number, 'critical'), (e: unknown) => {
         assert.ok(e instanceof GitHubError);
         assert.match(e.message, /severity entry is recorded on #\d+, but its labels and body are behind/);
         assert.match(e.hint ?? '', new RegExp(`firebreak repair ${incident.number}`));
@@ -129,7 +134,7 @@ describe('the view converges on the timeline', function () {
       assert.deepEqual(await drift(sandbox(), incident.number), ['body', 'labels']);
 
       sandbox().injectFaults(undefined);
-      const rerun = await service.setSeverity(incident.number, 'critical');
+      const rerun = await new ChangeSeverity(service).run(incident.number, 'critical');
       assert.equal(rerun.severity, 'critical');
       assert.equal(entryKeys(sandbox(), incident.number).length, 1, 'not recorded twice');
       assert.deepEqual(await drift(sandbox(), incident.number), []);
@@ -137,24 +142,24 @@ describe('the view converges on the timeline', function () {
 
     it('a rerun of an update recognises its landed entry; the same update later is a new entry', async () => {
       const { service } = serviceFor(sandbox(), { viewBudgetMs: 300 });
-      const incident = await service.declare({ title: 'Update refused', severity: 'major' });
+      const incident = await new DeclareIncident(service).run({ title: 'Update refused', severity: 'major' });
       sandbox().injectFaults({ rate: 1, methods: ['PATCH'], kinds: ['http503'] });
-      await assert.rejects(service.postUpdate(incident.number, { text: 'Still investigating.' }), GitHubError);
+      await assert.rejects(new PostUpdate(service).run(incident.number, { text: 'Still investigating.' }), GitHubError);
       sandbox().injectFaults(undefined);
-      await service.postUpdate(incident.number, { text: 'Still investigating.' });
+      await new PostUpdate(service).run(incident.number, { text: 'Still investigating.' });
       assert.equal(entryKeys(sandbox(), incident.number).length, 1, 'the rerun completed the view instead');
       assert.deepEqual(await drift(sandbox(), incident.number), []);
-      await service.postUpdate(incident.number, { text: 'Still investigating.' });
+      await new PostUpdate(service).run(incident.number, { text: 'Still investigating.' });
       assert.equal(entryKeys(sandbox(), incident.number).length, 2, 'a later identical update is recorded');
     });
 
     it('the status summary repairs an incident whose view is behind its timeline', async () => {
       const repo = { owner: 'acme', name: 'status-repair' };
       const { service, gateway } = serviceFor(sandbox(), { viewBudgetMs: 300, repo });
-      const incident = await service.declare({ title: 'Behind', severity: 'minor' });
-      await service.log(incident.number, { kind: 'observation', text: 'Errors at 30%.' });
+      const incident = await new DeclareIncident(service).run({ title: 'Behind', severity: 'minor' });
+      await new LogEntry(service).run(incident.number, { kind: 'observation', text: 'Errors at 30%.' });
       sandbox().injectFaults({ rate: 1, methods: ['PATCH'], kinds: ['http503'] });
-      await assert.rejects(service.setSeverity(incident.number, 'critical'), GitHubError);
+      await assert.rejects(new ChangeSeverity(service).run(incident.number, 'critical'), GitHubError);
       sandbox().injectFaults(undefined);
       const status = new Status({ gateway, config: service.config, renderer: createRenderer() });
       const result = await status.run();
@@ -177,9 +182,9 @@ describe('the view converges on the timeline', function () {
 
     it('a failed comment on a loaded incident leaves the view as the timeline says', async () => {
       const { service } = serviceFor(sandbox(), { viewBudgetMs: 300 });
-      const incident = await service.declare({ title: 'Comment refused', severity: 'minor' });
+      const incident = await new DeclareIncident(service).run({ title: 'Comment refused', severity: 'minor' });
       sandbox().injectFaults({ rate: 1, methods: ['POST'], kinds: ['http503'] });
-      await assert.rejects(service.setSeverity(incident, 'critical'), GitHubError);
+      await assert.rejects(new ChangeSeverity(service).run(incident, 'critical'), GitHubError);
       sandbox().injectFaults(undefined);
       assert.equal(entryKeys(sandbox(), incident.number).length, 0);
       assert.deepEqual(await drift(sandbox(), incident.number), []);

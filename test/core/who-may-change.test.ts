@@ -12,6 +12,13 @@ import { Status } from '../../core/use-cases/status';
 import { DEFAULT_USERS } from '../../sandbox/server';
 import { call, useSandbox } from '../sandbox/support';
 import { issueFormBody, REPO, startReceiver, world } from './world';
+import { AssignRole } from '../../core/use-cases/assign-role';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ListIncidents } from '../../core/use-cases/list-incidents';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const OUTSIDER = { login: 'mallory', token: 'sandbox-token-mallory' };
 const READER = { login: 'reader', token: 'sandbox-token-reader' };
@@ -58,12 +65,12 @@ describe('who may change an incident', () => {
     it('list, show and freeze read an outsider issue with a forged critical marker as a request at triage', async () => {
       const number = outsiderIssue(forgedBody());
       const service = lead();
-      const [listed] = await service.listActive();
+      const [listed] = await new ListIncidents(service).run();
       assert.equal(listed?.number, number);
       assert.equal(listed?.severity, 'triage');
       assert.equal(listed?.declaredBy, OUTSIDER.login, 'not "declared by @alice"');
       assert.equal(listed?.request, true);
-      const shown = await service.show(number);
+      const shown = await new ShowIncident(service).run(number);
       assert.equal(shown.severity, 'triage');
       assert.equal(shown.declaredBy, OUTSIDER.login);
       assert.equal(shown.roles['lead'], OUTSIDER.login);
@@ -78,19 +85,19 @@ describe('who may change an incident', () => {
     it('repair does not adopt the forged declaration as Firebreak’s own', async () => {
       const number = outsiderIssue(forgedBody());
       const service = lead();
-      await service.repair(number);
-      const shown = await service.show(number);
+      await new RepairIncident(service).run(number);
+      const shown = await new ShowIncident(service).run(number);
       assert.equal(shown.severity, 'triage');
       assert.equal(shown.declaredBy, OUTSIDER.login);
       assert.equal((await checkFreeze(world(sandbox()).gateway, service.config)).frozen, false);
       // A second repair has nothing to do: the body Firebreak wrote reads back as written.
-      assert.deepEqual((await service.repair(number)).changed, []);
+      assert.deepEqual((await new RepairIncident(service).run(number)).changed, []);
     });
 
     it('once someone with write access takes it as critical, its author cannot make it a drill by editing the body', async () => {
       const number = outsiderIssue(issueFormBody({ severity: 'Critical', what: 'Checkout returns 500s' }));
       const service = lead();
-      await service.setSeverity(number, 'critical');
+      await new ChangeSeverity(service).run(number, 'critical');
       assert.equal((await checkFreeze(world(sandbox()).gateway, service.config)).frozen, true);
       const edited = await call(sandbox(), 'PATCH', `/repos/${REPO}/issues/${number}`, {
         token: OUTSIDER.token,
@@ -103,7 +110,7 @@ describe('who may change an incident', () => {
         decision.freezing.map((i) => [i.number, i.severity, i.drill]),
         [[number, 'critical', false]],
       );
-      const shown = await service.show(number);
+      const shown = await new ShowIncident(service).run(number);
       assert.equal(shown.severity, 'critical');
       assert.equal(shown.drill, false);
     });
@@ -121,7 +128,7 @@ describe('who may change an incident', () => {
       assert.equal(sandbox().store.comments(REPO, number).length, 0);
       assert.doesNotMatch(status.markdown, /@carol/);
 
-      await lead().assignRole(number, 'lead', 'octo-lead');
+      await new AssignRole(lead()).run(number, 'lead', 'octo-lead');
       const taken = await new Status({ gateway, config, renderer, now: () => later }).run({ remind: true });
       assert.equal(taken.active[0]?.lead, 'octo-lead');
       assert.equal(taken.reminders.length, 1, 'taken: its lead is reminded like any lead');
@@ -151,7 +158,7 @@ describe('who may change an incident', () => {
     it('a declare by someone who cannot label issues fails, saying it is no incident and what access is missing', async () => {
       const reader = world(sandbox(), { token: READER.token }).service({ actor: READER.login });
       await assert.rejects(
-        reader.declare({ title: 'Checkout down', severity: 'critical' }),
+        new DeclareIncident(reader).run({ title: 'Checkout down', severity: 'critical' }),
         (error: FirebreakError) =>
           error.code === 'permission' &&
           /Not declared: GitHub opened acme\/shop#1 but dropped its labels and assignees/.test(error.message) &&
@@ -162,24 +169,24 @@ describe('who may change an incident', () => {
     });
 
     it('a log by someone without push access fails instead of printing success for an entry nobody reads', async () => {
-      const incident = await lead().declare({ title: 'Checkout down' });
+      const incident = await new DeclareIncident(lead()).run({ title: 'Checkout down' });
       const reader = world(sandbox(), { token: READER.token }).service({ actor: READER.login });
       await assert.rejects(
-        reader.log(incident.number, { kind: 'action', text: 'Restarted the workers' }),
+        new LogEntry(reader).run(incident.number, { kind: 'action', text: 'Restarted the workers' }),
         (error: FirebreakError) =>
           /^Not recorded: GitHub took the comment .*, but @reader cannot push to acme\/shop \(association NONE\)/.test(
             error.message,
           ) && /write \(or triage\) access/.test(error.hint ?? ''),
       );
-      assert.deepEqual((await lead().show(incident.number)).timeline, []);
+      assert.deepEqual((await new ShowIncident(lead()).run(incident.number)).timeline, []);
     });
   });
 
   describe('edited entries', () => {
     async function criticalIncident() {
       const service = lead();
-      const incident = await service.declare({ title: 'Checkout down', severity: 'minor' });
-      await service.setSeverity(incident.number, 'critical');
+      const incident = await new DeclareIncident(service).run({ title: 'Checkout down', severity: 'minor' });
+      await new ChangeSeverity(service).run(incident.number, 'critical');
       const [comment] = sandbox().store.comments(REPO, incident.number);
       assert.ok(comment);
       return { service, number: incident.number, comment };
@@ -195,7 +202,7 @@ describe('who may change an incident', () => {
       const edited = comment.body.replace('"to":"critical"', '"to":"minor"');
       assert.equal((await editAs(OTHER_WRITER.token, comment.id, edited)).status, 200);
 
-      const shown = await service.show(number);
+      const shown = await new ShowIncident(service).run(number);
       assert.equal(shown.severity, 'critical', 'the state recorded before the edit is kept');
       assert.equal(shown.timeline[0]?.edited, true);
       assert.equal(
@@ -208,7 +215,7 @@ describe('who may change an incident', () => {
         [comment.id],
       );
       await assert.rejects(
-        service.repair(number),
+        new RepairIncident(service).run(number),
         (error: FirebreakError) =>
           error.code === 'conflict' &&
           /edited after it was written/.test(error.message) &&
@@ -230,24 +237,24 @@ describe('who may change an incident', () => {
       const forged = { ...payload, to: 'minor' };
       const rehashed = `<!-- firebreak:entry ${JSON.stringify({ ...forged, h: markerHash(forged) })} -->`;
       assert.equal((await editAs(OTHER_WRITER.token, comment.id, [rehashed, ...rest].join('\n'))).status, 200);
-      const shown = await service.show(number);
+      const shown = await new ShowIncident(service).run(number);
       assert.equal(shown.severity, 'critical');
       assert.equal(shown.timeline[0]?.edited, true);
-      await assert.rejects(service.repair(number), /edited after it was written/);
+      await assert.rejects(new RepairIncident(service).run(number), /edited after it was written/);
     });
 
     it('a later change names the entry before it, so an edited earlier entry is caught by the chain', async () => {
       const { service, number, comment } = await criticalIncident();
-      await service.setSeverity(number, 'major');
+      await new ChangeSeverity(service).run(number, 'major');
       const second = sandbox().store.comments(REPO, number)[1];
       assert.equal(
         readMarker(second?.body.split('\n', 1)[0] ?? '', 'entry')?.['prev'],
-        entryHash((await service.show(number)).timeline[0]!),
+        entryHash((await new ShowIncident(service).run(number)).timeline[0]!),
       );
       // Prose edits that leave the marker alone are fine: the chain vouches for the entry.
       assert.equal((await editAs(OTHER_WRITER.token, comment.id, `${comment.body}\n\n(typo fixed)`)).status, 200);
-      assert.deepEqual((await service.repair(number)).changed, []);
-      const shown = await service.show(number);
+      assert.deepEqual((await new RepairIncident(service).run(number)).changed, []);
+      const shown = await new ShowIncident(service).run(number);
       assert.equal(shown.timeline[0]?.edited, undefined);
       assert.equal(shown.severity, 'major');
     });

@@ -19,6 +19,9 @@ import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { wired } from '../support/fixtures';
 import { chromiumPath } from './support/tools';
 import { CHROMIUM_ARGS } from './support/workbench';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { PostUpdate } from '../../core/use-cases/post-update';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 const ROOT = join(__dirname, '..', '..');
 const DAY = 86_400_000;
@@ -91,33 +94,33 @@ describe('status page in a browser', function () {
     const w = wired(sandbox, { config, now });
     const service = w.serviceAs({ now });
     // History: two incidents weeks ago, resolved.
-    const old = await service.declare({ title: 'Card payments declined', severity: 'major', services: ['checkout'] });
-    await service.postUpdate(old.number, {
+    const old = await new DeclareIncident(service).run({ title: 'Card payments declined', severity: 'major', services: ['checkout'] });
+    await new PostUpdate(service).run(old.number, {
       text: 'Some card payments are declined. We are investigating.',
       public: true,
     });
     clock += 3 * 3_600_000;
-    await service.resolve(old.number, 'Payments work again.', { public: true });
+    await new ResolveIncident(service).run(old.number, 'Payments work again.', { public: true });
     clock = Date.now() - 20 * DAY;
-    const slow = await service.declare({ title: 'Slow search', severity: 'minor', services: ['search'] });
-    await service.postUpdate(slow.number, { text: 'Search results take longer than usual.', public: true });
+    const slow = await new DeclareIncident(service).run({ title: 'Slow search', severity: 'minor', services: ['search'] });
+    await new PostUpdate(service).run(slow.number, { text: 'Search results take longer than usual.', public: true });
     clock += 5 * 3_600_000;
-    await service.resolve(slow.number);
+    await new ResolveIncident(service).run(slow.number);
     // Active now.
     clock = Date.now() - 50 * 60_000;
-    const outage = await service.declare({
+    const outage = await new DeclareIncident(service).run({
       title: 'api 502s from the eu-west pool after deploy 8841',
       publicTitle: 'Elevated API error rates',
       severity: 'major',
       services: ['api'],
     });
-    await service.postUpdate(outage.number, {
+    await new PostUpdate(service).run(outage.number, {
       text: 'Some API requests fail with errors. We are investigating.',
       status: 'investigating',
       public: true,
     });
     clock += 25 * 60_000;
-    await service.postUpdate(outage.number, {
+    await new PostUpdate(service).run(outage.number, {
       text: 'We have identified the cause and are rolling back a change. Requests may still fail intermittently.',
       status: 'identified',
       public: true,

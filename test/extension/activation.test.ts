@@ -9,6 +9,7 @@ import { COMMANDS, CONTEXT_KEYS, LM_TOOLS, VIEW_ID } from '../../extension/ids';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { ADMIN_TOKEN, serviceFor } from '../support/sandbox';
 import { extensionContext, requireWithFakeVscode, state } from './support/fake-vscode';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
 
 type ExtensionModule = typeof import('../../extension/extension');
 
@@ -85,7 +86,7 @@ describe('extension activation (fake vscode)', () => {
   });
 
   it('opening the view loads the incidents; the store drives the context keys and the badge', async () => {
-    await serviceFor(sandbox).service.declare({ title: 'Checkout returns 500s', severity: 'major' });
+    await new DeclareIncident(serviceFor(sandbox).service).run({ title: 'Checkout returns 500s', severity: 'major' });
     const before = sandbox.requests.length;
     activate();
     const [view] = state.treeViews;

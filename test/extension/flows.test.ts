@@ -16,6 +16,8 @@ import { changeSeverity } from '../../extension/flows/severity';
 import type { Sandbox } from '../../sandbox/server';
 import { useSandbox, wired, WRITER_TOKEN } from '../support/fixtures';
 import { COMMIT, declareVia, flowHarness, selectionIn, type Harness } from './support/harness';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { LogEntry } from '../../core/use-cases/log-entry';
 
 const SLUG = 'acme/shop';
 
@@ -83,8 +85,8 @@ describe('command flows against the sandbox', () => {
     it('an incident of another repository is never written into the session repository', async () => {
       const incident = await declareVia(h);
       const elsewhere = { ...incident, repo: { owner: 'acme', name: 'shop-private' } };
-      await assert.rejects(h.session.service.setSeverity(elsewhere, 'critical'), /acme\/shop-private is neither/);
-      await assert.rejects(h.session.service.log(elsewhere, { kind: 'action', text: 'x' }), /is neither/);
+      await assert.rejects(new ChangeSeverity(h.session.service).run(elsewhere, 'critical'), /acme\/shop-private is neither/);
+      await assert.rejects(new LogEntry(h.session.service).run(elsewhere, { kind: 'action', text: 'x' }), /is neither/);
       assert.equal(comments(incident.number).length, 0, 'nothing landed on acme/shop#N');
     });
 

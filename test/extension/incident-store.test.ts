@@ -3,6 +3,8 @@ import { IncidentStore } from '../../extension/incident-store';
 import type { Sandbox } from '../../sandbox/server';
 import { useSandbox } from '../support/fixtures';
 import { declareVia, flowHarness, MapMemento, type Harness } from './support/harness';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 describe('incident store against the sandbox', () => {
   const box = useSandbox({ per: 'test' });
@@ -17,7 +19,7 @@ describe('incident store against the sandbox', () => {
   it('a refresh loads the active incidents, newest first, with their timelines', async () => {
     await declareVia(h, 'Search is slow', 'minor');
     const second = await declareVia(h, 'Checkout returns 500s', 'major');
-    await h.session.service.log(second, { kind: 'observation', text: 'p95 is 28 s' });
+    await new LogEntry(h.session.service).run(second, { kind: 'observation', text: 'p95 is 28 s' });
     const store = new IncidentStore(new MapMemento());
     await store.refresh(h.session);
     assert.equal(store.state, 'loaded');
@@ -40,7 +42,7 @@ describe('incident store against the sandbox', () => {
 
   it('an incident resolved elsewhere stops being current on the next refresh', async () => {
     const incident = await declareVia(h);
-    await h.session.service.resolve(incident.number, 'Fixed elsewhere');
+    await new ResolveIncident(h.session.service).run(incident.number, 'Fixed elsewhere');
     await h.store.refresh(h.session);
     assert.equal(h.store.current, undefined);
     assert.deepEqual(h.store.incidents, []);

@@ -9,6 +9,8 @@ import { createPeopleWatch } from '../../extension/wiring/people';
 import type { Sandbox } from '../../sandbox/server';
 import { useSandbox, wired } from '../support/fixtures';
 import { declareVia, flowHarness, type Harness } from './support/harness';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 const SLUG = 'acme/shop';
 const MINUTE = 60_000;
@@ -90,8 +92,8 @@ describe('extension: people', () => {
   it('nudges the lead once when a major incident has no comms after 10 minutes', async () => {
     const declaredAt = new Date(Date.now() - 11 * MINUTE);
     const past = wired(sandbox, { now: () => declaredAt });
-    await past.service.declare({ title: 'Checkout down', severity: 'major' });
-    await past.service.declare({ title: 'Search slow', severity: 'minor' });
+    await new DeclareIncident(past.service).run({ title: 'Checkout down', severity: 'major' });
+    await new DeclareIncident(past.service).run({ title: 'Search slow', severity: 'minor' });
     await h.store.refresh(h.session);
     assert.equal(await nudgeComms(h.ctx, h.session, h.store.incidents), 1);
     assert.equal(await nudgeComms(h.ctx, h.session, h.store.incidents), 0, 'once per incident');
@@ -102,8 +104,8 @@ describe('extension: people', () => {
   it('the Incidents view lists retros due after a refresh; Skip Retro records why and clears it', async () => {
     const resolvedAt = new Date(Date.now() - 3 * 86_400_000 - MINUTE);
     const past = wired(sandbox, { now: () => resolvedAt });
-    const incident = await past.service.declare({ title: 'Checkout down', severity: 'major' });
-    await past.service.resolve(incident.number, 'Rolled back.');
+    const incident = await new DeclareIncident(past.service).run({ title: 'Checkout down', severity: 'major' });
+    await new ResolveIncident(past.service).run(incident.number, 'Rolled back.');
     await createPeopleWatch(h.ctx, h.store)(h.session);
     assert.deepEqual(
       h.store.retrosDue.map((r) => [r.number, r.stage]),

@@ -27,6 +27,8 @@ import {
   type Client,
 } from './support';
 import { record } from './table';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
 
 type Kind = 'severity' | 'status' | 'role' | 'handoff' | 'update';
 
@@ -83,7 +85,7 @@ describe('reliability: concurrent changes (the view follows the timeline)', func
         fc.asyncProperty(fc.array(change, { minLength: 2, maxLength: 5 }), async (changes) => {
           schedules++;
           const first = clients[0]!;
-          const declared = await first.service.declare({ title: `Concurrent ${schedules}`, severity: 'minor' });
+          const declared = await new DeclareIncident(first.service).run({ title: `Concurrent ${schedules}`, severity: 'minor' });
           if (faulty) sandbox.injectFaults(faultPlan(SEED + schedules));
           try {
             await Promise.all(
@@ -153,11 +155,11 @@ describe('reliability: concurrent changes (the view follows the timeline)', func
     const before = sandbox.requests.length;
     const numbers: number[] = [];
     for (let i = 0; i < SIZE.declares; i++) {
-      const incident = await client.service.declare({ title: `Refused edit ${i}`, severity: 'minor' });
+      const incident = await new DeclareIncident(client.service).run({ title: `Refused edit ${i}`, severity: 'minor' });
       numbers.push(incident.number);
       sandbox.injectFaults({ rate: 1, methods: ['PATCH'], kinds: ['http503'] });
       try {
-        await client.service.setSeverity(incident.number, 'critical');
+        await new ChangeSeverity(client.service).run(incident.number, 'critical');
         outcome.crashes++;
       } catch (error) {
         outcome.errors.push(error);
@@ -168,7 +170,7 @@ describe('reliability: concurrent changes (the view follows the timeline)', func
         sandbox.injectFaults(undefined);
       }
       // Half are run again by the person, half are left to the next status run.
-      if (i % 2 === 0) await client.service.setSeverity(incident.number, 'critical');
+      if (i % 2 === 0) await new ChangeSeverity(client.service).run(incident.number, 'critical');
     }
     await new Status({
       gateway: client.gateway,

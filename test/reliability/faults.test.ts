@@ -35,6 +35,12 @@ import {
   type Outcome,
 } from './support';
 import { record } from './table';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { PostUpdate } from '../../core/use-cases/post-update';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
+import { Retro } from '../../core/use-cases/retro';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 interface Run {
   readonly sandbox: Sandbox;
@@ -135,7 +141,7 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
     const keyOf = (client: number, i: number) => `entry-c${client + 1}-${String(i).padStart(4, '0')}`;
     const setup = async (clients: readonly Client[], clocks: readonly ReturnType<typeof settableClock>[]) => {
       clocks[0]?.set('2026-11-23T09:58:00Z');
-      const incident = await (clients[0] as Client).service.declare({
+      const incident = await new DeclareIncident((clients[0] as Client).service).run({
         title: 'Checkout returns 500s',
         severity: 'major',
         key: 'incident-under-fire',
@@ -150,7 +156,7 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
       await Promise.all(
         clients.map(async (client, c) => {
           // Client 1 is the lead: every 25th (short run: 5th) write is a status update, so the state has history.
-          let loaded: Incident | undefined = c === 0 ? await client.service.show(incidentNumber) : undefined;
+          let loaded: Incident | undefined = c === 0 ? await new ShowIncident(client.service).run(incidentNumber) : undefined;
           for (let i = 0; i < perClient; i++) {
             const key = keyOf(c, i);
             clocks[c]?.set(secondsAfter(`2026-11-23T1${c}:00:00Z`, i));
@@ -161,22 +167,22 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
               const current: Incident = loaded;
               const next = await deliver(
                 outcome,
-                () => client.service.postUpdate(current, { text: `Update ${i}: moving to ${status}.`, status, key }),
+                () => new PostUpdate(client.service).run(current, { text: `Update ${i}: moving to ${status}.`, status, key }),
                 async () => {
                   // The comment is the truth; when it landed, the body and labels are recomputed from the comments.
                   if (!(await landed())) return false;
-                  await client.service.repair(incidentNumber);
+                  await new RepairIncident(client.service).run(incidentNumber);
                   return true;
                 },
               );
-              loaded = next ?? (await client.service.show(incidentNumber));
+              loaded = next ?? (await new ShowIncident(client.service).run(incidentNumber));
               continue;
             }
             const kind = LOG_KINDS[(i + c) % LOG_KINDS.length] ?? 'observation';
             await deliver(
               outcome,
               () =>
-                client.service.log(incidentNumber, {
+                new LogEntry(client.service).run(incidentNumber, {
                   kind,
                   text: `Engineer ${c + 1}, entry ${i}: ${kind} while GitHub is flaky.`,
                   key,
@@ -200,9 +206,9 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
       return mine.some((k, i) => i > 0 && k <= (mine[i - 1] ?? ''));
     });
     const reader = faulty.clients[4] as Client;
-    const folded = await reader.service.show(incidentNumber);
-    const cleanFolded = await (clean.clients[4] as Client).service.show(incidentNumber);
-    const repaired = await reader.service.repair(incidentNumber);
+    const folded = await new ShowIncident(reader.service).run(incidentNumber);
+    const cleanFolded = await new ShowIncident((clean.clients[4] as Client).service).run(incidentNumber);
+    const repaired = await new RepairIncident(reader.service).run(incidentNumber);
     const leaked = leaksOf(faulty);
     record({
       scenario: '1. log: 5 clients, one incident',
@@ -260,7 +266,7 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
             await deliver(
               outcome,
               () =>
-                client.service.declare({
+                new DeclareIncident(client.service).run({
                   title: `Incident ${c + 1}.${i}: payments degraded`,
                   severity,
                   description: `Declared by engineer ${c + 1}.`,
@@ -352,15 +358,15 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
           const lead = clients[0] as Client;
           clocks[0]?.set('2026-11-23T09:00:00Z');
           if (variant.startsWith('3')) {
-            const incident = await lead.service.declare({
+            const incident = await new DeclareIncident(lead.service).run({
               title: 'Retro with action items',
               severity: 'major',
               key: 'follow-up-incident',
             });
             incidentNumber = incident.number;
-            await lead.service.postRetro(incident, `# Retro\n\n${checklist(SIZE.checklist)}`, 'retro-doc');
+            await new Retro(lead.service).post(incident, `# Retro\n\n${checklist(SIZE.checklist)}`, 'retro-doc');
           } else {
-            const incident = await lead.service.declare({
+            const incident = await new DeclareIncident(lead.service).run({
               title: 'Action items in the description',
               severity: 'major',
               description: checklist(SIZE.checklist),

@@ -29,16 +29,18 @@ import {
   type Engineer,
 } from './support';
 import { record } from './table';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 const engineer = (i: number): Engineer => ENGINEERS[i] as Engineer;
 
 async function someIncidents(sandbox: Sandbox): Promise<number[]> {
   const { service } = clientFor(sandbox, engineer(0));
-  const critical = await service.declare({ title: 'Checkout down', severity: 'critical' });
-  await service.declare({ title: 'Typo on the status page', severity: 'minor' });
-  await service.declare({ title: 'Game day', severity: 'critical', drill: true });
-  const major = await service.declare({ title: 'Payments slow', severity: 'major' });
-  await service.resolve(await service.declare({ title: 'Old outage', severity: 'critical' }), 'Fixed.');
+  const critical = await new DeclareIncident(service).run({ title: 'Checkout down', severity: 'critical' });
+  await new DeclareIncident(service).run({ title: 'Typo on the status page', severity: 'minor' });
+  await new DeclareIncident(service).run({ title: 'Game day', severity: 'critical', drill: true });
+  const major = await new DeclareIncident(service).run({ title: 'Payments slow', severity: 'major' });
+  await new ResolveIncident(service).run(await new DeclareIncident(service).run({ title: 'Old outage', severity: 'critical' }), 'Fixed.');
   return [critical.number, major.number];
 }
 

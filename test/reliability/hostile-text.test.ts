@@ -25,6 +25,12 @@ import {
   type Engineer,
 } from './support';
 import { property } from './table';
+import { AssignRole } from '../../core/use-cases/assign-role';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { PostUpdate } from '../../core/use-cases/post-update';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const renderer = createRenderer();
 const config = defaultConfig();
@@ -195,21 +201,21 @@ describe('reliability: hostile titles and texts', function () {
                 const some = (text: string) => `${text} x`;
                 const title = some(c.title);
                 try {
-                  const incident = await service.declare({ title, description: c.description });
+                  const incident = await new DeclareIncident(service).run({ title, description: c.description });
                   writes++;
-                  const logged = await service.log(incident, {
+                  const logged = await new LogEntry(service).run(incident, {
                     kind: 'observation',
                     text: some(c.text),
                     ...(c.code ? { code: c.code } : {}),
                   });
                   writes++;
-                  const updated = await service.postUpdate(incident, { text: some(c.update), status: 'identified' });
+                  const updated = await new PostUpdate(service).run(incident, { text: some(c.update), status: 'identified' });
                   writes += 2;
-                  await service.assignRole(updated, 'lead', 'oncall-2', c.note);
+                  await new AssignRole(service).run(updated, 'lead', 'oncall-2', c.note);
                   writes += 2;
-                  await service.setSeverity(incident.number, 'critical', c.reason);
+                  await new ChangeSeverity(service).run(incident.number, 'critical', c.reason);
                   writes += 2;
-                  const shown = await service.show(incident.number);
+                  const shown = await new ShowIncident(service).run(incident.number);
                   assert.ok(
                     shown.timeline.some((e) => e.key === logged.key),
                     'the logged entry reads back',

@@ -30,6 +30,9 @@ import {
   type Engineer,
 } from './support';
 import { record } from './table';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const KINDS: readonly LogKind[] = ['action', 'observation', 'decision', 'question', 'theory'];
 
@@ -70,7 +73,7 @@ async function queueRun(start: () => Promise<Sandbox>, offline: boolean): Promis
     log,
     ...FAST_CLIENT,
   });
-  const incident = await session.service.declare({ title: 'Primary database unreachable', severity: 'critical' });
+  const incident = await new DeclareIncident(session.service).run({ title: 'Primary database unreachable', severity: 'critical' });
   const storage = memoryQueueStorage();
   const errors: string[] = [];
   const newQueue = () => new OfflineQueue({ storage, log, baseRetryMs: 60_000 });
@@ -130,7 +133,7 @@ async function repairChanges(run: QueueRun): Promise<string[]> {
     log: captureLog(),
     ...FAST_CLIENT,
   });
-  return (await session.service.repair(run.incident.number)).changed;
+  return (await new RepairIncident(session.service).run(run.incident.number)).changed;
 }
 
 describe('reliability: offline queue (extension)', function () {
@@ -145,7 +148,7 @@ describe('reliability: offline queue (extension)', function () {
     const { lost, duplicated } = lostAndDuplicated(offline.keys, counts);
     const order = entryKeysInOrder(offline.sandbox, SLUG, offline.incident.number);
     const inOrder = JSON.stringify(order) === JSON.stringify(offline.keys);
-    const folded = await (
+    const folded = await new ShowIncident((
       await openSession({
         token: (ENGINEERS[1] as Engineer).token,
         apiUrl: offline.sandbox.url,
@@ -155,7 +158,7 @@ describe('reliability: offline queue (extension)', function () {
         log: captureLog(),
         ...FAST_CLIENT,
       })
-    ).service.show(offline.incident.number);
+    ).service).run(offline.incident.number);
     const timesKept = folded.timeline.every((entry) => entry.at === offline.ats.get(entry.key));
     const leaked = countLeaks([...offline.log.lines, ...offline.errors, ...visibleText(offline.sandbox)]);
     record({

@@ -18,6 +18,9 @@ import {
   visibleText,
 } from './support';
 import { record } from './table';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ListIncidents } from '../../core/use-cases/list-incidents';
+import { LogEntry } from '../../core/use-cases/log-entry';
 
 const WAITING = /rate limit exhausted; waiting \d+ s for the reset/;
 
@@ -29,7 +32,7 @@ describe('reliability: primary rate limit exhausted', function () {
   it('five clients, the CLI and the Action wait for the reset instead of hammering, then finish, and each says it waited', async () => {
     const sandbox = await start();
     const clients = ENGINEERS.map((engineer) => clientFor(sandbox, engineer));
-    const incident = await clients[0]?.service.declare({ title: 'Everything is slow', severity: 'minor' });
+    const incident = await new DeclareIncident(clients[0]?.service).run({ title: 'Everything is slow', severity: 'minor' });
     assert.ok(incident);
 
     const resetSeconds = SIZE.rateLimitResetSeconds;
@@ -45,8 +48,8 @@ describe('reliability: primary rate limit exhausted', function () {
     const [listed, cli, action] = await Promise.all([
       Promise.all(
         clients.map(async (client, i) => {
-          const active = await client.service.listActive();
-          await client.service.log(incident.number, {
+          const active = await new ListIncidents(client.service).run();
+          await new LogEntry(client.service).run(incident.number, {
             kind: 'observation',
             text: `Engineer ${i + 1} is still here after the wait.`,
           });

@@ -12,6 +12,11 @@ import { BODY_LIMIT, teamMentions, userLine, userMarkdown } from '../../core/dom
 import { annotateItem, parseRetroChecklist } from '../../core/domain/retro-checklist';
 import type { Sandbox } from '../../sandbox/server';
 import { assertNoViolations, clientFor, ENGINEERS, SLUG, startReliabilitySandbox, type Engineer } from './support';
+import { AssignRole } from '../../core/use-cases/assign-role';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { PostUpdate } from '../../core/use-cases/post-update';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
 
 const engineer = (i: number): Engineer => ENGINEERS[i] as Engineer;
 
@@ -58,7 +63,7 @@ describe('reliability: regressions', function () {
   // first later change silently dropped all but 2,000 characters of what people could read.
   it('a long description is cut once, at the declare, with a note: repair finds nothing to do and later changes keep it', async () => {
     const { service } = clientFor(sandbox, engineer(2));
-    const incident = await service.declare({
+    const incident = await new DeclareIncident(service).run({
       title: 'Long description',
       description: 'Customers see errors at checkout. '.repeat(500),
     });
@@ -66,33 +71,33 @@ describe('reliability: regressions', function () {
       /### Summary\n([\s\S]*?)\n### Roster/.exec(sandbox.store.issue(SLUG, incident.number)?.body ?? '')?.[1];
     const declared = summary();
     assert.match(declared ?? '', /_\(truncated: \d+ more characters not shown\)_/);
-    assert.deepEqual((await service.repair(incident.number)).changed, []);
-    await service.setSeverity(incident.number, 'minor');
+    assert.deepEqual((await new RepairIncident(service).run(incident.number)).changed, []);
+    await new ChangeSeverity(service).run(incident.number, 'minor');
     assert.equal(summary(), declared, 'the description people read is the same after a change');
-    assert.deepEqual((await service.repair(incident.number)).changed, []);
+    assert.deepEqual((await new RepairIncident(service).run(incident.number)).changed, []);
   });
 
   // repair compared the body's marker with one built from the uncut state: whenever the marker had to be cut (a long
   // update full of HTML, say), it reported "body" changed and rewrote the identical body on every run, forever.
   it('after an update with a pasted HTML page, repair finds the body consistent, every time', async () => {
     const { service } = clientFor(sandbox, engineer(3));
-    const incident = await service.declare({ title: 'CDN returns its own error page' });
+    const incident = await new DeclareIncident(service).run({ title: 'CDN returns its own error page' });
     const page =
       '<html><head><title>502</title></head><body><div class="error"><p>Bad gateway</p></div></body></html>\n'.repeat(
         160,
       );
-    await service.postUpdate(incident, { text: `The CDN answers with this page:\n${page}` });
-    assert.deepEqual((await service.repair(incident.number)).changed, []);
-    assert.deepEqual((await service.repair(incident.number)).changed, []);
+    await new PostUpdate(service).run(incident, { text: `The CDN answers with this page:\n${page}` });
+    assert.deepEqual((await new RepairIncident(service).run(incident.number)).changed, []);
+    assert.deepEqual((await new RepairIncident(service).run(incident.number)).changed, []);
   });
 
   // renderEntryComment cut text, reason and snippet to fit, but not a handoff's note: a pasted handover note made a
   // comment GitHub refuses (422), so the handover failed.
   it('a handover with a very long note fits in one comment and is recorded', async () => {
     const { service } = clientFor(sandbox, engineer(3));
-    const incident = await service.declare({ title: 'Long handover' });
+    const incident = await new DeclareIncident(service).run({ title: 'Long handover' });
     const note = 'Still open: the replica lag alarm, the CDN purge and the customer list. '.repeat(1000);
-    const handed = await service.assignRole(incident, 'lead', engineer(4).login, note);
+    const handed = await new AssignRole(service).run(incident, 'lead', engineer(4).login, note);
     assert.equal(handed.roles['lead'], engineer(4).login);
     const last = sandbox.store.comments(SLUG, incident.number).at(-1);
     assert.ok(last && last.body.length <= BODY_LIMIT, `${last?.body.length} characters`);

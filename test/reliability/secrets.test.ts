@@ -44,6 +44,11 @@ import {
   type Engineer,
 } from './support';
 import { record } from './table';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ListIncidents } from '../../core/use-cases/list-incidents';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { PostUpdate } from '../../core/use-cases/post-update';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const engineer = (i: number): Engineer => ENGINEERS[i] as Engineer;
 
@@ -110,8 +115,7 @@ describe('reliability: secrets and private incidents', function () {
       });
       sandbox.injectFaults(faultPlan(SEED + 30));
       for (let i = 0; i < 10; i++)
-        await session.service
-          .log(number, { kind: 'observation', text: `Seen ${i}` })
+        await new LogEntry(session.service).run(number, { kind: 'observation', text: `Seen ${i}` })
           .catch((e: unknown) => texts.push(errorText(e)));
       sandbox.injectFaults(undefined);
       for (const [token, doing, repo] of [
@@ -128,7 +132,7 @@ describe('reliability: secrets and private incidents', function () {
             log: channel,
             ...FAST_CLIENT,
           });
-          await other.service.show(999);
+          await new ShowIncident(other.service).run(999);
           assert.fail('refused');
         } catch (error) {
           const formatted = formatError(error, doing);
@@ -232,18 +236,18 @@ describe('reliability: secrets and private incidents', function () {
     let surfaced = 0;
     for (let i = 0; i < count; i++) {
       try {
-        const incident = await client.service.declare({
+        const incident = await new DeclareIncident(client.service).run({
           title: `${canary(i)} customer data exposed`,
           severity: 'critical',
           private: true,
           key: `private-${i}`,
         });
-        await client.service.log(incident, {
+        await new LogEntry(client.service).run(incident, {
           kind: 'observation',
           text: `${canary(i)}: the export bucket is public`,
           key: `private-log-${i}`,
         });
-        await client.service.postUpdate(incident, {
+        await new PostUpdate(client.service).run(incident, {
           text: `${canary(i)} contained`,
           status: 'monitoring',
           key: `private-update-${i}`,
@@ -252,8 +256,7 @@ describe('reliability: secrets and private incidents', function () {
         assert.ok(error instanceof GitHubError, errorText(error));
         surfaced++;
       }
-      await client.service
-        .declare({ title: `Public incident ${i}`, severity: 'major', key: `public-${i}` })
+      await new DeclareIncident(client.service).run({ title: `Public incident ${i}`, severity: 'major', key: `public-${i}` })
         .catch(() => surfaced++);
     }
     sandbox.injectFaults(undefined);
@@ -261,7 +264,7 @@ describe('reliability: secrets and private incidents', function () {
     const publicBefore = sandbox.store.issues(SLUG).length;
     sandbox.failNext('http503', 50, { pathIncludes: `/repos/${PRIVATE_SLUG}/` });
     await assert.rejects(
-      client.service.declare({ title: `${canary(99)} while the private repo fails`, private: true }),
+      new DeclareIncident(client.service).run({ title: `${canary(99)} while the private repo fails`, private: true }),
       GitHubError,
     );
     assert.equal(
@@ -280,7 +283,7 @@ describe('reliability: secrets and private incidents', function () {
     const publicGateway = new OctokitIssueGateway(REPO, clientFor(sandbox, engineer(2)).client, sandbox.webUrl);
     const config = client.service.config;
     const views: string[] = [];
-    const active = await clientFor(sandbox, engineer(2)).service.listActive();
+    const active = await new ListIncidents(clientFor(sandbox, engineer(2)).service).run();
     views.push(JSON.stringify(active.map((i) => [i.title, i.description, i.url])));
     const freeze = await checkFreeze(publicGateway, config);
     views.push(JSON.stringify([...freeze.freezing, ...freeze.ignored.map((x) => x.incident)].map((i) => i.title)));
@@ -300,7 +303,7 @@ describe('reliability: secrets and private incidents', function () {
     ];
     const leakedViews = [...views, ...publicText].filter((t) => t.includes('PRIVATE-CANARY')).length;
     const privateIssues = sandbox.store.issues(PRIVATE_SLUG).filter((i) => i.title.includes('PRIVATE-CANARY'));
-    const withPrivate = await client.service.listActive({ includePrivate: true });
+    const withPrivate = await new ListIncidents(client.service).run({ includePrivate: true });
     record({
       scenario: 'S2. private incidents stay private (faults)',
       size: `${count} private + ${count} public`,

@@ -25,6 +25,10 @@ import {
   type Engineer,
 } from './support';
 import { property } from './table';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const renderer = createRenderer();
 const config = defaultConfig();
@@ -347,9 +351,9 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
             const { comments } = build(list);
             const gateway = new OneIssueGateway(issue, comments);
             const service = new IncidentService({ config, gateway, renderer, actor: 'oncall-1' });
-            const first = await service.repair(1);
+            const first = await new RepairIncident(service).run(1);
             const writes = gateway.writes;
-            const second = await service.repair(1);
+            const second = await new RepairIncident(service).run(1);
             assert.deepEqual(
               second.changed,
               [],
@@ -412,8 +416,8 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
               }),
               async (c) => {
                 // Text that is empty once control characters are stripped is refused by design: add a letter.
-                const declared = await lead.service.declare({ title: `${c.title} x`, description: c.description });
-                for (const text of c.logs) await lead.service.log(declared, { kind: 'observation', text: `${text} x` });
+                const declared = await new DeclareIncident(lead.service).run({ title: `${c.title} x`, description: c.description });
+                for (const text of c.logs) await new LogEntry(lead.service).run(declared, { kind: 'observation', text: `${text} x` });
                 const issue = sandbox.store.issue(SLUG, declared.number);
                 assert.ok(issue);
                 const body = issue.body ?? '';
@@ -453,10 +457,10 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
                 if (c.corruptComment && firstComment)
                   sandbox.store.updateComment(repo, firstComment, firstComment.body.replace('"key"', '"kee"'));
 
-                const first = await lead.service.repair(declared.number);
-                const second = await lead.service.repair(declared.number);
+                const first = await new RepairIncident(lead.service).run(declared.number);
+                const second = await new RepairIncident(lead.service).run(declared.number);
                 assert.deepEqual(second.changed, [], `nothing left to repair after: ${first.changed.join(', ')}`);
-                const shown = await lead.service.show(declared.number);
+                const shown = await new ShowIncident(lead.service).run(declared.number);
                 for (const key of forgedKeys)
                   assert.ok(!shown.timeline.some((e) => e.key === key), 'a forged entry never counts');
                 // Only the body marker records the declaration: without it the lead is read from the assignees.

@@ -34,6 +34,12 @@ import {
   type Engineer,
 } from './support';
 import { record } from './table';
+import { AssignRole } from '../../core/use-cases/assign-role';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { RepairIncident } from '../../core/use-cases/repair-incident';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const engineer = (i: number): Engineer => ENGINEERS[i] as Engineer;
 
@@ -100,7 +106,7 @@ describe('reliability: who may change an incident', function () {
             author: OUTSIDER.login,
           });
           try {
-            if (c.taken) await lead.service.setSeverity(issue.number, 'critical');
+            if (c.taken) await new ChangeSeverity(lead.service).run(issue.number, 'critical');
             if (c.editAfter !== 'none') {
               await outsiderGateway(sandbox).updateIssue(issue.number, {
                 body: forged({
@@ -116,7 +122,7 @@ describe('reliability: who may change an incident', function () {
               wrong++;
               problems.push(`#${issue.number} ${JSON.stringify(c)}: freezing=${counted}`);
             }
-            const shown = await lead.service.show(issue.number);
+            const shown = await new ShowIncident(lead.service).run(issue.number);
             if (shown.declaredBy !== OUTSIDER.login || shown.severity !== (c.taken ? 'critical' : 'triage')) {
               wrong++;
               problems.push(`#${issue.number}: show says ${shown.severity}, declared by ${shown.declaredBy}`);
@@ -171,9 +177,9 @@ describe('reliability: who may change an incident', function () {
     const problems: string[] = [];
     for (let i = 0; i < SIZE.sandboxCases; i++) {
       const rehash = i % 2 === 1;
-      const incident = await lead.service.declare({ title: `Case ${i}`, severity: 'minor' });
-      await lead.service.setSeverity(incident.number, 'critical');
-      if (i % 3 === 0) await lead.service.assignRole(incident.number, 'comms', engineer(2).login);
+      const incident = await new DeclareIncident(lead.service).run({ title: `Case ${i}`, severity: 'minor' });
+      await new ChangeSeverity(lead.service).run(incident.number, 'critical');
+      if (i % 3 === 0) await new AssignRole(lead.service).run(incident.number, 'comms', engineer(2).login);
       const [comment] = sandbox.store.comments(SLUG, incident.number);
       assert.ok(comment);
       // GitHub stamps edits in whole seconds: an edit in the same second as the comment is caught by the hash only.
@@ -184,8 +190,8 @@ describe('reliability: who may change an incident', function () {
         ? `<!-- firebreak:entry ${JSON.stringify({ ...payload, h: markerHash(payload) })} -->`
         : line.replace('"to":"critical"', '"to":"minor"');
       await other.gateway.updateComment(comment.id, [edited, ...rest].join('\n'));
-      const shown = await lead.service.show(incident.number);
-      const refused = await lead.service.repair(incident.number).then(
+      const shown = await new ShowIncident(lead.service).run(incident.number);
+      const refused = await new RepairIncident(lead.service).run(incident.number).then(
         () => false,
         (error: unknown) => error instanceof FirebreakError && error.code === 'conflict',
       );
@@ -225,7 +231,7 @@ describe('reliability: who may change an incident', function () {
     const sandbox = await start();
     const started = Date.now();
     const lead = clientFor(sandbox, engineer(0));
-    await lead.service.declare({ title: 'Checkout down', severity: 'critical' });
+    await new DeclareIncident(lead.service).run({ title: 'Checkout down', severity: 'critical' });
     const edits: Record<string, string> = {
       off: ['severities:', ...['critical', 'major', 'minor'].map((n) => `  - name: ${n}\n    freeze: false`)].join(
         '\n',
@@ -266,14 +272,14 @@ describe('reliability: who may change an incident', function () {
     const sandbox = await start();
     const started = Date.now();
     const lead = clientFor(sandbox, engineer(0));
-    const incident = await lead.service.declare({ title: 'Checkout down', severity: 'minor' });
+    const incident = await new DeclareIncident(lead.service).run({ title: 'Checkout down', severity: 'minor' });
     const reader = clientFor(sandbox, OUTSIDER);
     const outcomes: string[] = [];
     for (let i = 0; i < SIZE.declares; i++) {
       const attempt =
         i % 2 === 0
-          ? reader.service.declare({ title: `Outage ${i}`, severity: 'critical' })
-          : reader.service.log(incident.number, { kind: 'action', text: `Restarted ${i}` });
+          ? new DeclareIncident(reader.service).run({ title: `Outage ${i}`, severity: 'critical' })
+          : new LogEntry(reader.service).run(incident.number, { kind: 'action', text: `Restarted ${i}` });
       outcomes.push(
         await attempt.then(
           () => 'success',
@@ -285,7 +291,7 @@ describe('reliability: who may change an incident', function () {
       GITHUB_TOKEN: OUTSIDER.token,
     });
     const decision = await checkFreeze(lead.gateway, lead.service.config);
-    const shown = await lead.service.show(incident.number);
+    const shown = await new ShowIncident(lead.service).run(incident.number);
     const successes = outcomes.filter((o) => o !== 'permission').length + (cli.code === 0 ? 1 : 0);
     record({
       scenario: 'S5. read-only declare and log',

@@ -4,6 +4,10 @@ import { readIncidentMarker } from '../../core/domain/event-log';
 import { ALERT_RESOLVED_LABEL } from '../../core/use-cases/alerts';
 import { useSandbox, wired } from '../support/fixtures';
 import { alertServer, deliver, fixture, type TestServer } from './support';
+import { AssignRole } from '../../core/use-cases/assign-role';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const writes = (requests: { method: string }[]) => requests.filter((r) => r.method !== 'GET');
 
@@ -89,7 +93,7 @@ describe('firebreak serve: alerts in', () => {
     await deliver(server.url, 'alertmanager', JSON.stringify(refire));
     const incident = (await openIncidents())[0];
     assert.ok(incident);
-    const shown = await wired(sandbox()).service.show(incident.number);
+    const shown = await new ShowIncident(wired(sandbox()).service).run(incident.number);
     const observations = shown.timeline.filter((e) => e.kind === 'observation');
     assert.equal(observations.length, 2);
     assert.match(observations[0]!.kind === 'observation' ? observations[0]!.text : '', /resolved.*9093/);
@@ -128,7 +132,7 @@ describe('firebreak serve: alerts in', () => {
     await deliver(server.url, 'alertmanager', JSON.stringify(refire));
     const second = (await openIncidents())[0];
     assert.ok(second);
-    await wired(sandbox(), { token: 'sandbox-token-lead', actor: 'octo-lead' }).service.log(second.number, {
+    await new LogEntry(wired(sandbox(), { token: 'sandbox-token-lead', actor: 'octo-lead' }).service).run(second.number, {
       kind: 'observation',
       text: 'Looking at the probe.',
     });
@@ -142,9 +146,9 @@ describe('firebreak serve: alerts in', () => {
     await deliver(server.url, 'generic', fixture('generic-firing'));
     const number = (await openIncidents())[0]!.number;
     const lead = wired(sandbox(), { token: 'sandbox-token-lead', actor: 'octo-lead' }).service;
-    const taken = await lead.assignRole(number, 'lead', 'octo-lead');
+    const taken = await new AssignRole(lead).run(number, 'lead', 'octo-lead');
     assert.equal(taken.roles['lead'], 'octo-lead');
-    const shown = await lead.show(number);
+    const shown = await new ShowIncident(lead).run(number);
     const entry = shown.timeline.find((e) => e.kind === 'role');
     assert.equal(entry?.kind === 'role' ? entry.login : undefined, 'octo-lead');
     assert.ok(shown.timestamps.acknowledged, 'acknowledged is when the lead was taken');
@@ -164,7 +168,7 @@ describe('firebreak serve: alerts in', () => {
       authorAssociation: 'NONE',
     });
     // Closing the real one: the copy must not be taken for it.
-    await wired(sandbox()).service.resolve(real.number, 'Fixed.');
+    await new ResolveIncident(wired(sandbox()).service).run(real.number, 'Fixed.');
     const again = await deliver(server.url, 'generic', fixture('generic-firing'));
     assert.equal(again.body.alerts?.[0]?.result, 'declared');
   });

@@ -10,6 +10,8 @@ import { startAlertServer, type AlertServer } from '../../server/app';
 import { credentialsFrom } from '../../server/credentials';
 import { ADMIN_TOKEN, FAST_CLIENT, REPO, REPO_SLUG, useSandbox, wired } from '../support/fixtures';
 import { serveProcess } from './support';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 const ROOT = join(__dirname, '..', '..');
 const WEBHOOK_SECRET = 'webhook-secret-0123456789';
@@ -113,7 +115,7 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
   });
 
   it('rejects while frozen, naming the incident; a redelivery is answered once', async () => {
-    const incident = await wired(sandbox()).service.declare({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(wired(sandbox()).service).run({ title: 'Checkout down', severity: 'critical' });
     server = await gateServer(sandbox());
     const { run, payload } = waitingRun(sandbox());
     const res = await deliver(server.url, 'deployment_protection_rule', payload);
@@ -132,7 +134,7 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
     sandbox().store.ensureRepo(PRIVATE, { private: true });
     for (let i = 0; i < 30; i++) sandbox().store.createIssueDirect(PRIVATE, { title: `filler ${i}`, state: 'closed' });
     const config = parseConfig(`private-repository: ${PRIVATE}\n`);
-    const secret = await wired(sandbox(), { config }).serviceAs({ actor: 'octo-comms' }).declare({
+    const secret = await new DeclareIncident(wired(sandbox(), { config }).serviceAs({ actor: 'octo-comms' })).run({
       title: 'Globex card numbers exposed',
       severity: 'major',
       private: true,
@@ -153,7 +155,7 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
     const config = parseConfig(
       'services:\n  api: { paths: ["api/**"] }\n  web: { paths: ["web/**"] }\nenvironments:\n  production: [web]\n',
     );
-    await wired(sandbox(), { config }).service.declare({ title: 'API down', severity: 'critical', services: ['api'] });
+    await new DeclareIncident(wired(sandbox(), { config }).service).run({ title: 'API down', severity: 'critical', services: ['api'] });
     server = await gateServer(sandbox(), { config });
     const production = await deliver(server.url, 'deployment_protection_rule', waitingRun(sandbox()).payload);
     assert.equal(production.body['result'], 'approved');
@@ -164,8 +166,8 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
   it('hold: no answer while frozen, approved when the last freezing incident is resolved; reruns are safe', async () => {
     const config = parseConfig('deployments:\n  while-frozen: hold\n');
     const w = wired(sandbox(), { config });
-    const first = await w.service.declare({ title: 'Checkout down', severity: 'critical' });
-    const second = await w.service.declare({ title: 'Payments slow', severity: 'major' });
+    const first = await new DeclareIncident(w.service).run({ title: 'Checkout down', severity: 'critical' });
+    const second = await new DeclareIncident(w.service).run({ title: 'Payments slow', severity: 'major' });
     server = await gateServer(sandbox(), { config });
     const { run, payload } = waitingRun(sandbox());
     const other = sandbox().store.createWorkflowRunDirect(REPO_SLUG, {
@@ -183,13 +185,13 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
     );
     assert.equal(run.status, 'waiting');
 
-    await w.service.resolve(first.number);
+    await new ResolveIncident(w.service).run(first.number);
     const stillFrozen = await deliver(server.url, 'issues', issuesEvent('closed', first.number));
     assert.equal(stillFrozen.status, 200);
     assert.deepEqual(stillFrozen.body['approved'], []);
     assert.equal(run.status, 'waiting', 'another incident still freezes');
 
-    await w.service.resolve(second.number);
+    await new ResolveIncident(w.service).run(second.number);
     const released = await deliver(server.url, 'issues', issuesEvent('closed', second.number));
     assert.deepEqual(released.body['approved'], [{ repo: REPO_SLUG, runId: run.id, environment: 'production' }]);
     assert.equal(run.status, 'in_progress');
@@ -203,7 +205,7 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
 
   it('hold in a repository the release does not watch: rejected, saying why', async () => {
     const config = parseConfig('deployments:\n  while-frozen: hold\n  repositories: [acme/web]\n');
-    await wired(sandbox(), { config }).service.declare({ title: 'Checkout down', severity: 'critical' });
+    await new DeclareIncident(wired(sandbox(), { config }).service).run({ title: 'Checkout down', severity: 'critical' });
     server = await gateServer(sandbox(), { config });
     const { run, payload } = waitingRun(sandbox());
     const res = await deliver(server.url, 'deployment_protection_rule', payload);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ALERT_RESOLVED_LABEL } from '../../core/use-cases/alerts';
 import { ADMIN_TOKEN, useSandbox, wired } from '../support/fixtures';
 import { ALERT_TOKEN, alertServer, deliver, fixture, serveProcess, type TestServer } from './support';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -92,7 +93,7 @@ describe('firebreak serve: exactly once across replicas and faults', () => {
       const open = await openIncidents();
       assert.equal(open.length, 1);
       assert.ok(open[0]!.labels.includes(ALERT_RESOLVED_LABEL), 'the last state (resolved) is shown');
-      const shown = await wired(sandbox()).service.show(open[0]!.number);
+      const shown = await new ShowIncident(wired(sandbox()).service).run(open[0]!.number);
       const observations = shown.timeline.filter((e) => e.kind === 'observation').map((e) => e.key);
       assert.equal(new Set(observations).size, 3, 'resolved, firing again, resolved: one observation each');
     } finally {

@@ -7,6 +7,8 @@ import { SANDBOX_BOT_USER } from '../../sandbox/slack/slack-api';
 import { useSandbox, wired } from '../support/fixtures';
 import { serveProcess } from './support';
 import { deliverIssueComment, SLACK_SECRET, SLACK_TOKEN, slackApiUrl, WEBHOOK_SECRET } from './slack-support';
+import { DeclareIncident } from '../../core/use-cases/declare-incident';
+import { LogEntry } from '../../core/use-cases/log-entry';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -25,7 +27,7 @@ describe('firebreak serve: Slack across replicas', () => {
     this.timeout(120_000);
     execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'cli'], { cwd: ROOT });
     const { service } = wired(sandbox());
-    const incident = await service.declare({ title: 'Search is slow', severity: 'minor' });
+    const incident = await new DeclareIncident(service).run({ title: 'Search is slow', severity: 'minor' });
     const channel = sandbox().slack.addChannel(`inc-${incident.number}-search-is-slow`, {
       members: [SANDBOX_BOT_USER],
     });
@@ -38,7 +40,7 @@ describe('firebreak serve: Slack across replicas', () => {
       channel: channel.id,
       name: channel.name,
     });
-    await service.log(incident.number, { kind: 'decision', text: 'fail over to the replica' });
+    await new LogEntry(service).run(incident.number, { kind: 'decision', text: 'fail over to the replica' });
     const env = {
       SLACK_SIGNING_SECRET: SLACK_SECRET,
       SLACK_BOT_TOKEN: SLACK_TOKEN,

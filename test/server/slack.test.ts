@@ -16,6 +16,9 @@ import {
   until,
   type SlackTestServer,
 } from './slack-support';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { LogEntry } from '../../core/use-cases/log-entry';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 const USERS = [...DEFAULT_USERS, { login: 'octo-reader', permission: 'read' as const }];
 
@@ -141,7 +144,7 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
       sandbox().slack.calls.map((c) => c.method),
       ['conversations.create', 'conversations.invite', 'chat.postMessage', 'bookmarks.add'],
     );
-    const incident = await wired(sandbox()).service.show(issue.number);
+    const incident = await new ShowIncident(wired(sandbox()).service).run(issue.number);
     assert.equal(incident.severity, 'major');
     assert.equal(incident.roles['lead'], 'octo-lead');
     const recorded = incident.timeline.find((e) => e.kind === 'channel');
@@ -173,7 +176,7 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
     await run('break 10');
     const resolved = await run('resolve rollback fixed it');
     assert.equal(resolved['response_type'], 'in_channel');
-    const incident = await wired(sandbox()).service.show(issue.number);
+    const incident = await new ShowIncident(wired(sandbox()).service).run(issue.number);
     assert.equal(incident.severity, 'critical');
     assert.equal(incident.roles['comms'], 'octo-comms');
     assert.equal(incident.status, 'resolved');
@@ -218,7 +221,7 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
       }),
     );
     await until(() => channel.messages.find((m) => m.text.includes('watching error rates')));
-    const incident = await wired(sandbox()).service.show(issue.number);
+    const incident = await new ShowIncident(wired(sandbox()).service).run(issue.number);
     assert.equal(incident.status, 'monitoring');
     assert.equal(incident.lastUpdate?.text, 'Rolled back; watching error rates.');
     await until(() => channel.topic.includes('monitoring'));
@@ -236,7 +239,7 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
       const answer = await until(() => sandbox().slack.responses[before]?.body);
       assert.match(String(answer['text']), /slack: users:/);
     }
-    assert.equal((await wired(sandbox()).service.show(issue.number)).severity, 'major');
+    assert.equal((await new ShowIncident(wired(sandbox()).service).run(issue.number)).severity, 'major');
   });
 
   it('an unlinked user may declare: a request at triage, and is told how to get linked', async () => {
@@ -249,7 +252,7 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
     assert.match(ephemeral.text, /USUPPORT: <your-github-login>/);
     const [issue] = await wired(sandbox()).gateway.listIssues({ labels: ['incident'], state: 'all' });
     assert.ok(issue);
-    const incident = await wired(sandbox()).service.show(issue.number);
+    const incident = await new ShowIncident(wired(sandbox()).service).run(issue.number);
     assert.equal(incident.severity, 'triage');
     assert.match(incident.description, /Sam Support|sam-support/);
   });
@@ -280,7 +283,7 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
     server = undefined;
     const comments = (await incidentComments(issue.number)).filter((c) => c.body.includes('p99 latency'));
     assert.equal(comments.length, 1);
-    const incident = await wired(sandbox()).service.show(issue.number);
+    const incident = await new ShowIncident(wired(sandbox()).service).run(issue.number);
     const entry = incident.timeline.find((e) => 'text' in e && e.text.includes('p99 latency'));
     assert.equal(entry?.via?.login, 'octo-comms');
     assert.match(comments[0]?.body ?? '', /@octo-comms via Slack/);
@@ -303,7 +306,7 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
     const message = sandbox().slack.addMessage(channel.id, 'UCOMMS', 'from the channel');
     await postSlack(s.url, reactionEvent('ULEAD', channel.id, message.ts), { contentType: 'application/json' });
     await until(async () => (await incidentComments(issue.number)).some((c) => c.body.includes('from the channel')));
-    await wired(sandbox()).service.log(issue.number, { kind: 'action', text: 'drained the queue', destructive: true });
+    await new LogEntry(wired(sandbox()).service).run(issue.number, { kind: 'action', text: 'drained the queue', destructive: true });
     sandbox().slack.reset();
     for (const delivery of ['d1', 'd1', 'd2'])
       assert.equal(await deliverIssueComment(s.url, issue.number, delivery), 200);
@@ -319,7 +322,7 @@ describe('firebreak serve: Slack (POST /slack/events)', function () {
   it('a state change from another face updates the topic: severity, status and lead', async () => {
     const s = await start();
     const { issue, channel } = await declareFromModal(s);
-    await wired(sandbox()).service.setSeverity(issue.number, 'critical');
+    await new ChangeSeverity(wired(sandbox()).service).run(issue.number, 'critical');
     assert.equal(await deliverIssueComment(s.url, issue.number, 'd3'), 200);
     assert.match(channel.topic, /critical/);
     assert.match(channel.topic, /declared|investigating/);

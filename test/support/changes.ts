@@ -2,6 +2,10 @@
 // concurrent changes) apply them: by number (the CLI) or on a loaded incident (the extension).
 import type { Incident } from '../../core/domain/incident';
 import type { IncidentService } from '../../core/use-cases/incident-service';
+import { AssignRole } from '../../core/use-cases/assign-role';
+import { ChangeSeverity } from '../../core/use-cases/change-severity';
+import { ChangeStatus } from '../../core/use-cases/change-status';
+import { PostUpdate } from '../../core/use-cases/post-update';
 
 export type ChangeKind = 'severity' | 'status' | 'role' | 'handoff' | 'update' | 'release';
 
@@ -22,16 +26,16 @@ export function applyChange(
   const holder = holders[change.value % holders.length] ?? 'octo-comms';
   switch (change.kind) {
     case 'severity':
-      return service.setSeverity(ref, ['critical', 'major', 'minor', 'triage'][change.value % 4] ?? 'critical');
+      return new ChangeSeverity(service).run(ref, ['critical', 'major', 'minor', 'triage'][change.value % 4] ?? 'critical');
     case 'status':
-      return service.setStatus(ref, (['investigating', 'identified', 'monitoring'] as const)[change.value % 3]!);
+      return new ChangeStatus(service).run(ref, (['investigating', 'identified', 'monitoring'] as const)[change.value % 3]!);
     case 'role':
-      return service.assignRole(ref, 'comms', holder);
+      return new AssignRole(service).run(ref, 'comms', holder);
     case 'handoff':
-      return service.assignRole(ref, 'lead', holder, `Shift change ${i}`);
+      return new AssignRole(service).run(ref, 'lead', holder, `Shift change ${i}`);
     case 'update':
-      return service.postUpdate(ref, { text: `Update ${i}: rolling back.` });
+      return new PostUpdate(service).run(ref, { text: `Update ${i}: rolling back.` });
     case 'release':
-      return service.releaseRole(ref, 'scribe');
+      return new AssignRole(service).release(ref, 'scribe');
   }
 }

@@ -8,13 +8,15 @@ import { SlackChat } from '../../../core/chat/slack-chat';
 import { incidentService } from '../../../core/wiring';
 import { SANDBOX_BOT_USER } from '../../../sandbox/slack/slack-api';
 import { useSandbox, wired } from '../../support/fixtures';
+import { DeclareIncident } from '../../../core/use-cases/declare-incident';
+import { LogEntry } from '../../../core/use-cases/log-entry';
 
 describe('incident channel catch-up (status run)', () => {
   const sandbox = useSandbox({ per: 'test' });
 
   it('posts what the channel missed and an overdue reminder once; a deleted channel is skipped', async () => {
     const { connection, service } = wired(sandbox());
-    const incident = await service.declare({ title: 'Queue backlog', severity: 'critical' });
+    const incident = await new DeclareIncident(service).run({ title: 'Queue backlog', severity: 'critical' });
     const channel = sandbox().slack.addChannel(`inc-${incident.number}-queue-backlog`, { members: [SANDBOX_BOT_USER] });
     await service.append(incident, {
       kind: 'channel',
@@ -25,7 +27,7 @@ describe('incident channel catch-up (status run)', () => {
       channel: channel.id,
       name: channel.name,
     });
-    await service.log(incident.number, { kind: 'observation', text: 'consumers are stuck' });
+    await new LogEntry(service).run(incident.number, { kind: 'observation', text: 'consumers are stuck' });
     const later = new Date(Date.now() + 6 * 3600_000);
     const chat = new IncidentChannel({
       chat: new SlackChat({ token: 'xoxb-test', apiUrl: `${sandbox().url}/slack/api/` }),
@@ -41,7 +43,7 @@ describe('incident channel catch-up (status run)', () => {
     assert.ok(channel.messages.some((m) => m.text.includes('Update overdue')));
     assert.deepEqual(await catchUpChannels(chat, [incident.number]), { posted: 0, failures: [] });
     sandbox().slack.channels.delete(channel.id);
-    await service.log(incident.number, { kind: 'observation', text: 'after the channel was deleted' });
+    await new LogEntry(service).run(incident.number, { kind: 'observation', text: 'after the channel was deleted' });
     assert.deepEqual(await catchUpChannels(chat, [incident.number]), { posted: 0, failures: [] });
   });
 });
