@@ -17,7 +17,7 @@ import { nodeFetchAsFetch } from '../core/github/node-fetch';
 import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
-import { connect, incidentHistory, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
+import { connect, incidentHistory, incidentContext, type Connection, type WiringWorkspace } from '../core/wiring';
 import { Status } from '../core/use-cases/status';
 import { publishStatusPage } from '../core/status-site';
 import { AlertIntake } from '../core/use-cases/alerts';
@@ -235,7 +235,7 @@ const ALERT_ACTOR = 'github-actions[bot]';
 /** `mode: alert`: the same use case as `firebreak serve`, for teams without a server. */
 async function alert(inputs: Inputs, connection: Connection): Promise<void> {
   const alerts = normaliseAlerts('generic', inputs.alert);
-  const service = incidentService(connection, { actor: ALERT_ACTOR });
+  const service = incidentContext(connection, { actor: ALERT_ACTOR });
   const intake = new AlertIntake({
     config: connection.config,
     gateway: connection.gateway,
@@ -310,7 +310,7 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
       gateway: connection.gateway,
       ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
       config: inputs.config,
-      service: async () => incidentService(connection, { actor: runner.actor }),
+      service: async () => incidentContext(connection, { actor: runner.actor }),
     }).run({
       ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
       services: inputs.services,

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCodeRef, parseRemoteUrl } from '../core/domain/code-ref';
 import { InputError } from '../core/domain/errors';
-import { connect, incidentService } from '../core/wiring';
+import { connect, incidentContext } from '../core/wiring';
 import { loadConfig, nodeWorkspaceFiles } from '../core/workspace';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { stringOption, type Command, type RunContext } from './command';
@@ -13,7 +13,7 @@ import { describeIncident } from './incident-commands';
 import { channelName, declaredText } from '../core/chat/channel-text';
 import { slackChannel } from '../core/chat/channel-wiring';
 import type { Incident } from '../core/domain/incident';
-import type { IncidentService } from '../core/use-cases/incident-service';
+import type { IncidentContext } from '../core/use-cases/incident-context';
 import { SANDBOX_BOT_USER } from '../sandbox/slack/slack-api';
 import { AssignRole } from '../core/use-cases/assign-role';
 import { ChangeSeverity } from '../core/use-cases/change-severity';
@@ -90,7 +90,7 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
     { ...loaded, repository: DRILL_REPO, apiUrl: sandbox.url, webUrl: sandbox.webUrl },
     { token: SANDBOX_TOKEN, writeSpacingMs: 0, log: ctx.log },
   );
-  const service = incidentService(connection, { actor: 'firebreak-dev' });
+  const service = incidentContext(connection, { actor: 'firebreak-dev' });
 
   let mark = sandbox.requests.length;
   const step = (text: string) => {
@@ -155,7 +155,10 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
   incident = await new AssignRole(service).run(incident, 'lead', 'octo-lead', 'End of shift.');
   step('Handed the lead over to @octo-lead');
 
-  incident = await new ResolveIncident(service).run(incident, 'Error rates are normal for 30 minutes. Resolved; the retro follows.');
+  incident = await new ResolveIncident(service).run(
+    incident,
+    'Error rates are normal for 30 minutes. Resolved; the retro follows.',
+  );
   step('Resolved and closed the incident');
 
   const shown = await new ShowIncident(service).run(incident.number);
@@ -215,7 +218,7 @@ function drillCodeRef(root: string, webUrl: string) {
 }
 
 /** What `/incident` in Slack does after the declare: the channel, its first message, the timeline entry. */
-async function openDrillChannel(sandbox: Sandbox, service: IncidentService, incident: Incident) {
+async function openDrillChannel(sandbox: Sandbox, service: IncidentContext, incident: Incident) {
   const channel = sandbox.slack.addChannel(channelName(incident), { members: [SANDBOX_BOT_USER] });
   const key = `slack-channel-${channel.id}`;
   sandbox.slack.addMessage(channel.id, SANDBOX_BOT_USER, declaredText(incident));

@@ -7,6 +7,7 @@ import { buildContext, type CliContext } from './context';
 import { actionCommands } from './action-commands';
 import { drillCommand, sandboxCommand } from './drill';
 import { historyCommand } from './history-command';
+import { mcpCommand } from './mcp-command';
 import { incidentCommands } from './incident-commands';
 import { statusPageCommands } from './status-page-commands';
 import { serveCommand } from './serve';
@@ -33,6 +34,7 @@ export function allCommands(extra: readonly Command[] = []): Command[] {
     ...statusPageCommands,
     ...extra,
     serveCommand,
+    mcpCommand,
     sandboxCommand,
     drillCommand,
   ];

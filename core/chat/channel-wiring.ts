@@ -2,7 +2,7 @@
 // adapter, the incident use cases writing for the person in the chat, and a fresh Authority per request.
 import { authorityOver } from '../authority';
 import { describeError } from '../domain/errors';
-import { incidentService, type Connection } from '../wiring';
+import { incidentContext, type Connection } from '../wiring';
 import { IncidentChannel } from './incident-channel';
 import { SlackChat } from './slack-chat';
 
@@ -17,7 +17,7 @@ export function slackChannel(connection: Connection, actor: string, slack: Slack
     chat: new SlackChat({ token: slack.botToken, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}) }),
     config: connection.config,
     repo: connection.gateway.repo,
-    service: (via) => incidentService(connection, { actor, ...(via ? { via } : {}) }),
+    service: (via) => incidentContext(connection, { actor, ...(via ? { via } : {}) }),
     authority: () => authorityOver((repo, login) => connection.gatewayFor(repo).canPush(login)),
   });
 }

@@ -18,7 +18,7 @@ import {
   type RepoRef,
   type TimelineEntry,
 } from '../domain/incident';
-import type { IncidentService } from '../use-cases/incident-service';
+import type { IncidentContext } from '../use-cases/incident-context';
 import { ChatError, type ChatPort } from './chat-port';
 import { DECLARE_FORM, declareForm, UPDATE_FORM, updateForm } from './channel-forms';
 import type { ChatRequest, FormValues } from './chat-requests';
@@ -54,7 +54,7 @@ export interface IncidentChannelDeps {
   /** The incident repository (identity is checked against it). */
   readonly repo: RepoRef;
   /** The incident use cases, writing for `via` (the person in the chat) with the server's credentials. */
-  readonly service: (via?: EntryVia) => IncidentService;
+  readonly service: (via?: EntryVia) => IncidentContext;
   /** Who may write (GitHub's permission API); a fresh one per request, so nothing outlives it. */
   readonly authority: () => Authority;
   readonly now?: () => Date;
@@ -209,7 +209,7 @@ export class IncidentChannel {
 
   /** One in-channel command through the incident use cases; answers what the channel should read. */
   private async run(
-    service: IncidentService,
+    service: IncidentContext,
     word: string,
     argument: string,
     where: Where,
@@ -264,7 +264,7 @@ export class IncidentChannel {
     }
   }
 
-  private async incidentRef(number: number, service: IncidentService): Promise<Pick<Incident, 'number' | 'url'>> {
+  private async incidentRef(number: number, service: IncidentContext): Promise<Pick<Incident, 'number' | 'url'>> {
     return { number, url: `${service.gatewayFor(this.deps.repo).webUrl}/${repoSlug(this.deps.repo)}/issues/${number}` };
   }
 
@@ -366,7 +366,7 @@ export class IncidentChannel {
   }
 
   /** The channel of a new incident: created, the declarer invited, the link posted and bookmarked, recorded. */
-  private async openChannel(incident: Incident, user: string, service: IncidentService, via: EntryVia): Promise<void> {
+  private async openChannel(incident: Incident, user: string, service: IncidentContext, via: EntryVia): Promise<void> {
     const { chat } = this.deps;
     const channel = await this.createChannel(incident);
     const key = `${chat.chat}-channel-${channel.id}`;

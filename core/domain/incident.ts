@@ -1,5 +1,5 @@
 // The one vocabulary every edge speaks: incidents, severities, roles, milestones and timeline entries.
-// Plain data only; behaviour lives in event-log.ts (folding) and incident-service.ts (use cases).
+// Plain data only; behaviour lives in event-log.ts (folding) and use-cases/ (one per user action).
 
 export interface RepoRef {
   readonly owner: string;
@@ -74,13 +74,13 @@ interface EntryBase {
   readonly hash?: string;
   /** Set when the comment no longer says what was written: the entry is shown, never followed. */
   readonly edited?: boolean;
-  /** Written from a chat (Slack) with the server's credentials for this person: whom the entry speaks for. */
+  /** Written through a chat (Slack, with the server's credentials) or an agent (MCP): whom the entry speaks for. */
   readonly via?: EntryVia;
 }
 
 /** The person in a chat an entry was written for: their chat user id and, when linked, their GitHub login. */
 export interface EntryVia {
-  /** The chat, e.g. `slack`. */
+  /** The chat (`slack`), or `mcp` for an agent acting with the person's own token. */
   readonly chat: string;
   readonly user: string;
   readonly login?: string;

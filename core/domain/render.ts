@@ -142,7 +142,8 @@ function describeEntry(entry: TimelineEntry): string {
 
 /** A chat's name as people know it (`slack` -> Slack). */
 export function chatName(chat: string): string {
-  return chat === 'slack' ? 'Slack' : chat;
+  if (chat === 'slack') return 'Slack';
+  return chat === 'mcp' ? 'an agent (MCP)' : chat;
 }
 
 /** Whom an entry written from a chat speaks for: "@login via Slack", or the chat name when not linked. */

@@ -5,7 +5,7 @@ import { authorityOver } from '../../../core/authority';
 import { catchUpChannels } from '../../../core/chat/channel-wiring';
 import { IncidentChannel } from '../../../core/chat/incident-channel';
 import { SlackChat } from '../../../core/chat/slack-chat';
-import { incidentService } from '../../../core/wiring';
+import { incidentContext } from '../../../core/wiring';
 import { SANDBOX_BOT_USER } from '../../../sandbox/slack/slack-api';
 import { useSandbox, wired } from '../../support/fixtures';
 import { DeclareIncident } from '../../../core/use-cases/declare-incident';
@@ -33,7 +33,7 @@ describe('incident channel catch-up (status run)', () => {
       chat: new SlackChat({ token: 'xoxb-test', apiUrl: `${sandbox().url}/slack/api/` }),
       config: connection.config,
       repo: connection.gateway.repo,
-      service: (via) => incidentService(connection, { actor: 'firebreak-dev', ...(via ? { via } : {}) }),
+      service: (via) => incidentContext(connection, { actor: 'firebreak-dev', ...(via ? { via } : {}) }),
       authority: () => authorityOver((repo, login) => connection.gatewayFor(repo).canPush(login)),
       now: () => later,
     });
