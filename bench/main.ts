@@ -41,6 +41,7 @@ import {
   seedLongIncident,
   seedPublished,
   seedRetro,
+  retrosTracked,
   type Seeder,
 } from './seed';
 import { LogEntry } from '../core/use-cases/log-entry';
@@ -163,9 +164,11 @@ async function statusSyncRows(sandbox: Sandbox, e: Env, s: Seeder): Promise<void
   if (!issue) throw new Error('no incident seeded');
   const { gateway } = edge(e, repo);
   const current = await gateway.getIssue(issue.number);
-  const m = await atLatencies(sandbox, () =>
-    freezeStatusSyncOp(e, repo, () => ({ action: 'labeled', issue: current, label: 'customer-facing' })),
-  );
+  const labeled = () => ({ action: 'labeled' as const, issue: current, label: 'customer-facing' });
+  // Untimed: the statuses as an earlier run left them (the default branch's one records the last decision), so the
+  // measured runs are events that change nothing.
+  await freezeStatusSyncOp({ ...e, client: { writeSpacingMs: 0 } }, repo, labeled)();
+  const m = await atLatencies(sandbox, () => freezeStatusSyncOp(e, repo, labeled));
   rows.push({
     id: 'freeze-statuses-300',
     operation: 'freeze status sync (issues event)',
@@ -199,15 +202,19 @@ async function statusRows(sandbox: Sandbox, e: Env, seeded: Map<number, Seeded>,
     const { repo } = seeded.get(closed) ?? { repo: repoName(closed) };
     // Request counts do not depend on latency; the wall time is mostly the 1 s between reminder comments.
     const { m, reminders } = await budgeted(repo, closed === 10_000 ? SPACED_RUNS : { 0: 3 });
-    const allowed = 3 + reminders;
+    const retros = retrosTracked(closed);
+    const allowed = 3 + reminders + retros;
     rows.push({
       id: `status-${closed}`,
       operation: 'status summary (remind)',
       setting: `${fmt(closed)} closed, 100 active, ${reminders} overdue`,
       measurements: m,
-      budget: `≤ 3 + 1 per overdue reminder (${allowed})`,
+      budget: `≤ 3 + 1 per overdue reminder + 1 per retro tracked (${allowed})`,
       verdict: verdict(all(m, (x) => x.requests.max <= allowed)),
-      note: `reminders posted each run: ${reminders}; the lists (open, closed in the 90-day metrics window) and one comment per reminder`,
+      note:
+        `reminders posted each run: ${reminders}; the lists (open, closed in the 90-day metrics window), one ` +
+        `comment per reminder, and what came after the resolve of the ${retros} incidents resolved in the last ` +
+        `17 days (their posted retro settles the retro reminder)`,
     });
   }
   // The Action's documented configuration also keeps a digest issue: one read (refuses an incident) and one write.

@@ -7,6 +7,7 @@ import { buildContext, type CliContext } from './context';
 import { actionCommands } from './action-commands';
 import { drillCommand, sandboxCommand } from './drill';
 import { historyCommand } from './history-command';
+import { mcpCommand } from './mcp-command';
 import { incidentCommands } from './incident-commands';
 import { statusPageCommands } from './status-page-commands';
 import { suspectsCommands } from './suspects-commands';
@@ -35,6 +36,7 @@ export function allCommands(extra: readonly Command[] = []): Command[] {
     ...statusPageCommands,
     ...extra,
     serveCommand,
+    mcpCommand,
     sandboxCommand,
     drillCommand,
   ];

@@ -22,7 +22,8 @@ async function incidentOf(ctx: RunContext, positionals: string[], usage: string)
   return { service, incident: await new ShowIncident(service).run(address.number) };
 }
 
-function codeowners(root: string): string | undefined {
+/** The repository's CODEOWNERS, from where GitHub looks for it, if any. */
+export function readCodeowners(root: string): string | undefined {
   for (const path of CODEOWNERS_PATHS) {
     try {
       return readFileSync(join(root, path), 'utf8');
@@ -35,7 +36,7 @@ function codeowners(root: string): string | undefined {
 
 function suspectsUseCase(ctx: RunContext) {
   const context = ctx.context();
-  const owners = codeowners(context.root);
+  const owners = readCodeowners(context.root);
   return suspectsFor(context.connection, {
     local: new GitCli(context.root),
     ...(owners !== undefined ? { codeowners: owners } : {}),

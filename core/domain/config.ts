@@ -1,5 +1,6 @@
 // Loads and validates `.github/incidents.yml`. Every field is optional; errors name the file, line and field and
 // say what is allowed.
+import { slackConfigOf, slackSchema, type SlackConfig } from './config-slack';
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Alias, type Node as YamlNode } from 'yaml';
 // A namespace import lets esbuild drop the parts of zod we do not use (the named `z` export keeps all of it).
 import * as z from 'zod';
@@ -127,6 +128,8 @@ export interface FirebreakConfig {
   readonly environments?: Readonly<Record<string, readonly string[]>>;
   /** Absent in configs built by hand: then `whileFrozen: reject` and the incident repository. */
   readonly deployments?: DeploymentsConfig;
+  /** Slack: who is who (core/chat/); absent when the file has no `slack:` section. */
+  readonly slack?: SlackConfig;
 }
 
 /** GitHub's reaction set, as the REST API names it. */
@@ -442,6 +445,7 @@ const configSchema = z
       )
       .optional(),
     deployments: deploymentsSchema.optional(),
+    slack: slackSchema.optional(),
   })
   .strict();
 
@@ -705,6 +709,7 @@ function normalize(
       repositories: (deployments?.repositories ?? []).flatMap((slug) => toRepo(slug) ?? []),
       ...(deployments?.['rollback-workflow'] ? { rollbackWorkflow: deployments['rollback-workflow'] } : {}),
     },
+    ...slackConfigOf(raw.slack),
   };
 }
 

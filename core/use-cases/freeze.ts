@@ -5,7 +5,7 @@ import { findSeverity, type FirebreakConfig } from '../domain/config';
 import { GitHubError, InputError } from '../domain/errors';
 import { LEAD, type BypassEntry, type HotfixEntry, type Incident, type RepoRef } from '../domain/incident';
 import type { IssueRecord } from '../domain/records';
-import type { IncidentService } from './incident-service';
+import type { IncidentContext } from './incident-context';
 import type { IssueGateway } from '../github/issue-gateway';
 import type { UseCaseDeps } from './use-case';
 import { incidentFromIssue } from '../domain/issue-view';
@@ -332,7 +332,7 @@ export interface BypassInput {
 
 /** Records the bypass as a `bypass` entry on every freezing incident (one comment each). */
 export async function recordBypass(
-  service: IncidentService,
+  service: IncidentContext,
   decision: FreezeDecision,
   input: BypassInput,
 ): Promise<BypassEntry[]> {
@@ -517,7 +517,7 @@ export interface HotfixInput {
 
 /** Records one `hotfix` entry on each hotfixed incident, unless this change's entry is there already. */
 export async function recordHotfix(
-  service: IncidentService,
+  service: IncidentContext,
   hotfixed: readonly { incident: Incident; verb: HotfixVerb }[],
   input: HotfixInput,
   now: Date,
@@ -571,7 +571,7 @@ export class Freeze {
     private readonly deps: Pick<UseCaseDeps, 'gateway' | 'config'> & {
       /** The private repository's gateway, when the config names one: its incidents freeze too, unnamed. */
       readonly privateGateway?: IssueGateway;
-      service(): Promise<IncidentService>;
+      service(): Promise<IncidentContext>;
     },
   ) {}
 

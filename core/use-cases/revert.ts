@@ -5,12 +5,12 @@ import { FirebreakError, InputError } from '../domain/errors';
 import { repoSlug, type Incident, type RepoRef, type TimelineEntry } from '../domain/incident';
 import type { ChangesGateway, PullRef } from '../github/changes-gateway';
 import type { Checkout } from '../git-checkout';
-import type { LogInput } from './incident-service';
+import type { LogInput } from './log-entry';
 
 export interface RevertDeps {
   readonly checkout: Checkout;
   changes(repo: RepoRef): ChangesGateway;
-  /** The log use case (IncidentService.log). */
+  /** The log use case (LogEntry). */
   log(incident: Incident, input: LogInput): Promise<TimelineEntry>;
 }
 

@@ -4,7 +4,7 @@ import { InputError } from '../domain/errors';
 import { repoSlug, type Incident, type RepoRef, type TimelineEntry } from '../domain/incident';
 import type { FirebreakConfig } from '../domain/config';
 import type { ChangesGateway } from '../github/changes-gateway';
-import type { LogInput } from './incident-service';
+import type { LogInput } from './log-entry';
 import type { Suspects } from './suspects';
 
 export interface RollbackDeps {

@@ -35,7 +35,7 @@ export interface SuspectsDeps {
 }
 
 export interface SuspectsInput {
-  /** The incident with its timeline (IncidentService.show). */
+  /** The incident with its timeline (ShowIncident). */
   readonly incident: Incident;
   /** Overrides the environments derived from the incident's services (config `environments`). */
   readonly environment?: string;

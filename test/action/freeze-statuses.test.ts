@@ -46,7 +46,10 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
   it('an issues event flips firebreak/freeze on every open pull request and the default branch, writing only changes', async () => {
     const s = sandbox();
     s.store.setBranchDirect(REPO, 'main', MAIN_SHA);
-    const incident = await new DeclareIncident(world(s).service()).run({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(world(s).service()).run({
+      title: 'Checkout down',
+      severity: 'critical',
+    });
     s.store.createPullDirect(REPO, { title: 'Feature A', headSha: sha(2) });
     s.store.createPullDirect(REPO, { title: 'Feature B', headSha: sha(3), baseRef: 'release' });
     s.store.createPullDirect(REPO, {
@@ -216,7 +219,10 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
 
     it('a pushed commit whose message says "Fixes incident #N" passes N’s freeze', async () => {
       const s = sandbox();
-      const incident = await new DeclareIncident(world(s).service()).run({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(world(s).service()).run({
+        title: 'Checkout down',
+        severity: 'critical',
+      });
       const run = await runAction(s, {
         inputs: { mode: 'freeze' },
         eventName: 'push',
