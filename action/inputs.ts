@@ -79,6 +79,8 @@ export interface Inputs {
   readonly remind: boolean;
   readonly summaryIssue?: number;
   readonly webhookUrl?: string;
+  /** SLACK_BOT_TOKEN (and SLACK_API_URL) from the environment: `status` catches the incident channels up. */
+  readonly slack?: { readonly botToken: string; readonly apiUrl?: string };
   readonly apiRetries: number;
   /**
    * freeze: the commit status `firebreak/freeze`. `sync` (issues events, or a scheduled/manual reconcile): on every
@@ -407,6 +409,8 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   if (token) core.setSecret(token);
   const webhookUrl = input('webhook-url');
   if (webhookUrl) core.setSecret(webhookUrl);
+  const slackToken = env['SLACK_BOT_TOKEN'];
+  if (slackToken) core.setSecret(slackToken);
 
   const mode = input('mode');
   if (!(MODES as readonly string[]).includes(mode)) {
@@ -540,6 +544,9 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     remind: booleanInput('remind', true),
     ...(summaryIssue !== undefined ? { summaryIssue } : {}),
     ...(webhookUrl ? { webhookUrl } : {}),
+    ...(slackToken
+      ? { slack: { botToken: slackToken, ...(env['SLACK_API_URL'] ? { apiUrl: env['SLACK_API_URL'] } : {}) } }
+      : {}),
     apiRetries,
     timeoutSeconds,
     ...(workspace.privateRepository ? { privateRepository: workspace.privateRepository } : {}),

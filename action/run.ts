@@ -11,12 +11,13 @@ import { nodeFetchAsFetch } from '../core/github/node-fetch';
 import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
-import { connect, incidentHistory, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
+import { connect, incidentHistory, incidentContext, type Connection, type WiringWorkspace } from '../core/wiring';
 import { Status } from '../core/use-cases/status';
 import { publishStatusPage } from '../core/status-site';
 import { AlertIntake } from '../core/use-cases/alerts';
 import { normaliseAlerts } from '../core/alerts/normalise';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
+import { catchUpChannels, slackChannel } from '../core/chat/channel-wiring';
 import { GitCli } from '../core/git-cli';
 import { renderReviewReport, reviewNotice, reviewOutput } from '../core/use-cases/incident-history';
 import { changeOf, eventIssue, readInputs, withTrustedConfig, type ChangeInfo, type Inputs } from './inputs';
@@ -102,7 +103,7 @@ async function syncStatuses(inputs: Inputs, connection: Connection): Promise<voi
     read,
     options,
     authority: authorityOf(connection),
-    service: async () => incidentService(connection, { actor: inputs.runner.actor }),
+    service: async () => incidentContext(connection, { actor: inputs.runner.actor }),
     // A run without an issues event (schedule, dispatch) reads every pull request's status: the reconcile.
     reconcile: inputs.runner.eventName !== 'issues',
     now,
@@ -223,7 +224,7 @@ const ALERT_ACTOR = 'github-actions[bot]';
 /** `mode: alert`: the same use case as `firebreak serve`, for teams without a server. */
 async function alert(inputs: Inputs, connection: Connection): Promise<void> {
   const alerts = normaliseAlerts('generic', inputs.alert);
-  const service = incidentService(connection, { actor: ALERT_ACTOR });
+  const service = incidentContext(connection, { actor: ALERT_ACTOR });
   const intake = new AlertIntake({
     config: connection.config,
     gateway: connection.gateway,
@@ -302,7 +303,7 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
       ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
       config: inputs.config,
       authority: authorityOf(connection),
-      service: async () => incidentService(connection, { actor: runner.actor }),
+      service: async () => incidentContext(connection, { actor: runner.actor }),
     }).run({
       ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
       services: inputs.services,
@@ -448,7 +449,8 @@ const PEOPLE_REMINDER_NAMES = {
   similar: 'similar incidents',
 } as const;
 
-async function status(inputs: Inputs, { gateway, renderer }: Connection): Promise<void> {
+async function status(inputs: Inputs, connection: Connection): Promise<void> {
+  const { gateway, renderer } = connection;
   const declared = incidentEvent(inputs) === 'declared' ? eventIssue(inputs.runner) : undefined;
   const result = await new Status({ gateway, config: inputs.config, renderer }).run({
     remind: inputs.remind,
@@ -497,6 +499,16 @@ async function status(inputs: Inputs, { gateway, renderer }: Connection): Promis
       await postWebhook(inputs.webhookUrl, statusMessage(result.active, event));
       core.info('Posted the status to the webhook.');
     }
+  }
+  if (inputs.slack) {
+    // The catch-up of the incident channels: what webhooks to `firebreak serve` missed, and overdue reminders.
+    const channel = slackChannel(connection, inputs.runner.actor, inputs.slack);
+    const chatPosts = await catchUpChannels(
+      channel,
+      result.active.map((i) => i.number),
+    );
+    chatPosts.failures.forEach((f) => core.warning(`Slack: #${f.number}: ${f.error}`));
+    core.info(`Slack: ${chatPosts.posted} message(s) posted to incident channels.`);
   }
   core.info(`${result.active.length} active incident(s); ${posted.length} reminder(s) posted.`);
 }

@@ -8,14 +8,14 @@ import { OctokitCommitStatusGateway } from '../core/github/commit-statuses';
 import { syncFreezeStatuses } from '../core/use-cases/freeze-statuses';
 import { authorityOver } from '../core/authority';
 import { silentLogger, type ClientOptions } from '../core/github/github-client';
-import type { IncidentService } from '../core/use-cases/incident-service';
+import type { IncidentContext } from '../core/use-cases/incident-context';
 import type { Incident, RepoRef } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { Status, type StatusResult } from '../core/use-cases/status';
 import { AlertIntake } from '../core/use-cases/alerts';
 import { StatusPage } from '../core/use-cases/status-page';
-import { connect, incidentHistory, incidentService } from '../core/wiring';
+import { connect, incidentHistory, incidentContext } from '../core/wiring';
 import type { GitRepository } from '../core/use-cases/incident-history';
 import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
 import { openSession, type Session } from '../extension/session';
@@ -55,7 +55,7 @@ export function edge(e: Env, repo: string) {
   return {
     client: connection.client,
     gateway: connection.gateway,
-    service: incidentService(connection, { actor: ACTOR }),
+    service: incidentContext(connection, { actor: ACTOR }),
   };
 }
 
@@ -79,7 +79,8 @@ export function declareOp(e: Env, repo: string, n: number): Op {
 
 export function logOp(e: Env, repo: string, incident: Incident, n: number): Op {
   const { service } = edge(e, repo);
-  return () => new LogEntry(service).run(incident, { kind: 'observation', text: `Benchmark observation ${n}: p95 is 1.2 s.` });
+  return () =>
+    new LogEntry(service).run(incident, { kind: 'observation', text: `Benchmark observation ${n}: p95 is 1.2 s.` });
 }
 
 export function severityOp(e: Env, repo: string, incident: Incident): Op {
@@ -101,7 +102,7 @@ export function alertReceiver(e: Env, repo: string): { deliver(fingerprint: stri
     config: e.config,
     gateway: connection.gateway,
     renderer: e.renderer,
-    service: incidentService(connection, { actor: ACTOR }),
+    service: incidentContext(connection, { actor: ACTOR }),
   });
   return {
     deliver: (fingerprint) => () =>
@@ -117,7 +118,7 @@ export function alertReceiver(e: Env, repo: string): { deliver(fingerprint: stri
 }
 
 /** A change's answer, then the check that follows it (one read), as the CLI waits for it before exiting. */
-async function settled<T>(service: IncidentService, change: Promise<T>): Promise<T> {
+async function settled<T>(service: IncidentContext, change: Promise<T>): Promise<T> {
   const result = await change;
   await service.settle();
   return result;
@@ -132,7 +133,10 @@ export function statusOp(e: Env, repo: string, incident: Incident): Op {
 /** `show` twice on one client: the first reads everything, the second is answered 304 throughout. */
 export function showOps(e: Env, repo: string, issueNumber: number): { first: Op; again: Op } {
   const { service } = edge(e, repo);
-  return { first: () => new ShowIncident(service).run(issueNumber), again: () => new ShowIncident(service).run(issueNumber) };
+  return {
+    first: () => new ShowIncident(service).run(issueNumber),
+    again: () => new ShowIncident(service).run(issueNumber),
+  };
 }
 
 /** A checkout where nothing changed since the entries were logged: git is local, the budget is GitHub's. */

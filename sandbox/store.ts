@@ -1,5 +1,6 @@
 // The sandbox's data: users, repositories, issues, comments and labels, with the mutations the routes need.
 // Tests use it directly to arrange state (foreign comments, pull requests) and to assert on what clients did.
+import type { ChangesRecord } from './changes';
 import type { SandboxNotification } from './notifications';
 import { createHash } from 'node:crypto';
 
@@ -186,6 +187,8 @@ export interface RepoRecord {
   branches?: Record<string, string>;
   /** Workflow runs, oldest first; absent in older state files. */
   runs?: WorkflowRunRecord[];
+  /** Commits, deployments and workflow dispatches (sandbox/changes.ts); absent in older state files. */
+  changes?: ChangesRecord;
 }
 
 export interface NewUser {

@@ -17,7 +17,7 @@ import type { CommitState, CommitStatusGateway, PullSummary } from '../github/co
 import { decideFreeze, type FreezeDecision, type FreezeIssues } from './freeze-decision';
 import { honouredClaims, pullHotfixKey, recordHotfix, withHotfix, type HotfixClaim, type HotfixVerb } from './hotfix';
 import type { Incident } from '../domain/incident';
-import type { IncidentService } from './incident-service';
+import type { IncidentContext } from './incident-context';
 
 export const FREEZE_CONTEXT = 'firebreak/freeze';
 
@@ -118,7 +118,7 @@ export interface StatusSyncInput {
   /** Who may claim the hotfix lane (GitHub's permission API). */
   readonly authority: Authority;
   /** Records the hotfix lane's passes (the same entry the gate records); without it, nothing is recorded. */
-  readonly service?: () => Promise<IncidentService>;
+  readonly service?: () => Promise<IncidentContext>;
   /** Read every pull request's status (a scheduled run), whatever the record says: heals anything else. */
   readonly reconcile?: boolean;
   /** Only pull requests into these base branches (default: all). */

@@ -4,7 +4,7 @@ import { InputError } from '../domain/errors';
 import type { BypassEntry } from '../domain/incident';
 import type { IssueGateway } from '../github/issue-gateway';
 import { stripControl } from '../domain/markdown';
-import type { IncidentService } from './incident-service';
+import type { IncidentContext } from './incident-context';
 import type { UseCaseDeps } from './use-case';
 import { checkFreeze, type FreezeDecision, type FreezeOptions } from './freeze-decision';
 import { honouredClaims, recordHotfix, withHotfix, type HotfixInput, type HotfixVerb } from './hotfix';
@@ -25,7 +25,7 @@ export interface BypassInput {
 
 /** Records the bypass as a `bypass` entry on every freezing incident (one comment each). */
 export async function recordBypass(
-  service: IncidentService,
+  service: IncidentContext,
   decision: FreezeDecision,
   input: BypassInput,
 ): Promise<BypassEntry[]> {
@@ -83,7 +83,7 @@ export class Freeze {
       readonly privateGateway?: IssueGateway;
       /** Who may claim the hotfix lane (GitHub's permission API). */
       readonly authority: Authority;
-      service(): Promise<IncidentService>;
+      service(): Promise<IncidentContext>;
     },
   ) {}
 

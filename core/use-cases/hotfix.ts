@@ -6,7 +6,7 @@ import { repoSlug, type HotfixEntry, type Incident, type RepoRef } from '../doma
 import { stripControl } from '../domain/markdown';
 import { visibleText } from '../domain/visible-text';
 import type { FreezeDecision } from './freeze-decision';
-import type { IncidentService } from './incident-service';
+import type { IncidentContext } from './incident-context';
 
 export type HotfixVerb = 'fixes' | 'mitigates';
 
@@ -105,7 +105,7 @@ export interface HotfixInput extends HotfixChange {
 
 /** Records one `hotfix` entry on each hotfixed incident, unless this change's entry is there already. */
 export async function recordHotfix(
-  service: IncidentService,
+  service: IncidentContext,
   hotfixed: readonly { incident: Incident; verb: HotfixVerb }[],
   input: HotfixInput,
   now: Date,

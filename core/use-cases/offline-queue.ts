@@ -11,14 +11,14 @@ import {
   type TimelineEntry,
 } from '../domain/incident';
 import type { IssueGateway } from '../github/issue-gateway';
-import type { IncidentService } from './incident-service';
+import type { IncidentContext } from './incident-context';
 import { LogEntry } from './log-entry';
 import { PostUpdate } from './post-update';
 import { RepairIncident } from './repair-incident';
 
 /** Where queued writes go: the use cases, and the gateway of the same repository for "did this key land?". */
 export interface QueueTarget {
-  readonly service: IncidentService;
+  readonly service: IncidentContext;
   readonly gateway: Pick<IssueGateway, 'repo' | 'hasCommentWithKey'>;
 }
 

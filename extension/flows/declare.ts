@@ -67,14 +67,20 @@ export async function declareIncident(
   if (team !== 'declare') return undefined;
 
   const incident = await ctx.prompter.progress(drill ? 'Starting the drill…' : 'Declaring the incident…', () =>
-    new DeclareIncident(session.service).run({ title: name, severity, ...(description.trim() ? { description } : {}), drill }),
+    new DeclareIncident(session.service).run({
+      title: name,
+      severity,
+      ...(description.trim() ? { description } : {}),
+      drill,
+    }),
   );
   await ctx.store.setCurrent(incident);
   ctx.log.info(
     `declared ${drill ? 'drill ' : ''}#${incident.number} (${incident.severity}) in ${session.repo.owner}/${session.repo.name}`,
   );
   // Label colors are cosmetic: fixed in the background, once per repository.
-  void new RepairIncident(session.service).syncLabels(incident.repo)
+  void new RepairIncident(session.service)
+    .syncLabels(incident.repo)
     .catch((error: unknown) => ctx.log.debug(`label colors not set: ${String(error)}`));
   void ctx.prompter
     .info(

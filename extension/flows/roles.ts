@@ -1,6 +1,6 @@
 // "Assign Role": role, then person (assignable users of the repository, or any login); a handoff when the role
 // was held, with an optional note for the person taking over.
-import { normalizeLogin } from '../../core/use-cases/incident-service';
+import { normalizeLogin } from '../../core/use-cases/incident-context';
 import { LEAD, type Incident } from '../../core/domain/incident';
 import { InputError } from '../../core/domain/errors';
 import { roleHolderText } from '../presentation';

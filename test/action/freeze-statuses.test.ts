@@ -65,7 +65,10 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
     // Before: everything green and recorded so while nothing froze.
     assert.equal((await reconcile(s)).code, 0);
     assert.equal(statusOf(s, sha(4))?.description, 'No active incident freezes merges');
-    const incident = await new DeclareIncident(world(s).service()).run({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(world(s).service()).run({
+      title: 'Checkout down',
+      severity: 'critical',
+    });
     assert.equal(incident.number, 4);
 
     const before = s.requests.length;
@@ -151,7 +154,10 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
       s.store.createPullDirect(REPO, { title: 'Feature B', headSha: sha(3) });
       assert.equal((await reconcile(s)).code, 0);
       assert.equal(statusOf(s, sha(2))?.state, 'success');
-      const incident = await new DeclareIncident(world(s).service()).run({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(world(s).service()).run({
+        title: 'Checkout down',
+        severity: 'critical',
+      });
       // GitHub sent opened, labeled incident, labeled sev:critical, labeled role:lead; only the last one ran.
       const run = await runAction(s, {
         inputs: { mode: 'freeze' },
@@ -322,7 +328,10 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
       pull: { author: string; title?: string; body: string; fork?: string },
     ): Promise<{ gate: ActionRun; sync: ActionRun; entries: number; incident: number }> {
       s.store.setBranchDirect(REPO, 'main', MAIN_SHA);
-      const incident = await new DeclareIncident(world(s).service()).run({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(world(s).service()).run({
+        title: 'Checkout down',
+        severity: 'critical',
+      });
       const body = pull.body.replaceAll('#N', `#${incident.number}`);
       const title = (pull.title ?? 'Roll back the cache').replaceAll('#N', `#${incident.number}`);
       const created = s.store.createPullDirect(REPO, {
@@ -412,7 +421,10 @@ describe('action: freeze commit statuses and the hotfix lane', function () {
 
     it('a pushed commit whose message says "Fixes incident #N" passes N’s freeze', async () => {
       const s = sandbox();
-      const incident = await new DeclareIncident(world(s).service()).run({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(world(s).service()).run({
+        title: 'Checkout down',
+        severity: 'critical',
+      });
       const run = await runAction(s, {
         inputs: { mode: 'freeze' },
         eventName: 'push',

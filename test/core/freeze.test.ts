@@ -77,7 +77,11 @@ describe('freeze', () => {
   it('scoped to a service: incidents of other services do not freeze it, incidents naming none do', async () => {
     const w = world(sandbox(), { config: SERVICES_CONFIG });
     const service = w.service();
-    const search = await new DeclareIncident(service).run({ title: 'Search down', severity: 'critical', services: ['search'] });
+    const search = await new DeclareIncident(service).run({
+      title: 'Search down',
+      severity: 'critical',
+      services: ['search'],
+    });
     const decision = await checkFreeze(w.gateway, w.config, { services: ['checkout'] });
     assert.equal(decision.frozen, false);
     assert.equal(decision.ignored[0]?.reason, 'service');
@@ -164,8 +168,11 @@ describe('freeze', () => {
 
   it('the report says which incidents freeze, their severity and lead, and how to bypass', async () => {
     const w = world(sandbox());
-    const incident = await new DeclareIncident(w
-      .service()).run({ title: 'Checkout <b>down</b>', severity: 'critical', lead: 'octo-lead' });
+    const incident = await new DeclareIncident(w.service()).run({
+      title: 'Checkout <b>down</b>',
+      severity: 'critical',
+      lead: 'octo-lead',
+    });
     await new DeclareIncident(w.service()).run({ title: 'Game day', severity: 'critical', drill: true });
     const now = new Date();
     const decision = await checkFreeze(w.gateway, w.config, { now });

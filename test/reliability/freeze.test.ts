@@ -50,7 +50,10 @@ async function someIncidents(sandbox: Sandbox): Promise<number[]> {
   await new DeclareIncident(service).run({ title: 'Typo on the status page', severity: 'minor' });
   await new DeclareIncident(service).run({ title: 'Game day', severity: 'critical', drill: true });
   const major = await new DeclareIncident(service).run({ title: 'Payments slow', severity: 'major' });
-  await new ResolveIncident(service).run(await new DeclareIncident(service).run({ title: 'Old outage', severity: 'critical' }), 'Fixed.');
+  await new ResolveIncident(service).run(
+    await new DeclareIncident(service).run({ title: 'Old outage', severity: 'critical' }),
+    'Fixed.',
+  );
   return [critical.number, major.number];
 }
 
