@@ -154,28 +154,25 @@ async function freezeRows(sandbox: Sandbox, e: Env, s: Seeder): Promise<Map<numb
 
 /**
  * The status sync on an incident event with 300 open pull requests. Timed on an event that flips nothing (a label
- * edit): the reads alone. Each flip adds one write, spaced a second apart as GitHub asks (a declare flips all 300 and
- * the default branch: 306 requests, counted in test/bench/budgets.test.ts rather than timed for five minutes here).
+ * edit): the decision equals the one recorded on the default branch. Each flip adds one write, spaced a second apart
+ * as GitHub asks (a declare flips all 300: 308 requests, counted in test/bench/budgets.test.ts, not timed here).
  */
 async function statusSyncRows(sandbox: Sandbox, e: Env, s: Seeder): Promise<void> {
   const repo = 'bench/pulls-300';
   seedPulls(sandbox, repo, 300);
-  const [issue] = seedActive(s, repo, { from: 0, count: 1, overdue: 0 });
-  if (!issue) throw new Error('no incident seeded');
-  const { gateway } = edge(e, repo);
-  const current = await gateway.getIssue(issue.number);
-  const labeled = () => ({ action: 'labeled' as const, issue: current, label: 'customer-facing' });
-  // Untimed: the statuses as an earlier run left them (the default branch's one records the last decision), so the
-  // measured runs are events that change nothing.
-  await freezeStatusSyncOp({ ...e, client: { writeSpacingMs: 0 } }, repo, labeled)();
-  const m = await atLatencies(sandbox, () => freezeStatusSyncOp(e, repo, labeled));
+  seedActive(s, repo, { from: 0, count: 1, overdue: 0 });
+  // The first run flips all 300 and writes the record; the timed runs find it equal to their decision.
+  await freezeStatusSyncOp({ ...e, client: { writeSpacingMs: 0 } }, repo)();
+  const m = await atLatencies(sandbox, () => freezeStatusSyncOp(e, repo));
   rows.push({
     id: 'freeze-statuses-300',
     operation: 'freeze status sync (issues event)',
     setting: '300 open pull requests, nothing flips',
     measurements: m,
-    budget: '1 list + ⌈300/100⌉ + 1 default-branch read = 5; + 1 write per flipped pull request',
-    verdict: verdict(all(m, (x) => x.requests.max === 5 && x.writes.max === 0)),
+    budget:
+      '1 list + 1 default-branch read = 2 when the decision is the recorded one; else + ⌈300/100⌉ + 1 write per flip, ' +
+      'the pending mark and the record',
+    verdict: verdict(all(m, (x) => x.requests.max <= 5 && x.writes.max === 0)),
   });
 }
 

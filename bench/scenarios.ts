@@ -3,9 +3,10 @@
 // them at several latencies; test/bench/budgets.test.ts counts their requests at 0 ms.
 import { defaultConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
 import { FollowUps } from '../core/use-cases/follow-ups';
-import { checkFreeze, readFreezeIssues } from '../core/use-cases/freeze';
+import { checkFreeze, readFreezeIssues } from '../core/use-cases/freeze-decision';
 import { OctokitCommitStatusGateway } from '../core/github/commit-statuses';
-import { syncFreezeStatuses, type IssueEventChange } from '../core/use-cases/freeze-statuses';
+import { syncFreezeStatuses } from '../core/use-cases/freeze-statuses';
+import { authorityOver } from '../core/authority';
 import { silentLogger, type ClientOptions } from '../core/github/github-client';
 import type { IncidentContext } from '../core/use-cases/incident-context';
 import type { Incident, RepoRef } from '../core/domain/incident';
@@ -166,16 +167,16 @@ export function seedPulls(sandbox: Sandbox, repo: string, count: number): void {
 }
 
 /**
- * The Action's status sync on an `issues` event (mode: freeze): the incident list, the open pull requests, the
- * default branch's status, and a write where the state flips. `change` is the event (what it did to which issue).
+ * The Action's status sync on an `issues` event (mode: freeze): the incident list and the default branch's status
+ * (the record of the last decision); when the decision differs, the open pull requests and a write per flip.
  */
-export function freezeStatusSyncOp(e: Env, repo: string, change: () => IssueEventChange): Op {
+export function freezeStatusSyncOp(e: Env, repo: string): Op {
   const { gateway, client } = edge(e, repo);
   return async () =>
     syncFreezeStatuses(new OctokitCommitStatusGateway(gateway.repo, client), {
       config: e.config,
       read: await readFreezeIssues(gateway, e.config),
-      change: change(),
+      authority: authorityOver((_repo, login) => gateway.canPush(login)),
       defaultBranch: 'main',
     });
 }

@@ -1,6 +1,7 @@
 // `firebreak mcp`: Firebreak for AI agents over the Model Context Protocol on stdio (an MCP client starts it as a
 // command). Read-only unless --allow-writes; stdout carries only the protocol, everything else goes to stderr.
 import { GitCli } from '../core/git-cli';
+import { readCodeowners } from './suspects-commands';
 import { agentPort } from '../server/mcp/agent-port';
 import type { Command } from './command';
 
@@ -18,11 +19,13 @@ export const mcpCommand: Command = {
       import('../server/mcp/mcp-server'),
     ]);
     const context = ctx.context();
+    const owners = readCodeowners(context.root);
     const writes = values['allow-writes'] === true;
     const port = agentPort({
       connection: context.connection,
       actor: async () => (await context.service()).actor,
       git: new GitCli(context.root),
+      ...(owners !== undefined ? { codeowners: owners } : {}),
       ...(context.codeRepo ? { codeRepo: context.codeRepo } : {}),
     });
     const server = createMcpServer(port, { writes });

@@ -7,6 +7,7 @@ import { startAlertServer } from '../server/app';
 import { credentialsFrom } from '../server/credentials';
 import { webhookSecretFrom } from '../server/github-app';
 import { mcpSettingsFrom } from '../server/mcp-routes';
+import { slackSettingsFrom } from '../server/slack-routes';
 import { stringOption, type Command } from './command';
 import { originUrl, repositoryRoot } from './git';
 import { parseRemoteUrl } from '../core/domain/code-ref';
@@ -15,11 +16,11 @@ export const serveCommand: Command = {
   name: 'serve',
   standalone: true,
   summary:
-    'Serve alerts in (Alertmanager, Grafana, PagerDuty, Datadog, Sentry, any webhook), GitHub App webhooks and MCP',
+    'Serve alerts in (Alertmanager, Grafana, PagerDuty, Datadog, Sentry, any webhook), GitHub App webhooks, Slack and MCP',
   usage:
     'firebreak serve [--port P] [--host H]   (PORT or 8080, 127.0.0.1; secrets: FIREBREAK_ALERT_TOKEN, ' +
     'FIREBREAK_PAGERDUTY_SECRET, FIREBREAK_SENTRY_SECRET, FIREBREAK_WEBHOOK_SECRET, FIREBREAK_MCP_TOKEN ' +
-    '[FIREBREAK_MCP_WRITES=1]; GitHub: FIREBREAK_APP_ID + FIREBREAK_APP_PRIVATE_KEY or GITHUB_TOKEN)',
+    '[FIREBREAK_MCP_WRITES=1]; Slack: SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN [+ SLACK_API_URL]; GitHub: FIREBREAK_APP_ID + FIREBREAK_APP_PRIVATE_KEY or GITHUB_TOKEN)',
   options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },
   async run(values, _positionals, ctx) {
     const portText = stringOption(values, 'port') ?? ctx.env['PORT'] ?? '8080';
@@ -43,12 +44,13 @@ export const serveCommand: Command = {
     const secrets = alertSecretsFrom(ctx.env);
     const webhookSecret = webhookSecretFrom(ctx.env);
     const mcp = mcpSettingsFrom(ctx.env);
-    if (Object.keys(secrets).length === 0 && !webhookSecret && !mcp)
+    const slack = slackSettingsFrom(ctx.env);
+    if (Object.keys(secrets).length === 0 && !webhookSecret && !mcp && !slack)
       throw new InputError(
-        'Nothing to serve: no alert source, GitHub App webhook or MCP token is set.',
+        'Nothing to serve: no alert source, GitHub App webhook, Slack app or MCP token is set.',
         'Set FIREBREAK_ALERT_TOKEN (Alertmanager, Grafana, Datadog, generic), FIREBREAK_PAGERDUTY_SECRET or ' +
-          'FIREBREAK_SENTRY_SECRET for alerts, FIREBREAK_WEBHOOK_SECRET for the GitHub App deployment gate, or ' +
-          'FIREBREAK_MCP_TOKEN for the MCP server.',
+          'FIREBREAK_SENTRY_SECRET for alerts, FIREBREAK_WEBHOOK_SECRET for the GitHub App deployment gate, ' +
+          'SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN for Slack, or FIREBREAK_MCP_TOKEN for the MCP server.',
       );
     const credentials = await credentialsFrom(ctx.env, workspace.apiUrl, workspace.repository);
     const server = await startAlertServer({
@@ -57,6 +59,7 @@ export const serveCommand: Command = {
       secrets,
       ...(webhookSecret ? { webhookSecret } : {}),
       ...(mcp ? { mcp } : {}),
+      ...(slack ? { slack } : {}),
       port,
       host,
       log: (line) => ctx.io.out(line),
@@ -67,6 +70,7 @@ export const serveCommand: Command = {
       `firebreak serve: ${[
         ...server.sources.map((s) => `POST /alerts/${s}`),
         ...(server.webhooks ? [`POST ${server.webhooks}`] : []),
+        ...(server.slack ? [`POST ${server.slack}`] : []),
         ...(server.mcp ? [`POST ${server.mcp} (MCP${mcp?.writes ? ', writes allowed' : ', read-only'})`] : []),
       ].join(', ')} -> ` + `${workspace.repository.owner}/${workspace.repository.name} as ${server.actor}`,
     );

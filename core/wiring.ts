@@ -2,7 +2,7 @@
 // repositories, the renderer and, once the actor is known, the incident context. The CLI, the Action, the
 // extension, the drill, the bench and the tests all build their objects here.
 import type { FirebreakConfig } from './domain/config';
-import { repoSlug, type RepoRef } from './domain/incident';
+import { repoSlug, type EntryVia, type RepoRef } from './domain/incident';
 import { createRenderer, type Renderer } from './domain/render';
 import { createGitHubClient, type ClientOptions, type GitHubClient } from './github/github-client';
 import { OctokitDeploymentReviewGateway } from './github/deployment-reviews';
@@ -81,8 +81,8 @@ export function connect(workspace: WiringWorkspace, options: ConnectOptions = {}
 export interface ContextOptions {
   /** The GitHub login of whoever acts (a person, or the workflow's actor). */
   readonly actor: string;
-  /** The face every entry is written through, when not the person's own client (e.g. `an agent (MCP)`). */
-  readonly via?: string;
+  /** Whom entries speak for when written through a chat (Slack) or an agent (MCP), not the person's own client. */
+  readonly via?: EntryVia;
   readonly now?: () => Date;
   readonly newKey?: () => string;
   /** How long the view write after a landed entry is retried while GitHub fails. */

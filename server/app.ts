@@ -8,6 +8,8 @@ import type { ServerCredentials } from './credentials';
 import { githubAppRoutes, WEBHOOK_PATH } from './github-app';
 import { agentPort } from './mcp/agent-port';
 import { MCP_PATH, mcpRoutes, type McpSettings } from './mcp-routes';
+import { slackChannel } from '../core/chat/channel-wiring';
+import { BackgroundWork, SLACK_PATH, slackRoutes, type SlackSettings } from './slack-routes';
 import type { Route } from './routes';
 import { startServer, type RunningServer } from './serve';
 
@@ -27,6 +29,8 @@ export interface AlertServerOptions {
   readonly webhookSecret?: string;
   /** FIREBREAK_MCP_TOKEN (and FIREBREAK_MCP_WRITES): enables `POST /mcp`, the MCP server over Streamable HTTP. */
   readonly mcp?: McpSettings;
+  /** SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN: enables `POST /slack/events` and channel posts on webhooks. */
+  readonly slack?: SlackSettings;
   /** More routes on the same server. */
   readonly routes?: readonly Route[];
 }
@@ -39,6 +43,8 @@ export interface AlertServer extends RunningServer {
   readonly webhooks?: string;
   /** The MCP path when its token is set. */
   readonly mcp?: string;
+  /** The Slack Request URL's path when Slack is set up. */
+  readonly slack?: string;
 }
 
 export async function startAlertServer(options: AlertServerOptions): Promise<AlertServer> {
@@ -56,17 +62,33 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
     renderer: connection.renderer,
     service,
   });
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const channel = options.slack
+    ? slackChannel(connection, actor, { botToken: options.slack.botToken, apiUrl: options.slack.apiUrl })
+    : undefined;
+  const background = new BackgroundWork(log);
+  const slack =
+    options.slack && channel
+      ? slackRoutes({ signingSecret: options.slack.signingSecret, handle: (r) => channel.handle(r), background })
+      : [];
   const appRoutes = githubAppRoutes({
     gate: deploymentGate(connection),
     secret: options.webhookSecret,
     incidentRepos: [connection.gateway.repo, ...(connection.privateGateway ? [connection.privateGateway.repo] : [])],
+    ...(channel ? { chatSync: (n: number) => channel.sync(n) } : {}),
   });
   const agentRoutes = mcpRoutes(options.mcp, agentPort({ connection, actor: () => Promise.resolve(actor) }));
   const server = await startServer({
-    routes: [...alertRoutes(intake, options.secrets), ...appRoutes, ...agentRoutes, ...(options.routes ?? [])],
+    routes: [
+      ...alertRoutes(intake, options.secrets),
+      ...appRoutes,
+      ...slack,
+      ...agentRoutes,
+      ...(options.routes ?? []),
+    ],
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.log ? { log: options.log } : {}),
+    log,
   });
   return {
     ...server,
@@ -74,5 +96,10 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
     sources: [...enabledSources(options.secrets).keys()],
     ...(appRoutes.length > 0 ? { webhooks: WEBHOOK_PATH } : {}),
     ...(agentRoutes.length > 0 ? { mcp: MCP_PATH } : {}),
+    ...(slack.length > 0 ? { slack: SLACK_PATH } : {}),
+    async close() {
+      await server.close();
+      await background.drain();
+    },
   };
 }

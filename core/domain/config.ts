@@ -1,8 +1,10 @@
 // Loads and validates `.github/incidents.yml`. Every field is optional; errors name the file, line and field and
 // say what is allowed.
+import { slackConfigOf, slackSchema, type SlackConfig } from './config-slack';
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Alias, type Node as YamlNode } from 'yaml';
 // A namespace import lets esbuild drop the parts of zod we do not use (the named `z` export keeps all of it).
 import * as z from 'zod';
+import { rollbackWorkflowSchema } from './config-rollback';
 import { ConfigError, InputError, type ConfigProblem } from './errors';
 import { LEAD, TRIAGE, type RepoRef } from './incident';
 
@@ -96,6 +98,8 @@ export interface DeploymentsConfig {
   readonly whileFrozen: WhileFrozen;
   /** Where held deployments wait (owner/name); empty: the incident repository. */
   readonly repositories: readonly RepoRef[];
+  /** The workflow file `firebreak rollback` dispatches (input `ref`), from `rollback-workflow`. */
+  readonly rollbackWorkflow?: string;
 }
 
 export interface FirebreakConfig {
@@ -124,6 +128,8 @@ export interface FirebreakConfig {
   readonly environments?: Readonly<Record<string, readonly string[]>>;
   /** Absent in configs built by hand: then `whileFrozen: reject` and the incident repository. */
   readonly deployments?: DeploymentsConfig;
+  /** Slack: who is who (core/chat/); absent when the file has no `slack:` section. */
+  readonly slack?: SlackConfig;
 }
 
 /** GitHub's reaction set, as the REST API names it. */
@@ -397,6 +403,7 @@ const deploymentsSchema = z
       })
       .max(50, 'keep repositories to at most 50')
       .optional(),
+    'rollback-workflow': rollbackWorkflowSchema.optional(),
   })
   .strict();
 
@@ -438,6 +445,7 @@ const configSchema = z
       )
       .optional(),
     deployments: deploymentsSchema.optional(),
+    slack: slackSchema.optional(),
   })
   .strict();
 
@@ -699,7 +707,9 @@ function normalize(
     deployments: {
       whileFrozen: deployments?.['while-frozen'] ?? 'reject',
       repositories: (deployments?.repositories ?? []).flatMap((slug) => toRepo(slug) ?? []),
+      ...(deployments?.['rollback-workflow'] ? { rollbackWorkflow: deployments['rollback-workflow'] } : {}),
     },
+    ...slackConfigOf(raw.slack),
   };
 }
 

@@ -19,7 +19,7 @@ import {
   readIncidentMarker,
   stateOnly,
 } from '../domain/event-log';
-import { repoSlug, type Incident, type RepoRef, type TimelineEntry } from '../domain/incident';
+import { repoSlug, type EntryVia, type Incident, type RepoRef, type TimelineEntry } from '../domain/incident';
 import type { CommentRecord, IssueGateway, IssuePatch, IssueRecord } from '../github/issue-gateway';
 import {
   assigneesFor,
@@ -52,8 +52,8 @@ export interface IncidentContextDeps {
   readonly renderer: Renderer;
   /** GitHub login of the person (or bot) acting. */
   readonly actor: string;
-  /** The face every entry is written through, when not the person's own client (e.g. an agent over MCP). */
-  readonly via?: string;
+  /** Whom entries speak for when written through a chat (Slack) or an agent (MCP), not the person's own client. */
+  readonly via?: EntryVia;
   readonly now?: () => Date;
   readonly newKey?: () => string;
   /** How long the view write after a landed entry is retried while GitHub fails (default 20 s). */
@@ -206,7 +206,7 @@ export class IncidentContext {
   }
 
   /** Key, time and author of a new entry; a caller-provided key and time make a retry (or a queued entry) land once. */
-  stamp(key?: string, at?: string): { key: string; at: string; by: string; via?: string } {
+  stamp(key?: string, at?: string): { key: string; at: string; by: string; via?: EntryVia } {
     const via = this.deps.via ? { via: this.deps.via } : {};
     return { key: key ?? this.newKey(), at: at ?? this.now().toISOString(), by: this.deps.actor, ...via };
   }

@@ -14,7 +14,7 @@ import { userLine } from '../domain/markdown';
 import { durationBetween } from '../domain/render';
 import type { UseCaseDeps } from './use-case';
 import { recentIncidentIssues } from './list-incidents';
-import { summarizeIncident, type IncidentSummary } from './freeze';
+import { summarizeIncident, type IncidentSummary } from './freeze-report';
 import { stateEntries, ViewSync } from './view-sync';
 import { PeopleReminders, type PeopleReminder, type RetroDueRow } from './people-reminders';
 

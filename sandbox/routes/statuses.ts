@@ -17,13 +17,16 @@ function listPulls(ctx: RequestContext): Reply {
   if (!['open', 'closed', 'all'].includes(state))
     throw validationFailed({ resource: 'Search', field: 'state', code: 'invalid' });
   const base = ctx.query.get('base');
+  // `head` is `owner:branch` (the branch alone is also accepted, as GitHub does).
+  const head = ctx.query.get('head')?.replace(/^[^:]*:/, '') ?? null;
   const direction = ctx.query.get('direction') === 'asc' ? 'asc' : 'desc';
   const sort = ctx.query.get('sort') ?? 'created';
   const pulls = repo.issues.filter(
     (issue) =>
       issue.pullRequest &&
       (state === 'all' || issue.state === state) &&
-      (base === null || (issue.pull?.baseRef ?? 'main') === base),
+      (base === null || (issue.pull?.baseRef ?? 'main') === base) &&
+      (head === null || issue.pull?.headRef === head),
   );
   const sorted = sortBy(pulls, (issue) => (sort === 'updated' ? issue.updated_at : issue.created_at), direction);
   return pageOf(ctx, sorted, (issue) => ctx.payloads.pullSimple(repo, issue, ctx.actor.user));

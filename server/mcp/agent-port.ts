@@ -12,6 +12,7 @@ import { LogEntry } from '../../core/use-cases/log-entry';
 import { PostUpdate } from '../../core/use-cases/post-update';
 import { ShowIncident } from '../../core/use-cases/show-incident';
 import { SimilarIncidents } from '../../core/use-cases/similar-incidents';
+import { suspectsFor, type LocalCommits, type SuspectsResult } from '../../core/use-cases/suspects';
 import { incidentContext, incidentHistory, type Connection } from '../../core/wiring';
 
 export type IncidentState = 'active' | 'resolved' | 'all';
@@ -36,8 +37,7 @@ export interface AgentPort {
   getIncident(number: number): Promise<Incident>;
   /** Absent without a checkout to carry references through git. */
   readonly history?: (path: string, lines?: LineRange) => Promise<PastMention[]>;
-  /** Absent where suspects cannot be computed. */
-  readonly suspects?: (number: number, environment?: string) => Promise<unknown>;
+  suspects(number: number, environment?: string): Promise<SuspectsResult>;
   declare(request: DeclareRequest): Promise<DeclareOutcome>;
   log(number: number, kind: LogKind, text: string): Promise<TimelineEntry>;
   update(number: number, text: string, status?: Milestone): Promise<Incident>;
@@ -47,22 +47,25 @@ export interface AgentPortOptions {
   readonly connection: Connection;
   /** The token's login: who every write is attributed to. */
   readonly actor: () => Promise<string>;
-  /** The checked-out repository, for incident_history. */
-  readonly git?: GitRepository;
+  /** The checked-out repository, for incident_history and the files of suspect commits. */
+  readonly git?: GitRepository & LocalCommits;
+  /** The CODEOWNERS file's text, a tie-breaker for suspects. */
+  readonly codeowners?: string;
   readonly codeRepo?: RepoRef;
   readonly now?: () => Date;
 }
 
-/** Entries written by an agent say so, next to the token's login. */
-export const AGENT_VIA = 'an agent (MCP)';
+/** Entries written by an agent say so, next to the token's login (rendered "@login via an agent (MCP)"). */
+export const AGENT_CHAT = 'mcp';
 
 export function agentPort(options: AgentPortOptions): AgentPort {
   const { connection } = options;
   const { config, gateway } = connection;
   const context = async () => {
+    const actor = await options.actor();
     const made = incidentContext(connection, {
-      actor: await options.actor(),
-      via: AGENT_VIA,
+      actor,
+      via: { chat: AGENT_CHAT, user: actor, login: actor },
       ...(options.now ? { now: options.now } : {}),
     });
     return made;
@@ -100,6 +103,14 @@ export function agentPort(options: AgentPortOptions): AgentPort {
           },
         }
       : {}),
+    async suspects(number, environment) {
+      const incident = await new ShowIncident(await context()).run(number);
+      const suspects = suspectsFor(connection, {
+        ...(options.git ? { local: options.git } : {}),
+        ...(options.codeowners !== undefined ? { codeowners: options.codeowners } : {}),
+      });
+      return suspects.run({ incident, ...(environment ? { environment } : {}) });
+    },
     async declare(request) {
       const use = await context();
       const draft = { title: request.title, services: request.services, private: false, drill: false };

@@ -10,7 +10,7 @@ import {
   type Incident,
   type TimelineEntry,
 } from '../../core/domain/incident';
-import { formatTime, KIND_LABELS, summarizeEntry } from '../../core/domain/render';
+import { formatTime, KIND_LABELS, summarizeEntry, viaText } from '../../core/domain/render';
 
 export const QUOTE_OPEN = '<incident-content>';
 export const QUOTE_CLOSE = '</incident-content>';
@@ -87,7 +87,7 @@ export function entryOf(entry: TimelineEntry): z.infer<typeof timelineEntry> {
     kind: entry.kind,
     at: entry.at,
     by: entry.by,
-    via: entry.via ?? null,
+    via: viaText(entry) ?? null,
     text: summarizeEntry(entry),
     destructive: 'destructive' in entry && entry.destructive === true,
     url: entry.url ?? null,
@@ -130,9 +130,7 @@ export function incidentText(incident: Incident): string {
   const timeline = incident.timeline
     .map((e) => {
       const label = KIND_LABELS[e.kind].label;
-      const marks = ['destructive' in e && e.destructive ? 'destructive' : '', e.via ? `via ${e.via}` : ''].filter(
-        Boolean,
-      );
+      const marks = ['destructive' in e && e.destructive ? 'destructive' : '', viaText(e) ?? ''].filter(Boolean);
       return `- ${formatTime(e.at)} ${label} by @${e.by}${marks.length ? ` (${marks.join(', ')})` : ''}: ${summarizeEntry(e)}`;
     })
     .join('\n');

@@ -22,6 +22,27 @@ import {
   timelineEntry,
 } from './incident-content';
 
+const deploy = z.object({ sha: z.string(), deployedAt: z.string() }).nullable();
+const suspectsShape = {
+  incident: z.number().int(),
+  environment: z.string().nullable(),
+  repository: z.string().describe('owner/name where the deployments were read'),
+  lastGood: deploy,
+  deployed: deploy,
+  suspects: z.array(
+    z.object({
+      sha: z.string(),
+      message: z.string().describe('quoted incident content: the commit message'),
+      author: z.string(),
+      pr: z.object({ number: z.number(), title: z.string(), url: z.string(), author: z.string() }).nullable(),
+      files: z.array(z.string()),
+      score: z.number(),
+      reasons: z.array(z.string()),
+    }),
+  ),
+  note: z.string().optional().describe('why there are no suspects'),
+};
+
 export const SERVER_NAME = 'firebreak';
 export const SERVER_VERSION = '0.1.0';
 
@@ -186,13 +207,25 @@ export function createMcpServer(port: AgentPort, options: McpOptions): McpServer
         number: z.number().int().positive().describe('the incident issue number'),
         environment: z.string().min(1).optional().describe("one environment instead of the incident's"),
       },
+      outputSchema: suspectsShape,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     ({ number, environment }) =>
       safely(async () => {
-        if (!port.suspects) throw new Error('Suspect changes are not available on this server.');
-        const result = (await port.suspects(number, environment)) as Record<string, unknown>;
-        return answer(`${QUOTE_NOTE}\n${quoted(JSON.stringify(result, null, 2))}`, result);
+        const result = await port.suspects(number, environment);
+        const lines = result.suspects.map(
+          (s, i) =>
+            `${i + 1}. ${s.sha.slice(0, 7)} by @${s.author}${s.pr ? ` (#${s.pr.number})` : ''}, score ${s.score}: ` +
+            `${s.message.split('\n')[0] ?? ''} [${s.reasons.join('; ')}]`,
+        );
+        const head =
+          `${result.suspects.length} suspect change(s) for #${number} in ${result.environment ?? 'no environment'}` +
+          (result.deployed ? `; deployed ${result.deployed.sha.slice(0, 7)} at ${result.deployed.deployedAt}` : '') +
+          (result.lastGood ? `; last good ${result.lastGood.sha.slice(0, 7)}` : '') +
+          (result.note ? `. ${result.note}` : '.');
+        return answer([head, ...(lines.length ? [QUOTE_NOTE, quoted(lines.join('\n'))] : [])].join('\n'), {
+          ...result,
+        });
       }),
   );
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { defaultConfig } from '../../core/domain/config';
 import { GitHubError } from '../../core/domain/errors';
-import { checkFreeze } from '../../core/use-cases/freeze';
+import { checkFreeze } from '../../core/use-cases/freeze-decision';
 import { OctokitIssueGateway } from '../../core/github/issue-gateway';
 import { createRenderer } from '../../core/domain/render';
 import { Status } from '../../core/use-cases/status';

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { FirebreakError } from '../../core/domain/errors';
 import { incidentMarker, initialState, markerHash, readMarker } from '../../core/domain/event-log';
 import type { Declaration } from '../../core/domain/incident';
-import { checkFreeze } from '../../core/use-cases/freeze';
+import { checkFreeze } from '../../core/use-cases/freeze-decision';
 import { Status } from '../../core/use-cases/status';
 import { createRenderer } from '../../core/domain/render';
 import { createGitHubClient } from '../../core/github/github-client';

@@ -17,6 +17,8 @@ import { DEFAULT_USERS } from '../../sandbox/server';
 import { ADMIN_TOKEN, REPO_SLUG, useSandbox, wired } from '../support/fixtures';
 import { agentPort } from '../../server/mcp/agent-port';
 import { createMcpServer, READ_TOOLS, WRITE_TOOLS } from '../../server/mcp/mcp-server';
+import { GitCli } from '../../core/git-cli';
+import { HISTORY_CONFIG, seedHistory } from '../support/deploy-history';
 import { serveProcess } from './support';
 
 const ROOT = join(__dirname, '..', '..');
@@ -64,7 +66,7 @@ function httpClient(url: string, token = MCP_TOKEN): Promise<Client> {
 async function showJson(
   apiUrl: string,
   number: number,
-): Promise<{ timeline: { kind: string; text?: string; via?: string }[] }> {
+): Promise<{ timeline: { kind: string; text?: string; via?: { chat: string; login?: string } }[] }> {
   const cwd = mkdtempSync(join(tmpdir(), 'firebreak-show-'));
   const { stdout } = await promisify(execFile)(
     process.execPath,
@@ -177,7 +179,7 @@ describe('MCP server', function () {
         const entries = shown.timeline.filter((e) => e.kind === 'action');
         assert.equal(entries.length, 1);
         assert.equal(entries[0]?.text, 'Scaled the webhook workers from 2 to 6.');
-        assert.equal(entries[0]?.via, 'an agent (MCP)');
+        assert.deepEqual(entries[0]?.via, { chat: 'mcp', user: 'firebreak-dev', login: 'firebreak-dev' });
         const incidents = sandbox()
           .store.issues(REPO_SLUG)
           .filter((i) => i.title === 'Payments webhook queue backs up');
@@ -240,7 +242,7 @@ describe('MCP server', function () {
           assert.equal(logged.isError, undefined, text(logged));
           const entry = (logged.structuredContent as { entry: { by: string; via: string } }).entry;
           assert.equal(entry.by, 'firebreak-dev');
-          assert.equal(entry.via, 'an agent (MCP)');
+          assert.equal(entry.via, '@firebreak-dev via an agent (MCP)');
         } finally {
           await client.close();
         }
@@ -289,11 +291,50 @@ describe('MCP tools', () => {
         assert.equal(tool.inputSchema.type, 'object');
         const writes = (WRITE_TOOLS as readonly string[]).includes(tool.name);
         assert.equal(tool.annotations?.readOnlyHint, !writes, `${tool.name}'s readOnlyHint`);
-        if (tool.name !== 'suspect_changes') assert.ok(tool.outputSchema, `${tool.name} has an output schema`);
+        assert.ok(tool.outputSchema, `${tool.name} has an output schema`);
       }
       const declare = tools.find((t) => t.name === 'declare_incident');
       const severity = (declare?.inputSchema.properties?.['severity'] ?? {}) as { enum?: string[] };
       assert.deepEqual(severity.enum, ['critical', 'major', 'minor', 'triage']);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('MCP suspect_changes', () => {
+  const sandbox = useSandbox();
+
+  it('answers as firebreak suspects does: the change under the incident service first', async () => {
+    const history = seedHistory(sandbox());
+    const w = wired(sandbox(), { config: HISTORY_CONFIG });
+    const declared = await new DeclareIncident(w.serviceAs({ now: history.declareAt })).run({
+      title: 'Payments fail',
+      severity: 'critical',
+      services: ['checkout'],
+    });
+    const server = createMcpServer(
+      agentPort({
+        connection: w.connection,
+        actor: () => Promise.resolve('firebreak-dev'),
+        git: new GitCli(history.repo.dir),
+      }),
+      { writes: false },
+    );
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'firebreak-test', version: '1.0.0' });
+    await client.connect(clientSide);
+    try {
+      const result = await call(client, 'suspect_changes', { number: declared.number });
+      assert.equal(result.isError, undefined, text(result));
+      const found = result.structuredContent as { environment: string; suspects: { sha: string }[] };
+      assert.equal(found.environment, 'production');
+      assert.deepEqual(
+        found.suspects.map((s) => s.sha),
+        [history.checkout, history.docs, history.search],
+      );
+      assert.match(text(result), /<incident-content>/);
     } finally {
       await client.close();
     }
