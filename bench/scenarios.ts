@@ -3,11 +3,11 @@
 // them at several latencies; test/bench/budgets.test.ts counts their requests at 0 ms.
 import { defaultConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
 import { FollowUps } from '../core/use-cases/follow-ups';
-import { checkFreeze, readFreezeIssues } from '../core/use-cases/freeze';
+import { checkFreeze, readFreezeIssues } from '../core/use-cases/freeze-decision';
 import { OctokitCommitStatusGateway } from '../core/github/commit-statuses';
-import { syncFreezeStatuses, type IssueEventChange } from '../core/use-cases/freeze-statuses';
+import { syncFreezeStatuses } from '../core/use-cases/freeze-statuses';
 import { silentLogger, type ClientOptions } from '../core/github/github-client';
-import type { IncidentService } from '../core/use-cases/incident-service';
+import type { IncidentContext } from '../core/use-cases/incident-context';
 import type { Incident, RepoRef } from '../core/domain/incident';
 import { trustOf } from '../core/domain/trust';
 import { incidentFromIssue } from '../core/domain/issue-view';
@@ -15,7 +15,7 @@ import { createRenderer, type Renderer } from '../core/domain/render';
 import { Status, type StatusResult } from '../core/use-cases/status';
 import { AlertIntake } from '../core/use-cases/alerts';
 import { StatusPage } from '../core/use-cases/status-page';
-import { connect, incidentHistory, incidentService } from '../core/wiring';
+import { connect, incidentHistory, incidentContext } from '../core/wiring';
 import type { GitRepository } from '../core/use-cases/incident-history';
 import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
 import { openSession, type Session } from '../extension/session';
@@ -59,7 +59,7 @@ export function edge(e: Env, repo: string) {
     client: connection.client,
     gateway: connection.gateway,
     authority: connection.authority,
-    service: incidentService(connection, { actor: ACTOR }),
+    service: incidentContext(connection, { actor: ACTOR }),
   };
 }
 
@@ -85,7 +85,8 @@ export function declareOp(e: Env, repo: string, n: number): Op {
 
 export function logOp(e: Env, repo: string, incident: Incident, n: number): Op {
   const { service } = edge(e, repo);
-  return () => new LogEntry(service).run(incident, { kind: 'observation', text: `Benchmark observation ${n}: p95 is 1.2 s.` });
+  return () =>
+    new LogEntry(service).run(incident, { kind: 'observation', text: `Benchmark observation ${n}: p95 is 1.2 s.` });
 }
 
 export function severityOp(e: Env, repo: string, incident: Incident): Op {
@@ -111,7 +112,7 @@ export function alertReceiver(e: Env, repo: string): { deliver(fingerprint: stri
     gateway: connection.gateway,
     renderer: e.renderer,
     authority: connection.authority,
-    service: incidentService(connection, { actor: ACTOR }),
+    service: incidentContext(connection, { actor: ACTOR }),
   });
   return {
     deliver: (fingerprint) => () =>
@@ -127,7 +128,7 @@ export function alertReceiver(e: Env, repo: string): { deliver(fingerprint: stri
 }
 
 /** A change's answer, then the check that follows it (one read), as the CLI waits for it before exiting. */
-async function settled<T>(service: IncidentService, change: Promise<T>): Promise<T> {
+async function settled<T>(service: IncidentContext, change: Promise<T>): Promise<T> {
   const result = await change;
   await service.settle();
   return result;
@@ -142,7 +143,10 @@ export function statusOp(e: Env, repo: string, incident: Incident): Op {
 /** `show` twice on one client: the first reads everything, the second is answered 304 throughout. */
 export function showOps(e: Env, repo: string, issueNumber: number): { first: Op; again: Op } {
   const { service } = edge(e, repo);
-  return { first: () => new ShowIncident(service).run(issueNumber), again: () => new ShowIncident(service).run(issueNumber) };
+  return {
+    first: () => new ShowIncident(service).run(issueNumber),
+    again: () => new ShowIncident(service).run(issueNumber),
+  };
 }
 
 /** A checkout where nothing changed since the entries were logged: git is local, the budget is GitHub's. */
@@ -176,20 +180,18 @@ export function seedPulls(sandbox: Sandbox, repo: string, count: number): void {
 }
 
 /**
- * The Action's status sync on an `issues` event (mode: freeze): the incident list, the open pull requests, the
- * default branch's status, and a write where the state flips. `change` is the event (what it did to which issue).
+ * The Action's status sync on an `issues` event (mode: freeze): the incident list and the default branch's status
+ * (the record of the last decision); when the decision differs, the open pull requests and a write per flip.
  */
-export function freezeStatusSyncOp(e: Env, repo: string, change: () => IssueEventChange): Op {
+export function freezeStatusSyncOp(e: Env, repo: string): Op {
   const { gateway, client, authority } = edge(e, repo);
-  return async () => {
-    const event = change();
-    return syncFreezeStatuses(new OctokitCommitStatusGateway(gateway.repo, client), {
+  return async () =>
+    syncFreezeStatuses(new OctokitCommitStatusGateway(gateway.repo, client), {
       config: e.config,
-      read: await readFreezeIssues(gateway, e.config, { authority, alsoIssues: [event.issue] }),
-      change: event,
+      read: await readFreezeIssues(gateway, e.config, { authority }),
+      authority,
       defaultBranch: 'main',
     });
-  };
 }
 
 export function followUpsOp(e: Env, repo: string, issueNumber: number): Op {

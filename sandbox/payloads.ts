@@ -389,6 +389,27 @@ export class Payloads {
       user: owner,
       repo: this.repository(repo, viewer),
     });
+    // A fork's head: its own owner and name, `fork: true` (the sandbox keeps no fork repositories of its own).
+    const forkBranch = (fullName: string, ref: string, sha: string) => {
+      const [forkOwner = '', forkName = ''] = fullName.split('/');
+      const user = this.simpleUser(forkOwner);
+      const base = this.repository(repo, undefined);
+      return {
+        label: `${forkOwner}:${ref}`,
+        ref,
+        sha,
+        user,
+        repo: {
+          ...base,
+          id: repo.id + 7_000_000,
+          name: forkName,
+          full_name: fullName,
+          owner: user,
+          fork: true,
+          html_url: `${this.urls.web}/${fullName}`,
+        },
+      };
+    };
     const assignees = issue.assignees.map((login) => this.simpleUser(login));
     const baseSha = this.store.resolveRef(repo, pull.baseRef) ?? '0'.repeat(40);
     return {
@@ -422,7 +443,7 @@ export class Payloads {
       assignees,
       requested_reviewers: [],
       requested_teams: [],
-      head: branch(pull.headRef, pull.headSha),
+      head: pull.headRepo ? forkBranch(pull.headRepo, pull.headRef, pull.headSha) : branch(pull.headRef, pull.headSha),
       base: branch(pull.baseRef, baseSha),
       _links: {
         self: { href: url },

@@ -7,6 +7,7 @@ export * from './config/roles';
 export * from './config/schema';
 export * from './config/services';
 export * from './config/severities';
+export * from './config/slack';
 export { formatDuration, MAX_DURATION_MINUTES, parseDuration, parseRepo } from './config/shared';
 export * from './config/status-page';
 export * from './config/timeline-reaction';

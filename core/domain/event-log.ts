@@ -139,7 +139,18 @@ const codeRef = z.object({
   snippet: z.string().optional(),
   language: z.string().optional(),
 });
-const base = { key: z.string().min(1).max(200), at: isoDate, prev: z.string().max(100).optional() };
+const via = z.object({
+  chat: z.string().min(1).max(40),
+  user: z.string().min(1).max(100),
+  login: z.string().max(100).optional(),
+  name: z.string().max(200).optional(),
+});
+const base = {
+  key: z.string().min(1).max(200),
+  at: isoDate,
+  prev: z.string().max(100).optional(),
+  via: via.optional(),
+};
 const entrySchema = z.discriminatedUnion('kind', [
   z.object({
     ...base,
@@ -199,6 +210,14 @@ const entrySchema = z.discriminatedUnion('kind', [
     kind: z.literal('break'),
     minutes: z.number().int().positive().max(1440),
     text: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('channel'),
+    chat: z.string().min(1).max(40),
+    channel: z.string().min(1).max(100),
+    name: z.string().min(1).max(200),
+    url: z.string().optional(),
   }),
 ]);
 

@@ -11,7 +11,7 @@ import { entriesFromComments } from '../domain/event-log';
 import { isActive, LEAD, type Incident } from '../domain/incident';
 import { incidentFromIssue } from '../domain/issue-view';
 import type { IssueRecord } from '../github/issue-gateway';
-import type { IncidentService } from './incident-service';
+import type { IncidentContext } from './incident-context';
 import type { UseCaseDeps } from './use-case';
 import type { Authority } from '../authority';
 import { authorityFor, trustForComments, trustForIssues } from './writers';
@@ -35,7 +35,7 @@ export interface AlertOutcome {
 
 export interface AlertIntakeDeps extends UseCaseDeps {
   /** The service acting as the receiver (a GitHub App's bot, or the token's user). */
-  readonly service: IncidentService;
+  readonly service: IncidentContext;
 }
 
 interface Listed {
@@ -162,7 +162,10 @@ export class AlertIntake {
       labels: alert.status === 'resolved' ? [...labels, ALERT_RESOLVED_LABEL] : labels,
     });
     if (alert.status === 'resolved' && decision.autoResolve && !(await this.personActed(incident))) {
-      await new ResolveIncident(this.deps.service).run(incident.number, `Resolved automatically: ${source} reports the alert resolved.`);
+      await new ResolveIncident(this.deps.service).run(
+        incident.number,
+        `Resolved automatically: ${source} reports the alert resolved.`,
+      );
       return { result: 'resolved', ...at };
     }
     return { result: 'observed', ...at };

@@ -11,7 +11,8 @@ import { repoSlug, type RepoRef } from '../domain/incident';
 import type { DeploymentReviewGateway, ReviewState } from '../github/deployment-reviews';
 import type { IssueGateway } from '../github/issue-gateway';
 import type { Authority } from '../authority';
-import { decideFreeze, freezingList, readFreezeIssues, type FreezeDecision, type FreezeIssues } from './freeze';
+import { decideFreeze, readFreezeIssues, type FreezeDecision, type FreezeIssues } from './freeze-decision';
+import { freezingList } from './freeze-report';
 
 /** What a `deployment_protection_rule` delivery asks (action `requested`). */
 export interface ProtectionRuleRequest {

@@ -22,6 +22,7 @@ import {
 } from '../domain/status-page';
 import type { IssueRecord } from '../domain/records';
 import type { UseCaseDeps } from './use-case';
+import { recentIncidentIssues } from './list-incidents';
 
 /** The label of scheduled maintenance issues. */
 export const MAINTENANCE_LABEL = 'maintenance';
@@ -47,22 +48,15 @@ export interface StatusPageResult {
 }
 
 export class StatusPage {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: StatusPageDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: StatusPageDeps) {}
 
   async build(options: StatusPageOptions = {}): Promise<StatusPageResult> {
     const { gateway, config } = this.deps;
-    const now = this.now();
-    const windowStart = new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString();
+    const now = this.deps.now?.() ?? new Date();
     // Compiled first: a template that does not compile fails before any request.
     const siteRenderer = this.deps.siteRenderer ?? createSiteRenderer();
-    const [open, closed, maintenanceIssues] = await Promise.all([
-      gateway.listIssues({ labels: [config.labels.incident], state: 'open' }),
-      // `since` is on updated_at: a superset of the incidents resolved in the window, never the whole archive.
-      gateway.listIssues({ labels: [config.labels.incident], state: 'closed', since: windowStart }),
+    const [{ open, closed }, maintenanceIssues] = await Promise.all([
+      recentIncidentIssues(gateway, config, now, HISTORY_DAYS),
       // Open maintenance only: a closed one is over or cancelled.
       gateway.listIssues({ labels: [MAINTENANCE_LABEL], state: 'open' }),
     ]);

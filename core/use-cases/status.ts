@@ -13,7 +13,8 @@ import { incidentFromIssue } from '../domain/issue-view';
 import { userLine } from '../domain/markdown';
 import { durationBetween } from '../domain/render';
 import type { UseCaseDeps } from './use-case';
-import { summarizeIncident, type IncidentSummary } from './freeze';
+import { recentIncidentIssues } from './list-incidents';
+import { summarizeIncident, type IncidentSummary } from './freeze-report';
 import { stateEntries, ViewSync } from './view-sync';
 import { PeopleReminders, type PeopleReminder, type RetroDueRow } from './people-reminders';
 import type { Trust } from '../domain/trust';
@@ -160,15 +161,11 @@ export class Status {
 
   async run(options: StatusOptions = {}): Promise<StatusResult> {
     const { gateway, config } = this.deps;
-    const now = this.now();
+    const now = this.deps.now?.() ?? new Date();
     const days = options.metricsDays ?? 90;
-    const windowStart = new Date(now.getTime() - days * 86_400_000).toISOString();
     // Summary issue first: a wrong number should fail before anything is posted.
     const digestIssue = options.summaryIssue !== undefined ? await this.digestIssue(options.summaryIssue) : undefined;
-    const [listed, closed] = await Promise.all([
-      gateway.listIssues({ labels: [config.labels.incident], state: 'open' }),
-      gateway.listIssues({ labels: [config.labels.incident], state: 'closed', since: windowStart }),
-    ]);
+    const { open: listed, closed, since: windowStart } = await recentIncidentIssues(gateway, config, now, days);
     const warnings: string[] = [];
     const repaired: number[] = [];
     const open: IssueRecord[] = [];

@@ -33,8 +33,11 @@ describe('action: freeze', function () {
   });
 
   it('fails while a critical incident is active, naming it, its lead and how to bypass', async () => {
-    const incident = await new DeclareIncident(world(sandbox())
-      .service()).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const incident = await new DeclareIncident(world(sandbox()).service()).run({
+      title: 'Checkout down',
+      severity: 'critical',
+      lead: 'octo-lead',
+    });
     const run = await runAction(sandbox(), {
       inputs: { mode: 'freeze' },
       eventName: 'pull_request',
@@ -108,7 +111,10 @@ describe('action: freeze', function () {
     const pullRequest = { pull_request: { number: 9 }, repository: { default_branch: 'main' } };
 
     it('cannot switch its own freeze off: the config comes from the default branch, and the edit is reported', async () => {
-      const incident = await new DeclareIncident(world(sandbox()).service()).run({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(world(sandbox()).service()).run({
+        title: 'Checkout down',
+        severity: 'critical',
+      });
       const run = await runAction(sandbox(), {
         inputs: { mode: 'freeze' },
         eventName: 'pull_request',
@@ -166,8 +172,10 @@ describe('action: freeze', function () {
   });
 
   it('reads the incidents of the repository the default branch’s config names', async () => {
-    const incident = await new DeclareIncident(world(sandbox(), { repo: 'acme/incidents' })
-      .service()).run({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(world(sandbox(), { repo: 'acme/incidents' }).service()).run({
+      title: 'Checkout down',
+      severity: 'critical',
+    });
     sandbox().store.putFileDirect(REPO, '.github/incidents.yml', 'repository: acme/incidents\n');
     const run = await runAction(sandbox(), {
       inputs: { mode: 'freeze' },

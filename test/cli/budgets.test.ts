@@ -1,7 +1,7 @@
 // The CLI's request budgets, measured as a person runs it: one process per command, counting what the sandbox
 // received. A token's first command learns who it belongs to (GET /user) and colors the labels GitHub created on
 // first use; after that: declare 2 (the active list for the one-team check, then the issue; 1 with --force), log 1,
-// severity/status/role by number 3.
+// severity/status/role by number 4 in 3 round trips (the issue and its comments read together, entry, view).
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -74,7 +74,7 @@ describe('firebreak CLI: requests per process', function () {
     assert.ok(!cached.includes(TOKEN));
   });
 
-  it('severity, status and role changes by number cost 3 (read, entry, view) once their labels exist', async () => {
+  it("severity, status and role changes by number cost 5 (issue and comments together, entry with the writer's permission, view) once their labels exist", async () => {
     const declared = await cli('declare', '--title', 'Search is down', '--severity', 'minor');
     const number = /#(\d+)/.exec(declared.stdout)?.[1] ?? '';
     // Each label's first use creates it grey; a first change of each kind also colors it. Count the second change.
@@ -89,8 +89,8 @@ describe('firebreak CLI: requests per process', function () {
       ['update', number, '--text', 'Still watching', '--status', 'monitoring'],
     ]) {
       const change = await cli(...args);
-      // + the token user's permission, read with the entry (see above).
-      assert.equal(change.requests.length, 3 + 1, `${args.join(' ')}:\n${change.requests.join('\n')}`);
+      // Issue and comments (read together), entry, view, + the token user's permission, read with the entry (see above).
+      assert.equal(change.requests.length, 4 + 1, `${args.join(' ')}:\n${change.requests.join('\n')}`);
     }
   });
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { entryMarker } from '../../core/domain/event-log';
 import type { Incident, TimelineEntry } from '../../core/domain/incident';
-import { checkFreeze } from '../../core/use-cases/freeze';
+import { checkFreeze } from '../../core/use-cases/freeze-decision';
 import { Status } from '../../core/use-cases/status';
 import { DEFAULT_USERS } from '../../sandbox/server';
 import type { AuthorAssociation } from '../../sandbox/store';
@@ -98,8 +98,10 @@ describe("who may act: GitHub's permission, not author_association", () => {
 
   it('a permission lookup that fails leaves show working and the author untrusted for state', async () => {
     const incident = await new DeclareIncident(lead()).run({ title: 'Checkout down', severity: 'critical' });
-    await new ChangeSeverity(world(sandbox(), { token: WRITER.token })
-      .service({ actor: WRITER.login })).run(incident.number, 'minor');
+    await new ChangeSeverity(world(sandbox(), { token: WRITER.token }).service({ actor: WRITER.login })).run(
+      incident.number,
+      'minor',
+    );
     sandbox().failNext('http503', 50, { method: 'GET', pathIncludes: `/collaborators/${WRITER.login}/permission` });
     const shown = await new ShowIncident(lead()).run(incident.number);
     assert.equal(shown.severity, 'critical', "the writer's entry is not followed while GitHub cannot say who they are");

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { GitHubError } from '../../core/domain/errors';
 import { readIncidentMarker, readMarker } from '../../core/domain/event-log';
 import type { Incident } from '../../core/domain/incident';
-import type { IncidentService } from '../../core/use-cases/incident-service';
+import type { IncidentContext } from '../../core/use-cases/incident-context';
 import { Status } from '../../core/use-cases/status';
 import { viewDifferences, viewOfTimeline } from '../../core/use-cases/view-sync';
 import { createRenderer } from '../../core/domain/render';
@@ -54,7 +54,7 @@ interface Change {
   readonly loaded: boolean;
 }
 
-function apply(service: IncidentService, ref: number | Incident, change: Change, i: number): Promise<unknown> {
+function apply(service: IncidentContext, ref: number | Incident, change: Change, i: number): Promise<unknown> {
   return applyChange(service, ref, change, i, HOLDERS);
 }
 
@@ -77,7 +77,10 @@ describe('the view converges on the timeline', function () {
         fc.integer({ min: 0, max: 8 }),
         async (changes, latency) => {
           const setup = serviceFor(sandbox());
-          const declared = await new DeclareIncident(setup.service).run({ title: 'Checkout returns 500s', severity: 'minor' });
+          const declared = await new DeclareIncident(setup.service).run({
+            title: 'Checkout returns 500s',
+            severity: 'minor',
+          });
           const scribe = await new AssignRole(setup.service).run(declared, 'scribe', 'octo-scribe');
           sandbox().setLatency(latency);
           const services = changes.map((c) => {

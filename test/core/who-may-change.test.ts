@@ -7,7 +7,7 @@ import { entryHash, incidentMarker, initialState, markerHash, readMarker } from 
 import type { Declaration } from '../../core/domain/incident';
 import { postWebhook, statusMessage } from '../../core/chat/webhook';
 import { summarizeEntry } from '../../core/domain/render';
-import { checkFreeze } from '../../core/use-cases/freeze';
+import { checkFreeze } from '../../core/use-cases/freeze-decision';
 import { Status } from '../../core/use-cases/status';
 import { DEFAULT_USERS } from '../../sandbox/server';
 import { call, useSandbox } from '../sandbox/support';

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { FirebreakError } from '../../core/domain/errors';
 import type { Incident } from '../../core/domain/incident';
 import { createRenderer } from '../../core/domain/render';
-import type { IncidentService } from '../../core/use-cases/incident-service';
+import type { IncidentContext } from '../../core/use-cases/incident-context';
 import { Status } from '../../core/use-cases/status';
 import { applyChange } from '../support/changes';
 import { viewDifferences, viewOfTimeline } from '../../core/use-cases/view-sync';
@@ -49,7 +49,7 @@ const change = fc.record({
   loaded: fc.boolean(),
 });
 
-function apply(service: IncidentService, ref: number | Incident, c: Change, i: number): Promise<unknown> {
+function apply(service: IncidentContext, ref: number | Incident, c: Change, i: number): Promise<unknown> {
   return applyChange(
     service,
     ref,
@@ -86,7 +86,10 @@ describe('reliability: concurrent changes (the view follows the timeline)', func
         fc.asyncProperty(fc.array(change, { minLength: 2, maxLength: 5 }), async (changes) => {
           schedules++;
           const first = clients[0]!;
-          const declared = await new DeclareIncident(first.service).run({ title: `Concurrent ${schedules}`, severity: 'minor' });
+          const declared = await new DeclareIncident(first.service).run({
+            title: `Concurrent ${schedules}`,
+            severity: 'minor',
+          });
           if (faulty) sandbox.injectFaults(faultPlan(SEED + schedules));
           try {
             await Promise.all(

@@ -213,7 +213,10 @@ describe('reliability: hostile titles and texts', function () {
                     ...(c.code ? { code: c.code } : {}),
                   });
                   writes++;
-                  const updated = await new PostUpdate(service).run(incident, { text: some(c.update), status: 'identified' });
+                  const updated = await new PostUpdate(service).run(incident, {
+                    text: some(c.update),
+                    status: 'identified',
+                  });
                   writes += 2;
                   await new AssignRole(service).run(updated, 'lead', 'oncall-2', c.note);
                   writes += 2;

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { defaultConfig } from '../../core/domain/config';
 import { entriesFromComments, fold, initialState, readIncidentMarker, stateOnly } from '../../core/domain/event-log';
 import type { Declaration, IncidentState, TimelineEntry } from '../../core/domain/incident';
-import { IncidentService } from '../../core/use-cases/incident-service';
+import { IncidentContext } from '../../core/use-cases/incident-context';
 import type { CommentRecord, IssueGateway, IssuePatch, IssueRecord } from '../../core/github/issue-gateway';
 import { assigneesFor, incidentFromComments, labelsFor } from '../../core/domain/issue-view';
 import { createRenderer, renderEntryComment, renderIncidentBody } from '../../core/domain/render';
@@ -355,7 +355,7 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
           fc.asyncProperty(specs(), issueArbitrary(), async (list, { issue }) => {
             const { comments } = build(list);
             const gateway = new OneIssueGateway(issue, comments);
-            const service = new IncidentService({ config, gateway, renderer, actor: 'oncall-1' });
+            const service = new IncidentContext({ config, gateway, renderer, actor: 'oncall-1' });
             const first = await new RepairIncident(service).run(1);
             const writes = gateway.writes;
             const second = await new RepairIncident(service).run(1);
@@ -421,8 +421,12 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
               }),
               async (c) => {
                 // Text that is empty once control characters are stripped is refused by design: add a letter.
-                const declared = await new DeclareIncident(lead.service).run({ title: `${c.title} x`, description: c.description });
-                for (const text of c.logs) await new LogEntry(lead.service).run(declared, { kind: 'observation', text: `${text} x` });
+                const declared = await new DeclareIncident(lead.service).run({
+                  title: `${c.title} x`,
+                  description: c.description,
+                });
+                for (const text of c.logs)
+                  await new LogEntry(lead.service).run(declared, { kind: 'observation', text: `${text} x` });
                 const issue = sandbox.store.issue(SLUG, declared.number);
                 assert.ok(issue);
                 const body = issue.body ?? '';

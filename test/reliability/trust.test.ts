@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { FirebreakError } from '../../core/domain/errors';
 import { entryMarker, incidentMarker, initialState, markerHash, readMarker } from '../../core/domain/event-log';
 import type { Declaration, TimelineEntry } from '../../core/domain/incident';
-import { checkFreeze } from '../../core/use-cases/freeze';
+import { checkFreeze } from '../../core/use-cases/freeze-decision';
 import { Status } from '../../core/use-cases/status';
 import { createRenderer } from '../../core/domain/render';
 import { createGitHubClient } from '../../core/github/github-client';
@@ -320,7 +320,10 @@ describe('reliability: who may change an incident', function () {
     const associations = ['MEMBER', 'COLLABORATOR', 'OWNER'] as const;
     const numbers: number[] = [];
     for (let i = 0; i < SIZE.sandboxCases; i++) {
-      const incident = await new DeclareIncident(lead.service).run({ title: `Checkout down ${i}`, severity: 'critical' });
+      const incident = await new DeclareIncident(lead.service).run({
+        title: `Checkout down ${i}`,
+        severity: 'critical',
+      });
       numbers.push(incident.number);
       const at = new Date().toISOString();
       const claims: TimelineEntry[] = [

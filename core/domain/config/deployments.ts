@@ -1,4 +1,5 @@
-// The `deployments` section: how `firebreak serve`, as a deployment protection rule, answers while frozen.
+// The `deployments` section: how `firebreak serve`, as a deployment protection rule, answers while frozen, and the
+// workflow `firebreak rollback` dispatches.
 import * as z from 'zod';
 import type { RepoRef } from '../incident';
 import { REPO, toRepo } from './shared';
@@ -12,7 +13,17 @@ export interface DeploymentsConfig {
   readonly whileFrozen: WhileFrozen;
   /** Where held deployments wait (owner/name); empty: the incident repository. */
   readonly repositories: readonly RepoRef[];
+  /** The workflow file `firebreak rollback` dispatches (input `ref`), from `rollback-workflow`. */
+  readonly rollbackWorkflow?: string;
 }
+
+/** A workflow file name in .github/workflows (GitHub's dispatch API takes the file name or the workflow id). */
+export const rollbackWorkflowSchema = z
+  .string({ error: 'rollback-workflow must be the file name of a workflow in .github/workflows, e.g. rollback.yml' })
+  .regex(
+    /^(?:[\w.-]+\.ya?ml|\d+)$/,
+    'rollback-workflow must be a workflow file name ending in .yml or .yaml (e.g. rollback.yml), with no directory',
+  );
 
 export const deploymentsSchema = z
   .object({
@@ -25,6 +36,7 @@ export const deploymentsSchema = z
       })
       .max(50, 'keep repositories to at most 50')
       .optional(),
+    'rollback-workflow': rollbackWorkflowSchema.optional(),
   })
   .strict();
 
@@ -32,5 +44,6 @@ export function normalizeDeployments(raw: z.infer<typeof deploymentsSchema> | un
   return {
     whileFrozen: raw?.['while-frozen'] ?? 'reject',
     repositories: (raw?.repositories ?? []).flatMap((slug) => toRepo(slug) ?? []),
+    ...(raw?.['rollback-workflow'] ? { rollbackWorkflow: raw['rollback-workflow'] } : {}),
   };
 }

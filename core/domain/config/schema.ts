@@ -6,6 +6,7 @@ import { ConfigError, type ConfigProblem } from '../errors';
 import type { RepoRef } from '../incident';
 import { alertRouteSchema, alertsSchema, normalizeAlerts, type AlertsConfig } from './alerts';
 import { deploymentsSchema, normalizeDeployments, type DeploymentsConfig } from './deployments';
+import { slackConfigOf, slackSchema, type SlackConfig } from './slack';
 import { DEFAULT_LABELS, labelsSchema, normalizeLabels, type LabelConfig } from './labels';
 import { normalizeRepositories, privateRepositorySchema, repositorySchema } from './repositories';
 import { DEFAULT_ROLES, normalizeRoles, roleSchema, rolesSchema, type RoleConfig } from './roles';
@@ -62,6 +63,8 @@ export interface FirebreakConfig {
   readonly environments?: Readonly<Record<string, readonly string[]>>;
   /** Absent in configs built by hand: then `whileFrozen: reject` and the incident repository. */
   readonly deployments?: DeploymentsConfig;
+  /** Slack: who is who (core/chat/); absent when the file has no `slack:` section. */
+  readonly slack?: SlackConfig;
 }
 
 export function defaultConfig(): FirebreakConfig {
@@ -106,6 +109,7 @@ const configSchema = z
     alerts: alertsSchema.optional(),
     environments: environmentsSchema.optional(),
     deployments: deploymentsSchema.optional(),
+    slack: slackSchema.optional(),
   })
   .strict();
 
@@ -195,6 +199,7 @@ function normalize(raw: RawConfig, ctx: SectionContext): FirebreakConfig {
     alerts,
     ...(raw.environments ? { environments: raw.environments } : {}),
     deployments: normalizeDeployments(raw.deployments),
+    ...slackConfigOf(raw.slack),
   };
 }
 
@@ -224,6 +229,7 @@ function allowedKeys(path: (string | number)[]): string[] {
   if (path[0] === 'labels') return Object.keys(labelsSchema.shape);
   if (path[0] === 'status-page') return Object.keys(statusPageSchema.shape);
   if (path[0] === 'deployments') return Object.keys(deploymentsSchema.shape);
+  if (path[0] === 'slack') return Object.keys(slackSchema.shape);
   if (path[0] === 'alerts') return Object.keys(path.length > 1 ? alertRouteSchema.shape : alertsSchema.shape);
   return last;
 }

@@ -25,7 +25,7 @@ function issueIn(sandbox: Sandbox, number: number, fullName = slug) {
   return { ...issue, labels: sandbox.store.issueLabels(repo, issue).map((l) => l.name) };
 }
 
-describe('incident service against the sandbox', () => {
+describe('incident use cases against the sandbox', () => {
   const sandboxRef = useSandbox();
   const sandbox = () => sandboxRef.get();
 
