@@ -93,16 +93,27 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         }
       }
     }
-    const text = JSON.stringify(reply.body);
     if (closing) res.setHeader('connection', 'close');
-    res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(method === 'HEAD' ? undefined : text);
+    let status = reply.status;
+    if (reply.respond) {
+      try {
+        await reply.respond(req, res);
+      } catch (error) {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(res.writableEnded ? undefined : JSON.stringify({ error: 'Internal error.' }));
+        reply = { ...reply, log: { ...reply.log, error: (error as Error).message } };
+      }
+      status = res.statusCode;
+    } else {
+      res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+      res.end(method === 'HEAD' ? undefined : JSON.stringify(reply.body));
+    }
     log(
       JSON.stringify({
         time: now().toISOString(),
         method,
         path,
-        status: reply.status,
+        status,
         ms: Date.now() - started,
         ...reply.log,
       }),

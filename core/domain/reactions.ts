@@ -5,6 +5,7 @@ import { isTrustedAuthor } from './event-log';
 import type { LogEntry, TimelineEntry } from './incident';
 import { closeOpenBlocks, inertHtml } from './markdown';
 import type { CommentRecord } from './records';
+import type { Trust } from './trust';
 
 const OBSERVATION_TEXT_LIMIT = 4_000;
 
@@ -20,9 +21,9 @@ export function reactionCandidates(comments: readonly CommentRecord[], reaction:
 }
 
 /** Logins already known to have push access: authors of trusted comments on the issue (no request needed). */
-export function knownPushers(comments: readonly CommentRecord[]): Set<string> {
+export function knownPushers(comments: readonly CommentRecord[], trust: Trust): Set<string> {
   return new Set(
-    comments.filter((c) => isTrustedAuthor(c) && c.authorType !== 'Bot').map((c) => c.author.toLowerCase()),
+    comments.filter((c) => isTrustedAuthor(c, trust) && c.authorType !== 'Bot').map((c) => c.author.toLowerCase()),
   );
 }
 

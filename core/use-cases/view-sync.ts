@@ -17,7 +17,10 @@ import {
 } from '../domain/issue-view';
 import type { CommentRecord, IssuePatch, IssueRecord, LabelRecord } from '../domain/records';
 import { renderIncidentBody, type Renderer } from '../domain/render';
+import type { Trust } from '../domain/trust';
+import type { Authority } from '../authority';
 import type { IssueGateway } from '../github/issue-gateway';
+import { trustForIssue } from './writers';
 
 export type ViewPart = 'body' | 'labels' | 'assignees' | 'state';
 
@@ -51,6 +54,8 @@ export interface ViewSyncDeps {
   readonly gateway: IssueGateway;
   readonly config: FirebreakConfig;
   readonly renderer: Renderer;
+  /** Who may act (GitHub's permission): asked for the authors of marker comments before each fold. */
+  readonly authority: Authority;
   /** How long a view write is retried while GitHub fails, and how long converging may take (default 20 s). */
   readonly budgetMs?: number;
 }
@@ -105,15 +110,16 @@ export function viewOfTimeline(
   issue: IssueRecord,
   comments: readonly CommentRecord[],
   repo: Incident['repo'],
+  trust: Trust,
   options: { tighten?: boolean } = {},
 ): { incident: Incident; want: DesiredView } {
-  const { incident, declaration } = incidentFromComments({ repo, issue, config }, comments);
+  const { incident, declaration } = incidentFromComments({ repo, issue, config }, comments, trust);
   const code = hasCodeRefs(incident.timeline);
   // Log entries add comments without changing the state: a body that shows the fold stays as it is, or every log
   // entry would make the next check rewrite it. Its `through` may then be short of a change it shows (a change made
   // after log entries its writer had not seen): that only makes readers read more. `tighten` moves it up.
   const through = readIncidentMarker(issue.body)?.through;
-  const short = (t: number) => stateEntries(comments.slice(t)).length > 0;
+  const short = (t: number) => stateEntries(comments.slice(t), trust).length > 0;
   if (through !== undefined && through <= comments.length && !(options.tighten && short(through))) {
     const kept = desiredView(config, renderer, declaration, incident, through);
     if (kept.body === issue.body) return { incident, want: { ...kept, code } };
@@ -122,8 +128,8 @@ export function viewOfTimeline(
 }
 
 /** Entries among `comments` that change the state (what a view that folded none of them would lack). */
-export function stateEntries(comments: readonly CommentRecord[]) {
-  return entriesFromComments(comments).filter(changesState);
+export function stateEntries(comments: readonly CommentRecord[], trust: Trust) {
+  return entriesFromComments(comments, trust).filter(changesState);
 }
 
 export class ViewSync {
@@ -231,7 +237,8 @@ export class ViewSync {
         last = `the issue has ${issue.comments} comments but ${comments.length} were read`;
         continue;
       }
-      const { incident, want } = viewOfTimeline(config, renderer, issue, comments, gateway.repo, options);
+      const trust = await trustForIssue(this.deps.authority, gateway.repo, issue, comments);
+      const { incident, want } = viewOfTimeline(config, renderer, issue, comments, gateway.repo, trust, options);
       options.refuseEdited?.(incident);
       const diff = viewDifferences(issue, want, config, { assignees });
       if (diff.length === 0) return { incident: withIssue(incident, issue), issue, changed: [...changed] };

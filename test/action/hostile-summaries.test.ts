@@ -20,8 +20,11 @@ describe('action: job summaries show hostile text as text', function () {
 
   it('freeze, status and status-page summaries escape HTML from titles and display names', async () => {
     const w = world(sandbox(), { config: parseConfig(CONFIG) });
-    const incident = await new DeclareIncident(w
-      .service()).run({ title: `Checkout ${HOSTILE} <details><summary>x`, severity: 'critical', services: ['checkout'] });
+    const incident = await new DeclareIncident(w.service()).run({
+      title: `Checkout ${HOSTILE} <details><summary>x`,
+      severity: 'critical',
+      services: ['checkout'],
+    });
     await new PostUpdate(w.service()).run(incident.number, { text: 'Checkout fails.', public: true });
     // An outsider's request (the issue form, no write access) is listed by status too.
     sandbox().store.createIssueDirect(REPO, {

@@ -1,7 +1,8 @@
 // The CLI's request budgets, measured as a person runs it: one process per command, counting what the sandbox
 // received. A token's first command learns who it belongs to (GET /user) and colors the labels GitHub created on
 // first use; after that: declare 2 (the active list for the one-team check, then the issue; 1 with --force), log 1,
-// a change by number 3 (read, entry, view) plus one request per label it adds or removes.
+// severity/status/role by number 4 in 3 round trips (the issue and its comments read together, entry, view), plus the
+// writer's permission (read with the entry) and one request per label it adds or removes.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -62,14 +63,19 @@ describe('firebreak CLI: requests per process', function () {
     assert.ok(number, declare.stdout);
 
     const log = await cli('log', number, '--kind', 'action', '--text', 'Restarted the queue workers');
-    assert.deepEqual(log.requests, [`POST /repos/acme/budget/issues/${number}/comments`]);
+    // + GitHub's permission for the token's user, sent with the comment: a token without push access is told that its
+    // comment is no entry (author_association would not say: MEMBER includes read-only members).
+    assert.deepEqual([...log.requests].sort(), [
+      `GET /repos/acme/budget/collaborators/firebreak-dev/permission`,
+      `POST /repos/acme/budget/issues/${number}/comments`,
+    ]);
 
     // The identity is cached by a hash: the token is nowhere in the cache.
     const cached = readFileSync(join(cacheDir, 'identities.json'), 'utf8');
     assert.ok(!cached.includes(TOKEN));
   });
 
-  it('severity, status and role changes by number cost 3 (read, entry, view) and one per label added or removed', async () => {
+  it("severity, status and role changes by number cost 5 (issue and comments together, entry with the writer's permission, view) and one per label added or removed", async () => {
     const declared = await cli('declare', '--title', 'Search is down', '--severity', 'minor');
     const number = /#(\d+)/.exec(declared.stdout)?.[1] ?? '';
     // Each label's first use creates it grey; a first change of each kind also colors it. Count the second change.
@@ -87,7 +93,8 @@ describe('firebreak CLI: requests per process', function () {
       [['update', number, '--text', 'Still watching', '--status', 'monitoring'], 2],
     ] as const) {
       const change = await cli(...args);
-      assert.equal(change.requests.length, 3 + labelWrites, `${args.join(' ')}:\n${change.requests.join('\n')}`);
+      // Issue and comments (read together), entry, view, + the token user's permission, read with the entry (see above).
+      assert.equal(change.requests.length, 4 + 1 + labelWrites, `${args.join(' ')}:\n${change.requests.join('\n')}`);
     }
   });
 });

@@ -491,7 +491,8 @@ describe('firebreak binary', () => {
     });
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Declared drill #1 .* \(1 request\)/);
-    assert.match(result.stdout, /Logged an observation {2}\(1 request\)/);
+    // The first entry of a process also reads GitHub's permission for the token's user, sent with the comment.
+    assert.match(result.stdout, /Logged an observation {2}\(2 requests\)/);
     assert.match(result.stdout, /Handed the lead over to @octo-lead/);
     assert.match(result.stdout, /This is a drill/);
     assert.match(result.stdout, /Run Firebreak against a real repository/);

@@ -93,7 +93,7 @@ describe('label writes keep what others set since the read', () => {
     await w.gateway.removeLabel(incident.number, 'severity:major');
     const racing = withLabelAfterRead(w.gateway, wired(sandbox(), { token: WRITER_TOKEN }).gateway, 'getIssue');
     racing.labelAfterNextRead(incident.number, 'customer-impact');
-    const sync = new ViewSync({ ...w, gateway: racing.gateway });
+    const sync = new ViewSync({ ...w, gateway: racing.gateway, authority: w.connection.authority });
     const { changed } = await sync.converge(incident.number);
     assert.deepEqual(changed, ['labels']);
     const labels = await labelsOf(incident.number);

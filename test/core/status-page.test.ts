@@ -161,7 +161,11 @@ describe('status page', () => {
 
     // Resolved yesterday, published, with a private resolution text: the page says it is resolved, nothing more.
     clock = START - 26 * 60 * MINUTE;
-    const api = await new DeclareIncident(service).run({ title: 'API latency', severity: 'critical', services: ['api'] });
+    const api = await new DeclareIncident(service).run({
+      title: 'API latency',
+      severity: 'critical',
+      services: ['api'],
+    });
     advance(10);
     await new PostUpdate(service).run(api.number, { text: 'API requests are slow; we are on it.', public: true });
     advance(50);
@@ -169,14 +173,23 @@ describe('status page', () => {
 
     clock = START + 40 * MINUTE;
     await new DeclareIncident(service).run({ title: SECRETS.unpublished, severity: 'minor', services: ['api'] });
-    const drill = await new DeclareIncident(service).run({ title: SECRETS.drill, severity: 'critical', drill: true, services: ['api'] });
+    const drill = await new DeclareIncident(service).run({
+      title: SECRETS.drill,
+      severity: 'critical',
+      drill: true,
+      services: ['api'],
+    });
     await assert.rejects(
       new PostUpdate(service).run(drill.number, { text: 'x', public: true }),
       (e: unknown) => e instanceof InputError && /drill/.test(e.message),
     );
     await forcePublicUpdate(w, 'public', drill.number, `${SECRETS.drill} public`);
     await new RepairIncident(service).run(drill.number);
-    const secret = await new DeclareIncident(service).run({ title: SECRETS.privateIncident, severity: 'critical', private: true });
+    const secret = await new DeclareIncident(service).run({
+      title: SECRETS.privateIncident,
+      severity: 'critical',
+      private: true,
+    });
     await assert.rejects(
       new PostUpdate(service).run(secret, { text: 'x', public: true }),
       (e: unknown) => e instanceof InputError && /private/.test(e.message),

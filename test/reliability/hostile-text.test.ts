@@ -2,6 +2,7 @@
 // and bidi characters, right-to-left text and 65,536+ characters. Rendered, they never carry a second marker, never
 // open an HTML comment, never mention a team, never hide text behind control characters, and always fit GitHub's
 // body limit (cut with a note); sent to the sandbox, no write is ever refused with a 422.
+import { trustAll } from '../builders/incident';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { defaultConfig } from '../../core/domain/config';
@@ -91,16 +92,19 @@ describe('reliability: hostile titles and texts', function () {
           fc.property(entry('key-1'), (e: TimelineEntry) => {
             const body = renderEntryComment(e, renderer);
             assertSafeBody(body, 'entry');
-            const back = entryFromComment({
-              id: 1,
-              body,
-              author: e.by,
-              authorType: 'User',
-              authorAssociation: 'COLLABORATOR',
-              createdAt: e.at,
-              updatedAt: e.at,
-              url: '',
-            });
+            const back = entryFromComment(
+              {
+                id: 1,
+                body,
+                author: e.by,
+                authorType: 'User',
+                authorAssociation: 'COLLABORATOR',
+                createdAt: e.at,
+                updatedAt: e.at,
+                url: '',
+              },
+              trustAll,
+            );
             assert.ok(back, 'the entry reads back from its comment');
             assert.equal(back.key, e.key);
             assert.equal(back.kind, e.kind);
@@ -237,7 +241,10 @@ describe('reliability: hostile titles and texts', function () {
                     ...(c.code ? { code: c.code } : {}),
                   });
                   writes++;
-                  const updated = await new PostUpdate(service).run(incident, { text: some(c.update), status: 'identified' });
+                  const updated = await new PostUpdate(service).run(incident, {
+                    text: some(c.update),
+                    status: 'identified',
+                  });
                   writes += 2;
                   await new AssignRole(service).run(updated, 'lead', 'oncall-2', c.note);
                   writes += 2;

@@ -1,5 +1,6 @@
 // A person labels an incident while Firebreak changes it: Firebreak adds and removes single labels, so whatever the
 // person added stays, whatever they removed stays removed, and Firebreak's own labels converge to the fold.
+import { trustForIssue } from '../../core/use-cases/writers';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FirebreakError } from '../../core/domain/errors';
@@ -44,7 +45,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function drift(client: Client, issueNumber: number): Promise<string[]> {
   const { gateway, service } = client;
   const [issue, comments] = await Promise.all([gateway.getIssue(issueNumber), gateway.listComments(issueNumber)]);
-  const { want } = viewOfTimeline(service.config, createRenderer(), issue, comments, gateway.repo);
+  const trust = await trustForIssue(service.authority, gateway.repo, issue, comments);
+  const { want } = viewOfTimeline(service.config, createRenderer(), issue, comments, gateway.repo, trust);
   return viewDifferences(issue, want, service.config);
 }
 
@@ -70,7 +72,10 @@ describe('reliability: label races (a person labels while Firebreak writes)', fu
         async (labelling, changes) => {
           races++;
           const first = clients[0]!;
-          const declared = await new DeclareIncident(first.service).run({ title: `Label race ${races}`, severity: 'minor' });
+          const declared = await new DeclareIncident(first.service).run({
+            title: `Label race ${races}`,
+            severity: 'minor',
+          });
           const personDone = (async () => {
             for (const op of labelling) {
               await sleep(op.delay);
