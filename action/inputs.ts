@@ -12,6 +12,7 @@ import type { FirebreakConfig } from '../core/domain/config';
 import type { RepoRef } from '../core/domain/incident';
 import { isWebhookUrl } from '../core/chat/webhook';
 import { loadWorkspace, nodeWorkspaceFiles } from '../core/workspace';
+import { commitHotfixKey, pullHotfixKey } from '../core/use-cases/hotfix';
 
 export const MODES = ['freeze', 'follow-ups', 'status', 'review', 'status-page', 'alert'] as const;
 export type Mode = (typeof MODES)[number];
@@ -78,6 +79,8 @@ export interface Inputs {
   readonly remind: boolean;
   readonly summaryIssue?: number;
   readonly webhookUrl?: string;
+  /** SLACK_BOT_TOKEN (and SLACK_API_URL) from the environment: `status` catches the incident channels up. */
+  readonly slack?: { readonly botToken: string; readonly apiUrl?: string };
   readonly apiRetries: number;
   /**
    * freeze: the commit status `firebreak/freeze`. `sync` (issues events, or a scheduled/manual reconcile): on every
@@ -163,6 +166,25 @@ function issueNumberInput(name: string): number | undefined {
   if (!Number.isInteger(number) || number <= 0)
     throw new InputError(`Input ${name} must be an issue number like 42, not "${input(name)}".`);
   return number;
+}
+
+/** A number input within bounds (`fallback` when empty); the message names the bounds and the value given. */
+function boundedNumberInput(
+  name: string,
+  fallback: string,
+  bounds: { whole: boolean; min: number; max: number; unit?: string; hint?: string },
+): number {
+  const text = input(name) || fallback;
+  const value = Number(text);
+  const valid = bounds.whole ? Number.isInteger(value) : Number.isFinite(value);
+  if (!valid || value < bounds.min || value > bounds.max) {
+    const kind = `${bounds.whole ? 'a whole number' : 'a number'}${bounds.unit ? ` of ${bounds.unit}` : ''}`;
+    throw new InputError(
+      `Input ${name} must be ${kind} from ${bounds.min} to ${bounds.max}, not "${text}".`,
+      bounds.hint,
+    );
+  }
+  return value;
 }
 
 function listInput(name: string): string[] {
@@ -320,7 +342,10 @@ function commitStatusMode(eventName: string, setting: 'auto' | 'true' | 'false')
 export interface ChangeInfo {
   readonly sha: string;
   readonly text: string;
+  /** Who made the change: the pull request's author, the pushed head commit's author ('' when GitHub knows none). */
   readonly actor: string;
+  /** The pull request's head is a fork, or not known to be this repository (GitHub sends null for a deleted fork). */
+  readonly fork: boolean;
   /** A pull request link, or the commit's. */
   readonly link: string;
   /** Identifies the change, not the run: hotfix records are keyed by it. */
@@ -332,12 +357,24 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+type RawBranch = { sha?: unknown; ref?: unknown; repo?: { full_name?: unknown; fork?: unknown } | null } | undefined;
+
+/** A head that is not provably the base repository counts as a fork: its claims are nobody's to honour. */
+function fromFork(head: RawBranch, base: RawBranch): boolean {
+  const headRepo = head?.repo;
+  if (!headRepo || headRepo.fork !== false) return true;
+  const headName = str(headRepo.full_name)?.toLowerCase();
+  const baseName = str(base?.repo?.full_name)?.toLowerCase();
+  return !headName || !baseName || headName !== baseName;
+}
+
 export function changeOf(runner: RunnerContext): ChangeInfo | undefined {
   const p = runner.payload as Record<string, Record<string, unknown> | undefined>;
-  const slug = runner.repository ? `${runner.repository.owner}/${runner.repository.name}` : '';
+  const repo = runner.repository;
+  const slug = repo ? `${repo.owner}/${repo.name}` : '';
   const pull = p['pull_request'];
   if ((runner.eventName === 'pull_request' || runner.eventName === 'pull_request_target') && pull) {
-    const head = pull['head'] as { sha?: unknown; ref?: unknown } | undefined;
+    const head = pull['head'] as RawBranch;
     const sha = str(head?.sha) ?? runner.sha;
     if (!sha) return undefined;
     const number = typeof pull['number'] === 'number' ? pull['number'] : 0;
@@ -345,9 +382,10 @@ export function changeOf(runner: RunnerContext): ChangeInfo | undefined {
     return {
       sha,
       text: `${str(pull['title']) ?? ''}\n${str(pull['body']) ?? ''}`,
-      actor: str((pull['user'] as { login?: unknown } | undefined)?.login) ?? runner.actor,
+      actor: str((pull['user'] as { login?: unknown } | undefined)?.login) ?? '',
+      fork: fromFork(head, pull['base'] as RawBranch),
       link: str(pull['html_url']) ?? `${runner.serverUrl}/${slug}/pull/${number}`,
-      key: `hotfix-pr-${slug}-${number}`,
+      key: repo ? pullHotfixKey(repo, number) : `hotfix-pr--${number}`,
       ...(ref ? { ref } : {}),
     };
   }
@@ -359,22 +397,26 @@ export function changeOf(runner: RunnerContext): ChangeInfo | undefined {
     return {
       sha,
       text: str((group['head_commit'] as { message?: unknown } | undefined)?.message) ?? '',
+      // GitHub writes the merge group's commit; whoever queued the pull requests made the change.
       actor: runner.actor,
+      fork: false,
       link: `${runner.serverUrl}/${slug}/commit/${sha}`,
-      key: `hotfix-commit-${sha}`,
+      key: commitHotfixKey(sha),
       ...(ref ? { ref } : {}),
     };
   }
   if (runner.eventName === 'push' && runner.sha) {
     const commits = Array.isArray(runner.payload['commits']) ? (runner.payload['commits'] as unknown[]) : [];
     const messages = commits.map((c) => str((c as { message?: unknown }).message) ?? '');
-    const head = str((p['head_commit'] as { message?: unknown } | undefined)?.message);
+    const headCommit = p['head_commit'] as { message?: unknown; author?: { username?: unknown } } | undefined;
+    const head = str(headCommit?.message);
     return {
       sha: runner.sha,
       text: [...messages, ...(head ? [head] : [])].join('\n'),
-      actor: runner.actor,
+      actor: str(headCommit?.author?.username) ?? '',
+      fork: false,
       link: `${runner.serverUrl}/${slug}/commit/${runner.sha}`,
-      key: `hotfix-commit-${runner.sha}`,
+      key: commitHotfixKey(runner.sha),
       ...(runner.ref ? { ref: runner.ref } : {}),
     };
   }
@@ -386,6 +428,8 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   if (token) core.setSecret(token);
   const webhookUrl = input('webhook-url');
   if (webhookUrl) core.setSecret(webhookUrl);
+  const slackToken = env['SLACK_BOT_TOKEN'];
+  if (slackToken) core.setSecret(slackToken);
 
   const mode = input('mode');
   if (!(MODES as readonly string[]).includes(mode)) {
@@ -438,10 +482,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
       'Say why this deploy cannot wait (bypass-reason), e.g. "hotfix for the incident itself"; it is recorded on every freezing incident.',
     );
   }
-  const retriesText = input('api-retries') || '3';
-  const apiRetries = Number(retriesText);
-  if (!Number.isInteger(apiRetries) || apiRetries < 0 || apiRetries > 10)
-    throw new InputError(`Input api-retries must be a whole number from 0 to 10, not "${retriesText}".`);
+  const apiRetries = boundedNumberInput('api-retries', '3', { whole: true, min: 0, max: 10 });
   const commitStatusText = input('commit-status') || 'auto';
   if (!['auto', 'true', 'false'].includes(commitStatusText))
     throw new InputError(
@@ -449,13 +490,13 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
       'auto sets firebreak/freeze on every open pull request on issues events; true also on the change of pull_request, merge_group and push events, and on scheduled or manual runs.',
     );
   const commitStatus = commitStatusMode(runner.eventName, commitStatusText as 'auto' | 'true' | 'false');
-  const timeoutText = input('timeout-seconds') || '20';
-  const timeoutSeconds = Number(timeoutText);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 600)
-    throw new InputError(
-      `Input timeout-seconds must be a number of seconds from 1 to 600, not "${timeoutText}".`,
-      'It bounds the whole freeze decision; past it the gate fails closed (or passes with on-api-error: allow).',
-    );
+  const timeoutSeconds = boundedNumberInput('timeout-seconds', '20', {
+    whole: false,
+    min: 1,
+    max: 600,
+    unit: 'seconds',
+    hint: 'It bounds the whole freeze decision; past it the gate fails closed (or passes with on-api-error: allow).',
+  });
   if (webhookUrl && !isWebhookUrl(webhookUrl)) {
     throw new InputError(
       'Input webhook-url is not an https URL.',
@@ -475,13 +516,13 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
       'Run follow-ups on `issues` or `issue_comment` events, or set `incident: 42` (e.g. from a workflow_dispatch input).',
     );
   }
-  const lookbackText = input('lookback-days') || '365';
-  const lookbackDays = Number(lookbackText);
-  if (!Number.isInteger(lookbackDays) || lookbackDays < 1 || lookbackDays > 3650)
-    throw new InputError(
-      `Input lookback-days must be a whole number of days from 1 to 3650, not "${lookbackText}".`,
-      'Resolved incidents older than this are left out of reviews; the default is 365.',
-    );
+  const lookbackDays = boundedNumberInput('lookback-days', '365', {
+    whole: true,
+    min: 1,
+    max: 3650,
+    unit: 'days',
+    hint: 'Resolved incidents older than this are left out of reviews; the default is 365.',
+  });
   const freezeSeverities = listInput('freeze-severities');
   const summaryIssue = issueNumberInput('summary-issue');
   const outputDir = input('output-dir') || 'status-page';
@@ -519,6 +560,9 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     remind: booleanInput('remind', true),
     ...(summaryIssue !== undefined ? { summaryIssue } : {}),
     ...(webhookUrl ? { webhookUrl } : {}),
+    ...(slackToken
+      ? { slack: { botToken: slackToken, ...(env['SLACK_API_URL'] ? { apiUrl: env['SLACK_API_URL'] } : {}) } }
+      : {}),
     apiRetries,
     timeoutSeconds,
     ...(workspace.privateRepository ? { privateRepository: workspace.privateRepository } : {}),

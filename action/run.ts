@@ -3,38 +3,28 @@
 import * as core from '@actions/core';
 import { describeError, FirebreakError, GitHubError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
-import {
-  renderFreezeReport,
-  Freeze,
-  freezingList,
-  freezingOutputs,
-  PrivateIncidentsUnreadable,
-  summarizeIncident,
-  type FreezeOutcome,
-} from '../core/use-cases/freeze';
+import { Freeze, type FreezeOutcome } from '../core/use-cases/freeze';
+import { PrivateIncidentsUnreadable, readFreezeIssues } from '../core/use-cases/freeze-decision';
+import { freezingList, freezingOutputs, renderFreezeReport, summarizeIncident } from '../core/use-cases/freeze-report';
 import { timeBudget, type Logger } from '../core/github/github-client';
 import { nodeFetchAsFetch } from '../core/github/node-fetch';
 import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
-import { connect, incidentHistory, incidentService, type Connection, type WiringWorkspace } from '../core/wiring';
+import { trustForIssue } from '../core/use-cases/writers';
+import { connect, incidentHistory, incidentContext, type Connection, type WiringWorkspace } from '../core/wiring';
 import { Status } from '../core/use-cases/status';
+import { userLine } from '../core/domain/markdown';
 import { publishStatusPage } from '../core/status-site';
 import { AlertIntake } from '../core/use-cases/alerts';
 import { normaliseAlerts } from '../core/alerts/normalise';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
+import { catchUpChannels, slackChannel } from '../core/chat/channel-wiring';
 import { GitCli } from '../core/git-cli';
 import { renderReviewReport, reviewNotice, reviewOutput } from '../core/use-cases/incident-history';
 import { changeOf, eventIssue, readInputs, withTrustedConfig, type ChangeInfo, type Inputs } from './inputs';
 import { OctokitCommitStatusGateway } from '../core/github/commit-statuses';
-import { toIssueRecord } from '../core/github/issue-gateway';
-import { readFreezeIssues } from '../core/use-cases/freeze';
-import {
-  FREEZE_CONTEXT,
-  setChangeStatus,
-  syncFreezeStatuses,
-  type IssueEventChange,
-} from '../core/use-cases/freeze-statuses';
+import { FREEZE_CONTEXT, setChangeStatus, syncFreezeStatuses } from '../core/use-cases/freeze-statuses';
 
 /** A deliberate failure of the step (e.g. frozen), as opposed to an error. */
 export class StepFailure extends Error {
@@ -86,23 +76,11 @@ function statusGateway(inputs: Inputs): OctokitCommitStatusGateway {
   );
 }
 
-/** What the `issues` event did, to diff the decision before it against the decision now. */
-function issueEventChange(inputs: Inputs): IssueEventChange | undefined {
-  const { payload, eventName } = inputs.runner;
-  const raw = payload['issue'] as Parameters<typeof toIssueRecord>[0] | undefined;
-  if (eventName !== 'issues' || !raw || typeof raw.number !== 'number') return undefined;
-  const changes = payload['changes'] as { body?: { from?: unknown }; title?: { from?: unknown } } | undefined;
-  const label = (payload['label'] as { name?: unknown } | undefined)?.name;
-  return {
-    action: typeof payload['action'] === 'string' ? payload['action'] : '',
-    issue: toIssueRecord(raw),
-    ...(typeof label === 'string' ? { label } : {}),
-    ...(typeof changes?.body?.from === 'string' ? { previousBody: changes.body.from } : {}),
-    ...(typeof changes?.title?.from === 'string' ? { previousTitle: changes.title.from } : {}),
-  };
-}
-
-/** `commit-status` on an issues event (or a reconcile run): flip `firebreak/freeze` where it changes. */
+/** One Authority per run (until the Connection carries one): GitHub's permission, asked once per person. */
+/**
+ * `commit-status` on an issues event (or a reconcile run): flip `firebreak/freeze` where it differs from the decision
+ * now. The event only says "look again": GitHub may have dropped, reordered or repeated the others of its burst.
+ */
 async function syncStatuses(inputs: Inputs, connection: Connection): Promise<void> {
   const now = new Date();
   const options = {
@@ -114,15 +92,19 @@ async function syncStatuses(inputs: Inputs, connection: Connection): Promise<voi
     ...options,
     ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
     onPrivateError: inputs.onPrivateError,
+    authority: connection.authority,
   });
-  const change = issueEventChange(inputs);
   const repository = inputs.runner.payload['repository'] as { default_branch?: unknown } | undefined;
   const defaultBranch = typeof repository?.default_branch === 'string' ? repository.default_branch : undefined;
   const result = await syncFreezeStatuses(statusGateway(inputs), {
     config: inputs.config,
     read,
     options,
-    ...(change ? { change } : {}),
+    authority: connection.authority,
+    service: async () => incidentContext(connection, { actor: inputs.runner.actor }),
+    // A run without an issues event (schedule, dispatch) reads every pull request's status: the reconcile.
+    reconcile: inputs.runner.eventName !== 'issues',
+    now,
     branches: inputs.branches,
     ...(defaultBranch ? { defaultBranch } : {}),
     ...(inputs.runner.runUrl ? { targetUrl: inputs.runner.runUrl } : {}),
@@ -136,15 +118,21 @@ async function syncStatuses(inputs: Inputs, connection: Connection): Promise<voi
   const report = renderFreezeReport({
     decision,
     now,
-    bypassHint: 'A pull request that fixes the incident passes with `Fixes incident #N` in its description.',
+    bypassHint:
+      'A pull request that fixes the incident passes with `Fixes incident #N` in its description, when its author ' +
+      'has push access and its branch is not a fork.',
   });
   await writeSummary(
     `${report}\n### Commit statuses (\`${FREEZE_CONTEXT}\`)\n\n` +
-      `${result.written.length} changed${flipped.length > 0 ? `: ${flipped.join(', ')}` : ''}; ${result.unchanged} already right; ` +
-      `${result.pulls} open pull request${result.pulls === 1 ? '' : 's'}${inputs.branches.length > 0 ? ` into ${inputs.branches.join(', ')}` : ''}.\n`,
+      (result.pulls === undefined
+        ? 'Nothing changed since the last decision (the status of the default branch records it); nothing written.\n'
+        : `${result.written.length} changed${flipped.length > 0 ? `: ${flipped.join(', ')}` : ''}; ${result.unchanged} already right; ` +
+          `${result.pulls} open pull request${result.pulls === 1 ? '' : 's'}${inputs.branches.length > 0 ? ` into ${inputs.branches.join(', ')}` : ''}.\n`),
   );
   core.info(
-    `firebreak/freeze: ${result.written.length} status(es) changed, ${result.unchanged} unchanged (${result.pulls} open pull requests).`,
+    result.pulls === undefined
+      ? 'firebreak/freeze: the decision is the one recorded on the default branch; nothing to change.'
+      : `firebreak/freeze: ${result.written.length} status(es) changed, ${result.unchanged} unchanged (${result.pulls} open pull requests).`,
   );
 }
 
@@ -184,21 +172,18 @@ export async function runAction(): Promise<void> {
   const wiring = wire(inputs);
   if (!inputs.trustedConfig)
     core.info(`Firebreak ${inputs.mode} for ${repoSlug(inputs.repository)} (config: ${inputs.config.source})`);
-  switch (inputs.mode) {
-    case 'freeze':
-      return freeze(inputs, wiring);
-    case 'follow-ups':
-      return followUps(inputs, wiring);
-    case 'status':
-      return status(inputs, wiring);
-    case 'review':
-      return review(inputs, wiring);
-    case 'status-page':
-      return statusPage(inputs, wiring);
-    case 'alert':
-      return alert(inputs, wiring);
-  }
+  return RUNS[inputs.mode](inputs, wiring);
 }
+
+/** What each mode runs (a Record, so a new mode without its run does not compile). */
+const RUNS: Readonly<Record<Inputs['mode'], (inputs: Inputs, connection: Connection) => Promise<void>>> = {
+  freeze,
+  'follow-ups': followUps,
+  status,
+  review,
+  'status-page': statusPage,
+  alert,
+};
 
 async function statusPage(inputs: Inputs, connection: Connection): Promise<void> {
   const result = await publishStatusPage(connection, {
@@ -213,12 +198,17 @@ async function statusPage(inputs: Inputs, connection: Connection): Promise<void>
   const active = model.incidents.filter((i) => i.status !== 'resolved');
   await writeSummary(
     [
-      `## Status page: ${model.status.description}`,
+      `## Status page: ${userLine(model.status.description, 200)}`,
       '',
       `${result.files.length} files written to \`${inputs.outputDir}\` (indicator \`${result.indicator}\`).`,
       '',
       ...(model.components.length > 0
-        ? ['| Component | Status |', '|---|---|', ...model.components.map((c) => `| ${c.name} | ${c.status} |`), '']
+        ? [
+            '| Component | Status |',
+            '|---|---|',
+            ...model.components.map((c) => `| ${userLine(c.name, 120).replace(/\|/g, '\\|')} | ${c.status} |`),
+            '',
+          ]
         : []),
       `${active.length} active public incident(s), ${model.incidents.length} published in the last 90 days, ` +
         `${model.scheduledMaintenances.filter((m) => m.status !== 'completed').length} scheduled maintenance(s).`,
@@ -234,11 +224,12 @@ const ALERT_ACTOR = 'github-actions[bot]';
 /** `mode: alert`: the same use case as `firebreak serve`, for teams without a server. */
 async function alert(inputs: Inputs, connection: Connection): Promise<void> {
   const alerts = normaliseAlerts('generic', inputs.alert);
-  const service = incidentService(connection, { actor: ALERT_ACTOR });
+  const service = incidentContext(connection, { actor: ALERT_ACTOR });
   const intake = new AlertIntake({
     config: connection.config,
     gateway: connection.gateway,
     renderer: connection.renderer,
+    authority: connection.authority,
     service,
   });
   const [outcome] = await intake.receiveAll(alerts);
@@ -274,7 +265,7 @@ const BYPASS_HINT = [
   '',
   'The bypass is recorded on every incident above with who deployed, the run link and the reason.',
   '',
-  "A change that fixes an incident passes that incident's freeze with `Fixes incident #N` (or `Mitigates incident #N`) in its pull request description or commit message; it is recorded on the incident.",
+  "A change that fixes an incident passes that incident's freeze with `Fixes incident #N` (or `Mitigates incident #N`) in its pull request title, description or commit message, when its author has push access and its branch is not a fork; it is recorded on the incident.",
 ].join('\n');
 
 function hotfixOf(change: ChangeInfo | undefined, inputs: Inputs) {
@@ -284,6 +275,9 @@ function hotfixOf(change: ChangeInfo | undefined, inputs: Inputs) {
     hotfix: {
       text: change.text,
       actor: change.actor,
+      fork: change.fork,
+      // The change's repository: its author's push access there is what the hotfix lane asks.
+      repo: runner.repository ?? inputs.repository,
       change: change.link,
       key: change.key,
       sha: change.sha,
@@ -309,7 +303,8 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
       gateway: connection.gateway,
       ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
       config: inputs.config,
-      service: async () => incidentService(connection, { actor: runner.actor }),
+      authority: connection.authority,
+      service: async () => incidentContext(connection, { actor: runner.actor }),
     }).run({
       ...(inputs.freezeSeverities ? { severities: inputs.freezeSeverities } : {}),
       services: inputs.services,
@@ -369,7 +364,7 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
   if (inputs.commitStatus === 'change' && change) {
     const status = await setChangeStatus(statusGateway(inputs), outcome.checked, {
       sha: change.sha,
-      text: change.text,
+      hotfixed: hotfixed ?? [],
       ...(runner.runUrl ? { targetUrl: runner.runUrl } : {}),
     });
     core.info(`${FREEZE_CONTEXT} on ${change.sha.slice(0, 7)}: ${status.state} (${status.description}).`);
@@ -405,7 +400,7 @@ async function freeze(given: Inputs, wiring: Connection): Promise<void> {
   }
 }
 
-async function followUps(inputs: Inputs, { gateway, renderer }: Connection): Promise<void> {
+async function followUps(inputs: Inputs, { gateway, renderer, authority }: Connection): Promise<void> {
   const incident = inputs.incident;
   if (!incident) return;
   if (incident.fromEvent && incident.labels && !incident.labels.includes(inputs.config.labels.incident)) {
@@ -415,7 +410,7 @@ async function followUps(inputs: Inputs, { gateway, renderer }: Connection): Pro
     core.setOutput('created', '[]');
     return;
   }
-  const result = await new FollowUps({ gateway, config: inputs.config, renderer }).run(
+  const result = await new FollowUps({ gateway, config: inputs.config, renderer, authority }).run(
     incident.number,
     inputs.runner.jobKey ? { runKey: inputs.runner.jobKey } : {},
   );
@@ -455,9 +450,10 @@ const PEOPLE_REMINDER_NAMES = {
   similar: 'similar incidents',
 } as const;
 
-async function status(inputs: Inputs, { gateway, renderer }: Connection): Promise<void> {
+async function status(inputs: Inputs, connection: Connection): Promise<void> {
+  const { gateway, renderer, authority } = connection;
   const declared = incidentEvent(inputs) === 'declared' ? eventIssue(inputs.runner) : undefined;
-  const result = await new Status({ gateway, config: inputs.config, renderer }).run({
+  const result = await new Status({ gateway, config: inputs.config, renderer, authority }).run({
     remind: inputs.remind,
     ...(inputs.summaryIssue !== undefined ? { summaryIssue: inputs.summaryIssue } : {}),
     // A declaration (from the issue form) is compared with the active incidents: one team per incident.
@@ -496,7 +492,10 @@ async function status(inputs: Inputs, { gateway, renderer }: Connection): Promis
         event = {
           kind,
           incident: summarizeIncident(
-            incidentFromIssue({ repo: gateway.repo, issue: record, config: inputs.config }),
+            incidentFromIssue(
+              { repo: gateway.repo, issue: record, config: inputs.config },
+              await trustForIssue(authority, gateway.repo, record),
+            ),
             new Date(),
           ),
         };
@@ -504,6 +503,16 @@ async function status(inputs: Inputs, { gateway, renderer }: Connection): Promis
       await postWebhook(inputs.webhookUrl, statusMessage(result.active, event));
       core.info('Posted the status to the webhook.');
     }
+  }
+  if (inputs.slack) {
+    // The catch-up of the incident channels: what webhooks to `firebreak serve` missed, and overdue reminders.
+    const channel = slackChannel(connection, inputs.runner.actor, inputs.slack);
+    const chatPosts = await catchUpChannels(
+      channel,
+      result.active.map((i) => i.number),
+    );
+    chatPosts.failures.forEach((f) => core.warning(`Slack: #${f.number}: ${f.error}`));
+    core.info(`Slack: ${chatPosts.posted} message(s) posted to incident channels.`);
   }
   core.info(`${result.active.length} active incident(s); ${posted.length} reminder(s) posted.`);
 }

@@ -41,6 +41,7 @@ import {
   seedLongIncident,
   seedPublished,
   seedRetro,
+  retrosTracked,
   type Seeder,
 } from './seed';
 import { LogEntry } from '../core/use-cases/log-entry';
@@ -153,26 +154,25 @@ async function freezeRows(sandbox: Sandbox, e: Env, s: Seeder): Promise<Map<numb
 
 /**
  * The status sync on an incident event with 300 open pull requests. Timed on an event that flips nothing (a label
- * edit): the reads alone. Each flip adds one write, spaced a second apart as GitHub asks (a declare flips all 300 and
- * the default branch: 306 requests, counted in test/bench/budgets.test.ts rather than timed for five minutes here).
+ * edit): the decision equals the one recorded on the default branch. Each flip adds one write, spaced a second apart
+ * as GitHub asks (a declare flips all 300: 308 requests, counted in test/bench/budgets.test.ts, not timed here).
  */
 async function statusSyncRows(sandbox: Sandbox, e: Env, s: Seeder): Promise<void> {
   const repo = 'bench/pulls-300';
   seedPulls(sandbox, repo, 300);
-  const [issue] = seedActive(s, repo, { from: 0, count: 1, overdue: 0 });
-  if (!issue) throw new Error('no incident seeded');
-  const { gateway } = edge(e, repo);
-  const current = await gateway.getIssue(issue.number);
-  const m = await atLatencies(sandbox, () =>
-    freezeStatusSyncOp(e, repo, () => ({ action: 'labeled', issue: current, label: 'customer-facing' })),
-  );
+  seedActive(s, repo, { from: 0, count: 1, overdue: 0 });
+  // The first run flips all 300 and writes the record; the timed runs find it equal to their decision.
+  await freezeStatusSyncOp({ ...e, client: { writeSpacingMs: 0 } }, repo)();
+  const m = await atLatencies(sandbox, () => freezeStatusSyncOp(e, repo));
   rows.push({
     id: 'freeze-statuses-300',
     operation: 'freeze status sync (issues event)',
     setting: '300 open pull requests, nothing flips',
     measurements: m,
-    budget: '1 list + ⌈300/100⌉ + 1 default-branch read = 5; + 1 write per flipped pull request',
-    verdict: verdict(all(m, (x) => x.requests.max === 5 && x.writes.max === 0)),
+    budget:
+      '1 list + 1 default-branch read = 2 when the decision is the recorded one; else + ⌈300/100⌉ + 1 write per flip, ' +
+      'the pending mark and the record',
+    verdict: verdict(all(m, (x) => x.requests.max <= 5 && x.writes.max === 0)),
   });
 }
 
@@ -199,15 +199,19 @@ async function statusRows(sandbox: Sandbox, e: Env, seeded: Map<number, Seeded>,
     const { repo } = seeded.get(closed) ?? { repo: repoName(closed) };
     // Request counts do not depend on latency; the wall time is mostly the 1 s between reminder comments.
     const { m, reminders } = await budgeted(repo, closed === 10_000 ? SPACED_RUNS : { 0: 3 });
-    const allowed = 3 + reminders;
+    const retros = retrosTracked(closed);
+    const allowed = 3 + reminders + retros;
     rows.push({
       id: `status-${closed}`,
       operation: 'status summary (remind)',
       setting: `${fmt(closed)} closed, 100 active, ${reminders} overdue`,
       measurements: m,
-      budget: `≤ 3 + 1 per overdue reminder (${allowed})`,
+      budget: `≤ 3 + 1 per overdue reminder + 1 per retro tracked (${allowed})`,
       verdict: verdict(all(m, (x) => x.requests.max <= allowed)),
-      note: `reminders posted each run: ${reminders}; the lists (open, closed in the 90-day metrics window) and one comment per reminder`,
+      note:
+        `reminders posted each run: ${reminders}; the lists (open, closed in the 90-day metrics window), one ` +
+        `comment per reminder, and what came after the resolve of the ${retros} incidents resolved in the last ` +
+        `17 days (their posted retro settles the retro reminder)`,
     });
   }
   // The Action's documented configuration also keeps a digest issue: one read (refuses an incident) and one write.

@@ -3,18 +3,19 @@
 // them at several latencies; test/bench/budgets.test.ts counts their requests at 0 ms.
 import { defaultConfig, parseRepo, type FirebreakConfig } from '../core/domain/config';
 import { FollowUps } from '../core/use-cases/follow-ups';
-import { checkFreeze, readFreezeIssues } from '../core/use-cases/freeze';
+import { checkFreeze, readFreezeIssues } from '../core/use-cases/freeze-decision';
 import { OctokitCommitStatusGateway } from '../core/github/commit-statuses';
-import { syncFreezeStatuses, type IssueEventChange } from '../core/use-cases/freeze-statuses';
+import { syncFreezeStatuses } from '../core/use-cases/freeze-statuses';
 import { silentLogger, type ClientOptions } from '../core/github/github-client';
-import type { IncidentService } from '../core/use-cases/incident-service';
+import type { IncidentContext } from '../core/use-cases/incident-context';
 import type { Incident, RepoRef } from '../core/domain/incident';
+import { trustOf } from '../core/domain/trust';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { Status, type StatusResult } from '../core/use-cases/status';
 import { AlertIntake } from '../core/use-cases/alerts';
 import { StatusPage } from '../core/use-cases/status-page';
-import { connect, incidentHistory, incidentService } from '../core/wiring';
+import { connect, incidentHistory, incidentContext } from '../core/wiring';
 import type { GitRepository } from '../core/use-cases/incident-history';
 import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
 import { openSession, type Session } from '../extension/session';
@@ -51,17 +52,23 @@ export function edge(e: Env, repo: string) {
     { config: e.config, repository: parseRepoOrThrow(repo), apiUrl: e.sandbox.url, webUrl: e.sandbox.webUrl },
     { token: TOKEN, ...e.client },
   );
+  // The token is ACTOR's, as the CLI knows once it asked (its identity cache): Firebreak's own comments need no
+  // permission read; everyone else's do.
+  connection.authority.trustAsSelf(ACTOR);
   return {
     client: connection.client,
     gateway: connection.gateway,
-    service: incidentService(connection, { actor: ACTOR }),
+    authority: connection.authority,
+    service: incidentContext(connection, { actor: ACTOR }),
   };
 }
 
 /** The incident as an edge holds it after listing it (read here, untimed): acting on it needs no extra read. */
 export async function loaded(e: Env, repo: string, issueNumber: number): Promise<Incident> {
   const { gateway } = edge(e, repo);
-  return incidentFromIssue({ repo: gateway.repo, issue: await gateway.getIssue(issueNumber), config: e.config });
+  const issue = await gateway.getIssue(issueNumber);
+  // The bench's issues are all the token's: trusted, as the edge that listed them would have found.
+  return incidentFromIssue({ repo: gateway.repo, issue, config: e.config }, trustOf([issue.author]));
 }
 
 export type Op = () => Promise<unknown>;
@@ -78,7 +85,8 @@ export function declareOp(e: Env, repo: string, n: number): Op {
 
 export function logOp(e: Env, repo: string, incident: Incident, n: number): Op {
   const { service } = edge(e, repo);
-  return () => new LogEntry(service).run(incident, { kind: 'observation', text: `Benchmark observation ${n}: p95 is 1.2 s.` });
+  return () =>
+    new LogEntry(service).run(incident, { kind: 'observation', text: `Benchmark observation ${n}: p95 is 1.2 s.` });
 }
 
 export function severityOp(e: Env, repo: string, incident: Incident): Op {
@@ -96,11 +104,15 @@ export function alertReceiver(e: Env, repo: string): { deliver(fingerprint: stri
     { config: e.config, repository: parseRepoOrThrow(repo), apiUrl: e.sandbox.url, webUrl: e.sandbox.webUrl },
     { token: TOKEN, ...e.client },
   );
+  // The token is ACTOR's, as the CLI knows once it asked (its identity cache): Firebreak's own comments need no
+  // permission read; everyone else's do.
+  connection.authority.trustAsSelf(ACTOR);
   const intake = new AlertIntake({
     config: e.config,
     gateway: connection.gateway,
     renderer: e.renderer,
-    service: incidentService(connection, { actor: ACTOR }),
+    authority: connection.authority,
+    service: incidentContext(connection, { actor: ACTOR }),
   });
   return {
     deliver: (fingerprint) => () =>
@@ -116,7 +128,7 @@ export function alertReceiver(e: Env, repo: string): { deliver(fingerprint: stri
 }
 
 /** A change's answer, then the check that follows it (one read), as the CLI waits for it before exiting. */
-async function settled<T>(service: IncidentService, change: Promise<T>): Promise<T> {
+async function settled<T>(service: IncidentContext, change: Promise<T>): Promise<T> {
   const result = await change;
   await service.settle();
   return result;
@@ -131,7 +143,10 @@ export function statusOp(e: Env, repo: string, incident: Incident): Op {
 /** `show` twice on one client: the first reads everything, the second is answered 304 throughout. */
 export function showOps(e: Env, repo: string, issueNumber: number): { first: Op; again: Op } {
   const { service } = edge(e, repo);
-  return { first: () => new ShowIncident(service).run(issueNumber), again: () => new ShowIncident(service).run(issueNumber) };
+  return {
+    first: () => new ShowIncident(service).run(issueNumber),
+    again: () => new ShowIncident(service).run(issueNumber),
+  };
 }
 
 /** A checkout where nothing changed since the entries were logged: git is local, the budget is GitHub's. */
@@ -143,13 +158,16 @@ export function reviewOp(e: Env, repo: string): Op {
     { config: e.config, repository: parseRepoOrThrow(repo), apiUrl: e.sandbox.url, webUrl: e.sandbox.webUrl },
     { token: TOKEN, ...e.client },
   );
+  // The token is ACTOR's, as the CLI knows once it asked (its identity cache): Firebreak's own comments need no
+  // permission read; everyone else's do.
+  connection.authority.trustAsSelf(ACTOR);
   const history = incidentHistory(connection, { git: UNCHANGED_CHECKOUT, codeRepo: parseRepoOrThrow(repo) });
   return () => history.review('b'.repeat(40), 'c'.repeat(40));
 }
 
 export function freezeOp(e: Env, repo: string): Op {
-  const { gateway } = edge(e, repo);
-  return () => checkFreeze(gateway, e.config);
+  const { gateway, authority } = edge(e, repo);
+  return () => checkFreeze(gateway, e.config, { authority });
 }
 
 /** `count` open pull requests into main, each with a head commit, and the default branch's head. */
@@ -162,29 +180,29 @@ export function seedPulls(sandbox: Sandbox, repo: string, count: number): void {
 }
 
 /**
- * The Action's status sync on an `issues` event (mode: freeze): the incident list, the open pull requests, the
- * default branch's status, and a write where the state flips. `change` is the event (what it did to which issue).
+ * The Action's status sync on an `issues` event (mode: freeze): the incident list and the default branch's status
+ * (the record of the last decision); when the decision differs, the open pull requests and a write per flip.
  */
-export function freezeStatusSyncOp(e: Env, repo: string, change: () => IssueEventChange): Op {
-  const { gateway, client } = edge(e, repo);
+export function freezeStatusSyncOp(e: Env, repo: string): Op {
+  const { gateway, client, authority } = edge(e, repo);
   return async () =>
     syncFreezeStatuses(new OctokitCommitStatusGateway(gateway.repo, client), {
       config: e.config,
-      read: await readFreezeIssues(gateway, e.config),
-      change: change(),
+      read: await readFreezeIssues(gateway, e.config, { authority }),
+      authority,
       defaultBranch: 'main',
     });
 }
 
 export function followUpsOp(e: Env, repo: string, issueNumber: number): Op {
-  const { gateway } = edge(e, repo);
-  return () => new FollowUps({ gateway, config: e.config, renderer: e.renderer }).run(issueNumber);
+  const { gateway, authority } = edge(e, repo);
+  return () => new FollowUps({ gateway, config: e.config, renderer: e.renderer, authority }).run(issueNumber);
 }
 
 /** The status page's build (the site rendered in memory; writing it to disk is no request). */
 export function statusPageOp(e: Env, repo: string): Op {
-  const { gateway } = edge(e, repo);
-  return () => new StatusPage({ gateway, config: e.config }).build({ title: 'Benchmark status' });
+  const { gateway, authority } = edge(e, repo);
+  return () => new StatusPage({ gateway, config: e.config, authority }).build({ title: 'Benchmark status' });
 }
 
 /** A status run with reminders; `result` holds the last run's result (the budget depends on its reminders). */
@@ -193,11 +211,11 @@ export function statusSummaryOp(
   repo: string,
   options: { summaryIssue?: number } = {},
 ): { op: Op; result: () => StatusResult | undefined } {
-  const { gateway } = edge(e, repo);
+  const { gateway, authority } = edge(e, repo);
   let result: StatusResult | undefined;
   return {
     op: async () => {
-      result = await new Status({ gateway, config: e.config, renderer: e.renderer }).run({
+      result = await new Status({ gateway, config: e.config, renderer: e.renderer, authority }).run({
         remind: true,
         ...options,
       });

@@ -1,5 +1,7 @@
 // Seeds a sandbox through its store (no HTTP), fast enough for 10,000 closed incidents: issues and comments are
 // made exactly as Firebreak writes them (body marker, labels, entry markers), backdated so nothing looks fresh.
+// It looks like a repository a team uses: active incidents hold their roles (comms included), resolved ones their
+// retro.
 import { defaultConfig, type FirebreakConfig } from '../core/domain/config';
 import { fold } from '../core/domain/event-log';
 import type { Declaration, LogKind, Milestone, TimelineEntry } from '../core/domain/incident';
@@ -16,6 +18,18 @@ const DAY = 24 * HOUR;
 
 /** Closed incidents are resolved one per day going back, so the 90-day metrics window holds at most 90 of them. */
 export const CLOSED_PER_DAY = 1;
+/**
+ * A resolved incident's retro is looked after for this long (3 days to hold it, then 14 days of tracking, see
+ * people-reminders.ts): the status run reads what came after the resolve of each incident resolved this recently.
+ */
+export const RETRO_TRACKED_DAYS = 17;
+
+/** How many of `closed` incidents resolved `perDay` a day were resolved within the retro's tracking time. */
+export function retrosTracked(closed: number, perDay = CLOSED_PER_DAY): number {
+  return Math.min(closed, RETRO_TRACKED_DAYS * perDay - 1);
+}
+/** Who holds the roles of active incidents besides the lead: a small on-call roster, taken in turn. */
+const ROSTER = ['octo-ana', 'octo-ben', 'octo-chen', 'octo-dara', 'octo-eli', 'octo-fay'] as const;
 const SEVERITIES = ['critical', 'major', 'minor'] as const;
 const LOG_KINDS: readonly LogKind[] = ['observation', 'action', 'theory', 'decision', 'question'];
 
@@ -75,7 +89,11 @@ function update(key: string, at: number, text: string, status?: Milestone): Time
   return { kind: 'update', key, at: iso(at), by: ACTOR, text, ...(status ? { status } : {}) };
 }
 
-/** Closed incidents `from`..`to`-1, resolved `perDay` a day going back from the seeding clock. */
+/**
+ * Closed incidents `from`..`to`-1, resolved `perDay` a day going back from the seeding clock. Each is written as
+ * Firebreak leaves it: the mitigation and the resolve as comments the body folds, then the retro, posted after the
+ * resolve (a comment the body does not fold, as `firebreak retro N --post` writes it).
+ */
 export function seedClosed(s: Seeder, repo: string, from: number, to: number, perDay = CLOSED_PER_DAY): void {
   for (let i = from; i < to; i++) {
     const resolvedAt = s.now.getTime() - (i + 1) * (DAY / perDay);
@@ -85,8 +103,41 @@ export function seedClosed(s: Seeder, repo: string, from: number, to: number, pe
       update(`seed-closed-${i}-m`, declaredAt + 30 * MINUTE, 'Mitigated; watching.', 'monitoring'),
       update(`seed-closed-${i}-r`, resolvedAt, 'Resolved.', 'resolved'),
     ];
-    createIncident(s, repo, decl, entries, false);
+    const retro: TimelineEntry = {
+      kind: 'retro',
+      key: `seed-closed-${i}-retro`,
+      at: iso(resolvedAt + HOUR),
+      by: ACTOR,
+      text: `# Retro of incident ${i}\n\nWhat happened, what helped, and what we change.\n`,
+    };
+    const issue = createIncident(s, repo, decl, entries, false, entries.length);
+    comment(s, repo, issue.number, [...entries, retro]);
   }
+}
+
+function comment(s: Seeder, repo: string, issueNumber: number, entries: readonly TimelineEntry[]): void {
+  for (const entry of entries)
+    s.sandbox.store.createCommentDirect(repo, issueNumber, {
+      body: renderEntryComment(entry, s.renderer),
+      author: ACTOR,
+      createdAt: new Date(entry.at),
+    });
+}
+
+/** The roles an active incident holds from its first minutes: the lead (the declarer), comms and a scribe. */
+function roles(key: string, declaredAt: number, i: number): TimelineEntry[] {
+  const person = (n: number) => ROSTER[(i + n) % ROSTER.length] ?? ACTOR;
+  return [
+    { kind: 'role', key: `${key}-comms`, at: iso(declaredAt + 3 * MINUTE), by: ACTOR, role: 'comms', login: person(0) },
+    {
+      kind: 'role',
+      key: `${key}-scribe`,
+      at: iso(declaredAt + 4 * MINUTE),
+      by: ACTOR,
+      role: 'scribe',
+      login: person(1),
+    },
+  ];
 }
 
 export interface ActiveOptions {
@@ -98,9 +149,9 @@ export interface ActiveOptions {
 }
 
 /**
- * Active incidents declared in the last hours. Those not overdue had an update 5 minutes ago (due 25+ minutes from
- * now at the shortest cadence), so they stay on time for the whole run; overdue ones are critical (30m cadence) with
- * the last update 45 minutes ago.
+ * Active incidents declared in the last hours, each with its lead, comms and scribe. Those not overdue had an update
+ * 5 minutes ago (due 25+ minutes from now at the shortest cadence), so they stay on time for the whole run; overdue
+ * ones are critical (30m cadence) with the last update 45 minutes ago.
  */
 export function seedActive(s: Seeder, repo: string, options: ActiveOptions): IssueRecord[] {
   const now = s.now.getTime();
@@ -117,7 +168,10 @@ export function seedActive(s: Seeder, repo: string, options: ActiveOptions): Iss
         s,
         repo,
         decl,
-        [update(`seed-active-${i}-u`, lastUpdate, 'Investigating.', 'investigating')],
+        [
+          ...roles(`seed-active-${i}`, declaredAt, i),
+          update(`seed-active-${i}-u`, lastUpdate, 'Investigating.', 'investigating'),
+        ],
         true,
       ),
     );
@@ -126,16 +180,18 @@ export function seedActive(s: Seeder, repo: string, options: ActiveOptions): Iss
 }
 
 /**
- * An active incident with a long timeline: `entries` comments, log entries with an update every 50th, spread over
+ * An active incident with a long timeline: `entries` comments (comms and scribe named first, then log entries with
+ * an update every 50th), spread over
  * the last two days, the latest update 3 minutes ago.
  */
 export function seedLongIncident(s: Seeder, repo: string, entries: number): IssueRecord {
   const now = s.now.getTime();
   const declaredAt = now - 2 * DAY;
   const decl = declaration('seed-long', 'Checkout errors (long-running)', 'major', declaredAt);
-  const timeline: TimelineEntry[] = [];
+  // Its first entries name comms and a scribe; the rest are log entries and updates.
+  const timeline: TimelineEntry[] = roles('seed-long', declaredAt, 0).slice(0, entries);
   const span = now - 3 * MINUTE - declaredAt;
-  for (let n = 0; n < entries; n++) {
+  for (let n = timeline.length; n < entries; n++) {
     const at = declaredAt + Math.round(((n + 1) / entries) * span);
     const key = `seed-long-${n}`;
     const last = n === entries - 1;
@@ -157,13 +213,7 @@ export function seedLongIncident(s: Seeder, repo: string, entries: number): Issu
     );
   }
   const issue = createIncident(s, repo, decl, timeline, true, timeline.length);
-  for (const entry of timeline) {
-    s.sandbox.store.createCommentDirect(repo, issue.number, {
-      body: renderEntryComment(entry, s.renderer),
-      author: ACTOR,
-      createdAt: new Date(entry.at),
-    });
-  }
+  comment(s, repo, issue.number, timeline);
   return issue;
 }
 

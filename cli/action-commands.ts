@@ -1,7 +1,10 @@
 // `firebreak freeze|follow-ups|summary`: the Action's three use cases from a terminal, thin wrappers over the core.
 import { InputError } from '../core/domain/errors';
 import { FollowUps, renderFollowUpReport } from '../core/use-cases/follow-ups';
-import { renderFreezeReport, Freeze, freezingOutputs, summarizeIncident } from '../core/use-cases/freeze';
+import { Freeze } from '../core/use-cases/freeze';
+import { commitHotfixKey } from '../core/use-cases/hotfix';
+import type { RepoRef } from '../core/domain/incident';
+import { renderFreezeReport, freezingOutputs, summarizeIncident } from '../core/use-cases/freeze-report';
 import { Status } from '../core/use-cases/status';
 import { postWebhook, statusMessage } from '../core/chat/webhook';
 import { stringOption, type Command, type OptionValues } from './command';
@@ -24,14 +27,21 @@ function commaList(values: OptionValues, name: string): string[] | undefined {
  * `--hotfix N`: this deploy fixes incident N, so N's freeze does not stop it. Recorded on N as a `hotfix` entry by
  * the signed-in user, for the checked-out commit (once per commit and incident).
  */
-async function cliHotfix(numbers: number[], cwd: string, service: () => Promise<{ actor: string }>, now: Date) {
-  const actor = (await service()).actor;
+async function cliHotfix(
+  numbers: number[],
+  cwd: string,
+  context: { readonly gateway: { readonly repo: RepoRef }; service(): Promise<{ actor: string }> },
+  now: Date,
+) {
+  const actor = (await context.service()).actor;
   const sha = headCommit(cwd);
   return {
     numbers,
     actor,
+    // The hotfix lane's one rule: honoured when the signed-in user may push to the incident repository.
+    repo: context.gateway.repo,
     change: sha ? `commit ${sha}` : 'a deploy from the command line',
-    key: sha ? `hotfix-commit-${sha}` : `hotfix-cli-${now.getTime()}`,
+    key: sha ? commitHotfixKey(sha) : `hotfix-cli-${now.getTime()}`,
     ...(sha ? { sha } : {}),
   };
 }
@@ -72,13 +82,15 @@ export const freezeCommand: Command = {
       gateway: context.gateway,
       ...(context.privateGateway ? { privateGateway: context.privateGateway } : {}),
       config: context.config,
+      // One Authority per command (until the Connection carries one).
+      authority: context.connection.authority,
       service: () => context.service(),
     }).run({
       ...(severities ? { severities } : {}),
       ...(services ? { services } : {}),
       onPrivateError,
       now,
-      ...(hotfix.length > 0 ? { hotfix: await cliHotfix(hotfix, ctx.cwd, () => context.service(), now) } : {}),
+      ...(hotfix.length > 0 ? { hotfix: await cliHotfix(hotfix, ctx.cwd, context, now) } : {}),
       ...(values['bypass'] === true && reason ? { bypass: { reason, key: `bypass-cli-${now.getTime()}` } } : {}),
     });
     if (decision.privateWarning) ctx.log.warn(decision.privateWarning);
@@ -126,6 +138,7 @@ export const followUpsCommand: Command = {
       gateway: context.gatewayFor(repo),
       config: context.config,
       renderer: context.renderer,
+      authority: context.connection.authority,
     }).run(number, { dryRun });
     if (ctx.json) {
       ctx.io.out(
@@ -166,6 +179,7 @@ export const statusCommand: Command = {
       gateway: context.gateway,
       config: context.config,
       renderer: context.renderer,
+      authority: context.connection.authority,
     }).run({
       remind,
       ...(summaryIssue !== undefined ? { summaryIssue } : {}),

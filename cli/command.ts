@@ -8,6 +8,8 @@ export interface Io {
   err(text: string): void;
   /** All of stdin (for `--text-file -`); absent where there is none. */
   in?(): Promise<string>;
+  /** Asks a yes/no question at a terminal; absent where there is no terminal to ask at. */
+  confirm?(question: string): Promise<boolean>;
 }
 
 export interface RunContext {

@@ -8,7 +8,7 @@ import { repoSlug, type RepoRef } from '../core/domain/incident';
 import type { Renderer } from '../core/domain/render';
 import type { Logger } from '../core/github/github-client';
 import type { IssueGateway } from '../core/github/issue-gateway';
-import { IncidentService } from '../core/use-cases/incident-service';
+import { IncidentContext } from '../core/use-cases/incident-context';
 import { connect, type Connection } from '../core/wiring';
 import { loadWorkspace, nodeWorkspaceFiles } from '../core/workspace';
 import { originUrl, repositoryRoot } from './git';
@@ -36,7 +36,7 @@ export interface CliContext {
   readonly webUrl: string;
   readonly token?: string;
   /** The service; for a repository named in a reference (`owner/name#12`), one whose numbers are in that repository. */
-  service(repo?: RepoRef): Promise<IncidentService>;
+  service(repo?: RepoRef): Promise<IncidentContext>;
   /** The gateway to a repository: the incident or private one as configured, else a new one on the same client. */
   gatewayFor(repo?: RepoRef): IssueGateway;
   /** Fails unless the configured private repository exists and is private on GitHub (checked once, on first use). */
@@ -72,8 +72,11 @@ export async function buildContext(
   const token = env['GITHUB_TOKEN'] || env['GH_TOKEN'] || undefined;
   const connection = connect(workspace, { ...(token ? { token } : {}), log, userAgent: 'firebreak-cli' });
   const { privateGateway } = connection;
+  // A token whose login an earlier command learned is Firebreak itself: its markers need no permission read.
+  const known = token && env['GITHUB_ACTIONS'] !== 'true' ? identities.get(connection.apiUrl, token) : undefined;
+  if (known) connection.authority.trustAsSelf(known);
   const gatewayFor = (target: RepoRef = repo): IssueGateway => connection.gatewayFor(target);
-  const services = new Map<string, Promise<IncidentService>>();
+  const services = new Map<string, Promise<IncidentContext>>();
   let actor: Promise<string> | undefined;
   let privateChecked: Promise<void> | undefined;
   const codeRepo = originRepo();
@@ -104,11 +107,12 @@ export async function buildContext(
           }
           actor ??= actorFor(connection, token, env, identities);
           // Numbers given with a repository (owner/name#12) are that repository's: its gateway comes first.
-          return new IncidentService({
+          return new IncidentContext({
             config,
             gateway: gatewayFor(target),
             ...(privateGateway ? { privateGateway } : {}),
             renderer: connection.renderer,
+            authority: connection.authority,
             actor: await actor,
           });
         })();
@@ -136,9 +140,12 @@ export async function buildContext(
         if (!made) continue;
         // A change on a loaded incident checks its view after answering; a failed check is this command's failure.
         await made.settle();
-        await new RepairIncident(made).syncLabels(made.repo).catch((error: unknown) => log.debug(`label colors not set: ${String(error)}`));
+        await new RepairIncident(made)
+          .syncLabels(made.repo)
+          .catch((error: unknown) => log.debug(`label colors not set: ${String(error)}`));
         if (privateGateway) {
-          await new RepairIncident(made).syncLabels(privateGateway.repo)
+          await new RepairIncident(made)
+            .syncLabels(privateGateway.repo)
             .catch((error: unknown) => log.debug(`label colors not set: ${String(error)}`));
         }
       }
@@ -158,8 +165,12 @@ async function actorFor(
 ): Promise<string> {
   if (env['GITHUB_ACTIONS'] === 'true' && env['GITHUB_ACTOR']) return env['GITHUB_ACTOR'];
   const cached = identities.get(connection.apiUrl, token);
-  if (cached) return cached;
+  if (cached) {
+    connection.authority.trustAsSelf(cached);
+    return cached;
+  }
   const login = await connection.gateway.currentUser();
   identities.set(connection.apiUrl, token, login);
+  connection.authority.trustAsSelf(login);
   return login;
 }

@@ -4,12 +4,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCodeRef, parseRemoteUrl } from '../core/domain/code-ref';
 import { InputError } from '../core/domain/errors';
-import { connect, incidentService } from '../core/wiring';
+import { connect, incidentContext } from '../core/wiring';
 import { loadConfig, nodeWorkspaceFiles } from '../core/workspace';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { stringOption, type Command, type RunContext } from './command';
 import { headCommit, originUrl, repositoryRoot } from './git';
 import { describeIncident } from './incident-commands';
+import { channelName, declaredText } from '../core/chat/channel-text';
+import { slackChannel } from '../core/chat/channel-wiring';
+import type { Incident } from '../core/domain/incident';
+import type { IncidentContext } from '../core/use-cases/incident-context';
+import { SANDBOX_BOT_USER } from '../sandbox/slack/slack-api';
 import { AssignRole } from '../core/use-cases/assign-role';
 import { ChangeSeverity } from '../core/use-cases/change-severity';
 import { DeclareIncident } from '../core/use-cases/declare-incident';
@@ -36,13 +41,14 @@ export const sandboxCommand: Command = {
     const sandbox = await startSandbox({ port, validate: false, ...(stateFile ? { stateFile } : {}) });
     ctx.io.out(
       ctx.json
-        ? JSON.stringify({ url: sandbox.url, token: SANDBOX_TOKEN })
+        ? JSON.stringify({ url: sandbox.url, token: SANDBOX_TOKEN, slackApiUrl: `${sandbox.url}/slack/api/` })
         : [
             `Sandbox listening on ${sandbox.url}`,
             '',
             'Point Firebreak at it:',
             `  export GITHUB_API_URL=${sandbox.url} GITHUB_TOKEN=${SANDBOX_TOKEN}`,
             '  firebreak declare --repo acme/shop --title "Checkout is slow" --severity minor',
+            `Its Slack Web API (for firebreak serve): export SLACK_API_URL=${sandbox.url}/slack/api/`,
             '',
             'Press Ctrl+C to stop.',
           ].join('\n'),
@@ -84,7 +90,7 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
     { ...loaded, repository: DRILL_REPO, apiUrl: sandbox.url, webUrl: sandbox.webUrl },
     { token: SANDBOX_TOKEN, writeSpacingMs: 0, log: ctx.log },
   );
-  const service = incidentService(connection, { actor: 'firebreak-dev' });
+  const service = incidentContext(connection, { actor: 'firebreak-dev' });
 
   // A change on a loaded incident answers in one round trip (the comment and the view together); one read follows in
   // the background to check nobody wrote in between. It is counted with its change, not with whatever step is next.
@@ -107,6 +113,8 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
   await step(
     `Declared drill #${incident.number} "${incident.title}" as ${incident.severity}, lead @${incident.roles['lead']}`,
   );
+  const channel = await openDrillChannel(sandbox, service, incident);
+  step(`Opened the incident channel #${channel.name} in the sandbox's Slack, recorded on the timeline`);
 
   await new LogEntry(service).run(incident, {
     kind: 'observation',
@@ -152,7 +160,10 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
   incident = await new AssignRole(service).run(incident, 'lead', 'octo-lead', 'End of shift.');
   await step('Handed the lead over to @octo-lead');
 
-  incident = await new ResolveIncident(service).run(incident, 'Error rates are normal for 30 minutes. Resolved; the retro follows.');
+  incident = await new ResolveIncident(service).run(
+    incident,
+    'Error rates are normal for 30 minutes. Resolved; the retro follows.',
+  );
   await step('Resolved and closed the incident');
 
   const shown = await new ShowIncident(service).run(incident.number);
@@ -170,6 +181,14 @@ async function runDrill(sandbox: Sandbox, ctx: RunContext): Promise<void> {
       .find((c) => c.id === entry.commentId);
     if (comment) io.out(`---\n**@${comment.user.login}** commented:\n\n${stripMarkers(comment.body)}`);
   }
+  io.out("\n─── What the incident channel received (the sandbox's Slack) ───\n");
+  const chat = slackChannel(connection, 'firebreak-dev', {
+    botToken: 'xoxb-drill',
+    apiUrl: `${sandbox.url}/slack/api/`,
+  });
+  await chat.sync(incident.number);
+  for (const message of channel.messages) io.out(`#${channel.name}  ${message.text}`);
+  io.out(`Topic: ${channel.topic}`);
   io.out(
     [
       '',
@@ -201,6 +220,23 @@ function drillCodeRef(root: string, webUrl: string) {
     endLine: line + 4,
     fileText: text,
   });
+}
+
+/** What `/incident` in Slack does after the declare: the channel, its first message, the timeline entry. */
+async function openDrillChannel(sandbox: Sandbox, service: IncidentContext, incident: Incident) {
+  const channel = sandbox.slack.addChannel(channelName(incident), { members: [SANDBOX_BOT_USER] });
+  const key = `slack-channel-${channel.id}`;
+  sandbox.slack.addMessage(channel.id, SANDBOX_BOT_USER, declaredText(incident));
+  await service.append(incident, {
+    kind: 'channel',
+    key,
+    at: new Date().toISOString(),
+    by: service.actor,
+    chat: 'slack',
+    channel: channel.id,
+    name: channel.name,
+  });
+  return channel;
 }
 
 function stripMarkers(markdown: string): string {

@@ -13,7 +13,7 @@ import {
   type TimelineEntry,
 } from '../core/domain/incident';
 import { formatTime, summarizeEntry, KIND_LABELS } from '../core/domain/render';
-import type { IncidentService } from '../core/use-cases/incident-service';
+import type { IncidentContext } from '../core/use-cases/incident-context';
 import { similarityReason } from '../core/domain/similar';
 import { stringOption, type Command, type OptionValues, type RunContext } from './command';
 import { headCommit, isPushed } from './git';
@@ -35,7 +35,7 @@ import { SimilarIncidents } from '../core/use-cases/similar-incidents';
 interface Target {
   readonly address: IncidentAddress;
   readonly number: number;
-  readonly service: IncidentService;
+  readonly service: IncidentContext;
   /** How to print the reference: `#12`, or `owner/name#12` outside the configured repository. */
   readonly ref: string;
 }
@@ -282,7 +282,10 @@ export const breakCommand: Command = {
       throw new InputError(`--minutes ${raw} is not a whole number of minutes.`, 'e.g. --minutes 15');
     const text = stringOption(values, 'text');
     const entry = await onIncident(ctx, t, () =>
-      new CallBreak(t.service).run(t.number, { ...(minutes !== undefined ? { minutes } : {}), ...(text ? { text } : {}) }),
+      new CallBreak(t.service).run(t.number, {
+        ...(minutes !== undefined ? { minutes } : {}),
+        ...(text ? { text } : {}),
+      }),
     );
     ctx.io.out(
       ctx.json
@@ -477,7 +480,7 @@ export const listCommand: Command = {
   usage: 'firebreak list [--json]',
   options: {},
   async run(_values, _positionals, ctx) {
-    const incidents = await new ListIncidents((await ctx.context().service())).run();
+    const incidents = await new ListIncidents(await ctx.context().service()).run();
     if (ctx.json) ctx.io.out(JSON.stringify(incidents.map(incidentJson), null, 2));
     else
       ctx.io.out(

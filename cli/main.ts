@@ -7,8 +7,10 @@ import { buildContext, type CliContext } from './context';
 import { actionCommands } from './action-commands';
 import { drillCommand, sandboxCommand } from './drill';
 import { historyCommand } from './history-command';
+import { mcpCommand } from './mcp-command';
 import { incidentCommands } from './incident-commands';
 import { statusPageCommands } from './status-page-commands';
+import { suspectsCommands } from './suspects-commands';
 import { serveCommand } from './serve';
 import { terminalText } from './terminal';
 
@@ -39,10 +41,12 @@ export function allCommands(extra: readonly Command[] = []): Command[] {
   return [
     ...incidentCommands,
     historyCommand,
+    ...suspectsCommands,
     ...actionCommands,
     ...statusPageCommands,
     ...extra,
     serveCommand,
+    mcpCommand,
     sandboxCommand,
     drillCommand,
   ];
@@ -83,6 +87,7 @@ export async function main(
     out: (text) => raw.out(terminalText(text)),
     err: (text) => raw.err(terminalText(text)),
     ...(raw.in ? { in: raw.in } : {}),
+    ...(raw.confirm ? { confirm: (question: string) => raw.confirm!(terminalText(question)) } : {}),
   };
   const commands = allCommands(extraCommands);
   const [name, ...rest] = argv;

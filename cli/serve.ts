@@ -6,16 +6,20 @@ import { alertSecretsFrom } from '../server/alert-routes';
 import { startAlertServer } from '../server/app';
 import { credentialsFrom } from '../server/credentials';
 import { webhookSecretFrom } from '../server/github-app';
+import { mcpSettingsFrom } from '../server/mcp-routes';
+import { slackSettingsFrom } from '../server/slack-routes';
 import { stringOption, type Command } from './command';
 import { originUrl, repositoryRoot } from './git';
 
 export const serveCommand: Command = {
   name: 'serve',
   standalone: true,
-  summary: 'Receive alerts (Alertmanager, Grafana, PagerDuty, Datadog, Sentry, any webhook) and declare incidents',
+  summary:
+    'Serve alerts in (Alertmanager, Grafana, PagerDuty, Datadog, Sentry, any webhook), GitHub App webhooks, Slack and MCP',
   usage:
     'firebreak serve [--port P] [--host H]   (PORT or 8080, 127.0.0.1; secrets: FIREBREAK_ALERT_TOKEN, ' +
-    'FIREBREAK_PAGERDUTY_SECRET, FIREBREAK_SENTRY_SECRET, FIREBREAK_WEBHOOK_SECRET; GitHub: FIREBREAK_APP_ID + FIREBREAK_APP_PRIVATE_KEY or GITHUB_TOKEN)',
+    'FIREBREAK_PAGERDUTY_SECRET, FIREBREAK_SENTRY_SECRET, FIREBREAK_WEBHOOK_SECRET, FIREBREAK_MCP_TOKEN ' +
+    '[FIREBREAK_MCP_WRITES=1]; Slack: SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN [+ SLACK_API_URL]; GitHub: FIREBREAK_APP_ID + FIREBREAK_APP_PRIVATE_KEY or GITHUB_TOKEN)',
   options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },
   async run(values, _positionals, ctx) {
     const portText = stringOption(values, 'port') ?? ctx.env['PORT'] ?? '8080';
@@ -35,11 +39,14 @@ export const serveCommand: Command = {
     });
     const secrets = alertSecretsFrom(ctx.env);
     const webhookSecret = webhookSecretFrom(ctx.env);
-    if (Object.keys(secrets).length === 0 && !webhookSecret)
+    const mcp = mcpSettingsFrom(ctx.env);
+    const slack = slackSettingsFrom(ctx.env);
+    if (Object.keys(secrets).length === 0 && !webhookSecret && !mcp && !slack)
       throw new InputError(
-        'No alert source is enabled.',
+        'Nothing to serve: no alert source, GitHub App webhook, Slack app or MCP token is set.',
         'Set FIREBREAK_ALERT_TOKEN (Alertmanager, Grafana, Datadog, generic), FIREBREAK_PAGERDUTY_SECRET or ' +
-          'FIREBREAK_SENTRY_SECRET, or FIREBREAK_WEBHOOK_SECRET for the GitHub App deployment gate.',
+          'FIREBREAK_SENTRY_SECRET for alerts, FIREBREAK_WEBHOOK_SECRET for the GitHub App deployment gate, ' +
+          'SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN for Slack, or FIREBREAK_MCP_TOKEN for the MCP server.',
       );
     const credentials = await credentialsFrom(ctx.env, workspace.apiUrl, workspace.repository);
     const server = await startAlertServer({
@@ -47,6 +54,8 @@ export const serveCommand: Command = {
       credentials,
       secrets,
       ...(webhookSecret ? { webhookSecret } : {}),
+      ...(mcp ? { mcp } : {}),
+      ...(slack ? { slack } : {}),
       port,
       host,
       log: (line) => ctx.io.out(line),
@@ -54,8 +63,12 @@ export const serveCommand: Command = {
     });
     ctx.io.out(`Listening on ${server.url}`);
     ctx.log.info(
-      `firebreak serve: ${[...server.sources.map((s) => `/alerts/${s}`), ...(server.webhooks ? [server.webhooks] : [])].join(', ')} -> ` +
-        `${workspace.repository.owner}/${workspace.repository.name} as ${server.actor}`,
+      `firebreak serve: ${[
+        ...server.sources.map((s) => `POST /alerts/${s}`),
+        ...(server.webhooks ? [`POST ${server.webhooks}`] : []),
+        ...(server.slack ? [`POST ${server.slack}`] : []),
+        ...(server.mcp ? [`POST ${server.mcp} (MCP${mcp?.writes ? ', writes allowed' : ', read-only'})`] : []),
+      ].join(', ')} -> ` + `${workspace.repository.owner}/${workspace.repository.name} as ${server.actor}`,
     );
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);

@@ -11,5 +11,10 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B\u200E\u200
 
 /** The text with escape sequences and control, bidi and invisible characters removed; newlines and tabs kept. */
 export function terminalText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
+  // A zero-width space right after an @ is how Markdown output defuses a mention (markdown.ts): it stays, or
+  // `firebreak retro N > file` would hand back a draft that notifies whoever it names once posted.
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(ESCAPE_SEQUENCE, '')
+    .replace(CONTROL, (c: string, at: number, all: string) => (c === '\u200B' && all[at - 1] === '@' ? c : ''));
 }

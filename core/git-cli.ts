@@ -29,6 +29,39 @@ export class GitCli implements GitRepository {
     return (await this.git(['merge-base', a, b]).catch(() => undefined))?.trim() || undefined;
   }
 
+  /** The paths one commit changed, or undefined when this repository does not have the commit. */
+  async changedFiles(commit: string): Promise<string[] | undefined> {
+    if (!SHA.test(commit) || !(await this.has(commit))) return undefined;
+    const out = await this.git([
+      '-c',
+      'core.quotePath=false',
+      'diff-tree',
+      '--no-commit-id',
+      '--name-only',
+      '-r',
+      '--root',
+      commit,
+    ]);
+    return out.split('\n').filter(Boolean);
+  }
+
+  /** The commits after `base` up to `head`, oldest first; undefined when this repository lacks either. */
+  async commitsBetween(
+    base: string,
+    head: string,
+  ): Promise<{ sha: string; message: string; author: string; date: string }[] | undefined> {
+    if (!SHA.test(base) || !SHA.test(head) || !(await this.has(base)) || !(await this.has(head))) return undefined;
+    const out = await this.git(['log', '--reverse', '--format=%H%x00%an%x00%aI%x00%B%x1e', `${base}..${head}`]);
+    return out
+      .split('\x1e')
+      .map((record) => record.replace(/^\n/, ''))
+      .filter(Boolean)
+      .map((record) => {
+        const [sha = '', author = '', date = '', message = ''] = record.split('\0');
+        return { sha, author, date, message: message.trimEnd() };
+      });
+  }
+
   private async has(commit: string): Promise<boolean> {
     return this.git(['cat-file', '-e', `${commit}^{commit}`]).then(
       () => true,

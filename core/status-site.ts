@@ -49,6 +49,7 @@ export async function publishStatusPage(connection: Connection, options: Publish
   const result = await new StatusPage({
     config: connection.config,
     gateway: connection.gateway,
+    authority: connection.authority,
     siteRenderer,
     ...(options.now ? { now: options.now } : {}),
   }).build({

@@ -1,15 +1,16 @@
 // The one wiring every face uses: a workspace plus credentials become a GitHub client, the gateways of the incident
-// repositories, the renderer and, once the actor is known, the incident use cases. The CLI, the Action, the
+// repositories, the renderer and, once the actor is known, the incident context. The CLI, the Action, the
 // extension, the drill, the bench and the tests all build their objects here.
+import { Authority } from './authority';
 import type { FirebreakConfig } from './domain/config';
-import { repoSlug, type RepoRef } from './domain/incident';
+import { repoSlug, type EntryVia, type RepoRef } from './domain/incident';
 import { createRenderer, type Renderer } from './domain/render';
 import { createGitHubClient, type ClientOptions, type GitHubClient } from './github/github-client';
 import { OctokitDeploymentReviewGateway } from './github/deployment-reviews';
 import { OctokitIssueGateway, type IssueGateway } from './github/issue-gateway';
 import { DeploymentGate } from './use-cases/deployment-gate';
 import { IncidentHistory, type GitRepository } from './use-cases/incident-history';
-import { IncidentService } from './use-cases/incident-service';
+import { IncidentContext } from './use-cases/incident-context';
 
 /** What the wiring needs of a workspace (a loaded one, or a test's hand-made one). */
 export interface WiringWorkspace {
@@ -42,6 +43,8 @@ export interface Connection {
   readonly apiUrl: string;
   /** The gateway of any repository (the incident ones are reused). */
   gatewayFor(repo: RepoRef): IssueGateway;
+  /** Who may act (GitHub's collaborator permission), cached for this connection's life: one run or process. */
+  readonly authority: Authority;
 }
 
 export function connect(workspace: WiringWorkspace, options: ConnectOptions = {}): Connection {
@@ -57,6 +60,15 @@ export function connect(workspace: WiringWorkspace, options: ConnectOptions = {}
   const privateGateway = workspace.privateRepository ? make(workspace.privateRepository) : undefined;
   const known = new Map<string, IssueGateway>([[repoSlug(gateway.repo).toLowerCase(), gateway]]);
   if (privateGateway) known.set(repoSlug(privateGateway.repo).toLowerCase(), privateGateway);
+  const gatewayFor = (repo: RepoRef): IssueGateway => {
+    const slug = repoSlug(repo).toLowerCase();
+    let found = known.get(slug);
+    if (!found) {
+      found = make(repo);
+      known.set(slug, found);
+    }
+    return found;
+  };
   return {
     config: workspace.config,
     client,
@@ -66,35 +78,39 @@ export function connect(workspace: WiringWorkspace, options: ConnectOptions = {}
     ...(privateGateway ? { privateGateway } : {}),
     webUrl: gateway.webUrl,
     apiUrl: client.baseUrl,
-    gatewayFor(repo) {
-      const slug = repoSlug(repo).toLowerCase();
-      let found = known.get(slug);
-      if (!found) {
-        found = make(repo);
-        known.set(slug, found);
-      }
-      return found;
-    },
+    gatewayFor,
+    authority: new Authority((repo, login) => gatewayFor(repo).canPush(login)),
   };
 }
 
-export interface ServiceOptions {
+export interface ContextOptions {
   /** The GitHub login of whoever acts (a person, or the workflow's actor). */
   readonly actor: string;
+  /** Whom entries speak for when written through a chat (Slack) or an agent (MCP), not the person's own client. */
+  readonly via?: EntryVia;
   readonly now?: () => Date;
   readonly newKey?: () => string;
   /** How long the view write after a landed entry is retried while GitHub fails. */
   readonly viewBudgetMs?: number;
 }
 
-/** The incident use cases over a connection. */
-export function incidentService(connection: Connection, options: ServiceOptions): IncidentService {
-  return new IncidentService({
+/** The configuration and the gateways (incident repository, private repository when set) of a connection. */
+function readsFrom(connection: Connection): Pick<Connection, 'config' | 'gateway' | 'privateGateway' | 'authority'> {
+  return {
     config: connection.config,
     gateway: connection.gateway,
     ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+    authority: connection.authority,
+  };
+}
+
+/** What the incident use cases share (see use-case.ts), for one actor over a connection. */
+export function incidentContext(connection: Connection, options: ContextOptions): IncidentContext {
+  return new IncidentContext({
+    ...readsFrom(connection),
     renderer: connection.renderer,
     actor: options.actor,
+    ...(options.via ? { via: options.via } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.newKey ? { newKey: options.newKey } : {}),
     ...(options.viewBudgetMs !== undefined ? { viewBudgetMs: options.viewBudgetMs } : {}),
@@ -112,9 +128,7 @@ export interface HistoryOptions {
 /** Past incidents in the code (review, history, the editor's CodeLens) over a connection. */
 export function incidentHistory(connection: Connection, options: HistoryOptions): IncidentHistory {
   return new IncidentHistory({
-    config: connection.config,
-    gateway: connection.gateway,
-    ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+    ...readsFrom(connection),
     git: options.git,
     ...(options.codeRepo ? { codeRepo: repoSlug(options.codeRepo) } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -124,9 +138,7 @@ export function incidentHistory(connection: Connection, options: HistoryOptions)
 /** The deployment gate (a GitHub App's custom deployment protection rule) over a connection. */
 export function deploymentGate(connection: Connection, options: { readonly now?: () => Date } = {}): DeploymentGate {
   return new DeploymentGate({
-    config: connection.config,
-    gateway: connection.gateway,
-    ...(connection.privateGateway ? { privateGateway: connection.privateGateway } : {}),
+    ...readsFrom(connection),
     reviews: (repo) => new OctokitDeploymentReviewGateway(repo, connection.client),
     ...(options.now ? { now: options.now } : {}),
   });

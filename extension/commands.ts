@@ -20,6 +20,7 @@ import { assignRole } from './flows/roles';
 import { takeLead } from './flows/take-lead';
 import { openIncident, selectIncident } from './flows/select';
 import { changeSeverity } from './flows/severity';
+import { revertSuspect, rollBackDeploy } from './flows/suspects';
 import type { IncidentStore } from './incident-store';
 import type { SessionManager } from './session';
 import { readSettings } from './settings';
@@ -69,7 +70,15 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [COMMANDS.retryPending]: 'Retry entry',
   [COMMANDS.callBreak]: 'Call a break',
   [COMMANDS.skipRetro]: 'Skip retro',
+  [COMMANDS.revertSuspect]: 'Revert suspect',
+  [COMMANDS.rollBackDeploy]: 'Roll back deploy',
 };
+
+/** The checkout git runs in: the first workspace folder on disk. */
+function checkoutRoot(): string | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  return folder?.scheme === 'file' ? folder.fsPath : undefined;
+}
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { flows } = deps;
@@ -107,6 +116,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [COMMANDS.retryPending]: (node) => retryPending(deps, node),
     [COMMANDS.callBreak]: (node) => callBreak(flows, arg(node)),
     [COMMANDS.skipRetro]: (node) => skipRetro(flows, retroOfNode(node) ?? arg(node)),
+    [COMMANDS.revertSuspect]: (sha) => revertSuspect(flows, checkoutRoot(), typeof sha === 'string' ? sha : undefined),
+    [COMMANDS.rollBackDeploy]: (node) => rollBackDeploy(flows, checkoutRoot(), arg(node)),
   };
 
   return (Object.entries(handlers) as [CommandId, (typeof handlers)[CommandId]][]).map(([id, handler]) =>

@@ -28,6 +28,8 @@ export const COMMANDS = {
   retryPending: 'firebreak.retryPending',
   callBreak: 'firebreak.callBreak',
   skipRetro: 'firebreak.skipRetro',
+  revertSuspect: 'firebreak.revertSuspect',
+  rollBackDeploy: 'firebreak.rollBackDeploy',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -55,6 +57,7 @@ export const LM_TOOLS = {
   currentIncident: 'firebreak_current_incident',
   incidentHistory: 'firebreak_incident_history',
   logEntry: 'firebreak_log_entry',
+  suspects: 'firebreak_suspects',
 } as const;
 
 export const VIEW_ID = 'firebreak.incidents';

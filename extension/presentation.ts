@@ -22,6 +22,7 @@ export const KIND_ICONS: Readonly<Record<TimelineEntry['kind'], string>> = {
   hotfix: 'wrench',
   retro: 'notebook',
   break: 'coffee',
+  channel: 'comment-discussion',
 };
 
 /** What each log kind is for, for the kind picker. */

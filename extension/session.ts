@@ -2,11 +2,11 @@
 // that activating the extension costs no request. Rebuilt when settings, the config file or the sign-in change.
 import type { FirebreakConfig } from '../core/domain/config';
 import type { Logger } from '../core/github/github-client';
-import type { IncidentService } from '../core/use-cases/incident-service';
+import type { IncidentContext } from '../core/use-cases/incident-context';
 import type { RepoRef } from '../core/domain/incident';
 import type { IssueGateway } from '../core/github/issue-gateway';
 import type { IncidentHistory } from '../core/use-cases/incident-history';
-import { connect, incidentHistory, incidentService, type HistoryOptions } from '../core/wiring';
+import { connect, incidentHistory, incidentContext, type Connection, type HistoryOptions } from '../core/wiring';
 
 export interface SessionInputs {
   /** Never logged, never stored outside SecretStorage or the auth provider. */
@@ -22,7 +22,7 @@ export interface SessionInputs {
 }
 
 export interface Session {
-  readonly service: IncidentService;
+  readonly service: IncidentContext;
   readonly gateway: IssueGateway;
   readonly config: FirebreakConfig;
   readonly repo: RepoRef;
@@ -32,6 +32,8 @@ export interface Session {
   readonly actor: string;
   /** Past incidents in a checkout's code (CodeLens, hover, the history tool), over this session's connection. */
   history(options: HistoryOptions): IncidentHistory;
+  /** The connection the use cases beyond the service are built on (suspects, revert, roll back). */
+  readonly connection?: Connection;
 }
 
 /** Builds the gateway and service through the shared wiring; one request (who am I) to learn the actor. */
@@ -52,7 +54,7 @@ export async function openSession(inputs: SessionInputs): Promise<Session> {
   );
   const actor = await connection.gateway.currentUser();
   return {
-    service: incidentService(connection, { actor }),
+    service: incidentContext(connection, { actor }),
     gateway: connection.gateway,
     config: inputs.config,
     repo: inputs.repo,
@@ -60,6 +62,7 @@ export async function openSession(inputs: SessionInputs): Promise<Session> {
     webUrl: connection.webUrl,
     actor,
     history: (options) => incidentHistory(connection, options),
+    connection,
   };
 }
 

@@ -17,7 +17,7 @@ export function readToken(header: string | undefined): string | undefined | null
 
 /** Push access: may manage labels, be assigned, edit anyone's comments. */
 export function canPush(user: UserRecord | undefined): boolean {
-  return user?.permission === 'admin' || user?.permission === 'write';
+  return user?.permission === 'admin' || user?.permission === 'maintain' || user?.permission === 'write';
 }
 
 /** Triage access: may label, assign, close and reopen any issue and link sub-issues. */
@@ -41,6 +41,7 @@ export function authorAssociation(user: UserRecord | undefined, repo: RepoRecord
   switch (user.permission) {
     case 'admin':
       return 'OWNER';
+    case 'maintain':
     case 'write':
     case 'triage':
       return 'COLLABORATOR';

@@ -231,7 +231,7 @@ export class Payloads {
     const owner = user.login.toLowerCase() === repo.owner.toLowerCase();
     const role = owner ? 'admin' : user.permission;
     // The legacy `permission` field has no triage (read) or maintain (write); role_name is exact.
-    const permission = role === 'triage' ? 'read' : role;
+    const permission = role === 'triage' ? 'read' : role === 'maintain' ? 'write' : role;
     return {
       permission,
       role_name: role,
@@ -239,9 +239,9 @@ export class Payloads {
         ...this.simpleUser(user.login),
         permissions: {
           pull: role !== 'none',
-          triage: role === 'triage' || role === 'write' || role === 'admin',
-          push: role === 'write' || role === 'admin',
-          maintain: role === 'admin',
+          triage: role !== 'none' && role !== 'read',
+          push: role === 'write' || role === 'maintain' || role === 'admin',
+          maintain: role === 'maintain' || role === 'admin',
           admin: role === 'admin',
         },
         role_name: role,
@@ -341,7 +341,7 @@ export class Payloads {
     if (viewer) {
       payload.permissions = {
         admin: viewer.permission === 'admin',
-        maintain: viewer.permission === 'admin',
+        maintain: viewer.permission === 'admin' || viewer.permission === 'maintain',
         push: canPush(viewer),
         triage: canTriage(viewer),
         pull: viewer.permission !== 'none' || !repo.private,
@@ -389,6 +389,27 @@ export class Payloads {
       user: owner,
       repo: this.repository(repo, viewer),
     });
+    // A fork's head: its own owner and name, `fork: true` (the sandbox keeps no fork repositories of its own).
+    const forkBranch = (fullName: string, ref: string, sha: string) => {
+      const [forkOwner = '', forkName = ''] = fullName.split('/');
+      const user = this.simpleUser(forkOwner);
+      const base = this.repository(repo, undefined);
+      return {
+        label: `${forkOwner}:${ref}`,
+        ref,
+        sha,
+        user,
+        repo: {
+          ...base,
+          id: repo.id + 7_000_000,
+          name: forkName,
+          full_name: fullName,
+          owner: user,
+          fork: true,
+          html_url: `${this.urls.web}/${fullName}`,
+        },
+      };
+    };
     const assignees = issue.assignees.map((login) => this.simpleUser(login));
     const baseSha = this.store.resolveRef(repo, pull.baseRef) ?? '0'.repeat(40);
     return {
@@ -422,7 +443,7 @@ export class Payloads {
       assignees,
       requested_reviewers: [],
       requested_teams: [],
-      head: branch(pull.headRef, pull.headSha),
+      head: pull.headRepo ? forkBranch(pull.headRepo, pull.headRef, pull.headSha) : branch(pull.headRef, pull.headSha),
       base: branch(pull.baseRef, baseSha),
       _links: {
         self: { href: url },

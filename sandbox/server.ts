@@ -17,6 +17,7 @@ import { sandboxRoutes, sandboxTemplates } from './routes/index';
 import { StateFile } from './state-file';
 import { SandboxStore, type Permission, type RepoRecord, type UserType } from './store';
 import { webPage } from './web-pages';
+import { SlackSandbox } from './slack/slack-api';
 
 export type { FaultKind, FaultPlan } from './faults';
 export { SandboxStore } from './store';
@@ -64,6 +65,8 @@ export interface Sandbox {
   readonly webUrl: string;
   readonly requests: RecordedRequest[];
   readonly violations: string[];
+  /** The Slack Web API served under /slack/api/ (SLACK_API_URL = url + '/slack/api/'). */
+  readonly slack: SlackSandbox;
   store: SandboxStore;
   setLatency(ms: number): void;
   injectFaults(plan: FaultPlan | undefined): void;
@@ -124,6 +127,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 class SandboxServer implements Sandbox {
   readonly requests: RecordedRequest[] = [];
   readonly violations: string[] = [];
+  readonly slack = new SlackSandbox(() => this.url);
   url = '';
   webUrl = '';
   store: SandboxStore;
@@ -229,6 +233,7 @@ class SandboxServer implements Sandbox {
     if (raw === undefined) return;
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (url.pathname.startsWith('/slack/')) return this.slack.handle(req, res, raw, url);
     if (method === 'GET' && (await this.serveWebPage(url.pathname, res))) return;
     const header = req.headers.authorization;
     const token = readToken(Array.isArray(header) ? header[0] : header);

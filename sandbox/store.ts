@@ -1,9 +1,10 @@
 // The sandbox's data: users, repositories, issues, comments and labels, with the mutations the routes need.
 // Tests use it directly to arrange state (foreign comments, pull requests) and to assert on what clients did.
+import type { ChangesRecord } from './changes';
 import type { SandboxNotification } from './notifications';
 import { createHash } from 'node:crypto';
 
-export type Permission = 'admin' | 'write' | 'triage' | 'read' | 'none';
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 export type UserType = 'User' | 'Bot';
 export type AuthorAssociation = 'OWNER' | 'MEMBER' | 'COLLABORATOR' | 'CONTRIBUTOR' | 'NONE';
 export type StateReason = 'completed' | 'reopened' | 'not_planned' | 'duplicate';
@@ -63,6 +64,8 @@ export interface PullInfo {
   headRef: string;
   headSha: string;
   baseRef: string;
+  /** owner/name of the fork the head is in; undefined: the base repository itself. */
+  headRepo?: string;
 }
 
 /** A commit status (POST /repos/{owner}/{repo}/statuses/{sha}); the sandbox has no commits, any sha takes them. */
@@ -86,6 +89,8 @@ export interface NewPull {
   headRef?: string;
   headSha: string;
   baseRef?: string;
+  /** A pull request from a fork (owner/name). */
+  headRepo?: string;
   createdAt?: Date;
 }
 
@@ -182,6 +187,8 @@ export interface RepoRecord {
   branches?: Record<string, string>;
   /** Workflow runs, oldest first; absent in older state files. */
   runs?: WorkflowRunRecord[];
+  /** Commits, deployments and workflow dispatches (sandbox/changes.ts); absent in older state files. */
+  changes?: ChangesRecord;
 }
 
 export interface NewUser {
@@ -524,6 +531,7 @@ export class SandboxStore {
       headRef: input.headRef ?? `change-${issue.number}`,
       headSha: input.headSha,
       baseRef: input.baseRef ?? 'main',
+      ...(input.headRepo ? { headRepo: input.headRepo } : {}),
     };
     this.changed();
     return issue;

@@ -26,8 +26,9 @@ async function exportedNames(file) {
 }
 
 // zod's classic schemas carry `toJSONSchema()` and the Standard Schema `jsonSchema` methods, which pull in its JSON
-// Schema generator (17 KB in every bundle). Firebreak never turns a schema into JSON Schema (the language model tools'
-// schemas are static JSON in package.json); should that change, the stub fails loudly instead of misbehaving.
+// Schema generator (17 KB in every bundle). The extension and the Action never turn a schema into JSON Schema (the
+// language model tools' schemas are static JSON in package.json); should that change, the stub fails loudly instead
+// of misbehaving. Only the CLI, whose MCP server publishes its tools' schemas, keeps the generator.
 const withoutZodJsonSchema = {
   name: 'without-zod-json-schema',
   setup(build) {
@@ -133,7 +134,15 @@ export const targets = {
     minify: true,
     define: { navigator: 'undefined' },
   },
-  cli: { ...common, entryPoints: ['cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The CLI keeps zod's JSON Schema generator: the MCP server (`firebreak mcp`, `serve`'s /mcp) describes its tools'
+  // input and output schemas with it.
+  cli: {
+    ...common,
+    entryPoints: ['cli/bin.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [withoutSourceMap, inlineTemplates],
+  },
   // No keepNames either: messages never show function or class names, and the Action starts cold on every run.
   action: {
     ...common,

@@ -27,6 +27,8 @@ export interface GitHubAppRouteOptions {
   readonly secret: string | undefined;
   /** The incident repositories: `issues` events of other repositories change no freeze. */
   readonly incidentRepos: readonly RepoRef[];
+  /** Posts an incident's new timeline entries to its chat channel (Slack), on `issues`/`issue_comment`. */
+  readonly chatSync?: (number: number) => Promise<number>;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string {
@@ -82,6 +84,9 @@ async function dispatch(
   log: Record<string, unknown>,
 ): Promise<Reply> {
   const action = (payload as { action?: unknown }).action;
+  const synced = await syncChat(options, event, payload);
+  if (synced !== undefined) Object.assign(log, { posted: synced });
+  if (event === 'issue_comment' && synced !== undefined) return json(200, { posted: synced }, log);
   if (event === 'deployment_protection_rule') {
     const request = parseProtectionRule(payload);
     if (!request) return json(202, { note: 'Not a deployment protection rule request; nothing to do.' }, log);
@@ -97,4 +102,15 @@ async function dispatch(
     return json(200, outcome, { ...log, approved: outcome.approved.length });
   }
   return json(202, { note: `The ${event || 'unnamed'} event is not handled; nothing to do.` }, log);
+}
+
+/** The incident channel's catch-up on a change of one of our incidents (its public repository's numbers). */
+async function syncChat(options: GitHubAppRouteOptions, event: string, payload: unknown): Promise<number | undefined> {
+  if (!options.chatSync || (event !== 'issues' && event !== 'issue_comment')) return undefined;
+  const repo = payloadRepo(payload);
+  const first = options.incidentRepos[0];
+  if (!repo || !first || repoSlug(first).toLowerCase() !== repoSlug(repo).toLowerCase()) return undefined;
+  const issue = (payload as { issue?: { number?: unknown; pull_request?: unknown } }).issue;
+  if (typeof issue?.number !== 'number' || issue.pull_request) return undefined;
+  return options.chatSync(issue.number);
 }

@@ -1,11 +1,13 @@
-// `firebreak serve`: a small, stateless HTTP receiver on node:http. Bodies are read up to 1 MB (413 beyond), each
-// request is one JSON log line (method, path, status, time, outcome; never a header, token or signature), and
-// close() stops accepting, lets requests in flight finish, then ends (SIGTERM in the CLI).
+// `firebreak serve`: a small, stateless HTTP receiver on node:http. Bodies are read up to 1 MB (413 beyond), open
+// connections are capped (503 beyond), each request is one JSON log line (method, path, status, time, outcome; never
+// a header, token or signature), and close() stops accepting, lets requests in flight finish, then ends (SIGTERM).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { json, matchRoute, type Reply, type Route } from './routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Open connections served at once; each one beyond is answered 503 and closed. */
+export const MAX_CONNECTIONS = 256;
 
 export interface ServeOptions {
   readonly routes: readonly Route[];
@@ -14,6 +16,10 @@ export interface ServeOptions {
   /** One line per request (JSON). */
   readonly log?: (line: string) => void;
   readonly maxBodyBytes?: number;
+  readonly maxConnections?: number;
+  /** How long a client may take to send a request's headers (default 10 s) and the whole request (30 s). */
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
   readonly now?: () => Date;
 }
 
@@ -87,16 +93,27 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         }
       }
     }
-    const text = JSON.stringify(reply.body);
     if (closing) res.setHeader('connection', 'close');
-    res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(method === 'HEAD' ? undefined : text);
+    let status = reply.status;
+    if (reply.respond) {
+      try {
+        await reply.respond(req, res);
+      } catch (error) {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(res.writableEnded ? undefined : JSON.stringify({ error: 'Internal error.' }));
+        reply = { ...reply, log: { ...reply.log, error: (error as Error).message } };
+      }
+      status = res.statusCode;
+    } else {
+      res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+      res.end(method === 'HEAD' ? undefined : JSON.stringify(reply.body));
+    }
     log(
       JSON.stringify({
         time: now().toISOString(),
         method,
         path,
-        status: reply.status,
+        status,
         ms: Date.now() - started,
         ...reply.log,
       }),
@@ -104,16 +121,33 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 
   const server: Server = createServer((req, res) => {
+    if (over.has(req.socket)) return refuse(req, res);
     const done = handle(req, res).finally(() => inFlight.delete(done));
     inFlight.add(done);
   });
+  // Without a cap, a flood of connections (each held until its timeout) takes every file descriptor and the memory
+  // of the one process that also answers the alerts that matter. Those beyond it are answered 503, then closed.
+  const cap = options.maxConnections ?? MAX_CONNECTIONS;
+  const over = new WeakSet<Socket>();
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    if (sockets.size > cap) {
+      over.add(socket);
+      socket.setTimeout(headersTimeout, () => socket.destroy());
+    }
   });
+  const refuse = (req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1', connection: 'close' });
+    res.end(JSON.stringify({ error: 'Too many connections; retry shortly.' }));
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    log(JSON.stringify({ time: now().toISOString(), method: req.method, path, status: 503, ms: 0 }));
+  };
   // A client that stops sending (slowloris) must not hold a request open forever.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+  server.headersTimeout = headersTimeout;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());

@@ -1,7 +1,7 @@
 // Posts incident news to a Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat, Discord's /slack).
 // The URL is a secret: it never appears in errors or logs.
 import { FirebreakError } from '../domain/errors';
-import type { IncidentSummary } from '../use-cases/freeze';
+import type { IncidentSummary } from '../use-cases/freeze-report';
 import type { ActiveIncident } from '../use-cases/status';
 
 export interface WebhookMessage {

@@ -2,8 +2,9 @@
 // timeline entries, and folded into incident state. Comments are the truth; the body is a cache of the fold.
 //
 // Who may change an incident's state
-// - An entry counts only from a comment whose author can push (OWNER, MEMBER, COLLABORATOR) or is a GitHub App, with
-//   its marker on the first line. Anyone else's marker is text.
+// - An entry counts only from a comment whose author may write (GitHub's permission: write, maintain or admin, asked
+//   by core/authority.ts before the fold and passed in as a Trust) or is a GitHub App, with its marker on the first
+//   line. Anyone else's marker is text.
 // - The body marker (declaration and cached state) must open the body (a marker in a form field or pasted text is
 //   never read), and is trusted only on issues opened by such an author: only they and people with push access can
 //   edit that body. An issue opened by anyone else (the issue form applies the incident label for anyone) is a
@@ -46,6 +47,7 @@ import {
   type TimelineEntry,
 } from './incident';
 import type { CommentRecord, IssueRecord } from './records';
+import type { Trust } from './trust';
 
 export const MARKER_VERSION = 1;
 export type MarkerType =
@@ -96,19 +98,14 @@ export function hasMarkerKey(text: string | null | undefined, key: string): bool
 }
 
 // Only people who can push (and GitHub Apps, which must be installed on the repo to write) may add events:
-// a forged marker in a drive-by comment on a public repository is ignored.
-const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
-
-export function isTrustedAuthor(comment: Pick<CommentRecord, 'authorAssociation' | 'authorType'>): boolean {
-  return TRUSTED_ASSOCIATIONS.has(comment.authorAssociation) || comment.authorType === 'Bot';
+// a forged marker in a drive-by comment on a public repository, or a read-only member's, is ignored.
+export function isTrustedAuthor(comment: Pick<CommentRecord, 'author' | 'authorType'>, trust: Trust): boolean {
+  return comment.authorType === 'Bot' || trust(comment.author);
 }
 
 /** Whether the issue was opened by someone who can push (or an App): only then does its body marker count. */
-export function isTrustedIssue(issue: Pick<IssueRecord, 'authorAssociation' | 'authorType' | 'author'>): boolean {
-  return (
-    TRUSTED_ASSOCIATIONS.has(issue.authorAssociation) ||
-    (issue.authorType ?? (issue.author.endsWith('[bot]') ? 'Bot' : 'User')) === 'Bot'
-  );
+export function isTrustedIssue(issue: Pick<IssueRecord, 'authorType' | 'author'>, trust: Trust): boolean {
+  return issue.authorType === 'Bot' || trust(issue.author);
 }
 
 /** JSON with keys sorted at every level: the same payload always hashes the same, whatever order it was written in. */
@@ -142,7 +139,18 @@ const codeRef = z.object({
   snippet: z.string().optional(),
   language: z.string().optional(),
 });
-const base = { key: z.string().min(1).max(200), at: isoDate, prev: z.string().max(100).optional() };
+const via = z.object({
+  chat: z.string().min(1).max(40),
+  user: z.string().min(1).max(100),
+  login: z.string().max(100).optional(),
+  name: z.string().max(200).optional(),
+});
+const base = {
+  key: z.string().min(1).max(200),
+  at: isoDate,
+  prev: z.string().max(100).optional(),
+  via: via.optional(),
+};
 const entrySchema = z.discriminatedUnion('kind', [
   z.object({
     ...base,
@@ -203,6 +211,14 @@ const entrySchema = z.discriminatedUnion('kind', [
     minutes: z.number().int().positive().max(1440),
     text: z.string().optional(),
   }),
+  z.object({
+    ...base,
+    kind: z.literal('channel'),
+    chat: z.string().min(1).max(40),
+    channel: z.string().min(1).max(100),
+    name: z.string().min(1).max(200),
+    url: z.string().optional(),
+  }),
 ]);
 
 /** What an entry's marker holds: the entry without what GitHub or the reader adds, as JSON reads it back. */
@@ -226,8 +242,8 @@ export function entryMarker(entry: TimelineEntry): string {
  * The entry a comment records, if its first line is a valid marker from a trusted author; `edited` when the marker
  * no longer matches the hash it was written with.
  */
-export function entryFromComment(comment: CommentRecord): TimelineEntry | undefined {
-  if (!comment.body.startsWith('<!-- firebreak:entry ') || !isTrustedAuthor(comment)) return undefined;
+export function entryFromComment(comment: CommentRecord, trust: Trust): TimelineEntry | undefined {
+  if (!comment.body.startsWith('<!-- firebreak:entry ') || !isTrustedAuthor(comment, trust)) return undefined;
   const firstLine = comment.body.split('\n', 1)[0] ?? '';
   const payload = readMarker(firstLine, 'entry');
   if (!payload) return undefined;
@@ -250,12 +266,13 @@ export function entryFromComment(comment: CommentRecord): TimelineEntry | undefi
  */
 export function entriesFromComments(
   comments: readonly CommentRecord[],
+  trust: Trust,
   options: { readonly head?: string } = {},
 ): TimelineEntry[] {
   const seen = new Set<string>();
   const found: { entry: TimelineEntry; comment: CommentRecord }[] = [];
   for (const comment of comments) {
-    const entry = entryFromComment(comment);
+    const entry = entryFromComment(comment, trust);
     if (!entry || seen.has(entry.key)) continue;
     seen.add(entry.key);
     found.push({ entry, comment });
@@ -487,8 +504,8 @@ export function readIncidentMarker(body: string | null | undefined): BodyMarker 
  * What the issue itself says about the declaration, for issues without an intact marker: created from the web
  * issue form, by hand, or with a body someone edited. Labels and form sections fill in what they can.
  */
-export function declarationFromIssue(issue: IssueRecord, config: FirebreakConfig): Declaration {
-  if (!isTrustedIssue(issue)) return requestDeclaration(issue);
+export function declarationFromIssue(issue: IssueRecord, config: FirebreakConfig, trust: Trust): Declaration {
+  if (!isTrustedIssue(issue, trust)) return requestDeclaration(issue);
   const fromMarker = readIncidentMarker(issue.body);
   if (fromMarker) return fromMarker.declaration;
   const form = parseFormSections(issue.body ?? '');

@@ -1,5 +1,5 @@
 // The one vocabulary every edge speaks: incidents, severities, roles, milestones and timeline entries.
-// Plain data only; behaviour lives in event-log.ts (folding) and incident-service.ts (use cases).
+// Plain data only; behaviour lives in event-log.ts (folding) and use-cases/ (one per user action).
 
 export interface RepoRef {
   readonly owner: string;
@@ -37,6 +37,7 @@ export const ENTRY_KINDS = [
   'hotfix',
   'retro',
   'break',
+  'channel',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -73,6 +74,18 @@ interface EntryBase {
   readonly hash?: string;
   /** Set when the comment no longer says what was written: the entry is shown, never followed. */
   readonly edited?: boolean;
+  /** Written through a chat (Slack, with the server's credentials) or an agent (MCP): whom the entry speaks for. */
+  readonly via?: EntryVia;
+}
+
+/** The person in a chat an entry was written for: their chat user id and, when linked, their GitHub login. */
+export interface EntryVia {
+  /** The chat (`slack`), or `mcp` for an agent acting with the person's own token. */
+  readonly chat: string;
+  readonly user: string;
+  readonly login?: string;
+  /** The chat's display name, for people not linked to a login. */
+  readonly name?: string;
 }
 
 export interface LogEntry extends EntryBase {
@@ -167,6 +180,16 @@ export interface BreakEntry extends EntryBase {
   readonly text?: string;
 }
 
+/** The incident's chat channel (see core/chat/): any replica finds the channel from the timeline alone. */
+export interface ChannelEntry extends EntryBase {
+  readonly kind: 'channel';
+  readonly chat: string;
+  /** The chat's channel id (Slack's `C…`). */
+  readonly channel: string;
+  readonly name: string;
+  readonly url?: string;
+}
+
 export type TimelineEntry =
   | LogEntry
   | UpdateEntry
@@ -177,7 +200,8 @@ export type TimelineEntry =
   | BypassEntry
   | HotfixEntry
   | RetroEntry
-  | BreakEntry;
+  | BreakEntry
+  | ChannelEntry;
 
 /** What is known when an incident is declared: the first event, carried by the issue itself. */
 export interface Declaration {

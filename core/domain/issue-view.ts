@@ -24,6 +24,7 @@ import {
 } from './incident';
 import { withReactionEntries } from './reactions';
 import type { CommentRecord, IssueRecord, LabelRecord } from './records';
+import type { Trust } from './trust';
 
 export function isManagedLabel(label: string, labels: LabelConfig): boolean {
   return (
@@ -124,9 +125,9 @@ function toIncident(
  * is its author's to edit, so its state comes from what only people with triage access can set: labels (severity,
  * status) and assignees (the lead); untouched by them, it is a request at triage.
  */
-export function incidentFromIssue(located: Located): Incident {
-  if (!isTrustedIssue(located.issue)) {
-    const declaration = declarationFromIssue(located.issue, located.config);
+export function incidentFromIssue(located: Located, trust: Trust): Incident {
+  if (!isTrustedIssue(located.issue, trust)) {
+    const declaration = declarationFromIssue(located.issue, located.config, trust);
     const labelled = stateFromLabels(initialState(declaration), located.issue, located.config);
     const lead = located.issue.assignees[0];
     const state = lead ? { ...labelled, roles: { ...labelled.roles, [LEAD]: lead } } : labelled;
@@ -134,7 +135,7 @@ export function incidentFromIssue(located: Located): Incident {
     return toIncident(located, declaration, state, undefined, { request });
   }
   const marker = readIncidentMarker(located.issue.body);
-  const declaration = marker?.declaration ?? declarationFromIssue(located.issue, located.config);
+  const declaration = marker?.declaration ?? declarationFromIssue(located.issue, located.config, trust);
   const state = marker?.state ?? stateFromLabels(initialState(declaration), located.issue, located.config);
   return toIncident(
     located,
@@ -149,14 +150,16 @@ export function incidentFromIssue(located: Located): Incident {
 export function incidentFromComments(
   located: Located,
   comments: readonly CommentRecord[],
+  /** Who may write (asked of GitHub before this fold): their markers and body count, nobody else's. */
+  trust: Trust,
   /** Discussion comments marked for the timeline by a reaction (comment id -> reactors with write access). */
   marked?: ReadonlyMap<number, readonly string[]>,
 ): { incident: Incident; declaration: Declaration } {
-  const declaration = declarationFromIssue(located.issue, located.config);
-  const trusted = isTrustedIssue(located.issue);
+  const declaration = declarationFromIssue(located.issue, located.config, trust);
+  const trusted = isTrustedIssue(located.issue, trust);
   const marker = trusted ? readIncidentMarker(located.issue.body) : undefined;
   const head = marker?.state.head;
-  const timeline = entriesFromComments(comments, head !== undefined ? { head } : {});
+  const timeline = entriesFromComments(comments, trust, head !== undefined ? { head } : {});
   const editedEntries = timeline.filter((e) => e.edited && changesState(e));
   // A rewritten history is not followed: the state stays what the body recorded before the edit.
   const folded = editedEntries.length > 0 && marker ? marker.state : fold(declaration, timeline);

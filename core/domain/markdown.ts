@@ -87,14 +87,18 @@ function outsideCode(text: string, fn: (prose: string) => string, fences = true)
   return out.join('\n');
 }
 
-/** A single line of user text (titles, names): Markdown-safe and without line breaks. */
+/**
+ * A single line of user text (titles, names): Markdown-safe, without line breaks, and with its HTML inert (cut
+ * first, so an escape is never cut in half): a title's `<img onerror>` in a job summary or a table stays text.
+ */
 export function userLine(text: string, max = 256): string {
-  return truncate(
+  const line = truncate(
     userMarkdown(text, { inline: true })
       .replace(/\s*\n\s*/g, ' ')
       .trim(),
     max,
   );
+  return inertHtml(line, { inline: true });
 }
 
 export function truncate(text: string, max: number): string {
@@ -192,6 +196,26 @@ export function plainTitle(text: string, max = 256): string {
       .trim(),
     max,
   );
+}
+
+/**
+ * Text whose HTML must not act (raw tags from titles, names and outsiders' comments): every `<` outside code is
+ * written as `&lt;`, which GitHub and job summaries show as `<` and never parse as a tag (`<img onerror>`,
+ * `<details>` left open). Markdown formatting and code stay as they are.
+ */
+export function inertHtml(text: string, options: { readonly inline?: boolean } = {}): string {
+  return outsideCode(text, (prose) => prose.replace(/</g, '&lt;'), options.inline !== true);
+}
+
+// Any @-mention (a person's or a team's), and not an address like ops@example.com.
+const ANY_MENTION_AT = /(?<![A-Za-z0-9])@(?=\\?[A-Za-z0-9])/g;
+
+/**
+ * Text nobody vouches for (an alert's title and description come from exception messages and payloads): every
+ * @-mention outside code is defused, a person's too, so the text can notify nobody.
+ */
+export function withoutMentions(text: string): string {
+  return outsideCode(decodeMentionEntities(text), (prose) => prose.replace(ANY_MENTION_AT, `@${ZERO_WIDTH_SPACE}`));
 }
 
 /** Team mentions GitHub would notify in this Markdown (after sanitizing there must be none). */

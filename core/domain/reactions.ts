@@ -3,7 +3,9 @@
 // reaction counts come with every comment, so reactors are listed only for comments that have the reaction.
 import { isTrustedAuthor } from './event-log';
 import type { LogEntry, TimelineEntry } from './incident';
+import { closeOpenBlocks, inertHtml } from './markdown';
 import type { CommentRecord } from './records';
+import type { Trust } from './trust';
 
 const OBSERVATION_TEXT_LIMIT = 4_000;
 
@@ -19,21 +21,25 @@ export function reactionCandidates(comments: readonly CommentRecord[], reaction:
 }
 
 /** Logins already known to have push access: authors of trusted comments on the issue (no request needed). */
-export function knownPushers(comments: readonly CommentRecord[]): Set<string> {
+export function knownPushers(comments: readonly CommentRecord[], trust: Trust): Set<string> {
   return new Set(
-    comments.filter((c) => isTrustedAuthor(c) && c.authorType !== 'Bot').map((c) => c.author.toLowerCase()),
+    comments.filter((c) => isTrustedAuthor(c, trust) && c.authorType !== 'Bot').map((c) => c.author.toLowerCase()),
   );
 }
 
 /** The observation a marked comment becomes: its author, its time, its text; keyed by the comment so it is once. */
 export function reactionEntry(comment: CommentRecord, content: string, by: readonly string[]): LogEntry {
-  const text = comment.body.trim();
+  // Anyone may write the comment: a tag in it (an unclosed `<details>`) would hide the retro after it, and an open
+  // code fence would swallow it. Cut first, so neither an entity nor a closing fence is cut in half.
+  const body = comment.body.trim();
+  const cut = body.length > OBSERVATION_TEXT_LIMIT ? `${body.slice(0, OBSERVATION_TEXT_LIMIT - 1)}…` : body;
+  const text = closeOpenBlocks(inertHtml(cut)).trim();
   return {
     kind: 'observation',
     key: `comment-${comment.id}`,
     at: comment.createdAt,
     by: comment.author,
-    text: text.length > OBSERVATION_TEXT_LIMIT ? `${text.slice(0, OBSERVATION_TEXT_LIMIT - 1)}…` : text,
+    text,
     commentId: comment.id,
     url: comment.url,
     reaction: { content, by },

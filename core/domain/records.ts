@@ -15,6 +15,7 @@ export interface IssueRecord {
   readonly author: string;
   /** `User` or `Bot`; absent in records built without it. */
   readonly authorType?: string;
+  /** As GitHub reports it, for display only: no permission (MEMBER includes read-only members; see authority.ts). */
   readonly authorAssociation: string;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -28,6 +29,7 @@ export interface CommentRecord {
   readonly body: string;
   readonly author: string;
   readonly authorType: string;
+  /** For display only, never a trust decision (see core/authority.ts). */
   readonly authorAssociation: string;
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -94,6 +94,7 @@ export const KIND_LABELS: Readonly<Record<TimelineEntry['kind'], { label: string
   hotfix: { label: 'Hotfix', icon: '🩹' },
   retro: { label: 'Retro', icon: '📝' },
   break: { label: 'Break', icon: '☕' },
+  channel: { label: 'Channel', icon: '💬' },
 };
 
 /**
@@ -126,6 +127,8 @@ function describeEntry(entry: TimelineEntry): string {
       return `@${entry.by} called a ${formatDuration(entry.minutes)} break${entry.text ? `: ${entry.text}` : ''}`;
     case 'update':
       return `${entry.status ? `[${entry.status}] ` : ''}${entry.public ? '[public] ' : ''}${entry.text}`;
+    case 'channel':
+      return `incident channel #${entry.name} in ${chatName(entry.chat)}`;
     default:
       return entry.reaction
         ? `${entry.text} (marked for the timeline by ${entry.reaction.by.map((l) => `@${l}`).join(', ')})`
@@ -136,6 +139,19 @@ function describeEntry(entry: TimelineEntry): string {
 /** Ends a summary with a full stop unless the person's text (a reason, a note) already ended the sentence. */
 function asSentence(text: string): string {
   return /[.!?…][)"'”’\]]*$/.test(text) ? text : `${text}.`;
+}
+
+/** A chat's name as people know it (`slack` -> Slack). */
+export function chatName(chat: string): string {
+  if (chat === 'slack') return 'Slack';
+  return chat === 'mcp' ? 'an agent (MCP)' : chat;
+}
+
+/** Whom an entry written from a chat speaks for: "@login via Slack", or the chat name when not linked. */
+export function viaText(entry: TimelineEntry): string | undefined {
+  if (!entry.via) return undefined;
+  const who = entry.via.login ? `@${entry.via.login}` : (entry.via.name ?? entry.via.user);
+  return `${who} via ${chatName(entry.via.chat)}`;
 }
 
 const ENTRY_TEXT_LIMIT = 20_000;
@@ -161,6 +177,11 @@ function entryDetail(entry: TimelineEntry): string | undefined {
       );
     case 'break':
       return userMarkdown(`Break for ${formatDuration(entry.minutes)}, called by @${entry.by}.`);
+    case 'channel':
+      return (
+        userMarkdown(`The incident's channel: #${entry.name} in ${chatName(entry.chat)}.`) +
+        (entry.url ? `\n\n${entry.url.replace(/[()\s]/g, encodeURIComponent)}` : '')
+      );
     case 'retro':
       return entry.skipped ? userMarkdown('No retro will be held for this incident.') : undefined;
     default:
@@ -182,6 +203,7 @@ function entryView(entry: TimelineEntry, textLimit: number) {
     label,
     at: entry.at,
     by: entry.by,
+    via: viaText(entry) && userLine(viaText(entry) ?? ''),
     text,
     detail: entryDetail(entry),
     destructive: 'destructive' in entry && entry.destructive === true,

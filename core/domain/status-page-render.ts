@@ -90,7 +90,7 @@ export function createSiteRenderer(overrides: Readonly<Record<string, string>> =
   }
   const run = (name: StatusPageTemplate, view: object): string => {
     try {
-      return (compiled.get(name) as Handlebars.TemplateDelegate)(view);
+      return xmlChars((compiled.get(name) as Handlebars.TemplateDelegate)(view));
     } catch (error) {
       throw new ConfigError([
         {
@@ -121,6 +121,17 @@ function withTexts<T extends ApiIncident | ApiMaintenance>(incident: T) {
       statusText: UPDATE_STATUS_TEXT[u.status] ?? u.status,
     })),
   };
+}
+
+// What XML 1.0 forbids (C0 controls but tab and newlines, lone surrogates, U+FFFE, U+FFFF): one in the feed makes
+// readers reject the whole document, and HTML parsers treat them as errors too.
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Every page and the feed without the characters XML 1.0 forbids, whatever a template or an update put in. */
+function xmlChars(text: string): string {
+  return text.replace(NOT_XML, '');
 }
 
 /** Text for a page: control and bidi-override characters out (they could disguise what a line says). */

@@ -1,9 +1,8 @@
 // Pull requests and commit statuses of one repository: what a freeze gate needs to mark every open pull request
 // with a required status check (`firebreak/freeze`) that flips when incidents change.
-import { GitHubError } from '../domain/errors';
-import { repoSlug, type RepoRef } from '../domain/incident';
+import type { RepoRef } from '../domain/incident';
 import type { GitHubClient } from './github-client';
-import { toGitHubError } from './issue-gateway';
+import { RepoRequests, type AccessHint } from './repo-requests';
 
 export type CommitState = 'success' | 'failure' | 'pending' | 'error';
 
@@ -14,6 +13,9 @@ export interface PullSummary {
   readonly body: string;
   readonly author: string;
   readonly headSha: string;
+  readonly headRef: string;
+  /** The head is a fork, or another repository than the base (or one GitHub no longer knows). */
+  readonly fork: boolean;
   readonly baseRef: string;
   readonly url: string;
 }
@@ -25,12 +27,19 @@ export interface NewCommitStatus {
   readonly targetUrl?: string;
 }
 
+/** The commit a ref points at, and the latest status of one context on it (if any). */
+export interface CommitContextStatus {
+  readonly sha: string;
+  readonly state?: CommitState;
+  readonly description?: string;
+}
+
 export interface CommitStatusGateway {
   readonly repo: RepoRef;
   /** Open pull requests, ⌈n/100⌉ requests. */
   listOpenPulls(): Promise<PullSummary[]>;
   /** The commit a ref (branch or sha) points at, and the latest state of one status context on it (if any). */
-  statusOf(ref: string, context: string): Promise<{ readonly sha: string; readonly state?: CommitState }>;
+  statusOf(ref: string, context: string): Promise<CommitContextStatus>;
   createStatus(sha: string, status: NewCommitStatus): Promise<void>;
 }
 
@@ -40,80 +49,78 @@ type RawPull = {
   body: string | null;
   html_url: string;
   user: { login: string } | null;
-  head: { sha: string };
-  base: { ref: string };
+  head: RawBranch;
+  base: RawBranch;
+};
+
+type RawBranch = { sha: string; ref: string; repo: { full_name: string; fork: boolean } | null };
+
+function fromFork(head: RawBranch, base: RawBranch): boolean {
+  return !head.repo || head.repo.fork || head.repo.full_name.toLowerCase() !== base.repo?.full_name.toLowerCase();
+}
+
+/** Writing statuses is what a workflow token lacks unless the workflow asks for it. */
+const STATUSES_WRITE: AccessHint = {
+  codes: ['permission'],
+  hint: 'Give the workflow permission to write commit statuses (permissions: statuses: write).',
 };
 
 export class OctokitCommitStatusGateway implements CommitStatusGateway {
+  private readonly requests: RepoRequests;
+
   constructor(
     readonly repo: RepoRef,
-    private readonly client: GitHubClient,
-  ) {}
-
-  private get params() {
-    return { owner: this.repo.owner, repo: this.repo.name };
+    client: GitHubClient,
+  ) {
+    this.requests = new RepoRequests(repo, client);
   }
 
   async listOpenPulls(): Promise<PullSummary[]> {
-    try {
-      const raw = (await this.client.octokit.paginate('GET /repos/{owner}/{repo}/pulls', {
-        ...this.params,
-        state: 'open',
-        per_page: 100,
-      })) as RawPull[];
-      return raw.map((p) => ({
-        number: p.number,
-        title: p.title,
-        body: p.body ?? '',
-        author: p.user?.login ?? 'ghost',
-        headSha: p.head.sha,
-        baseRef: p.base.ref,
-        url: p.html_url,
-      }));
-    } catch (error) {
-      throw toGitHubError(error, `list the open pull requests of ${repoSlug(this.repo)}`, this.repo);
-    }
+    const { octokit, params } = this.requests;
+    const raw = (await this.requests.send(`list the open pull requests of ${this.requests.slug}`, () =>
+      octokit.paginate('GET /repos/{owner}/{repo}/pulls', { ...params, state: 'open', per_page: 100 }),
+    )) as RawPull[];
+    return raw.map((p) => ({
+      number: p.number,
+      title: p.title,
+      body: p.body ?? '',
+      author: p.user?.login ?? 'ghost',
+      headSha: p.head.sha,
+      headRef: p.head.ref,
+      fork: fromFork(p.head, p.base),
+      baseRef: p.base.ref,
+      url: p.html_url,
+    }));
   }
 
-  async statusOf(ref: string, context: string): Promise<{ sha: string; state?: CommitState }> {
-    try {
-      const { data } = await this.client.octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/status', {
-        ...this.params,
-        ref,
-        per_page: 100,
-      });
-      const wanted = context.toLowerCase();
-      const found = data.statuses.find((s) => s.context.toLowerCase() === wanted);
-      return { sha: data.sha, ...(found ? { state: found.state as CommitState } : {}) };
-    } catch (error) {
-      throw toGitHubError(error, `read the status of ${repoSlug(this.repo)}@${ref}`, this.repo);
-    }
+  async statusOf(ref: string, context: string): Promise<CommitContextStatus> {
+    const { octokit, params } = this.requests;
+    const { data } = await this.requests.send(`read the status of ${this.requests.slug}@${ref}`, () =>
+      octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/status', { ...params, ref, per_page: 100 }),
+    );
+    const wanted = context.toLowerCase();
+    const found = data.statuses.find((s) => s.context.toLowerCase() === wanted);
+    return {
+      sha: data.sha,
+      ...(found ? { state: found.state as CommitState } : {}),
+      ...(found?.description ? { description: found.description } : {}),
+    };
   }
 
   async createStatus(sha: string, status: NewCommitStatus): Promise<void> {
-    try {
-      await this.client.octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
-        ...this.params,
-        sha,
-        state: status.state,
-        context: status.context,
-        description: status.description.slice(0, 140),
-        ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
-      });
-    } catch (error) {
-      const typed = toGitHubError(
-        error,
-        `set ${status.context} on ${repoSlug(this.repo)}@${sha.slice(0, 7)}`,
-        this.repo,
-      );
-      if (typed.code !== 'permission') throw typed;
-      throw new GitHubError(
-        'permission',
-        typed.message,
-        typed.status,
-        'Give the workflow permission to write commit statuses (permissions: statuses: write).',
-        { cause: error },
-      );
-    }
+    const { octokit, params } = this.requests;
+    await this.requests.send(
+      `set ${status.context} on ${this.requests.slug}@${sha.slice(0, 7)}`,
+      () =>
+        octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+          ...params,
+          sha,
+          state: status.state,
+          context: status.context,
+          description: status.description.slice(0, 140),
+          ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+        }),
+      STATUSES_WRITE,
+    );
   }
 }

@@ -4,19 +4,17 @@
 import { findUser } from './users';
 import { GitHubError } from '../domain/errors';
 import { hasMarkerKey } from '../domain/event-log';
-import {
-  createGitHubClient,
-  dateHeader,
-  OutOfTimeError,
-  UnreachableError,
-  webUrlFor,
-  type ClientOptions,
-  type GitHubClient,
-} from './github-client';
+import { createGitHubClient, webUrlFor, type ClientOptions, type GitHubClient } from './github-client';
+import { isAlreadyExists, toGitHubError } from './github-errors';
+import { idempotentCreate } from './idempotent-create';
+import { toCommentRecord, toIssueRecord, type RawComment, type RawIssue } from './issue-records';
 import { repoSlug, type RepoRef } from '../domain/incident';
 import type { CommentRecord, IssueFilter, IssuePatch, IssueRecord, LabelRecord, NewIssue } from '../domain/records';
 
 export type { CommentRecord, IssueFilter, IssuePatch, IssueRecord, LabelRecord, NewIssue } from '../domain/records';
+// Where these lived before the split: importers keep their paths.
+export { toGitHubError } from './github-errors';
+export { toIssueRecord } from './issue-records';
 
 export interface IssueGateway {
   readonly repo: RepoRef;
@@ -42,8 +40,10 @@ export interface IssueGateway {
   /** Deletes a label; one that is gone already is fine. */
   deleteLabel(name: string): Promise<void>;
   listAssignable(): Promise<string[]>;
-  /** Adds labels to an issue, leaving its others as they are (idempotent). */
-  addLabels(issueNumber: number, labels: readonly string[]): Promise<void>;
+  /** Adds labels to an issue, leaving its others as they are (idempotent); the issue's labels after. */
+  addLabels(issueNumber: number, labels: readonly string[]): Promise<LabelRecord[]>;
+  /** Removes one label from an issue, leaving its others as they are; one already gone is fine. */
+  removeLabel(issueNumber: number, name: string): Promise<void>;
   addSubIssue(parentNumber: number, childId: number): Promise<void>;
   listSubIssues(parentNumber: number): Promise<IssueRecord[]>;
   currentUser(): Promise<string>;
@@ -66,95 +66,6 @@ export interface GatewayOptions extends ClientOptions {
   readonly webUrl?: string;
   /** How many times an ambiguous create is retried after the key lookup found nothing. */
   readonly createAttempts?: number;
-}
-
-/** Errors after which a write may or may not have been applied. */
-function isAmbiguous(error: unknown): boolean {
-  if (error instanceof UnreachableError || error instanceof OutOfTimeError) return false;
-  const status = (error as { status?: number }).status;
-  return status === undefined || status >= 500;
-}
-
-type RawIssue = {
-  id: number;
-  number: number;
-  title: string;
-  body?: string | null;
-  state: string;
-  state_reason?: string | null;
-  labels: (string | { name?: string; color?: string | null })[];
-  assignees?: { login: string }[] | null;
-  user: { login: string; type?: string } | null;
-  author_association: string;
-  created_at: string;
-  updated_at: string;
-  closed_at: string | null;
-  html_url: string;
-  comments: number;
-  pull_request?: unknown;
-};
-
-type RawComment = {
-  id: number;
-  body?: string;
-  user: { login: string; type: string } | null;
-  author_association: string;
-  created_at: string;
-  updated_at: string;
-  html_url: string;
-  reactions?: Record<string, unknown>;
-};
-
-/** The rollup's counts above zero (`url` and `total_count` left out). */
-function reactionCounts(rollup: Record<string, unknown> | undefined): Record<string, number> | undefined {
-  if (!rollup) return undefined;
-  const counts = Object.entries(rollup).filter(
-    ([name, value]) => name !== 'url' && name !== 'total_count' && typeof value === 'number' && value > 0,
-  ) as [string, number][];
-  return counts.length > 0 ? Object.fromEntries(counts) : undefined;
-}
-
-export function toIssueRecord(raw: RawIssue): IssueRecord {
-  return {
-    id: raw.id,
-    number: raw.number,
-    title: raw.title,
-    body: raw.body ?? '',
-    state: raw.state === 'closed' ? 'closed' : 'open',
-    ...(raw.state_reason ? { stateReason: raw.state_reason } : {}),
-    labels: raw.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
-    ...(raw.labels.some((l) => typeof l !== 'string' && l.color)
-      ? {
-          labelColors: Object.fromEntries(
-            raw.labels.flatMap((l) => (typeof l !== 'string' && l.name && l.color ? [[l.name, l.color]] : [])),
-          ),
-        }
-      : {}),
-    assignees: (raw.assignees ?? []).map((a) => a.login),
-    author: raw.user?.login ?? 'ghost',
-    ...(raw.user?.type ? { authorType: raw.user.type } : {}),
-    authorAssociation: raw.author_association,
-    createdAt: raw.created_at,
-    updatedAt: raw.updated_at,
-    ...(raw.closed_at ? { closedAt: raw.closed_at } : {}),
-    url: raw.html_url,
-    comments: raw.comments,
-  };
-}
-
-function toCommentRecord(raw: RawComment): CommentRecord {
-  const reactions = reactionCounts(raw.reactions);
-  return {
-    id: raw.id,
-    body: raw.body ?? '',
-    author: raw.user?.login ?? 'ghost',
-    authorType: raw.user?.type ?? 'User',
-    authorAssociation: raw.author_association,
-    createdAt: raw.created_at,
-    updatedAt: raw.updated_at,
-    url: raw.html_url,
-    ...(reactions ? { reactions } : {}),
-  };
 }
 
 type ReactionContent = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
@@ -188,9 +99,9 @@ export class OctokitIssueGateway implements IssueGateway {
   }
 
   async createIssue(issue: NewIssue, key: string): Promise<IssueRecord> {
-    return this.idempotentCreate(
-      'create an issue',
-      async () => {
+    return idempotentCreate(this.client, this.repo, this.createAttempts, {
+      what: 'create an issue',
+      create: async () => {
         const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues', {
           ...this.params,
           title: issue.title,
@@ -201,8 +112,8 @@ export class OctokitIssueGateway implements IssueGateway {
         });
         return toIssueRecord(data as RawIssue);
       },
-      (since) => this.findIssueByKey(key, since),
-    );
+      find: (since) => this.findIssueByKey(key, since),
+    });
   }
 
   async getIssue(issueNumber: number): Promise<IssueRecord> {
@@ -275,9 +186,9 @@ export class OctokitIssueGateway implements IssueGateway {
   }
 
   async createComment(issueNumber: number, body: string, key: string): Promise<CommentRecord> {
-    return this.idempotentCreate(
-      `comment on ${this.ref(issueNumber)}`,
-      async () => {
+    return idempotentCreate(this.client, this.repo, this.createAttempts, {
+      what: `comment on ${this.ref(issueNumber)}`,
+      create: async () => {
         const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
           ...this.params,
           issue_number: issueNumber,
@@ -286,8 +197,8 @@ export class OctokitIssueGateway implements IssueGateway {
         });
         return toCommentRecord(data as RawComment);
       },
-      (since) => this.findCommentWithKey(issueNumber, key, since),
-    );
+      find: (since) => this.findCommentWithKey(issueNumber, key, since),
+    });
   }
 
   async hasCommentWithKey(issueNumber: number, key: string, since?: string): Promise<boolean> {
@@ -402,13 +313,29 @@ export class OctokitIssueGateway implements IssueGateway {
     });
   }
 
-  async addLabels(issueNumber: number, labels: readonly string[]): Promise<void> {
-    await this.call(`label ${this.ref(issueNumber)}`, async () => {
-      await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+  async addLabels(issueNumber: number, labels: readonly string[]): Promise<LabelRecord[]> {
+    return this.call(`label ${this.ref(issueNumber)}`, async () => {
+      const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
         ...this.params,
         issue_number: issueNumber,
         labels: [...labels],
       });
+      return data.map((l) => ({ name: l.name, color: l.color, description: l.description ?? null }));
+    });
+  }
+
+  async removeLabel(issueNumber: number, name: string): Promise<void> {
+    await this.call(`remove label "${name}" from ${this.ref(issueNumber)}`, async () => {
+      try {
+        await this.octokit.request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', {
+          ...this.params,
+          issue_number: issueNumber,
+          name,
+        });
+      } catch (error) {
+        // GitHub answers 404 when the issue does not carry the label: someone removed it first, as we wanted.
+        if ((error as { status?: number }).status !== 404) throw error;
+      }
     });
   }
 
@@ -512,43 +439,6 @@ export class OctokitIssueGateway implements IssueGateway {
     return recent.find((issue) => hasMarkerKey(issue.body, key));
   }
 
-  private async idempotentCreate<T>(
-    what: string,
-    create: () => Promise<T>,
-    find: (since: string) => Promise<T | undefined>,
-  ): Promise<T> {
-    // Listing filters on updated_at, which a create sets, by GitHub's clock: the lookup starts from GitHub's time
-    // (the Date of the failed attempt's answer, else of an earlier answer), never from this machine's clock, which
-    // may be minutes off. Only when GitHub never answered at all does it look back a whole day from ours.
-    let since: string | undefined;
-    const startedAt = this.client.serverNow();
-    let lastError: unknown;
-    for (let attempt = 0; attempt < this.createAttempts; attempt++) {
-      if (attempt > 0) {
-        await sleep(this.client.retryBaseMs * attempt * attempt);
-        since ??= lookupStart(lastError, startedAt);
-        try {
-          const existing = await find(since);
-          if (existing) {
-            this.client.log.debug(`${what}: an earlier attempt had landed; not writing again`);
-            return existing;
-          }
-        } catch (error) {
-          lastError = error;
-          continue;
-        }
-      }
-      try {
-        return await create();
-      } catch (error) {
-        lastError = error;
-        if (!isAmbiguous(error)) break;
-        this.client.log.debug(`${what}: ${describeStatus(error)}; checking whether it landed before retrying`);
-      }
-    }
-    throw toGitHubError(lastError, what, this.repo);
-  }
-
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -556,133 +446,4 @@ export class OctokitIssueGateway implements IssueGateway {
       throw toGitHubError(error, what, this.repo);
     }
   }
-}
-
-/** GitHub's 422 for a label (or other resource) whose name is taken. */
-function isAlreadyExists(error: unknown): boolean {
-  const e = error as { status?: number; response?: { data?: { errors?: { code?: string }[] } } };
-  return e.status === 422 && (e.response?.data?.errors ?? []).some((x) => x.code === 'already_exists');
-}
-
-/** GitHub's time shortly before a create that may have landed, minus a margin for its own clock skew. */
-function lookupStart(error: unknown, startedAt: Date | undefined): string {
-  const answered = dateHeader((error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
-  const githubTime = startedAt ?? answered;
-  if (githubTime) return new Date(githubTime.getTime() - 10 * 60_000).toISOString();
-  return new Date(Date.now() - 24 * 60 * 60_000).toISOString();
-}
-
-function describeStatus(error: unknown): string {
-  const status = (error as { status?: number }).status;
-  return status ? `HTTP ${status}` : 'no answer';
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** One place that turns octokit's errors into messages that say what to fix, without request headers. */
-export function toGitHubError(error: unknown, what: string, repo: RepoRef): GitHubError {
-  if (error instanceof GitHubError) return error;
-  const e = error as {
-    status?: number;
-    message?: string;
-    response?: { headers?: Record<string, string>; data?: unknown };
-  };
-  const status = e.status;
-  const slug = repoSlug(repo);
-  const detail = githubMessage(e.response?.data) ?? e.message ?? 'unknown error';
-  const headers = e.response?.headers ?? {};
-  const options = { cause: error };
-  if (error instanceof OutOfTimeError) {
-    return new GitHubError(
-      'unavailable',
-      `Could not ${what}: ${error.message}.`,
-      undefined,
-      'Check https://www.githubstatus.com and retry; a longer budget (timeout-seconds) waits longer for a slow GitHub.',
-      options,
-    );
-  }
-  if (error instanceof UnreachableError) {
-    return new GitHubError(
-      'unavailable',
-      `Could not ${what}: ${error.message}.`,
-      undefined,
-      'Nothing was sent. Check --api-url or GITHUB_API_URL (https://api.github.com, or https://HOST/api/v3), then retry.',
-      options,
-    );
-  }
-  if (status === 500 && !e.response) {
-    // octokit reports a request that got no answer at all (reset, timeout) as a 500 without a response.
-    return new GitHubError(
-      'unavailable',
-      `Could not ${what}: GitHub is not answering (${e.message ?? 'the connection failed'}).`,
-      undefined,
-      'Check your connection and https://www.githubstatus.com, then retry.',
-      options,
-    );
-  }
-  if (status === 401) {
-    return new GitHubError(
-      'auth',
-      `Could not ${what}: GitHub did not accept the token (401 ${detail}).`,
-      status,
-      'Sign in again, or set GITHUB_TOKEN to a valid token.',
-      options,
-    );
-  }
-  if ((status === 403 || status === 429) && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(detail))) {
-    const reset = Number(headers['x-ratelimit-reset']);
-    const retryAfter =
-      Number(headers['retry-after']) || (reset ? Math.max(0, Math.ceil(reset - Date.now() / 1000)) : undefined);
-    return new GitHubError(
-      'rate-limited',
-      `Could not ${what}: the GitHub API rate limit is exhausted${retryAfter !== undefined ? ` (resets in ${retryAfter} s)` : ''}.`,
-      status,
-      'Wait for the reset, or use a token with a higher limit.',
-      retryAfter !== undefined ? { ...options, retryAfterSeconds: retryAfter } : options,
-    );
-  }
-  if (status === 403) {
-    return new GitHubError(
-      'permission',
-      `Could not ${what}: the token may not do this in ${slug} (403 ${detail}).`,
-      status,
-      `Use a token with write access to issues in ${slug}.`,
-      options,
-    );
-  }
-  if (status === 404 || status === 410) {
-    return new GitHubError(
-      'not-found',
-      `Could not ${what}: not found in ${slug}, or the token cannot see it (${status}).`,
-      status,
-      'Check the repository name and that the token has access to it.',
-      options,
-    );
-  }
-  if (status === 422) {
-    return new GitHubError(
-      'validation',
-      `Could not ${what}: GitHub rejected the request (422 ${detail}).`,
-      status,
-      undefined,
-      options,
-    );
-  }
-  return new GitHubError(
-    'unavailable',
-    `Could not ${what}: GitHub is not answering (${status ? `HTTP ${status}` : detail}).`,
-    status,
-    'Check your connection and https://www.githubstatus.com, then retry.',
-    options,
-  );
-}
-
-function githubMessage(data: unknown): string | undefined {
-  if (!data || typeof data !== 'object') return undefined;
-  const d = data as { message?: unknown; errors?: { message?: string; field?: string; code?: string }[] };
-  if (typeof d.message !== 'string') return undefined;
-  const errors = (d.errors ?? []).map((x) => x.message ?? [x.field, x.code].filter(Boolean).join(' ')).filter(Boolean);
-  return errors.length ? `${d.message}: ${errors.join('; ')}` : d.message;
 }

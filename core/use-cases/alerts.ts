@@ -8,11 +8,14 @@
 import { alertId, ALERT_SOURCE_NAMES, type Alert } from '../alerts/alert';
 import { routeAlert, type AlertDecision } from '../alerts/routes';
 import { entriesFromComments } from '../domain/event-log';
+import { withoutMentions } from '../domain/markdown';
 import { isActive, LEAD, type Incident } from '../domain/incident';
 import { incidentFromIssue } from '../domain/issue-view';
 import type { IssueRecord } from '../github/issue-gateway';
-import type { IncidentService } from './incident-service';
+import type { IncidentContext } from './incident-context';
 import type { UseCaseDeps } from './use-case';
+import type { Authority } from '../authority';
+import { authorityFor, trustForComments, trustForIssues } from './writers';
 import { DeclareIncident } from './declare-incident';
 import { LogEntry } from './log-entry';
 import { ResolveIncident } from './resolve-incident';
@@ -33,7 +36,7 @@ export interface AlertOutcome {
 
 export interface AlertIntakeDeps extends UseCaseDeps {
   /** The service acting as the receiver (a GitHub App's bot, or the token's user). */
-  readonly service: IncidentService;
+  readonly service: IncidentContext;
 }
 
 interface Listed {
@@ -45,14 +48,24 @@ export class AlertIntake {
   /** Deliveries of one alert in this process go one after the other; other replicas are met on GitHub. */
   private readonly lanes = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly deps: AlertIntakeDeps) {}
+  private readonly authority: Authority;
+
+  constructor(private readonly deps: AlertIntakeDeps) {
+    this.authority = authorityFor(deps);
+  }
 
   /** Handles each alert of a delivery; the outcomes in the same order. */
   async receiveAll(alerts: readonly Alert[]): Promise<AlertOutcome[]> {
     return Promise.all(alerts.map((alert) => this.receive(alert)));
   }
 
-  async receive(alert: Alert): Promise<AlertOutcome> {
+  async receive(received: Alert): Promise<AlertOutcome> {
+    // An alert's words come from payloads and exception messages nobody vouches for: they notify nobody.
+    const alert = {
+      ...received,
+      title: withoutMentions(received.title),
+      description: withoutMentions(received.description),
+    };
     const decision = routeAlert(this.deps.config, alert);
     const id = alertId(alert);
     const name = `${alert.source}:${id}`;
@@ -95,7 +108,12 @@ export class AlertIntake {
   private async openIncidents(): Promise<Listed[]> {
     const { gateway, config } = this.deps;
     const issues = await gateway.listIssues({ labels: [config.labels.incident], state: 'open' });
-    return issues.map((issue) => ({ issue, incident: incidentFromIssue({ repo: gateway.repo, issue, config }) }));
+    // Only bodies by people with write access name an alert: anyone's issue from the form could claim one.
+    const trust = await trustForIssues(this.authority, gateway.repo, issues);
+    return issues.map((issue) => ({
+      issue,
+      incident: incidentFromIssue({ repo: gateway.repo, issue, config }, trust),
+    }));
   }
 
   /** Open incidents declared from this alert, lowest number first (only trusted bodies name an alert). */
@@ -146,12 +164,14 @@ export class AlertIntake {
       text: `${source} ${said}: ${alert.title}${alert.url ? ` (${alert.url})` : ''}`,
       key,
     });
-    const labels = issue.labels.filter((l) => l !== ALERT_RESOLVED_LABEL);
-    await this.deps.gateway.updateIssue(incident.number, {
-      labels: alert.status === 'resolved' ? [...labels, ALERT_RESOLVED_LABEL] : labels,
-    });
+    // The one label moves on its own: the set as listed may be stale already (a severity change, a person's label).
+    if (alert.status === 'resolved') await this.deps.gateway.addLabels(incident.number, [ALERT_RESOLVED_LABEL]);
+    else await this.deps.gateway.removeLabel(incident.number, ALERT_RESOLVED_LABEL);
     if (alert.status === 'resolved' && decision.autoResolve && !(await this.personActed(incident))) {
-      await new ResolveIncident(this.deps.service).run(incident.number, `Resolved automatically: ${source} reports the alert resolved.`);
+      await new ResolveIncident(this.deps.service).run(
+        incident.number,
+        `Resolved automatically: ${source} reports the alert resolved.`,
+      );
       return { result: 'resolved', ...at };
     }
     return { result: 'observed', ...at };
@@ -162,7 +182,8 @@ export class AlertIntake {
     const receiver = this.deps.service.actor;
     if (incident.roles[LEAD] !== receiver) return true;
     const comments = await this.deps.gateway.listComments(incident.number);
-    return entriesFromComments(comments).some((entry) => entry.by !== receiver);
+    const trust = await trustForComments(this.authority, this.deps.gateway.repo, comments);
+    return entriesFromComments(comments, trust).some((entry) => entry.by !== receiver);
   }
 
   /** `attach`: the alert is an observation on the service's active incident (once per alert state). */

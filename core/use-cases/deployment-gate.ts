@@ -10,7 +10,9 @@ import type { FirebreakConfig, WhileFrozen } from '../domain/config';
 import { repoSlug, type RepoRef } from '../domain/incident';
 import type { DeploymentReviewGateway, ReviewState } from '../github/deployment-reviews';
 import type { IssueGateway } from '../github/issue-gateway';
-import { decideFreeze, freezingList, readFreezeIssues, type FreezeDecision, type FreezeIssues } from './freeze';
+import type { Authority } from '../authority';
+import { decideFreeze, readFreezeIssues, type FreezeDecision, type FreezeIssues } from './freeze-decision';
+import { freezingList } from './freeze-report';
 
 /** What a `deployment_protection_rule` delivery asks (action `requested`). */
 export interface ProtectionRuleRequest {
@@ -97,6 +99,8 @@ export interface GateDeps {
   /** The runs and answers of a repository with environments. */
   reviews(repo: RepoRef): DeploymentReviewGateway;
   readonly now?: () => Date;
+  /** Who may act (GitHub's permission): only their issues' bodies freeze (see freeze.ts). */
+  readonly authority?: Authority;
 }
 
 export interface ProtectionRuleOutcome {
@@ -130,7 +134,11 @@ export class DeploymentGate {
 
   private read(): Promise<FreezeIssues> {
     const { gateway, privateGateway, config } = this.deps;
-    return readFreezeIssues(gateway, config, privateGateway ? { privateGateway } : {});
+    const { authority } = this.deps;
+    return readFreezeIssues(gateway, config, {
+      ...(privateGateway ? { privateGateway } : {}),
+      ...(authority ? { authority } : {}),
+    });
   }
 
   private decide(read: FreezeIssues, environment: string, now: Date): FreezeDecision {

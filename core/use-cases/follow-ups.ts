@@ -6,11 +6,13 @@
 // run that made it closes it as a duplicate of the lowest-numbered one.
 import { randomBytes } from 'node:crypto';
 import { GitHubError, InputError } from '../domain/errors';
-import { formatMarker, isTrustedAuthor, readMarkers } from '../domain/event-log';
+import { formatMarker, isTrustedAuthor, isTrustedIssue, readMarkers } from '../domain/event-log';
 import { repoSlug } from '../domain/incident';
 import type { CommentRecord, IssueRecord } from '../github/issue-gateway';
 import { plainTitle, userLine, userMarkdown } from '../domain/markdown';
 import type { UseCaseDeps } from './use-case';
+import { trustOf, type Trust } from '../domain/trust';
+import { authorityFor } from './writers';
 import { annotateItem, parseRetroChecklist, type ChecklistProblem, type RetroItem } from '../domain/retro-checklist';
 import { LabelLock, type LockTimings } from './run-lock';
 
@@ -111,7 +113,12 @@ export class FollowUps {
     }
     const scope = `${repoSlug(gateway.repo).toLowerCase()}#${incidentNumber}`;
     const comments = await gateway.listComments(incidentNumber);
-    const { sources, untrusted } = this.sources(incident, comments, scope);
+    const { sources, untrusted } = this.sources(
+      incident,
+      comments,
+      scope,
+      await this.writers(incident, comments, scope),
+    );
 
     const located: Located[] = [];
     const problems: SourcedProblem[] = [];
@@ -255,19 +262,23 @@ export class FollowUps {
     return { ...base(), created, duplicatesClosed, annotated, warnings };
   }
 
+  /** Who may define follow-ups: the writers among the authors of a body or comment with a checklist section. */
+  private async writers(incident: IssueRecord, comments: readonly CommentRecord[], scope: string): Promise<Trust> {
+    const listed = (text: string | null | undefined) => parseRetroChecklist(text ?? '', { scope }).hasSection;
+    const authors = [incident, ...comments].filter((r) => listed(r.body)).map((r) => r.author);
+    return trustOf(await authorityFor(this.deps).writersAmong(this.deps.gateway.repo, authors));
+  }
+
   private sources(
     incident: IssueRecord,
     comments: readonly CommentRecord[],
     scope: string,
+    trust: Trust,
   ): { sources: Source[]; untrusted: number } {
     const sources: Source[] = [];
     let untrusted = 0;
-    const issueAuthor = {
-      authorAssociation: incident.authorAssociation,
-      authorType: incident.author.endsWith('[bot]') ? 'Bot' : 'User',
-    };
     // Anyone may open an issue from the form on a public repository; only people with write access define follow-ups.
-    if (isTrustedAuthor(issueAuthor)) {
+    if (isTrustedIssue(incident, trust)) {
       sources.push({
         kind: 'body',
         id: incident.number,
@@ -279,7 +290,7 @@ export class FollowUps {
       untrusted++;
     }
     for (const comment of comments) {
-      if (isTrustedAuthor(comment)) {
+      if (isTrustedAuthor(comment, trust)) {
         sources.push({
           kind: 'comment',
           id: comment.id,

@@ -14,6 +14,9 @@ import {
   type LineRange,
 } from '../domain/line-map';
 import type { IssueGateway } from '../github/issue-gateway';
+import type { Authority } from '../authority';
+import type { Trust } from '../domain/trust';
+import { authorityFor, trustForIssue, trustForIssues } from './writers';
 
 /** The git a history needs, over a checked-out repository (see core/git-cli.ts). */
 export interface GitRepository {
@@ -72,6 +75,8 @@ export interface HistoryDeps {
   readonly now?: () => Date;
   /** How many incidents' comments are read at once. */
   readonly concurrency?: number;
+  /** Who may act (GitHub's permission), shared by the run; made over the gateways when absent. */
+  readonly authority?: Authority;
 }
 
 export interface ListOptions {
@@ -86,8 +91,11 @@ export class IncidentHistory {
   readonly notes: string[] = [];
   private readonly timelines = new Map<string, { updatedAt: string; comments: number; incident: Incident }>();
 
+  private readonly authority: Authority;
+
   constructor(private readonly deps: HistoryDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.authority = authorityFor(deps);
   }
 
   /**
@@ -127,8 +135,15 @@ export class IncidentHistory {
         }),
       )
     ).flat();
+    const trusts = new Map<IssueGateway, Trust>();
+    for (const gateway of new Set(listed.map((l) => l.gateway))) {
+      const issues = listed.filter((l) => l.gateway === gateway).map((l) => l.issue);
+      trusts.set(gateway, await trustForIssues(this.authority, gateway.repo, issues));
+    }
     const recent = listed.filter(({ gateway, issue }) => {
-      const summary = incidentFromIssue({ repo: gateway.repo, issue, config });
+      const trust = trusts.get(gateway);
+      if (!trust) return false;
+      const summary = incidentFromIssue({ repo: gateway.repo, issue, config }, trust);
       if (summary.drill) return false;
       const resolvedAt = summary.timestamps.resolved ?? (summary.open ? undefined : issue.updatedAt);
       return isActive(summary) || resolvedAt === undefined || resolvedAt >= cutoff;
@@ -140,7 +155,8 @@ export class IncidentHistory {
       if (known && known.updatedAt === issue.updatedAt && known.comments === issue.comments)
         return { incident: known.incident, private: isPrivate || known.incident.private };
       const comments = await gateway.listComments(issue.number);
-      const { incident } = incidentFromComments({ repo: gateway.repo, issue, config }, comments);
+      const trust = await trustForIssue(this.authority, gateway.repo, issue, comments);
+      const { incident } = incidentFromComments({ repo: gateway.repo, issue, config }, comments, trust);
       this.timelines.set(key, { updatedAt: issue.updatedAt, comments: issue.comments, incident });
       return { incident, private: isPrivate || incident.private };
     });

@@ -11,14 +11,14 @@ import {
   type TimelineEntry,
 } from '../domain/incident';
 import type { IssueGateway } from '../github/issue-gateway';
-import type { IncidentService } from './incident-service';
+import type { IncidentContext } from './incident-context';
 import { LogEntry } from './log-entry';
 import { PostUpdate } from './post-update';
 import { RepairIncident } from './repair-incident';
 
 /** Where queued writes go: the use cases, and the gateway of the same repository for "did this key land?". */
 export interface QueueTarget {
-  readonly service: IncidentService;
+  readonly service: IncidentContext;
   readonly gateway: Pick<IssueGateway, 'repo' | 'hasCommentWithKey'>;
 }
 
@@ -41,6 +41,18 @@ export interface PendingUpdate {
 }
 
 export type PendingWrite = PendingLog | PendingUpdate;
+
+/** The optional parts of an update, as both the first send and a resend write them. */
+function updateOptions(
+  write: PendingUpdate,
+): Pick<PendingUpdate, 'status' | 'nextUpdateBy' | 'public' | 'publicTitle'> {
+  return {
+    ...(write.status ? { status: write.status } : {}),
+    ...(write.nextUpdateBy ? { nextUpdateBy: write.nextUpdateBy } : {}),
+    ...(write.public ? { public: true } : {}),
+    ...(write.publicTitle ? { publicTitle: write.publicTitle } : {}),
+  };
+}
 
 export interface QueuedWrite {
   /** The entry's idempotency key: however often it is sent, it is one entry. */
@@ -326,10 +338,7 @@ export class OfflineQueue {
       const incident = await new PostUpdate(service).run(loaded, {
         text: write.text,
         key: item.key,
-        ...(write.status ? { status: write.status } : {}),
-        ...(write.nextUpdateBy ? { nextUpdateBy: write.nextUpdateBy } : {}),
-        ...(write.public ? { public: true } : {}),
-        ...(write.publicTitle ? { publicTitle: write.publicTitle } : {}),
+        ...updateOptions(write),
       });
       return { incident };
     }
@@ -340,10 +349,7 @@ export class OfflineQueue {
         at: item.at,
         by: service.actor,
         text: write.text,
-        ...(write.status ? { status: write.status } : {}),
-        ...(write.nextUpdateBy ? { nextUpdateBy: write.nextUpdateBy } : {}),
-        ...(write.public ? { public: true } : {}),
-        ...(write.publicTitle ? { publicTitle: write.publicTitle } : {}),
+        ...updateOptions(write),
       });
       await this.replace(item, { posted: true });
     }

@@ -4,13 +4,7 @@
 import { formatTime } from '../domain/render';
 import { formatDuration } from '../domain/config';
 import { GitHubError } from '../domain/errors';
-import {
-  entriesFromComments,
-  formatMarker,
-  hasMarkerKey,
-  isTrustedAuthor,
-  readIncidentMarker,
-} from '../domain/event-log';
+import { entriesFromComments, formatMarker, readIncidentMarker } from '../domain/event-log';
 import { LEAD, type Incident } from '../domain/incident';
 import { incidentFromIssue } from '../domain/issue-view';
 import { userLine } from '../domain/markdown';
@@ -18,6 +12,8 @@ import { commsNudgeAt, COMMS_ROLE, retroDue, retroSettled, type RetroStage } fro
 import { similarIncidents, similarityReason } from '../domain/similar';
 import type { IssueRecord } from '../github/issue-gateway';
 import type { UseCaseDeps } from './use-case';
+import type { Authority } from '../authority';
+import { authorityFor, keyedByWriter, trustForComments, trustForIssue, trustForIssues } from './writers';
 
 export interface PeopleReminder {
   readonly number: number;
@@ -57,7 +53,11 @@ export function similarNoteKey(number: number): string {
 }
 
 export class PeopleReminders {
-  constructor(private readonly deps: UseCaseDeps) {}
+  private readonly authority: Authority;
+
+  constructor(private readonly deps: UseCaseDeps) {
+    this.authority = authorityFor(deps);
+  }
 
   /**
    * One comment per incident that needs a comms lead and has none (see `commsNudgeAt`). An incident untouched since
@@ -107,9 +107,10 @@ export class PeopleReminders {
     const { gateway, config } = this.deps;
     const rows: RetroDueRow[] = [];
     const reminders: PeopleReminder[] = [];
+    const trust = await trustForIssues(this.authority, gateway.repo, closed);
     for (const issue of closed) {
       if (issue.stateReason === 'not_planned' || issue.stateReason === 'duplicate') continue;
-      const incident = incidentFromIssue({ repo: gateway.repo, issue, config });
+      const incident = incidentFromIssue({ repo: gateway.repo, issue, config }, trust);
       if (incident.private) continue;
       const due = retroDue(incident, config, now);
       if (!due || now.getTime() - due.dueAt.getTime() > RETRO_TRACKING_MS) continue;
@@ -129,7 +130,8 @@ export class PeopleReminders {
           through !== undefined && issue.comments <= through
             ? []
             : await gateway.listComments(incident.number, through !== undefined ? { skip: through } : {});
-        if (retroSettled(entriesFromComments(tail))) continue;
+        const writers = (comments: typeof tail) => trustForComments(this.authority, gateway.repo, comments);
+        if (retroSettled(entriesFromComments(tail, await writers(tail)))) continue;
         const stage = due.stage;
         const timely =
           stage === 'due' || (stage === 'overdue' && now.getTime() - due.dueAt.getTime() <= REMIND_OVERDUE_WITHIN_MS);
@@ -138,7 +140,7 @@ export class PeopleReminders {
           continue;
         }
         const key = retroReminderKey(incident.number, stage);
-        const earlier = tail.find((c) => isTrustedAuthor(c) && hasMarkerKey(c.body, key));
+        const earlier = await keyedByWriter(this.authority, gateway.repo, tail, key);
         if (earlier) {
           rows.push(row);
           reminders.push({ number: incident.number, key, url: earlier.url, kind: `retro-${stage}`, posted: false });
@@ -146,7 +148,7 @@ export class PeopleReminders {
         }
         // Before writing: a retro posted before the resolve is not in the tail.
         const all = tail.length === issue.comments ? tail : await gateway.listComments(incident.number);
-        if (retroSettled(entriesFromComments(all))) continue;
+        if (retroSettled(entriesFromComments(all, await writers(all)))) continue;
         rows.push(row);
         const comment = await gateway.createComment(incident.number, this.retroText(row, stage, key), key);
         reminders.push({ number: incident.number, key, url: comment.url, kind: `retro-${stage}`, posted: true });
@@ -172,7 +174,10 @@ export class PeopleReminders {
     const issue = await gateway.getIssue(issueNumber);
     // Declared with Firebreak (its body opens with the incident marker): the declarer was warned already.
     if (readIncidentMarker(issue.body) || !issue.labels.includes(config.labels.incident)) return undefined;
-    const incident = incidentFromIssue({ repo: gateway.repo, issue, config });
+    const incident = incidentFromIssue(
+      { repo: gateway.repo, issue, config },
+      await trustForIssue(this.authority, gateway.repo, issue),
+    );
     const others = active.filter((i) => i.number !== incident.number);
     const candidates = similarIncidents(
       { title: incident.title, services: incident.services, drill: incident.drill, private: incident.private },
@@ -223,7 +228,7 @@ export class PeopleReminders {
     const { gateway } = this.deps;
     try {
       const comments = options.quietSince ? [] : await gateway.listComments(number, { since: options.since });
-      const earlier = comments.find((c) => isTrustedAuthor(c) && hasMarkerKey(c.body, key));
+      const earlier = await keyedByWriter(this.authority, gateway.repo, comments, key);
       if (earlier) return { number, key, url: earlier.url, kind, posted: false };
       const body = `${formatMarker('nudge', { key })}\n${text}\n`;
       const comment = await gateway.createComment(number, body, key);

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../domain/errors';
 import { formatMarker, isTrustedIssue } from '../domain/event-log';
+import { authorityFor, trustForIssue, trustForIssues } from './writers';
 import { stripControl } from '../domain/markdown';
 import { incidentFromComments, incidentFromIssue } from '../domain/issue-view';
 import type { Incident } from '../domain/incident';
@@ -21,6 +22,7 @@ import {
 } from '../domain/status-page';
 import type { IssueRecord } from '../domain/records';
 import type { UseCaseDeps } from './use-case';
+import { recentIncidentIssues } from './list-incidents';
 
 /** The label of scheduled maintenance issues. */
 export const MAINTENANCE_LABEL = 'maintenance';
@@ -46,33 +48,30 @@ export interface StatusPageResult {
 }
 
 export class StatusPage {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: StatusPageDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: StatusPageDeps) {}
 
   async build(options: StatusPageOptions = {}): Promise<StatusPageResult> {
     const { gateway, config } = this.deps;
-    const now = this.now();
-    const windowStart = new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString();
+    const now = this.deps.now?.() ?? new Date();
     // Compiled first: a template that does not compile fails before any request.
     const siteRenderer = this.deps.siteRenderer ?? createSiteRenderer();
-    const [open, closed, maintenanceIssues] = await Promise.all([
-      gateway.listIssues({ labels: [config.labels.incident], state: 'open' }),
-      // `since` is on updated_at: a superset of the incidents resolved in the window, never the whole archive.
-      gateway.listIssues({ labels: [config.labels.incident], state: 'closed', since: windowStart }),
+    const [{ open, closed }, maintenanceIssues] = await Promise.all([
+      recentIncidentIssues(gateway, config, now, HISTORY_DAYS),
       // Open maintenance only: a closed one is over or cancelled.
       gateway.listIssues({ labels: [MAINTENANCE_LABEL], state: 'open' }),
     ]);
+    const authority = authorityFor(this.deps);
+    // Public updates, and maintenance announcements, count only from people with write access.
+    const listed = await trustForIssues(authority, gateway.repo, [...open, ...closed, ...maintenanceIssues]);
     const summaries = [...open, ...closed]
       .filter((issue) => issue.stateReason !== 'not_planned' && issue.stateReason !== 'duplicate')
-      .map((issue) => ({ issue, incident: incidentFromIssue({ repo: gateway.repo, issue, config }) }))
+      .map((issue) => ({ issue, incident: incidentFromIssue({ repo: gateway.repo, issue, config }, listed) }))
       .filter(({ incident }) => isPublished(incident));
     const incidents: Incident[] = [];
     for (const { issue } of summaries) {
       const comments = await gateway.listComments(issue.number);
-      const { incident } = incidentFromComments({ repo: gateway.repo, issue, config }, comments);
+      const trust = await trustForIssue(authority, gateway.repo, issue, comments);
+      const { incident } = incidentFromComments({ repo: gateway.repo, issue, config }, comments, trust);
       // The timeline is the truth: a body that claims a publication its comments do not hold shows nothing.
       if (isPublished(incident)) incidents.push(incident);
     }
@@ -80,7 +79,7 @@ export class StatusPage {
     const maintenances: Maintenance[] = [];
     for (const issue of maintenanceIssues) {
       if (issue.labels.includes(config.labels.incident)) continue;
-      const { maintenance, problem } = maintenanceFromIssue(issue, config, isTrustedIssue(issue));
+      const { maintenance, problem } = maintenanceFromIssue(issue, config, isTrustedIssue(issue, listed));
       if (maintenance) maintenances.push(maintenance);
       else if (problem && issue.state === 'open') warnings.push(`Maintenance ${problem}`);
     }

@@ -6,16 +6,20 @@
 import { cadenceMinutes, nextUpdateDue } from '../domain/cadence';
 import { formatDuration, type FirebreakConfig } from '../domain/config';
 import { GitHubError, InputError } from '../domain/errors';
-import { formatMarker, hasMarkerKey, isTrustedAuthor, readIncidentMarker } from '../domain/event-log';
+import { formatMarker, readIncidentMarker } from '../domain/event-log';
 import { isActive, repoSlug, type Incident } from '../domain/incident';
 import type { IssueRecord } from '../github/issue-gateway';
 import { incidentFromIssue } from '../domain/issue-view';
 import { userLine } from '../domain/markdown';
 import { durationBetween } from '../domain/render';
 import type { UseCaseDeps } from './use-case';
-import { summarizeIncident, type IncidentSummary } from './freeze';
+import { recentIncidentIssues } from './list-incidents';
+import { summarizeIncident, type IncidentSummary } from './freeze-report';
 import { stateEntries, ViewSync } from './view-sync';
 import { PeopleReminders, type PeopleReminder, type RetroDueRow } from './people-reminders';
+import type { Trust } from '../domain/trust';
+import type { Authority } from '../authority';
+import { authorityFor, keyedByWriter, trustForComments, trustForIssues } from './writers';
 
 export type StatusDeps = UseCaseDeps;
 
@@ -148,33 +152,32 @@ const CLOCK_SLACK_MS = 60_000;
 
 export class Status {
   private readonly now: () => Date;
+  private readonly authority: Authority;
 
   constructor(private readonly deps: StatusDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.authority = authorityFor(deps);
   }
 
   async run(options: StatusOptions = {}): Promise<StatusResult> {
     const { gateway, config } = this.deps;
-    const now = this.now();
+    const now = this.deps.now?.() ?? new Date();
     const days = options.metricsDays ?? 90;
-    const windowStart = new Date(now.getTime() - days * 86_400_000).toISOString();
     // Summary issue first: a wrong number should fail before anything is posted.
     const digestIssue = options.summaryIssue !== undefined ? await this.digestIssue(options.summaryIssue) : undefined;
-    const [listed, closed] = await Promise.all([
-      gateway.listIssues({ labels: [config.labels.incident], state: 'open' }),
-      gateway.listIssues({ labels: [config.labels.incident], state: 'closed', since: windowStart }),
-    ]);
+    const { open: listed, closed, since: windowStart } = await recentIncidentIssues(gateway, config, now, days);
     const warnings: string[] = [];
     const repaired: number[] = [];
     const open: IssueRecord[] = [];
     for (const issue of listed) open.push(await this.repairIfBehind(issue, repaired, warnings));
+    const trust = await trustForIssues(this.authority, gateway.repo, [...open, ...closed]);
     const incidents = open
-      .map((issue) => incidentFromIssue({ repo: gateway.repo, issue, config }))
+      .map((issue) => incidentFromIssue({ repo: gateway.repo, issue, config }, trust))
       // Private incidents never appear in a digest that may be public.
       .filter((i) => isActive(i) && !i.private)
       .sort((a, b) => Date.parse(b.timestamps.declared) - Date.parse(a.timestamps.declared));
     const active = incidents.map((incident) => this.activeRow(incident, now));
-    const metrics = this.metrics(closed, open, windowStart, days, now);
+    const metrics = this.metrics(closed, open, windowStart, days, now, trust);
 
     const reminders: Reminder[] = [];
     if (options.remind) {
@@ -215,7 +218,7 @@ export class Status {
     options: StatusOptions,
     warnings: string[],
   ): Promise<PeopleSection> {
-    const people = new PeopleReminders(this.deps);
+    const people = new PeopleReminders({ ...this.deps, authority: this.authority });
     const reminders: PeopleReminder[] = [];
     if (options.remind) reminders.push(...(await people.commsNudges(incidents, now, warnings)));
     const retros = await people.retros(closed, now, warnings, options.remind === true);
@@ -240,9 +243,10 @@ export class Status {
       // Fewer comments than the body says it folds: a view written with a change whose comment never landed.
       if (issue.comments > through) {
         const tail = await gateway.listComments(issue.number, { skip: through });
-        if (stateEntries(tail).length === 0) return issue;
+        if (stateEntries(tail, await trustForComments(this.authority, gateway.repo, tail)).length === 0) return issue;
       }
-      const converged = await new ViewSync({ gateway, config, renderer }).converge(issue.number, { tighten: true });
+      const sync = new ViewSync({ gateway, config, renderer, authority: this.authority });
+      const converged = await sync.converge(issue.number, { tighten: true });
       // A body that showed the fold and only said it folds fewer comments is not reported, only brought up to date.
       if (converged.changed.length > 0 && !sameState(issue, converged.issue)) repaired.push(issue.number);
       return converged.issue;
@@ -280,6 +284,7 @@ export class Status {
     windowStart: string,
     days: number,
     now: Date,
+    trust: Trust,
   ): StatusResult['metrics'] {
     const bySeverity = new Map<
       string,
@@ -289,7 +294,7 @@ export class Status {
     for (const issue of closed) {
       // Closed as not planned or duplicate: declared by mistake, not an incident that happened.
       if (issue.stateReason === 'not_planned' || issue.stateReason === 'duplicate') continue;
-      const incident = incidentFromIssue({ repo: this.deps.gateway.repo, issue, config: this.deps.config });
+      const incident = incidentFromIssue({ repo: this.deps.gateway.repo, issue, config: this.deps.config }, trust);
       if (incident.drill) continue;
       const resolvedAt = incident.timestamps.resolved ?? issue.closedAt;
       if (!resolvedAt || resolvedAt < windowStart) continue;
@@ -325,18 +330,18 @@ export class Status {
           ...(mttr !== undefined ? { meanMinutesToResolve: mttr } : {}),
         };
       });
-    return { days, resolved, rows, weekly: this.weekly([...closed, ...open], windowStart, now) };
+    return { days, resolved, rows, weekly: this.weekly([...closed, ...open], windowStart, now, trust) };
   }
 
   /** Incidents declared per week in the window, by severity: drills, mistakes and private incidents left out. */
-  private weekly(issues: readonly IssueRecord[], windowStart: string, now: Date): WeeklyIncidents {
+  private weekly(issues: readonly IssueRecord[], windowStart: string, now: Date, trust: Trust): WeeklyIncidents {
     const first = weekStart(Date.parse(windowStart));
     const count = Math.floor((weekStart(now.getTime()) - first) / WEEK_MS) + 1;
     const weeks = Array.from({ length: count }, (_, i) => new Date(first + i * WEEK_MS).toISOString().slice(0, 10));
     const counts = new Map<string, number[]>();
     for (const issue of issues) {
       if (issue.stateReason === 'not_planned' || issue.stateReason === 'duplicate') continue;
-      const incident = incidentFromIssue({ repo: this.deps.gateway.repo, issue, config: this.deps.config });
+      const incident = incidentFromIssue({ repo: this.deps.gateway.repo, issue, config: this.deps.config }, trust);
       if (incident.drill || incident.private) continue;
       const declared = Date.parse(incident.timestamps.declared);
       if (!(declared >= Date.parse(windowStart)) || declared > now.getTime()) continue;
@@ -372,7 +377,7 @@ export class Status {
       const touched =
         Date.parse(incident.updatedAt) >= overduePeriod(incident, due, now, config).start.getTime() - CLOCK_SLACK_MS;
       const comments = touched ? await gateway.listComments(incident.number, { since: due.toISOString() }) : [];
-      const earlier = comments.find((c) => isTrustedAuthor(c) && hasMarkerKey(c.body, key));
+      const earlier = await keyedByWriter(this.authority, gateway.repo, comments, key);
       if (earlier) return { number: incident.number, key, url: earlier.url, posted: false };
       const body = `${formatMarker('reminder', { key, due: due.toISOString() })}\n${renderer.render('reminder', {
         number: incident.number,

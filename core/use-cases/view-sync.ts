@@ -15,11 +15,26 @@ import {
   isManagedLabel,
   labelsFor,
 } from '../domain/issue-view';
-import type { CommentRecord, IssuePatch, IssueRecord } from '../domain/records';
+import type { CommentRecord, IssuePatch, IssueRecord, LabelRecord } from '../domain/records';
 import { renderIncidentBody, type Renderer } from '../domain/render';
+import type { Trust } from '../domain/trust';
+import type { Authority } from '../authority';
 import type { IssueGateway } from '../github/issue-gateway';
+import { trustForIssue } from './writers';
 
 export type ViewPart = 'body' | 'labels' | 'assignees' | 'state';
+
+/**
+ * Labels to add to and remove from an issue, one label per request (GitHub's POST and DELETE …/labels): a whole
+ * set written back (PATCH `labels`, PUT) would drop whatever anyone labelled since it was read.
+ */
+export interface LabelChange {
+  readonly add: readonly string[];
+  readonly remove: readonly string[];
+}
+
+/** A view write: the issue's fields as PATCH sets them, its labels as a change. */
+export type ViewPatch = Omit<IssuePatch, 'labels'> & { readonly labels?: LabelChange };
 
 /** What the issue shows for a state: its body (with the marker), Firebreak's labels, assignees and open/closed. */
 export interface DesiredView {
@@ -39,6 +54,8 @@ export interface ViewSyncDeps {
   readonly gateway: IssueGateway;
   readonly config: FirebreakConfig;
   readonly renderer: Renderer;
+  /** Who may act (GitHub's permission): asked for the authors of marker comments before each fold. */
+  readonly authority: Authority;
   /** How long a view write is retried while GitHub fails, and how long converging may take (default 20 s). */
   readonly budgetMs?: number;
 }
@@ -94,15 +111,16 @@ export function viewOfTimeline(
   issue: IssueRecord,
   comments: readonly CommentRecord[],
   repo: Incident['repo'],
+  trust: Trust,
   options: { tighten?: boolean } = {},
 ): { incident: Incident; want: DesiredView } {
-  const { incident, declaration } = incidentFromComments({ repo, issue, config }, comments);
+  const { incident, declaration } = incidentFromComments({ repo, issue, config }, comments, trust);
   const code = hasCodeRefs(incident.timeline);
   // Log entries add comments without changing the state: a body that shows the fold stays as it is, or every log
   // entry would make the next check rewrite it. Its `through` may then be short of a change it shows (a change made
   // after log entries its writer had not seen): that only makes readers read more. `tighten` moves it up.
   const through = readIncidentMarker(issue.body)?.through;
-  const short = (t: number) => stateEntries(comments.slice(t)).length > 0;
+  const short = (t: number) => stateEntries(comments.slice(t), trust).length > 0;
   if (through !== undefined && through <= comments.length && !(options.tighten && short(through))) {
     const kept = desiredView(config, renderer, declaration, incident, through);
     if (kept.body === issue.body) return { incident, want: { ...kept, code } };
@@ -111,8 +129,8 @@ export function viewOfTimeline(
 }
 
 /** Entries among `comments` that change the state (what a view that folded none of them would lack). */
-export function stateEntries(comments: readonly CommentRecord[]) {
-  return entriesFromComments(comments).filter(changesState);
+export function stateEntries(comments: readonly CommentRecord[], trust: Trust) {
+  return entriesFromComments(comments, trust).filter(changesState);
 }
 
 export class ViewSync {
@@ -123,19 +141,55 @@ export class ViewSync {
   }
 
   /**
-   * One view write (PATCH), retried while GitHub fails until it holds or the budget is spent: it follows an entry
-   * that landed, so giving up early would leave the view behind the timeline. A lead who cannot be assigned must not
-   * block the rest: the write is repeated without assignees (GitHub's 422).
+   * One view write, retried while GitHub fails until it holds or the budget is spent: it follows an entry that
+   * landed, so giving up early would leave the view behind the timeline. Labels go first, one request per label (all
+   * added in one), then the PATCH, so its answer shows the issue after every write of ours; with `together` they go
+   * at once (one round trip) and the answer shows our labels applied to the PATCH's answer, for a caller that reads
+   * again after. A lead who cannot be assigned must not block the rest: the PATCH is repeated without assignees
+   * (GitHub's 422).
    */
-  async write(issueNumber: number, patch: IssuePatch): Promise<{ issue: IssueRecord; assigneesDropped: boolean }> {
+  async write(
+    issueNumber: number,
+    patch: ViewPatch,
+    options: { together?: boolean } = {},
+  ): Promise<{ issue: IssueRecord; assigneesDropped: boolean }> {
+    const { labels, ...fields } = patch;
+    const relabel = () => this.relabel(issueNumber, labels ?? { add: [], remove: [] });
+    // Without fields to PATCH, a read after the label writes is the answer that follows them.
+    const rest = () =>
+      Object.keys(fields).length > 0
+        ? this.patch(issueNumber, fields)
+        : this.retrying(() => this.deps.gateway.getIssue(issueNumber)).then((issue) => ({
+            issue,
+            assigneesDropped: false,
+          }));
+    if (!options.together) {
+      await relabel();
+      return rest();
+    }
+    const [added, written] = await Promise.all([relabel(), rest()]);
+    return { ...written, issue: withLabelChange(written.issue, labels, added) };
+  }
+
+  /** Adds and removes single labels: whatever else the issue carries now stays. */
+  private async relabel(issueNumber: number, change: LabelChange): Promise<readonly LabelRecord[]> {
+    const { gateway } = this.deps;
+    const [added] = await Promise.all([
+      change.add.length > 0 ? this.retrying(() => gateway.addLabels(issueNumber, change.add)) : [],
+      ...change.remove.map((name) => this.retrying(() => gateway.removeLabel(issueNumber, name))),
+    ]);
+    return added;
+  }
+
+  private async patch(issueNumber: number, fields: IssuePatch) {
     try {
       return {
-        issue: await this.retrying(() => this.deps.gateway.updateIssue(issueNumber, patch)),
+        issue: await this.retrying(() => this.deps.gateway.updateIssue(issueNumber, fields)),
         assigneesDropped: false,
       };
     } catch (error) {
-      if (error instanceof GitHubError && error.code === 'validation' && patch.assignees) {
-        const { assignees: _dropped, ...rest } = patch;
+      if (error instanceof GitHubError && error.code === 'validation' && fields.assignees) {
+        const { assignees: _dropped, ...rest } = fields;
         return {
           issue: await this.retrying(() => this.deps.gateway.updateIssue(issueNumber, rest)),
           assigneesDropped: true,
@@ -184,13 +238,14 @@ export class ViewSync {
         last = `the issue has ${issue.comments} comments but ${comments.length} were read`;
         continue;
       }
-      const { incident, want } = viewOfTimeline(config, renderer, issue, comments, gateway.repo, options);
+      const trust = await trustForIssue(this.deps.authority, gateway.repo, issue, comments);
+      const { incident, want } = viewOfTimeline(config, renderer, issue, comments, gateway.repo, trust, options);
       options.refuseEdited?.(incident);
       const diff = viewDifferences(issue, want, config, { assignees });
       if (diff.length === 0) return { incident: withIssue(incident, issue), issue, changed: [...changed] };
       const written = await this.write(issueNumber, {
         ...(diff.includes('body') ? { body: want.body } : {}),
-        ...(diff.includes('labels') ? { labels: fullLabels(issue, want, config) } : {}),
+        ...(diff.includes('labels') ? { labels: labelChange(issue, want, config) } : {}),
         ...(diff.includes('assignees') ? { assignees: [...want.assignees] } : {}),
         ...(diff.includes('state')
           ? { state: want.state, stateReason: want.state === 'closed' ? 'completed' : 'reopened' }
@@ -212,6 +267,33 @@ export class ViewSync {
       `The timeline is complete; run \`firebreak repair ${issueNumber}\` once the other writers are done.`,
     );
   }
+}
+
+/** The single-label writes that take the issue's labels, as read, to `fullLabels`: nothing else is touched. */
+export function labelChange(issue: IssueRecord, want: DesiredView, config: FirebreakConfig): LabelChange {
+  const has = (labels: readonly string[], label: string) => labels.some((l) => l.toLowerCase() === label.toLowerCase());
+  const full = fullLabels(issue, want, config);
+  return {
+    add: full.filter((l) => !has(issue.labels, l)),
+    remove: issue.labels.filter((l) => !has(full, l)),
+  };
+}
+
+/** The issue with a change applied that went out beside the write that answered (its colors from GitHub's answer). */
+function withLabelChange(
+  issue: IssueRecord,
+  change: LabelChange | undefined,
+  added: readonly LabelRecord[],
+): IssueRecord {
+  if (!change) return issue;
+  const gone = new Set(change.remove.map((l) => l.toLowerCase()));
+  const labels = [...new Set([...issue.labels.filter((l) => !gone.has(l.toLowerCase())), ...change.add])];
+  const colors = Object.fromEntries(added.map((l) => [l.name, l.color]));
+  return {
+    ...issue,
+    labels,
+    ...(issue.labelColors || added.length > 0 ? { labelColors: { ...issue.labelColors, ...colors } } : {}),
+  };
 }
 
 /** Firebreak's labels from the view, everyone else's from the issue as last read. */

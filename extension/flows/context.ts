@@ -114,6 +114,18 @@ export async function targetIncident(
   return picked;
 }
 
+/** The session and the incident a command acts on; undefined when not signed in, or no incident was chosen. */
+export async function sessionAndIncident(
+  ctx: FlowContext,
+  arg: IncidentArg,
+  doing: string,
+): Promise<{ session: Session; incident: Incident } | undefined> {
+  const session = await ctx.session();
+  if (!session) return undefined;
+  const incident = await targetIncident(ctx, session, arg, doing);
+  return incident ? { session, incident } : undefined;
+}
+
 /** A permalink to the selected lines at HEAD, with the warnings the person should see. */
 export function codeRefFor(session: Session, active: ActiveCode | undefined): { code?: CodeRef; warnings: string[] } {
   if (!active?.selection) return { warnings: [] };

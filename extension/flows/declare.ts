@@ -1,9 +1,10 @@
 // "Declare Incident" and "Start Drill": title, severity, optional description; one request; it becomes current.
-import { formatAge } from '../presentation';
 import { TRIAGE, type Incident } from '../../core/domain/incident';
 import { optionalText, requiredText, type FlowContext } from './context';
 import { COMMANDS } from '../ids';
 import { CALM_LINE, oneTeamPerIncident, preferences } from './people';
+import { stepsOf } from './prompter';
+import { severityItems } from './severity';
 import { DeclareIncident } from '../../core/use-cases/declare-incident';
 import { RepairIncident } from '../../core/use-cases/repair-incident';
 
@@ -16,13 +17,9 @@ export async function declareIncident(
   const session = await ctx.session();
   if (!session) return undefined;
   const drill = options.drill === true;
-  const title = drill ? 'Start drill' : 'Declare incident';
-  const { config } = session;
+  const steps = stepsOf(ctx.prompter, drill ? 'Start drill' : 'Declare incident', 3);
 
-  const name = await ctx.prompter.input({
-    title,
-    step: 1,
-    totalSteps: 3,
+  const name = await steps.input(1, {
     prompt: drill
       ? 'What are you practising? (the drill issue title)'
       : 'What is wrong, in a few words? (the issue title; anyone can declare)',
@@ -31,31 +28,15 @@ export async function declareIncident(
   });
   if (name === undefined) return undefined;
 
-  const severity = await ctx.prompter.pick({
-    title,
-    step: 2,
-    totalSteps: 3,
+  const severity = await steps.pick(2, {
     placeholder: 'How bad is it? Pick triage when you do not know yet; you can change it any time.',
-    items: config.severities.map((s) => ({
-      label: s.name,
-      description: [
-        s.freeze ? 'freezes deploys' : undefined,
-        `updates every ${formatAge(s.updateEveryMinutes * 60_000)}`,
-      ]
-        .filter(Boolean)
-        .join(' · '),
-      detail: s.description,
-      value: s.name,
-    })),
+    items: severityItems(session.config.severities),
     active: TRIAGE,
     matchOnDescription: true,
   });
   if (severity === undefined) return undefined;
 
-  const description = await ctx.prompter.input({
-    title,
-    step: 3,
-    totalSteps: 3,
+  const description = await steps.input(3, {
     prompt: 'What is happening and who is affected? (optional: press Enter to skip)',
     placeholder: 'e.g. Payments fail for about 20% of customers since 10:02 UTC',
     validate: optionalText(20_000),
@@ -67,14 +48,20 @@ export async function declareIncident(
   if (team !== 'declare') return undefined;
 
   const incident = await ctx.prompter.progress(drill ? 'Starting the drill…' : 'Declaring the incident…', () =>
-    new DeclareIncident(session.service).run({ title: name, severity, ...(description.trim() ? { description } : {}), drill }),
+    new DeclareIncident(session.service).run({
+      title: name,
+      severity,
+      ...(description.trim() ? { description } : {}),
+      drill,
+    }),
   );
   await ctx.store.setCurrent(incident);
   ctx.log.info(
     `declared ${drill ? 'drill ' : ''}#${incident.number} (${incident.severity}) in ${session.repo.owner}/${session.repo.name}`,
   );
   // Label colors are cosmetic: fixed in the background, once per repository.
-  void new RepairIncident(session.service).syncLabels(incident.repo)
+  void new RepairIncident(session.service)
+    .syncLabels(incident.repo)
     .catch((error: unknown) => ctx.log.debug(`label colors not set: ${String(error)}`));
   void ctx.prompter
     .info(

@@ -8,12 +8,13 @@ import type { Session } from '../session';
 import {
   codeRefFor,
   requiredText,
-  targetIncident,
+  sessionAndIncident,
   type ActiveCode,
   type FlowContext,
   type IncidentArg,
 } from './context';
 import { COMMANDS } from '../ids';
+import { stepsOf } from './prompter';
 
 const TEXT_MAX = 20_000;
 
@@ -30,20 +31,16 @@ export async function logEntry(
   arg?: IncidentArg,
   preferKind?: LogKind,
 ): Promise<Delivery | undefined> {
-  const session = await ctx.session();
-  if (!session) return undefined;
-  const incident = await targetIncident(ctx, session, arg, 'Log entry');
-  if (!incident) return undefined;
+  const target = await sessionAndIncident(ctx, arg, 'Log entry');
+  if (!target) return undefined;
+  const { session, incident } = target;
   const active = await ctx.code.activeCode();
   const where = active?.selection
     ? ` (linked to ${active.path}#L${active.selection.startLine}${active.selection.endLine !== active.selection.startLine ? `-L${active.selection.endLine}` : ''})`
     : '';
-  const title = `Log entry on #${incident.number}`;
+  const steps = stepsOf(ctx.prompter, `Log entry on #${incident.number}`, 2);
 
-  const kind = await ctx.prompter.pick<LogKind>({
-    title,
-    step: 1,
-    totalSteps: 2,
+  const kind = await steps.pick<LogKind>(1, {
     placeholder: `What kind of entry?${where}`,
     items: LOG_KINDS.map((k) => ({ label: k, description: LOG_KIND_HINTS[k], value: k })),
     active: preferKind ?? 'action',
@@ -51,10 +48,7 @@ export async function logEntry(
   });
   if (kind === undefined) return undefined;
 
-  const text = await ctx.prompter.input({
-    title,
-    step: 2,
-    totalSteps: 2,
+  const text = await steps.input(2, {
     prompt: `${PROMPTS[kind]}${where}`,
     placeholder: `${KIND_LABELS[kind].label}: press Enter to log`,
     validate: requiredText(`The ${kind}`, TEXT_MAX),
@@ -64,26 +58,19 @@ export async function logEntry(
 }
 
 export async function logDestructiveAction(ctx: FlowContext, arg?: IncidentArg): Promise<Delivery | undefined> {
-  const session = await ctx.session();
-  if (!session) return undefined;
-  const incident = await targetIncident(ctx, session, arg, 'Log destructive action');
-  if (!incident) return undefined;
+  const target = await sessionAndIncident(ctx, arg, 'Log destructive action');
+  if (!target) return undefined;
+  const { session, incident } = target;
   const active = await ctx.code.activeCode();
-  const title = `Log destructive action on #${incident.number}`;
+  const steps = stepsOf(ctx.prompter, `Log destructive action on #${incident.number}`, 3);
 
-  const what = await ctx.prompter.input({
-    title,
-    step: 1,
-    totalSteps: 3,
+  const what = await steps.input(1, {
     prompt: 'What destructive or hard-to-undo action? (restart, delete, failover, data fix)',
     placeholder: 'e.g. Failing over the orders database to the replica',
     validate: requiredText('What you do', TEXT_MAX, 'name the action and what it touches'),
   });
   if (what === undefined) return undefined;
-  const why = await ctx.prompter.input({
-    title,
-    step: 2,
-    totalSteps: 3,
+  const why = await steps.input(2, {
     prompt: 'Why is it needed, and what is the way back?',
     placeholder: 'e.g. The primary stopped accepting writes; fail back after the fix',
     validate: requiredText('Why', TEXT_MAX, 'others need the reason to follow and to learn later'),

@@ -6,7 +6,8 @@ import { similarIncidents, similarityReason, type DraftIncident } from '../../co
 import type { TimelineEntry } from '../../core/domain/incident';
 import type { Session } from '../session';
 import { COMMANDS } from '../ids';
-import { optionalText, requiredText, targetIncident, type FlowContext, type IncidentArg } from './context';
+import { optionalText, requiredText, sessionAndIncident, type FlowContext, type IncidentArg } from './context';
+import { stepsOf } from './prompter';
 import { CallBreak } from '../../core/use-cases/call-break';
 import { Retro } from '../../core/use-cases/retro';
 
@@ -29,24 +30,17 @@ export function preferences(ctx: FlowContext): PeoplePreferences {
 
 /** "Call a Break": a `break` entry with its length and who called it. */
 export async function callBreak(ctx: FlowContext, arg?: IncidentArg): Promise<TimelineEntry | undefined> {
-  const session = await ctx.session();
-  if (!session) return undefined;
-  const incident = await targetIncident(ctx, session, arg, 'Call a break');
-  if (!incident) return undefined;
-  const title = `Call a break on #${incident.number}`;
-  const minutes = await ctx.prompter.pick<number>({
-    title,
-    step: 1,
-    totalSteps: 2,
+  const target = await sessionAndIncident(ctx, arg, 'Call a break');
+  if (!target) return undefined;
+  const { session, incident } = target;
+  const steps = stepsOf(ctx.prompter, `Call a break on #${incident.number}`, 2);
+  const minutes = await steps.pick<number>(1, {
     placeholder: 'How long? The whole team steps away; the timeline and the retro show it.',
     items: [10, 15, 20, 30].map((m) => ({ label: `${m} minutes`, value: m })),
     active: DEFAULT_BREAK_MINUTES,
   });
   if (minutes === undefined) return undefined;
-  const note = await ctx.prompter.input({
-    title,
-    step: 2,
-    totalSteps: 2,
+  const note = await steps.input(2, {
     prompt: 'A note for the team (optional: press Enter to skip)',
     placeholder: 'e.g. Back at 11:20; @octo-lead watches the dashboards',
     validate: optionalText(2_000),

@@ -8,7 +8,8 @@ import type { Milestone } from '../../core/domain/incident';
 import type { Delivery } from '../../core/use-cases/offline-queue';
 import { formatTime } from '../../core/domain/render';
 import { offerBreak, withTimelineOf } from './people';
-import { requiredText, targetIncident, type FlowContext, type IncidentArg } from './context';
+import { requiredText, sessionAndIncident, type FlowContext, type IncidentArg } from './context';
+import { stepsOf } from './prompter';
 
 const MILESTONE_HINTS: Readonly<Record<Exclude<Milestone, 'declared' | 'resolved'>, string>> = {
   investigating: 'Looking for what is wrong and how to stop it',
@@ -26,10 +27,9 @@ export async function postUpdate(
   arg?: IncidentArg,
   options: PostUpdateOptions = {},
 ): Promise<Delivery | undefined> {
-  const session = await ctx.session();
-  if (!session) return undefined;
-  const incident = await targetIncident(ctx, session, arg, options.public ? 'Post public update' : 'Post update');
-  if (!incident) return undefined;
+  const target = await sessionAndIncident(ctx, arg, options.public ? 'Post public update' : 'Post update');
+  if (!target) return undefined;
+  const { session, incident } = target;
   const publishable = !incident.private && !incident.drill && incident.request !== true;
   if (options.public && !publishable) {
     void ctx.prompter.warn(
@@ -42,12 +42,10 @@ export async function postUpdate(
   const firstPublication = incident.publishedAt === undefined && incident.publicTitle === undefined;
   // The publish question, and the public title when the incident is published for the first time.
   const totalSteps = 2 + (publishable && !options.public ? 1 : 0) + (options.public && firstPublication ? 1 : 0);
+  const steps = stepsOf(ctx.prompter, title, totalSteps);
 
   const keep = Symbol('keep');
-  const status = await ctx.prompter.pick<Milestone | typeof keep>({
-    title,
-    step: 1,
-    totalSteps,
+  const status = await steps.pick<Milestone | typeof keep>(1, {
     placeholder: `Status now: ${incident.status}. Where does the incident stand?`,
     items: [
       { label: `Keep: ${incident.status}`, description: 'No change of status', value: keep },
@@ -62,10 +60,7 @@ export async function postUpdate(
   });
   if (status === undefined) return undefined;
 
-  const text = await ctx.prompter.input({
-    title,
-    step: 2,
-    totalSteps,
+  const text = await steps.input(2, {
     prompt: options.public
       ? 'Public update: what customers notice, what is being done and when the next update comes (customers read this)'
       : 'Update: what is happening, the impact, what is being done and what help is needed',
@@ -77,10 +72,7 @@ export async function postUpdate(
   let publish = options.public === true;
   if (publishable && !options.public) {
     const byDefault = findSeverity(session.config, incident.severity)?.publicByDefault === true;
-    const answer = await ctx.prompter.pick<boolean>({
-      title,
-      step: 3,
-      totalSteps,
+    const answer = await steps.pick<boolean>(3, {
       placeholder: 'Publish this update on the public status page?',
       items: [
         { label: 'No, internal only', description: 'Only people with access to the incident see it', value: false },
@@ -97,10 +89,7 @@ export async function postUpdate(
   }
   let publicTitle: string | undefined;
   if (options.public && firstPublication) {
-    publicTitle = await ctx.prompter.input({
-      title,
-      step: 3,
-      totalSteps,
+    publicTitle = await steps.input(3, {
       prompt: 'The title customers see (the issue title stays internal)',
       value: incident.title,
       validate: requiredText('The public title', 200, 'say in a few words what customers notice'),

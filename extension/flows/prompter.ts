@@ -55,3 +55,16 @@ export interface Prompter {
   /** Shows progress while the task runs. */
   progress<T>(title: string, task: () => Promise<T>): Promise<T>;
 }
+
+/** The questions of one multi-step flow: each input or pick carries the flow's title and its step count. */
+export interface Steps {
+  input(step: number, request: Omit<InputRequest, keyof StepInfo>): Promise<string | undefined>;
+  pick<T>(step: number, request: Omit<PickRequest<T>, keyof StepInfo>): Promise<T | undefined>;
+}
+
+export function stepsOf(prompter: Prompter, title: string, totalSteps: number): Steps {
+  return {
+    input: (step, request) => prompter.input({ title, step, totalSteps, ...request }),
+    pick: (step, request) => prompter.pick({ title, step, totalSteps, ...request }),
+  };
+}

@@ -1,15 +1,14 @@
 // "Resolve Incident": the final update, then the issue is closed; offers to start the retro.
 import type { Incident } from '../../core/domain/incident';
 import { offerBreak, withTimelineOf } from './people';
-import { requiredText, targetIncident, type FlowContext, type IncidentArg } from './context';
+import { requiredText, sessionAndIncident, type FlowContext, type IncidentArg } from './context';
 import { COMMANDS } from '../ids';
 import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
 export async function resolveIncident(ctx: FlowContext, arg?: IncidentArg): Promise<Incident | undefined> {
-  const session = await ctx.session();
-  if (!session) return undefined;
-  const incident = await targetIncident(ctx, session, arg, 'Resolve incident');
-  if (!incident) return undefined;
+  const target = await sessionAndIncident(ctx, arg, 'Resolve incident');
+  if (!target) return undefined;
+  const { session, incident } = target;
 
   const text = await ctx.prompter.input({
     title: `Resolve #${incident.number}`,

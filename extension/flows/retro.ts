@@ -2,15 +2,14 @@
 // draft; "Post Retro" adds the edited draft to the incident's timeline.
 import { InputError } from '../../core/domain/errors';
 import type { TimelineEntry } from '../../core/domain/incident';
-import { targetIncident, type FlowContext, type IncidentArg } from './context';
+import { sessionAndIncident, targetIncident, type FlowContext, type IncidentArg } from './context';
 import { COMMANDS } from '../ids';
 import { Retro } from '../../core/use-cases/retro';
 
 export async function startRetro(ctx: FlowContext, arg?: IncidentArg): Promise<string | undefined> {
-  const session = await ctx.session();
-  if (!session) return undefined;
-  const incident = await targetIncident(ctx, session, arg, 'Start retro');
-  if (!incident) return undefined;
+  const target = await sessionAndIncident(ctx, arg, 'Start retro');
+  if (!target) return undefined;
+  const { session, incident } = target;
   const markdown = await ctx.prompter.progress(`Drafting the retro of #${incident.number}…`, () =>
     new Retro(session.service).draft(incident.number),
   );

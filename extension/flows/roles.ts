@@ -1,10 +1,11 @@
 // "Assign Role": role, then person (assignable users of the repository, or any login); a handoff when the role
 // was held, with an optional note for the person taking over.
-import { normalizeLogin } from '../../core/use-cases/incident-service';
+import { normalizeLogin } from '../../core/use-cases/incident-context';
 import { LEAD, type Incident } from '../../core/domain/incident';
 import { InputError } from '../../core/domain/errors';
 import { roleHolderText } from '../presentation';
-import { capitalize, optionalText, targetIncident, type FlowContext, type IncidentArg } from './context';
+import { capitalize, optionalText, sessionAndIncident, type FlowContext, type IncidentArg } from './context';
+import { stepsOf } from './prompter';
 import { AssignRole } from '../../core/use-cases/assign-role';
 
 const SOMEONE_ELSE = '\u0000someone-else';
@@ -23,19 +24,15 @@ export async function assignRole(
   arg?: IncidentArg,
   presetRole?: string,
 ): Promise<Incident | undefined> {
-  const session = await ctx.session();
-  if (!session) return undefined;
-  const incident = await targetIncident(ctx, session, arg, 'Assign role');
-  if (!incident) return undefined;
-  const title = `Assign a role on #${incident.number}`;
+  const target = await sessionAndIncident(ctx, arg, 'Assign role');
+  if (!target) return undefined;
+  const { session, incident } = target;
+  const steps = stepsOf(ctx.prompter, `Assign a role on #${incident.number}`, 2);
 
   const role =
     presetRole && session.config.roles.some((r) => r.name === presetRole)
       ? presetRole
-      : await ctx.prompter.pick({
-          title,
-          step: 1,
-          totalSteps: 2,
+      : await steps.pick(1, {
           placeholder: 'Which role?',
           items: session.config.roles.map((r) => ({
             label: capitalize(r.name),
@@ -52,10 +49,7 @@ export async function assignRole(
     session.gateway.listAssignable(),
   );
   const people = [...new Set([session.actor, ...assignable])];
-  const picked = await ctx.prompter.pick({
-    title,
-    step: 2,
-    totalSteps: 2,
+  const picked = await steps.pick(2, {
     placeholder: holder ? `Who takes over ${role} from @${holder}?` : `Who takes the ${role} role?`,
     items: [
       ...people.map((login) => ({
@@ -72,10 +66,7 @@ export async function assignRole(
   if (picked === undefined) return undefined;
   const login =
     picked === SOMEONE_ELSE
-      ? await ctx.prompter.input({
-          title,
-          step: 2,
-          totalSteps: 2,
+      ? await steps.input(2, {
           prompt: `GitHub login of the new ${role}`,
           placeholder: 'e.g. octocat',
           validate: loginProblem,

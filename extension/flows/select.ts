@@ -9,7 +9,8 @@ export async function selectIncident(ctx: FlowContext, arg?: IncidentArg): Promi
   const session = await ctx.session();
   if (!session) return undefined;
   if (arg !== undefined) {
-    const chosen = typeof arg === 'number' ? (ctx.store.find(arg) ?? (await new ShowIncident(session.service).run(arg))) : arg;
+    const chosen =
+      typeof arg === 'number' ? (ctx.store.find(arg) ?? (await new ShowIncident(session.service).run(arg))) : arg;
     await ctx.store.setCurrent(chosen);
     return chosen;
   }

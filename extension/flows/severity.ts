@@ -2,33 +2,36 @@
 // upgrading.
 import { formatAge } from '../presentation';
 import type { Incident } from '../../core/domain/incident';
-import { optionalText, targetIncident, type FlowContext, type IncidentArg } from './context';
+import type { SeverityConfig } from '../../core/domain/config';
+import { optionalText, sessionAndIncident, type FlowContext, type IncidentArg } from './context';
+import { stepsOf, type PickItem } from './prompter';
 import { ChangeSeverity } from '../../core/use-cases/change-severity';
 
-export async function changeSeverity(ctx: FlowContext, arg?: IncidentArg): Promise<Incident | undefined> {
-  const session = await ctx.session();
-  if (!session) return undefined;
-  const incident = await targetIncident(ctx, session, arg, 'Change severity');
-  if (!incident) return undefined;
-  const title = `Change severity of #${incident.number}`;
+/** The severities to pick from, each with what it sets in motion; `current` marks the incident's own. */
+export function severityItems(severities: readonly SeverityConfig[], current?: string): PickItem<string>[] {
+  return severities.map((s) => ({
+    label: s.name,
+    description: [
+      s.name === current ? 'current' : undefined,
+      s.freeze ? 'freezes deploys' : undefined,
+      `updates every ${formatAge(s.updateEveryMinutes * 60_000)}`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+    detail: s.description,
+    value: s.name,
+  }));
+}
 
-  const severity = await ctx.prompter.pick({
-    title,
-    step: 1,
-    totalSteps: 2,
+export async function changeSeverity(ctx: FlowContext, arg?: IncidentArg): Promise<Incident | undefined> {
+  const target = await sessionAndIncident(ctx, arg, 'Change severity');
+  if (!target) return undefined;
+  const { session, incident } = target;
+  const steps = stepsOf(ctx.prompter, `Change severity of #${incident.number}`, 2);
+
+  const severity = await steps.pick(1, {
     placeholder: `Severity now: ${incident.severity}`,
-    items: session.config.severities.map((s) => ({
-      label: s.name,
-      description: [
-        s.name === incident.severity ? 'current' : undefined,
-        s.freeze ? 'freezes deploys' : undefined,
-        `updates every ${formatAge(s.updateEveryMinutes * 60_000)}`,
-      ]
-        .filter(Boolean)
-        .join(' · '),
-      detail: s.description,
-      value: s.name,
-    })),
+    items: severityItems(session.config.severities, incident.severity),
     active: incident.severity,
     matchOnDescription: true,
   });
@@ -37,10 +40,7 @@ export async function changeSeverity(ctx: FlowContext, arg?: IncidentArg): Promi
     void ctx.prompter.info(`#${incident.number} is already ${severity}.`);
     return incident;
   }
-  const reason = await ctx.prompter.input({
-    title,
-    step: 2,
-    totalSteps: 2,
+  const reason = await steps.input(2, {
     prompt: `Why ${severity}? (optional: press Enter to skip)`,
     placeholder: 'e.g. About 20% of checkouts fail',
     validate: optionalText(2_000),

@@ -33,6 +33,7 @@ import {
   type IconSpec,
 } from '../presentation';
 import { COMMANDS, VIEW_ITEMS } from '../ids';
+import type { WhatChanged, WhatChangedNode } from './what-changed';
 
 export type TreeNode =
   | { readonly type: 'incident'; readonly incident: Incident }
@@ -46,7 +47,8 @@ export type TreeNode =
   | { readonly type: 'pending'; readonly item: QueuedWrite }
   | { readonly type: 'message'; readonly text: string; readonly icon: string }
   | { readonly type: 'retros'; readonly rows: readonly RetroDueRow[] }
-  | { readonly type: 'retro'; readonly row: RetroDueRow };
+  | { readonly type: 'retro'; readonly row: RetroDueRow }
+  | WhatChangedNode;
 
 export interface TreeDeps {
   readonly store: IncidentStore;
@@ -55,6 +57,8 @@ export interface TreeDeps {
   /** Loads a timeline that is not loaded yet (no request when not signed in). */
   readonly loadTimeline: (incident: Incident) => void;
   readonly now?: () => Date;
+  /** "What changed" under the current incident (absent: not shown). */
+  readonly whatChanged?: WhatChanged;
 }
 
 export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -64,6 +68,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
 
   constructor(private readonly deps: TreeDeps) {
     this.subscriptions.push(
+      ...(deps.whatChanged ? [deps.whatChanged.onDidChange(() => this.refresh())] : []),
       deps.store.onDidChange(() => this.refresh()),
       deps.queue.onDidChange(() => this.refresh()),
     );
@@ -107,6 +112,9 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         return [
           { type: 'roster', incident: node.incident },
           { type: 'update', incident: node.incident },
+          ...(this.deps.whatChanged && store.current?.number === node.incident.number
+            ? [{ type: 'changes' as const, incident: node.incident }]
+            : []),
           ...(pending.length ? [{ type: 'pending-group' as const, incident: node.incident, items: pending }] : []),
           { type: 'timeline', incident: node.incident },
         ];
@@ -135,6 +143,11 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         return node.items.map((item) => ({ type: 'pending', item }));
       case 'retros':
         return node.rows.map((row) => ({ type: 'retro', row }));
+      case 'changes':
+      case 'suspect': {
+        const found = this.deps.whatChanged?.children(node) ?? [];
+        return Array.isArray(found) ? found : [{ type: 'message', text: found.message, icon: found.icon }];
+      }
       default:
         return [];
     }
@@ -239,6 +252,10 @@ export class IncidentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         item.tooltip = 'Resolved incidents whose retro is due: hold it while memory is fresh, or skip it and say why.';
         return item;
       }
+      case 'changes':
+      case 'suspect':
+      case 'suspect-file':
+        return this.deps.whatChanged?.item(node) ?? new vscode.TreeItem('');
       case 'retro': {
         const { row } = node;
         const overdue = row.stage === 'overdue';

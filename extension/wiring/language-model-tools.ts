@@ -6,7 +6,11 @@ import { overlaps } from '../../core/domain/line-map';
 import type { FlowContext } from '../flows/context';
 import { describeAgentLog, logForAgent } from '../flows/log-entry';
 import { LM_TOOLS } from '../ids';
+import { describeSuspects } from '../flows/suspects';
+import { GitCli } from '../../core/git-cli';
+import { suspectsFor } from '../../core/use-cases/suspects';
 import type { PastIncidents } from '../past-incidents';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 export interface ToolsDeps {
   readonly flows: FlowContext;
@@ -126,6 +130,21 @@ const logEntry: (deps: ToolsDeps) => vscode.LanguageModelTool<LogInput> = ({ flo
   },
 });
 
+const suspectsTool: (deps: ToolsDeps) => vscode.LanguageModelTool<{ environment?: string }> = ({ flows }) => ({
+  prepareInvocation: () => ({ invocationMessage: 'Looking for what changed before the incident' }),
+  async invoke(options) {
+    const session = await flows.session();
+    const current = flows.store.current;
+    if (!session?.connection || !current) return result('No incident is selected as current: select one first.');
+    const incident = current.timelineLoaded ? current : await new ShowIncident(session.service).run(current.number);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const found = await suspectsFor(session.connection, {
+      ...(folder?.scheme === 'file' ? { local: new GitCli(folder.fsPath) } : {}),
+    }).run({ incident, ...(options.input.environment ? { environment: options.input.environment } : {}) });
+    return result(describeSuspects(found));
+  },
+});
+
 /** Registers the tools where the host has the API (VS Code 1.95+); elsewhere there is nothing to register. */
 export function registerLanguageModelTools(deps: ToolsDeps): vscode.Disposable[] {
   const lm = (vscode as { lm?: Partial<typeof vscode.lm> }).lm;
@@ -137,5 +156,6 @@ export function registerLanguageModelTools(deps: ToolsDeps): vscode.Disposable[]
     lm.registerTool(LM_TOOLS.currentIncident, currentIncident(deps)),
     lm.registerTool(LM_TOOLS.incidentHistory, incidentHistory(deps)),
     lm.registerTool(LM_TOOLS.logEntry, logEntry(deps)),
+    lm.registerTool(LM_TOOLS.suspects, suspectsTool(deps)),
   ];
 }

@@ -12,9 +12,14 @@ import type { PastIncidents } from '../past-incidents';
 import { IncidentCodeLens } from '../views/code-lens';
 import { PastIncidentLens } from '../views/history-lens';
 import { IncidentsTree } from '../views/incidents-tree';
+import { GIT_SHOW_SCHEME, gitShowProvider, WhatChanged } from '../views/what-changed';
+import { SuspectLens } from '../views/suspect-lens';
+import { GitCli } from '../../core/git-cli';
+import { suspectsFor } from '../../core/use-cases/suspects';
 import { IncidentStatusBar } from '../views/status-bar';
 import type { WorkspaceConfig } from '../workspace-config';
 import { setContext } from './sign-in';
+import { ShowIncident } from '../../core/use-cases/show-incident';
 
 export interface ViewsDeps {
   readonly store: IncidentStore;
@@ -33,7 +38,16 @@ export class IncidentViews implements vscode.Disposable {
 
   constructor(private readonly deps: ViewsDeps) {
     const { store, queue, workspaceConfig, git } = deps;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const root = folder?.scheme === 'file' ? folder.fsPath : undefined;
+    const whatChanged = new WhatChanged(async (incident) => {
+      const session = await deps.sessions.get(false);
+      if (!session?.connection) return undefined;
+      const detail = incident.timelineLoaded ? incident : await new ShowIncident(session.service).run(incident.number);
+      return suspectsFor(session.connection, root ? { local: new GitCli(root) } : {}).run({ incident: detail });
+    }, root);
     this.tree = new IncidentsTree({
+      whatChanged,
       store,
       queue,
       config: () => workspaceConfig.current,
@@ -49,6 +63,13 @@ export class IncidentViews implements vscode.Disposable {
     const codeLens = new IncidentCodeLens(store, git);
     const history = new PastIncidentLens(deps.past);
     this.subscriptions = [
+      whatChanged,
+      ...(root
+        ? [
+            vscode.workspace.registerTextDocumentContentProvider(GIT_SHOW_SCHEME, gitShowProvider(root)),
+            vscode.languages.registerCodeLensProvider({ scheme: 'file' }, new SuspectLens(store, whatChanged, root)),
+          ]
+        : []),
       this.tree,
       this.view,
       statusBar,

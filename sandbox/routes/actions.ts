@@ -7,7 +7,16 @@ import { forbidden, invalidRequest, notFound, validationFailed } from '../api-er
 import { canPush, notAccessibleMessage } from '../auth';
 import { paginate } from '../pagination';
 import type { RepoRecord, WorkflowRunRecord } from '../store';
-import { noContent, objectBody, ok, optionalString, requireUser, type Reply, type RequestContext } from './context';
+import {
+  noContent,
+  objectBody,
+  ok,
+  optionalString,
+  requireUser,
+  route,
+  type Reply,
+  type RequestContext,
+} from './context';
 import type { Route } from './context';
 
 const RUN_STATUSES = [
@@ -145,15 +154,7 @@ function reviewCustomRule(ctx: RequestContext): Reply {
 }
 
 export const actionRoutes: Route[] = [
-  { method: 'GET', template: '/repos/{owner}/{repo}/actions/runs', handle: listRuns },
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments',
-    handle: pendingDeployments,
-  },
-  {
-    method: 'POST',
-    template: '/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule',
-    handle: reviewCustomRule,
-  },
+  route('GET', '/repos/{owner}/{repo}/actions/runs', listRuns),
+  route('GET', '/repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments', pendingDeployments),
+  route('POST', '/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule', reviewCustomRule),
 ];

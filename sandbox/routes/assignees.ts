@@ -3,17 +3,8 @@
 import { notFound } from '../api-error';
 import { canPush, canTriage } from '../auth';
 import type { IssueRecord, RepoRecord, SandboxStore, UserRecord } from '../store';
-import {
-  findIssue,
-  noContent,
-  objectBody,
-  optionalStringArray,
-  pageOf,
-  requireUser,
-  type Reply,
-  type RequestContext,
-  type Route,
-} from './context';
+import { findIssue, noContent, objectBody, optionalStringArray, pageOf, requireUser, route } from './context';
+import type { Reply, RequestContext, Route } from './context';
 import { notifyIssueUpdated } from '../notifications';
 
 /**
@@ -85,13 +76,9 @@ function removeAssignees(ctx: RequestContext): Reply {
 }
 
 export const assigneeRoutes: Route[] = [
-  { method: 'GET', template: '/repos/{owner}/{repo}/assignees', handle: listAssignees },
-  { method: 'GET', template: '/repos/{owner}/{repo}/assignees/{assignee}', handle: checkRepoAssignee },
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}',
-    handle: checkIssueAssignee,
-  },
-  { method: 'POST', template: '/repos/{owner}/{repo}/issues/{issue_number}/assignees', handle: addAssignees },
-  { method: 'DELETE', template: '/repos/{owner}/{repo}/issues/{issue_number}/assignees', handle: removeAssignees },
+  route('GET', '/repos/{owner}/{repo}/assignees', listAssignees),
+  route('GET', '/repos/{owner}/{repo}/assignees/{assignee}', checkRepoAssignee),
+  route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}', checkIssueAssignee),
+  route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/assignees', addAssignees),
+  route('DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/assignees', removeAssignees),
 ];

@@ -14,11 +14,10 @@ import {
   optionalString,
   pageOf,
   requireUser,
+  route,
   sortBy,
-  type Reply,
-  type RequestContext,
-  type Route,
 } from './context';
+import type { Reply, RequestContext, Route } from './context';
 
 function since(ctx: RequestContext, comments: CommentRecord[]): CommentRecord[] {
   const raw = ctx.query.get('since');
@@ -104,17 +103,13 @@ function deleteComment(ctx: RequestContext): Reply {
 }
 
 export const commentRoutes: Route[] = [
-  { method: 'GET', template: '/repos/{owner}/{repo}/issues/{issue_number}/comments', handle: listIssueComments },
-  { method: 'POST', template: '/repos/{owner}/{repo}/issues/{issue_number}/comments', handle: createComment },
-  { method: 'GET', template: '/repos/{owner}/{repo}/issues/comments', handle: listRepoComments },
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
-    handle: (ctx) => {
-      const { repo, comment } = findComment(ctx);
-      return ok(ctx.payloads.comment(repo, comment), comment.updated_at);
-    },
-  },
-  { method: 'PATCH', template: '/repos/{owner}/{repo}/issues/comments/{comment_id}', handle: updateComment },
-  { method: 'DELETE', template: '/repos/{owner}/{repo}/issues/comments/{comment_id}', handle: deleteComment },
+  route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', listIssueComments),
+  route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', createComment),
+  route('GET', '/repos/{owner}/{repo}/issues/comments', listRepoComments),
+  route('GET', '/repos/{owner}/{repo}/issues/comments/{comment_id}', (ctx) => {
+    const { repo, comment } = findComment(ctx);
+    return ok(ctx.payloads.comment(repo, comment), comment.updated_at);
+  }),
+  route('PATCH', '/repos/{owner}/{repo}/issues/comments/{comment_id}', updateComment),
+  route('DELETE', '/repos/{owner}/{repo}/issues/comments/{comment_id}', deleteComment),
 ];

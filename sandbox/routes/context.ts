@@ -41,6 +41,11 @@ export interface Route {
   handle(ctx: RequestContext): Reply;
 }
 
+/** One row of a route table: `route('GET', '/repos/{owner}/{repo}', handler)`. */
+export function route(method: Route['method'], template: string, handle: Route['handle']): Route {
+  return { method, template, handle };
+}
+
 export const MAX_BODY_CHARACTERS = 65_536;
 
 export function requireUser(ctx: RequestContext): UserRecord {

@@ -1,8 +1,10 @@
 // Every route the sandbox serves; templates are spelled exactly as in GitHub's OpenAPI description.
 import { actionRoutes } from './actions';
 import { assigneeRoutes } from './assignees';
+import { changeRoutes } from './changes';
 import { commentRoutes } from './comments';
 import { contentRoutes } from './contents';
+import { deploymentRoutes } from './deployments';
 import type { Route } from './context';
 import { issueRoutes } from './issues';
 import { labelRoutes } from './labels';
@@ -22,6 +24,8 @@ export const sandboxRoutes: readonly Route[] = [
   ...contentRoutes,
   ...statusRoutes,
   ...actionRoutes,
+  ...deploymentRoutes,
+  ...changeRoutes,
 ];
 
 export const sandboxTemplates: readonly string[] = [...new Set(sandboxRoutes.map((route) => route.template))];

@@ -15,11 +15,10 @@ import {
   optionalStringArray,
   pageOf,
   requireUser,
+  route,
   sortBy,
-  type Reply,
-  type RequestContext,
-  type Route,
 } from './context';
+import type { Reply, RequestContext, Route } from './context';
 
 const STATE_REASONS: readonly StateReason[] = ['completed', 'not_planned', 'duplicate', 'reopened'];
 
@@ -190,8 +189,8 @@ function updateIssue(ctx: RequestContext): Reply {
 }
 
 export const issueRoutes: Route[] = [
-  { method: 'POST', template: '/repos/{owner}/{repo}/issues', handle: createIssue },
-  { method: 'GET', template: '/repos/{owner}/{repo}/issues', handle: listIssues },
-  { method: 'GET', template: '/repos/{owner}/{repo}/issues/{issue_number}', handle: getIssue },
-  { method: 'PATCH', template: '/repos/{owner}/{repo}/issues/{issue_number}', handle: updateIssue },
+  route('POST', '/repos/{owner}/{repo}/issues', createIssue),
+  route('GET', '/repos/{owner}/{repo}/issues', listIssues),
+  route('GET', '/repos/{owner}/{repo}/issues/{issue_number}', getIssue),
+  route('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', updateIssue),
 ];

@@ -13,10 +13,9 @@ import {
   pageOf,
   requireTriage,
   requireUser,
-  type Reply,
-  type RequestContext,
-  type Route,
+  route,
 } from './context';
+import type { Reply, RequestContext, Route } from './context';
 
 const MAX_DESCRIPTION = 100;
 
@@ -160,35 +159,23 @@ function removeIssueLabel(ctx: RequestContext): Reply {
 }
 
 export const labelRoutes: Route[] = [
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}/labels',
-    handle: (ctx) => {
-      const repo = ctx.repo();
-      return pageOf(ctx, repo.labels, (label) => ctx.payloads.label(repo, label));
-    },
-  },
-  { method: 'POST', template: '/repos/{owner}/{repo}/labels', handle: createLabel },
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}/labels/{name}',
-    handle: (ctx) => {
-      const { repo, label } = findLabel(ctx);
-      return ok(ctx.payloads.label(repo, label));
-    },
-  },
-  { method: 'PATCH', template: '/repos/{owner}/{repo}/labels/{name}', handle: updateLabel },
-  { method: 'DELETE', template: '/repos/{owner}/{repo}/labels/{name}', handle: deleteLabel },
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
-    handle: (ctx) => {
-      const { repo, issue } = findIssue(ctx);
-      return pageOf(ctx, ctx.store.issueLabels(repo, issue), (label) => ctx.payloads.label(repo, label));
-    },
-  },
-  { method: 'POST', template: '/repos/{owner}/{repo}/issues/{issue_number}/labels', handle: addIssueLabels },
-  { method: 'PUT', template: '/repos/{owner}/{repo}/issues/{issue_number}/labels', handle: setIssueLabels },
-  { method: 'DELETE', template: '/repos/{owner}/{repo}/issues/{issue_number}/labels', handle: clearIssueLabels },
-  { method: 'DELETE', template: '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', handle: removeIssueLabel },
+  route('GET', '/repos/{owner}/{repo}/labels', (ctx) => {
+    const repo = ctx.repo();
+    return pageOf(ctx, repo.labels, (label) => ctx.payloads.label(repo, label));
+  }),
+  route('POST', '/repos/{owner}/{repo}/labels', createLabel),
+  route('GET', '/repos/{owner}/{repo}/labels/{name}', (ctx) => {
+    const { repo, label } = findLabel(ctx);
+    return ok(ctx.payloads.label(repo, label));
+  }),
+  route('PATCH', '/repos/{owner}/{repo}/labels/{name}', updateLabel),
+  route('DELETE', '/repos/{owner}/{repo}/labels/{name}', deleteLabel),
+  route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/labels', (ctx) => {
+    const { repo, issue } = findIssue(ctx);
+    return pageOf(ctx, ctx.store.issueLabels(repo, issue), (label) => ctx.payloads.label(repo, label));
+  }),
+  route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', addIssueLabels),
+  route('PUT', '/repos/{owner}/{repo}/issues/{issue_number}/labels', setIssueLabels),
+  route('DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/labels', clearIssueLabels),
+  route('DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', removeIssueLabel),
 ];

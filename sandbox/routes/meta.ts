@@ -1,6 +1,6 @@
 // Users, the repository itself and /rate_limit: what clients call to learn who they are and what they may do.
 import { forbidden, notFound } from '../api-error';
-import { ok, requireUser, type Reply, type RequestContext, type Route } from './context';
+import { ok, requireUser, route, type Reply, type RequestContext, type Route } from './context';
 
 /** GitHub App and Actions tokens (bots) cannot read /user: GitHub answers 403 for them. */
 function authenticatedUser(ctx: RequestContext): Reply {
@@ -28,15 +28,11 @@ function rateLimit(ctx: RequestContext): Reply {
 }
 
 export const metaRoutes: Route[] = [
-  { method: 'GET', template: '/user', handle: authenticatedUser },
-  { method: 'GET', template: '/users/{username}', handle: userByName },
-  { method: 'GET', template: '/rate_limit', handle: rateLimit },
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}',
-    handle: (ctx) => {
-      const repo = ctx.repo();
-      return ok(ctx.payloads.repository(repo, ctx.actor.user), repo.updated_at);
-    },
-  },
+  route('GET', '/user', authenticatedUser),
+  route('GET', '/users/{username}', userByName),
+  route('GET', '/rate_limit', rateLimit),
+  route('GET', '/repos/{owner}/{repo}', (ctx) => {
+    const repo = ctx.repo();
+    return ok(ctx.payloads.repository(repo, ctx.actor.user), repo.updated_at);
+  }),
 ];

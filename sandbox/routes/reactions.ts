@@ -2,7 +2,17 @@
 // react; reacting twice with the same content answers the existing reaction (200) instead of a second one (201).
 import { invalidRequest, notFound } from '../api-error';
 import { REACTION_CONTENTS, type ReactionContent } from '../store';
-import { created, objectBody, ok, pageOf, requireUser, type Reply, type RequestContext, type Route } from './context';
+import {
+  created,
+  objectBody,
+  ok,
+  pageOf,
+  requireUser,
+  route,
+  type Reply,
+  type RequestContext,
+  type Route,
+} from './context';
 
 function findComment(ctx: RequestContext) {
   const repo = ctx.repo();
@@ -51,11 +61,7 @@ function collaboratorPermission(ctx: RequestContext): Reply {
 }
 
 export const reactionRoutes: Route[] = [
-  { method: 'GET', template: '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', handle: listReactions },
-  { method: 'POST', template: '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', handle: createReaction },
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}/collaborators/{username}/permission',
-    handle: collaboratorPermission,
-  },
+  route('GET', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', listReactions),
+  route('POST', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', createReaction),
+  route('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', collaboratorPermission),
 ];

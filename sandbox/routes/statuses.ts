@@ -5,18 +5,8 @@
 import { forbidden, invalidRequest, notFound, validationFailed } from '../api-error';
 import { canPush, notAccessibleMessage } from '../auth';
 import type { RepoRecord, StatusRecord } from '../store';
-import {
-  created,
-  objectBody,
-  ok,
-  optionalString,
-  pageOf,
-  requireUser,
-  sortBy,
-  type Reply,
-  type RequestContext,
-  type Route,
-} from './context';
+import { created, objectBody, ok, optionalString, pageOf, requireUser, route, sortBy } from './context';
+import type { Reply, RequestContext, Route } from './context';
 
 const STATES = ['error', 'failure', 'pending', 'success'] as const;
 const MAX_DESCRIPTION = 140;
@@ -27,13 +17,16 @@ function listPulls(ctx: RequestContext): Reply {
   if (!['open', 'closed', 'all'].includes(state))
     throw validationFailed({ resource: 'Search', field: 'state', code: 'invalid' });
   const base = ctx.query.get('base');
+  // `head` is `owner:branch` (the branch alone is also accepted, as GitHub does).
+  const head = ctx.query.get('head')?.replace(/^[^:]*:/, '') ?? null;
   const direction = ctx.query.get('direction') === 'asc' ? 'asc' : 'desc';
   const sort = ctx.query.get('sort') ?? 'created';
   const pulls = repo.issues.filter(
     (issue) =>
       issue.pullRequest &&
       (state === 'all' || issue.state === state) &&
-      (base === null || (issue.pull?.baseRef ?? 'main') === base),
+      (base === null || (issue.pull?.baseRef ?? 'main') === base) &&
+      (head === null || issue.pull?.headRef === head),
   );
   const sorted = sortBy(pulls, (issue) => (sort === 'updated' ? issue.updated_at : issue.created_at), direction);
   return pageOf(ctx, sorted, (issue) => ctx.payloads.pullSimple(repo, issue, ctx.actor.user));
@@ -87,23 +80,15 @@ function createStatus(ctx: RequestContext): Reply {
 }
 
 export const statusRoutes: Route[] = [
-  { method: 'GET', template: '/repos/{owner}/{repo}/pulls', handle: listPulls },
-  { method: 'POST', template: '/repos/{owner}/{repo}/statuses/{sha}', handle: createStatus },
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}/commits/{ref}/statuses',
-    handle: (ctx) => {
-      const repo = ctx.repo();
-      const sha = resolve(ctx, repo);
-      return pageOf(ctx, ctx.store.statuses(`${repo.owner}/${repo.name}`, sha), (st) => ctx.payloads.status(repo, st));
-    },
-  },
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}/commits/{ref}/status',
-    handle: (ctx) => {
-      const repo = ctx.repo();
-      return ok(ctx.payloads.combinedStatus(repo, resolve(ctx, repo), ctx.actor.user));
-    },
-  },
+  route('GET', '/repos/{owner}/{repo}/pulls', listPulls),
+  route('POST', '/repos/{owner}/{repo}/statuses/{sha}', createStatus),
+  route('GET', '/repos/{owner}/{repo}/commits/{ref}/statuses', (ctx) => {
+    const repo = ctx.repo();
+    const sha = resolve(ctx, repo);
+    return pageOf(ctx, ctx.store.statuses(`${repo.owner}/${repo.name}`, sha), (st) => ctx.payloads.status(repo, st));
+  }),
+  route('GET', '/repos/{owner}/{repo}/commits/{ref}/status', (ctx) => {
+    const repo = ctx.repo();
+    return ok(ctx.payloads.combinedStatus(repo, resolve(ctx, repo), ctx.actor.user));
+  }),
 ];

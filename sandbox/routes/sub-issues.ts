@@ -2,17 +2,8 @@
 // and have at most one parent.
 import { invalidRequest, notFound, validationFailed } from '../api-error';
 import type { IssueRecord, RepoRecord } from '../store';
-import {
-  created,
-  findIssue,
-  objectBody,
-  ok,
-  pageOf,
-  requireTriage,
-  type Reply,
-  type RequestContext,
-  type Route,
-} from './context';
+import { created, findIssue, objectBody, ok, pageOf, requireTriage, route } from './context';
+import type { Reply, RequestContext, Route } from './context';
 
 function subIssueId(ctx: RequestContext): number {
   const value = objectBody(ctx).sub_issue_id;
@@ -74,15 +65,11 @@ function getParent(ctx: RequestContext): Reply {
 }
 
 export const subIssueRoutes: Route[] = [
-  { method: 'POST', template: '/repos/{owner}/{repo}/issues/{issue_number}/sub_issues', handle: addSubIssue },
-  {
-    method: 'GET',
-    template: '/repos/{owner}/{repo}/issues/{issue_number}/sub_issues',
-    handle: (ctx) => {
-      const { issue } = findIssue(ctx);
-      return pageOf(ctx, children(ctx, issue), (child) => ctx.payloads.issue(child.repo, child.issue));
-    },
-  },
-  { method: 'DELETE', template: '/repos/{owner}/{repo}/issues/{issue_number}/sub_issue', handle: removeSubIssue },
-  { method: 'GET', template: '/repos/{owner}/{repo}/issues/{issue_number}/parent', handle: getParent },
+  route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/sub_issues', addSubIssue),
+  route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/sub_issues', (ctx) => {
+    const { issue } = findIssue(ctx);
+    return pageOf(ctx, children(ctx, issue), (child) => ctx.payloads.issue(child.repo, child.issue));
+  }),
+  route('DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/sub_issue', removeSubIssue),
+  route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/parent', getParent),
 ];

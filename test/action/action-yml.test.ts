@@ -72,7 +72,9 @@ describe('action.yml', () => {
   it('inputs.ts reads exactly the inputs action.yml declares', () => {
     const source = readFileSync(join(ROOT, 'action/inputs.ts'), 'utf8');
     const read = new Set(
-      [...source.matchAll(/(?:input|booleanInput|issueNumberInput|listInput)\('([a-z-]+)'/g)].map((m) => m[1]),
+      [...source.matchAll(/(?:input|booleanInput|boundedNumberInput|issueNumberInput|listInput)\('([a-z-]+)'/g)].map(
+        (m) => m[1],
+      ),
     );
     assert.deepEqual([...read].sort(), Object.keys(metadata.inputs).sort());
   });

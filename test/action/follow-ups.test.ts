@@ -38,7 +38,11 @@ describe('action: follow-ups', function () {
 
   async function resolvedIncidentWithRetro(): Promise<number> {
     const service = world(sandbox()).service();
-    const incident = await new DeclareIncident(service).run({ title: 'Checkout 500s', severity: 'major', lead: 'octo-lead' });
+    const incident = await new DeclareIncident(service).run({
+      title: 'Checkout 500s',
+      severity: 'major',
+      lead: 'octo-lead',
+    });
     await new Retro(service).post(incident.number, RETRO);
     await new ResolveIncident(service).run(incident.number);
     return incident.number;

@@ -106,10 +106,10 @@ describe('action: freeze with private incidents', function () {
     assertNamesNothing(run, incident);
     const statuses = (s.store.repo(REPO)?.statuses ?? []).map((st) => `${st.state} ${st.description} ${st.target_url}`);
     for (const text of statuses) {
-      assert.match(text, /^failure Frozen by a private incident until resolved /);
+      assert.match(text, /^(failure|pending) (Updating pull requests: )?Frozen by a private incident until resolved /);
       assert.ok(!text.includes('Globex') && !text.includes(`#${incident.number}`), text);
     }
-    assert.equal(statuses.length, 2, 'the pull request and the default branch');
+    assert.equal(statuses.length, 3, 'the pull request, and the default branch: marked pending, then the record');
   });
 
   describe('when the token cannot read the private repository', () => {

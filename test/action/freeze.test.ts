@@ -1,3 +1,4 @@
+import { trustAll } from '../builders/incident';
 import assert from 'node:assert/strict';
 import { entriesFromComments } from '../../core/domain/event-log';
 import { useSandbox } from '../sandbox/support';
@@ -32,8 +33,11 @@ describe('action: freeze', function () {
   });
 
   it('fails while a critical incident is active, naming it, its lead and how to bypass', async () => {
-    const incident = await new DeclareIncident(world(sandbox())
-      .service()).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const incident = await new DeclareIncident(world(sandbox()).service()).run({
+      title: 'Checkout down',
+      severity: 'critical',
+      lead: 'octo-lead',
+    });
     const run = await runAction(sandbox(), {
       inputs: { mode: 'freeze' },
       eventName: 'pull_request',
@@ -51,11 +55,16 @@ describe('action: freeze', function () {
     assert.match(run.summary, /## 🧊 Deploys are frozen/);
     assert.match(run.summary, /\| `critical` \| declared \| @octo-lead \|/);
     assert.match(run.summary, /### How to deploy anyway[\s\S]*bypass: true[\s\S]*bypass-reason:/);
-    // The config from the default branch (a pull request cannot carry its own), then one list request decided it.
+    // The config from the default branch (a pull request cannot carry its own), then one list request decided it,
+    // with one permission read: whether the incident's author (@firebreak-dev) may write (incident or request).
     const made = sandbox().requests.filter((r) => r.token === TOKEN);
     assert.deepEqual(
       made.map((r) => `${r.method} ${r.path}`),
-      [`GET /repos/${REPO}/contents/.github%2Fincidents.yml`, `GET /repos/${REPO}/issues`],
+      [
+        `GET /repos/${REPO}/contents/.github%2Fincidents.yml`,
+        `GET /repos/${REPO}/issues`,
+        `GET /repos/${REPO}/collaborators/firebreak-dev/permission`,
+      ],
     );
   });
 
@@ -102,7 +111,10 @@ describe('action: freeze', function () {
     const pullRequest = { pull_request: { number: 9 }, repository: { default_branch: 'main' } };
 
     it('cannot switch its own freeze off: the config comes from the default branch, and the edit is reported', async () => {
-      const incident = await new DeclareIncident(world(sandbox()).service()).run({ title: 'Checkout down', severity: 'critical' });
+      const incident = await new DeclareIncident(world(sandbox()).service()).run({
+        title: 'Checkout down',
+        severity: 'critical',
+      });
       const run = await runAction(sandbox(), {
         inputs: { mode: 'freeze' },
         eventName: 'pull_request',
@@ -160,8 +172,10 @@ describe('action: freeze', function () {
   });
 
   it('reads the incidents of the repository the default branch’s config names', async () => {
-    const incident = await new DeclareIncident(world(sandbox(), { repo: 'acme/incidents' })
-      .service()).run({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(world(sandbox(), { repo: 'acme/incidents' }).service()).run({
+      title: 'Checkout down',
+      severity: 'critical',
+    });
     sandbox().store.putFileDirect(REPO, '.github/incidents.yml', 'repository: acme/incidents\n');
     const run = await runAction(sandbox(), {
       inputs: { mode: 'freeze' },
@@ -200,7 +214,7 @@ describe('action: freeze', function () {
     assert.match(run.summary, /@octo-lead deployed during a freeze\. Reason: Hotfix for the checkout outage/);
     const gateway = world(sandbox()).gateway;
     for (const incident of [a, b]) {
-      const [entry, ...rest] = entriesFromComments(await gateway.listComments(incident.number));
+      const [entry, ...rest] = entriesFromComments(await gateway.listComments(incident.number), trustAll);
       assert.deepEqual(rest, []);
       assert.equal(entry?.kind, 'bypass');
       if (entry?.kind !== 'bypass') continue;

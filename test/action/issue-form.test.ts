@@ -1,3 +1,4 @@
+import { trustAll } from '../builders/incident';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +65,7 @@ describe('incident issue form', () => {
         }),
       ),
       config,
+      trustAll,
     );
     assert.equal(declaration.severity, 'critical');
     assert.equal(declaration.description, 'Checkout returns 500s since 10:20 UTC.');
@@ -73,7 +75,11 @@ describe('incident issue form', () => {
   });
 
   it('optional fields left empty fall back: no services, the author leads', () => {
-    const declaration = declarationFromIssue(issue(submit({ severity: 'triage', what: 'Something is odd.' })), config);
+    const declaration = declarationFromIssue(
+      issue(submit({ severity: 'triage', what: 'Something is odd.' })),
+      config,
+      trustAll,
+    );
     assert.deepEqual(declaration.services, []);
     assert.equal(declaration.lead, 'octo-scribe');
     assert.equal(declaration.severity, 'triage');

@@ -42,7 +42,11 @@ describe("action: GitHub's local runner (@github/local-action)", function () {
   const sandbox = useSandbox();
 
   it('runs the Action from source, templates included, and writes its summary', async () => {
-    await new DeclareIncident(world(sandbox()).service()).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    await new DeclareIncident(world(sandbox()).service()).run({
+      title: 'Checkout down',
+      severity: 'critical',
+      lead: 'octo-lead',
+    });
     const runner = actionRunner(sandbox(), { inputs: { mode: 'status', remind: 'false' }, eventName: 'schedule' });
     const run = await localAction(runner.env);
     assert.equal(run.code, 0, run.stdout);

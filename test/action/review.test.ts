@@ -74,9 +74,17 @@ describe('action: review (past incidents in a pull request)', function () {
     });
     await new ResolveIncident(service).run(checkout.number, 'Payments are back.');
     const coupons = await new DeclareIncident(service).run({ title: 'Coupons apply twice', severity: 'major' });
-    await new LogEntry(service).run(coupons, { kind: 'decision', text: 'Disabled the coupon path', code: at('src/pay.ts', 20, 21) });
+    await new LogEntry(service).run(coupons, {
+      kind: 'decision',
+      text: 'Disabled the coupon path',
+      code: at('src/pay.ts', 20, 21),
+    });
     const timeouts = await new DeclareIncident(service).run({ title: 'Timeouts at the edge', severity: 'minor' });
-    await new LogEntry(service).run(timeouts, { kind: 'action', text: 'Raised the timeout', code: at('src/pay.ts', 28, 29) });
+    await new LogEntry(service).run(timeouts, {
+      kind: 'action',
+      text: 'Raised the timeout',
+      code: at('src/pay.ts', 28, 29),
+    });
     const quiet = await new DeclareIncident(service).run({ title: 'Search slow', severity: 'minor' });
     await new LogEntry(service).run(quiet, { kind: 'observation', text: 'p95 is 3 s' });
 

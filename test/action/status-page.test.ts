@@ -23,8 +23,11 @@ describe('action: status-page', function () {
 
   it('writes the site into output-dir, sets the status output and summarises it in the job summary', async () => {
     const w = world(sandbox(), { config: parseConfig(CONFIG) });
-    const incident = await new DeclareIncident(w
-      .service()).run({ title: 'Checkout 500s', severity: 'critical', services: ['checkout'] });
+    const incident = await new DeclareIncident(w.service()).run({
+      title: 'Checkout 500s',
+      severity: 'critical',
+      services: ['checkout'],
+    });
     await new PostUpdate(w.service()).run(incident.number, { text: 'Checkout fails for everyone.', public: true });
     const run = await runAction(sandbox(), {
       inputs: { mode: 'status-page', title: 'Shop Status', 'base-url': 'https://status.shop.test/' },

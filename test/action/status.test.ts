@@ -19,8 +19,11 @@ describe('action: status', function () {
 
   it('writes the digest to the job summary, the summary issue and the outputs, and reminds overdue incidents once', async () => {
     const w = world(sandbox());
-    const overdue = await new DeclareIncident(w
-      .service({ now: new Date(Date.now() - 2 * HOUR) })).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const overdue = await new DeclareIncident(w.service({ now: new Date(Date.now() - 2 * HOUR) })).run({
+      title: 'Checkout down',
+      severity: 'critical',
+      lead: 'octo-lead',
+    });
     const onTime = await new DeclareIncident(w.service()).run({ title: 'Search slow', severity: 'minor' });
     const digest = sandbox().store.createIssueDirect(REPO, { title: 'Incident status', body: '' });
 
@@ -56,7 +59,11 @@ describe('action: status', function () {
 
   it('posts the status to the webhook, leading with the event on a declare, and never prints the URL', async () => {
     const w = world(sandbox());
-    const incident = await new DeclareIncident(w.service()).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const incident = await new DeclareIncident(w.service()).run({
+      title: 'Checkout down',
+      severity: 'critical',
+      lead: 'octo-lead',
+    });
     const run = await runAction(sandbox(), {
       inputs: { mode: 'status', remind: 'false', 'webhook-url': receiver.url },
       eventName: 'issues',
@@ -108,7 +115,10 @@ describe('action: status', function () {
   });
   it('an issue-form declaration like an active incident gets one comment naming it (issues: opened)', async () => {
     const w = world(sandbox());
-    const existing = await new DeclareIncident(w.service()).run({ title: 'Payments gateway rejects cards', severity: 'major' });
+    const existing = await new DeclareIncident(w.service()).run({
+      title: 'Payments gateway rejects cards',
+      severity: 'major',
+    });
     const form = sandbox().store.createIssueDirect(REPO, {
       title: 'Payments gateway rejecting all cards',
       body: issueFormBody({ severity: 'major', what: 'Every card payment fails.' }),

@@ -1,4 +1,5 @@
 // Builders for domain objects, so tests say only what matters to them.
+import type { Trust } from '../../core/domain/trust';
 import type { Declaration, LogEntry, TimelineEntry } from '../../core/domain/incident';
 import type { CommentRecord } from '../../core/github/issue-gateway';
 import { entryMarker } from '../../core/domain/event-log';
@@ -46,3 +47,6 @@ export function aComment(entry: TimelineEntry, overrides: Partial<CommentRecord>
     ...overrides,
   };
 }
+
+/** Everyone may write: for fold tests where who may act is not the question (trust has its own tests). */
+export const trustAll: Trust = () => true;

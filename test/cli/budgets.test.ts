@@ -1,7 +1,8 @@
 // The CLI's request budgets, measured as a person runs it: one process per command, counting what the sandbox
 // received. A token's first command learns who it belongs to (GET /user) and colors the labels GitHub created on
 // first use; after that: declare 2 (the active list for the one-team check, then the issue; 1 with --force), log 1,
-// severity/status/role by number 3.
+// severity/status/role by number 4 in 3 round trips (the issue and its comments read together, entry, view), plus the
+// writer's permission (read with the entry) and one request per label it adds or removes.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -62,14 +63,19 @@ describe('firebreak CLI: requests per process', function () {
     assert.ok(number, declare.stdout);
 
     const log = await cli('log', number, '--kind', 'action', '--text', 'Restarted the queue workers');
-    assert.deepEqual(log.requests, [`POST /repos/acme/budget/issues/${number}/comments`]);
+    // + GitHub's permission for the token's user, sent with the comment: a token without push access is told that its
+    // comment is no entry (author_association would not say: MEMBER includes read-only members).
+    assert.deepEqual([...log.requests].sort(), [
+      `GET /repos/acme/budget/collaborators/firebreak-dev/permission`,
+      `POST /repos/acme/budget/issues/${number}/comments`,
+    ]);
 
     // The identity is cached by a hash: the token is nowhere in the cache.
     const cached = readFileSync(join(cacheDir, 'identities.json'), 'utf8');
     assert.ok(!cached.includes(TOKEN));
   });
 
-  it('severity, status and role changes by number cost 3 (read, entry, view) once their labels exist', async () => {
+  it("severity, status and role changes by number cost 5 (issue and comments together, entry with the writer's permission, view) and one per label added or removed", async () => {
     const declared = await cli('declare', '--title', 'Search is down', '--severity', 'minor');
     const number = /#(\d+)/.exec(declared.stdout)?.[1] ?? '';
     // Each label's first use creates it grey; a first change of each kind also colors it. Count the second change.
@@ -77,16 +83,24 @@ describe('firebreak CLI: requests per process', function () {
     await cli('role', number, 'comms', 'octo-comms');
     await cli('update', number, '--text', 'Mitigated', '--status', 'monitoring');
     await cli('update', number, '--text', 'Found it', '--status', 'identified');
-    for (const args of [
-      ['severity', number, 'major'],
-      ['severity', number, 'critical'],
-      ['role', number, 'comms', 'octo-lead'],
-      ['update', number, '--text', 'Still watching', '--status', 'monitoring'],
-    ]) {
+    // Labels are added (POST) and removed (DELETE) one at a time, never written back as the whole set that was
+    // read, which would drop a label someone set in between (issue #20): a severity or status change swaps one label
+    // for another (2 more), a new comms holder keeps the role:comms label (none).
+    for (const [args, labelWrites] of [
+      [['severity', number, 'major'], 2],
+      [['severity', number, 'critical'], 2],
+      [['role', number, 'comms', 'octo-lead'], 0],
+      [['update', number, '--text', 'Still watching', '--status', 'monitoring'], 2],
+    ] as const) {
       const change = await cli(...args);
+      // Issue and comments (read together), entry, view, + the token user's permission, read with the entry (see above).
       // A role for someone new to the incident also asks GitHub whether the login is a user, alongside the read.
       const lookup = args[0] === 'role' ? 1 : 0;
-      assert.equal(change.requests.length, 3 + lookup, `${args.join(' ')}:\n${change.requests.join('\n')}`);
+      assert.equal(
+        change.requests.length,
+        4 + 1 + labelWrites + lookup,
+        `${args.join(' ')}:\n${change.requests.join('\n')}`,
+      );
     }
   });
 });

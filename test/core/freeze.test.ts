@@ -1,18 +1,15 @@
+import { trustAll } from '../builders/incident';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../core/domain/config';
 import { InputError } from '../../core/domain/errors';
 import { entriesFromComments } from '../../core/domain/event-log';
-import {
-  checkFreeze,
-  freezeSeverities,
-  recordBypass,
-  renderFreezeReport,
-  resolveServices,
-} from '../../core/use-cases/freeze';
+import { checkFreeze, freezeSeverities, resolveServices } from '../../core/use-cases/freeze-decision';
+import { recordBypass } from '../../core/use-cases/freeze';
+import { renderFreezeReport } from '../../core/use-cases/freeze-report';
 import { useSandbox } from '../sandbox/support';
 import { issueFormBody, REPO, requestsTo, world } from './world';
-import { hotfixClaims } from '../../core/use-cases/freeze';
-import { issueBefore } from '../../core/use-cases/freeze-statuses';
+import { hotfixClaims } from '../../core/use-cases/hotfix';
+import { readRecord } from '../../core/use-cases/freeze-statuses';
 import { DeclareIncident } from '../../core/use-cases/declare-incident';
 import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
@@ -81,7 +78,11 @@ describe('freeze', () => {
   it('scoped to a service: incidents of other services do not freeze it, incidents naming none do', async () => {
     const w = world(sandbox(), { config: SERVICES_CONFIG });
     const service = w.service();
-    const search = await new DeclareIncident(service).run({ title: 'Search down', severity: 'critical', services: ['search'] });
+    const search = await new DeclareIncident(service).run({
+      title: 'Search down',
+      severity: 'critical',
+      services: ['search'],
+    });
     const decision = await checkFreeze(w.gateway, w.config, { services: ['checkout'] });
     assert.equal(decision.frozen, false);
     assert.equal(decision.ignored[0]?.reason, 'service');
@@ -135,7 +136,8 @@ describe('freeze', () => {
       });
     sandbox().resetStats();
     const decision = await checkFreeze(w.gateway, w.config);
-    assert.equal(requestsTo(sandbox(), 'GET'), 2);
+    // Two pages, and one permission read: whether their one author may write decides incident or request.
+    assert.equal(requestsTo(sandbox(), 'GET'), 2 + 1);
     assert.equal(decision.freezing.length, 1);
     assert.equal(decision.ignored.length, 100);
   });
@@ -154,7 +156,7 @@ describe('freeze', () => {
     });
     assert.equal(recorded.length, 2);
     for (const incident of [a, b]) {
-      const entries = entriesFromComments(await w.gateway.listComments(incident.number));
+      const entries = entriesFromComments(await w.gateway.listComments(incident.number), trustAll);
       assert.equal(entries.length, 1);
       const entry = entries[0];
       assert.equal(entry?.kind, 'bypass');
@@ -168,8 +170,11 @@ describe('freeze', () => {
 
   it('the report says which incidents freeze, their severity and lead, and how to bypass', async () => {
     const w = world(sandbox());
-    const incident = await new DeclareIncident(w
-      .service()).run({ title: 'Checkout <b>down</b>', severity: 'critical', lead: 'octo-lead' });
+    const incident = await new DeclareIncident(w.service()).run({
+      title: 'Checkout <b>down</b>',
+      severity: 'critical',
+      lead: 'octo-lead',
+    });
     await new DeclareIncident(w.service()).run({ title: 'Game day', severity: 'critical', drill: true });
     const now = new Date();
     const decision = await checkFreeze(w.gateway, w.config, { now });
@@ -177,7 +182,8 @@ describe('freeze', () => {
     assert.match(report, /## 🧊 Deploys are frozen/);
     assert.ok(
       report.includes(
-        `| [#${incident.number}](${incident.url}) Checkout <b>down</b> | \`critical\` | declared | @octo-lead |`,
+        // The title's HTML is shown as typed, never parsed as a tag (a job summary renders HTML).
+        `| [#${incident.number}](${incident.url}) Checkout &lt;b>down&lt;/b> | \`critical\` | declared | @octo-lead |`,
       ),
     );
     assert.match(report, /### How to deploy anyway\n\nSet bypass: true\./);
@@ -185,7 +191,7 @@ describe('freeze', () => {
   });
 });
 
-describe('freeze: hotfix claims and the issue before an event', () => {
+describe('freeze: hotfix claims and the status record', () => {
   it('reads Fixes/Mitigates incident #N in any case, fixes winning over mitigates for the same incident', () => {
     assert.deepEqual(
       hotfixClaims('Reverts it.\n\nFixes incident #12, mitigates INCIDENT #7\nMitigated incident #12\nfixes #9'),
@@ -198,33 +204,38 @@ describe('freeze: hotfix claims and the issue before an event', () => {
     assert.deepEqual(hotfixClaims(undefined), []);
   });
 
-  it('undoes exactly what an issues event did to its issue', () => {
-    const issue = {
-      id: 1,
-      number: 4,
-      title: 'Now',
-      body: 'after',
-      state: 'closed' as const,
-      labels: ['incident', 'sev:critical'],
-      assignees: [],
-      author: 'octo',
-      authorAssociation: 'MEMBER',
-      createdAt: '2026-01-01T00:00:00Z',
-      updatedAt: '2026-01-01T00:00:00Z',
-      url: 'https://github.com/acme/shop/issues/4',
-      comments: 0,
-    };
-    assert.equal(issueBefore({ action: 'opened', issue }), undefined);
-    assert.equal(issueBefore({ action: 'closed', issue })?.state, 'open');
-    assert.equal(issueBefore({ action: 'reopened', issue: { ...issue, state: 'open' } })?.state, 'closed');
-    assert.deepEqual(issueBefore({ action: 'labeled', issue, label: 'INCIDENT' })?.labels, ['sev:critical']);
-    assert.deepEqual(issueBefore({ action: 'unlabeled', issue, label: 'drill' })?.labels, [
-      'incident',
-      'sev:critical',
-      'drill',
+  it('reads claims only where a reader sees them: not in HTML comments, fenced code or code spans', () => {
+    const hidden = [
+      '<!-- Fixes incident #1 -->',
+      'Looks fine <!-- Fixes incident #1',
+      '`Fixes incident #1`',
+      '``Fixes `incident` #1 ``',
+      '```\nFixes incident #1\n```',
+      '~~~~ sh\nFixes incident #1\n~~~~',
+      '```\nunclosed\nFixes incident #1',
+    ];
+    for (const text of hidden) assert.deepEqual(hotfixClaims(text), [], text);
+    assert.deepEqual(hotfixClaims('`code` then Fixes incident #2 <!-- a --> and `more`'), [
+      { number: 2, verb: 'fixes' },
     ]);
-    const edited = issueBefore({ action: 'edited', issue, previousBody: 'before', previousTitle: 'Then' });
-    assert.deepEqual([edited?.title, edited?.body], ['Then', 'before']);
-    assert.equal(issueBefore({ action: 'assigned', issue }), issue);
+    assert.deepEqual(hotfixClaims('```\nx\n```\nMitigates incident #3'), [{ number: 3, verb: 'mitigates' }]);
+  });
+
+  it('reads back the record it writes on the default branch, and nothing else', () => {
+    const record = (description: string, state: 'success' | 'failure' = 'failure') =>
+      readRecord({ state, description });
+    assert.deepEqual(record('Frozen by #4, #9 and 2 private incidents until resolved (open pull requests updated)'), {
+      numbers: [4, 9],
+      privateCount: 2,
+    });
+    assert.deepEqual(record('No active incident freezes merges (open pull requests updated)', 'success'), {
+      numbers: [],
+      privateCount: 0,
+    });
+    // A change status of the same commit, a cut description, a pending mark or a mismatched state is no record.
+    assert.equal(record('Frozen by #4 until resolved'), undefined);
+    assert.equal(record('Frozen by 30 incidents until resolved (open pull requests updated)'), undefined);
+    assert.equal(readRecord({ state: 'pending', description: 'Updating pull requests: Frozen by #4' }), undefined);
+    assert.equal(record('Frozen by #4 until resolved (open pull requests updated)', 'success'), undefined);
   });
 });

@@ -95,7 +95,10 @@ describe('rendered bodies against the sandbox', () => {
     const service = w.service();
     const incident = await new DeclareIncident(service).run({ title: 'Titles', severity: 'major' });
     await new ResolveIncident(service).run(incident);
-    await new Retro(service).post(incident.number, '## Action items\n- [ ] Strip <!-- comments --> from logs @octo-lead\n');
+    await new Retro(service).post(
+      incident.number,
+      '## Action items\n- [ ] Strip <!-- comments --> from logs @octo-lead\n',
+    );
     const result = await new FollowUps(w).run(incident.number);
     const title = sandbox().store.issue(REPO, result.created[0]?.number ?? 0)?.title;
     assert.equal(title, 'Strip <!-- comments --> from logs');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readMarker, readIncidentMarker } from '../../core/domain/event-log';
 import type { Incident } from '../../core/domain/incident';
-import type { IncidentService } from '../../core/use-cases/incident-service';
+import type { IncidentContext } from '../../core/use-cases/incident-context';
 import {
   memoryQueueStorage,
   OfflineQueue,
@@ -20,7 +20,7 @@ function targetFor(sandbox: Sandbox, viewBudgetMs = 300): QueueTarget {
 
 describe('offline queue (never lose an entry)', () => {
   let sandbox: Sandbox;
-  let service: IncidentService;
+  let service: IncidentContext;
   let target: QueueTarget;
   let incident: Incident;
   let clock: number;

@@ -166,8 +166,14 @@ describe('people: over HTTP against the sandbox', () => {
   it('the status run nudges a major incident without comms once, however often it runs', async () => {
     const w = world(sandbox());
     const declaredAt = new Date(Date.now() - 20 * MINUTE);
-    const major = await new DeclareIncident(w.service({ now: declaredAt })).run({ title: 'Checkout down', severity: 'major' });
-    const minor = await new DeclareIncident(w.service({ now: declaredAt })).run({ title: 'Search slow', severity: 'minor' });
+    const major = await new DeclareIncident(w.service({ now: declaredAt })).run({
+      title: 'Checkout down',
+      severity: 'major',
+    });
+    const minor = await new DeclareIncident(w.service({ now: declaredAt })).run({
+      title: 'Search slow',
+      severity: 'minor',
+    });
     const first = await status(w, new Date()).run({ remind: true });
     assert.deepEqual(
       first.people.reminders.filter((r) => r.kind === 'comms').map((r) => [r.number, r.posted]),
@@ -190,7 +196,11 @@ describe('people: over HTTP against the sandbox', () => {
     const w = world(sandbox());
     const resolvedAt = new Date(Date.now() - 10 * MINUTE);
     const service = w.service({ now: resolvedAt });
-    const incident = await new DeclareIncident(service).run({ title: 'Checkout down', severity: 'major', lead: 'octo-lead' });
+    const incident = await new DeclareIncident(service).run({
+      title: 'Checkout down',
+      severity: 'major',
+      lead: 'octo-lead',
+    });
     await new AssignRole(service).run(incident.number, 'comms', 'octo-comms');
     await new ResolveIncident(service).run(incident.number, 'Rolled back.');
     const clock = (ms: number) => new Date(resolvedAt.getTime() + ms);
@@ -277,7 +287,10 @@ describe('people: over HTTP against the sandbox', () => {
     assert.equal(notes.length, 1);
     assert.match(notes[0]?.body ?? '', new RegExp(`#${existing.number} Checkout returns 500s.*similar title`));
     // A declaration made with Firebreak warned its declarer already: no comment.
-    const viaCli = await new DeclareIncident(w.service()).run({ title: 'Checkout 500 errors again', severity: 'major' });
+    const viaCli = await new DeclareIncident(w.service()).run({
+      title: 'Checkout 500 errors again',
+      severity: 'major',
+    });
     const result = await status(w, new Date()).run({ similarFor: viaCli.number });
     assert.equal(result.people.reminders.length, 0);
   });
@@ -306,9 +319,10 @@ describe('people: over HTTP against the sandbox', () => {
     const paths = sandbox()
       .requests.slice(before)
       .map((r) => r.path);
-    // Reactors are listed only for the two comments that have a rocket; the writer's access is asked once.
+    // Reactors are listed only for the two comments that have a rocket; each person's access is asked once: the
+    // reacting writer, the outsider, and the author of the marker comments and the body.
     assert.equal(paths.filter((p) => p.includes('/reactions')).length, 2);
-    assert.equal(paths.filter((p) => p.includes('/permission')).length, 2);
+    assert.equal(paths.filter((p) => p.includes('/permission')).length, 3);
     const observations = shown.timeline.filter((e) => e.kind === 'observation');
     assert.equal(observations.length, 1);
     const observation = observations[0];
@@ -321,6 +335,28 @@ describe('people: over HTTP against the sandbox', () => {
     const retro = await new Retro(w.service()).draft(incident.number);
     assert.match(retro, /👀 \*\*Observation\*\* \(@outsider\): p99 latency on checkout-db doubled at 10:02 \(marked/);
     assert.doesNotMatch(retro, /DNS/);
+  });
+});
+
+describe('timeline from reactions: hostile comments', () => {
+  const sandbox = useSandbox();
+
+  it("an outsider's marked comment with an unclosed <details> and fence hides nothing of the retro after it", async () => {
+    const w = world(sandbox());
+    const incident = await new DeclareIncident(w.service()).run({ title: 'Cart empty', severity: 'major' });
+    sandbox().store.addUser({ login: 'outsider', token: 'outsider-token', permission: 'read' });
+    const comment = sandbox().store.createCommentDirect(REPO, incident.number, {
+      body: 'Carts empty since 09:40 <details><summary>logs</summary> <img src=x onerror=alert(1)>\n```\nstack',
+      author: 'outsider',
+    });
+    await wired(sandbox(), WRITER_TOKEN).gateway.createReaction(comment.id, 'rocket');
+    const retro = await new Retro(w.service()).draft(incident.number);
+    assert.match(retro, /Carts empty since 09:40 &lt;details>/);
+    assert.doesNotMatch(retro, /<details|<img/i, 'no tag from the comment acts');
+    // The sections after it are headings of their own, outside anything the comment opened.
+    const after = retro.slice(retro.indexOf('Carts empty'));
+    assert.match(after, /\n## Contributing factors\n[^]*\n## Action items\n/);
+    assert.equal((after.slice(0, after.indexOf('## Contributing')).match(/^ {0,3}```/gm) ?? []).length % 2, 0);
   });
 });
 

@@ -6,7 +6,7 @@ import type { TimelineEntry } from '../../core/domain/incident';
 import { BODY_LIMIT, teamMentions, userMarkdown } from '../../core/domain/markdown';
 import { createRenderer, renderEntryComment, renderIncidentBody, renderRetro } from '../../core/domain/render';
 import { InputError } from '../../core/domain/errors';
-import { aComment, aDeclaration, anEntry } from '../builders/incident';
+import { aComment, aDeclaration, anEntry, trustAll } from '../builders/incident';
 import { assertGolden } from '../support/golden';
 
 const renderer = createRenderer();
@@ -97,7 +97,7 @@ describe('render', () => {
     const body = renderEntryComment(entry, renderer);
     assertGolden('entry-action.md', body);
     assert.ok(body.includes('````ts'), 'the fence is longer than any backtick run in the snippet');
-    const parsed = entryFromComment(aComment(entry, { body }));
+    const parsed = entryFromComment(aComment(entry, { body }), trustAll);
     assert.deepEqual(
       { ...parsed, commentId: undefined, url: undefined },
       { ...entry, hash: entryHash(entry), commentId: undefined, url: undefined },
@@ -156,7 +156,7 @@ describe('render', () => {
       const body = renderEntryComment(anEntry({ text: '<'.repeat(length) }), renderer);
       assert.ok(body.length < BODY_LIMIT, `${body.length} < ${BODY_LIMIT}`);
       assert.match(body, /truncated: \d+ more characters not shown/);
-      assert.ok(entryFromComment(aComment(anEntry(), { body })));
+      assert.ok(entryFromComment(aComment(anEntry(), { body }), trustAll));
     }
     const declaration = aDeclaration({ description: 'x'.repeat(100_000) });
     assert.ok(renderIncidentBody(declaration, fold(declaration, []), config, renderer).length < BODY_LIMIT);

@@ -10,7 +10,11 @@ describe('repair', () => {
   it('a lead GitHub cannot assign: the same result and the same message on every run, nothing claimed rewritten', async () => {
     sandbox().store.addUser({ login: 'contractor', permission: 'read' });
     const { service } = serviceFor(sandbox());
-    const incident = await new DeclareIncident(service).run({ title: 'Lead without access', severity: 'minor', lead: 'contractor' });
+    const incident = await new DeclareIncident(service).run({
+      title: 'Lead without access',
+      severity: 'minor',
+      lead: 'contractor',
+    });
     const issue = () => sandbox().store.issue(REPO, incident.number);
     assert.deepEqual(issue()?.assignees, [], 'GitHub refused the assignee; the body names the lead');
     const first = await new RepairIncident(service).run(incident.number);

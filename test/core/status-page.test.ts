@@ -161,7 +161,11 @@ describe('status page', () => {
 
     // Resolved yesterday, published, with a private resolution text: the page says it is resolved, nothing more.
     clock = START - 26 * 60 * MINUTE;
-    const api = await new DeclareIncident(service).run({ title: 'API latency', severity: 'critical', services: ['api'] });
+    const api = await new DeclareIncident(service).run({
+      title: 'API latency',
+      severity: 'critical',
+      services: ['api'],
+    });
     advance(10);
     await new PostUpdate(service).run(api.number, { text: 'API requests are slow; we are on it.', public: true });
     advance(50);
@@ -169,14 +173,23 @@ describe('status page', () => {
 
     clock = START + 40 * MINUTE;
     await new DeclareIncident(service).run({ title: SECRETS.unpublished, severity: 'minor', services: ['api'] });
-    const drill = await new DeclareIncident(service).run({ title: SECRETS.drill, severity: 'critical', drill: true, services: ['api'] });
+    const drill = await new DeclareIncident(service).run({
+      title: SECRETS.drill,
+      severity: 'critical',
+      drill: true,
+      services: ['api'],
+    });
     await assert.rejects(
       new PostUpdate(service).run(drill.number, { text: 'x', public: true }),
       (e: unknown) => e instanceof InputError && /drill/.test(e.message),
     );
     await forcePublicUpdate(w, 'public', drill.number, `${SECRETS.drill} public`);
     await new RepairIncident(service).run(drill.number);
-    const secret = await new DeclareIncident(service).run({ title: SECRETS.privateIncident, severity: 'critical', private: true });
+    const secret = await new DeclareIncident(service).run({
+      title: SECRETS.privateIncident,
+      severity: 'critical',
+      private: true,
+    });
     await assert.rejects(
       new PostUpdate(service).run(secret, { text: 'x', public: true }),
       (e: unknown) => e instanceof InputError && /private/.test(e.message),
@@ -327,6 +340,21 @@ describe('status page', () => {
     assert.match(index, /Some card payments fail/);
     const feed = readFileSync(join(root, 'site', 'feed.atom'), 'utf8');
     assert.equal(feed.match(/<entry>/g)?.length, 4);
+  });
+
+  it('leaves out the characters XML 1.0 forbids, so the feed and pages stay well-formed', async () => {
+    const { outage } = await seed();
+    const lead = w.serviceAs({ now, actor: 'octo-lead' });
+    await new PostUpdate(lead).run(outage.number, {
+      text: 'Payments recover\uFFFF slowly\uFFFE; \uD800 see you.',
+      public: true,
+    });
+    await build();
+    for (const file of allFiles(join(root, 'site')).filter((f) => /\.(atom|html)$/.test(f))) {
+      const text = readFileSync(file, 'utf8');
+      assert.doesNotMatch(text, /[\uFFFE\uFFFF\uD800-\uDFFF]/, relative(root, file));
+    }
+    assert.match(readFileSync(join(root, 'site', 'feed.atom'), 'utf8'), /Payments recover slowly; {2}see you\./);
   });
 
   it('costs three lists plus the comments of published incidents only', async () => {

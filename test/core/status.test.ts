@@ -19,8 +19,11 @@ describe('status summary', () => {
 
   it('summarizes active incidents with lead, age, last update and next update due, newest first', async () => {
     const w = world(sandbox());
-    const older = await new DeclareIncident(w
-      .service({ now: new Date(Date.now() - 2 * HOUR) })).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const older = await new DeclareIncident(w.service({ now: new Date(Date.now() - 2 * HOUR) })).run({
+      title: 'Checkout down',
+      severity: 'critical',
+      lead: 'octo-lead',
+    });
     const newer = await new DeclareIncident(w.service()).run({ title: 'Search slow', severity: 'minor' });
     await new PostUpdate(w.service()).run(newer.number, { text: 'Looking at the index.' });
     await new DeclareIncident(w.service()).run({ title: 'Game day', severity: 'major', drill: true });
@@ -46,8 +49,11 @@ describe('status summary', () => {
 
   it('reminds an overdue incident once per overdue period, with the lead mentioned', async () => {
     const w = world(sandbox());
-    const incident = await new DeclareIncident(w
-      .service({ now: new Date(Date.now() - 2 * HOUR) })).run({ title: 'Checkout down', severity: 'critical', lead: 'octo-lead' });
+    const incident = await new DeclareIncident(w.service({ now: new Date(Date.now() - 2 * HOUR) })).run({
+      title: 'Checkout down',
+      severity: 'critical',
+      lead: 'octo-lead',
+    });
     await new AssignRole(w.service()).run(incident.number, 'comms', 'octo-comms');
     const reminderComments = () =>
       sandbox()
@@ -82,7 +88,10 @@ describe('status summary', () => {
 
   it('does not remind when remind is off, or for incidents that are on time', async () => {
     const w = world(sandbox());
-    await new DeclareIncident(w.service({ now: new Date(Date.now() - 2 * HOUR) })).run({ title: 'Checkout down', severity: 'critical' });
+    await new DeclareIncident(w.service({ now: new Date(Date.now() - 2 * HOUR) })).run({
+      title: 'Checkout down',
+      severity: 'critical',
+    });
     await new DeclareIncident(w.service()).run({ title: 'Fresh', severity: 'critical' });
     const result = await status(w).run({ remind: false });
     assert.deepEqual(result.reminders, []);
@@ -96,8 +105,10 @@ describe('status summary', () => {
     const a = await new DeclareIncident(past).run({ title: 'A', severity: 'major' });
     const b = await new DeclareIncident(past).run({ title: 'B', severity: 'major' });
     const drill = await new DeclareIncident(past).run({ title: 'Game day', severity: 'critical', drill: true });
-    await new PostUpdate(w
-      .service({ now: new Date(declaredAt.getTime() + HOUR) })).run(a.number, { text: 'Fixed, watching.', status: 'monitoring' });
+    await new PostUpdate(w.service({ now: new Date(declaredAt.getTime() + HOUR) })).run(a.number, {
+      text: 'Fixed, watching.',
+      status: 'monitoring',
+    });
     await new ResolveIncident(w.service({ now: new Date(declaredAt.getTime() + 2 * HOUR) })).run(a.number);
     await new ResolveIncident(w.service({ now: new Date(declaredAt.getTime() + 4 * HOUR) })).run(b.number);
     await new ResolveIncident(w.service()).run(drill.number);

@@ -7,7 +7,7 @@ import { entryHash, incidentMarker, initialState, markerHash, readMarker } from 
 import type { Declaration } from '../../core/domain/incident';
 import { postWebhook, statusMessage } from '../../core/chat/webhook';
 import { summarizeEntry } from '../../core/domain/render';
-import { checkFreeze } from '../../core/use-cases/freeze';
+import { checkFreeze } from '../../core/use-cases/freeze-decision';
 import { Status } from '../../core/use-cases/status';
 import { DEFAULT_USERS } from '../../sandbox/server';
 import { call, useSandbox } from '../sandbox/support';
@@ -174,7 +174,7 @@ describe('who may change an incident', () => {
       await assert.rejects(
         new LogEntry(reader).run(incident.number, { kind: 'action', text: 'Restarted the workers' }),
         (error: FirebreakError) =>
-          /^Not recorded: GitHub took the comment .*, but @reader cannot push to acme\/shop \(association NONE\)/.test(
+          /^Not recorded: GitHub took the comment .*, but @reader cannot push to acme\/shop \(GitHub's permission/.test(
             error.message,
           ) && /write \(or triage\) access/.test(error.hint ?? ''),
       );

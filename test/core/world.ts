@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { FirebreakConfig } from '../../core/domain/config';
 import type { Renderer } from '../../core/domain/render';
 import type { IssueGateway } from '../../core/github/issue-gateway';
-import type { IncidentService } from '../../core/use-cases/incident-service';
+import type { IncidentContext } from '../../core/use-cases/incident-context';
 import type { Sandbox } from '../../sandbox/server';
 import { REPO_SLUG, wired } from '../support/fixtures';
 
@@ -16,7 +16,7 @@ export interface World {
   readonly config: FirebreakConfig;
   readonly renderer: Renderer;
   /** An incident service acting as `actor`, with its clock at `now` (for incidents declared in the past). */
-  service(options?: { now?: Date; actor?: string }): IncidentService;
+  service(options?: { now?: Date; actor?: string }): IncidentContext;
 }
 
 /** The shared service builder (test/support/fixtures.ts), one retry, as the use-case suites want it. */

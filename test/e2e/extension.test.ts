@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readMarker } from '../../core/domain/event-log';
+import { createCommitDirect, createDeploymentDirect } from '../../sandbox/changes';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { packageExtension, startSession, type Session } from './support/session';
 import { waitFor } from './support/tools';
@@ -188,6 +189,37 @@ describe('Firebreak in VS Code (code-server)', function () {
       { timeoutMs: 10_000 },
     );
     await wb.screenshot(join(ROOT, 'docs', 'images', 'tree-and-status-bar.png'));
+  });
+
+  it('shows "What changed" under the current incident: the deployed changes with their pull requests', async function () {
+    const { wb } = s;
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+    const good = createCommitDirect(sandbox.store, SLUG, { message: 'Start', files: ['README.md'], date: hoursAgo(5) });
+    createCommitDirect(sandbox.store, SLUG, {
+      message: 'Raise the cart limit',
+      files: ['src/payments.ts'],
+      date: hoursAgo(4),
+      pull: { title: 'Raise the cart limit' },
+    });
+    const deployed = createCommitDirect(sandbox.store, SLUG, {
+      message: 'Tidy',
+      files: ['docs/a.md'],
+      date: hoursAgo(3),
+    });
+    for (const [sha, hours] of [
+      [good.sha, 2],
+      [deployed.sha, 1],
+    ] as const)
+      createDeploymentDirect(sandbox.store, SLUG, {
+        sha,
+        environment: 'production',
+        states: ['success'],
+        createdAt: hoursAgo(hours),
+      });
+    await wb.openView('Incidents');
+    await wb.clickTreeItem('Incidents', 'What changed', { timeoutMs: 30_000 });
+    await wb.waitForTreeItem('Incidents', '1. Tidy', { timeoutMs: 45_000 });
+    await wb.waitForTreeItem('Incidents', '2. Raise the cart limit');
   });
 
   it('keeps an entry typed while GitHub is down, shows it as waiting, and delivers it once GitHub answers', async function () {

@@ -94,7 +94,11 @@ describe('status page in a browser', function () {
     const w = wired(sandbox, { config, now });
     const service = w.serviceAs({ now });
     // History: two incidents weeks ago, resolved.
-    const old = await new DeclareIncident(service).run({ title: 'Card payments declined', severity: 'major', services: ['checkout'] });
+    const old = await new DeclareIncident(service).run({
+      title: 'Card payments declined',
+      severity: 'major',
+      services: ['checkout'],
+    });
     await new PostUpdate(service).run(old.number, {
       text: 'Some card payments are declined. We are investigating.',
       public: true,
@@ -102,7 +106,11 @@ describe('status page in a browser', function () {
     clock += 3 * 3_600_000;
     await new ResolveIncident(service).run(old.number, 'Payments work again.', { public: true });
     clock = Date.now() - 20 * DAY;
-    const slow = await new DeclareIncident(service).run({ title: 'Slow search', severity: 'minor', services: ['search'] });
+    const slow = await new DeclareIncident(service).run({
+      title: 'Slow search',
+      severity: 'minor',
+      services: ['search'],
+    });
     await new PostUpdate(service).run(slow.number, { text: 'Search results take longer than usual.', public: true });
     clock += 5 * 3_600_000;
     await new ResolveIncident(service).run(slow.number);

@@ -85,7 +85,10 @@ describe('command flows against the sandbox', () => {
     it('an incident of another repository is never written into the session repository', async () => {
       const incident = await declareVia(h);
       const elsewhere = { ...incident, repo: { owner: 'acme', name: 'shop-private' } };
-      await assert.rejects(new ChangeSeverity(h.session.service).run(elsewhere, 'critical'), /acme\/shop-private is neither/);
+      await assert.rejects(
+        new ChangeSeverity(h.session.service).run(elsewhere, 'critical'),
+        /acme\/shop-private is neither/,
+      );
       await assert.rejects(new LogEntry(h.session.service).run(elsewhere, { kind: 'action', text: 'x' }), /is neither/);
       assert.equal(comments(incident.number).length, 0, 'nothing landed on acme/shop#N');
     });

@@ -2,12 +2,13 @@
 // trusts always end equal to the fold of the timeline. Without faults every change holds by itself; under ~10%
 // faults a change may fail with a typed error, and the next status run (the Action) brings every view back. And a
 // change whose view write GitHub keeps refusing after its comment landed says so, and is completed, never repeated.
+import { trustAll } from '../builders/incident';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FirebreakError } from '../../core/domain/errors';
 import type { Incident } from '../../core/domain/incident';
 import { createRenderer } from '../../core/domain/render';
-import type { IncidentService } from '../../core/use-cases/incident-service';
+import type { IncidentContext } from '../../core/use-cases/incident-context';
 import { Status } from '../../core/use-cases/status';
 import { applyChange } from '../support/changes';
 import { viewDifferences, viewOfTimeline } from '../../core/use-cases/view-sync';
@@ -48,7 +49,7 @@ const change = fc.record({
   loaded: fc.boolean(),
 });
 
-function apply(service: IncidentService, ref: number | Incident, c: Change, i: number): Promise<unknown> {
+function apply(service: IncidentContext, ref: number | Incident, c: Change, i: number): Promise<unknown> {
   return applyChange(
     service,
     ref,
@@ -61,7 +62,7 @@ function apply(service: IncidentService, ref: number | Incident, c: Change, i: n
 async function drift(client: Client, issueNumber: number): Promise<string[]> {
   const { gateway, service } = client;
   const [issue, comments] = await Promise.all([gateway.getIssue(issueNumber), gateway.listComments(issueNumber)]);
-  const { want } = viewOfTimeline(service.config, createRenderer(), issue, comments, gateway.repo);
+  const { want } = viewOfTimeline(service.config, createRenderer(), issue, comments, gateway.repo, trustAll);
   return viewDifferences(issue, want, service.config);
 }
 
@@ -85,7 +86,10 @@ describe('reliability: concurrent changes (the view follows the timeline)', func
         fc.asyncProperty(fc.array(change, { minLength: 2, maxLength: 5 }), async (changes) => {
           schedules++;
           const first = clients[0]!;
-          const declared = await new DeclareIncident(first.service).run({ title: `Concurrent ${schedules}`, severity: 'minor' });
+          const declared = await new DeclareIncident(first.service).run({
+            title: `Concurrent ${schedules}`,
+            severity: 'minor',
+          });
           if (faulty) sandbox.injectFaults(faultPlan(SEED + schedules));
           try {
             await Promise.all(

@@ -156,7 +156,8 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
       await Promise.all(
         clients.map(async (client, c) => {
           // Client 1 is the lead: every 25th (short run: 5th) write is a status update, so the state has history.
-          let loaded: Incident | undefined = c === 0 ? await new ShowIncident(client.service).run(incidentNumber) : undefined;
+          let loaded: Incident | undefined =
+            c === 0 ? await new ShowIncident(client.service).run(incidentNumber) : undefined;
           for (let i = 0; i < perClient; i++) {
             const key = keyOf(c, i);
             clocks[c]?.set(secondsAfter(`2026-11-23T1${c}:00:00Z`, i));
@@ -167,7 +168,12 @@ describe('reliability: faults (nothing lost, nothing twice)', function () {
               const current: Incident = loaded;
               const next = await deliver(
                 outcome,
-                () => new PostUpdate(client.service).run(current, { text: `Update ${i}: moving to ${status}.`, status, key }),
+                () =>
+                  new PostUpdate(client.service).run(current, {
+                    text: `Update ${i}: moving to ${status}.`,
+                    status,
+                    key,
+                  }),
                 async () => {
                   // The comment is the truth; when it landed, the body and labels are recomputed from the comments.
                   if (!(await landed())) return false;

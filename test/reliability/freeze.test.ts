@@ -7,7 +7,7 @@ import { createGitHubClient, timeBudget } from '../../core/github/github-client'
 import { OctokitIssueGateway } from '../../core/github/issue-gateway';
 import { defaultConfig } from '../../core/domain/config';
 import { GitHubError } from '../../core/domain/errors';
-import { checkFreeze, type FreezeDecision } from '../../core/use-cases/freeze';
+import { checkFreeze, type FreezeDecision } from '../../core/use-cases/freeze-decision';
 import { buildAction, errorOf, runAction, warningsOf, type ActionRun } from '../action/support';
 import type { Sandbox } from '../../sandbox/server';
 import {
@@ -17,6 +17,7 @@ import {
   clientFor,
   countLeaks,
   ENGINEERS,
+  OUTSIDER,
   errorText,
   faultPlan,
   FULL,
@@ -29,6 +30,15 @@ import {
   type Engineer,
 } from './support';
 import { record } from './table';
+import fc from 'fast-check';
+import { burstCase, playBursts } from '../core/freeze-bursts';
+import { wired } from '../support/fixtures';
+import { authorityOver } from '../../core/authority';
+import { Freeze } from '../../core/use-cases/freeze';
+import { OctokitCommitStatusGateway } from '../../core/github/commit-statuses';
+import { readFreezeIssues } from '../../core/use-cases/freeze-decision';
+import { FREEZE_CONTEXT, syncFreezeStatuses } from '../../core/use-cases/freeze-statuses';
+import { pullHotfixKey } from '../../core/use-cases/hotfix';
 import { DeclareIncident } from '../../core/use-cases/declare-incident';
 import { ResolveIncident } from '../../core/use-cases/resolve-incident';
 
@@ -40,7 +50,10 @@ async function someIncidents(sandbox: Sandbox): Promise<number[]> {
   await new DeclareIncident(service).run({ title: 'Typo on the status page', severity: 'minor' });
   await new DeclareIncident(service).run({ title: 'Game day', severity: 'critical', drill: true });
   const major = await new DeclareIncident(service).run({ title: 'Payments slow', severity: 'major' });
-  await new ResolveIncident(service).run(await new DeclareIncident(service).run({ title: 'Old outage', severity: 'critical' }), 'Fixed.');
+  await new ResolveIncident(service).run(
+    await new DeclareIncident(service).run({ title: 'Old outage', severity: 'critical' }),
+    'Fixed.',
+  );
   return [critical.number, major.number];
 }
 
@@ -272,5 +285,121 @@ describe('reliability: deploy freeze while GitHub fails', function () {
       sockets.forEach((socket) => socket.destroy());
       await new Promise((done) => hung.close(done));
     }
+  });
+
+  it(`${SIZE.sandboxCases} random subsets and orders of incident event bursts leave every freeze status on the decision now`, async () => {
+    const sandbox = await start();
+    const before = sandbox.requests.length;
+    const started = Date.now();
+    let cases = 0;
+    let wrong = 0;
+    let runs = 0;
+    let died = 0;
+    await fc.assert(
+      fc.asyncProperty(burstCase, async (burst) => {
+        const outcome = await playBursts(sandbox, `acme/bursts-${++cases}`, burst);
+        runs += outcome.runs;
+        died += outcome.died;
+        if (JSON.stringify(outcome.states) !== JSON.stringify(outcome.expected)) wrong++;
+      }),
+      { numRuns: SIZE.sandboxCases, seed: SEED + 20 },
+    );
+    record({
+      scenario: '6d. freeze statuses, any subset and order of event bursts',
+      size: `${cases} bursts, ${runs} runs`,
+      lost: 0,
+      duplicated: 0,
+      crashes: wrong,
+      leaked: 0,
+      requests: sandbox.requests.length - before,
+      seconds: seconds(started),
+      note: `${wrong} wrong final statuses; ${died} runs died mid-way and were finished by later ones`,
+    });
+    assert.equal(wrong, 0);
+  });
+
+  it('outsiders’ and readers’ hotfix claims pass no freeze on either path; a writer’s passes, recorded once', async () => {
+    const sandbox = await start();
+    sandbox.store.addUser({ login: 'stranger', permission: 'none' });
+    const started = Date.now();
+    const before = sandbox.requests.length;
+    const claims = [
+      { who: 'an outsider from a fork', author: 'stranger', fork: 'stranger/shop', body: 'Fixes incident #N' },
+      { who: 'a reader', author: OUTSIDER.login, body: 'Fixes incident #N' },
+      {
+        who: 'a writer from a fork',
+        author: engineer(1).login,
+        fork: `${engineer(1).login}/shop`,
+        body: 'Fixes incident #N',
+      },
+      { who: 'a writer, hidden', author: engineer(1).login, body: '<!-- Fixes incident #N -->' },
+      { who: 'a writer, in code', author: engineer(1).login, body: 'Run `Fixes incident #N`' },
+      { who: 'a writer', author: engineer(1).login, body: 'Mitigates incident #N', honoured: true },
+    ];
+    let wrong = 0;
+    let duplicated = 0;
+    let lost = 0;
+    const notes: string[] = [];
+    for (const [i, claim] of claims.entries()) {
+      const repo = `acme/claims-${i}`;
+      const w = wired(sandbox, { repo, retries: 0 });
+      sandbox.store.setBranchDirect(repo, 'main', 'a'.repeat(40));
+      const incident = await new DeclareIncident(w.service).run({ title: 'Checkout down', severity: 'critical' });
+      const body = claim.body.replace('#N', `#${incident.number}`);
+      const head = 'b'.repeat(40);
+      const pull = sandbox.store.createPullDirect(repo, {
+        title: 'Roll back',
+        body,
+        author: claim.author,
+        headSha: head,
+        ...(claim.fork ? { headRepo: claim.fork } : {}),
+      });
+      const authority = authorityOver((target, login) => w.connection.gatewayFor(target).canPush(login));
+      const gate = await new Freeze({
+        gateway: w.gateway,
+        config: w.config,
+        authority,
+        service: async () => w.service,
+      }).run({
+        hotfix: {
+          text: `Roll back\n${body}`,
+          actor: claim.author,
+          fork: claim.fork !== undefined,
+          repo: w.gateway.repo,
+          change: `${sandbox.webUrl}/${repo}/pull/${pull.number}`,
+          key: pullHotfixKey(w.gateway.repo, pull.number),
+        },
+      });
+      await syncFreezeStatuses(new OctokitCommitStatusGateway(w.gateway.repo, w.client), {
+        config: w.config,
+        read: await readFreezeIssues(w.gateway, w.config),
+        authority,
+        service: async () => w.service,
+        defaultBranch: 'main',
+      });
+      const status = sandbox.store.statuses(repo, head).find((st) => st.context === FREEZE_CONTEXT)?.state;
+      const entries = sandbox.store
+        .comments(repo, incident.number)
+        .filter((c) => c.body.includes('"kind":"hotfix"')).length;
+      const passed = !gate.decision.frozen || status === 'success';
+      if (passed !== (claim.honoured === true) || (status === 'success') !== (claim.honoured === true)) {
+        wrong++;
+        notes.push(`${claim.who}: gate ${gate.decision.frozen ? 'frozen' : 'passed'}, status ${status}`);
+      }
+      if (claim.honoured && entries === 0) lost++;
+      duplicated += Math.max(0, entries - (claim.honoured ? 1 : 0));
+    }
+    record({
+      scenario: '6e. hotfix claims by outsiders, readers, forks, hidden or in code',
+      size: `${claims.length} pull requests, both paths`,
+      lost,
+      duplicated,
+      crashes: wrong,
+      leaked: 0,
+      requests: sandbox.requests.length - before,
+      seconds: seconds(started),
+      note: wrong > 0 ? notes.join('; ') : 'only the writer’s visible claim from a branch passed, recorded once',
+    });
+    assert.deepEqual({ wrong, lost, duplicated }, { wrong: 0, lost: 0, duplicated: 0 }, notes.join('\n'));
   });
 });

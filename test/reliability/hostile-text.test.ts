@@ -2,6 +2,7 @@
 // and bidi characters, right-to-left text and 65,536+ characters. Rendered, they never carry a second marker, never
 // open an HTML comment, never mention a team, never hide text behind control characters, and always fit GitHub's
 // body limit (cut with a note); sent to the sandbox, no write is ever refused with a 422.
+import { trustAll } from '../builders/incident';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { defaultConfig } from '../../core/domain/config';
@@ -10,7 +11,8 @@ import { entryFromComment, fold, initialState, readIncidentMarker } from '../../
 import type { Incident, TimelineEntry } from '../../core/domain/incident';
 import { describeIncident } from '../../cli/incident-commands';
 import { terminalText } from '../../cli/terminal';
-import { BODY_LIMIT, teamMentions } from '../../core/domain/markdown';
+import { BODY_LIMIT, teamMentions, userLine, withoutMentions } from '../../core/domain/markdown';
+import { mentionedLogins } from '../../sandbox/notifications';
 import { createRenderer, renderEntryComment, renderIncidentBody } from '../../core/domain/render';
 import { codeRef, declaration, entry, hostileText, sometimesHuge } from './arbitraries';
 import {
@@ -90,16 +92,19 @@ describe('reliability: hostile titles and texts', function () {
           fc.property(entry('key-1'), (e: TimelineEntry) => {
             const body = renderEntryComment(e, renderer);
             assertSafeBody(body, 'entry');
-            const back = entryFromComment({
-              id: 1,
-              body,
-              author: e.by,
-              authorType: 'User',
-              authorAssociation: 'COLLABORATOR',
-              createdAt: e.at,
-              updatedAt: e.at,
-              url: '',
-            });
+            const back = entryFromComment(
+              {
+                id: 1,
+                body,
+                author: e.by,
+                authorType: 'User',
+                authorAssociation: 'COLLABORATOR',
+                createdAt: e.at,
+                updatedAt: e.at,
+                url: '',
+              },
+              trustAll,
+            );
             assert.ok(back, 'the entry reads back from its comment');
             assert.equal(back.key, e.key);
             assert.equal(back.kind, e.kind);
@@ -172,6 +177,33 @@ describe('reliability: hostile titles and texts', function () {
     ),
   );
 
+  // Outputs that are not issue bodies: job summaries and tables (one-line text), alert text (persons notified).
+  const OUTPUT_FRAGMENTS = ['<img src=x onerror=alert(1)>', '@octo-lead', '&#64;octo-lead', '@acme/sre', 'a@b.io', '<'];
+  // Without code (backticks, tildes): what is left is prose, where nothing may act or notify.
+  const prose = fc
+    .array(fc.oneof(hostileText({ maxPieces: 6 }), fc.constantFrom(...OUTPUT_FRAGMENTS)), { maxLength: 8 })
+    .map((parts) => parts.join(' ').replace(/[`~]/g, "'"));
+  let defused = 0;
+  it(
+    `${SIZE.cases} hostile lines for job summaries and alert text: no HTML tag in a line, no mention in alert text`,
+    property(
+      'P4. summaries and alert text (hostile text)',
+      `${SIZE.cases} cases`,
+      () =>
+        fc.assert(
+          fc.property(prose, (text) => {
+            assert.ok(!userLine(text, 500).includes('<'), 'no tag opens in a line of a summary or table');
+            const quiet = withoutMentions(text);
+            assert.deepEqual(mentionedLogins(quiet), [], 'alert text mentions no person');
+            assert.deepEqual(teamMentions(quiet), [], 'alert text mentions no team');
+            if (mentionedLogins(text).length > 0) defused++;
+          }),
+          { numRuns: SIZE.cases, seed: SEED + 23, includeErrorInReport: true },
+        ),
+      () => `${defused} texts had mentions, all defused`,
+    ),
+  );
+
   describe('against the sandbox', () => {
     const start = sandboxesForEachTest();
     let writes = 0;
@@ -211,7 +243,10 @@ describe('reliability: hostile titles and texts', function () {
                     ...(c.code ? { code: c.code } : {}),
                   });
                   writes++;
-                  const updated = await new PostUpdate(service).run(incident, { text: some(c.update), status: 'identified' });
+                  const updated = await new PostUpdate(service).run(incident, {
+                    text: some(c.update),
+                    status: 'identified',
+                  });
                   writes += 2;
                   await new AssignRole(service).run(updated, 'lead', 'oncall-2', c.note);
                   writes += 2;

@@ -73,7 +73,10 @@ async function queueRun(start: () => Promise<Sandbox>, offline: boolean): Promis
     log,
     ...FAST_CLIENT,
   });
-  const incident = await new DeclareIncident(session.service).run({ title: 'Primary database unreachable', severity: 'critical' });
+  const incident = await new DeclareIncident(session.service).run({
+    title: 'Primary database unreachable',
+    severity: 'critical',
+  });
   const storage = memoryQueueStorage();
   const errors: string[] = [];
   const newQueue = () => new OfflineQueue({ storage, log, baseRetryMs: 60_000 });
@@ -148,17 +151,19 @@ describe('reliability: offline queue (extension)', function () {
     const { lost, duplicated } = lostAndDuplicated(offline.keys, counts);
     const order = entryKeysInOrder(offline.sandbox, SLUG, offline.incident.number);
     const inOrder = JSON.stringify(order) === JSON.stringify(offline.keys);
-    const folded = await new ShowIncident((
-      await openSession({
-        token: (ENGINEERS[1] as Engineer).token,
-        apiUrl: offline.sandbox.url,
-        repo: REPO,
-        config: defaultConfig(),
-        templates: {},
-        log: captureLog(),
-        ...FAST_CLIENT,
-      })
-    ).service).run(offline.incident.number);
+    const folded = await new ShowIncident(
+      (
+        await openSession({
+          token: (ENGINEERS[1] as Engineer).token,
+          apiUrl: offline.sandbox.url,
+          repo: REPO,
+          config: defaultConfig(),
+          templates: {},
+          log: captureLog(),
+          ...FAST_CLIENT,
+        })
+      ).service,
+    ).run(offline.incident.number);
     const timesKept = folded.timeline.every((entry) => entry.at === offline.ats.get(entry.key));
     const leaked = countLeaks([...offline.log.lines, ...offline.errors, ...visibleText(offline.sandbox)]);
     record({

@@ -32,7 +32,9 @@ describe('reliability: primary rate limit exhausted', function () {
   it('five clients, the CLI and the Action wait for the reset instead of hammering, then finish, and each says it waited', async () => {
     const sandbox = await start();
     const clients = ENGINEERS.map((engineer) => clientFor(sandbox, engineer));
-    const incident = await new DeclareIncident(clients[0]?.service).run({ title: 'Everything is slow', severity: 'minor' });
+    const first = clients[0];
+    assert.ok(first);
+    const incident = await new DeclareIncident(first.service).run({ title: 'Everything is slow', severity: 'minor' });
     assert.ok(incident);
 
     const resetSeconds = SIZE.rateLimitResetSeconds;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { defaultConfig } from '../../core/domain/config';
 import { GitHubError } from '../../core/domain/errors';
-import { checkFreeze } from '../../core/use-cases/freeze';
+import { checkFreeze } from '../../core/use-cases/freeze-decision';
 import { OctokitIssueGateway } from '../../core/github/issue-gateway';
 import { createRenderer } from '../../core/domain/render';
 import { Status } from '../../core/use-cases/status';
@@ -115,7 +115,8 @@ describe('reliability: secrets and private incidents', function () {
       });
       sandbox.injectFaults(faultPlan(SEED + 30));
       for (let i = 0; i < 10; i++)
-        await new LogEntry(session.service).run(number, { kind: 'observation', text: `Seen ${i}` })
+        await new LogEntry(session.service)
+          .run(number, { kind: 'observation', text: `Seen ${i}` })
           .catch((e: unknown) => texts.push(errorText(e)));
       sandbox.injectFaults(undefined);
       for (const [token, doing, repo] of [
@@ -256,7 +257,8 @@ describe('reliability: secrets and private incidents', function () {
         assert.ok(error instanceof GitHubError, errorText(error));
         surfaced++;
       }
-      await new DeclareIncident(client.service).run({ title: `Public incident ${i}`, severity: 'major', key: `public-${i}` })
+      await new DeclareIncident(client.service)
+        .run({ title: `Public incident ${i}`, severity: 'major', key: `public-${i}` })
         .catch(() => surfaced++);
     }
     sandbox.injectFaults(undefined);

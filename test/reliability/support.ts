@@ -11,7 +11,7 @@ import { defaultConfig, type FirebreakConfig } from '../../core/domain/config';
 import { FirebreakError } from '../../core/domain/errors';
 import { readIncidentMarker, readMarker } from '../../core/domain/event-log';
 import type { GitHubClient, Logger } from '../../core/github/github-client';
-import type { IncidentService } from '../../core/use-cases/incident-service';
+import type { IncidentContext } from '../../core/use-cases/incident-context';
 import type { RepoRef } from '../../core/domain/incident';
 import type { IssueGateway } from '../../core/github/issue-gateway';
 import { wired } from '../support/fixtures';
@@ -163,7 +163,7 @@ export interface Client {
   readonly client: GitHubClient;
   readonly gateway: IssueGateway;
   readonly privateGateway: IssueGateway;
-  readonly service: IncidentService;
+  readonly service: IncidentContext;
   readonly log: CapturedLog;
 }
 

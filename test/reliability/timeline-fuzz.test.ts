@@ -2,13 +2,20 @@
 // comments in between, markers forged by people without push access or quoted by people with it, bodies and labels
 // edited by hand. Folding never throws and keeps exactly the trusted, intact entries once each; `repair` makes the
 // body, labels, assignees and open/closed state agree with the comments, and a second repair has nothing to do.
+import { trustOf } from '../../core/domain/trust';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { defaultConfig } from '../../core/domain/config';
 import { entriesFromComments, fold, initialState, readIncidentMarker, stateOnly } from '../../core/domain/event-log';
 import type { Declaration, IncidentState, TimelineEntry } from '../../core/domain/incident';
-import { IncidentService } from '../../core/use-cases/incident-service';
-import type { CommentRecord, IssueGateway, IssuePatch, IssueRecord } from '../../core/github/issue-gateway';
+import { IncidentContext } from '../../core/use-cases/incident-context';
+import type {
+  CommentRecord,
+  IssueGateway,
+  IssuePatch,
+  IssueRecord,
+  LabelRecord,
+} from '../../core/github/issue-gateway';
 import { assigneesFor, incidentFromComments, labelsFor } from '../../core/domain/issue-view';
 import { createRenderer, renderEntryComment, renderIncidentBody } from '../../core/domain/render';
 import type { Sandbox } from '../../sandbox/server';
@@ -41,7 +48,7 @@ type Spec =
   | { kind: 'marker-deleted'; entry: TimelineEntry }
   | { kind: 'marker-truncated'; entry: TimelineEntry; cut: number }
   | { kind: 'foreign'; text: string; trusted: boolean }
-  | { kind: 'forged'; entry: TimelineEntry; association: (typeof UNTRUSTED)[number] }
+  | { kind: 'forged'; entry: TimelineEntry; association: (typeof UNTRUSTED)[number] | (typeof TRUSTED)[number] }
   | { kind: 'quoted'; entry: TimelineEntry; how: 'quote' | 'second-line' | 'code' };
 
 /** Keys are unique per spec so that "once each" is checkable; `again` repeats an earlier intact comment. */
@@ -66,7 +73,8 @@ function specs(): fc.Arbitrary<Spec[]> {
           return fc.record({
             kind: fc.constant('forged' as const),
             entry: entry(key),
-            association: fc.constantFrom(...UNTRUSTED),
+            // Any association: a reader's MEMBER or a forged COLLABORATOR is no permission.
+            association: fc.constantFrom(...UNTRUSTED, ...TRUSTED),
           });
         return fc.record({
           kind: fc.constant('quoted' as const),
@@ -272,6 +280,19 @@ class OneIssueGateway implements IssueGateway {
     };
     return this.issue;
   }
+  async addLabels(_n: number, labels: readonly string[]): Promise<LabelRecord[]> {
+    this.writes++;
+    const lower = new Set(this.issue.labels.map((l) => l.toLowerCase()));
+    this.issue = {
+      ...this.issue,
+      labels: [...this.issue.labels, ...labels.filter((l) => !lower.has(l.toLowerCase()))],
+    };
+    return this.issue.labels.map((name) => ({ name, color: 'ededed', description: null }));
+  }
+  async removeLabel(_n: number, name: string): Promise<void> {
+    this.writes++;
+    this.issue = { ...this.issue, labels: this.issue.labels.filter((l) => l.toLowerCase() !== name.toLowerCase()) };
+  }
   createIssue = unexpected;
   listIssues = unexpected;
   createComment = unexpected;
@@ -284,7 +305,6 @@ class OneIssueGateway implements IssueGateway {
   updateLabelDescription = unexpected;
   deleteLabel = unexpected;
   listAssignable = unexpected;
-  addLabels = unexpected;
   addSubIssue = unexpected;
   listSubIssues = unexpected;
   currentUser = unexpected;
@@ -312,7 +332,9 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
         fc.assert(
           fc.property(specs(), issueArbitrary(), (list, { issue, declaration: d, intactBody }) => {
             const { comments, expected, forbidden } = build(list);
-            const entries = entriesFromComments(comments);
+            // Who may write, as GitHub's permission says (the test's writers): not the comments' associations.
+            const writers = trustOf(['oncall-1']);
+            const entries = entriesFromComments(comments, writers);
             assert.deepEqual(
               entries.map((e) => e.key),
               expected,
@@ -321,6 +343,7 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
             const { incident } = incidentFromComments(
               { repo: { owner: 'acme', name: 'incidents' }, issue, config },
               comments,
+              writers,
             );
             assert.deepEqual(
               incident.timeline.map((e) => e.key),
@@ -351,7 +374,7 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
           fc.asyncProperty(specs(), issueArbitrary(), async (list, { issue }) => {
             const { comments } = build(list);
             const gateway = new OneIssueGateway(issue, comments);
-            const service = new IncidentService({ config, gateway, renderer, actor: 'oncall-1' });
+            const service = new IncidentContext({ config, gateway, renderer, actor: 'oncall-1' });
             const first = await new RepairIncident(service).run(1);
             const writes = gateway.writes;
             const second = await new RepairIncident(service).run(1);
@@ -417,8 +440,12 @@ describe('reliability: timeline fuzzing (folding, forged markers, repair)', func
               }),
               async (c) => {
                 // Text that is empty once control characters are stripped is refused by design: add a letter.
-                const declared = await new DeclareIncident(lead.service).run({ title: `${c.title} x`, description: c.description });
-                for (const text of c.logs) await new LogEntry(lead.service).run(declared, { kind: 'observation', text: `${text} x` });
+                const declared = await new DeclareIncident(lead.service).run({
+                  title: `${c.title} x`,
+                  description: c.description,
+                });
+                for (const text of c.logs)
+                  await new LogEntry(lead.service).run(declared, { kind: 'observation', text: `${text} x` });
                 const issue = sandbox.store.issue(SLUG, declared.number);
                 assert.ok(issue);
                 const body = issue.body ?? '';

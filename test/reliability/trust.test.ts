@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FirebreakError } from '../../core/domain/errors';
-import { incidentMarker, initialState, markerHash, readMarker } from '../../core/domain/event-log';
-import type { Declaration } from '../../core/domain/incident';
-import { checkFreeze } from '../../core/use-cases/freeze';
+import { entryMarker, incidentMarker, initialState, markerHash, readMarker } from '../../core/domain/event-log';
+import type { Declaration, TimelineEntry } from '../../core/domain/incident';
+import { checkFreeze } from '../../core/use-cases/freeze-decision';
 import { Status } from '../../core/use-cases/status';
 import { createRenderer } from '../../core/domain/render';
 import { createGitHubClient } from '../../core/github/github-client';
@@ -311,6 +311,59 @@ describe('reliability: who may change an incident', function () {
     assert.match(cli.err, /Not recorded: GitHub took the comment/);
     assert.equal(decision.frozen, false);
     assert.deepEqual(shown.timeline, []);
+    assertNoViolations(sandbox);
+  });
+  it(`${SIZE.sandboxCases} readers' claims (valid resolve and severity markers, association forged MEMBER, COLLABORATOR or OWNER) are never followed`, async () => {
+    const sandbox = await start();
+    const started = Date.now();
+    const lead = clientFor(sandbox, engineer(0));
+    const associations = ['MEMBER', 'COLLABORATOR', 'OWNER'] as const;
+    const numbers: number[] = [];
+    for (let i = 0; i < SIZE.sandboxCases; i++) {
+      const incident = await new DeclareIncident(lead.service).run({
+        title: `Checkout down ${i}`,
+        severity: 'critical',
+      });
+      numbers.push(incident.number);
+      const at = new Date().toISOString();
+      const claims: TimelineEntry[] = [
+        { kind: 'severity', key: `r-sev-${i}`, at, by: OUTSIDER.login, from: 'critical', to: 'minor' },
+        { kind: 'status', key: `r-res-${i}`, at, by: OUTSIDER.login, from: incident.status, to: 'resolved' },
+      ].map((e) => ({ ...e, ...(incident.head !== undefined ? { prev: incident.head } : {}) }) as TimelineEntry);
+      for (const entry of claims)
+        sandbox.store.createCommentDirect(SLUG, incident.number, {
+          body: `${entryMarker(entry)}\nDone.`,
+          author: OUTSIDER.login,
+          authorAssociation: associations[i % associations.length] ?? 'MEMBER',
+        });
+    }
+    // The scheduled status run repairs views that lag their timelines: it must not adopt the readers' claims.
+    const status = await new Status({
+      gateway: lead.gateway,
+      config: lead.service.config,
+      renderer: createRenderer(),
+    }).run({ remind: false });
+    const decision = await checkFreeze(lead.gateway, lead.service.config);
+    let followed = 0;
+    for (const number of numbers) {
+      const shown = await new ShowIncident(clientFor(sandbox, engineer(1)).service).run(number);
+      if (shown.severity !== 'critical' || shown.status === 'resolved') followed++;
+      if (sandbox.store.issue(SLUG, number)?.state !== 'open') followed++;
+    }
+    const unfrozen = numbers.filter((n) => !decision.freezing.some((i) => i.number === n)).length;
+    record({
+      scenario: "S6. readers' claims",
+      size: `${SIZE.sandboxCases} incidents × 2 forged entries`,
+      lost: 0,
+      duplicated: 0,
+      crashes: followed + unfrozen + status.repaired.length,
+      leaked: 0,
+      seconds: seconds(started),
+      note: 'read permission, association forged; show, status repair and freeze ignore them',
+    });
+    assert.equal(followed, 0);
+    assert.equal(unfrozen, 0);
+    assert.deepEqual(status.repaired, []);
     assertNoViolations(sandbox);
   });
 });

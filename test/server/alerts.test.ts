@@ -132,10 +132,13 @@ describe('firebreak serve: alerts in', () => {
     await deliver(server.url, 'alertmanager', JSON.stringify(refire));
     const second = (await openIncidents())[0];
     assert.ok(second);
-    await new LogEntry(wired(sandbox(), { token: 'sandbox-token-lead', actor: 'octo-lead' }).service).run(second.number, {
-      kind: 'observation',
-      text: 'Looking at the probe.',
-    });
+    await new LogEntry(wired(sandbox(), { token: 'sandbox-token-lead', actor: 'octo-lead' }).service).run(
+      second.number,
+      {
+        kind: 'observation',
+        text: 'Looking at the probe.',
+      },
+    );
     const kept = await deliver(server.url, 'alertmanager', fixture('alertmanager-resolved'));
     assert.equal(kept.body.alerts?.[0]?.result, 'observed');
     assert.equal((await openIncidents()).length, 1);

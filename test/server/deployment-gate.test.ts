@@ -115,7 +115,10 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
   });
 
   it('rejects while frozen, naming the incident; a redelivery is answered once', async () => {
-    const incident = await new DeclareIncident(wired(sandbox()).service).run({ title: 'Checkout down', severity: 'critical' });
+    const incident = await new DeclareIncident(wired(sandbox()).service).run({
+      title: 'Checkout down',
+      severity: 'critical',
+    });
     server = await gateServer(sandbox());
     const { run, payload } = waitingRun(sandbox());
     const res = await deliver(server.url, 'deployment_protection_rule', payload);
@@ -155,7 +158,11 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
     const config = parseConfig(
       'services:\n  api: { paths: ["api/**"] }\n  web: { paths: ["web/**"] }\nenvironments:\n  production: [web]\n',
     );
-    await new DeclareIncident(wired(sandbox(), { config }).service).run({ title: 'API down', severity: 'critical', services: ['api'] });
+    await new DeclareIncident(wired(sandbox(), { config }).service).run({
+      title: 'API down',
+      severity: 'critical',
+      services: ['api'],
+    });
     server = await gateServer(sandbox(), { config });
     const production = await deliver(server.url, 'deployment_protection_rule', waitingRun(sandbox()).payload);
     assert.equal(production.body['result'], 'approved');
@@ -205,7 +212,10 @@ describe('firebreak serve: deployments held by a GitHub App', () => {
 
   it('hold in a repository the release does not watch: rejected, saying why', async () => {
     const config = parseConfig('deployments:\n  while-frozen: hold\n  repositories: [acme/web]\n');
-    await new DeclareIncident(wired(sandbox(), { config }).service).run({ title: 'Checkout down', severity: 'critical' });
+    await new DeclareIncident(wired(sandbox(), { config }).service).run({
+      title: 'Checkout down',
+      severity: 'critical',
+    });
     server = await gateServer(sandbox(), { config });
     const { run, payload } = waitingRun(sandbox());
     const res = await deliver(server.url, 'deployment_protection_rule', payload);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
 import { REPO } from '../support/fixtures';
 import { credentialsFrom } from '../../server/credentials';
 import { sameSecret } from '../../server/auth';
@@ -34,6 +35,45 @@ describe('firebreak serve: the HTTP server', () => {
     await closed;
     await assert.rejects(fetch(`${server.url}/healthz`));
     assert.equal((JSON.parse(lines[0] ?? '{}') as { status?: number }).status, 200);
+  });
+
+  it('caps open connections: one beyond the cap is answered 503 and closed; freed, the server answers again', async () => {
+    const server = await startServer({
+      port: 0,
+      log: () => {},
+      routes: [],
+      maxConnections: 3,
+      headersTimeoutMs: 1_000,
+    });
+    const { hostname, port } = new URL(server.url);
+    const idle = await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const socket = connect(Number(port), hostname, () => resolve(socket));
+            socket.on('error', reject);
+          }),
+      ),
+    );
+    try {
+      const refused = await fetch(`${server.url}/healthz`);
+      assert.equal(refused.status, 503);
+      assert.equal(refused.headers.get('retry-after'), '1');
+      assert.equal(refused.headers.get('connection'), 'close');
+      // A connection beyond the cap that sends nothing is closed at the headers timeout, not held.
+      const silent = connect(Number(port), hostname);
+      const closedAfter = await new Promise<number>((resolve) => {
+        const start = Date.now();
+        silent.on('close', () => resolve(Date.now() - start));
+        silent.on('error', () => undefined);
+      });
+      assert.ok(closedAfter < 3_000, `closed after ${closedAfter} ms`);
+    } finally {
+      idle.forEach((socket) => socket.destroy());
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    await server.close();
   });
 
   it('answers 405 with Allow for a known path and another method', async () => {

@@ -1,7 +1,7 @@
 // One state change of each kind, as the concurrency suites (test/core/view-convergence, the reliability campaign's
 // concurrent changes) apply them: by number (the CLI) or on a loaded incident (the extension).
 import type { Incident } from '../../core/domain/incident';
-import type { IncidentService } from '../../core/use-cases/incident-service';
+import type { IncidentContext } from '../../core/use-cases/incident-context';
 import { AssignRole } from '../../core/use-cases/assign-role';
 import { ChangeSeverity } from '../../core/use-cases/change-severity';
 import { ChangeStatus } from '../../core/use-cases/change-status';
@@ -17,7 +17,7 @@ export interface ChangeSpec {
 
 /** Applies the change as person `i`'s; `holders` are the logins roles go to. */
 export function applyChange(
-  service: IncidentService,
+  service: IncidentContext,
   ref: number | Incident,
   change: ChangeSpec,
   i: number,
@@ -26,9 +26,15 @@ export function applyChange(
   const holder = holders[change.value % holders.length] ?? 'octo-comms';
   switch (change.kind) {
     case 'severity':
-      return new ChangeSeverity(service).run(ref, ['critical', 'major', 'minor', 'triage'][change.value % 4] ?? 'critical');
+      return new ChangeSeverity(service).run(
+        ref,
+        ['critical', 'major', 'minor', 'triage'][change.value % 4] ?? 'critical',
+      );
     case 'status':
-      return new ChangeStatus(service).run(ref, (['investigating', 'identified', 'monitoring'] as const)[change.value % 3]!);
+      return new ChangeStatus(service).run(
+        ref,
+        (['investigating', 'identified', 'monitoring'] as const)[change.value % 3]!,
+      );
     case 'role':
       return new AssignRole(service).run(ref, 'comms', holder);
     case 'handoff':

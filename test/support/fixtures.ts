@@ -10,8 +10,8 @@ import type { RepoRef } from '../../core/domain/incident';
 import type { Renderer } from '../../core/domain/render';
 import type { GitHubClient, Logger } from '../../core/github/github-client';
 import type { IssueGateway } from '../../core/github/issue-gateway';
-import type { IncidentService } from '../../core/use-cases/incident-service';
-import { connect, incidentService, type Connection } from '../../core/wiring';
+import type { IncidentContext } from '../../core/use-cases/incident-context';
+import { connect, incidentContext, type Connection } from '../../core/wiring';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 import { assertNoOpenApiViolations } from './openapi-violations';
 
@@ -92,9 +92,9 @@ export interface Wired {
   readonly config: FirebreakConfig;
   readonly renderer: Renderer;
   /** The incident service acting as `actor`. */
-  readonly service: IncidentService;
+  readonly service: IncidentContext;
   /** Another service on the same connection: another actor, or a clock set in the past. */
-  serviceAs(options?: { actor?: string; now?: Date | (() => Date) }): IncidentService;
+  serviceAs(options?: { actor?: string; now?: Date | (() => Date) }): IncidentContext;
 }
 
 /** The core objects as a face builds them (core/wiring.ts), pointed at the sandbox. */
@@ -123,7 +123,7 @@ export function wired(sandbox: Sandbox, options: WiredOptions = {}): Wired {
   const actor = options.actor ?? 'firebreak-dev';
   const serviceAs: Wired['serviceAs'] = (o = {}) => {
     const now = o.now ?? options.now;
-    return incidentService(connection, {
+    return incidentContext(connection, {
       actor: o.actor ?? actor,
       ...(options.viewBudgetMs !== undefined ? { viewBudgetMs: options.viewBudgetMs } : {}),
       ...(now ? { now: typeof now === 'function' ? now : () => now } : {}),
