@@ -93,7 +93,7 @@ describe('firebreak CLI: requests per process', function () {
       [['update', number, '--text', 'Still watching', '--status', 'monitoring'], 2],
     ] as const) {
       const change = await cli(...args);
-      // Issue and comments (read together), entry, view, + the token user's permission, read with the entry (see above).
+      // Issue and comments (read together), entry, view, + the token user's permission, read with the entry (above).
       // A role for someone new to the incident also asks GitHub whether the login is a user, alongside the read.
       const lookup = args[0] === 'role' ? 1 : 0;
       assert.equal(
