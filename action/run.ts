@@ -12,11 +12,17 @@ import { readRepoFile } from '../core/github/repo-files';
 import { repoSlug } from '../core/domain/incident';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { trustForIssue } from '../core/use-cases/writers';
-import { connect, incidentHistory, incidentContext, type Connection, type WiringWorkspace } from '../core/wiring';
+import {
+  alertIntake,
+  connect,
+  incidentHistory,
+  incidentContext,
+  type Connection,
+  type WiringWorkspace,
+} from '../core/wiring';
 import { Status } from '../core/use-cases/status';
 import { userLine } from '../core/domain/markdown';
 import { publishStatusPage } from '../core/status-site';
-import { AlertIntake } from '../core/use-cases/alerts';
 import { normaliseAlerts } from '../core/alerts/normalise';
 import { postWebhook, statusMessage, type IncidentEvent } from '../core/chat/webhook';
 import { catchUpChannels, slackChannel } from '../core/chat/channel-wiring';
@@ -224,14 +230,7 @@ const ALERT_ACTOR = 'github-actions[bot]';
 /** `mode: alert`: the same use case as `firebreak serve`, for teams without a server. */
 async function alert(inputs: Inputs, connection: Connection): Promise<void> {
   const alerts = normaliseAlerts('generic', inputs.alert);
-  const service = incidentContext(connection, { actor: ALERT_ACTOR });
-  const intake = new AlertIntake({
-    config: connection.config,
-    gateway: connection.gateway,
-    renderer: connection.renderer,
-    authority: connection.authority,
-    service,
-  });
+  const intake = alertIntake(connection, ALERT_ACTOR);
   const [outcome] = await intake.receiveAll(alerts);
   if (!outcome) return;
   core.setOutput('alert-result', outcome.result);

@@ -13,9 +13,8 @@ import { trustOf } from '../core/domain/trust';
 import { incidentFromIssue } from '../core/domain/issue-view';
 import { createRenderer, type Renderer } from '../core/domain/render';
 import { Status, type StatusResult } from '../core/use-cases/status';
-import { AlertIntake } from '../core/use-cases/alerts';
 import { StatusPage } from '../core/use-cases/status-page';
-import { connect, incidentHistory, incidentContext } from '../core/wiring';
+import { alertIntake, connect, incidentHistory, incidentContext } from '../core/wiring';
 import type { GitRepository } from '../core/use-cases/incident-history';
 import { IncidentStore, type KeyValueStore } from '../extension/incident-store';
 import { openSession, type Session } from '../extension/session';
@@ -107,13 +106,7 @@ export function alertReceiver(e: Env, repo: string): { deliver(fingerprint: stri
   // The token is ACTOR's, as the CLI knows once it asked (its identity cache): Firebreak's own comments need no
   // permission read; everyone else's do.
   connection.authority.trustAsSelf(ACTOR);
-  const intake = new AlertIntake({
-    config: e.config,
-    gateway: connection.gateway,
-    renderer: e.renderer,
-    authority: connection.authority,
-    service: incidentContext(connection, { actor: ACTOR }),
-  });
+  const intake = alertIntake(connection, ACTOR);
   return {
     deliver: (fingerprint) => () =>
       intake.receive({

@@ -8,6 +8,7 @@ import { createRenderer, type Renderer } from './domain/render';
 import { createGitHubClient, type ClientOptions, type GitHubClient } from './github/github-client';
 import { OctokitDeploymentReviewGateway } from './github/deployment-reviews';
 import { OctokitIssueGateway, type IssueGateway } from './github/issue-gateway';
+import { AlertIntake } from './use-cases/alerts';
 import { DeploymentGate } from './use-cases/deployment-gate';
 import { IncidentHistory, type GitRepository } from './use-cases/incident-history';
 import { IncidentContext } from './use-cases/incident-context';
@@ -141,5 +142,16 @@ export function deploymentGate(connection: Connection, options: { readonly now?:
     ...readsFrom(connection),
     reviews: (repo) => new OctokitDeploymentReviewGateway(repo, connection.client),
     ...(options.now ? { now: options.now } : {}),
+  });
+}
+
+/** Alerts in (`firebreak serve`, the Action's `mode: alert`, the bench) over a connection, acting as `actor`. */
+export function alertIntake(connection: Connection, actor: string): AlertIntake {
+  return new AlertIntake({
+    config: connection.config,
+    gateway: connection.gateway,
+    renderer: connection.renderer,
+    authority: connection.authority,
+    service: incidentContext(connection, { actor }),
   });
 }

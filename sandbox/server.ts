@@ -2,7 +2,6 @@
 // api.github.com does, with injectable latency, faults, outages and rate limits, and OpenAPI checking of all traffic.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApiError, GENERIC_DOCS, notFound } from './api-error';
 import { canRead, readToken, type Actor } from './auth';
@@ -11,6 +10,7 @@ import { FaultInjector, type FaultFilter, type FaultKind, type FaultPlan } from 
 import { sharedCatalog, type OpenApiCatalog } from './openapi';
 import { Payloads } from './payloads';
 import { RateLimiter, type RateLimitState } from './rate-limit';
+import { commonHeaders, corsPreflightHeaders, requestId } from './response-headers';
 import { Router } from './router';
 import type { Reply, RequestContext } from './routes/context';
 import { sandboxRoutes, sandboxTemplates } from './routes/index';
@@ -101,11 +101,6 @@ interface Outcome {
   /** Serialized JSON; undefined for bodiless answers. */
   text: string | undefined;
   conditional: boolean;
-}
-
-function requestId(): string {
-  const hex = randomBytes(16).toString('hex').toUpperCase();
-  return `${hex.slice(0, 4)}:${hex.slice(4, 9)}:${hex.slice(9, 16)}:${hex.slice(16, 23)}:${hex.slice(23, 31)}`;
 }
 
 /** The whole request body; undefined when the client went away first (a timeout on its side is not our error). */
@@ -258,7 +253,7 @@ class SandboxServer implements Sandbox {
 
     let outcome: Outcome;
     if (method === 'OPTIONS') {
-      outcome = { status: 204, headers: this.corsPreflightHeaders(), text: undefined, conditional: false };
+      outcome = { status: 204, headers: corsPreflightHeaders(), text: undefined, conditional: false };
     } else if (fault !== undefined && fault !== 'applied-502') {
       await this.checkFaultedRequest(method, url, raw);
       outcome = this.faultOutcome(fault, rate);
@@ -365,7 +360,7 @@ class SandboxServer implements Sandbox {
     }
     return {
       status: conditional ? 304 : reply.status,
-      headers: { ...this.commonHeaders(state(), id, text !== undefined && !conditional), ...headers },
+      headers: { ...commonHeaders(state(), id, text !== undefined && !conditional, this.now()), ...headers },
       text: conditional ? undefined : text,
       conditional,
     };
@@ -540,41 +535,9 @@ class SandboxServer implements Sandbox {
     const text = JSON.stringify(error.toBody(docs));
     return {
       status: error.status,
-      headers: { ...this.commonHeaders(state, id, true), ...error.headers },
+      headers: { ...commonHeaders(state, id, true, this.now()), ...error.headers },
       text,
       conditional: false,
-    };
-  }
-
-  private commonHeaders(state: RateLimitState, id: string, hasBody: boolean): Record<string, string> {
-    return {
-      ...(hasBody ? { 'content-type': 'application/json; charset=utf-8' } : {}),
-      // GitHub's clock, not the client's: with a `now` option the sandbox's clock may differ from the machine's.
-      date: this.now().toUTCString(),
-      'x-github-request-id': id,
-      'x-github-media-type': 'github.v3; format=json',
-      'x-github-api-version-selected': '2022-11-28',
-      'x-ratelimit-limit': String(state.limit),
-      'x-ratelimit-remaining': String(state.remaining),
-      'x-ratelimit-used': String(state.used),
-      'x-ratelimit-reset': String(state.reset),
-      'x-ratelimit-resource': 'core',
-      vary: 'Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding',
-      'access-control-allow-origin': '*',
-      'access-control-expose-headers':
-        'ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, ' +
-        'X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, ' +
-        'X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset',
-    };
-  }
-
-  private corsPreflightHeaders(): Record<string, string> {
-    return {
-      'access-control-allow-origin': '*',
-      'access-control-allow-headers':
-        'Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, X-GitHub-OTP, X-Requested-With',
-      'access-control-allow-methods': 'GET, POST, PATCH, PUT, DELETE',
-      'access-control-max-age': '86400',
     };
   }
 }

@@ -1,8 +1,7 @@
 // The server's composition root: workspace + credentials -> the core objects (core/wiring.ts, as every face) ->
 // the route table -> the HTTP server.
 import { silentLogger, type Logger } from '../core/github/github-client';
-import { AlertIntake } from '../core/use-cases/alerts';
-import { connect, deploymentGate, incidentContext, type ConnectOptions, type WiringWorkspace } from '../core/wiring';
+import { alertIntake, connect, deploymentGate, type ConnectOptions, type WiringWorkspace } from '../core/wiring';
 import { alertRoutes, enabledSources, type AlertSecrets } from './alert-routes';
 import type { ServerCredentials } from './credentials';
 import { githubAppRoutes, WEBHOOK_PATH } from './github-app';
@@ -57,14 +56,7 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
   const actor = await options.credentials.actor(connection);
   // The credentials' own login (the token's user, or the App's bot): Firebreak itself, trusted without a request.
   connection.authority.trustAsSelf(actor);
-  const service = incidentContext(connection, { actor });
-  const intake = new AlertIntake({
-    config: connection.config,
-    gateway: connection.gateway,
-    renderer: connection.renderer,
-    authority: connection.authority,
-    service,
-  });
+  const intake = alertIntake(connection, actor);
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const channel = options.slack
     ? slackChannel(connection, actor, { botToken: options.slack.botToken, apiUrl: options.slack.apiUrl })

@@ -2,8 +2,7 @@
 // opening a pull request, and dispatching a workflow (recorded, never run). Commits are seeded with
 // `createCommitDirect` (sandbox/changes.ts); a pushed branch the sandbox never saw still takes a pull request.
 import { createHash } from 'node:crypto';
-import { ApiError, forbidden, invalidRequest, notFound, validationFailed } from '../api-error';
-import { canPush, notAccessibleMessage } from '../auth';
+import { ApiError, invalidRequest, notFound, validationFailed } from '../api-error';
 import { commitPayload, filesPayload, fullPullPayload } from '../change-payloads';
 import { changesOf, findCommit, nextChangeId } from '../changes';
 import { timestamp } from '../store';
@@ -15,7 +14,7 @@ import {
   ok,
   optionalString,
   pageOf,
-  requireUser,
+  repoWithPush,
   type Reply,
   type RequestContext,
   type Route,
@@ -81,9 +80,7 @@ function pullsOfCommit(ctx: RequestContext): Reply {
 }
 
 function createPull(ctx: RequestContext): Reply {
-  const user = requireUser(ctx);
-  const repo = ctx.repo();
-  if (!canPush(user)) throw forbidden(notAccessibleMessage(user));
+  const { user, repo } = repoWithPush(ctx);
   const body = objectBody(ctx);
   const title = optionalString(body, 'title');
   const head = optionalString(body, 'head');
@@ -124,9 +121,7 @@ function createPull(ctx: RequestContext): Reply {
 }
 
 function dispatch(ctx: RequestContext): Reply {
-  const user = requireUser(ctx);
-  const repo = ctx.repo();
-  if (!canPush(user)) throw forbidden(notAccessibleMessage(user));
+  const { user, repo } = repoWithPush(ctx);
   const workflow = decodeURIComponent(ctx.params.workflow_id ?? '');
   if (!/^\d+$/.test(workflow) && !/\.ya?ml$/.test(workflow)) throw notFound();
   const body = objectBody(ctx);

@@ -1,7 +1,7 @@
 // What a route handler receives and returns, plus the checks most handlers share (permissions, body fields,
 // issue lookup) so that every route answers the same way GitHub does.
 import { invalidRequest, notFound, requiresAuthentication, forbidden, validationFailed } from '../api-error';
-import { canTriage, notAccessibleMessage, type Actor } from '../auth';
+import { canPush, canTriage, notAccessibleMessage, type Actor } from '../auth';
 import { paginate } from '../pagination';
 import type { Payloads, Urls } from '../payloads';
 import type { RateLimitState } from '../rate-limit';
@@ -57,6 +57,14 @@ export function requireTriage(ctx: RequestContext): UserRecord {
   const user = requireUser(ctx);
   if (!canTriage(user)) throw forbidden(notAccessibleMessage(user));
   return user;
+}
+
+/** A write to the repository: 401 without a user, 404 if they may not see it, 403 without push access. */
+export function repoWithPush(ctx: RequestContext): { user: UserRecord; repo: RepoRecord } {
+  const user = requireUser(ctx);
+  const repo = ctx.repo();
+  if (!canPush(user)) throw forbidden(notAccessibleMessage(user));
+  return { user, repo };
 }
 
 export function issueNumber(ctx: RequestContext): number {

@@ -13,7 +13,16 @@ import {
   type DeploymentState,
 } from '../changes';
 import type { RepoRecord } from '../store';
-import { created, objectBody, optionalString, pageOf, requireUser, type Reply, type RequestContext } from './context';
+import {
+  created,
+  objectBody,
+  optionalString,
+  pageOf,
+  repoWithPush,
+  requireUser,
+  type Reply,
+  type RequestContext,
+} from './context';
 import type { Route } from './context';
 
 function findDeployment(ctx: RequestContext): { repo: RepoRecord; deployment: DeploymentRecord } {
@@ -45,9 +54,7 @@ function listDeployments(ctx: RequestContext): Reply {
 }
 
 function createDeployment(ctx: RequestContext): Reply {
-  const user = requireUser(ctx);
-  const repo = ctx.repo();
-  if (!canPush(user)) throw forbidden(notAccessibleMessage(user));
+  const { user, repo } = repoWithPush(ctx);
   const body = objectBody(ctx);
   const ref = optionalString(body, 'ref');
   if (ref === undefined || ref === null) throw invalidRequest(`"ref" wasn't supplied.`);
