@@ -152,10 +152,13 @@ export function createMcpServer(port: AgentPort, options: McpOptions): McpServer
       inputSchema: {
         path: z.string().min(1).describe('file path relative to the repository root'),
         lines: z
-          .string()
-          .regex(/^\d+(\s*-\s*\d+)?$/)
+          .union([
+            z.string().regex(/^\d+(\s*-\s*\d+)?$/),
+            z.number().int().positive(),
+            z.object({ start: z.number().int().positive(), end: z.number().int().positive() }),
+          ])
           .optional()
-          .describe('a line or range, e.g. 12 or 12-18'),
+          .describe('a line or range: 12, "12-18" or { start: 12, end: 18 }'),
       },
       outputSchema: {
         path: z.string(),
@@ -173,7 +176,8 @@ export function createMcpServer(port: AgentPort, options: McpOptions): McpServer
             'incident_history needs a checkout of the code: run `firebreak mcp` in the repository instead of the ' +
               'HTTP server.',
           );
-        const mentions = await port.history(path, lines ? parseLineRange(lines) : undefined);
+        const range = lines === undefined ? undefined : lineRangeOf(lines);
+        const mentions = await port.history(path, range);
         const rows = mentions.map((m) => ({
           incident: summaryOf(m.incident),
           startLine: m.range[0],
@@ -185,7 +189,7 @@ export function createMcpServer(port: AgentPort, options: McpOptions): McpServer
         );
         return answer(
           [
-            `${rows.length} past incident mention(s) on ${path}${lines ? `:${lines}` : ''}.`,
+            `${rows.length} past incident mention(s) on ${path}${range ? `:${range[0]}-${range[1]}` : ''}.`,
             ...(text.length ? [QUOTE_NOTE, quoted(text.join('\n'))] : []),
           ].join('\n'),
           { path, mentions: rows, contentNote: QUOTE_NOTE },
@@ -358,6 +362,13 @@ export function createMcpServer(port: AgentPort, options: McpOptions): McpServer
       }),
   );
   return server;
+}
+
+/** The lines a tool call names, as the history wants them (1-based, inclusive). */
+function lineRangeOf(lines: string | number | { start: number; end: number }): [number, number] {
+  if (typeof lines === 'string') return parseLineRange(lines);
+  if (typeof lines === 'number') return [lines, lines];
+  return parseLineRange(`${lines.start}-${lines.end}`);
 }
 
 export function resourceUri(port: Pick<AgentPort, 'repo'>, number: number): string {

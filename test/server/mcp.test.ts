@@ -14,11 +14,13 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { DeclareIncident } from '../../core/use-cases/declare-incident';
 import { LogEntry } from '../../core/use-cases/log-entry';
 import { DEFAULT_USERS } from '../../sandbox/server';
-import { ADMIN_TOKEN, REPO_SLUG, useSandbox, wired } from '../support/fixtures';
+import { ADMIN_TOKEN, REPO, REPO_SLUG, useSandbox, wired } from '../support/fixtures';
 import { agentPort } from '../../server/mcp/agent-port';
 import { createMcpServer, READ_TOOLS, WRITE_TOOLS } from '../../server/mcp/mcp-server';
 import { GitCli } from '../../core/git-cli';
 import { HISTORY_CONFIG, seedHistory } from '../support/deploy-history';
+import { buildCodeRef } from '../../core/domain/code-ref';
+import { GitRepo, numberedLines, text as linesText } from '../support/git-repo';
 import { serveProcess } from './support';
 
 const ROOT = join(__dirname, '..', '..');
@@ -335,6 +337,50 @@ describe('MCP suspect_changes', () => {
         [history.checkout, history.docs, history.search],
       );
       assert.match(text(result), /<incident-content>/);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('MCP incident_history', () => {
+  const sandbox = useSandbox();
+
+  it('finds the incident whose entry pointed at the lines, given as "a-b", a number or { start, end }', async () => {
+    const repo = new GitRepo();
+    const commit = repo.write('src/pay.ts', linesText(numberedLines('pay', 20))).commit('pay');
+    const w = wired(sandbox());
+    const incident = await new DeclareIncident(w.service).run({ title: 'Payments fail', severity: 'major' });
+    const code = buildCodeRef({
+      repo: REPO,
+      webUrl: sandbox().webUrl,
+      commit,
+      path: 'src/pay.ts',
+      startLine: 3,
+      endLine: 4,
+    });
+    await new LogEntry(w.service).run(incident.number, { kind: 'action', text: 'Restarted pay', code });
+    const server = createMcpServer(
+      agentPort({ connection: w.connection, actor: () => Promise.resolve('firebreak-dev'), git: new GitCli(repo.dir) }),
+      { writes: false },
+    );
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'firebreak-test', version: '1.0.0' });
+    await client.connect(clientSide);
+    try {
+      for (const lines of ['1-5', 4, { start: 3, end: 3 }]) {
+        const result = await call(client, 'incident_history', { path: 'src/pay.ts', lines });
+        assert.equal(result.isError, undefined, text(result));
+        const found = result.structuredContent as { mentions: { incident: { number: number } }[] };
+        assert.deepEqual(
+          found.mentions.map((m) => m.incident.number),
+          [incident.number],
+          JSON.stringify(lines),
+        );
+      }
+      const elsewhere = await call(client, 'incident_history', { path: 'src/pay.ts', lines: '10-12' });
+      assert.deepEqual((elsewhere.structuredContent as { mentions: unknown[] }).mentions, []);
     } finally {
       await client.close();
     }
